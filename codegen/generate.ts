@@ -1,0 +1,719 @@
+/**
+ * Generates the TypeScript constant modules in src/generated/ from Linux uapi headers.
+ *
+ *   node --import tsx codegen/generate.ts           write src/generated/*.ts
+ *   node --import tsx codegen/generate.ts --check   write nothing, exit 1 if anything is out of date
+ *
+ * The header root defaults to /usr/include and can be overridden with NLKIT_UAPI_ROOT.
+ *
+ * This is deliberately not a C compiler. It understands exactly what the uapi headers use for
+ * integer constants: object-like `#define`s and `enum` members, whose values are integer
+ * expressions over literals and previously defined names. Everything else (function-like
+ * macros, strings, types, structs) is skipped. Arithmetic is done on arbitrary-precision
+ * integers, so a value is what a reader of the header would compute: `1 << 31` is 2147483648
+ * (not C's overflowed int) while `~x` is negative, as in C.
+ */
+import { existsSync, mkdirSync, readdirSync, readFileSync, realpathSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+// ---------------------------------------------------------------------------------------------
+// What to generate
+// ---------------------------------------------------------------------------------------------
+
+interface ModuleSpec {
+  /** Output path relative to the project root, e.g. 'src/generated/if_link.ts'. */
+  readonly output: string;
+  /** Headers relative to the uapi root, read in this order. */
+  readonly headers: readonly string[];
+  /** Also emit ERRNO_NAMES (number → canonical name). */
+  readonly errnoNames?: boolean;
+}
+
+const OUTPUT_DIR = 'src/generated';
+
+/**
+ * Order matters: a header may refer to names from headers listed before it, the way
+ * rtnetlink.h uses netlink.h.
+ */
+const SINGLE_HEADERS: readonly string[] = [
+  'linux/netlink.h',
+  'linux/rtnetlink.h',
+  'linux/if_link.h',
+  'linux/if_addr.h',
+  'linux/if_arp.h',
+  'linux/if.h',
+  'linux/neighbour.h',
+  'linux/fib_rules.h',
+  'linux/net_namespace.h',
+  'linux/veth.h',
+  'linux/if_bridge.h',
+  'linux/lwtunnel.h',
+  'linux/in.h',
+  'linux/in6.h',
+  'linux/sched.h',
+  'linux/mount.h',
+  'linux/netfilter.h',
+  'linux/netfilter/nfnetlink.h',
+  'linux/netfilter/nf_tables.h',
+  'linux/netfilter/nf_nat.h',
+  'linux/netfilter/nf_conntrack_common.h',
+  'linux/netfilter/nf_log.h',
+  'linux/netfilter/nf_conntrack_tuple_common.h',
+];
+
+export const MODULES: readonly ModuleSpec[] = [
+  ...SINGLE_HEADERS.map((header) => ({
+    output: `${OUTPUT_DIR}/${path.posix.basename(header, '.h')}.ts`,
+    headers: [header],
+  })),
+  // errno.h only adds to errno-base.h, so both become one module.
+  {
+    output: `${OUTPUT_DIR}/errno.ts`,
+    headers: ['asm-generic/errno-base.h', 'asm-generic/errno.h'],
+    errnoNames: true,
+  },
+];
+
+// ---------------------------------------------------------------------------------------------
+// Tokens and symbols
+// ---------------------------------------------------------------------------------------------
+
+type Token =
+  | { readonly kind: 'ident' | 'number' | 'string' | 'punct'; readonly text: string }
+  /** A whole `#define` line, kept in the token stream so it keeps its place among enum members. */
+  | { readonly kind: 'define'; readonly name: string; readonly macro: Macro };
+
+interface Macro {
+  /** Function-like macros are never expanded: their values depend on arguments. */
+  readonly functionLike: boolean;
+  readonly body: readonly Token[];
+}
+
+export interface Constant {
+  readonly name: string;
+  readonly value: bigint;
+}
+
+/**
+ * Names visible while evaluating: everything defined so far in the current header and in the
+ * headers processed before it. The first definition of a name wins.
+ */
+export class SymbolTable {
+  readonly macros = new Map<string, Macro>();
+  readonly enumConstants = new Map<string, bigint>();
+
+  defineMacro(name: string, macro: Macro): void {
+    if (!this.macros.has(name)) this.macros.set(name, macro);
+  }
+
+  defineEnumConstant(name: string, value: bigint): void {
+    if (!this.enumConstants.has(name)) this.enumConstants.set(name, value);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Lexing: line splicing, comments, tokens
+// ---------------------------------------------------------------------------------------------
+
+/** Joins backslash-continued lines; like the C preprocessor, this happens before comments go. */
+function spliceLines(source: string): string {
+  return source.replace(/\\\r?\n/g, '');
+}
+
+/**
+ * Replaces each comment by one space, as C does. String and character literals are matched
+ * too (and kept) so that a `/*` or `//` inside one is not mistaken for a comment.
+ */
+function stripComments(source: string): string {
+  return source.replace(
+    /\/\*[\s\S]*?\*\/|\/\/[^\n]*|"(?:\\.|[^"\\\n])*"|'(?:\\.|[^'\\\n])*'/g,
+    (match) => (match.startsWith('/') ? ' ' : match),
+  );
+}
+
+// Identifier | preprocessing number | string or char literal | punctuator.
+const TOKEN_RE =
+  /\s*(?:([A-Za-z_]\w*)|(\.?\d(?:[eEpP][+-]|[\w.])*)|("(?:\\.|[^"\\])*"|'(?:\\.|[^'\\])*')|(<<|>>|->|&&|\|\||[<>=!]=|\S))/y;
+
+function tokenize(text: string): Token[] {
+  const tokens: Token[] = [];
+  TOKEN_RE.lastIndex = 0;
+  for (let match = TOKEN_RE.exec(text); match; match = TOKEN_RE.exec(text)) {
+    const [, ident, number, string, punct] = match;
+    if (ident !== undefined) tokens.push({ kind: 'ident', text: ident });
+    else if (number !== undefined) tokens.push({ kind: 'number', text: number });
+    else if (string !== undefined) tokens.push({ kind: 'string', text: string });
+    else if (punct !== undefined) tokens.push({ kind: 'punct', text: punct });
+  }
+  return tokens;
+}
+
+function isPunct(token: Token | undefined, text: string): boolean {
+  return token?.kind === 'punct' && token.text === text;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Preprocessor directives: conditionals and #define
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * What we can say about a conditional without knowing the configuration: `false` for blocks
+ * userspace never sees (`#ifdef __KERNEL__`, `#if 0`), `true` for their mirror images, and
+ * `undefined` for everything else, whose branches are all taken.
+ */
+function judgeCondition(directive: string, argument: string): boolean | undefined {
+  const condition = argument.replace(/\s+/g, '');
+  if (directive === 'ifdef') return condition === '__KERNEL__' ? false : undefined;
+  if (directive === 'ifndef') return condition === '__KERNEL__' ? true : undefined;
+  if (condition === '0' || /^defined\(?__KERNEL__\)?$/.test(condition)) return false;
+  if (condition === '1' || /^!defined\(?__KERNEL__\)?$/.test(condition)) return true;
+  return undefined;
+}
+
+interface ConditionalFrame {
+  readonly enclosingActive: boolean;
+  /** The current branch is being read. */
+  branchActive: boolean;
+  /** An earlier branch was known to be taken, so later #elif/#else branches are not. */
+  decided: boolean;
+}
+
+class ConditionalStack {
+  private readonly frames: ConditionalFrame[] = [];
+
+  get active(): boolean {
+    const top = this.frames.at(-1);
+    return top === undefined || (top.enclosingActive && top.branchActive);
+  }
+
+  open(verdict: boolean | undefined): void {
+    this.frames.push({ enclosingActive: this.active, branchActive: verdict !== false, decided: verdict === true });
+  }
+
+  elseIf(verdict: boolean | undefined): void {
+    const top = this.top('#elif');
+    top.branchActive = !top.decided && verdict !== false;
+    top.decided ||= verdict === true;
+  }
+
+  otherwise(): void {
+    const top = this.top('#else');
+    top.branchActive = !top.decided;
+    top.decided = true;
+  }
+
+  close(): void {
+    this.top('#endif');
+    this.frames.pop();
+  }
+
+  private top(directive: string): ConditionalFrame {
+    const top = this.frames.at(-1);
+    if (top === undefined) throw new Error(`${directive} without #if`);
+    return top;
+  }
+}
+
+function parseDefine(argument: string): Token | undefined {
+  const match = /^([A-Za-z_]\w*)(\()?(.*)$/s.exec(argument);
+  if (match === null) return undefined;
+  const [, name, paren, rest] = match;
+  // Only a parenthesis glued to the name makes a function-like macro; `#define X (1 << 2)`
+  // is object-like.
+  const macro: Macro = { functionLike: paren !== undefined, body: tokenize(rest ?? '') };
+  return { kind: 'define', name: name!, macro };
+}
+
+/**
+ * Turns a header into one token stream: ordinary C tokens from the lines that are compiled in
+ * userspace, with each `#define` in place as a single token. Other directives are dropped.
+ */
+function preprocess(source: string): Token[] {
+  const tokens: Token[] = [];
+  const conditionals = new ConditionalStack();
+  for (const line of stripComments(spliceLines(source)).split('\n')) {
+    const directive = /^\s*#\s*(\w*)\s*(.*)$/s.exec(line);
+    if (directive === null) {
+      if (conditionals.active) tokens.push(...tokenize(line));
+      continue;
+    }
+    const [, keyword = '', argument = ''] = directive;
+    switch (keyword) {
+      case 'if':
+      case 'ifdef':
+      case 'ifndef':
+        conditionals.open(judgeCondition(keyword, argument));
+        break;
+      case 'elif':
+        conditionals.elseIf(judgeCondition(keyword, argument));
+        break;
+      case 'else':
+        conditionals.otherwise();
+        break;
+      case 'endif':
+        conditionals.close();
+        break;
+      case 'define': {
+        const define = conditionals.active ? parseDefine(argument) : undefined;
+        if (define !== undefined) tokens.push(define);
+        break;
+      }
+      default:
+        // #include, #undef, #error, #pragma: nothing that defines an integer constant.
+        break;
+    }
+  }
+  return tokens;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Items: the #defines and enum members of a header, in source order
+// ---------------------------------------------------------------------------------------------
+
+type Item =
+  | { readonly kind: 'define'; readonly name: string; readonly macro: Macro }
+  | {
+      readonly kind: 'enumMember';
+      readonly name: string;
+      /** First member of its enum: an implicit value starts at 0. */
+      readonly first: boolean;
+      /** Everything between the name and the next `,` or `}`: empty, or `= expression`. */
+      readonly tail: Token[];
+    };
+
+/**
+ * Finds `enum [tag] { ... }` bodies in the token stream and collects their members, together
+ * with every #define. Defines met inside an enum body (uapi headers put `#define X X` and
+ * `#define FOO_MAX (__FOO_MAX - 1)` there) are recorded where they appear.
+ */
+function collectItems(tokens: readonly Token[]): Item[] {
+  const items: Item[] = [];
+  let index = 0;
+  const nextToken = (): Token | undefined => {
+    for (let token = tokens[index++]; token !== undefined; token = tokens[index++]) {
+      if (token.kind !== 'define') return token;
+      items.push({ kind: 'define', name: token.name, macro: token.macro });
+    }
+    return undefined;
+  };
+
+  for (let token = nextToken(); token !== undefined; token = nextToken()) {
+    if (token.kind !== 'ident' || token.text !== 'enum') continue;
+    let afterEnum = nextToken();
+    if (afterEnum?.kind === 'ident') afterEnum = nextToken(); // the tag
+    // Without a brace this is a use such as `enum foo x;`, not a definition.
+    if (isPunct(afterEnum, '{')) collectEnumMembers(nextToken, items);
+  }
+  return items;
+}
+
+function collectEnumMembers(nextToken: () => Token | undefined, items: Item[]): void {
+  let first = true;
+  for (let token = nextToken(); token !== undefined && !isPunct(token, '}'); token = nextToken()) {
+    // A name that is not an identifier can only come from syntax we do not understand; an
+    // empty name is never emitted and makes the following implicit values unknown.
+    const member = { kind: 'enumMember' as const, name: token.kind === 'ident' ? token.text : '', first, tail: [] as Token[] };
+    items.push(member);
+    first = false;
+    let depth = 0;
+    for (token = nextToken(); token !== undefined; token = nextToken()) {
+      if (depth === 0 && (isPunct(token, ',') || isPunct(token, '}'))) break;
+      if (isPunct(token, '(')) depth++;
+      if (isPunct(token, ')')) depth--;
+      member.tail.push(token);
+    }
+    if (token === undefined || isPunct(token, '}')) return;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Evaluation: macro expansion and integer expressions
+// ---------------------------------------------------------------------------------------------
+
+/** Thrown when an expression is not an integer constant we can compute; the name is skipped. */
+class NotAConstant extends Error {}
+
+/**
+ * Replaces object-like macros by their bodies, recursively. As in C, a macro is not expanded
+ * inside its own expansion: `#define IFF_UP IFF_UP` leaves the identifier IFF_UP, which then
+ * names the enum constant.
+ */
+function expandMacros(tokens: readonly Token[], symbols: SymbolTable, hidden: ReadonlySet<string>): Token[] {
+  const expanded: Token[] = [];
+  for (const token of tokens) {
+    const macro = token.kind === 'ident' && !hidden.has(token.text) ? symbols.macros.get(token.text) : undefined;
+    if (token.kind === 'ident' && macro !== undefined && !macro.functionLike) {
+      expanded.push(...expandMacros(macro.body, symbols, new Set([...hidden, token.text])));
+    } else {
+      expanded.push(token);
+    }
+  }
+  return expanded;
+}
+
+const INTEGER_LITERAL_RE = /^(?:0[xX]([0-9a-fA-F]+)|(0[0-7]*)|([1-9]\d*))(?:[uU](?:ll|LL|l|L)?|(?:ll|LL|l|L)[uU]?)?$/;
+
+function parseIntegerLiteral(text: string): bigint {
+  const match = INTEGER_LITERAL_RE.exec(text);
+  if (match === null) throw new NotAConstant(`not an integer literal: ${text}`);
+  const [, hex, octal, decimal] = match;
+  if (hex !== undefined) return BigInt(`0x${hex}`);
+  if (octal !== undefined) return BigInt(`0o${octal}`);
+  return BigInt(decimal!);
+}
+
+const BINARY_PRECEDENCE: Readonly<Record<string, number>> = {
+  '||': 1, '&&': 2, '|': 3, '^': 4, '&': 5,
+  '==': 6, '!=': 6, '<': 7, '>': 7, '<=': 7, '>=': 7,
+  '<<': 8, '>>': 8, '+': 9, '-': 9, '*': 10, '/': 10, '%': 10,
+};
+
+/** Casts such as `(unsigned long int) 0xffffffff` (linux/in.h) are accepted and ignored. */
+const INTEGER_TYPE_WORDS = new Set([
+  'char', 'short', 'int', 'long', 'signed', 'unsigned',
+  '__u8', '__u16', '__u32', '__u64', '__s8', '__s16', '__s32', '__s64',
+]);
+
+function isTypeWord(token: Token | undefined): boolean {
+  return token?.kind === 'ident' && INTEGER_TYPE_WORDS.has(token.text);
+}
+
+const truth = (value: boolean): bigint => (value ? 1n : 0n);
+
+function applyBinary(operator: string, left: bigint, right: bigint): bigint {
+  switch (operator) {
+    case '||': return truth(left !== 0n || right !== 0n);
+    case '&&': return truth(left !== 0n && right !== 0n);
+    case '|': return left | right;
+    case '^': return left ^ right;
+    case '&': return left & right;
+    case '==': return truth(left === right);
+    case '!=': return truth(left !== right);
+    case '<': return truth(left < right);
+    case '>': return truth(left > right);
+    case '<=': return truth(left <= right);
+    case '>=': return truth(left >= right);
+    case '+': return left + right;
+    case '-': return left - right;
+    case '*': return left * right;
+  }
+  // Shifts by a negative amount or past 64 bits and division by zero are undefined in C.
+  if ((operator === '<<' || operator === '>>') && right >= 0n && right < 64n) {
+    return operator === '<<' ? left << right : left >> right;
+  }
+  if ((operator === '/' || operator === '%') && right !== 0n) {
+    return operator === '/' ? left / right : left % right; // both truncate toward zero, as in C
+  }
+  throw new NotAConstant(`cannot evaluate ${left} ${operator} ${right}`);
+}
+
+/** Recursive-descent evaluator for C integer constant expressions (after macro expansion). */
+class ExpressionEvaluator {
+  private position = 0;
+
+  constructor(
+    private readonly tokens: readonly Token[],
+    private readonly enumConstants: ReadonlyMap<string, bigint>,
+  ) {}
+
+  evaluate(): bigint {
+    const value = this.conditional();
+    if (this.position !== this.tokens.length) throw new NotAConstant('trailing tokens');
+    return value;
+  }
+
+  private peek(): Token | undefined {
+    return this.tokens[this.position];
+  }
+
+  private take(): Token {
+    const token = this.tokens[this.position++];
+    if (token === undefined) throw new NotAConstant('unexpected end of expression');
+    return token;
+  }
+
+  private expect(text: string): void {
+    if (!isPunct(this.take(), text)) throw new NotAConstant(`expected ${text}`);
+  }
+
+  private conditional(): bigint {
+    const condition = this.binary(1);
+    if (!isPunct(this.peek(), '?')) return condition;
+    this.position++;
+    const whenTrue = this.conditional();
+    this.expect(':');
+    const whenFalse = this.conditional();
+    return condition !== 0n ? whenTrue : whenFalse;
+  }
+
+  /** Precedence climbing over the left-associative binary operators. */
+  private binary(minimumPrecedence: number): bigint {
+    let left = this.unary();
+    for (;;) {
+      const token = this.peek();
+      const operator = token?.kind === 'punct' ? token.text : '';
+      const precedence = BINARY_PRECEDENCE[operator];
+      if (precedence === undefined || precedence < minimumPrecedence) return left;
+      this.position++;
+      left = applyBinary(operator, left, this.binary(precedence + 1));
+    }
+  }
+
+  private unary(): bigint {
+    const token = this.take();
+    if (token.kind === 'punct') {
+      switch (token.text) {
+        case '+': return this.unary();
+        case '-': return -this.unary();
+        case '~': return ~this.unary();
+        case '!': return truth(this.unary() === 0n);
+        case '(':
+          if (this.skipCastTypeName()) return this.unary();
+          return this.parenthesized();
+      }
+    }
+    return this.primary(token);
+  }
+
+  private parenthesized(): bigint {
+    const value = this.conditional();
+    this.expect(')');
+    return value;
+  }
+
+  /** Called after `(`: consumes `type-words )` when that is what follows. */
+  private skipCastTypeName(): boolean {
+    let end = this.position;
+    while (isTypeWord(this.tokens[end])) end++;
+    if (end === this.position || !isPunct(this.tokens[end], ')')) return false;
+    this.position = end + 1;
+    return true;
+  }
+
+  private primary(token: Token): bigint {
+    if (token.kind === 'number') return parseIntegerLiteral(token.text);
+    if (token.kind === 'ident') {
+      const value = this.enumConstants.get(token.text);
+      if (value !== undefined) return value;
+    }
+    // Unknown names, sizeof, function-like macro calls, strings, member access...
+    throw new NotAConstant(`not an integer constant: ${token.kind === 'define' ? token.name : token.text}`);
+  }
+}
+
+/** The value of `tokens`, or undefined when they are not an integer constant expression. */
+function tryEvaluate(tokens: readonly Token[], symbols: SymbolTable, hidden: ReadonlySet<string> = new Set()): bigint | undefined {
+  try {
+    return new ExpressionEvaluator(expandMacros(tokens, symbols, hidden), symbols.enumConstants).evaluate();
+  } catch (error) {
+    if (error instanceof NotAConstant) return undefined;
+    throw error;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Per-header extraction
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * Evaluates enum members in order, registering each as it gets a value, so that later members
+ * and macros can use it. Returns the values by item.
+ */
+function evaluateEnumMembers(items: readonly Item[], symbols: SymbolTable): Map<Item, bigint> {
+  const values = new Map<Item, bigint>();
+  let implicitValue: bigint | undefined = 0n; // undefined once a member's value is unknown
+  for (const item of items) {
+    if (item.kind !== 'enumMember') continue;
+    if (item.first) implicitValue = 0n;
+    let value: bigint | undefined;
+    if (item.name === '') value = undefined;
+    else if (item.tail.length === 0) value = implicitValue;
+    else if (isPunct(item.tail[0], '=')) value = tryEvaluate(item.tail.slice(1), symbols);
+    implicitValue = value === undefined ? undefined : value + 1n;
+    if (value === undefined) continue;
+    values.set(item, value);
+    symbols.defineEnumConstant(item.name, value);
+  }
+  return values;
+}
+
+function macroValue(name: string, macro: Macro, symbols: SymbolTable): bigint | undefined {
+  return macro.functionLike ? undefined : tryEvaluate(macro.body, symbols, new Set([name]));
+}
+
+/**
+ * The integer constants a header defines, in source order. The first definition of a name is
+ * the one that counts, even when a later one (as in `#define IFF_UP IFF_UP` after the enum)
+ * could be evaluated too. Names starting with `__` are internal and left out, although they
+ * stay available to expressions (`#define IFLA_MAX (__IFLA_MAX - 1)`).
+ *
+ * `symbols` holds the names of the headers processed before; this header's names are added.
+ */
+export function extractConstants(source: string, symbols: SymbolTable = new SymbolTable()): Constant[] {
+  const items = collectItems(preprocess(source));
+  // Macros expand lazily, like in C, so all of them are known before anything is evaluated:
+  // veth.h defines VETH_INFO_MAX inside the enum, before __VETH_INFO_MAX has its value.
+  for (const item of items) if (item.kind === 'define') symbols.defineMacro(item.name, item.macro);
+  const enumValues = evaluateEnumMembers(items, symbols);
+
+  const constants: Constant[] = [];
+  const seen = new Set<string>();
+  for (const item of items) {
+    if (seen.has(item.name)) continue;
+    seen.add(item.name);
+    if (item.name === '' || item.name.startsWith('__')) continue;
+    const value = item.kind === 'enumMember' ? enumValues.get(item) : macroValue(item.name, item.macro, symbols);
+    if (value !== undefined) constants.push({ name: item.name, value });
+  }
+  return constants;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Rendering
+// ---------------------------------------------------------------------------------------------
+
+const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
+
+function formatValue(value: bigint): string {
+  const fitsInNumber = value <= MAX_SAFE && value >= -MAX_SAFE;
+  return fitsInNumber ? value.toString() : `${value}n`;
+}
+
+/** Maps each number to the first name defined for it, so EAGAIN wins over EWOULDBLOCK. */
+function renderErrnoNames(constants: readonly Constant[]): string[] {
+  const names = new Map<bigint, string>();
+  for (const { name, value } of constants) if (!names.has(value)) names.set(value, name);
+  const entries = [...names].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  for (const [value, name] of entries) {
+    // Error numbers are small and positive; anything else would also not be a valid key below.
+    if (value < 0n || value > MAX_SAFE) throw new Error(`${name} = ${value} is not an error number`);
+  }
+  return [
+    'export const ERRNO_NAMES: Readonly<Record<number, string>> = Object.freeze({',
+    ...entries.map(([value, name]) => `  ${value}: '${name}',`),
+    '});',
+  ];
+}
+
+export function renderModule(headers: readonly string[], constants: readonly Constant[], errnoNames = false): string {
+  const lines = [
+    `// Generated by codegen/generate.ts from ${headers.join(', ')}. Do not edit.`,
+    ...constants.map(({ name, value }) => `export const ${name} = ${formatValue(value)};`),
+  ];
+  if (errnoNames) lines.push(...renderErrnoNames(constants));
+  if (lines.length === 1) lines.push('export {};'); // keep an empty result a module
+  return `${lines.join('\n')}\n`;
+}
+
+/** Drops later definitions of a name, for modules made of several headers. */
+function firstByName(constants: readonly Constant[]): Constant[] {
+  const byName = new Map<string, Constant>();
+  for (const constant of constants) if (!byName.has(constant.name)) byName.set(constant.name, constant);
+  return [...byName.values()];
+}
+
+/**
+ * Generates every module from the headers under `root`, without writing anything.
+ * Keys are output paths relative to the project root ('src/generated/if_link.ts').
+ */
+export function generateAll(root: string): Map<string, string> {
+  const symbols = new SymbolTable();
+  const modules = new Map<string, string>();
+  for (const spec of MODULES) {
+    const constants = spec.headers.flatMap((header) =>
+      extractConstants(readFileSync(path.join(root, header), 'utf8'), symbols),
+    );
+    modules.set(spec.output, renderModule(spec.headers, firstByName(constants), spec.errnoNames));
+  }
+  return modules;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Command line
+// ---------------------------------------------------------------------------------------------
+
+const PROJECT_ROOT = fileURLToPath(new URL('..', import.meta.url));
+
+/** Where the command line reads and writes, and where it reports; replaceable for tests. */
+export interface CliContext {
+  /** The directory that holds src/generated. */
+  readonly projectRoot: string;
+  readonly uapiRoot: string;
+  readonly log: (message: string) => void;
+  readonly error: (message: string) => void;
+}
+
+const defaultContext: CliContext = {
+  projectRoot: PROJECT_ROOT,
+  uapiRoot: process.env['NLKIT_UAPI_ROOT'] ?? '/usr/include',
+  log: (message) => console.log(message),
+  error: (message) => console.error(message),
+};
+
+/** Generated-looking files in the output directory that the generator no longer produces. */
+function staleFiles(modules: ReadonlyMap<string, string>, projectRoot: string): string[] {
+  const directory = path.join(projectRoot, OUTPUT_DIR);
+  if (!existsSync(directory)) return [];
+  return readdirSync(directory)
+    .filter((file) => file.endsWith('.ts'))
+    .map((file) => `${OUTPUT_DIR}/${file}`)
+    .filter((output) => !modules.has(output))
+    .sort();
+}
+
+function readIfExists(file: string): string | undefined {
+  return existsSync(file) ? readFileSync(file, 'utf8') : undefined;
+}
+
+function check(modules: ReadonlyMap<string, string>, context: CliContext): number {
+  const problems: string[] = [];
+  for (const [output, content] of modules) {
+    const current = readIfExists(path.join(context.projectRoot, output));
+    if (current === undefined) problems.push(`missing: ${output}`);
+    else if (current !== content) problems.push(`differs: ${output}`);
+  }
+  problems.push(...staleFiles(modules, context.projectRoot).map((output) => `stale: ${output}`));
+  if (problems.length === 0) {
+    context.log(`${modules.size} generated files are up to date`);
+    return 0;
+  }
+  context.error(`Generated files are out of date (run npm run codegen):\n  ${problems.join('\n  ')}`);
+  return 1;
+}
+
+function write(modules: ReadonlyMap<string, string>, context: CliContext): number {
+  mkdirSync(path.join(context.projectRoot, OUTPUT_DIR), { recursive: true });
+  let written = 0;
+  for (const [output, content] of modules) {
+    const file = path.join(context.projectRoot, output);
+    // Unchanged files are left alone so that their timestamps stay put.
+    if (readIfExists(file) === content) continue;
+    writeFileSync(file, content);
+    written++;
+  }
+  context.log(`Wrote ${written} of ${modules.size} generated files`);
+  for (const output of staleFiles(modules, context.projectRoot)) {
+    context.error(`warning: ${output} is not generated any more; delete it if it is obsolete`);
+  }
+  return 0;
+}
+
+/** Runs the command line; returns the exit code. */
+export function main(args: readonly string[], context: CliContext = defaultContext): number {
+  const unknown = args.filter((arg) => arg !== '--check');
+  if (unknown.length > 0) {
+    context.error(`Unknown arguments: ${unknown.join(' ')}\nUsage: generate.ts [--check]`);
+    return 2;
+  }
+  const modules = generateAll(context.uapiRoot);
+  return args.includes('--check') ? check(modules, context) : write(modules, context);
+}
+
+function isEntryPoint(): boolean {
+  const script = process.argv[1];
+  if (script === undefined || !existsSync(script)) return false;
+  return realpathSync(script) === realpathSync(fileURLToPath(import.meta.url));
+}
+
+if (isEntryPoint()) process.exitCode = main(process.argv.slice(2));

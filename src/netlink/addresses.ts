@@ -1,0 +1,155 @@
+import { isIPv4, isIPv6 } from 'node:net';
+
+export type IpFamily = 4 | 6;
+
+/** Input refused before anything reaches the kernel. */
+export class InvalidArgumentError extends TypeError {
+  override readonly name = 'InvalidArgumentError';
+  readonly code = 'EINVAL';
+  constructor(message: string) {
+    super(message);
+  }
+}
+
+export function ipFamily(address: string): IpFamily | 0 {
+  if (isIPv4(address)) return 4;
+  if (isIPv6(address)) return 6;
+  return 0;
+}
+
+function encodeIPv4(address: string, out: Buffer, at: number): void {
+  let value = 0;
+  let part = 0;
+  let index = 0;
+  for (let i = 0; i < address.length; i++) {
+    const ch = address.charCodeAt(i);
+    if (ch === 46) {
+      out[at + index++] = value;
+      value = 0;
+      part = 0;
+    } else {
+      value = value * 10 + (ch - 48);
+      part++;
+    }
+  }
+  out[at + index] = value;
+}
+
+function encodeIPv6(address: string, out: Buffer, at: number): void {
+  let text = address;
+  const zone = text.indexOf('%');
+  if (zone >= 0) text = text.slice(0, zone);
+  // An embedded IPv4 tail (::ffff:1.2.3.4) becomes two hextets.
+  const lastColon = text.lastIndexOf(':');
+  const tail = text.slice(lastColon + 1);
+  if (tail.includes('.')) {
+    const v4 = Buffer.alloc(4);
+    encodeIPv4(tail, v4, 0);
+    text = `${text.slice(0, lastColon + 1)}${v4.readUInt16BE(0).toString(16)}:${v4.readUInt16BE(2).toString(16)}`;
+  }
+  const [head, rest] = text.split('::') as [string, string | undefined];
+  const headParts = head === '' ? [] : head.split(':');
+  const restParts = rest === undefined || rest === '' ? [] : rest.split(':');
+  const missing = 8 - headParts.length - restParts.length;
+  const parts = rest === undefined ? headParts : [...headParts, ...Array<string>(missing).fill('0'), ...restParts];
+  out.fill(0, at, at + 16);
+  for (let i = 0; i < 8; i++) out.writeUInt16BE(parseInt(parts[i] ?? '0', 16), at + i * 2);
+}
+
+/** Encodes an IPv4 or IPv6 address into network byte order; throws InvalidArgumentError otherwise. */
+export function encodeIp(address: string): Buffer {
+  const family = ipFamily(address);
+  if (family === 4) {
+    const out = Buffer.allocUnsafe(4);
+    encodeIPv4(address, out, 0);
+    return out;
+  }
+  if (family === 6) {
+    const out = Buffer.allocUnsafe(16);
+    encodeIPv6(address, out, 0);
+    return out;
+  }
+  throw new InvalidArgumentError(`"${address}" is not an IPv4 or IPv6 address`);
+}
+
+/** Formats 4 or 16 bytes as an address the way iproute2 prints it (RFC 5952 for IPv6). */
+export function formatIp(buf: Uint8Array, at = 0, length = buf.length - at): string {
+  if (length === 4) return `${buf[at]}.${buf[at + 1]}.${buf[at + 2]}.${buf[at + 3]}`;
+  if (length !== 16) return Buffer.from(buf.subarray(at, at + length)).toString('hex');
+  const words: number[] = [];
+  for (let i = 0; i < 8; i++) words.push((buf[at + i * 2]! << 8) | buf[at + i * 2 + 1]!);
+  // IPv4-mapped addresses print with a dotted tail, as inet_ntop does.
+  if (words.slice(0, 5).every((w) => w === 0) && words[5] === 0xffff) {
+    return `::ffff:${buf[at + 12]}.${buf[at + 13]}.${buf[at + 14]}.${buf[at + 15]}`;
+  }
+  let bestStart = -1;
+  let bestLength = 1;
+  for (let i = 0; i < 8; ) {
+    if (words[i] !== 0) {
+      i++;
+      continue;
+    }
+    let j = i;
+    while (j < 8 && words[j] === 0) j++;
+    if (j - i > bestLength) {
+      bestStart = i;
+      bestLength = j - i;
+    }
+    i = j;
+  }
+  const hex = words.map((w) => w.toString(16));
+  if (bestStart < 0) return hex.join(':');
+  return `${hex.slice(0, bestStart).join(':')}::${hex.slice(bestStart + bestLength).join(':')}`;
+}
+
+export interface Cidr {
+  address: string;
+  prefixLength: number;
+  family: IpFamily;
+}
+
+/** Parses `10.0.0.1/24`, `fd00::1/64` or a bare address (full-length prefix). */
+export function parseCidr(text: string, what = 'address'): Cidr {
+  if (typeof text !== 'string') throw new InvalidArgumentError(`${what} must be a string like "10.0.0.1/24", got ${typeof text}`);
+  const slash = text.indexOf('/');
+  const address = slash < 0 ? text : text.slice(0, slash);
+  const family = ipFamily(address);
+  if (family === 0) throw new InvalidArgumentError(`${what} "${text}" is not a valid IPv4 or IPv6 address or CIDR`);
+  const max = family === 4 ? 32 : 128;
+  if (slash < 0) return { address, prefixLength: max, family };
+  const prefixText = text.slice(slash + 1);
+  const prefixLength = /^\d{1,3}$/.test(prefixText) ? Number(prefixText) : NaN;
+  if (!(prefixLength >= 0 && prefixLength <= max)) {
+    throw new InvalidArgumentError(`${what} "${text}" has an invalid prefix length (0-${max} for IPv${family})`);
+  }
+  return { address, prefixLength, family };
+}
+
+/** Checks an address and returns its family; `expected` rejects IPv4/IPv6 mix-ups. */
+export function requireIp(address: string, what: string, expected?: IpFamily): IpFamily {
+  const family = typeof address === 'string' ? ipFamily(address) : 0;
+  if (family === 0) throw new InvalidArgumentError(`${what} "${String(address)}" is not a valid IP address`);
+  if (expected !== undefined && family !== expected) {
+    throw new InvalidArgumentError(`${what} "${address}" is IPv${family} but the request is IPv${expected}`);
+  }
+  return family;
+}
+
+const MAC_PATTERN = /^[0-9a-fA-F]{2}(:[0-9a-fA-F]{2})*$/;
+
+export function encodeMac(address: string): Buffer {
+  if (typeof address !== 'string' || !MAC_PATTERN.test(address)) {
+    throw new InvalidArgumentError(`"${String(address)}" is not a MAC address like "02:00:00:00:00:01"`);
+  }
+  return Buffer.from(address.replace(/:/g, ''), 'hex');
+}
+
+export function formatMac(buf: Uint8Array, at = 0, length = buf.length - at): string {
+  let out = '';
+  for (let i = 0; i < length; i++) {
+    if (i) out += ':';
+    const byte = buf[at + i]!;
+    out += (byte < 16 ? '0' : '') + byte.toString(16);
+  }
+  return out;
+}

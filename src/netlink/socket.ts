@@ -1,0 +1,412 @@
+import * as libc from '../sys/libc.js';
+import { MSG_DONTWAIT, MSG_PEEK, MSG_TRUNC, SO_RCVBUF, SO_RCVBUFFORCE, SO_SNDBUF, SO_SNDBUFFORCE, SOL_NETLINK } from '../sys/constants.js';
+import { SyscallError } from '../sys/errors.js';
+import { describeMessage, log } from './debug.js';
+import { errorCode, NetlinkBatchError, NetlinkError, parseExtendedAck, type Operation } from './errors.js';
+import {
+  NLM_F_ACK, NLM_F_DUMP, NLM_F_DUMP_INTR, NLM_F_REQUEST, NLMSG_DONE, NLMSG_ERROR, NLMSG_NOOP, NLMSG_OVERRUN,
+  parseMessages, type Message,
+} from './message.js';
+import { MessageWriter } from './writer.js';
+
+// linux/netlink.h socket options
+const NETLINK_CAP_ACK = 10;
+const NETLINK_EXT_ACK = 11;
+const NETLINK_GET_STRICT_CHK = 12;
+const ENOBUFS = 105;
+
+/** One request: its message type, extra flags, and how to write its payload. */
+export interface Request {
+  type: number;
+  /** Flags besides NLM_F_REQUEST and NLM_F_ACK (e.g. NLM_F_CREATE | NLM_F_EXCL). */
+  flags?: number;
+  /** Writes the family header and attributes; the nlmsghdr is already written. */
+  encode(writer: MessageWriter): void;
+}
+
+export interface SocketOptions {
+  /** SO_RCVBUF(FORCE) in bytes; large so acks of packed requests are never dropped. Default 4 MiB. */
+  receiveBufferSize?: number;
+  /** SO_SNDBUF(FORCE) in bytes; bounds the largest single send (nftables batches). Default 4 MiB. */
+  sendBufferSize?: number;
+  /** Attempts at a dump the kernel marks inconsistent (NLM_F_DUMP_INTR) before giving up. Default 5. */
+  dumpRetries?: number;
+  /** Requests packed into one send by `executeMany`. Default 256. */
+  requestsPerSend?: number;
+  /** Enable NETLINK_GET_STRICT_CHK (kernel-side dump filtering). Default true. */
+  strictCheck?: boolean;
+}
+
+/** The kernel kept interrupting a dump (its table changed under it) more times than allowed. */
+export class DumpInterruptedError extends Error {
+  override readonly name = 'DumpInterruptedError';
+  readonly code = 'EINTR';
+  constructor(op: Operation, attempts: number) {
+    super(`${op.operation}${op.object ? ` ${op.object}` : ''}: dump still inconsistent after ${attempts} attempts (NLM_F_DUMP_INTR)`);
+  }
+}
+
+/** A reply larger than the receive buffer; raised rather than truncating silently. */
+export class ReplyTooLargeError extends Error {
+  override readonly name = 'ReplyTooLargeError';
+  readonly code = 'EMSGSIZE';
+}
+
+/** The socket's receive queue overflowed and replies were lost (ENOBUFS). */
+export class ReceiveOverrunError extends Error {
+  override readonly name = 'ReceiveOverrunError';
+  readonly code = 'ENOBUFS';
+}
+
+// Sync calls never interleave on the main thread, so one receive buffer and one
+// send writer serve every socket; decoders run before the next receive.
+let receiveBuffer = Buffer.alloc(1 << 18);
+const sharedWriter = new MessageWriter(1 << 16);
+
+export type Decoder<T> = (message: Message) => T;
+
+interface Exchange<T> {
+  firstSeq: number;
+  lastSeq: number;
+  dump: boolean;
+  decode: Decoder<T> | undefined;
+  results: T[];
+  failures: { seq: number; error: NetlinkError }[];
+  interrupted: boolean;
+  done: boolean;
+  request: Buffer;
+  offsets: number[];
+  op: (seq: number) => Operation;
+}
+
+/**
+ * A netlink socket with sequence numbers and port id, on which requests are
+ * executed synchronously (hot paths) or as Promises (event loop stays free
+ * while the kernel works inside send). NETLINK_EXT_ACK, NETLINK_CAP_ACK and
+ * NETLINK_GET_STRICT_CHK are on.
+ */
+export class NetlinkSocket {
+  readonly fd: number;
+  readonly portId: number;
+  private seq: number;
+  private closed = false;
+  private queue: Promise<unknown> = Promise.resolve();
+  private readonly dumpRetries: number;
+  private readonly requestsPerSend: number;
+
+  private constructor(readonly protocol: number, fd: number, portId: number, options: SocketOptions) {
+    this.fd = fd;
+    this.portId = portId;
+    this.seq = (Date.now() & 0x3fffffff) >>> 0;
+    this.dumpRetries = options.dumpRetries ?? 5;
+    this.requestsPerSend = options.requestsPerSend ?? 256;
+  }
+
+  /** Opens a socket in the calling thread's current network namespace. */
+  static open(protocol: number, options: SocketOptions = {}): NetlinkSocket {
+    const fd = libc.netlinkSocket(protocol);
+    try {
+      libc.setIntOption(fd, SOL_NETLINK, NETLINK_CAP_ACK, 1);
+      libc.setIntOption(fd, SOL_NETLINK, NETLINK_EXT_ACK, 1);
+      if (options.strictCheck ?? true) libc.setIntOption(fd, SOL_NETLINK, NETLINK_GET_STRICT_CHK, 1);
+      libc.setBufferSize(fd, SO_RCVBUFFORCE, SO_RCVBUF, options.receiveBufferSize ?? 1 << 22);
+      libc.setBufferSize(fd, SO_SNDBUFFORCE, SO_SNDBUF, options.sendBufferSize ?? 1 << 22);
+      const portId = libc.bindNetlink(fd);
+      return new NetlinkSocket(protocol, fd, portId, options);
+    } catch (error) {
+      libc.close(fd);
+      throw error;
+    }
+  }
+
+  get isClosed(): boolean {
+    return this.closed;
+  }
+
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    libc.close(this.fd);
+  }
+
+  private nextSeq(): number {
+    this.seq = (this.seq + 1) >>> 0;
+    if (this.seq === 0) this.seq = 1;
+    return this.seq;
+  }
+
+  private assertOpen(op: Operation): void {
+    if (this.closed) throw new Error(`${op.operation}: netlink socket is closed`);
+  }
+
+  // ---- encoding ------------------------------------------------------------
+
+  private encode<T>(writer: MessageWriter, requests: readonly Request[], baseFlags: number, ackAll: boolean, decode: Decoder<T> | undefined, dump: boolean, op: (index: number) => Operation): Exchange<T> {
+    writer.reset();
+    const offsets: number[] = [];
+    let firstSeq = 0;
+    let lastSeq = 0;
+    for (let i = 0; i < requests.length; i++) {
+      const request = requests[i]!;
+      const seq = this.nextSeq();
+      if (i === 0) firstSeq = seq;
+      lastSeq = seq;
+      const last = i === requests.length - 1;
+      // Failures are always reported; acks for successes are only needed on
+      // the last request of a send, which keeps the receive queue short.
+      const ack = ackAll || last ? NLM_F_ACK : 0;
+      const start = writer.beginMessage(request.type, NLM_F_REQUEST | ack | baseFlags | (request.flags ?? 0), seq);
+      offsets.push(start);
+      request.encode(writer);
+      writer.endMessage(start);
+    }
+    return {
+      firstSeq, lastSeq, dump, decode, results: [], failures: [], interrupted: false, done: false,
+      request: writer.bytes(), offsets, op: (seq) => op(this.indexOf(firstSeq, seq)),
+    };
+  }
+
+  private indexOf(firstSeq: number, seq: number): number {
+    return (seq - firstSeq) >>> 0;
+  }
+
+  private logSent(bytes: Buffer): void {
+    if (!log.enabled) return;
+    for (const m of parseMessages(bytes, bytes.length)) log('→ %s', describeMessage(this.protocol, m));
+  }
+
+  // ---- receiving -----------------------------------------------------------
+
+  /** Processes one received datagram; returns true when the exchange is complete. */
+  private absorb<T>(ex: Exchange<T>, length: number): boolean {
+    const messages = parseMessages(receiveBuffer, length);
+    for (const m of messages) {
+      if (log.enabled) log('← %s', describeMessage(this.protocol, m));
+      const index = this.indexOf(ex.firstSeq, m.seq);
+      // Replies to earlier, abandoned requests (or notifications) are not ours.
+      if (index > this.indexOf(ex.firstSeq, ex.lastSeq) || (m.pid !== this.portId && m.pid !== 0)) continue;
+      if (m.flags & NLM_F_DUMP_INTR) ex.interrupted = true;
+      if (m.type === NLMSG_ERROR) {
+        const errno = errorCode(m);
+        if (errno !== 0) {
+          const start = ex.offsets[index] ?? 0;
+          const requestLength = ex.request.readUInt32LE(start);
+          const error = new NetlinkError(errno, ex.op(m.seq), parseExtendedAck(m), m.seq, Buffer.from(ex.request.subarray(start, start + requestLength)));
+          ex.failures.push({ seq: m.seq, error });
+        }
+        if (m.seq === ex.lastSeq) ex.done = true;
+        continue;
+      }
+      if (m.type === NLMSG_DONE) {
+        // A dump may end with an error code in NLMSG_DONE's payload.
+        if (m.end - m.offset >= 4) {
+          const errno = -m.buf.readInt32LE(m.offset);
+          if (errno > 0) ex.failures.push({ seq: m.seq, error: new NetlinkError(errno, ex.op(m.seq), parseExtendedAck(m), m.seq) });
+        }
+        if (ex.dump && m.seq === ex.lastSeq) ex.done = true;
+        continue;
+      }
+      if (m.type === NLMSG_NOOP || m.type === NLMSG_OVERRUN) continue;
+      if (ex.decode && !ex.interrupted) ex.results.push(ex.decode(m));
+    }
+    return ex.done;
+  }
+
+  /** Receives one datagram into the shared buffer; returns its length, or -1 if none is queued (dontWait). */
+  private receive(peek: boolean, dontWait: boolean): number {
+    const flags = dontWait ? MSG_DONTWAIT : 0;
+    if (peek) {
+      // Size the buffer from the real datagram length before consuming it.
+      const length = libc.recv(this.fd, receiveBuffer, MSG_PEEK | MSG_TRUNC | flags);
+      if (length < 0) return length;
+      if (length > receiveBuffer.length) receiveBuffer = Buffer.alloc(Math.max(length, receiveBuffer.length * 2));
+    }
+    let length: number;
+    try {
+      length = libc.recv(this.fd, receiveBuffer, MSG_TRUNC | flags);
+    } catch (error) {
+      if (error instanceof SyscallError && error.errno === ENOBUFS) {
+        throw new ReceiveOverrunError(`netlink receive queue overflowed on fd ${this.fd}; replies were lost (raise receiveBufferSize)`);
+      }
+      throw error;
+    }
+    if (length > receiveBuffer.length) {
+      const size = receiveBuffer.length;
+      receiveBuffer = Buffer.alloc(Math.max(length, size * 2));
+      throw new ReplyTooLargeError(`netlink reply of ${length} bytes exceeded the ${size}-byte receive buffer; the buffer has been enlarged`);
+    }
+    return length;
+  }
+
+  private settle<T>(ex: Exchange<T>, requestCount: number): T[] {
+    if (ex.failures.length === 0) return ex.results;
+    if (requestCount === 1) throw ex.failures[0]!.error;
+    throw new NetlinkBatchError(
+      ex.failures.map((f) => ({ index: this.indexOf(ex.firstSeq, f.seq), error: f.error })),
+      requestCount,
+    );
+  }
+
+  // ---- synchronous API -------------------------------------------------------
+
+  private runSync<T>(requests: readonly Request[], baseFlags: number, ackAll: boolean, decode: Decoder<T> | undefined, dump: boolean, op: (index: number) => Operation): Exchange<T> {
+    const ex = this.encode(sharedWriter, requests, baseFlags, ackAll, decode, dump, op);
+    this.logSent(ex.request);
+    libc.send(this.fd, ex.request, ex.request.length);
+    while (!this.absorb(ex, this.receive(dump, false)));
+    return ex;
+  }
+
+  /**
+   * Sends one request and waits for its acknowledgement; returns the decoded
+   * replies (e.g. the object of a GET). Throws NetlinkError if the kernel refuses.
+   */
+  execute<T = never>(request: Request, op: Operation, decode?: Decoder<T>): T[] {
+    this.assertOpen(op);
+    const ex = this.runSync([request], 0, true, decode, false, () => op);
+    return this.settle(ex, 1);
+  }
+
+  /** Dumps a table, decoding every object; retries while the kernel reports NLM_F_DUMP_INTR. */
+  dump<T>(request: Request, op: Operation, decode: Decoder<T>): T[] {
+    this.assertOpen(op);
+    for (let attempt = 1; ; attempt++) {
+      const ex = this.runSync([request], NLM_F_DUMP, true, decode, true, () => op);
+      const results = this.settle(ex, 1);
+      if (!ex.interrupted) return results;
+      log('dump interrupted (attempt %d of %d), retrying', attempt, this.dumpRetries);
+      if (attempt >= this.dumpRetries) throw new DumpInterruptedError(op, attempt);
+    }
+  }
+
+  /**
+   * Executes many requests, packing up to `requestsPerSend` into each send.
+   * Every request runs (the kernel does not stop at a failure); failures are
+   * collected and thrown together as a NetlinkBatchError naming each request's index.
+   */
+  executeMany(requests: readonly Request[], op: Operation | ((index: number) => Operation)): void {
+    const opFor = typeof op === 'function' ? op : () => op;
+    this.assertOpen(opFor(0));
+    const failures: { index: number; error: NetlinkError }[] = [];
+    for (let base = 0; base < requests.length; base += this.requestsPerSend) {
+      const chunk = requests.slice(base, base + this.requestsPerSend);
+      const ex = this.runSync(chunk, 0, false, undefined, false, (i) => opFor(base + i));
+      for (const f of ex.failures) failures.push({ index: base + this.indexOf(ex.firstSeq, f.seq), error: f.error });
+    }
+    if (failures.length === 1 && requests.length === 1) throw failures[0]!.error;
+    if (failures.length) throw new NetlinkBatchError(failures, requests.length);
+  }
+
+  // ---- Promise API -----------------------------------------------------------
+
+  /** Runs `task` after every earlier async exchange on this socket, so replies never interleave. */
+  private enqueue<T>(task: () => Promise<T>): Promise<T> {
+    const run = this.queue.then(task, task);
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  private runAsync<T>(requests: readonly Request[], baseFlags: number, ackAll: boolean, decode: Decoder<T> | undefined, dump: boolean, op: (index: number) => Operation): Promise<Exchange<T>> {
+    return this.enqueue(async () => {
+      this.assertOpen(op(0));
+      // Each async exchange gets its own writer: the send runs on another thread.
+      const ex = this.encode(new MessageWriter(1024), requests, baseFlags, ackAll, decode, dump, op);
+      this.logSent(ex.request);
+      await libc.sendAsync(this.fd, ex.request, ex.request.length);
+      for (;;) {
+        const length = this.receive(dump, true);
+        if (length < 0) {
+          await libc.waitReadable(this.fd);
+          continue;
+        }
+        if (this.absorb(ex, length)) return ex;
+      }
+    });
+  }
+
+  /** Promise form of `execute`: the kernel's work happens on a worker thread, not the event loop. */
+  async executeAsync<T = never>(request: Request, op: Operation, decode?: Decoder<T>): Promise<T[]> {
+    const ex = await this.runAsync([request], 0, true, decode, false, () => op);
+    return this.settle(ex, 1);
+  }
+
+  /** Promise form of `dump`. */
+  async dumpAsync<T>(request: Request, op: Operation, decode: Decoder<T>): Promise<T[]> {
+    for (let attempt = 1; ; attempt++) {
+      const ex = await this.runAsync([request], NLM_F_DUMP, true, decode, true, () => op);
+      const results = this.settle(ex, 1);
+      if (!ex.interrupted) return results;
+      if (attempt >= this.dumpRetries) throw new DumpInterruptedError(op, attempt);
+    }
+  }
+
+  /** Promise form of `executeMany`. */
+  async executeManyAsync(requests: readonly Request[], op: Operation | ((index: number) => Operation)): Promise<void> {
+    const opFor = typeof op === 'function' ? op : () => op;
+    const failures: { index: number; error: NetlinkError }[] = [];
+    for (let base = 0; base < requests.length; base += this.requestsPerSend) {
+      const chunk = requests.slice(base, base + this.requestsPerSend);
+      const ex = await this.runAsync(chunk, 0, false, undefined, false, (i) => opFor(base + i));
+      for (const f of ex.failures) failures.push({ index: base + this.indexOf(ex.firstSeq, f.seq), error: f.error });
+    }
+    if (failures.length === 1 && requests.length === 1) throw failures[0]!.error;
+    if (failures.length) throw new NetlinkBatchError(failures, requests.length);
+  }
+
+  // ---- raw primitives, for protocols that frame their own exchanges (nfnetlink batches) ----
+
+  /** Hands out the next sequence number of this socket. */
+  allocateSeq(): number {
+    return this.nextSeq();
+  }
+
+  /** Sends already framed messages as they are. */
+  sendFrames(bytes: Buffer): void {
+    this.logSent(bytes);
+    libc.send(this.fd, bytes, bytes.length);
+  }
+
+  /** `sendFrames` on a worker thread. */
+  async sendFramesAsync(bytes: Buffer): Promise<void> {
+    this.logSent(bytes);
+    await libc.sendAsync(this.fd, bytes, bytes.length);
+  }
+
+  /**
+   * Receives messages (synchronously) and hands each to `onMessage` until it
+   * returns true. Messages are views into a shared buffer: decode them inside
+   * the callback.
+   */
+  receiveMessages(onMessage: (message: Message) => boolean): void {
+    for (;;) {
+      const length = this.receive(true, false);
+      if (this.dispatchRaw(length, onMessage)) return;
+    }
+  }
+
+  /** Promise form of `receiveMessages`: waits on the event loop while nothing is queued. */
+  async receiveMessagesAsync(onMessage: (message: Message) => boolean): Promise<void> {
+    for (;;) {
+      const length = this.receive(true, true);
+      if (length < 0) {
+        await libc.waitReadable(this.fd);
+        continue;
+      }
+      if (this.dispatchRaw(length, onMessage)) return;
+    }
+  }
+
+  /** Runs `task` after every earlier async exchange on this socket completed. */
+  serialize<T>(task: () => Promise<T>): Promise<T> {
+    return this.enqueue(task);
+  }
+
+  private dispatchRaw(length: number, onMessage: (message: Message) => boolean): boolean {
+    let done = false;
+    for (const m of parseMessages(receiveBuffer, length)) {
+      if (log.enabled) log('← %s', describeMessage(this.protocol, m));
+      if (!done && onMessage(m)) done = true;
+    }
+    return done;
+  }
+}

@@ -1,0 +1,205 @@
+import { align4 } from './align.js';
+import { encodeIp, encodeMac } from './addresses.js';
+
+export const NLA_F_NESTED = 1 << 15;
+export const NLA_F_NET_BYTEORDER = 1 << 14;
+export const NLA_TYPE_MASK = ~(NLA_F_NESTED | NLA_F_NET_BYTEORDER) & 0xffff;
+export const NLMSG_HDRLEN = 16;
+
+/**
+ * Appends netlink messages and attributes into one growable buffer.
+ * One writer can hold many messages, which is how several requests share one
+ * send(2). Lengths of messages and nested attributes are patched on close.
+ */
+export class MessageWriter {
+  buf: Buffer;
+  offset = 0;
+
+  constructor(initialSize = 4096) {
+    this.buf = Buffer.alloc(initialSize);
+  }
+
+  reset(): this {
+    this.offset = 0;
+    return this;
+  }
+
+  /** The bytes written so far (a view, valid until the next write). */
+  bytes(): Buffer {
+    return this.buf.subarray(0, this.offset);
+  }
+
+  ensure(extra: number): void {
+    const need = this.offset + extra;
+    if (need <= this.buf.length) return;
+    let size = this.buf.length * 2;
+    while (size < need) size *= 2;
+    const next = Buffer.alloc(size);
+    this.buf.copy(next, 0, 0, this.offset);
+    this.buf = next;
+  }
+
+  /** Starts a message; returns its offset for `endMessage`. */
+  beginMessage(type: number, flags: number, seq: number, pid = 0): number {
+    this.ensure(NLMSG_HDRLEN);
+    const start = this.offset;
+    const b = this.buf;
+    b.writeUInt32LE(0, start);
+    b.writeUInt16LE(type, start + 4);
+    b.writeUInt16LE(flags, start + 6);
+    b.writeUInt32LE(seq >>> 0, start + 8);
+    b.writeUInt32LE(pid >>> 0, start + 12);
+    this.offset += NLMSG_HDRLEN;
+    return start;
+  }
+
+  endMessage(start: number): void {
+    this.pad();
+    this.buf.writeUInt32LE(this.offset - start, start);
+  }
+
+  /** Reserves `length` zeroed bytes (a fixed header such as ifinfomsg) and returns their offset. */
+  reserve(length: number): number {
+    this.ensure(align4(length));
+    const at = this.offset;
+    this.buf.fill(0, at, at + align4(length));
+    this.offset += align4(length);
+    return at;
+  }
+
+  private pad(): void {
+    const aligned = align4(this.offset);
+    if (aligned !== this.offset) {
+      this.ensure(aligned - this.offset);
+      this.buf.fill(0, this.offset, aligned);
+      this.offset = aligned;
+    }
+  }
+
+  private header(type: number, payloadLength: number): number {
+    this.ensure(4 + align4(payloadLength));
+    const at = this.offset;
+    this.buf.writeUInt16LE(4 + payloadLength, at);
+    this.buf.writeUInt16LE(type, at + 2);
+    this.offset += 4;
+    return at + 4;
+  }
+
+  private finish(payloadLength: number): void {
+    this.offset += payloadLength;
+    this.pad();
+  }
+
+  flag(type: number): this {
+    this.header(type, 0);
+    return this;
+  }
+
+  u8(type: number, value: number): this {
+    const at = this.header(type, 1);
+    this.buf.writeUInt8(value, at);
+    this.finish(1);
+    return this;
+  }
+
+  u16(type: number, value: number): this {
+    const at = this.header(type, 2);
+    this.buf.writeUInt16LE(value, at);
+    this.finish(2);
+    return this;
+  }
+
+  /** A 16-bit value in network byte order (ports, ethertypes). */
+  be16(type: number, value: number): this {
+    const at = this.header(type, 2);
+    this.buf.writeUInt16BE(value, at);
+    this.finish(2);
+    return this;
+  }
+
+  u32(type: number, value: number): this {
+    const at = this.header(type, 4);
+    this.buf.writeUInt32LE(value >>> 0, at);
+    this.finish(4);
+    return this;
+  }
+
+  be32(type: number, value: number): this {
+    const at = this.header(type, 4);
+    this.buf.writeUInt32BE(value >>> 0, at);
+    this.finish(4);
+    return this;
+  }
+
+  s32(type: number, value: number): this {
+    const at = this.header(type, 4);
+    this.buf.writeInt32LE(value, at);
+    this.finish(4);
+    return this;
+  }
+
+  u64(type: number, value: bigint | number): this {
+    const at = this.header(type, 8);
+    this.buf.writeBigUInt64LE(BigInt(value), at);
+    this.finish(8);
+    return this;
+  }
+
+  be64(type: number, value: bigint | number): this {
+    const at = this.header(type, 8);
+    this.buf.writeBigUInt64BE(BigInt(value), at);
+    this.finish(8);
+    return this;
+  }
+
+  /** A NUL-terminated string, as the kernel's NLA_STRING/NLA_NUL_STRING expect. */
+  string(type: number, value: string): this {
+    const length = Buffer.byteLength(value);
+    const at = this.header(type, length + 1);
+    this.buf.write(value, at, 'utf8');
+    this.buf[at + length] = 0;
+    this.finish(length + 1);
+    return this;
+  }
+
+  binary(type: number, value: Uint8Array): this {
+    const at = this.header(type, value.length);
+    this.buf.set(value, at);
+    this.finish(value.length);
+    return this;
+  }
+
+  /** An IPv4 or IPv6 address in network byte order (4 or 16 bytes). */
+  ip(type: number, address: string): this {
+    return this.binary(type, encodeIp(address));
+  }
+
+  mac(type: number, address: string): this {
+    return this.binary(type, encodeMac(address));
+  }
+
+  /** Opens a nested attribute (NLA_F_NESTED set); close it with `endNested`. */
+  beginNested(type: number): number {
+    const at = this.header(type | NLA_F_NESTED, 0) - 4;
+    return at;
+  }
+
+  /** Opens a nested attribute without NLA_F_NESTED, for the few kernel policies that predate the flag. */
+  beginNestedLegacy(type: number): number {
+    return this.header(type, 0) - 4;
+  }
+
+  endNested(start: number): void {
+    this.pad();
+    this.buf.writeUInt16LE(this.offset - start, start);
+  }
+
+  /** Raw bytes (already aligned by the caller or followed by padding). */
+  raw(value: Uint8Array): this {
+    this.ensure(align4(value.length));
+    this.buf.set(value, this.offset);
+    this.offset += value.length;
+    this.pad();
+    return this;
+  }
+}

@@ -1,0 +1,100 @@
+import { mkdirSync, readdirSync, unlinkSync, existsSync } from 'node:fs';
+import createDebug from 'debug';
+import { CLONE_NEWNET } from '../generated/sched.js';
+import { MS_BIND, MS_REC, MS_SHARED } from '../generated/mount.js';
+import { SyscallError } from '../sys/errors.js';
+import * as libc from '../sys/libc.js';
+import { NetnsExistsError, NetnsNotFoundError } from './errors.js';
+import { NETNS_RUN_DIR, netnsPath, validateNetnsName } from './names.js';
+
+const log = createDebug('nlkit:netns');
+
+let runDirShared = false;
+
+/**
+ * Makes /run/netns a shared mount point, as `ip netns add` does, so that
+ * namespace mounts propagate to other mount namespaces (and `ip netns exec`
+ * children see them). Done once per process.
+ */
+function prepareRunDir(): void {
+  if (runDirShared) return;
+  mkdirSync(NETNS_RUN_DIR, { recursive: true, mode: 0o755 });
+  try {
+    libc.mount('', NETNS_RUN_DIR, 'none', MS_SHARED | MS_REC);
+  } catch (error) {
+    if (!(error instanceof SyscallError && error.code === 'EINVAL')) throw error;
+    // Not a mount point yet: bind it onto itself, then mark it shared.
+    libc.mount(NETNS_RUN_DIR, NETNS_RUN_DIR, 'none', MS_BIND | MS_REC);
+    libc.mount('', NETNS_RUN_DIR, 'none', MS_SHARED | MS_REC);
+  }
+  runDirShared = true;
+}
+
+/**
+ * Creates a named network namespace exactly as `ip netns add NAME` does: an
+ * empty file under /run/netns with the new namespace bind-mounted onto it.
+ * The calling thread is back in its own namespace when this returns or throws.
+ */
+export function createNetns(name: string): void {
+  const path = netnsPath(name);
+  prepareRunDir();
+  try {
+    libc.close(libc.createExclusive(path));
+  } catch (error) {
+    if (error instanceof SyscallError && error.code === 'EEXIST') throw new NetnsExistsError(name, path);
+    throw error;
+  }
+  let mounted = false;
+  try {
+    const original = libc.openReadOnly('/proc/thread-self/ns/net');
+    try {
+      libc.unshare(CLONE_NEWNET);
+      try {
+        libc.mount('/proc/thread-self/ns/net', path, 'none', MS_BIND);
+        mounted = true;
+      } finally {
+        libc.setns(original, CLONE_NEWNET, 'original namespace');
+      }
+    } finally {
+      libc.close(original);
+    }
+  } catch (error) {
+    // Leave nothing half-made behind: no stray file, no mount.
+    if (mounted) libc.umountDetach(path);
+    unlinkSync(path);
+    throw error;
+  }
+  log('created %s', name);
+}
+
+/**
+ * Deletes a named namespace as `ip netns delete` does (lazy unmount, then
+ * unlink). The kernel destroys the namespace, and its devices, once nothing
+ * else holds it: this returns before that happens.
+ */
+export function deleteNetns(name: string): void {
+  const path = netnsPath(name);
+  try {
+    libc.umountDetach(path);
+  } catch (error) {
+    if (error instanceof SyscallError && error.code === 'ENOENT') throw new NetnsNotFoundError(name, path);
+    // EINVAL: the file exists but nothing is mounted on it (a half-made namespace); still unlink it.
+    if (!(error instanceof SyscallError && error.code === 'EINVAL')) throw error;
+  }
+  try {
+    unlinkSync(path);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+  }
+  log('deleted %s', name);
+}
+
+/** Names of the namespaces under /run/netns, as `ip netns list` shows them (sorted). */
+export function listNetns(): string[] {
+  if (!existsSync(NETNS_RUN_DIR)) return [];
+  return readdirSync(NETNS_RUN_DIR).sort();
+}
+
+export function netnsExists(name: string): boolean {
+  return existsSync(`${NETNS_RUN_DIR}/${validateNetnsName(name)}`);
+}

@@ -1,0 +1,40 @@
+import { NETLINK_ROUTE } from '../generated/netlink.js';
+import type { NetlinkSocket } from '../netlink/socket.js';
+import { describeNetns } from '../netns/reference.js';
+import { openNetlinkSocket, type NamespacedSocketOptions } from '../netns/socket.js';
+import { AddressService } from './addresses/service.js';
+import type { RouteContext } from './context.js';
+import { LinkService } from './links/service.js';
+import { RouteService } from './routes/service.js';
+import './describe.js';
+
+/**
+ * An rtnetlink connection bound to one network namespace, with a service per
+ * object kind: `link`, `addr`, `route` (the words of `ip link`, `ip addr`,
+ * `ip route`). Every method has a synchronous form and an `...Async` form.
+ */
+export class RouteConnection implements RouteContext {
+  readonly link: LinkService;
+  readonly addr: AddressService;
+  readonly route: RouteService;
+
+  constructor(
+    readonly socket: NetlinkSocket,
+    readonly label: string,
+  ) {
+    this.link = new LinkService(this);
+    this.addr = new AddressService(this);
+    this.route = new RouteService(this);
+  }
+
+  close(): void {
+    this.socket.close();
+  }
+}
+
+/** Opens an rtnetlink connection in `options.netns` (default: the calling thread's namespace). */
+export function openRoute(options: NamespacedSocketOptions = {}): RouteConnection {
+  const socket = openNetlinkSocket(NETLINK_ROUTE, options);
+  const label = options.netns === undefined ? 'current netns' : describeNetns(options.netns as never);
+  return new RouteConnection(socket, label);
+}

@@ -1,0 +1,157 @@
+// The only module in nlkit that talks to koffi. Everything above works with
+// plain numbers and Buffers; every failure surfaces as a SyscallError.
+import koffi from 'koffi';
+import { SyscallError } from './errors.js';
+import {
+  AF_NETLINK, MNT_DETACH, MSG_DONTWAIT, O_CLOEXEC, O_CREAT, O_EXCL, O_RDONLY, SOCK_CLOEXEC, SOCK_RAW,
+  SOL_SOCKET,
+} from './constants.js';
+
+const libc = koffi.load('libc.so.6');
+
+// Pointers are declared as `void *` so Buffers pass through without copies.
+const c = {
+  socket: libc.func('int socket(int, int, int)'),
+  bind: libc.func('int bind(int, void *, uint32_t)'),
+  getsockname: libc.func('int getsockname(int, void *, void *)'),
+  setsockopt: libc.func('int setsockopt(int, int, int, void *, uint32_t)'),
+  getsockopt: libc.func('int getsockopt(int, int, int, void *, void *)'),
+  send: libc.func('intptr_t send(int, void *, size_t, int)'),
+  recv: libc.func('intptr_t recv(int, void *, size_t, int)'),
+  close: libc.func('int close(int)'),
+  open: libc.func('int open(const char *, int, uint32_t)'),
+  setns: libc.func('int setns(int, int)'),
+  unshare: libc.func('int unshare(int)'),
+  mount: libc.func('int mount(const char *, const char *, const char *, unsigned long, void *)'),
+  umount2: libc.func('int umount2(const char *, int)'),
+  gettid: libc.func('int gettid(void)'),
+};
+
+function check(result: number, syscall: string, target?: string): number {
+  if (result < 0) throw new SyscallError(syscall, koffi.errno(), target);
+  return result;
+}
+
+const intBox = Buffer.alloc(4);
+const lenBox = Buffer.alloc(4);
+
+/** Opens a close-on-exec raw netlink socket of the given protocol in the calling thread's namespace. */
+export function netlinkSocket(protocol: number): number {
+  return check(c.socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, protocol), 'socket', `netlink protocol ${protocol}`);
+}
+
+/** Binds a netlink socket to an automatically assigned port id and returns that port id. */
+export function bindNetlink(fd: number, groups = 0): number {
+  const sa = Buffer.alloc(12);
+  sa.writeUInt16LE(AF_NETLINK, 0);
+  sa.writeUInt32LE(groups >>> 0, 8);
+  check(c.bind(fd, sa, 12), 'bind', `fd ${fd}`);
+  lenBox.writeUInt32LE(12, 0);
+  check(c.getsockname(fd, sa, lenBox), 'getsockname', `fd ${fd}`);
+  return sa.readUInt32LE(4);
+}
+
+export function setIntOption(fd: number, level: number, option: number, value: number): void {
+  intBox.writeInt32LE(value, 0);
+  check(c.setsockopt(fd, level, option, intBox, 4), 'setsockopt', `fd ${fd} level ${level} option ${option}`);
+}
+
+export function getIntOption(fd: number, level: number, option: number): number {
+  lenBox.writeUInt32LE(4, 0);
+  check(c.getsockopt(fd, level, option, intBox, lenBox), 'getsockopt', `fd ${fd} level ${level} option ${option}`);
+  return intBox.readInt32LE(0);
+}
+
+/** Sets a socket buffer size, trying the root-only FORCE variant first so rmem_max does not cap it. */
+export function setBufferSize(fd: number, forceOption: number, option: number, bytes: number): void {
+  try {
+    setIntOption(fd, SOL_SOCKET, forceOption, bytes);
+  } catch {
+    setIntOption(fd, SOL_SOCKET, option, bytes);
+  }
+}
+
+/** send(2) of `length` bytes from the start of `buf`; returns the byte count sent. */
+export function send(fd: number, buf: Buffer, length: number): number {
+  return check(c.send(fd, buf, length, 0), 'send', `fd ${fd}`);
+}
+
+/**
+ * send(2) on a Koffi worker thread, for requests the kernel may take long to
+ * process (rtnetlink does its work inside the send call).
+ */
+export function sendAsync(fd: number, buf: Buffer, length: number): Promise<number> {
+  return new Promise((resolve, reject) => {
+    c.send.async(fd, buf, length, 0, (err: unknown, result: number) => {
+      if (err) return reject(err);
+      // Koffi carries the worker's errno back with the completion.
+      if (result < 0) return reject(new SyscallError('send', koffi.errno(), `fd ${fd}`));
+      resolve(result);
+    });
+  });
+}
+
+/**
+ * recv(2) into `buf`. Returns the datagram's full length (MSG_TRUNC semantics),
+ * which exceeds `buf.length` when the datagram did not fit, or -1 when
+ * `dontWait` is set and nothing is queued.
+ */
+export function recv(fd: number, buf: Buffer, flags: number): number {
+  const n = c.recv(fd, buf, buf.length, flags);
+  if (n < 0) {
+    const errno = koffi.errno();
+    if (errno === 11 && (flags & MSG_DONTWAIT) !== 0) return -1;
+    throw new SyscallError('recv', errno, `fd ${fd}`);
+  }
+  return n;
+}
+
+export function close(fd: number): void {
+  check(c.close(fd), 'close', `fd ${fd}`);
+}
+
+/** Opens a path read-only and close-on-exec (namespace files, /proc entries). */
+export function openReadOnly(path: string): number {
+  return check(c.open(path, O_RDONLY | O_CLOEXEC, 0), 'open', path);
+}
+
+/** Creates an empty file exclusively (the bind-mount target of a named namespace). */
+export function createExclusive(path: string): number {
+  return check(c.open(path, O_RDONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0), 'open', path);
+}
+
+export function setns(fd: number, nstype: number, target?: string): void {
+  check(c.setns(fd, nstype), 'setns', target ?? `fd ${fd}`);
+}
+
+export function unshare(flags: number): void {
+  check(c.unshare(flags), 'unshare', `flags 0x${flags.toString(16)}`);
+}
+
+export function mount(source: string | null, target: string, fstype: string | null, flags: number): void {
+  check(c.mount(source, target, fstype, flags, null), 'mount', target);
+}
+
+export function umountDetach(target: string): void {
+  check(c.umount2(target, MNT_DETACH), 'umount2', target);
+}
+
+export function gettid(): number {
+  return c.gettid();
+}
+
+/**
+ * Resolves when `fd` becomes readable, watching it on the libuv loop so the
+ * event loop keeps running meanwhile.
+ */
+export function waitReadable(fd: number): Promise<void> {
+  return new Promise((resolve) => {
+    const handle = koffi.node.poll(fd, { readable: true }, () => {
+      handle.close();
+      resolve();
+    });
+  });
+}
+
+// Re-exported so callers check DONTWAIT results without importing constants twice.
+export { MSG_DONTWAIT };
