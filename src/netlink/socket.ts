@@ -3,9 +3,10 @@ import { MSG_DONTWAIT, MSG_PEEK, MSG_TRUNC, SO_RCVBUF, SO_RCVBUFFORCE, SO_SNDBUF
 import { SyscallError } from '../sys/errors.js';
 import { describeMessage, log } from './debug.js';
 import { errorCode, NetlinkBatchError, NetlinkError, parseExtendedAck, type Operation } from './errors.js';
+import { NLMSG_HDRLEN } from './writer.js';
 import {
   NLM_F_ACK, NLM_F_DUMP, NLM_F_DUMP_INTR, NLM_F_REQUEST, NLMSG_DONE, NLMSG_ERROR, NLMSG_NOOP, NLMSG_OVERRUN,
-  parseMessages, type Message,
+  MalformedMessageError, parseMessages, type Message,
 } from './message.js';
 import { MessageWriter } from './writer.js';
 
@@ -58,12 +59,30 @@ export class ReceiveOverrunError extends Error {
   readonly code = 'ENOBUFS';
 }
 
+/**
+ * The system calls the socket uses. Tests replace members to feed crafted
+ * replies (interrupted dumps, overruns, oversized datagrams) that the kernel
+ * will not produce on demand.
+ */
+export const socketTransport = {
+  send: libc.send,
+  sendAsync: libc.sendAsync,
+  recv: libc.recv,
+  waitReadable: libc.waitReadable,
+};
+
 // Sync calls never interleave on the main thread, so one receive buffer and one
 // send writer serve every socket; decoders run before the next receive.
 let receiveBuffer = Buffer.alloc(1 << 18);
 const sharedWriter = new MessageWriter(1 << 16);
 
+/**
+ * Decodes one reply. The message is a view reused for every reply: read what
+ * you need inside the call, do not keep the object.
+ */
 export type Decoder<T> = (message: Message) => T;
+
+const scratchMessage: Message = { type: 0, flags: 0, seq: 0, pid: 0, buf: receiveBuffer, offset: 0, end: 0 };
 
 interface Exchange<T> {
   firstSeq: number;
@@ -76,7 +95,8 @@ interface Exchange<T> {
   done: boolean;
   request: Buffer;
   offsets: number[];
-  op: (seq: number) => Operation;
+  /** The operation of the request at an index of this exchange. */
+  op: (index: number) => Operation;
 }
 
 /**
@@ -162,7 +182,7 @@ export class NetlinkSocket {
     }
     return {
       firstSeq, lastSeq, dump, decode, results: [], failures: [], interrupted: false, done: false,
-      request: writer.bytes(), offsets, op: (seq) => op(this.indexOf(firstSeq, seq)),
+      request: writer.bytes(), offsets, op,
     };
   }
 
@@ -171,45 +191,59 @@ export class NetlinkSocket {
   }
 
   private logSent(bytes: Buffer): void {
-    if (!log.enabled) return;
     for (const m of parseMessages(bytes, bytes.length)) log('→ %s', describeMessage(this.protocol, m));
   }
 
   // ---- receiving -----------------------------------------------------------
 
-  /** Processes one received datagram; returns true when the exchange is complete. */
+  /**
+   * Processes one received datagram; returns true when the exchange is
+   * complete. Walks the messages in place and hands decoders one reused
+   * Message view, because this loop runs once per reply on the hot path.
+   */
   private absorb<T>(ex: Exchange<T>, length: number): boolean {
-    const messages = parseMessages(receiveBuffer, length);
-    for (const m of messages) {
-      if (log.enabled) log('← %s', describeMessage(this.protocol, m));
-      const index = this.indexOf(ex.firstSeq, m.seq);
+    const buf = receiveBuffer;
+    const logging = log.enabled;
+    const m = scratchMessage;
+    m.buf = buf;
+    const lastIndex = (ex.lastSeq - ex.firstSeq) >>> 0;
+    for (let at = 0; at + NLMSG_HDRLEN <= length; ) {
+      const len = buf.readUInt32LE(at);
+      if (len < NLMSG_HDRLEN || at + len > length) throw new MalformedMessageError(`netlink reply at offset ${at} claims length ${len}, ${length - at} bytes remain`);
+      m.type = buf.readUInt16LE(at + 4);
+      m.flags = buf.readUInt16LE(at + 6);
+      m.seq = buf.readUInt32LE(at + 8);
+      m.pid = buf.readUInt32LE(at + 12);
+      m.offset = at + NLMSG_HDRLEN;
+      m.end = at + len;
+      at += (len + 3) & ~3;
+      if (logging) log('← %s', describeMessage(this.protocol, m));
+      const index = (m.seq - ex.firstSeq) >>> 0;
       // Replies to earlier, abandoned requests (or notifications) are not ours.
-      if (index > this.indexOf(ex.firstSeq, ex.lastSeq) || (m.pid !== this.portId && m.pid !== 0)) continue;
+      if (index > lastIndex || (m.pid !== this.portId && m.pid !== 0)) continue;
       if (m.flags & NLM_F_DUMP_INTR) ex.interrupted = true;
       if (m.type === NLMSG_ERROR) {
         const errno = errorCode(m);
-        if (errno !== 0) {
-          const start = ex.offsets[index] ?? 0;
-          const requestLength = ex.request.readUInt32LE(start);
-          const error = new NetlinkError(errno, ex.op(m.seq), parseExtendedAck(m), m.seq, Buffer.from(ex.request.subarray(start, start + requestLength)));
-          ex.failures.push({ seq: m.seq, error });
-        }
-        if (m.seq === ex.lastSeq) ex.done = true;
-        continue;
-      }
-      if (m.type === NLMSG_DONE) {
+        if (errno !== 0) ex.failures.push({ seq: m.seq, error: this.errorFor(ex, index, errno, m) });
+        if (index === lastIndex) ex.done = true;
+      } else if (m.type === NLMSG_DONE) {
         // A dump may end with an error code in NLMSG_DONE's payload.
         if (m.end - m.offset >= 4) {
-          const errno = -m.buf.readInt32LE(m.offset);
-          if (errno > 0) ex.failures.push({ seq: m.seq, error: new NetlinkError(errno, ex.op(m.seq), parseExtendedAck(m), m.seq) });
+          const errno = -buf.readInt32LE(m.offset);
+          if (errno > 0) ex.failures.push({ seq: m.seq, error: new NetlinkError(errno, ex.op(index), parseExtendedAck(m), m.seq) });
         }
-        if (ex.dump && m.seq === ex.lastSeq) ex.done = true;
-        continue;
+        if (ex.dump && index === lastIndex) ex.done = true;
+      } else if (m.type !== NLMSG_NOOP && m.type !== NLMSG_OVERRUN && ex.decode && !ex.interrupted) {
+        ex.results.push(ex.decode(m));
       }
-      if (m.type === NLMSG_NOOP || m.type === NLMSG_OVERRUN) continue;
-      if (ex.decode && !ex.interrupted) ex.results.push(ex.decode(m));
     }
     return ex.done;
+  }
+
+  private errorFor<T>(ex: Exchange<T>, index: number, errno: number, m: Message): NetlinkError {
+    const start = ex.offsets[index] ?? 0;
+    const request = Buffer.from(ex.request.subarray(start, start + ex.request.readUInt32LE(start)));
+    return new NetlinkError(errno, ex.op(index), parseExtendedAck(m), m.seq, request);
   }
 
   /** Receives one datagram into the shared buffer; returns its length, or -1 if none is queued (dontWait). */
@@ -217,13 +251,13 @@ export class NetlinkSocket {
     const flags = dontWait ? MSG_DONTWAIT : 0;
     if (peek) {
       // Size the buffer from the real datagram length before consuming it.
-      const length = libc.recv(this.fd, receiveBuffer, MSG_PEEK | MSG_TRUNC | flags);
+      const length = socketTransport.recv(this.fd, receiveBuffer, MSG_PEEK | MSG_TRUNC | flags);
       if (length < 0) return length;
       if (length > receiveBuffer.length) receiveBuffer = Buffer.alloc(Math.max(length, receiveBuffer.length * 2));
     }
     let length: number;
     try {
-      length = libc.recv(this.fd, receiveBuffer, MSG_TRUNC | flags);
+      length = socketTransport.recv(this.fd, receiveBuffer, MSG_TRUNC | flags);
     } catch (error) {
       if (error instanceof SyscallError && error.errno === ENOBUFS) {
         throw new ReceiveOverrunError(`netlink receive queue overflowed on fd ${this.fd}; replies were lost (raise receiveBufferSize)`);
@@ -251,8 +285,8 @@ export class NetlinkSocket {
 
   private runSync<T>(requests: readonly Request[], baseFlags: number, ackAll: boolean, decode: Decoder<T> | undefined, dump: boolean, op: (index: number) => Operation): Exchange<T> {
     const ex = this.encode(sharedWriter, requests, baseFlags, ackAll, decode, dump, op);
-    this.logSent(ex.request);
-    libc.send(this.fd, ex.request, ex.request.length);
+    if (log.enabled) this.logSent(ex.request);
+    socketTransport.send(this.fd, sharedWriter.buf, ex.request.length);
     while (!this.absorb(ex, this.receive(dump, false)));
     return ex;
   }
@@ -311,12 +345,12 @@ export class NetlinkSocket {
       this.assertOpen(op(0));
       // Each async exchange gets its own writer: the send runs on another thread.
       const ex = this.encode(new MessageWriter(1024), requests, baseFlags, ackAll, decode, dump, op);
-      this.logSent(ex.request);
-      await libc.sendAsync(this.fd, ex.request, ex.request.length);
+      if (log.enabled) this.logSent(ex.request);
+      await socketTransport.sendAsync(this.fd, ex.request, ex.request.length);
       for (;;) {
         const length = this.receive(dump, true);
         if (length < 0) {
-          await libc.waitReadable(this.fd);
+          await socketTransport.waitReadable(this.fd);
           continue;
         }
         if (this.absorb(ex, length)) return ex;
@@ -362,14 +396,14 @@ export class NetlinkSocket {
 
   /** Sends already framed messages as they are. */
   sendFrames(bytes: Buffer): void {
-    this.logSent(bytes);
-    libc.send(this.fd, bytes, bytes.length);
+    if (log.enabled) this.logSent(bytes);
+    socketTransport.send(this.fd, bytes, bytes.length);
   }
 
   /** `sendFrames` on a worker thread. */
   async sendFramesAsync(bytes: Buffer): Promise<void> {
-    this.logSent(bytes);
-    await libc.sendAsync(this.fd, bytes, bytes.length);
+    if (log.enabled) this.logSent(bytes);
+    await socketTransport.sendAsync(this.fd, bytes, bytes.length);
   }
 
   /**
@@ -389,7 +423,7 @@ export class NetlinkSocket {
     for (;;) {
       const length = this.receive(true, true);
       if (length < 0) {
-        await libc.waitReadable(this.fd);
+        await socketTransport.waitReadable(this.fd);
         continue;
       }
       if (this.dispatchRaw(length, onMessage)) return;

@@ -43,12 +43,21 @@ export class MessageWriter {
   beginMessage(type: number, flags: number, seq: number, pid = 0): number {
     this.ensure(NLMSG_HDRLEN);
     const start = this.offset;
+    // Byte stores instead of writeUInt*LE: this runs once per request on the hot path.
     const b = this.buf;
-    b.writeUInt32LE(0, start);
-    b.writeUInt16LE(type, start + 4);
-    b.writeUInt16LE(flags, start + 6);
-    b.writeUInt32LE(seq >>> 0, start + 8);
-    b.writeUInt32LE(pid >>> 0, start + 12);
+    b[start] = b[start + 1] = b[start + 2] = b[start + 3] = 0;
+    b[start + 4] = type;
+    b[start + 5] = type >>> 8;
+    b[start + 6] = flags;
+    b[start + 7] = flags >>> 8;
+    b[start + 8] = seq;
+    b[start + 9] = seq >>> 8;
+    b[start + 10] = seq >>> 16;
+    b[start + 11] = seq >>> 24;
+    b[start + 12] = pid;
+    b[start + 13] = pid >>> 8;
+    b[start + 14] = pid >>> 16;
+    b[start + 15] = pid >>> 24;
     this.offset += NLMSG_HDRLEN;
     return start;
   }
@@ -62,8 +71,9 @@ export class MessageWriter {
   reserve(length: number): number {
     this.ensure(align4(length));
     const at = this.offset;
-    this.buf.fill(0, at, at + align4(length));
-    this.offset += align4(length);
+    const end = at + align4(length);
+    for (let i = at; i < end; i++) this.buf[i] = 0;
+    this.offset = end;
     return at;
   }
 
