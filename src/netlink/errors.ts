@@ -1,12 +1,9 @@
 import { errnoName } from '../sys/errors.js';
 import { AttributeCursor } from './attributes.js';
-import { NLA_F_NESTED, NLMSG_HDRLEN } from './writer.js';
+import { NLA_TYPE_MASK, NLMSG_HDRLEN } from './writer.js';
 import { NLM_F_ACK_TLVS, type Message } from './message.js';
 
-// enum nlmsgerr_attrs (linux/netlink.h)
-const NLMSGERR_ATTR_MSG = 1;
-const NLMSGERR_ATTR_OFFS = 2;
-const NLMSGERR_ATTR_MISS_TYPE = 5;
+import { NLM_F_CAPPED, NLMSGERR_ATTR_MISS_TYPE, NLMSGERR_ATTR_MSG, NLMSGERR_ATTR_OFFS } from '../generated/netlink.js';
 
 /** What a request was for, so an error can say which operation failed on which object. */
 export interface Operation {
@@ -92,7 +89,7 @@ export function parseExtendedAck(message: Message): ExtendedAck {
   // nlmsgerr is the error int and the request's nlmsghdr; with CAP_ACK that is all
   // of the request that comes back, otherwise its whole payload follows.
   const requestLength = message.buf.readUInt32LE(message.offset + 4);
-  const capped = (message.flags & 0x100) !== 0;
+  const capped = (message.flags & NLM_F_CAPPED) !== 0;
   const tlvStart = message.offset + 4 + (capped ? NLMSG_HDRLEN : (requestLength + 3) & ~3);
   const cursor = new AttributeCursor(message.buf, tlvStart, message.end);
   while (cursor.next()) {
@@ -116,7 +113,7 @@ export function findAttributePath(request: Buffer, headerLength: number, offset:
     for (let at = begin; at + 4 <= end; ) {
       const len = request.readUInt16LE(at);
       if (len < 4) return undefined;
-      const type = request.readUInt16LE(at + 2) & ~NLA_F_NESTED & 0x3fff;
+      const type = request.readUInt16LE(at + 2) & NLA_TYPE_MASK;
       if (at === offset) return [...path, type];
       if (offset > at && offset < at + len) {
         path.push(type);

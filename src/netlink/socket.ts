@@ -10,11 +10,8 @@ import {
 } from './message.js';
 import { MessageWriter } from './writer.js';
 
-// linux/netlink.h socket options
-const NETLINK_CAP_ACK = 10;
-const NETLINK_EXT_ACK = 11;
-const NETLINK_GET_STRICT_CHK = 12;
-const ENOBUFS = 105;
+import { NETLINK_CAP_ACK, NETLINK_EXT_ACK, NETLINK_GET_STRICT_CHK } from '../generated/netlink.js';
+import { ENOBUFS } from '../generated/errno.js';
 
 /** One request: its message type, extra flags, and how to write its payload. */
 export interface Request {
@@ -80,6 +77,19 @@ const sharedWriter = new MessageWriter(1 << 16);
  * Decodes one reply. The message is a view reused for every reply: read what
  * you need inside the call, do not keep the object.
  */
+export interface ManyOptions {
+  /** Ask the kernel to acknowledge every request, not only the last of each send. */
+  ackEach?: boolean;
+}
+
+type BatchFailure = { index: number; error: NetlinkError };
+
+/** A single request's failure is thrown as itself; several as one NetlinkBatchError. */
+function throwFailures(failures: BatchFailure[], total: number): void {
+  if (failures.length === 1 && total === 1) throw failures[0]!.error;
+  if (failures.length) throw new NetlinkBatchError(failures, total);
+}
+
 export type Decoder<T> = (message: Message) => T;
 
 const scratchMessage: Message = { type: 0, flags: 0, seq: 0, pid: 0, buf: receiveBuffer, offset: 0, end: 0 };
@@ -316,19 +326,25 @@ export class NetlinkSocket {
   /**
    * Executes many requests, packing up to `requestsPerSend` into each send.
    * Every request runs (the kernel does not stop at a failure); failures are
-   * collected and thrown together as a NetlinkBatchError naming each request's index.
+   * collected and thrown together as a NetlinkBatchError naming each request's
+   * index. By default only the last request of each send asks for an ack
+   * (failures are reported regardless), which keeps the receive queue short;
+   * `ackEach: true` asks the kernel to acknowledge every request.
    */
-  executeMany(requests: readonly Request[], op: Operation | ((index: number) => Operation)): void {
+  executeMany(requests: readonly Request[], op: Operation | ((index: number) => Operation), options: ManyOptions = {}): void {
     const opFor = typeof op === 'function' ? op : () => op;
     this.assertOpen(opFor(0));
-    const failures: { index: number; error: NetlinkError }[] = [];
+    const failures: BatchFailure[] = [];
     for (let base = 0; base < requests.length; base += this.requestsPerSend) {
       const chunk = requests.slice(base, base + this.requestsPerSend);
-      const ex = this.runSync(chunk, 0, false, undefined, false, (i) => opFor(base + i));
-      for (const f of ex.failures) failures.push({ index: base + this.indexOf(ex.firstSeq, f.seq), error: f.error });
+      const ex = this.runSync(chunk, 0, options.ackEach ?? false, undefined, false, (i) => opFor(base + i));
+      this.collectFailures(ex, base, failures);
     }
-    if (failures.length === 1 && requests.length === 1) throw failures[0]!.error;
-    if (failures.length) throw new NetlinkBatchError(failures, requests.length);
+    throwFailures(failures, requests.length);
+  }
+
+  private collectFailures<T>(ex: Exchange<T>, base: number, into: BatchFailure[]): void {
+    for (const f of ex.failures) into.push({ index: base + this.indexOf(ex.firstSeq, f.seq), error: f.error });
   }
 
   // ---- Promise API -----------------------------------------------------------
@@ -375,16 +391,15 @@ export class NetlinkSocket {
   }
 
   /** Promise form of `executeMany`. */
-  async executeManyAsync(requests: readonly Request[], op: Operation | ((index: number) => Operation)): Promise<void> {
+  async executeManyAsync(requests: readonly Request[], op: Operation | ((index: number) => Operation), options: ManyOptions = {}): Promise<void> {
     const opFor = typeof op === 'function' ? op : () => op;
-    const failures: { index: number; error: NetlinkError }[] = [];
+    const failures: BatchFailure[] = [];
     for (let base = 0; base < requests.length; base += this.requestsPerSend) {
       const chunk = requests.slice(base, base + this.requestsPerSend);
-      const ex = await this.runAsync(chunk, 0, false, undefined, false, (i) => opFor(base + i));
-      for (const f of ex.failures) failures.push({ index: base + this.indexOf(ex.firstSeq, f.seq), error: f.error });
+      const ex = await this.runAsync(chunk, 0, options.ackEach ?? false, undefined, false, (i) => opFor(base + i));
+      this.collectFailures(ex, base, failures);
     }
-    if (failures.length === 1 && requests.length === 1) throw failures[0]!.error;
-    if (failures.length) throw new NetlinkBatchError(failures, requests.length);
+    throwFailures(failures, requests.length);
   }
 
   // ---- raw primitives, for protocols that frame their own exchanges (nfnetlink batches) ----

@@ -1,9 +1,10 @@
 import { align4 } from './align.js';
 import { encodeIp, encodeMac } from './addresses.js';
 
-export const NLA_F_NESTED = 1 << 15;
-export const NLA_F_NET_BYTEORDER = 1 << 14;
-export const NLA_TYPE_MASK = ~(NLA_F_NESTED | NLA_F_NET_BYTEORDER) & 0xffff;
+import { NLA_F_NESTED } from '../generated/netlink.js';
+
+export { NLA_F_NESTED, NLA_F_NET_BYTEORDER, NLA_TYPE_MASK } from '../generated/netlink.js';
+/** sizeof(struct nlmsghdr); codegen cannot evaluate sizeof. */
 export const NLMSG_HDRLEN = 16;
 
 /**

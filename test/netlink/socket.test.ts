@@ -76,6 +76,8 @@ t.test('packed requests: each failure is reported against its own request', asyn
   t.same(err.failures.map((f) => f.error.object), ['request 2', 'request 6', 'request 9']);
   t.equal(err.total, 10);
   t.doesNotThrow(() => sock.executeMany([1, 1, 1].map(getLink), op));
+  const acked = t.throws(() => sock.executeMany(requests, (i) => ({ operation: 'get link', object: `request ${i}` }), { ackEach: true })) as NetlinkBatchError;
+  t.same(acked.failures.map((f) => f.index), [2, 6, 9], 'same mapping when every request is acked');
   const asyncErr = await sock.executeManyAsync(requests, op).catch((e) => e);
   t.same((asyncErr as NetlinkBatchError).failures.map((f) => f.index), [2, 6, 9], 'async batch maps failures too');
 });
