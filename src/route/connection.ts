@@ -5,18 +5,24 @@ import { openNetlinkSocket, type NamespacedSocketOptions } from '../netns/socket
 import { AddressService } from './addresses/service.js';
 import type { RouteContext } from './context.js';
 import { LinkService } from './links/service.js';
+import { NeighbourService } from './neighbours/service.js';
+import { NsidService } from './nsid/service.js';
 import { RouteService } from './routes/service.js';
+import { RuleService } from './rules/service.js';
 import './describe.js';
 
 /**
  * An rtnetlink connection bound to one network namespace, with a service per
- * object kind: `link`, `addr`, `route` (the words of `ip link`, `ip addr`,
- * `ip route`). Every method has a synchronous form and an `...Async` form.
+ * object kind: `link`, `addr`, `route`, `neigh`, `rule`, `nsid` (the words of
+ * `ip link`, `ip addr`, `ip route`, `ip neigh`, `ip rule`, `ip netns set/list-id`). Every method has a synchronous form and an `...Async` form.
  */
 export class RouteConnection implements RouteContext {
   readonly link: LinkService;
   readonly addr: AddressService;
   readonly route: RouteService;
+  readonly neigh: NeighbourService;
+  readonly rule: RuleService;
+  readonly nsid: NsidService;
 
   constructor(
     readonly socket: NetlinkSocket,
@@ -25,6 +31,9 @@ export class RouteConnection implements RouteContext {
     this.link = new LinkService(this);
     this.addr = new AddressService(this);
     this.route = new RouteService(this);
+    this.neigh = new NeighbourService(this);
+    this.rule = new RuleService(this);
+    this.nsid = new NsidService(this);
   }
 
   close(): void {

@@ -1,0 +1,19 @@
+export { LinkService } from './service.js';
+export { decodeLink, decodeLinkPayload, describeLink, encodeLinkRequest, type LinkRequest } from './message.js';
+export { linkToIpJson, type IpLinkJson, type LinkDirectory } from './ipjson.js';
+export { linkFlagNames, linkTypeName, OPER_STATES, LINK_MODES, type LinkMode, type OperState } from './flags.js';
+export { decodeStats64, type LinkStats64 } from './stats.js';
+export { linkAttributeName, attributeNames, type AttributeNames } from './attribute-names.js';
+export {
+  creatableKinds, kindToCreate, linkKind, registerLinkKind, registerSlaveKind, slaveKind,
+  type FollowUp, type IpJsonNames, type KindData, type KindEncodeContext, type LinkKind, type SlaveKind,
+} from './kinds/index.js';
+export type { Link, LinkChanges, LinkCommonSpec, LinkFilter, LinkKindInfo, LinkSlaveInfo, LinkSpec, LinkXdp } from './types.js';
+export type { VethSpec, VethPeerSpec, VethInfo, VethPeerInfo } from './kinds/veth.js';
+export type { BridgeSpec, BridgeInfo, BridgeVlanProtocol } from './kinds/bridge.js';
+export type { BridgePortInfo } from './kinds/bridge-slave.js';
+export type { MacvlanSpec, MacvlanInfo, MacvlanMode } from './kinds/macvlan.js';
+export type { VxlanSpec, VxlanInfo, VxlanDf } from './kinds/vxlan.js';
+export type { IfbSpec } from './kinds/ifb.js';
+export type { TunInfo } from './kinds/tun.js';
+export type { BridgeId } from './kinds/format.js';

@@ -1,0 +1,36 @@
+import type { AttributeCursor } from '../../../netlink/attributes.js';
+import { formatMac } from '../../../netlink/addresses.js';
+
+// Small formatting rules iproute2 applies in `ip -j -d link show`, shared by kinds.
+
+/** printf("%#llx"): "0" for zero, "0x..." otherwise. */
+export function hex0x(value: number): string {
+  return value === 0 ? '0' : `0x${value.toString(16)}`;
+}
+
+/**
+ * A clock_t timer (centiseconds) as ip prints it in JSON: "%i.%.2i" seconds,
+ * which JSON readers see as a number.
+ */
+export function clockTimer(centiseconds: number): number {
+  const cs = Math.floor(centiseconds % 100);
+  return Number(`${Math.floor(centiseconds / 100)}.${cs < 10 ? '0' : ''}${cs}`);
+}
+
+/** struct ifla_bridge_id: the bridge priority and MAC address. */
+export interface BridgeId {
+  priority: number;
+  address: string;
+}
+
+/** Decodes the struct ifla_bridge_id under the cursor. */
+export function decodeBridgeId(c: AttributeCursor): BridgeId {
+  if (c.length < 8) throw new RangeError(`bridge id attribute ${c.type} has ${c.length} bytes, expected 8`);
+  return { priority: c.buf.readUInt16BE(c.start), address: formatMac(c.buf, c.start + 2, 6) };
+}
+
+/** "8000.2:0:0:0:0:1": priority as 4 hex digits, then the address as ether_ntoa prints it (no zero padding). */
+export function formatBridgeId(id: BridgeId): string {
+  const mac = id.address.split(':').map((octet) => parseInt(octet, 16).toString(16)).join(':');
+  return `${id.priority.toString(16).padStart(4, '0')}.${mac}`;
+}

@@ -1,0 +1,20 @@
+import type { LinkCommonSpec } from '../types.js';
+import type { KindData, LinkKind } from './kind.js';
+
+/** `ip link add NAME type ifb`: an intermediate functional block for ingress shaping. */
+export interface IfbSpec extends LinkCommonSpec {
+  type: 'ifb';
+}
+
+export const ifb: LinkKind<IfbSpec, KindData> = {
+  kind: 'ifb',
+  creatable: true,
+  specKeys: [],
+  validate() {},
+  decodeInfoData(c) {
+    const info: KindData = { unknown: [] };
+    while (c.next()) info.unknown.push(c.raw());
+    return info;
+  },
+  // ip has no print_opt for ifb: it prints only info_kind.
+};

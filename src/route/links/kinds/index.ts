@@ -1,0 +1,50 @@
+import { InvalidArgumentError } from '../../../netlink/addresses.js';
+import { bridge } from './bridge.js';
+import { bridgeSlave } from './bridge-slave.js';
+import { ifb } from './ifb.js';
+import type { LinkKind, SlaveKind } from './kind.js';
+import { macvlan } from './macvlan.js';
+import { TUN_REFUSAL, tun } from './tun.js';
+import { veth } from './veth.js';
+import { vxlan } from './vxlan.js';
+
+export type { FollowUp, IpJsonNames, KindData, KindEncodeContext, LinkKind, SlaveKind } from './kind.js';
+
+const kinds = new Map<string, LinkKind>();
+const slaveKinds = new Map<string, SlaveKind>();
+
+/** Adds a link kind; a later registration of the same name replaces the earlier. */
+export function registerLinkKind(kind: LinkKind): void {
+  kinds.set(kind.kind, kind);
+}
+
+export function registerSlaveKind(kind: SlaveKind): void {
+  slaveKinds.set(kind.kind, kind);
+}
+
+/** The kind plug-in for IFLA_INFO_KIND `name`, if nlkit knows it. */
+export function linkKind(name: string): LinkKind | undefined {
+  return kinds.get(name);
+}
+
+export function slaveKind(name: string): SlaveKind | undefined {
+  return slaveKinds.get(name);
+}
+
+/** Kinds `add` can create. */
+export function creatableKinds(): string[] {
+  return [...kinds.values()].filter((k) => k.creatable).map((k) => k.kind);
+}
+
+/** The kind to create a `type` with; refuses unknown and uncreatable types before anything is sent. */
+export function kindToCreate(type: unknown): LinkKind {
+  if (type === 'tap' || type === 'tun') throw new InvalidArgumentError(TUN_REFUSAL);
+  const kind = typeof type === 'string' ? kinds.get(type) : undefined;
+  if (!kind || !kind.creatable) {
+    throw new InvalidArgumentError(`unknown link type ${JSON.stringify(type)}; nlkit can create: ${creatableKinds().join(', ')}`);
+  }
+  return kind;
+}
+
+for (const kind of [veth, bridge, macvlan, vxlan, ifb, tun] as LinkKind[]) registerLinkKind(kind);
+registerSlaveKind(bridgeSlave);

@@ -1,0 +1,83 @@
+import * as ifLink from '../../../generated/if_link.js';
+import {
+  IFLA_TUN_GROUP, IFLA_TUN_MULTI_QUEUE, IFLA_TUN_NUM_DISABLED_QUEUES, IFLA_TUN_NUM_QUEUES, IFLA_TUN_OWNER, IFLA_TUN_PERSIST,
+  IFLA_TUN_PI, IFLA_TUN_TYPE, IFLA_TUN_VNET_HDR,
+} from '../../../generated/if_link.js';
+import { InvalidArgumentError } from '../../../netlink/addresses.js';
+import { attributeNames } from '../attribute-names.js';
+import type { KindData, LinkKind } from './kind.js';
+
+// linux/if_tun.h is not among the generated headers; these two values are its IFF_TUN / IFF_TAP.
+const IFF_TUN = 0x0001;
+const IFF_TAP = 0x0002;
+
+/** IFLA_INFO_DATA of a tun/tap device (reported by the kernel; not creatable through rtnetlink). */
+export interface TunInfo extends KindData {
+  /** "tun", "tap", or the raw IFF_* type. */
+  type?: 'tun' | 'tap' | number;
+  owner?: number;
+  group?: number;
+  pi?: boolean;
+  vnetHdr?: boolean;
+  persist?: boolean;
+  multiQueue?: boolean;
+  numQueues?: number;
+  numDisabledQueues?: number;
+}
+
+/** Why `add` refuses tun and tap. */
+export const TUN_REFUSAL =
+  'tun/tap devices cannot be created through rtnetlink: the kernel only creates them when a process opens /dev/net/tun ' +
+  'and issues the TUNSETIFF ioctl (TUNSETPERSIST keeps them after it exits), which nlkit does not do. Create them with ' +
+  '`ip tuntap add NAME mode tap` (or your runtime), then manage them with nlkit (set, get, list, delete).';
+
+export const tun: LinkKind<never, TunInfo> = {
+  kind: 'tun',
+  creatable: false,
+  specKeys: [],
+  dataAttributeNames: attributeNames(ifLink, 'IFLA_TUN_', ifLink.IFLA_TUN_MAX),
+  validate() {
+    throw new InvalidArgumentError(TUN_REFUSAL);
+  },
+  decodeInfoData(c) {
+    const info: TunInfo = { unknown: [] };
+    while (c.next()) {
+      switch (c.type) {
+        case IFLA_TUN_TYPE: {
+          const type = c.u8();
+          info.type = type === IFF_TUN ? 'tun' : type === IFF_TAP ? 'tap' : type;
+          break;
+        }
+        case IFLA_TUN_OWNER: info.owner = c.u32(); break;
+        case IFLA_TUN_GROUP: info.group = c.u32(); break;
+        case IFLA_TUN_PI: info.pi = c.u8() !== 0; break;
+        case IFLA_TUN_VNET_HDR: info.vnetHdr = c.u8() !== 0; break;
+        case IFLA_TUN_PERSIST: info.persist = c.u8() !== 0; break;
+        case IFLA_TUN_MULTI_QUEUE: info.multiQueue = c.u8() !== 0; break;
+        case IFLA_TUN_NUM_QUEUES: info.numQueues = c.u32(); break;
+        case IFLA_TUN_NUM_DISABLED_QUEUES: info.numDisabledQueues = c.u32(); break;
+        default: info.unknown.push(c.raw());
+      }
+    }
+    return info;
+  },
+  toIpJson(info) {
+    const out: Record<string, unknown> = {};
+    if (!info) return out;
+    if (info.type !== undefined) out.type = typeof info.type === 'number' ? `UNKNOWN:${info.type}` : info.type;
+    if (info.pi !== undefined) out.pi = info.pi;
+    if (info.vnetHdr !== undefined) out.vnet_hdr = info.vnetHdr;
+    if (!info.multiQueue) out.multi_queue = false;
+    else {
+      out.multi_queue = true;
+      if (info.numQueues !== undefined) out.numqueues = info.numQueues;
+      if (info.numDisabledQueues !== undefined) out.numdisabled = info.numDisabledQueues;
+    }
+    if (info.persist !== undefined) out.persist = info.persist;
+    // ip prints user and group names when the passwd/group databases know the
+    // id; nlkit reads no databases and gives the numbers.
+    if (info.owner !== undefined) out.user = info.owner;
+    if (info.group !== undefined) out.group = info.group;
+    return out;
+  },
+};

@@ -1,0 +1,135 @@
+import { IFLA_ADDRESS, IFLA_IFNAME, IFLA_MTU, IFLA_NET_NS_FD, IFLA_NET_NS_PID, IFLA_TXQLEN } from '../../../generated/if_link.js';
+import * as vethConstants from '../../../generated/veth.js';
+import { VETH_INFO_MAX, VETH_INFO_PEER } from '../../../generated/veth.js';
+import { InvalidArgumentError } from '../../../netlink/addresses.js';
+import { AttributeCursor, type RawAttribute } from '../../../netlink/attributes.js';
+import type { MessageWriter } from '../../../netlink/writer.js';
+import type { NetnsRef } from '../../../netns/reference.js';
+import { validateIfName, validateInteger } from '../../names.js';
+import { IFINFOMSG_LEN } from '../../resolve.js';
+import { attributeNames } from '../attribute-names.js';
+import { writeIfinfomsg } from '../ifinfomsg.js';
+import type { LinkCommonSpec } from '../types.js';
+import { S32_MAX, validateBoolean, validateKeys, validateMac, validateNetnsRef, validateObject, validateU32 } from '../validate.js';
+import type { KindData, KindEncodeContext, LinkKind } from './kind.js';
+
+/** The other end of a veth pair, created in the same request. */
+export interface VethPeerSpec {
+  name: string;
+  /** Create the peer directly inside this namespace. */
+  netns?: NetnsRef;
+  address?: string;
+  mtu?: number;
+  /** Brought up right after creation (the kernel cannot while creating the pair). */
+  up?: boolean;
+  /** Honoured by the kernel only together with the host end's `index`. */
+  index?: number;
+  txqueuelen?: number;
+}
+
+/** `ip link add NAME type veth peer name PEER [netns NS]` */
+export interface VethSpec extends LinkCommonSpec {
+  type: 'veth';
+  peer: VethPeerSpec;
+}
+
+/** VETH_INFO_PEER as found in a request (the kernel never reports veth options). */
+export interface VethPeerInfo {
+  index: number;
+  flags: number;
+  change: number;
+  name?: string;
+  mtu?: number;
+  address?: string;
+  txqueuelen?: number;
+  netnsFd?: number;
+  netnsPid?: number;
+  unknown: RawAttribute[];
+}
+
+export interface VethInfo extends KindData {
+  peer?: VethPeerInfo;
+}
+
+const PEER_KEYS = ['name', 'netns', 'address', 'mtu', 'up', 'index', 'txqueuelen'];
+
+function decodePeer(c: AttributeCursor): VethPeerInfo {
+  const b = c.buf;
+  const at = c.start;
+  if (c.length < IFINFOMSG_LEN) throw new RangeError(`VETH_INFO_PEER has ${c.length} bytes, expected at least ${IFINFOMSG_LEN}`);
+  const peer: VethPeerInfo = { index: b.readInt32LE(at + 4), flags: b.readUInt32LE(at + 8), change: b.readUInt32LE(at + 12), unknown: [] };
+  const a = new AttributeCursor(b, at + IFINFOMSG_LEN, at + c.length);
+  while (a.next()) {
+    switch (a.type) {
+      case IFLA_IFNAME: peer.name = a.string(); break;
+      case IFLA_MTU: peer.mtu = a.u32(); break;
+      case IFLA_ADDRESS: peer.address = a.mac(); break;
+      case IFLA_TXQLEN: peer.txqueuelen = a.u32(); break;
+      case IFLA_NET_NS_FD: peer.netnsFd = a.u32(); break;
+      case IFLA_NET_NS_PID: peer.netnsPid = a.u32(); break;
+      default: peer.unknown.push(a.raw());
+    }
+  }
+  return peer;
+}
+
+export const veth: LinkKind<VethSpec, VethInfo> = {
+  kind: 'veth',
+  creatable: true,
+  specKeys: ['peer'],
+  dataAttributeNames: attributeNames(vethConstants, 'VETH_INFO_', VETH_INFO_MAX),
+
+  validate(spec) {
+    if (spec.peer === undefined) {
+      throw new InvalidArgumentError(`veth "${spec.name}" needs peer: { name } (the other end of the pair), e.g. peer: { name: 'eth0', netns: 'pod1' }`);
+    }
+    const peer = validateObject(spec.peer, 'peer');
+    validateKeys(peer, PEER_KEYS, 'peer');
+    if (peer.name === undefined) throw new InvalidArgumentError(`veth "${spec.name}" needs peer.name`);
+    validateIfName(peer.name, 'peer.name');
+    if (peer.netns !== undefined) validateNetnsRef(peer.netns, 'peer.netns');
+    if (peer.address !== undefined) validateMac(peer.address, 'peer.address');
+    if (peer.mtu !== undefined) validateInteger(peer.mtu, 'peer.mtu', 0, S32_MAX);
+    if (peer.up !== undefined) validateBoolean(peer.up, 'peer.up');
+    if (peer.index !== undefined) {
+      validateInteger(peer.index, 'peer.index', 1, S32_MAX);
+      // veth_newlink applies the peer's ifi_index only when the new link asks for one too.
+      if (spec.index === undefined) throw new InvalidArgumentError('peer.index needs index as well: the kernel honours the index of a veth peer only when the host end asks for one');
+    }
+    if (peer.txqueuelen !== undefined) validateU32(peer.txqueuelen, 'peer.txqueuelen');
+  },
+
+  netnsRefs(spec) {
+    return spec.peer.netns === undefined ? [] : [spec.peer.netns];
+  },
+
+  followUps(spec) {
+    // The kernel configures the peer before the pair is joined, so an IFF_UP
+    // in the peer's header fails (veth_open: ENOTCONN); it comes up right after.
+    return spec.peer.up ? [{ netns: spec.peer.netns, name: spec.peer.name, up: true }] : [];
+  },
+
+  encodeInfoData(spec: VethSpec, w: MessageWriter, ctx: KindEncodeContext) {
+    const p = spec.peer;
+    // The peer is an ifinfomsg followed by its own attributes, like a whole
+    // link request; its index travels in that header (its flags cannot: see followUps).
+    const at = w.beginNestedLegacy(VETH_INFO_PEER);
+    writeIfinfomsg(w, p.index ?? 0, 0, 0);
+    w.string(IFLA_IFNAME, p.name);
+    if (p.netns !== undefined) w.u32(IFLA_NET_NS_FD, ctx.netnsFd(p.netns));
+    if (p.address !== undefined) w.mac(IFLA_ADDRESS, p.address);
+    if (p.mtu !== undefined) w.u32(IFLA_MTU, p.mtu);
+    if (p.txqueuelen !== undefined) w.u32(IFLA_TXQLEN, p.txqueuelen);
+    w.endNested(at);
+  },
+
+  decodeInfoData(c) {
+    const info: VethInfo = { unknown: [] };
+    while (c.next()) {
+      if (c.type === VETH_INFO_PEER) info.peer = decodePeer(c);
+      else info.unknown.push(c.raw());
+    }
+    return info;
+  },
+  // ip has no print_opt for veth: it prints only info_kind.
+};

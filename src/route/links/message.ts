@@ -1,0 +1,307 @@
+import { IFF_UP } from '../../generated/if.js';
+import {
+  IFLA_ADDRESS, IFLA_AF_SPEC, IFLA_ALLMULTI, IFLA_ALT_IFNAME, IFLA_BROADCAST, IFLA_CARRIER, IFLA_CARRIER_CHANGES,
+  IFLA_CARRIER_DOWN_COUNT, IFLA_CARRIER_UP_COUNT, IFLA_EVENT, IFLA_EXT_MASK, IFLA_GRO_MAX_SIZE, IFLA_GROUP,
+  IFLA_GSO_MAX_SEGS, IFLA_GSO_MAX_SIZE, IFLA_IFALIAS, IFLA_IFNAME, IFLA_INET6_ADDR_GEN_MODE, IFLA_INFO_DATA,
+  IFLA_INFO_KIND, IFLA_INFO_SLAVE_DATA, IFLA_INFO_SLAVE_KIND, IFLA_INFO_XSTATS, IFLA_LINK, IFLA_LINK_NETNSID,
+  IFLA_LINKINFO, IFLA_LINKMODE, IFLA_MASTER, IFLA_MAX_MTU, IFLA_MIN_MTU, IFLA_MTU, IFLA_NET_NS_FD, IFLA_NET_NS_PID,
+  IFLA_NEW_IFINDEX, IFLA_NEW_NETNSID, IFLA_NUM_RX_QUEUES, IFLA_NUM_TX_QUEUES, IFLA_OPERSTATE, IFLA_PAD,
+  IFLA_PARENT_DEV_BUS_NAME, IFLA_PARENT_DEV_NAME, IFLA_PERM_ADDRESS, IFLA_PHYS_PORT_ID, IFLA_PHYS_PORT_NAME,
+  IFLA_PHYS_SWITCH_ID, IFLA_PROMISCUITY, IFLA_PROP_LIST, IFLA_PROTO_DOWN, IFLA_PROTO_DOWN_REASON,
+  IFLA_PROTO_DOWN_REASON_VALUE, IFLA_QDISC, IFLA_STATS64, IFLA_TSO_MAX_SEGS, IFLA_TSO_MAX_SIZE, IFLA_TXQLEN, IFLA_XDP,
+  IFLA_XDP_ATTACHED, IFLA_XDP_DRV_PROG_ID, IFLA_XDP_FLAGS, IFLA_XDP_HW_PROG_ID, IFLA_XDP_PROG_ID, IFLA_XDP_SKB_PROG_ID,
+} from '../../generated/if_link.js';
+import { RTM_DELLINK, RTM_GETLINK, RTM_NEWLINK, RTM_SETLINK } from '../../generated/rtnetlink.js';
+import { AttributeCursor, type RawAttribute } from '../../netlink/attributes.js';
+import { NLM_F_REQUEST, type Message } from '../../netlink/message.js';
+import { NLMSG_HDRLEN, type MessageWriter } from '../../netlink/writer.js';
+import { registerRouteMessage } from '../describe.js';
+import { IFINFOMSG_LEN } from '../resolve.js';
+import { formatLinkAddress, LINK_MODES, linkFlagNames, linkTypeName, OPER_STATES } from './flags.js';
+import { writeIfinfomsg } from './ifinfomsg.js';
+import { linkKind, slaveKind, type KindEncodeContext, type LinkKind } from './kinds/index.js';
+import { decodeStats64 } from './stats.js';
+import type { VethInfo } from './kinds/veth.js';
+import type { Link, LinkXdp } from './types.js';
+
+// linux/socket.h is not among the generated headers: IFLA_AF_SPEC nests one block per address family.
+const AF_INET6 = 10;
+
+/**
+ * A link request before encoding: validated, with every name already turned
+ * into an index or fd. Absent fields are not sent.
+ */
+export interface LinkRequest {
+  /** ifi_index: the link addressed, or the index asked for a new link. */
+  index?: number;
+  /** ifi_flags / ifi_change: which IFF_* bits to set (flags) among those to change (change). */
+  flags?: number;
+  change?: number;
+  name?: string;
+  mtu?: number;
+  address?: string;
+  txqueuelen?: number;
+  group?: number;
+  /** Empty string clears the alias. */
+  alias?: string;
+  /** 0 releases the link from its master. */
+  master?: number;
+  netnsFd?: number;
+  extMask?: number;
+  /** A kind to create, with its options (IFLA_LINKINFO with IFLA_INFO_DATA). */
+  create?: { kind: LinkKind; spec: unknown; ctx: KindEncodeContext };
+  /** Only the kind's name (IFLA_LINKINFO with IFLA_INFO_KIND alone): the kind filter of a dump. */
+  kind?: string;
+}
+
+/** Writes an ifinfomsg and its attributes (the nlmsghdr is already written). */
+export function encodeLinkRequest(w: MessageWriter, r: LinkRequest): void {
+  writeIfinfomsg(w, r.index ?? 0, r.flags ?? 0, r.change ?? 0);
+  if (r.name !== undefined) w.string(IFLA_IFNAME, r.name);
+  if (r.mtu !== undefined) w.u32(IFLA_MTU, r.mtu);
+  if (r.address !== undefined) w.mac(IFLA_ADDRESS, r.address);
+  if (r.txqueuelen !== undefined) w.u32(IFLA_TXQLEN, r.txqueuelen);
+  if (r.group !== undefined) w.u32(IFLA_GROUP, r.group);
+  // Without a NUL, as ip sends it: an empty alias then has length 0, which clears it.
+  if (r.alias !== undefined) w.binary(IFLA_IFALIAS, Buffer.from(r.alias));
+  if (r.master !== undefined) w.u32(IFLA_MASTER, r.master);
+  if (r.netnsFd !== undefined) w.u32(IFLA_NET_NS_FD, r.netnsFd);
+  if (r.extMask !== undefined) w.u32(IFLA_EXT_MASK, r.extMask);
+  if (r.create) {
+    const { kind, spec, ctx } = r.create;
+    kind.encodeLinkAttributes?.(spec, w, ctx);
+    const info = w.beginNested(IFLA_LINKINFO);
+    w.string(IFLA_INFO_KIND, kind.kind);
+    if (kind.encodeInfoData) {
+      const data = w.beginNested(IFLA_INFO_DATA);
+      kind.encodeInfoData(spec, w, ctx);
+      // No options given: leave the empty nest out, as ip does.
+      if (w.offset === data + 4) w.offset = data;
+      else w.endNested(data);
+    }
+    w.endNested(info);
+  } else if (r.kind !== undefined) {
+    const info = w.beginNested(IFLA_LINKINFO);
+    w.string(IFLA_INFO_KIND, r.kind);
+    w.endNested(info);
+  }
+}
+
+function hex(c: AttributeCursor): string {
+  return c.buf.toString('hex', c.start, c.start + c.length);
+}
+
+function decodeXdp(c: AttributeCursor): LinkXdp {
+  const xdp: LinkXdp = { attached: 0 };
+  while (c.next()) {
+    switch (c.type) {
+      case IFLA_XDP_ATTACHED: xdp.attached = c.u8(); break;
+      case IFLA_XDP_PROG_ID: xdp.progId = c.u32(); break;
+      case IFLA_XDP_DRV_PROG_ID: xdp.driverProgId = c.u32(); break;
+      case IFLA_XDP_SKB_PROG_ID: xdp.genericProgId = c.u32(); break;
+      case IFLA_XDP_HW_PROG_ID: xdp.offloadProgId = c.u32(); break;
+      case IFLA_XDP_FLAGS: xdp.flags = c.u32(); break;
+    }
+  }
+  return xdp;
+}
+
+function decodeAfSpec(c: AttributeCursor, link: Link): void {
+  // Kept as one copy of the nest (a kilobyte of per-family configuration);
+  // only the IPv6 address generation mode, which ip prints, is read out.
+  link.afSpec = c.bytes();
+  const families = c.nestedCursor();
+  while (families.next()) {
+    if (families.type !== AF_INET6) continue;
+    const inet6 = families.nestedCursor();
+    while (inet6.next()) if (inet6.type === IFLA_INET6_ADDR_GEN_MODE) link.inet6AddrGenMode = inet6.u8();
+  }
+}
+
+function decodeLinkInfo(c: AttributeCursor, link: Link): void {
+  // The kind names how to read the data; find both before decoding.
+  let data: AttributeCursor | undefined;
+  let slaveData: AttributeCursor | undefined;
+  while (c.next()) {
+    switch (c.type) {
+      case IFLA_INFO_KIND: link.kind = c.string(); break;
+      case IFLA_INFO_DATA: data = c.nestedCursor(); break;
+      case IFLA_INFO_SLAVE_KIND: link.slaveKind = c.string(); break;
+      case IFLA_INFO_SLAVE_DATA: slaveData = c.nestedCursor(); break;
+      case IFLA_INFO_XSTATS: link.xstats = c.bytes(); break;
+      default: link.unknown.push(c.raw());
+    }
+  }
+  if (data) {
+    const kind = link.kind === undefined ? undefined : linkKind(link.kind);
+    link.info = kind ? kind.decodeInfoData(data) : rawMembers(data);
+  }
+  if (slaveData) {
+    const kind = link.slaveKind === undefined ? undefined : slaveKind(link.slaveKind);
+    link.slaveInfo = kind ? kind.decodeSlaveData(slaveData) : rawMembers(slaveData);
+  }
+}
+
+function rawMembers(c: AttributeCursor): { unknown: RawAttribute[] } {
+  const unknown: RawAttribute[] = [];
+  while (c.next()) unknown.push(c.raw());
+  return { unknown };
+}
+
+// One decoder per attribute type, looked up by index: a switch over sixty
+// imported constants costs a comparison (and, under CJS transpilers, a getter
+// call) per case for every attribute of every link in a dump.
+type AttributeDecoder = (link: Link, c: AttributeCursor) => void;
+const DECODERS: AttributeDecoder[] = [];
+function on(type: number, decode: AttributeDecoder): void {
+  DECODERS[type] = decode;
+}
+on(IFLA_IFNAME, (l, c) => { l.name = c.string(); });
+on(IFLA_MTU, (l, c) => { l.mtu = c.u32(); });
+on(IFLA_MIN_MTU, (l, c) => { l.minMtu = c.u32(); });
+on(IFLA_MAX_MTU, (l, c) => { l.maxMtu = c.u32(); });
+on(IFLA_QDISC, (l, c) => { l.qdisc = c.string(); });
+on(IFLA_OPERSTATE, (l, c) => {
+  const state = c.u8();
+  l.operstate = OPER_STATES[state] ?? state;
+});
+on(IFLA_LINKMODE, (l, c) => {
+  const mode = c.u8();
+  l.linkmode = LINK_MODES[mode] ?? mode;
+});
+on(IFLA_GROUP, (l, c) => { l.group = c.u32(); });
+on(IFLA_TXQLEN, (l, c) => { l.txqueuelen = c.u32(); });
+on(IFLA_ADDRESS, (l, c) => { l.address = formatLinkAddress(c.buf, c.start, c.length, l.type); });
+on(IFLA_BROADCAST, (l, c) => { l.broadcast = formatLinkAddress(c.buf, c.start, c.length, l.type); });
+on(IFLA_PERM_ADDRESS, (l, c) => { l.permAddress = formatLinkAddress(c.buf, c.start, c.length, l.type); });
+on(IFLA_MASTER, (l, c) => { l.master = c.u32(); });
+on(IFLA_LINK, (l, c) => { l.link = c.u32(); });
+on(IFLA_LINK_NETNSID, (l, c) => { l.linkNetnsId = c.s32(); });
+on(IFLA_IFALIAS, (l, c) => { l.alias = c.string(); });
+on(IFLA_LINKINFO, (l, c) => decodeLinkInfo(c.nestedCursor(), l));
+on(IFLA_STATS64, (l, c) => { l.stats64 = decodeStats64(c.buf, c.start, c.length); });
+on(IFLA_PROMISCUITY, (l, c) => { l.promiscuity = c.u32(); });
+on(IFLA_ALLMULTI, (l, c) => { l.allmulti = c.u32(); });
+on(IFLA_NUM_TX_QUEUES, (l, c) => { l.numTxQueues = c.u32(); });
+on(IFLA_NUM_RX_QUEUES, (l, c) => { l.numRxQueues = c.u32(); });
+on(IFLA_GSO_MAX_SIZE, (l, c) => { l.gsoMaxSize = c.u32(); });
+on(IFLA_GSO_MAX_SEGS, (l, c) => { l.gsoMaxSegs = c.u32(); });
+on(IFLA_TSO_MAX_SIZE, (l, c) => { l.tsoMaxSize = c.u32(); });
+on(IFLA_TSO_MAX_SEGS, (l, c) => { l.tsoMaxSegs = c.u32(); });
+on(IFLA_GRO_MAX_SIZE, (l, c) => { l.groMaxSize = c.u32(); });
+on(IFLA_CARRIER, (l, c) => { l.carrier = c.u8() !== 0; });
+on(IFLA_CARRIER_CHANGES, (l, c) => { l.carrierChanges = c.u32(); });
+on(IFLA_CARRIER_UP_COUNT, (l, c) => { l.carrierUpCount = c.u32(); });
+on(IFLA_CARRIER_DOWN_COUNT, (l, c) => { l.carrierDownCount = c.u32(); });
+on(IFLA_PROTO_DOWN, (l, c) => { l.protoDown = c.u8() !== 0; });
+on(IFLA_PROTO_DOWN_REASON, (l, c) => {
+  const reason = c.nestedCursor();
+  while (reason.next()) if (reason.type === IFLA_PROTO_DOWN_REASON_VALUE) l.protoDownReason = reason.u32();
+});
+on(IFLA_PHYS_PORT_ID, (l, c) => { l.physPortId = hex(c); });
+on(IFLA_PHYS_PORT_NAME, (l, c) => { l.physPortName = c.string(); });
+on(IFLA_PHYS_SWITCH_ID, (l, c) => { l.physSwitchId = hex(c); });
+on(IFLA_PARENT_DEV_NAME, (l, c) => { l.parentDevName = c.string(); });
+on(IFLA_PARENT_DEV_BUS_NAME, (l, c) => { l.parentDevBusName = c.string(); });
+on(IFLA_PROP_LIST, (l, c) => {
+  const names: string[] = [];
+  const list = c.nestedCursor();
+  while (list.next()) if (list.type === IFLA_ALT_IFNAME) names.push(list.string());
+  l.altNames = names;
+});
+on(IFLA_EVENT, (l, c) => { l.event = c.u32(); });
+on(IFLA_XDP, (l, c) => { l.xdp = decodeXdp(c.nestedCursor()); });
+on(IFLA_AF_SPEC, (l, c) => decodeAfSpec(c, l));
+on(IFLA_NEW_NETNSID, (l, c) => { l.newNetnsId = c.s32(); });
+on(IFLA_NEW_IFINDEX, (l, c) => { l.newIfindex = c.s32(); });
+on(IFLA_NET_NS_FD, (l, c) => { l.netnsFd = c.u32(); });
+on(IFLA_NET_NS_PID, (l, c) => { l.netnsPid = c.u32(); });
+on(IFLA_EXT_MASK, (l, c) => { l.extMask = c.u32(); });
+on(IFLA_PAD, () => {});
+
+/**
+ * Decodes an ifinfomsg and its attributes between `start` and `end` of `buf`
+ * (an RTM_NEWLINK/DELLINK from the kernel, or a link request). Everything
+ * kept is copied, so `buf` may be a reused receive buffer.
+ */
+export function decodeLinkPayload(buf: Buffer, start: number, end: number): Link {
+  if (end - start < IFINFOMSG_LEN) throw new RangeError(`link message has ${end - start} bytes, expected at least ${IFINFOMSG_LEN}`);
+  const type = buf.readUInt16LE(start + 2);
+  const flags = buf.readUInt32LE(start + 8);
+  const link: Link = {
+    family: buf[start]!,
+    index: buf.readInt32LE(start + 4),
+    name: '',
+    type,
+    linkType: linkTypeName(type),
+    flags,
+    flagNames: linkFlagNames(flags),
+    change: buf.readUInt32LE(start + 12),
+    up: (flags & IFF_UP) !== 0,
+    mtu: 0,
+    operstate: 'UNKNOWN',
+    group: 0,
+    unknown: [],
+  };
+  const c = new AttributeCursor(buf, start + IFINFOMSG_LEN, end);
+  while (c.next()) {
+    const decode = DECODERS[c.type];
+    if (decode) decode(link, c);
+    else link.unknown.push(c.raw());
+  }
+  return link;
+}
+
+/** Decodes a link message: a received Message, or the bytes of one whole netlink message. */
+export function decodeLink(message: Message | Buffer): Link {
+  if (Buffer.isBuffer(message)) {
+    const length = message.length >= 4 ? message.readUInt32LE(0) : 0;
+    if (length < NLMSG_HDRLEN || length > message.length) throw new RangeError(`not a whole netlink message (${message.length} bytes, header says ${length})`);
+    return decodeLinkPayload(message, NLMSG_HDRLEN, length);
+  }
+  return decodeLinkPayload(message.buf, message.offset, message.end);
+}
+
+function requestedFlags(link: Link): string {
+  // A request sets the bits of `flags` that `change` selects: name them as "+UP", "-UP".
+  const parts: string[] = [];
+  if (link.change & IFF_UP) parts.push(link.flags & IFF_UP ? '+UP' : '-UP');
+  const other = link.change & ~IFF_UP;
+  if (other) parts.push(`flags 0x${(link.flags & other).toString(16)}/0x${(other >>> 0).toString(16)}`);
+  return parts.join(' ');
+}
+
+/**
+ * One line for DEBUG=nlkit:* output, e.g. `vh1 #5 veth <BROADCAST,MULTICAST,UP> mtu 1500 master #3`;
+ * for a request, the flag changes it asks for (`+UP`).
+ */
+export function describeLink(link: Link, request = false): string {
+  const parts: string[] = [];
+  if (link.name) parts.push(link.name);
+  if (link.index) parts.push(`#${link.index}`);
+  if (link.kind) parts.push(link.kind);
+  if (request) {
+    if (link.change) parts.push(requestedFlags(link));
+  } else if (link.flags) parts.push(`<${link.flagNames.join(',')}>`);
+  if (link.mtu) parts.push(`mtu ${link.mtu}`);
+  if (link.master !== undefined) parts.push(`master #${link.master}`);
+  if (link.link !== undefined) parts.push(`link #${link.link}${link.linkNetnsId !== undefined ? ` netnsid ${link.linkNetnsId}` : ''}`);
+  if (link.address) parts.push(link.address);
+  if (link.operstate !== 'UNKNOWN') parts.push(String(link.operstate));
+  if (link.group) parts.push(`group ${link.group}`);
+  if (link.alias !== undefined) parts.push(`alias ${JSON.stringify(link.alias)}`);
+  if (link.netnsFd !== undefined) parts.push(`netns fd ${link.netnsFd}`);
+  const peer = link.kind === 'veth' ? (link.info as VethInfo | undefined)?.peer : undefined;
+  if (peer) parts.push(`peer ${peer.name ?? ''}${peer.index ? ` #${peer.index}` : ''}${peer.netnsFd !== undefined ? ` netns fd ${peer.netnsFd}` : ''}`);
+  if (link.slaveKind) parts.push(`${link.slaveKind} port`);
+  return parts.join(' ') || '(all)';
+}
+
+function describe(m: Message): string {
+  return describeLink(decodeLinkPayload(m.buf, m.offset, m.end), (m.flags & NLM_F_REQUEST) !== 0);
+}
+
+registerRouteMessage(RTM_NEWLINK, 'RTM_NEWLINK', describe);
+registerRouteMessage(RTM_DELLINK, 'RTM_DELLINK', describe);
+registerRouteMessage(RTM_GETLINK, 'RTM_GETLINK', describe);
+registerRouteMessage(RTM_SETLINK, 'RTM_SETLINK', describe);

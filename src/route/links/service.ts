@@ -1,0 +1,367 @@
+import { IFF_UP } from '../../generated/if.js';
+import { RTEXT_FILTER_VF, RTM_DELLINK, RTM_GETLINK, RTM_NEWLINK, RTM_SETLINK } from '../../generated/rtnetlink.js';
+import { InvalidArgumentError } from '../../netlink/addresses.js';
+import { NetlinkError, type Operation } from '../../netlink/errors.js';
+import { NLM_F_CREATE, NLM_F_EXCL } from '../../netlink/message.js';
+import type { Request } from '../../netlink/socket.js';
+import type { MessageWriter } from '../../netlink/writer.js';
+import { describeNetns, type NetnsRef } from '../../netns/reference.js';
+import type { RouteContext } from '../context.js';
+import { validateIfName, validateInteger } from '../names.js';
+import {
+  IFINFOMSG_LEN, LinkNotFoundError, resolveLinkIndex, resolveLinkIndexAsync, validateLinkRef, type LinkRef,
+} from '../resolve.js';
+import { linkAttributeName } from './attribute-names.js';
+import { kindToCreate, type FollowUp, type LinkKind } from './kinds/index.js';
+import { decodeLink, encodeLinkRequest, type LinkRequest } from './message.js';
+import { References, withRouteIn } from './references.js';
+import type { Link, LinkChanges, LinkFilter, LinkSpec } from './types.js';
+import {
+  S32_MAX, U32_MAX, validateBoolean, validateKeys, validateMac, validateNetnsRef, validateObject, validateString, validateU32,
+} from './validate.js';
+
+/** What `ip link show` asks the kernel to include. */
+const SHOW_EXT_MASK = RTEXT_FILTER_VF;
+const ALIAS_MAX_BYTES = 255;
+
+const COMMON_SPEC_KEYS = ['type', 'name', 'mtu', 'address', 'txqueuelen', 'group', 'alias', 'master', 'up', 'netns', 'index'];
+const specKeys = new WeakMap<LinkKind, ReadonlySet<string>>();
+function specKeysOf(kind: LinkKind): ReadonlySet<string> {
+  let keys = specKeys.get(kind);
+  if (!keys) specKeys.set(kind, (keys = new Set([...COMMON_SPEC_KEYS, ...kind.specKeys])));
+  return keys;
+}
+const CHANGE_KEYS = ['up', 'mtu', 'address', 'master', 'netns', 'name', 'alias', 'txqueuelen', 'group'];
+const FILTER_KEYS = ['type', 'master', 'group'];
+
+/** A request with everything checked, and the names it still needs turned into numbers. */
+interface Plan {
+  type: number;
+  flags: number;
+  /** Link names to look up in the connection's namespace. */
+  names: LinkRef[];
+  /** Namespaces to open for the request (closed after it). */
+  namespaces: NetnsRef[];
+  /** A link name to look up inside `netns` (a master of a link created there). */
+  nameInTarget?: { name: string; netns: NetnsRef };
+  build(refs: References): LinkRequest;
+  op: Operation;
+  /** ENODEV means this link does not exist. */
+  addressed?: LinkRef;
+  /** Changes sent once the link exists (the kernel cannot make them while creating it). */
+  followUps: readonly FollowUp[];
+}
+
+function request(type: number, flags: number, body: LinkRequest): Request {
+  return { type, flags, encode: (w: MessageWriter) => encodeLinkRequest(w, body) };
+}
+
+function operation(operation: string, object: string, kind?: LinkKind): Operation {
+  return { operation, object, headerLength: IFINFOMSG_LEN, attributeName: (path) => linkAttributeName(path, kind?.dataAttributeNames) };
+}
+
+function refLabel(ref: LinkRef): string {
+  return typeof ref === 'number' ? `#${ref}` : ref;
+}
+
+function addressing(dev: LinkRef): LinkRequest {
+  return typeof dev === 'number' ? { index: dev } : { name: dev };
+}
+
+/** The fields `add` and `set` share, checked and encoded the same way. */
+interface SharedFields {
+  up?: boolean;
+  mtu?: number;
+  address?: string;
+  txqueuelen?: number;
+  group?: number;
+  alias?: string | null;
+  master?: LinkRef | null;
+  netns?: NetnsRef;
+}
+
+function validateShared(f: SharedFields, ownGroup: boolean): void {
+  if (f.up !== undefined) validateBoolean(f.up, 'up');
+  if (f.mtu !== undefined) validateInteger(f.mtu, 'mtu', 0, S32_MAX);
+  if (f.address !== undefined) validateMac(f.address, 'address');
+  if (f.txqueuelen !== undefined) validateU32(f.txqueuelen, 'txqueuelen');
+  if (f.group !== undefined && ownGroup) validateU32(f.group, 'group');
+  if (f.alias !== undefined && f.alias !== null) validateString(f.alias, 'alias', ALIAS_MAX_BYTES);
+  if (f.master !== undefined && f.master !== null) validateLinkRef(f.master, 'master');
+  if (f.netns !== undefined) validateNetnsRef(f.netns, 'netns');
+}
+
+/** The request attributes for the shared fields (`alias` is left to the caller: creation cannot carry it). */
+function sharedAttributes(f: SharedFields, refs: References, ownGroup: boolean): LinkRequest {
+  return {
+    flags: f.up ? IFF_UP : 0,
+    change: f.up === undefined ? 0 : IFF_UP,
+    mtu: f.mtu,
+    address: f.address,
+    txqueuelen: f.txqueuelen,
+    group: ownGroup ? f.group : undefined,
+    master: f.master === undefined ? undefined : f.master === null ? 0 : refs.linkIndex(f.master),
+    netnsFd: f.netns === undefined ? undefined : refs.netnsFd(f.netns),
+  };
+}
+
+function planCreate(ctx: RouteContext, input: LinkSpec): Plan {
+  const spec = validateObject(input, 'link spec') as unknown as LinkSpec;
+  const kind = kindToCreate(spec.type);
+  validateKeys(spec, specKeysOf(kind), `${spec.type} spec`);
+  validateIfName(spec.name, 'name');
+  if (spec.index !== undefined) validateInteger(spec.index, 'index', 1, S32_MAX);
+  // vxlan's `group` is its multicast group, not the device group.
+  const ownGroup = !kind.redefines?.includes('group');
+  validateShared(spec as SharedFields, ownGroup);
+  kind.validate(spec);
+  const where = spec.netns === undefined ? ctx.label : describeNetns(spec.netns);
+  // With netns the kernel enslaves the new link in its new namespace, so a
+  // master named there is looked up there.
+  const masterInTarget = spec.netns !== undefined && typeof spec.master === 'string';
+  const names = [...(kind.linkRefs?.(spec) ?? [])];
+  if (spec.master !== undefined && !masterInTarget) names.push(spec.master);
+  const plan: Plan = {
+    type: RTM_NEWLINK,
+    flags: NLM_F_CREATE | NLM_F_EXCL,
+    names,
+    namespaces: [...(spec.netns === undefined ? [] : [spec.netns]), ...(kind.netnsRefs?.(spec) ?? [])],
+    op: operation('create link', `${spec.name} in ${where}`, kind),
+    followUps: [
+      // The kernel ignores IFLA_IFALIAS in a creating request.
+      ...(spec.alias === undefined ? [] : [{ netns: spec.netns, name: spec.name, alias: spec.alias }]),
+      ...(kind.followUps?.(spec) ?? []),
+    ],
+    build: (refs) => ({
+      ...sharedAttributes(spec as SharedFields, refs, ownGroup),
+      index: spec.index,
+      name: spec.name,
+      create: { kind, spec, ctx: refs },
+    }),
+  };
+  if (masterInTarget) plan.nameInTarget = { name: spec.master as string, netns: spec.netns! };
+  return plan;
+}
+
+function planSet(ctx: RouteContext, dev: LinkRef, input: LinkChanges): Plan {
+  validateLinkRef(dev, 'dev');
+  const changes = validateObject(input, 'changes') as LinkChanges;
+  validateKeys(changes, CHANGE_KEYS, 'changes');
+  if (!Object.values(changes).some((v) => v !== undefined)) throw new InvalidArgumentError(`set ${refLabel(dev)}: no changes given; known: ${CHANGE_KEYS.join(', ')}`);
+  validateShared(changes, true);
+  if (changes.name !== undefined) validateIfName(changes.name, 'name');
+  if (changes.netns !== undefined && typeof changes.master === 'string') {
+    throw new InvalidArgumentError(
+      `set ${refLabel(dev)}: the kernel moves the link first and then looks up its master in the new namespace; ` +
+        'give master as an index valid there, or set it in a second call',
+    );
+  }
+  const names: LinkRef[] = [];
+  // A rename carries the new name in IFLA_IFNAME, so the link must be addressed by index.
+  if (changes.name !== undefined && typeof dev === 'string') names.push(dev);
+  if (typeof changes.master === 'string') names.push(changes.master);
+  return {
+    type: RTM_SETLINK,
+    flags: 0,
+    names,
+    namespaces: changes.netns === undefined ? [] : [changes.netns],
+    op: operation('set link', `${refLabel(dev)} in ${ctx.label}`),
+    addressed: dev,
+    followUps: [],
+    build: (refs) => ({
+      ...sharedAttributes(changes, refs, true),
+      ...(changes.name !== undefined ? { index: refs.linkIndex(dev), name: changes.name } : addressing(dev)),
+      alias: changes.alias === null ? '' : changes.alias,
+    }),
+  };
+}
+
+function planDelete(ctx: RouteContext, dev: LinkRef): Plan {
+  validateLinkRef(dev, 'dev');
+  return {
+    type: RTM_DELLINK, flags: 0, names: [], namespaces: [], addressed: dev, followUps: [],
+    op: operation('delete link', `${refLabel(dev)} in ${ctx.label}`),
+    build: () => addressing(dev),
+  };
+}
+
+function planDeleteGroup(ctx: RouteContext, group: number): Plan {
+  if (group === 0) {
+    throw new InvalidArgumentError('group 0 is the "default" group every link starts in; deleting it would remove every link, so nlkit (like the kernel) refuses');
+  }
+  validateInteger(group, 'group', 1, U32_MAX);
+  return {
+    type: RTM_DELLINK, flags: 0, names: [], namespaces: [], followUps: [],
+    op: operation('delete link group', `${group} in ${ctx.label}`),
+    // ifi_index 0 and no name: the kernel deletes every link of the group.
+    build: () => ({ group }),
+  };
+}
+
+function validateFilter(input: LinkFilter | undefined): LinkFilter {
+  if (input === undefined) return {};
+  const filter = validateObject(input, 'filter') as LinkFilter;
+  validateKeys(filter, FILTER_KEYS, 'filter');
+  if (filter.type !== undefined && (typeof filter.type !== 'string' || filter.type === '')) throw new InvalidArgumentError('filter.type must be a link kind such as "veth"');
+  if (filter.master !== undefined) validateLinkRef(filter.master, 'filter.master');
+  if (filter.group !== undefined) validateU32(filter.group, 'filter.group');
+  return filter;
+}
+
+function dumpRequest(filter: LinkFilter, master: number | undefined): Request {
+  // With strict checking the kernel filters a link dump by master and kind itself.
+  return request(RTM_GETLINK, 0, { extMask: SHOW_EXT_MASK, master, kind: filter.type });
+}
+
+function keep(filter: LinkFilter, master: number | undefined): (link: Link) => boolean {
+  // The kernel ignores a kind it has no driver for, so the kind is checked here too.
+  return (link) =>
+    (filter.type === undefined || link.kind === filter.type) &&
+    (master === undefined || link.master === master) &&
+    (filter.group === undefined || link.group === filter.group);
+}
+
+function notFound(error: unknown, dev: LinkRef | undefined, ctx: RouteContext): unknown {
+  return dev !== undefined && error instanceof NetlinkError && error.code === 'ENODEV' ? new LinkNotFoundError(dev, ctx.label) : error;
+}
+
+function followUpRequest(f: FollowUp): Request {
+  return request(RTM_SETLINK, 0, { name: f.name, alias: f.alias, flags: f.up ? IFF_UP : 0, change: f.up === undefined ? 0 : IFF_UP });
+}
+
+function followUpOperation(ctx: RouteContext, f: FollowUp): Operation {
+  const what = f.up !== undefined ? (f.up ? 'bring up' : 'take down') : 'set alias of';
+  return operation(`${what} new link`, `${f.name} in ${f.netns === undefined ? ctx.label : describeNetns(f.netns)}`);
+}
+
+/**
+ * Links of one namespace, in the words of `ip link`: add, set, delete,
+ * deleteGroup, get, list. Every method has an `...Async` twin whose kernel
+ * work runs off the event loop.
+ */
+export class LinkService {
+  constructor(private readonly ctx: RouteContext) {}
+
+  // ---- synchronous -----------------------------------------------------------
+
+  private run(plan: Plan): void {
+    const refs = new References().open(plan.namespaces);
+    try {
+      for (const name of plan.names) if (typeof name === 'string') refs.setIndex(name, resolveLinkIndex(this.ctx, name));
+      const target = plan.nameInTarget;
+      if (target) refs.setIndex(target.name, withRouteIn(refs.handle(target.netns), (ctx) => resolveLinkIndex(ctx, target.name, 'master')));
+      try {
+        this.ctx.socket.execute(request(plan.type, plan.flags, plan.build(refs)), plan.op);
+      } catch (error) {
+        throw notFound(error, plan.addressed, this.ctx);
+      }
+      for (const f of plan.followUps) {
+        const op = followUpOperation(this.ctx, f);
+        if (f.netns === undefined) this.ctx.socket.execute(followUpRequest(f), op);
+        else withRouteIn(refs.handle(f.netns), (ctx) => ctx.socket.execute(followUpRequest(f), op));
+      }
+    } finally {
+      refs.close();
+    }
+  }
+
+  /**
+   * Creates a link, like `ip link add`. A veth's peer is born in its own
+   * namespace and the host end can join its master and come up, all in one request.
+   */
+  add(spec: LinkSpec): void {
+    this.run(planCreate(this.ctx, spec));
+  }
+
+  /** Changes a link in one request, like `ip link set`. */
+  set(dev: LinkRef, changes: LinkChanges): void {
+    this.run(planSet(this.ctx, dev, changes));
+  }
+
+  /** Deletes a link (a veth takes its peer with it). Throws LinkNotFoundError if absent. */
+  delete(dev: LinkRef): void {
+    this.run(planDelete(this.ctx, dev));
+  }
+
+  /** Deletes every link of a device group in one request (`ip link delete group N`). */
+  deleteGroup(group: number): void {
+    this.run(planDeleteGroup(this.ctx, group));
+  }
+
+  /** One link by name or index, with a direct RTM_GETLINK (never a dump). */
+  get(dev: LinkRef): Link {
+    const ref = validateLinkRef(dev, 'dev');
+    try {
+      return this.ctx.socket.execute(request(RTM_GETLINK, 0, { ...addressing(ref), extMask: SHOW_EXT_MASK }), operation('get link', `${refLabel(ref)} in ${this.ctx.label}`), decodeLink)[0]!;
+    } catch (error) {
+      throw notFound(error, ref, this.ctx);
+    }
+  }
+
+  /** Every link of the namespace, optionally only one kind, the ports of one master, or one group. */
+  list(filter?: LinkFilter): Link[] {
+    const f = validateFilter(filter);
+    const master = f.master === undefined ? undefined : resolveLinkIndex(this.ctx, f.master, 'filter.master');
+    return this.ctx.socket.dump(dumpRequest(f, master), operation('list links', `in ${this.ctx.label}`), decodeLink).filter(keep(f, master));
+  }
+
+  // ---- Promise forms -----------------------------------------------------------
+
+  private async runAsync(plan: Plan): Promise<void> {
+    const refs = new References().open(plan.namespaces);
+    try {
+      for (const name of plan.names) if (typeof name === 'string') refs.setIndex(name, await resolveLinkIndexAsync(this.ctx, name));
+      const target = plan.nameInTarget;
+      if (target) refs.setIndex(target.name, await withRouteIn(refs.handle(target.netns), (ctx) => resolveLinkIndexAsync(ctx, target.name, 'master')));
+      try {
+        await this.ctx.socket.executeAsync(request(plan.type, plan.flags, plan.build(refs)), plan.op);
+      } catch (error) {
+        throw notFound(error, plan.addressed, this.ctx);
+      }
+      for (const f of plan.followUps) {
+        const op = followUpOperation(this.ctx, f);
+        if (f.netns === undefined) await this.ctx.socket.executeAsync(followUpRequest(f), op);
+        else await withRouteIn(refs.handle(f.netns), (ctx) => ctx.socket.executeAsync(followUpRequest(f), op));
+      }
+    } finally {
+      refs.close();
+    }
+  }
+
+  /** Promise form of `add`. */
+  async addAsync(spec: LinkSpec): Promise<void> {
+    await this.runAsync(planCreate(this.ctx, spec));
+  }
+
+  /** Promise form of `set`. */
+  async setAsync(dev: LinkRef, changes: LinkChanges): Promise<void> {
+    await this.runAsync(planSet(this.ctx, dev, changes));
+  }
+
+  /** Promise form of `delete`. */
+  async deleteAsync(dev: LinkRef): Promise<void> {
+    await this.runAsync(planDelete(this.ctx, dev));
+  }
+
+  /** Promise form of `deleteGroup`. */
+  async deleteGroupAsync(group: number): Promise<void> {
+    await this.runAsync(planDeleteGroup(this.ctx, group));
+  }
+
+  /** Promise form of `get`. */
+  async getAsync(dev: LinkRef): Promise<Link> {
+    const ref = validateLinkRef(dev, 'dev');
+    try {
+      return (await this.ctx.socket.executeAsync(request(RTM_GETLINK, 0, { ...addressing(ref), extMask: SHOW_EXT_MASK }), operation('get link', `${refLabel(ref)} in ${this.ctx.label}`), decodeLink))[0]!;
+    } catch (error) {
+      throw notFound(error, ref, this.ctx);
+    }
+  }
+
+  /** Promise form of `list`. */
+  async listAsync(filter?: LinkFilter): Promise<Link[]> {
+    const f = validateFilter(filter);
+    const master = f.master === undefined ? undefined : await resolveLinkIndexAsync(this.ctx, f.master, 'filter.master');
+    return (await this.ctx.socket.dumpAsync(dumpRequest(f, master), operation('list links', `in ${this.ctx.label}`), decodeLink)).filter(keep(f, master));
+  }
+}

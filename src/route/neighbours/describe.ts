@@ -1,0 +1,21 @@
+// How neighbour messages read in `DEBUG=nlkit:*` output.
+import { RTM_DELNEIGH, RTM_GETNEIGH, RTM_NEWNEIGH } from '../../generated/rtnetlink.js';
+import type { Message } from '../../netlink/message.js';
+import { registerRouteMessage } from '../describe.js';
+import { decodeNeighbour, NDMSG_LEN } from './message.js';
+
+function describeNeighbourMessage(m: Message): string {
+  if (m.end - m.offset < NDMSG_LEN) return '(no ndmsg)';
+  const n = decodeNeighbour(m);
+  const parts = [n.family ? `inet${n.family === 6 ? '6' : ''}` : `family=${n.addressFamily}`];
+  if (n.dst !== undefined) parts.push(n.dst);
+  parts.push(`index=${n.ifindex}`);
+  if (n.lladdr !== undefined) parts.push(`lladdr ${n.lladdr}`);
+  if (n.stateNames.length) parts.push(n.stateNames.join(','));
+  if (n.flagNames.length) parts.push(n.flagNames.join(','));
+  return parts.join(' ');
+}
+
+registerRouteMessage(RTM_NEWNEIGH, 'RTM_NEWNEIGH', describeNeighbourMessage);
+registerRouteMessage(RTM_DELNEIGH, 'RTM_DELNEIGH', describeNeighbourMessage);
+registerRouteMessage(RTM_GETNEIGH, 'RTM_GETNEIGH', describeNeighbourMessage);

@@ -1,0 +1,172 @@
+import * as neighbourConstants from '../../generated/neighbour.js';
+import {
+  NDA_CACHEINFO, NDA_DST, NDA_FLAGS_EXT, NDA_IFINDEX, NDA_LINK_NETNSID, NDA_LLADDR, NDA_MASTER, NDA_NH_ID, NDA_PORT,
+  NDA_PROBES, NDA_PROTOCOL, NDA_SRC_VNI, NDA_VLAN, NDA_VNI,
+} from '../../generated/neighbour.js';
+import { encodeIp, encodeMac, type IpFamily } from '../../netlink/addresses.js';
+import { AttributeCursor, type RawAttribute } from '../../netlink/attributes.js';
+import type { Message } from '../../netlink/message.js';
+import type { MessageWriter } from '../../netlink/writer.js';
+import { constantNames } from '../addresses/constant-names.js';
+import { ipFamilyOf } from '../addresses/family.js';
+import { flatAttributeName, writeRawAttributes } from './flat-attributes.js';
+import { neighbourFlagNames, neighbourStateNames } from './state.js';
+
+/** sizeof(struct ndmsg): family, pad1 (u8), pad2 (u16), ifindex (s32), state (u16), flags, type (u8). */
+export const NDMSG_LEN = 12;
+/** sizeof(struct nda_cacheinfo): confirmed, used, updated, refcnt (u32 each). */
+const NDA_CACHEINFO_LEN = 16;
+const EMPTY = new Uint8Array(0);
+
+/** NDA_CACHEINFO: ages in clock ticks (USER_HZ, hundredths of a second), and users of the entry. */
+export interface NeighbourCacheInfo {
+  confirmed: number;
+  used: number;
+  updated: number;
+  refcnt: number;
+}
+
+/** Every field of an ndmsg and the attributes nlkit knows; what the encoder writes and the decoder reads. */
+export interface NeighbourMessage {
+  /** AF_INET, AF_INET6 (or AF_BRIDGE for bridge fdb entries). */
+  addressFamily: number;
+  ifindex: number;
+  /** NUD_* bits. */
+  state: number;
+  /** NTF_* bits. */
+  flags: number;
+  /** ndm_type: RTN_UNICAST, RTN_MULTICAST, ... */
+  type: number;
+  dst?: string;
+  lladdr?: string;
+  probes?: number;
+  cacheinfo?: NeighbourCacheInfo;
+  vlan?: number;
+  port?: number;
+  vni?: number;
+  master?: number;
+  linkNetnsId?: number;
+  srcVni?: number;
+  /** NDA_PROTOCOL: who installed the entry (RTPROT_*). */
+  protocol?: number;
+  nhId?: number;
+  /** NDA_FLAGS_EXT: NTF_EXT_* bits (NTF_EXT_MANAGED). */
+  flagsExt?: number;
+  /** Attributes nlkit does not decode, kept verbatim. */
+  unknown?: RawAttribute[];
+}
+
+/** A neighbour (ARP or NDP) entry as the kernel reports it (RTM_NEWNEIGH). */
+export interface Neighbour extends NeighbourMessage {
+  /** 4 or 6; 0 for any other address family (see addressFamily). */
+  family: IpFamily | 0;
+  /** The NUD states, as `ip neigh` prints them: ['PERMANENT'], ['REACHABLE'], ... ([] for NUD_NONE). */
+  stateNames: string[];
+  /** The NTF_* flags by name, e.g. ['ROUTER'], ['PROXY']. */
+  flagNames: string[];
+  unknown: RawAttribute[];
+}
+
+function writeHeader(writer: MessageWriter, family: number, ifindex: number, state: number, flags: number, type: number): void {
+  const at = writer.reserve(NDMSG_LEN);
+  const b = writer.buf;
+  b[at] = family;
+  b.writeInt32LE(ifindex | 0, at + 4);
+  b.writeUInt16LE(state, at + 8);
+  b[at + 10] = flags;
+  b[at + 11] = type;
+}
+
+/** Writes ndmsg and attributes in the kernel's own order (neigh_fill_info), so a decoded dump re-encodes to its bytes. */
+export function encodeNeighbour(writer: MessageWriter, n: NeighbourMessage): void {
+  writeHeader(writer, n.addressFamily, n.ifindex, n.state, n.flags, n.type);
+  if (n.dst !== undefined) writer.binary(NDA_DST, encodeIp(n.dst));
+  // Devices without link-layer addresses (tunnels) report an empty NDA_LLADDR.
+  if (n.lladdr !== undefined) writer.binary(NDA_LLADDR, n.lladdr === '' ? EMPTY : encodeMac(n.lladdr));
+  if (n.probes !== undefined) writer.u32(NDA_PROBES, n.probes);
+  if (n.cacheinfo !== undefined) {
+    const ci = Buffer.alloc(NDA_CACHEINFO_LEN);
+    ci.writeUInt32LE(n.cacheinfo.confirmed, 0);
+    ci.writeUInt32LE(n.cacheinfo.used, 4);
+    ci.writeUInt32LE(n.cacheinfo.updated, 8);
+    ci.writeUInt32LE(n.cacheinfo.refcnt, 12);
+    writer.binary(NDA_CACHEINFO, ci);
+  }
+  if (n.vlan !== undefined) writer.u16(NDA_VLAN, n.vlan);
+  if (n.port !== undefined) writer.be16(NDA_PORT, n.port);
+  if (n.vni !== undefined) writer.u32(NDA_VNI, n.vni);
+  if (n.master !== undefined) writer.u32(NDA_MASTER, n.master);
+  if (n.linkNetnsId !== undefined) writer.s32(NDA_LINK_NETNSID, n.linkNetnsId);
+  if (n.srcVni !== undefined) writer.u32(NDA_SRC_VNI, n.srcVni);
+  if (n.protocol !== undefined) writer.u8(NDA_PROTOCOL, n.protocol);
+  if (n.nhId !== undefined) writer.u32(NDA_NH_ID, n.nhId);
+  if (n.flagsExt !== undefined) writer.u32(NDA_FLAGS_EXT, n.flagsExt);
+  writeRawAttributes(writer, n.unknown);
+}
+
+/**
+ * A dump request. With strict checking the kernel accepts only NTF_PROXY in
+ * the header (which selects the proxy table) and filters by NDA_IFINDEX.
+ */
+export function encodeNeighbourDumpRequest(writer: MessageWriter, family: number, flags: number, ifindex: number): void {
+  writeHeader(writer, family, 0, 0, flags, 0);
+  if (ifindex !== 0) writer.u32(NDA_IFINDEX, ifindex);
+}
+
+/** Decodes an RTM_NEWNEIGH/RTM_DELNEIGH message (or a request, for debug output). */
+export function decodeNeighbour(message: Message): Neighbour {
+  const b = message.buf;
+  const o = message.offset;
+  const addressFamily = b[o]!;
+  const state = b.readUInt16LE(o + 8);
+  const flags = b[o + 10]!;
+  const n: Neighbour = {
+    family: ipFamilyOf(addressFamily),
+    addressFamily,
+    ifindex: b.readInt32LE(o + 4),
+    state,
+    stateNames: neighbourStateNames(state),
+    flags,
+    flagNames: neighbourFlagNames(flags),
+    type: b[o + 11]!,
+    unknown: [],
+  };
+  const c = new AttributeCursor(b, o + NDMSG_LEN, message.end);
+  while (c.next()) {
+    switch (c.type) {
+      case NDA_DST: n.dst = c.ip(); break;
+      case NDA_LLADDR: n.lladdr = c.mac(); break;
+      case NDA_PROBES: n.probes = c.u32(); break;
+      case NDA_CACHEINFO:
+        if (c.length < NDA_CACHEINFO_LEN) {
+          n.unknown.push(c.raw());
+          break;
+        }
+        n.cacheinfo = {
+          confirmed: b.readUInt32LE(c.start),
+          used: b.readUInt32LE(c.start + 4),
+          updated: b.readUInt32LE(c.start + 8),
+          refcnt: b.readUInt32LE(c.start + 12),
+        };
+        break;
+      case NDA_VLAN: n.vlan = c.u16(); break;
+      case NDA_PORT: n.port = c.be16(); break;
+      case NDA_VNI: n.vni = c.u32(); break;
+      case NDA_MASTER: n.master = c.u32(); break;
+      case NDA_LINK_NETNSID: n.linkNetnsId = c.s32(); break;
+      case NDA_SRC_VNI: n.srcVni = c.u32(); break;
+      case NDA_PROTOCOL: n.protocol = c.u8(); break;
+      case NDA_NH_ID: n.nhId = c.u32(); break;
+      case NDA_FLAGS_EXT: n.flagsExt = c.u32(); break;
+      default: n.unknown.push(c.raw());
+    }
+  }
+  return n;
+}
+
+const NDA_NAMES = constantNames(neighbourConstants, 'NDA_');
+
+/** Names an attribute path for error messages, e.g. [NDA_LLADDR] → 'NDA_LLADDR'. */
+export function neighbourAttributeName(path: readonly number[]): string {
+  return flatAttributeName(NDA_NAMES, path);
+}

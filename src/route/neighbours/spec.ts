@@ -1,0 +1,89 @@
+import { NTF_EXT_LEARNED, NTF_EXT_MANAGED, NTF_PROXY, NTF_ROUTER, NUD_NONE, NUD_PERMANENT } from '../../generated/neighbour.js';
+import { encodeMac, InvalidArgumentError, requireIp } from '../../netlink/addresses.js';
+import { checkKeys } from '../addresses/keys.js';
+import { addressFamily } from '../addresses/family.js';
+import { validateLinkRef, type LinkRef } from '../resolve.js';
+import { parseRouteProtocol } from '../routes/names.js';
+import type { NeighbourMessage } from './message.js';
+import { parseNeighbourState, type NeighbourState } from './state.js';
+
+/**
+ * A neighbour entry in the words of `ip neigh add 10.0.0.9 lladdr 02:.. dev eth0 nud stale router`.
+ * `delete` and `get` only use `dev`, `address` and `proxy`.
+ */
+export interface NeighbourSpec {
+  dev: LinkRef;
+  /** The neighbour's IP address (no prefix length). */
+  address: string;
+  /** Its link-layer (MAC) address, e.g. '02:00:00:00:00:09'. */
+  lladdr?: string;
+  /** NUD state; 'permanent' when absent, as with `ip neigh add` ('none' for managed entries). */
+  state?: NeighbourState;
+  /** NTF_ROUTER: the neighbour is an IPv6 router. */
+  router?: boolean;
+  /** A proxy entry (`ip neigh add proxy ADDR dev DEV`): answer ARP/NDP for ADDR on dev. */
+  proxy?: boolean;
+  /** NTF_EXT_LEARNED: installed by an external control plane, exempt from garbage collection. */
+  externLearn?: boolean;
+  /** NTF_EXT_MANAGED: the kernel keeps the entry resolved by probing it. */
+  managed?: boolean;
+  /** NDA_PROTOCOL: who installs the entry ('static', 'bgp', ... or 0-255). */
+  protocol?: string | number;
+}
+
+export type NeighbourPurpose = 'add' | 'delete' | 'get';
+
+/** A validated spec: the link still to resolve, the message to send (ifindex filled in later), its text for errors. */
+export interface PreparedNeighbour {
+  dev: LinkRef;
+  message: NeighbourMessage;
+  /** e.g. '10.0.0.9 dev eth0' or 'proxy 10.0.0.9 dev eth0'. */
+  text: string;
+}
+
+const SPEC_KEYS = new Set(['dev', 'address', 'lladdr', 'state', 'router', 'proxy', 'externLearn', 'managed', 'protocol']);
+
+function optionalBoolean(value: unknown, what: string): boolean {
+  if (value === undefined) return false;
+  if (typeof value !== 'boolean') throw new InvalidArgumentError(`${what} must be true or false, got ${JSON.stringify(value)}`);
+  return value;
+}
+
+/** Checks a spec completely before anything is sent; refuses what the kernel would misread or ignore. */
+export function prepareNeighbour(spec: NeighbourSpec, purpose: NeighbourPurpose): PreparedNeighbour {
+  if (typeof spec !== 'object' || spec === null) throw new InvalidArgumentError(`neighbour spec must be an object, got ${spec === null ? 'null' : typeof spec}`);
+  checkKeys(spec, SPEC_KEYS, 'neighbour spec');
+  if (spec.dev === undefined) throw new InvalidArgumentError('neighbour spec needs dev (the link the neighbour is on)');
+  const dev = validateLinkRef(spec.dev);
+  if (typeof spec.address !== 'string' || spec.address.includes('/')) {
+    throw new InvalidArgumentError(`neighbour address must be an IP address without prefix length, like "10.0.0.9", got ${JSON.stringify(spec.address)}`);
+  }
+  const family = requireIp(spec.address, 'neighbour address');
+  const proxy = optionalBoolean(spec.proxy, 'proxy');
+  const router = optionalBoolean(spec.router, 'router');
+  const externLearn = optionalBoolean(spec.externLearn, 'externLearn');
+  const managed = optionalBoolean(spec.managed, 'managed');
+  const text = `${proxy ? 'proxy ' : ''}${spec.address} dev ${dev}`;
+  const message: NeighbourMessage = {
+    addressFamily: addressFamily(family),
+    ifindex: 0,
+    state: 0,
+    flags: proxy ? NTF_PROXY : 0,
+    type: 0,
+    dst: spec.address,
+  };
+  if (purpose !== 'add') return { dev, message, text };
+
+  if (proxy && spec.lladdr !== undefined) throw new InvalidArgumentError(`proxy entry ${spec.address} cannot have an lladdr: the kernel answers with the link's own address`);
+  if (proxy && spec.state !== undefined) throw new InvalidArgumentError(`proxy entry ${spec.address} has no NUD state; leave state out`);
+  if (spec.lladdr !== undefined) {
+    encodeMac(spec.lladdr);
+    message.lladdr = spec.lladdr.toLowerCase();
+  }
+  message.state = spec.state !== undefined ? parseNeighbourState(spec.state) : managed ? NUD_NONE : NUD_PERMANENT;
+  if (router) message.flags |= NTF_ROUTER;
+  if (externLearn) message.flags |= NTF_EXT_LEARNED;
+  if (spec.protocol !== undefined) message.protocol = parseRouteProtocol(spec.protocol);
+  if (managed) message.flagsExt = NTF_EXT_MANAGED;
+  return { dev, message, text };
+}
