@@ -15,6 +15,12 @@ export interface Operation {
   headerLength?: number;
   /** Names an attribute from its path of types, for error messages. */
   attributeName?: (path: readonly number[]) => string | undefined;
+  /**
+   * Length of a fixed header at the start of a nested attribute's payload
+   * (VETH_INFO_PEER carries an ifinfomsg before its attributes), so error
+   * offsets inside it can still be named.
+   */
+  nestedHeaderLength?: (path: readonly number[]) => number;
 }
 
 /** The kernel's extended acknowledgement: the human message and the attribute it points at. */
@@ -48,7 +54,7 @@ export class NetlinkError extends Error {
   ) {
     const code = errnoName(errno);
     let path: number[] | undefined;
-    if (extack.offset !== undefined && request) path = findAttributePath(request, op.headerLength ?? 0, extack.offset);
+    if (extack.offset !== undefined && request) path = findAttributePath(request, op.headerLength ?? 0, extack.offset, op.nestedHeaderLength);
     const attribute = path ? op.attributeName?.(path) ?? `attribute ${path.join('/')}` : undefined;
     const parts = [`${op.operation}${op.object ? ` ${op.object}` : ''} failed: ${code}`];
     if (extack.message) parts.push(extack.message);
@@ -104,7 +110,12 @@ export function parseExtendedAck(message: Message): ExtendedAck {
  * Finds the attribute that starts at `offset` in a request message, descending
  * into any attribute that contains the offset; returns the types on the way.
  */
-export function findAttributePath(request: Buffer, headerLength: number, offset: number): number[] | undefined {
+export function findAttributePath(
+  request: Buffer,
+  headerLength: number,
+  offset: number,
+  nestedHeaderLength?: (path: readonly number[]) => number,
+): number[] | undefined {
   let begin = NLMSG_HDRLEN + ((headerLength + 3) & ~3);
   let end = Math.min(request.length, request.length >= 4 ? request.readUInt32LE(0) : 0);
   const path: number[] = [];
@@ -117,7 +128,7 @@ export function findAttributePath(request: Buffer, headerLength: number, offset:
       if (at === offset) return [...path, type];
       if (offset > at && offset < at + len) {
         path.push(type);
-        begin = at + 4;
+        begin = at + 4 + (((nestedHeaderLength?.(path) ?? 0) + 3) & ~3);
         end = at + len;
         found = true;
         break;

@@ -82,6 +82,20 @@ t.test('findAttributePath descends into nested attributes', async (t) => {
   t.equal(findAttributePath(w.bytes(), 16, 9999), undefined);
 });
 
+t.test('findAttributePath skips a fixed header that opens a nested attribute', async (t) => {
+  const w = new MessageWriter();
+  const start = w.beginMessage(16, 5, 1);
+  w.reserve(16);
+  const peer = w.beginNested(1);
+  w.reserve(16); // the peer's own ifinfomsg, as in VETH_INFO_PEER
+  const target = w.offset;
+  w.string(3, 'eth0');
+  w.endNested(peer);
+  w.endMessage(start);
+  t.same(findAttributePath(w.bytes(), 16, target, (path) => (path.length === 1 && path[0] === 1 ? 16 : 0)), [1, 3]);
+  t.not(JSON.stringify(findAttributePath(w.bytes(), 16, target)), '[1,3]', 'without the header length the walk misreads the nest');
+});
+
 t.test('addresses: encode, format, CIDR and MAC validation', async (t) => {
   const cases: [string, string][] = [
     ['10.0.0.1', '0a000001'],

@@ -1,3 +1,5 @@
+import { IFLA_INFO_DATA, IFLA_LINKINFO } from '../../generated/if_link.js';
+import { VETH_INFO_PEER } from '../../generated/veth.js';
 import { IFF_UP } from '../../generated/if.js';
 import { RTEXT_FILTER_VF, RTM_DELLINK, RTM_GETLINK, RTM_NEWLINK, RTM_SETLINK } from '../../generated/rtnetlink.js';
 import { InvalidArgumentError } from '../../netlink/addresses.js';
@@ -56,8 +58,16 @@ function request(type: number, flags: number, body: LinkRequest): Request {
   return { type, flags, encode: (w: MessageWriter) => encodeLinkRequest(w, body) };
 }
 
+/** IFLA_LINKINFO / IFLA_INFO_DATA / VETH_INFO_PEER opens with the peer's own ifinfomsg. */
+function nestedHeaderLength(path: readonly number[]): number {
+  return path.length === 3 && path[0] === IFLA_LINKINFO && path[1] === IFLA_INFO_DATA && path[2] === VETH_INFO_PEER ? IFINFOMSG_LEN : 0;
+}
+
 function operation(operation: string, object: string, kind?: LinkKind): Operation {
-  return { operation, object, headerLength: IFINFOMSG_LEN, attributeName: (path) => linkAttributeName(path, kind?.dataAttributeNames) };
+  return {
+    operation, object, headerLength: IFINFOMSG_LEN, nestedHeaderLength,
+    attributeName: (path) => linkAttributeName(path, kind?.dataAttributeNames),
+  };
 }
 
 function refLabel(ref: LinkRef): string {
