@@ -60,6 +60,8 @@ const SINGLE_HEADERS: readonly string[] = [
   'linux/netfilter/nf_conntrack_common.h',
   'linux/netfilter/nf_log.h',
   'linux/netfilter/nf_conntrack_tuple_common.h',
+  'linux/if_tun.h',
+  'linux/if_ether.h',
 ];
 
 export const MODULES: readonly ModuleSpec[] = [

@@ -1,3 +1,4 @@
+import { ETH_P_8021AD, ETH_P_8021Q } from '../../../generated/if_ether.js';
 import * as ifLink from '../../../generated/if_link.js';
 import {
   IFLA_BR_AGEING_TIME, IFLA_BR_BRIDGE_ID, IFLA_BR_FORWARD_DELAY, IFLA_BR_GC_TIMER, IFLA_BR_GROUP_ADDR,
@@ -23,8 +24,6 @@ import { clockTimer, decodeBridgeId, formatBridgeId, hex0x, type BridgeId } from
 import type { KindData, LinkKind } from './kind.js';
 
 // linux/if_ether.h is not among the generated headers: the two VLAN ethertypes a bridge speaks.
-const ETH_P_8021Q = 0x8100;
-const ETH_P_8021AD = 0x88a8;
 const VLAN_PROTOCOLS = { '802.1Q': ETH_P_8021Q, '802.1ad': ETH_P_8021AD } as const;
 export type BridgeVlanProtocol = keyof typeof VLAN_PROTOCOLS;
 

@@ -1,3 +1,4 @@
+import { IFF_TAP, IFF_TUN } from '../../../generated/if_tun.js';
 import * as ifLink from '../../../generated/if_link.js';
 import {
   IFLA_TUN_GROUP, IFLA_TUN_MULTI_QUEUE, IFLA_TUN_NUM_DISABLED_QUEUES, IFLA_TUN_NUM_QUEUES, IFLA_TUN_OWNER, IFLA_TUN_PERSIST,
@@ -7,9 +8,6 @@ import { InvalidArgumentError } from '../../../netlink/addresses.js';
 import { attributeNames } from '../attribute-names.js';
 import type { KindData, LinkKind } from './kind.js';
 
-// linux/if_tun.h is not among the generated headers; these two values are its IFF_TUN / IFF_TAP.
-const IFF_TUN = 0x0001;
-const IFF_TAP = 0x0002;
 
 /** IFLA_INFO_DATA of a tun/tap device (reported by the kernel; not creatable through rtnetlink). */
 export interface TunInfo extends KindData {
