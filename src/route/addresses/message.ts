@@ -1,0 +1,175 @@
+import * as ifAddr from '../../generated/if_addr.js';
+import {
+  IFA_ADDRESS, IFA_ANYCAST, IFA_BROADCAST, IFA_CACHEINFO, IFA_FLAGS, IFA_LABEL, IFA_LOCAL, IFA_MULTICAST, IFA_PROTO,
+  IFA_RT_PRIORITY,
+} from '../../generated/if_addr.js';
+import type { IpFamily } from '../../netlink/addresses.js';
+import { AttributeCursor, type RawAttribute } from '../../netlink/attributes.js';
+import type { Message } from '../../netlink/message.js';
+import type { MessageWriter } from '../../netlink/writer.js';
+import { constantNames } from './constant-names.js';
+import { ipFamilyOf } from './family.js';
+import { addressFlagNames } from './flags.js';
+import { writeIpAttribute, type IpValue } from './ip-value.js';
+import { scopeName } from './scope.js';
+
+/** sizeof(struct ifaddrmsg): family, prefixlen, flags, scope (u8 each), index (u32). */
+export const IFADDRMSG_LEN = 8;
+/** sizeof(struct ifa_cacheinfo): preferred, valid, cstamp, tstamp (u32 each). */
+const IFA_CACHEINFO_LEN = 16;
+/** The kernel's INFINITY_LIFE_TIME: a lifetime that never runs out. */
+export const FOREVER = 0xffffffff;
+
+/** An IPv4 or IPv6 address as the kernel reports it (RTM_NEWADDR). */
+export interface Address {
+  family: IpFamily;
+  /** ifindex of the link the address is on. */
+  index: number;
+  prefixLength: number;
+  /** IFA_F_* bits: IFA_FLAGS when present (all 32 bits), else the header's 8. */
+  flags: number;
+  /** The set flags in `ip`'s words and order, e.g. ['nodad', 'noprefixroute']. */
+  flagNames: string[];
+  scope: number;
+  /** 'global', 'link', 'host', ... as `ip` prints it. */
+  scopeName: string;
+  /** IFA_ADDRESS: the address, or the peer's on a point-to-point address. */
+  address: string;
+  /** IFA_LOCAL: the local address (IPv4 always; IPv6 only with a peer). */
+  local?: string;
+  broadcast?: string;
+  anycast?: string;
+  multicast?: string;
+  /** IPv4 label, e.g. 'eth0:1'. */
+  label?: string;
+  /** Seconds left, or 'forever'. */
+  validLifetime: number | 'forever';
+  preferredLifetime: number | 'forever';
+  /** IFA_CACHEINFO time stamps, in hundredths of a second since boot. */
+  created?: number;
+  updated?: number;
+  /** IFA_RT_PRIORITY: metric of the prefix route. */
+  metric?: number;
+  /** IFA_PROTO: who added the address (IFAPROT_*). */
+  protocol?: number;
+  /** Attributes nlkit does not decode, kept verbatim. */
+  unknown: RawAttribute[];
+}
+
+/** Everything an RTM_NEWADDR/RTM_DELADDR request carries, validated and resolved. */
+export interface AddressRequest {
+  family: number;
+  prefixLength: number;
+  flags: number;
+  scope: number;
+  index: number;
+  local?: IpValue;
+  address?: IpValue;
+  broadcast?: IpValue;
+  anycast?: IpValue;
+  label?: string;
+  /** Seconds, FOREVER for none; IFA_CACHEINFO is sent when either is set. */
+  validLifetime?: number;
+  preferredLifetime?: number;
+  metric?: number;
+}
+
+/** Writes ifaddrmsg and attributes; IFA_FLAGS carries the flags that do not fit the header's byte. */
+export function encodeAddressRequest(writer: MessageWriter, request: AddressRequest): void {
+  const at = writer.reserve(IFADDRMSG_LEN);
+  const b = writer.buf;
+  b[at] = request.family;
+  b[at + 1] = request.prefixLength;
+  b[at + 2] = request.flags & 0xff;
+  b[at + 3] = request.scope;
+  b.writeUInt32LE(request.index >>> 0, at + 4);
+  if (request.local !== undefined) writeIpAttribute(writer, IFA_LOCAL, request.local);
+  if (request.address !== undefined) writeIpAttribute(writer, IFA_ADDRESS, request.address);
+  if (request.broadcast !== undefined) writeIpAttribute(writer, IFA_BROADCAST, request.broadcast);
+  if (request.anycast !== undefined) writeIpAttribute(writer, IFA_ANYCAST, request.anycast);
+  if (request.label !== undefined) writer.string(IFA_LABEL, request.label);
+  if (request.validLifetime !== undefined || request.preferredLifetime !== undefined) {
+    const ci = writer.offset + 4;
+    writer.binary(IFA_CACHEINFO, ZERO_CACHEINFO);
+    writer.buf.writeUInt32LE(request.preferredLifetime ?? FOREVER, ci);
+    writer.buf.writeUInt32LE(request.validLifetime ?? FOREVER, ci + 4);
+  }
+  if (request.metric !== undefined) writer.u32(IFA_RT_PRIORITY, request.metric);
+  if (request.flags !== 0) writer.u32(IFA_FLAGS, request.flags);
+}
+
+const ZERO_CACHEINFO = new Uint8Array(IFA_CACHEINFO_LEN);
+
+/** Writes the ifaddrmsg of a dump request; with strict checking the kernel filters by family and ifindex. */
+export function encodeAddressDumpRequest(writer: MessageWriter, family: number, index: number): void {
+  const at = writer.reserve(IFADDRMSG_LEN);
+  writer.buf[at] = family;
+  writer.buf.writeUInt32LE(index >>> 0, at + 4);
+}
+
+function lifetime(value: number): number | 'forever' {
+  return value === FOREVER ? 'forever' : value;
+}
+
+/**
+ * Decodes an RTM_NEWADDR/RTM_DELADDR message; undefined for families other
+ * than IPv4 and IPv6 (an unfiltered dump can include them).
+ */
+export function decodeAddress(message: Message): Address | undefined {
+  const b = message.buf;
+  const o = message.offset;
+  const family = ipFamilyOf(b[o]!);
+  if (family === 0) return undefined;
+  const scope = b[o + 3]!;
+  let flags = b[o + 2]!;
+  const result: Address = {
+    family,
+    index: b.readUInt32LE(o + 4),
+    prefixLength: b[o + 1]!,
+    flags,
+    flagNames: [],
+    scope,
+    scopeName: scopeName(scope),
+    address: '',
+    validLifetime: 'forever',
+    preferredLifetime: 'forever',
+    unknown: [],
+  };
+  const c = new AttributeCursor(b, o + IFADDRMSG_LEN, message.end);
+  while (c.next()) {
+    switch (c.type) {
+      case IFA_ADDRESS: result.address = c.ip(); break;
+      case IFA_LOCAL: result.local = c.ip(); break;
+      case IFA_BROADCAST: result.broadcast = c.ip(); break;
+      case IFA_ANYCAST: result.anycast = c.ip(); break;
+      case IFA_MULTICAST: result.multicast = c.ip(); break;
+      case IFA_LABEL: result.label = c.string(); break;
+      case IFA_FLAGS: flags = c.u32(); break;
+      case IFA_RT_PRIORITY: result.metric = c.u32(); break;
+      case IFA_PROTO: result.protocol = c.u8(); break;
+      case IFA_CACHEINFO:
+        if (c.length < IFA_CACHEINFO_LEN) {
+          result.unknown.push(c.raw());
+          break;
+        }
+        result.preferredLifetime = lifetime(b.readUInt32LE(c.start));
+        result.validLifetime = lifetime(b.readUInt32LE(c.start + 4));
+        result.created = b.readUInt32LE(c.start + 8);
+        result.updated = b.readUInt32LE(c.start + 12);
+        break;
+      default:
+        result.unknown.push(c.raw());
+    }
+  }
+  if (result.address === '' && result.local !== undefined) result.address = result.local;
+  result.flags = flags;
+  result.flagNames = addressFlagNames(flags, family);
+  return result;
+}
+
+const IFA_NAMES = constantNames(ifAddr, 'IFA_', ['IFA_F_']);
+
+/** Names an attribute path for error messages, e.g. [IFA_LOCAL] → 'IFA_LOCAL'. */
+export function addressAttributeName(path: readonly number[]): string {
+  return path.map((type, i) => (i === 0 ? IFA_NAMES.get(type) : undefined) ?? String(type)).join('/');
+}

@@ -1,0 +1,131 @@
+import { IFA_F_MCAUTOJOIN } from '../../generated/if_addr.js';
+import { RT_SCOPE_HOST } from '../../generated/rtnetlink.js';
+import { InvalidArgumentError, parseCidr, type IpFamily } from '../../netlink/addresses.js';
+import { validateInteger } from '../names.js';
+import { validateLinkRef, type LinkRef } from '../resolve.js';
+import { addressFamily } from './family.js';
+import { encodeAddressFlags, type AddressFlags } from './flags.js';
+import { checkKeys } from './keys.js';
+import { describeLinkRef } from './link-indexes.js';
+import { ipValue, isMulticast, withHostBits, type IpValue } from './ip-value.js';
+import { FOREVER, type AddressRequest } from './message.js';
+import { parseScope, type ScopeName } from './scope.js';
+
+/** An address to add, replace or delete, in the words of `ip addr`. */
+export interface AddressSpec {
+  dev: LinkRef;
+  /** '10.0.0.2/24', 'fd00::1/64'; a bare address means a host prefix (/32, /128). */
+  address: string;
+  /** Point-to-point peer, e.g. '10.0.1.2' or '10.0.1.2/32' (its prefix wins). */
+  peer?: string;
+  /** IPv4 broadcast address, or '+' to derive it from the prefix like `ip addr add ... brd +`. */
+  broadcast?: string;
+  /** IPv4 label such as 'eth0:1' (at most 15 bytes). */
+  label?: string;
+  scope?: ScopeName | number;
+  flags?: AddressFlags;
+  /** Seconds, or 'forever' (default). */
+  validLifetime?: number | 'forever';
+  /** Seconds, or 'forever'; at most validLifetime. Defaults to validLifetime. */
+  preferredLifetime?: number | 'forever';
+  /** Metric of the prefix route the kernel adds for the address. */
+  metric?: number;
+}
+
+/** A validated spec: the request to encode once `dev` is resolved, and how to name it in errors. */
+export interface PreparedAddress {
+  dev: LinkRef;
+  request: AddressRequest;
+  /** e.g. '10.0.0.2/24 dev eth0' */
+  text: string;
+}
+
+const MAX_LABEL_BYTES = 15;
+const SPEC_KEYS = new Set(['dev', 'address', 'peer', 'broadcast', 'label', 'scope', 'flags', 'validLifetime', 'preferredLifetime', 'metric']);
+
+function parseLifetime(value: unknown, what: string): number {
+  if (value === 'forever') return FOREVER;
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 0 || value >= FOREVER) {
+    throw new InvalidArgumentError(`${what} must be a number of seconds (0 to ${FOREVER - 1}) or 'forever', got ${String(value)}`);
+  }
+  return value;
+}
+
+/** '+' derives the broadcast address from the prefix; /31 and /32 have none, and `ip` sends none either. */
+function parseBroadcast(spec: AddressSpec, family: IpFamily, peer: IpValue, prefixLength: number): IpValue | undefined {
+  if (family !== 4) throw new InvalidArgumentError(`broadcast applies to IPv4 addresses only ("${spec.address}" is IPv6)`);
+  if (spec.broadcast === '+') return prefixLength <= 30 ? withHostBits(peer, prefixLength, true) : undefined;
+  const broadcast = parseCidr(spec.broadcast!, 'broadcast');
+  if (broadcast.family !== 4 || spec.broadcast!.includes('/')) throw new InvalidArgumentError(`broadcast must be an IPv4 address or '+', got "${spec.broadcast}"`);
+  return ipValue(broadcast.address, 4);
+}
+
+function parseLifetimes(spec: AddressSpec): { valid: number; preferred: number } | undefined {
+  if (spec.validLifetime === undefined && spec.preferredLifetime === undefined) return undefined;
+  const valid = spec.validLifetime === undefined ? FOREVER : parseLifetime(spec.validLifetime, 'validLifetime');
+  const preferred = spec.preferredLifetime === undefined ? valid : parseLifetime(spec.preferredLifetime, 'preferredLifetime');
+  if (valid === 0) throw new InvalidArgumentError(`validLifetime must not be 0 (the address would expire at once); delete the address instead`);
+  if (preferred > valid) {
+    throw new InvalidArgumentError(`preferredLifetime (${String(spec.preferredLifetime)}) must not exceed validLifetime (${String(spec.validLifetime ?? 'forever')})`);
+  }
+  return { valid, preferred };
+}
+
+/** Validates an AddressSpec completely (nothing is sent); `purpose` decides which fields matter. */
+export function prepareAddress(spec: AddressSpec, purpose: 'add' | 'delete'): PreparedAddress {
+  if (typeof spec !== 'object' || spec === null) throw new InvalidArgumentError(`an address spec must be an object like { dev: 'eth0', address: '10.0.0.2/24' }`);
+  checkKeys(spec, SPEC_KEYS, 'address spec');
+  const dev = validateLinkRef(spec.dev);
+  const local = parseCidr(spec.address, 'address');
+  const family: IpFamily = local.family;
+  const localValue = ipValue(local.address, family);
+  const hasPrefix = spec.address.includes('/');
+  let prefixLength = local.prefixLength;
+  let peerValue: IpValue = localValue;
+  let text = spec.address;
+  if (spec.peer !== undefined) {
+    const peer = parseCidr(spec.peer, 'peer');
+    if (peer.family !== family) throw new InvalidArgumentError(`peer "${spec.peer}" is IPv${peer.family} but address "${spec.address}" is IPv${family}`);
+    peerValue = ipValue(peer.address, family);
+    // As in `ip addr add A peer P/len`: the peer's prefix describes the link.
+    if (spec.peer.includes('/') || !hasPrefix) prefixLength = peer.prefixLength;
+    text = `${local.address} peer ${peer.address}/${prefixLength}`;
+  }
+  const request: AddressRequest = {
+    family: addressFamily(family),
+    prefixLength,
+    flags: 0,
+    scope: 0,
+    index: 0,
+    local: localValue,
+    address: peerValue,
+  };
+  if (spec.label !== undefined) {
+    if (typeof spec.label !== 'string' || spec.label === '' || spec.label.includes('\0') || Buffer.byteLength(spec.label) > MAX_LABEL_BYTES) {
+      throw new InvalidArgumentError(`label must be a non-empty string of at most ${MAX_LABEL_BYTES} bytes, got ${JSON.stringify(spec.label)}`);
+    }
+    if (family !== 4) throw new InvalidArgumentError(`label applies to IPv4 addresses only ("${spec.address}" is IPv6)`);
+    request.label = spec.label;
+  }
+  // Every field is checked, also for a delete, which sends only what identifies the address.
+  const flags = encodeAddressFlags(spec.flags, family);
+  if (flags & IFA_F_MCAUTOJOIN && !isMulticast(localValue)) {
+    throw new InvalidArgumentError(`flag mcautojoin needs a multicast address, "${spec.address}" is not one`);
+  }
+  const scope = spec.scope === undefined ? undefined : parseScope(spec.scope);
+  const broadcast = spec.broadcast === undefined ? undefined : parseBroadcast(spec, family, peerValue, prefixLength);
+  const lifetimes = parseLifetimes(spec);
+  const metric = spec.metric === undefined ? undefined : validateInteger(spec.metric, 'metric', 0, 0xffffffff);
+  if (purpose === 'add') {
+    request.flags = flags;
+    // `ip` gives 127.0.0.0/8 host scope unless told otherwise.
+    request.scope = scope ?? (family === 4 && (localValue as number) >>> 24 === 127 ? RT_SCOPE_HOST : 0);
+    if (broadcast !== undefined) request.broadcast = broadcast;
+    if (lifetimes) {
+      request.validLifetime = lifetimes.valid;
+      request.preferredLifetime = lifetimes.preferred;
+    }
+    if (metric !== undefined) request.metric = metric;
+  }
+  return { dev, request, text: `${text} dev ${describeLinkRef(dev)}` };
+}

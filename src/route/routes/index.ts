@@ -1,0 +1,12 @@
+export { RouteService, type RouteFilter } from './service.js';
+export { prepareRoute, prepareLookup, describeRoute, type RouteSpec, type RouteNexthopSpec, type RouteLookup, type PreparedRoute, type PreparedLookup } from './spec.js';
+export {
+  decodeRoute, encodeRouteRequest, encodeRouteDumpRequest, routeAttributeName, RTMSG_LEN, RTNEXTHOP_LEN, USER_HZ,
+  type Route, type RouteNexthop, type RouteVia, type RouteCacheInfo, type RouteRequest, type NexthopRequest, type RouteDumpFilter,
+} from './message.js';
+export { prepareMetrics, decodeMetrics, type RouteMetrics, type MetricName } from './metrics.js';
+export {
+  routeTableName, parseRouteTable, routeProtocolName, parseRouteProtocol, routeTypeName, parseRouteType, routePrefName,
+  parseRoutePref, type RouteTableName, type RouteProtocolName, type RouteTypeName, type RoutePrefName,
+} from './names.js';
+export { routeToIpJson, type RouteIpJsonOptions } from './ipjson.js';

@@ -1,0 +1,190 @@
+import {
+  RT_SCOPE_UNIVERSE, RT_TABLE_MAIN, RTAX_CC_ALGO, RTAX_FEATURE_ECN, RTAX_FEATURES, RTAX_FASTOPEN_NO_COOKIE, RTAX_HOPLIMIT,
+  RTAX_MTU, RTAX_RTO_MIN, RTAX_RTT, RTAX_RTTVAR, RTM_F_CLONED, RTM_F_NOTIFY, RTM_F_OFFLOAD, RTM_F_OFFLOAD_FAILED,
+  RTM_F_TRAP, RTN_MULTICAST, RTN_UNICAST, RTNH_F_DEAD, RTNH_F_LINKDOWN, RTNH_F_OFFLOAD, RTNH_F_ONLINK, RTNH_F_PERVASIVE,
+  RTNH_F_TRAP, RTNH_F_UNRESOLVED, RTPROT_BOOT,
+} from '../../generated/rtnetlink.js';
+import { familyName, AF_INET, AF_INET6 } from '../addresses/family.js';
+import type { IpJson } from '../addresses/ipjson.js';
+import { scopeName } from '../addresses/scope.js';
+import { USER_HZ, type Route, type RouteCacheInfo, type RouteNexthop, type RouteVia } from './message.js';
+import { kernelMetricValues, lockBits, type RouteMetrics } from './metrics.js';
+import { dsfieldName, realmName, routeProtocolName, routeTableName, routeTypeName } from './names.js';
+
+export interface RouteIpJsonOptions {
+  /** Mirror `ip -d` (default true); false mirrors plain `ip -j route ...`. */
+  details?: boolean;
+  /**
+   * Mirror a command that prints each route's table: `ip route show table all`
+   * and `ip route get`. `ip route show [table N]` never prints the table it
+   * was asked for (default false).
+   */
+  showTable?: boolean;
+}
+
+// RTCF_* of linux/in_route.h (not generated): route cache flags in the high half of rtm_flags.
+const RTCF_NAMES: readonly (readonly [number, string])[] = [
+  [0x80000000, 'local'], [0x40000000, 'reject'], [0x20000000, 'mc'], [0x10000000, 'brd'], [0x08000000, 'dst-nat'],
+  [0x00800000, 'src-nat'], [0x00400000, 'masq'], [0x00020000, 'dst-direct'], [0x04000000, 'src-direct'],
+  [0x00040000, 'redirected'], [0x01000000, 'redirect'], [0x00200000, 'fastroute'], [0x00010000, 'notify'],
+  [0x00080000, 'proxy'],
+];
+
+const RT_FLAG_NAMES: readonly (readonly [number, string])[] = [
+  [RTNH_F_DEAD, 'dead'], [RTNH_F_ONLINK, 'onlink'], [RTNH_F_PERVASIVE, 'pervasive'], [RTNH_F_OFFLOAD, 'offload'],
+  [RTNH_F_TRAP, 'trap'], [RTM_F_NOTIFY, 'notify'], [RTNH_F_LINKDOWN, 'linkdown'], [RTNH_F_UNRESOLVED, 'unresolved'],
+  [RTM_F_OFFLOAD, 'rt_offload'], [RTM_F_TRAP, 'rt_trap'], [RTM_F_OFFLOAD_FAILED, 'rt_offload_failed'],
+];
+
+/** `ip`'s mx_names: the JSON keys of RTA_METRICS entries. */
+const METRIC_KEYS = [
+  '', '', 'mtu', 'window', 'rtt', 'rttvar', 'ssthresh', 'cwnd', 'advmss', 'reordering', 'hoplimit', 'initcwnd', 'features',
+  'rto_min', 'initrwnd', 'quickack', 'congctl', 'fastopen_no_cookie',
+];
+
+/** `%#llx`: 0 prints as "0". */
+function hex0x(value: number): string {
+  return value === 0 ? '0' : `0x${(value >>> 0).toString(16)}`;
+}
+
+function linkName(linkNames: ReadonlyMap<number, string>, index: number): string {
+  return index === 0 ? '*' : linkNames.get(index) ?? `if${index}`;
+}
+
+function rtFlags(flags: number): string[] {
+  const out: string[] = [];
+  for (const [bit, name] of RT_FLAG_NAMES) if (flags & bit) out.push(name);
+  return out;
+}
+
+function cacheFlags(flags: number): string[] {
+  const out: string[] = [];
+  let rest = (flags & ~0xffff) >>> 0;
+  for (const [bit, name] of RTCF_NAMES) {
+    if (rest & bit) {
+      rest = (rest & ~bit) >>> 0;
+      out.push(name);
+    }
+  }
+  if (rest) out.push(rest.toString(16));
+  return out;
+}
+
+function withPrefix(address: string, length: number, hostLength: number): string {
+  return length !== hostLength ? `${address}/${length}` : address;
+}
+
+function viaJson(via: RouteVia): IpJson {
+  const af = via.family === 4 ? AF_INET : via.family === 6 ? AF_INET6 : via.family;
+  return { family: familyName(af) ?? String(af), host: via.address };
+}
+
+function flowJson(flow: number): IpJson {
+  const from = flow >>> 16;
+  const o: IpJson = {};
+  if (from) o.from = realmName(from);
+  o.to = realmName(flow & 0xffff);
+  return o;
+}
+
+function cacheInfoJson(o: IpJson, ci: RouteCacheInfo): void {
+  // C integer division, as ip prints seconds.
+  if (ci.expires !== 0) o.expires = Math.trunc(ci.expires / USER_HZ);
+  if (ci.error !== 0) o.error = ci.error;
+  if (ci.id) o.ipid = hex0x(ci.id);
+  if (ci.ts || ci.tsage) {
+    o.ts = hex0x(ci.ts);
+    o.tsage = ci.tsage;
+  }
+}
+
+function metricsJson(metrics: RouteMetrics): IpJson {
+  const values = kernelMetricValues(metrics);
+  const lock = lockBits(metrics.lock);
+  const o: IpJson = {};
+  for (let type = RTAX_MTU; type <= RTAX_FASTOPEN_NO_COOKIE; type++) {
+    const raw = values.get(type);
+    if (raw === undefined && !(lock & (1 << type))) continue;
+    const value = typeof raw === 'number' ? raw >>> 0 : 0;
+    if (type === RTAX_HOPLIMIT && value === 0xffffffff) continue;
+    switch (type) {
+      case RTAX_FEATURES:
+        if (value & RTAX_FEATURE_ECN) o.ecn = null;
+        if (value & ~RTAX_FEATURE_ECN) o.features = hex0x(value);
+        break;
+      case RTAX_RTT:
+        o.rtt = Math.trunc(value / 8);
+        break;
+      case RTAX_RTTVAR:
+        o.rttvar = Math.trunc(value / 4);
+        break;
+      case RTAX_RTO_MIN:
+        o.rto_min = value;
+        break;
+      case RTAX_CC_ALGO:
+        o.congestion = typeof raw === 'string' ? raw : '';
+        break;
+      default:
+        o[METRIC_KEYS[type]!] = value;
+    }
+  }
+  return o;
+}
+
+function nexthopJson(route: Route, nh: RouteNexthop, linkNames: ReadonlyMap<number, string>): IpJson {
+  const o: IpJson = {};
+  if (nh.gateway !== undefined) o.gateway = nh.gateway;
+  if (nh.via !== undefined) o.via = viaJson(nh.via);
+  if (nh.flow !== undefined) o.flow = flowJson(nh.flow);
+  o.dev = linkName(linkNames, nh.oif);
+  // Cloned multicast routes use rtnh_hops as a TTL threshold; everything else as weight - 1.
+  if (route.flags & RTM_F_CLONED && route.type === RTN_MULTICAST) {
+    if (nh.weight - 1 !== 1) o.ttl = nh.weight - 1;
+  } else {
+    o.weight = nh.weight;
+  }
+  o.flags = rtFlags(nh.flags);
+  return o;
+}
+
+/**
+ * The object `ip -j -d route show` prints for a route (print_route of
+ * iproute2 6.1), with `linkNames` mapping ifindexes to names as `dev`.
+ */
+export function routeToIpJson(route: Route, linkNames: ReadonlyMap<number, string>, options: RouteIpJsonOptions = {}): IpJson {
+  const details = options.details ?? true;
+  const o: IpJson = {};
+  const hostLength = route.family === 4 ? 32 : 128;
+  const cloned = (route.flags & RTM_F_CLONED) !== 0;
+  if (route.type !== RTN_UNICAST || details) o.type = routeTypeName(route.type);
+  if (route.dst !== undefined) o.dst = withPrefix(route.dst, route.dstLength, hostLength);
+  else if (route.dstLength) o.dst = `0/${route.dstLength} `;
+  else o.dst = 'default';
+  if (route.src !== undefined) o.from = withPrefix(route.src, route.srcLength, hostLength);
+  else if (route.srcLength) o.src = `0/${route.srcLength}`;
+  if (route.nhid !== undefined) o.nhid = route.nhid;
+  if (route.tos) o.tos = dsfieldName(route.tos);
+  if (route.gateway !== undefined) o.gateway = route.gateway;
+  if (route.via !== undefined) o.via = viaJson(route.via);
+  if (route.oif !== undefined) o.dev = linkName(linkNames, route.oif);
+  if (route.table && (route.table !== RT_TABLE_MAIN || details) && options.showTable) o.table = routeTableName(route.table);
+  if (!cloned) {
+    if (route.protocol !== RTPROT_BOOT || details) o.protocol = routeProtocolName(route.protocol);
+    if (route.scope !== RT_SCOPE_UNIVERSE || details) o.scope = scopeName(route.scope);
+  }
+  if (route.prefsrc !== undefined) o.prefsrc = route.prefsrc;
+  if (route.priority !== undefined) o.metric = route.priority;
+  o.flags = rtFlags(route.flags);
+  if (route.mark) o.mark = route.mark;
+  if (route.flow !== undefined) o.flow = flowJson(route.flow);
+  if (route.uid !== undefined) o.uid = route.uid;
+  if (route.family === 4 && cloned) o.cache = cacheFlags(route.flags);
+  if (route.cacheInfo !== undefined) cacheInfoJson(o, route.cacheInfo);
+  if (route.metrics !== undefined) o.metrics = [metricsJson(route.metrics)];
+  if (route.iif !== undefined) o.iif = linkName(linkNames, route.iif);
+  if (route.pref !== undefined) o.pref = route.pref;
+  // Sic: iproute2 spells the key this way.
+  if (route.ttlPropagate !== undefined) o['ttl-propogate'] = route.ttlPropagate;
+  if (route.nexthops !== undefined) o.nexthops = route.nexthops.map((nh) => nexthopJson(route, nh, linkNames));
+  return o;
+}

@@ -1,0 +1,340 @@
+import * as rtnetlink from '../../generated/rtnetlink.js';
+import {
+  RT_TABLE_UNSPEC, RTA_CACHEINFO, RTA_DST, RTA_EXPIRES, RTA_FLOW, RTA_GATEWAY, RTA_IIF, RTA_MARK, RTA_METRICS,
+  RTA_MULTIPATH, RTA_NH_ID, RTA_OIF, RTA_PREF, RTA_PREFSRC, RTA_PRIORITY, RTA_SRC, RTA_TABLE, RTA_TTL_PROPAGATE, RTA_UID,
+  RTA_VIA,
+} from '../../generated/rtnetlink.js';
+import { formatIp, type IpFamily } from '../../netlink/addresses.js';
+import { AttributeCursor, type RawAttribute } from '../../netlink/attributes.js';
+import type { Message } from '../../netlink/message.js';
+import type { MessageWriter } from '../../netlink/writer.js';
+import { constantNames } from '../addresses/constant-names.js';
+import { ipFamilyOf } from '../addresses/family.js';
+import { writeIpAttribute, type IpValue } from '../addresses/ip-value.js';
+import { decodeMetrics, encodeMetrics, RTAX_NAMES, type PreparedMetrics, type RouteMetrics } from './metrics.js';
+import { routePrefName, type RoutePrefName } from './names.js';
+
+/** sizeof(struct rtmsg): family, dst_len, src_len, tos, table, protocol, scope, type (u8 each), flags (u32). */
+export const RTMSG_LEN = 12;
+/** sizeof(struct rtnexthop): len (u16), flags, hops (u8 each), ifindex (s32). */
+export const RTNEXTHOP_LEN = 8;
+/** sizeof(struct rta_cacheinfo). */
+const RTA_CACHEINFO_LEN = 32;
+/** USER_HZ: the unit of rta_cacheinfo times (clock ticks). */
+export const USER_HZ = 100;
+
+/** RTA_VIA: a gateway of another family than the route's (IPv4 route via an IPv6 neighbour). */
+export interface RouteVia {
+  family: IpFamily | number;
+  address: string;
+}
+
+/** One path of a multipath route (struct rtnexthop and its attributes). */
+export interface RouteNexthop {
+  /** rtnh_ifindex. */
+  oif: number;
+  /** rtnh_hops + 1, 1-256. */
+  weight: number;
+  /** RTNH_F_* (onlink, dead, linkdown, ...). */
+  flags: number;
+  gateway?: string;
+  via?: RouteVia;
+  /** RTA_FLOW: realms, `to` in the low 16 bits and `from` in the high. */
+  flow?: number;
+  unknown?: RawAttribute[];
+}
+
+/** struct rta_cacheinfo, times in clock ticks (USER_HZ). */
+export interface RouteCacheInfo {
+  clntref: number;
+  lastuse: number;
+  /** Ticks until the route expires (signed; 0 = does not). */
+  expires: number;
+  error: number;
+  used: number;
+  id: number;
+  ts: number;
+  tsage: number;
+}
+
+/** A route as the kernel reports it (RTM_NEWROUTE). */
+export interface Route {
+  family: IpFamily;
+  dstLength: number;
+  srcLength: number;
+  tos: number;
+  /** RTA_TABLE when present (any 32-bit id), else rtm_table. */
+  table: number;
+  /** RTPROT_*: who added it (kernel, boot, static, ...). */
+  protocol: number;
+  /** RT_SCOPE_*. */
+  scope: number;
+  /** RTN_*: unicast, local, blackhole, ... */
+  type: number;
+  /** rtm_flags: RTNH_F_* and RTM_F_* bits. */
+  flags: number;
+  /** Destination prefix address; absent for a default route. */
+  dst?: string;
+  /** Source prefix (RTA_SRC, `ip route ... from`). */
+  src?: string;
+  gateway?: string;
+  via?: RouteVia;
+  /** Output interface index. */
+  oif?: number;
+  /** Input interface index (lookups with `iif`). */
+  iif?: number;
+  /** Preferred source address (RTA_PREFSRC, `ip route ... src`). */
+  prefsrc?: string;
+  /** The route's metric (RTA_PRIORITY). */
+  priority?: number;
+  metrics?: RouteMetrics;
+  nexthops?: RouteNexthop[];
+  /** IPv6 router preference. */
+  pref?: RoutePrefName | number;
+  /** Seconds until the route expires (from RTA_CACHEINFO). */
+  expires?: number;
+  cacheInfo?: RouteCacheInfo;
+  mark?: number;
+  uid?: number;
+  flow?: number;
+  /** Nexthop object id (RTA_NH_ID). */
+  nhid?: number;
+  ttlPropagate?: boolean;
+  /** Attributes nlkit does not decode (RTA_ENCAP, RTA_NEWDST, ...), kept verbatim. */
+  unknown: RawAttribute[];
+}
+
+/** A nexthop ready to encode. */
+export interface NexthopRequest {
+  oif: number;
+  weight: number;
+  flags: number;
+  gateway?: IpValue;
+}
+
+/** Everything an RTM_NEWROUTE/DELROUTE/GETROUTE request carries, validated and resolved. */
+export interface RouteRequest {
+  family: number;
+  dstLength: number;
+  srcLength: number;
+  tos: number;
+  table: number;
+  protocol: number;
+  scope: number;
+  type: number;
+  flags: number;
+  dst?: IpValue;
+  src?: IpValue;
+  gateway?: IpValue;
+  oif?: number;
+  iif?: number;
+  prefsrc?: IpValue;
+  priority?: number;
+  metrics?: PreparedMetrics;
+  nexthops?: NexthopRequest[];
+  pref?: number;
+  /** Seconds (IPv6). */
+  expires?: number;
+  mark?: number;
+  uid?: number;
+}
+
+/**
+ * Writes rtmsg and attributes. Tables above 255 do not fit rtm_table: they go
+ * in RTA_TABLE with rtm_table RT_TABLE_UNSPEC, as `ip` sends them.
+ */
+export function encodeRouteRequest(writer: MessageWriter, r: RouteRequest): void {
+  const at = writer.reserve(RTMSG_LEN);
+  const b = writer.buf;
+  b[at] = r.family;
+  b[at + 1] = r.dstLength;
+  b[at + 2] = r.srcLength;
+  b[at + 3] = r.tos;
+  b[at + 4] = r.table > 255 ? RT_TABLE_UNSPEC : r.table;
+  b[at + 5] = r.protocol;
+  b[at + 6] = r.scope;
+  b[at + 7] = r.type;
+  b.writeUInt32LE(r.flags >>> 0, at + 8);
+  if (r.table > 255) writer.u32(RTA_TABLE, r.table);
+  if (r.dst !== undefined) writeIpAttribute(writer, RTA_DST, r.dst);
+  if (r.src !== undefined) writeIpAttribute(writer, RTA_SRC, r.src);
+  if (r.prefsrc !== undefined) writeIpAttribute(writer, RTA_PREFSRC, r.prefsrc);
+  if (r.gateway !== undefined) writeIpAttribute(writer, RTA_GATEWAY, r.gateway);
+  if (r.priority !== undefined) writer.u32(RTA_PRIORITY, r.priority);
+  if (r.oif !== undefined) writer.u32(RTA_OIF, r.oif);
+  if (r.iif !== undefined) writer.u32(RTA_IIF, r.iif);
+  if (r.metrics !== undefined && r.metrics.length) encodeMetrics(writer, RTA_METRICS, r.metrics);
+  if (r.nexthops !== undefined) encodeMultipath(writer, r.nexthops);
+  if (r.pref !== undefined) writer.u8(RTA_PREF, r.pref);
+  if (r.expires !== undefined) writer.u32(RTA_EXPIRES, r.expires);
+  if (r.mark !== undefined) writer.u32(RTA_MARK, r.mark);
+  if (r.uid !== undefined) writer.u32(RTA_UID, r.uid);
+}
+
+/** What a route dump asks the kernel to filter (with NETLINK_GET_STRICT_CHK); 0 = any. */
+export interface RouteDumpFilter {
+  /** AF_INET, AF_INET6 or AF_UNSPEC (both, and other families). */
+  family: number;
+  table?: number;
+  protocol?: number;
+  type?: number;
+  /** Routes through this ifindex. */
+  oif?: number;
+}
+
+/**
+ * Writes an RTM_GETROUTE dump request. The kernel refuses a scope, prefix
+ * lengths or tos in a strictly checked dump request, so those stay 0.
+ */
+export function encodeRouteDumpRequest(writer: MessageWriter, filter: RouteDumpFilter): void {
+  const request: RouteRequest = {
+    family: filter.family,
+    dstLength: 0,
+    srcLength: 0,
+    tos: 0,
+    table: filter.table ?? 0,
+    protocol: filter.protocol ?? 0,
+    scope: 0,
+    type: filter.type ?? 0,
+    flags: 0,
+  };
+  if (filter.oif) request.oif = filter.oif;
+  encodeRouteRequest(writer, request);
+}
+
+/** RTA_MULTIPATH: struct rtnexthop after struct rtnexthop, each followed by its own attributes. */
+function encodeMultipath(writer: MessageWriter, nexthops: readonly NexthopRequest[]): void {
+  const nest = writer.beginNestedLegacy(RTA_MULTIPATH);
+  for (const nh of nexthops) {
+    const at = writer.reserve(RTNEXTHOP_LEN);
+    writer.buf[at + 2] = nh.flags;
+    writer.buf[at + 3] = nh.weight - 1;
+    writer.buf.writeInt32LE(nh.oif, at + 4);
+    if (nh.gateway !== undefined) writeIpAttribute(writer, RTA_GATEWAY, nh.gateway);
+    writer.buf.writeUInt16LE(writer.offset - at, at);
+  }
+  writer.endNested(nest);
+}
+
+function decodeVia(c: AttributeCursor): RouteVia | undefined {
+  if (c.length < 2) return undefined;
+  const af = c.buf.readUInt16LE(c.start);
+  return { family: ipFamilyOf(af) || af, address: formatIp(c.buf, c.start + 2, c.length - 2) };
+}
+
+function decodeMultipath(buf: Buffer, begin: number, end: number): RouteNexthop[] {
+  const nexthops: RouteNexthop[] = [];
+  for (let at = begin; at + RTNEXTHOP_LEN <= end; ) {
+    const len = buf.readUInt16LE(at);
+    if (len < RTNEXTHOP_LEN || at + len > end) break;
+    const nh: RouteNexthop = { oif: buf.readInt32LE(at + 4), weight: buf[at + 3]! + 1, flags: buf[at + 2]! };
+    const c = new AttributeCursor(buf, at + RTNEXTHOP_LEN, at + len);
+    while (c.next()) {
+      switch (c.type) {
+        case RTA_GATEWAY: nh.gateway = c.ip(); break;
+        case RTA_FLOW: nh.flow = c.u32(); break;
+        case RTA_VIA: {
+          const via = decodeVia(c);
+          if (via) nh.via = via;
+          else (nh.unknown ??= []).push(c.raw());
+          break;
+        }
+        default: (nh.unknown ??= []).push(c.raw());
+      }
+    }
+    nexthops.push(nh);
+    at += (len + 3) & ~3;
+  }
+  return nexthops;
+}
+
+function decodeCacheInfo(buf: Buffer, at: number): RouteCacheInfo {
+  return {
+    clntref: buf.readUInt32LE(at),
+    lastuse: buf.readUInt32LE(at + 4),
+    expires: buf.readInt32LE(at + 8),
+    error: buf.readUInt32LE(at + 12),
+    used: buf.readUInt32LE(at + 16),
+    id: buf.readUInt32LE(at + 20),
+    ts: buf.readUInt32LE(at + 24),
+    tsage: buf.readUInt32LE(at + 28),
+  };
+}
+
+/**
+ * Decodes an RTM_NEWROUTE/DELROUTE message (dump entry, lookup answer or a
+ * request); undefined for families other than IPv4 and IPv6, which an
+ * unfiltered dump also returns (multicast, MPLS).
+ */
+export function decodeRoute(m: Message): Route | undefined {
+  const b = m.buf;
+  const o = m.offset;
+  const family = ipFamilyOf(b[o]!);
+  if (family === 0) return undefined;
+  const route: Route = {
+    family,
+    dstLength: b[o + 1]!,
+    srcLength: b[o + 2]!,
+    tos: b[o + 3]!,
+    table: b[o + 4]!,
+    protocol: b[o + 5]!,
+    scope: b[o + 6]!,
+    type: b[o + 7]!,
+    flags: b.readUInt32LE(o + 8),
+    unknown: [],
+  };
+  const c = new AttributeCursor(b, o + RTMSG_LEN, m.end);
+  while (c.next()) {
+    switch (c.type) {
+      case RTA_TABLE: route.table = c.u32(); break;
+      case RTA_DST: route.dst = c.ip(); break;
+      case RTA_SRC: route.src = c.ip(); break;
+      case RTA_GATEWAY: route.gateway = c.ip(); break;
+      case RTA_OIF: route.oif = c.u32(); break;
+      case RTA_IIF: route.iif = c.u32(); break;
+      case RTA_PREFSRC: route.prefsrc = c.ip(); break;
+      case RTA_PRIORITY: route.priority = c.u32(); break;
+      case RTA_METRICS: route.metrics = decodeMetrics(c.nestedCursor()); break;
+      case RTA_MULTIPATH: route.nexthops = decodeMultipath(b, c.start, c.start + c.length); break;
+      case RTA_PREF: {
+        const pref = c.u8();
+        route.pref = routePrefName(pref) as RoutePrefName | undefined ?? pref;
+        break;
+      }
+      case RTA_CACHEINFO:
+        if (c.length < RTA_CACHEINFO_LEN) {
+          route.unknown.push(c.raw());
+          break;
+        }
+        route.cacheInfo = decodeCacheInfo(b, c.start);
+        if (route.cacheInfo.expires !== 0) route.expires = route.cacheInfo.expires / USER_HZ;
+        break;
+      case RTA_MARK: route.mark = c.u32(); break;
+      case RTA_UID: route.uid = c.u32(); break;
+      case RTA_FLOW: route.flow = c.u32(); break;
+      case RTA_NH_ID: route.nhid = c.u32(); break;
+      case RTA_TTL_PROPAGATE: route.ttlPropagate = c.u8() !== 0; break;
+      case RTA_EXPIRES: route.expires = c.u32(); break;
+      case RTA_VIA: {
+        const via = decodeVia(c);
+        if (via) route.via = via;
+        else route.unknown.push(c.raw());
+        break;
+      }
+      default:
+        route.unknown.push(c.raw());
+    }
+  }
+  return route;
+}
+
+const RTA_NAMES = constantNames(rtnetlink, 'RTA_');
+
+/** Names an attribute path for error messages: 'RTA_GATEWAY', 'RTA_METRICS/RTAX_MTU', 'RTA_MULTIPATH'. */
+export function routeAttributeName(path: readonly number[]): string {
+  const top = RTA_NAMES.get(path[0]!) ?? String(path[0]);
+  // RTA_MULTIPATH holds rtnexthop structs, not attributes: a deeper path means nothing.
+  if (path[0] === RTA_MULTIPATH || path.length === 1) return top;
+  if (path[0] === RTA_METRICS) return `${top}/${RTAX_NAMES.get(path[1]!) ?? path[1]}`;
+  return [top, ...path.slice(1)].join('/');
+}

@@ -1,0 +1,289 @@
+import { RTM_DELROUTE, RTM_GETROUTE, RTM_NEWROUTE } from '../../generated/rtnetlink.js';
+import { NetlinkError, type Operation } from '../../netlink/errors.js';
+import { NLM_F_APPEND, NLM_F_CREATE, NLM_F_EXCL, NLM_F_REPLACE } from '../../netlink/message.js';
+import type { Request } from '../../netlink/socket.js';
+import { addressFamily, validateFamily } from '../addresses/family.js';
+import { optionsObject, prepareEach } from '../addresses/keys.js';
+import { executeAll, executeAllAsync, executeOne, executeOneAsync, type RequestPlan } from '../addresses/execution.js';
+import { LinkIndexes } from '../addresses/link-indexes.js';
+import { EncodedRequest } from '../addresses/request.js';
+import { parseScope, type ScopeName } from '../addresses/scope.js';
+import type { RouteContext } from '../context.js';
+import { LinkNotFoundError, validateLinkRef, type LinkRef } from '../resolve.js';
+import './describe.js';
+import {
+  decodeRoute, encodeRouteDumpRequest, encodeRouteRequest, routeAttributeName, RTMSG_LEN, type Route, type RouteDumpFilter,
+} from './message.js';
+import {
+  parseRouteProtocol, parseRouteTable, parseRouteType, routeTableName, type RouteProtocolName, type RouteTableName,
+  type RouteTypeName,
+} from './names.js';
+import { describeRoute, prepareLookup, prepareRoute, type PreparedLookup, type PreparedRoute, type RouteLookup, type RouteSpec } from './spec.js';
+
+/**
+ * Which routes `list` returns. Table (default 'main', like `ip route show`),
+ * protocol, type and dev are filtered by the kernel (strict checking); family
+ * selects the dump; scope is filtered here, as the kernel cannot.
+ */
+export interface RouteFilter {
+  family?: 4 | 6;
+  table?: number | RouteTableName | 'all';
+  protocol?: RouteProtocolName | number;
+  type?: RouteTypeName | number;
+  /** Routes through this link (any nexthop of a multipath route counts). */
+  dev?: LinkRef;
+  scope?: ScopeName | number;
+}
+
+interface Kind {
+  type: number;
+  flags: number;
+  operation: string;
+  purpose: 'add' | 'delete';
+}
+
+const ADD: Kind = { type: RTM_NEWROUTE, flags: NLM_F_CREATE | NLM_F_EXCL, operation: 'add route', purpose: 'add' };
+const REPLACE: Kind = { type: RTM_NEWROUTE, flags: NLM_F_CREATE | NLM_F_REPLACE, operation: 'replace route', purpose: 'add' };
+const APPEND: Kind = { type: RTM_NEWROUTE, flags: NLM_F_CREATE | NLM_F_APPEND, operation: 'append route', purpose: 'add' };
+const DELETE: Kind = { type: RTM_DELROUTE, flags: 0, operation: 'delete route', purpose: 'delete' };
+
+const FILTER_KEYS = new Set(['family', 'table', 'protocol', 'type', 'dev', 'scope']);
+
+interface ListQuery {
+  family: 4 | 6 | undefined;
+  /** undefined: every table. */
+  table: number | undefined;
+  protocol: number | undefined;
+  type: number | undefined;
+  dev: LinkRef | undefined;
+  scope: number | undefined;
+}
+
+function* devsOf(prepared: PreparedRoute): Generator<LinkRef | undefined> {
+  yield prepared.dev;
+  if (prepared.nexthopDevs) yield* prepared.nexthopDevs;
+}
+
+function usesLink(route: Route, index: number): boolean {
+  if (route.oif === index) return true;
+  return route.nexthops !== undefined && route.nexthops.some((nh) => nh.oif === index);
+}
+
+/**
+ * IPv4 and IPv6 routes of one namespace (`rt.route`), in the words of
+ * `ip route`. Every method has an `…Async` twin returning a Promise.
+ */
+export class RouteService {
+  constructor(private readonly ctx: RouteContext) {}
+
+  /** `ip route add`: fails with EEXIST if the route is already there. */
+  add(spec: RouteSpec): void {
+    this.runOne(spec, ADD);
+  }
+
+  /** `ip route replace`: adds the route or replaces the one with the same destination, table, tos and metric. */
+  replace(spec: RouteSpec): void {
+    this.runOne(spec, REPLACE);
+  }
+
+  /** `ip route append`: IPv4 adds another route for the same prefix; IPv6 adds a path to an existing route. */
+  append(spec: RouteSpec): void {
+    this.runOne(spec, APPEND);
+  }
+
+  /** `ip route del`: what the spec leaves out (type, protocol, scope, metric, gateway) matches anything. */
+  delete(spec: RouteSpec): void {
+    this.runOne(spec, DELETE);
+  }
+
+  /** Adds many routes, packed into few sends; failures come back together as a NetlinkBatchError. */
+  addMany(specs: readonly RouteSpec[]): void {
+    this.runMany(specs, ADD);
+  }
+
+  deleteMany(specs: readonly RouteSpec[]): void {
+    this.runMany(specs, DELETE);
+  }
+
+  /** `ip route get`: the kernel's answer for one destination. */
+  get(lookup: RouteLookup): Route {
+    const prepared = prepareLookup(lookup);
+    const links = LinkIndexes.resolve(this.ctx, [prepared.iif, prepared.oif]);
+    return this.answer(this.ctx.socket.execute(this.lookupRequest(prepared, links), this.lookupOp(prepared), decodeRoute), prepared);
+  }
+
+  /** `ip route show`: routes of table main unless `table` says otherwise. */
+  list(filter?: RouteFilter): Route[] {
+    const query = this.listQuery(filter);
+    const index = query.dev === undefined ? 0 : LinkIndexes.resolve(this.ctx, [query.dev]).of(query.dev);
+    try {
+      return this.select(this.ctx.socket.dump(this.dumpRequest(query, index), this.listOp(query), decodeRoute), query, index);
+    } catch (error) {
+      return this.emptyOrThrow(error, query);
+    }
+  }
+
+  async addAsync(spec: RouteSpec): Promise<void> {
+    await this.runOneAsync(spec, ADD);
+  }
+
+  async replaceAsync(spec: RouteSpec): Promise<void> {
+    await this.runOneAsync(spec, REPLACE);
+  }
+
+  async appendAsync(spec: RouteSpec): Promise<void> {
+    await this.runOneAsync(spec, APPEND);
+  }
+
+  async deleteAsync(spec: RouteSpec): Promise<void> {
+    await this.runOneAsync(spec, DELETE);
+  }
+
+  async addManyAsync(specs: readonly RouteSpec[]): Promise<void> {
+    await this.runManyAsync(specs, ADD);
+  }
+
+  async deleteManyAsync(specs: readonly RouteSpec[]): Promise<void> {
+    await this.runManyAsync(specs, DELETE);
+  }
+
+  async getAsync(lookup: RouteLookup): Promise<Route> {
+    const prepared = prepareLookup(lookup);
+    const links = await LinkIndexes.resolveAsync(this.ctx, [prepared.iif, prepared.oif]);
+    return this.answer(await this.ctx.socket.executeAsync(this.lookupRequest(prepared, links), this.lookupOp(prepared), decodeRoute), prepared);
+  }
+
+  async listAsync(filter?: RouteFilter): Promise<Route[]> {
+    const query = this.listQuery(filter);
+    const index = query.dev === undefined ? 0 : (await LinkIndexes.resolveAsync(this.ctx, [query.dev])).of(query.dev);
+    try {
+      return this.select(await this.ctx.socket.dumpAsync(this.dumpRequest(query, index), this.listOp(query), decodeRoute), query, index);
+    } catch (error) {
+      return this.emptyOrThrow(error, query);
+    }
+  }
+
+  // ---- add, replace, append, delete ---------------------------------------------------
+
+  private plan(kind: Kind): RequestPlan<PreparedRoute> {
+    return {
+      links: devsOf,
+      request: (p, links) => {
+        const r = p.request;
+        if (p.dev !== undefined) r.oif = links.of(p.dev);
+        if (p.nexthopDevs && r.nexthops) {
+          for (let i = 0; i < r.nexthops.length; i++) {
+            const dev = p.nexthopDevs[i];
+            if (dev !== undefined) r.nexthops[i]!.oif = links.of(dev);
+          }
+        }
+        return new EncodedRequest(kind.type, kind.flags, r, encodeRouteRequest);
+      },
+      op: (p) => ({
+        operation: kind.operation,
+        object: `${describeRoute(p)} in ${this.ctx.label}`,
+        headerLength: RTMSG_LEN,
+        attributeName: routeAttributeName,
+      }),
+    };
+  }
+
+  private runOne(spec: RouteSpec, kind: Kind): void {
+    executeOne(this.ctx, prepareRoute(spec, kind.purpose), this.plan(kind));
+  }
+
+  private runOneAsync(spec: RouteSpec, kind: Kind): Promise<void> {
+    return executeOneAsync(this.ctx, prepareRoute(spec, kind.purpose), this.plan(kind));
+  }
+
+  private prepareMany(specs: readonly RouteSpec[], kind: Kind): PreparedRoute[] {
+    return prepareEach(specs, 'specs', (spec) => prepareRoute(spec, kind.purpose));
+  }
+
+  private runMany(specs: readonly RouteSpec[], kind: Kind): void {
+    executeAll(this.ctx, this.prepareMany(specs, kind), this.plan(kind));
+  }
+
+  private runManyAsync(specs: readonly RouteSpec[], kind: Kind): Promise<void> {
+    return executeAllAsync(this.ctx, this.prepareMany(specs, kind), this.plan(kind));
+  }
+
+  // ---- get ----------------------------------------------------------------------------
+
+  private lookupRequest(prepared: PreparedLookup, links: LinkIndexes): Request {
+    const r = prepared.request;
+    if (prepared.iif !== undefined) r.iif = links.of(prepared.iif);
+    if (prepared.oif !== undefined) r.oif = links.of(prepared.oif);
+    return new EncodedRequest(RTM_GETROUTE, 0, r, encodeRouteRequest);
+  }
+
+  private lookupOp(prepared: PreparedLookup): Operation {
+    return { operation: 'look up route', object: `${prepared.text} in ${this.ctx.label}`, headerLength: RTMSG_LEN, attributeName: routeAttributeName };
+  }
+
+  private answer(replies: (Route | undefined)[], prepared: PreparedLookup): Route {
+    const route = replies.find((r) => r !== undefined);
+    if (!route) throw new Error(`look up route ${prepared.text} in ${this.ctx.label}: the kernel sent no route`);
+    return route;
+  }
+
+  // ---- list ---------------------------------------------------------------------------
+
+  private listQuery(filter: RouteFilter | undefined): ListQuery {
+    const f = optionsObject(filter, FILTER_KEYS, 'route filter');
+    return {
+      family: validateFamily(f.family),
+      table: f.table === 'all' ? undefined : parseRouteTable(f.table ?? 'main'),
+      protocol: f.protocol === undefined ? undefined : parseRouteProtocol(f.protocol),
+      type: f.type === undefined ? undefined : parseRouteType(f.type),
+      dev: f.dev === undefined ? undefined : validateLinkRef(f.dev),
+      scope: f.scope === undefined ? undefined : parseScope(f.scope),
+    };
+  }
+
+  /** With NETLINK_GET_STRICT_CHK the kernel honours rtm_table/RTA_TABLE, rtm_protocol, rtm_type and RTA_OIF. */
+  private dumpRequest(query: ListQuery, index: number): Request {
+    const filter: RouteDumpFilter = {
+      family: addressFamily(query.family),
+      table: query.table ?? 0,
+      protocol: query.protocol ?? 0,
+      type: query.type ?? 0,
+      oif: index,
+    };
+    return { type: RTM_GETROUTE, encode: (w) => encodeRouteDumpRequest(w, filter) };
+  }
+
+  private listOp(query: ListQuery): Operation {
+    const parts = [
+      query.family === undefined ? '' : `IPv${query.family}`,
+      `table ${query.table === undefined ? 'all' : routeTableName(query.table)}`,
+      query.dev === undefined ? '' : `dev ${query.dev}`,
+    ].filter(Boolean);
+    return { operation: 'list routes', object: `${parts.join(' ')} in ${this.ctx.label}`, headerLength: RTMSG_LEN, attributeName: routeAttributeName };
+  }
+
+  /** Applies the whole filter again: the kernel cannot filter scope, nor anything on a socket without strict checking. */
+  private select(found: (Route | undefined)[], query: ListQuery, index: number): Route[] {
+    const out: Route[] = [];
+    for (const r of found) {
+      if (r === undefined) continue;
+      if (query.family !== undefined && r.family !== query.family) continue;
+      if (query.table !== undefined && r.table !== query.table) continue;
+      if (query.protocol !== undefined && r.protocol !== query.protocol) continue;
+      if (query.type !== undefined && r.type !== query.type) continue;
+      if (query.scope !== undefined && r.scope !== query.scope) continue;
+      if (index !== 0 && !usesLink(r, index)) continue;
+      out.push(r);
+    }
+    return out;
+  }
+
+  /** A table that does not exist yet has no routes; the kernel says ENOENT when asked for it by family. */
+  private emptyOrThrow(error: unknown, query: ListQuery): Route[] {
+    if (error instanceof NetlinkError) {
+      if (error.code === 'ENOENT' && query.table !== undefined) return [];
+      if (error.code === 'ENODEV' && query.dev !== undefined) throw new LinkNotFoundError(query.dev, this.ctx.label);
+    }
+    throw error;
+  }
+}

@@ -1,0 +1,271 @@
+import {
+  RT_SCOPE_HOST, RT_SCOPE_LINK, RT_SCOPE_NOWHERE, RT_SCOPE_UNIVERSE, RT_TABLE_LOCAL, RT_TABLE_MAIN, RTM_F_FIB_MATCH,
+  RTM_F_LOOKUP_TABLE, RTN_ANYCAST, RTN_BROADCAST, RTN_LOCAL, RTN_MULTICAST, RTN_NAT, RTN_UNICAST, RTNH_F_ONLINK,
+  RTPROT_BOOT,
+} from '../../generated/rtnetlink.js';
+import { InvalidArgumentError, parseCidr, requireIp, type IpFamily } from '../../netlink/addresses.js';
+import { addressFamily, validateFamily } from '../addresses/family.js';
+import { hasHostBits, ipValue, withHostBits, formatIpValue, type IpValue } from '../addresses/ip-value.js';
+import { checkKeys } from '../addresses/keys.js';
+import { describeLinkRef } from '../addresses/link-indexes.js';
+import { parseScope, type ScopeName } from '../addresses/scope.js';
+import { validateInteger } from '../names.js';
+import { validateLinkRef, type LinkRef } from '../resolve.js';
+import type { NexthopRequest, RouteRequest } from './message.js';
+import { prepareMetrics, type RouteMetrics } from './metrics.js';
+import {
+  parseRoutePref, parseRouteProtocol, parseRouteTable, parseRouteType, REJECT_TYPES, routeTableName, routeTypeName,
+  type RoutePrefName, type RouteProtocolName, type RouteTableName, type RouteTypeName,
+} from './names.js';
+
+/** One path of a multipath route: `nexthop via GW dev DEV weight N [onlink]`. */
+export interface RouteNexthopSpec {
+  gateway?: string;
+  dev?: LinkRef;
+  /** 1-256; default 1. */
+  weight?: number;
+  onlink?: boolean;
+}
+
+/** A route to add, replace, append or delete, in the words of `ip route`. */
+export interface RouteSpec {
+  /** '10.1.0.0/16', 'fd00:1::/64', a bare address (host route) or 'default'. */
+  dst: string;
+  /** Needed only for 'default' when no gateway, src or nexthop tells the family; otherwise IPv4. */
+  family?: IpFamily;
+  /** `via`: the next hop's address, same family as dst. */
+  gateway?: string;
+  dev?: LinkRef;
+  /** Preferred source address (`ip route ... src`), same family as dst. */
+  src?: string;
+  table?: number | RouteTableName;
+  scope?: ScopeName | number;
+  /** Default 'boot', as with `ip route add`. */
+  protocol?: RouteProtocolName | number;
+  /** Default 'unicast'. */
+  type?: RouteTypeName | number;
+  /** RTA_PRIORITY (`ip route ... metric N`). */
+  metric?: number;
+  metrics?: RouteMetrics;
+  /** Multipath: two or more paths (one is allowed too); excludes gateway and dev. */
+  nexthops?: RouteNexthopSpec[];
+  /** Use the gateway even if it is not on a connected subnet of dev. */
+  onlink?: boolean;
+  /** IPv4 TOS / DS field; the two ECN bits must be 0. */
+  tos?: number;
+  /** IPv6 router preference. */
+  pref?: RoutePrefName;
+  /** IPv6: seconds until the route expires. */
+  expires?: number;
+}
+
+/** A route lookup, like `ip route get TO [from FROM] [iif DEV] [oif DEV] [mark N]`. */
+export interface RouteLookup {
+  /** The destination address (a bare address, or with a full-length prefix). */
+  to: string;
+  from?: string;
+  iif?: LinkRef;
+  oif?: LinkRef;
+  mark?: number;
+  uid?: number;
+  tos?: number;
+  /** Return the FIB entry that matched instead of the resolved route (`ip route get ... fibmatch`). */
+  fibMatch?: boolean;
+}
+
+/** A validated spec: the request once its devices are resolved, and how to name it in errors. */
+export interface PreparedRoute {
+  request: RouteRequest;
+  dev: LinkRef | undefined;
+  /** One per nexthop, aligned with request.nexthops. */
+  nexthopDevs: (LinkRef | undefined)[] | undefined;
+  /** The spec as given, to describe the route in an error (only then: batches are large). */
+  spec: RouteSpec;
+}
+
+const SPEC_KEYS = new Set([
+  'dst', 'family', 'gateway', 'dev', 'src', 'table', 'scope', 'protocol', 'type', 'metric', 'metrics', 'nexthops', 'onlink',
+  'tos', 'pref', 'expires',
+]);
+const NEXTHOP_KEYS = new Set(['gateway', 'dev', 'weight', 'onlink']);
+const LOOKUP_KEYS = new Set(['to', 'from', 'iif', 'oif', 'mark', 'uid', 'tos', 'fibMatch']);
+
+function optionalBoolean(value: unknown, what: string): boolean {
+  if (value === undefined) return false;
+  if (typeof value !== 'boolean') throw new InvalidArgumentError(`${what} must be true or false, got ${String(value)}`);
+  return value;
+}
+
+/** The family a spec is about: from dst, else from whatever address it carries, else `family`, else IPv4 (as `ip`). */
+function routeFamily(spec: RouteSpec): IpFamily {
+  const family = validateFamily(spec.family);
+  if (spec.dst !== 'default') return family ?? parseCidr(spec.dst, 'dst').family;
+  if (family !== undefined) return family;
+  const hint = spec.gateway ?? spec.src ?? (Array.isArray(spec.nexthops) ? spec.nexthops.find((n) => n?.gateway !== undefined)?.gateway : undefined);
+  return hint !== undefined && typeof hint === 'string' ? requireIp(hint, 'gateway') : 4;
+}
+
+function parseDestination(text: unknown, family: IpFamily, what: string): { value: IpValue | undefined; length: number } {
+  if (text === 'default') return { value: undefined, length: 0 };
+  if (typeof text !== 'string') throw new InvalidArgumentError(`${what} must be a prefix like "10.1.0.0/16" or 'default', got ${typeof text}`);
+  const cidr = parseCidr(text, what);
+  if (cidr.family !== family) throw new InvalidArgumentError(`${what} "${text}" is IPv${cidr.family} but the route is IPv${family}`);
+  const value = ipValue(cidr.address, family);
+  if (hasHostBits(value, cidr.prefixLength)) {
+    throw new InvalidArgumentError(`${what} "${text}" has bits set beyond /${cidr.prefixLength}; did you mean "${formatIpValue(withHostBits(value, cidr.prefixLength, false))}/${cidr.prefixLength}"?`);
+  }
+  return { value: cidr.prefixLength === 0 ? undefined : value, length: cidr.prefixLength };
+}
+
+function parseAddress(text: unknown, family: IpFamily, what: string): IpValue {
+  const found = requireIp(text as string, what);
+  if (found !== family) throw new InvalidArgumentError(`${what} "${String(text)}" is IPv${found} but the route is IPv${family}; a gateway must have the destination's family`);
+  return ipValue(text as string, family);
+}
+
+function prepareNexthops(list: unknown, family: IpFamily): { nexthops: NexthopRequest[]; devs: (LinkRef | undefined)[] } {
+  if (!Array.isArray(list) || list.length === 0) throw new InvalidArgumentError(`nexthops must be a non-empty array of { gateway?, dev?, weight? }`);
+  const nexthops: NexthopRequest[] = [];
+  const devs: (LinkRef | undefined)[] = [];
+  list.forEach((spec: RouteNexthopSpec, i) => {
+    const what = `nexthops[${i}]`;
+    if (typeof spec !== 'object' || spec === null) throw new InvalidArgumentError(`${what} must be an object like { gateway: '10.0.0.1', weight: 2 }`);
+    checkKeys(spec, NEXTHOP_KEYS, what);
+    if (spec.gateway === undefined && spec.dev === undefined) throw new InvalidArgumentError(`${what} needs a gateway or a dev`);
+    const nh: NexthopRequest = {
+      oif: 0,
+      weight: spec.weight === undefined ? 1 : validateInteger(spec.weight, `${what}.weight`, 1, 256),
+      flags: optionalBoolean(spec.onlink, `${what}.onlink`) ? RTNH_F_ONLINK : 0,
+    };
+    if (spec.gateway !== undefined) nh.gateway = parseAddress(spec.gateway, family, `${what}.gateway`);
+    const dev = spec.dev === undefined ? undefined : validateLinkRef(spec.dev, `${what}.dev`);
+    nexthops.push(nh);
+    devs.push(dev);
+  });
+  return { nexthops, devs };
+}
+
+/** Defaults of `ip route add`: table local for local-ish types, scope from type and gateway. */
+function defaultScope(family: IpFamily, type: number, direct: boolean, purpose: 'add' | 'delete'): number {
+  if (family === 6) return RT_SCOPE_UNIVERSE;
+  if (type === RTN_LOCAL || type === RTN_NAT) return RT_SCOPE_HOST;
+  if (type === RTN_BROADCAST || type === RTN_MULTICAST || type === RTN_ANYCAST) return RT_SCOPE_LINK;
+  if (purpose === 'delete') return RT_SCOPE_NOWHERE;
+  return type === RTN_UNICAST && direct ? RT_SCOPE_LINK : RT_SCOPE_UNIVERSE;
+}
+
+/** Validates a RouteSpec completely (nothing is sent). A delete leaves unset what should match anything. */
+export function prepareRoute(spec: RouteSpec, purpose: 'add' | 'delete'): PreparedRoute {
+  if (typeof spec !== 'object' || spec === null) throw new InvalidArgumentError(`a route spec must be an object like { dst: '10.1.0.0/16', gateway: '10.0.0.1' }`);
+  checkKeys(spec, SPEC_KEYS, 'route spec');
+  if (spec.dst === undefined) throw new InvalidArgumentError(`route spec needs dst ('10.1.0.0/16' or 'default')`);
+  const family = routeFamily(spec);
+  const dst = parseDestination(spec.dst, family, 'dst');
+  const type = spec.type === undefined ? (purpose === 'add' ? RTN_UNICAST : 0) : parseRouteType(spec.type);
+  const request: RouteRequest = {
+    family: addressFamily(family),
+    dstLength: dst.length,
+    srcLength: 0,
+    tos: 0,
+    table: RT_TABLE_MAIN,
+    protocol: spec.protocol === undefined ? (purpose === 'add' ? RTPROT_BOOT : 0) : parseRouteProtocol(spec.protocol),
+    scope: 0,
+    type,
+    flags: optionalBoolean(spec.onlink, 'onlink') ? RTNH_F_ONLINK : 0,
+  };
+  if (dst.value !== undefined) request.dst = dst.value;
+  if (spec.table !== undefined) request.table = parseRouteTable(spec.table);
+  else if (type === RTN_LOCAL || type === RTN_BROADCAST || type === RTN_NAT || type === RTN_ANYCAST) request.table = RT_TABLE_LOCAL;
+  if (spec.gateway !== undefined) request.gateway = parseAddress(spec.gateway, family, 'gateway');
+  if (spec.src !== undefined) request.prefsrc = parseAddress(spec.src, family, 'src');
+  const dev = spec.dev === undefined ? undefined : validateLinkRef(spec.dev);
+  let nexthopDevs: (LinkRef | undefined)[] | undefined;
+  if (spec.nexthops !== undefined) {
+    if (spec.gateway !== undefined || dev !== undefined) throw new InvalidArgumentError(`give either gateway/dev or nexthops, not both (put the gateway and dev into a nexthop)`);
+    const prepared = prepareNexthops(spec.nexthops, family);
+    request.nexthops = prepared.nexthops;
+    nexthopDevs = prepared.devs;
+  }
+  if (REJECT_TYPES.has(type) && (request.gateway !== undefined || dev !== undefined || request.nexthops !== undefined)) {
+    throw new InvalidArgumentError(`a ${routeTypeName(type)} route takes no gateway, dev or nexthops (it has no next hop)`);
+  }
+  request.scope = spec.scope !== undefined ? parseScope(spec.scope) : defaultScope(family, type, request.gateway === undefined && request.nexthops === undefined, purpose);
+  if (spec.metric !== undefined) request.priority = validateInteger(spec.metric, 'metric', 0, 0xffffffff);
+  if (spec.metrics !== undefined) request.metrics = prepareMetrics(spec.metrics);
+  if (spec.tos !== undefined) {
+    if (family === 6) throw new InvalidArgumentError(`tos applies to IPv4 routes only; IPv6 routes cannot select on it`);
+    request.tos = validateInteger(spec.tos, 'tos', 0, 255);
+    if (request.tos & 3) throw new InvalidArgumentError(`tos ${spec.tos} sets the ECN bits (0x03); the kernel accepts DS field values only`);
+  }
+  if (spec.pref !== undefined) {
+    if (family !== 6) throw new InvalidArgumentError(`pref applies to IPv6 routes only`);
+    request.pref = parseRoutePref(spec.pref);
+  }
+  if (spec.expires !== undefined) {
+    if (family !== 6) throw new InvalidArgumentError(`expires applies to IPv6 routes only`);
+    request.expires = validateInteger(spec.expires, 'expires', 0, 0xfffffffe);
+  }
+  return { request, dev, nexthopDevs, spec };
+}
+
+/** e.g. '10.1.0.0/16 via 10.0.0.1 dev eth0 table main', for error messages. */
+export function describeRoute(prepared: PreparedRoute): string {
+  const { request, spec, dev } = prepared;
+  const type = request.type !== 0 && request.type !== RTN_UNICAST ? `${routeTypeName(request.type)} ` : '';
+  const via = spec.gateway !== undefined ? ` via ${spec.gateway}` : '';
+  const devText = dev !== undefined ? ` dev ${describeLinkRef(dev)}` : '';
+  const nexthops = (request.nexthops ?? []).map((nh, i) => {
+    const gateway = spec.nexthops?.[i]?.gateway;
+    const nhDev = prepared.nexthopDevs?.[i];
+    return ` nexthop${gateway !== undefined ? ` via ${gateway}` : ''}${nhDev !== undefined ? ` dev ${describeLinkRef(nhDev)}` : ''} weight ${nh.weight}`;
+  }).join('');
+  const metric = request.priority !== undefined ? ` metric ${request.priority}` : '';
+  return `${type}${spec.dst}${via}${devText}${nexthops}${metric} table ${routeTableName(request.table)}`;
+}
+
+/** A prepared RTM_GETROUTE lookup and the devices it names. */
+export interface PreparedLookup {
+  request: RouteRequest;
+  iif: LinkRef | undefined;
+  oif: LinkRef | undefined;
+  text: string;
+}
+
+/** Validates a lookup: `to` is one address (a full-length prefix at most), like `ip route get`. */
+export function prepareLookup(lookup: RouteLookup): PreparedLookup {
+  if (typeof lookup !== 'object' || lookup === null) throw new InvalidArgumentError(`a route lookup must be an object like { to: '10.1.2.3' }`);
+  checkKeys(lookup, LOOKUP_KEYS, 'route lookup');
+  const to = parseCidr(lookup.to, 'to');
+  const family = to.family;
+  const full = family === 4 ? 32 : 128;
+  if (to.prefixLength !== full) throw new InvalidArgumentError(`to "${lookup.to}" must be a single address (a lookup is for one destination, not /${to.prefixLength})`);
+  const request: RouteRequest = {
+    family: addressFamily(family),
+    dstLength: full,
+    srcLength: 0,
+    tos: 0,
+    table: 0,
+    protocol: 0,
+    scope: 0,
+    type: 0,
+    // Only IPv4 reports the table of the matching route when asked.
+    flags: (family === 4 ? RTM_F_LOOKUP_TABLE : 0) | (optionalBoolean(lookup.fibMatch, 'fibMatch') ? RTM_F_FIB_MATCH : 0),
+    dst: ipValue(to.address, family),
+  };
+  if (lookup.from !== undefined) {
+    request.src = parseAddress(lookup.from, family, 'from');
+    request.srcLength = full;
+  }
+  if (lookup.mark !== undefined) request.mark = validateInteger(lookup.mark, 'mark', 0, 0xffffffff);
+  if (lookup.uid !== undefined) request.uid = validateInteger(lookup.uid, 'uid', 0, 0xffffffff);
+  if (lookup.tos !== undefined) {
+    if (family === 6) throw new InvalidArgumentError(`tos applies to IPv4 lookups only`);
+    request.tos = validateInteger(lookup.tos, 'tos', 0, 255);
+  }
+  const iif = lookup.iif === undefined ? undefined : validateLinkRef(lookup.iif, 'iif');
+  const oif = lookup.oif === undefined ? undefined : validateLinkRef(lookup.oif, 'oif');
+  const from = lookup.from !== undefined ? ` from ${lookup.from}` : '';
+  const iifText = iif !== undefined ? ` iif ${describeLinkRef(iif)}` : '';
+  const oifText = oif !== undefined ? ` oif ${describeLinkRef(oif)}` : '';
+  return { request, iif, oif, text: `${to.address}${from}${iifText}${oifText}` };
+}
