@@ -1,5 +1,4 @@
-/** Netlink aligns headers, payloads and attributes to 4 bytes. */
-export const NLA_ALIGNTO = 4;
+/** Netlink aligns headers, payloads and attributes to 4 bytes (NLA_ALIGNTO, NLMSG_ALIGNTO). */
 export function align4(n: number): number {
   return (n + 3) & ~3;
 }

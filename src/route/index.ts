@@ -1,0 +1,11 @@
+export { openRoute, RouteConnection } from './connection.js';
+export type { RouteContext } from './context.js';
+export { resolveLinkIndex, resolveLinkIndexAsync, validateLinkRef, LinkNotFoundError, IFINFOMSG_LEN, type LinkRef } from './resolve.js';
+export { validateIfName, MAX_IFNAME_BYTES } from './names.js';
+export { registerRouteMessage } from './describe.js';
+export * from './links/index.js';
+export * from './addresses/index.js';
+export * from './routes/index.js';
+export * from './neighbours/index.js';
+export * from './rules/index.js';
+export * from './nsid/index.js';
