@@ -108,6 +108,10 @@ export class AttributeCursor {
   mac(): string {
     return formatMac(this.buf, this.start, this.length);
   }
+  /** The payload without copying: valid only while the underlying buffer is. */
+  view(): Buffer {
+    return this.buf.subarray(this.start, this.start + this.length);
+  }
   /** A copy of the payload. */
   bytes(): Buffer {
     return Buffer.from(this.buf.subarray(this.start, this.start + this.length));

@@ -104,10 +104,17 @@ interface Exchange<T> {
   interrupted: boolean;
   done: boolean;
   request: Buffer;
-  offsets: number[];
-  /** The operation of the request at an index of this exchange. */
-  op: (index: number) => Operation;
+  /** Where each request starts in `request`; absent for a single request at 0. */
+  offsets: number[] | undefined;
+  /** The operation of every request, or of the request at an index. */
+  op: Operation | ((index: number) => Operation);
 }
+
+function operationAt<T>(ex: Exchange<T>, index: number): Operation {
+  return typeof ex.op === 'function' ? ex.op(index) : ex.op;
+}
+
+const NO_FAILURES: { seq: number; error: NetlinkError }[] = [];
 
 /**
  * A netlink socket with sequence numbers and port id, on which requests are
@@ -171,29 +178,51 @@ export class NetlinkSocket {
 
   // ---- encoding ------------------------------------------------------------
 
-  private encode<T>(writer: MessageWriter, requests: readonly Request[], baseFlags: number, ackAll: boolean, decode: Decoder<T> | undefined, dump: boolean, op: (index: number) => Operation): Exchange<T> {
+  private encode<T>(
+    writer: MessageWriter,
+    requests: Request | readonly Request[],
+    baseFlags: number,
+    ackAll: boolean,
+    decode: Decoder<T> | undefined,
+    dump: boolean,
+    op: Operation | ((index: number) => Operation),
+  ): Exchange<T> {
     writer.reset();
-    const offsets: number[] = [];
     let firstSeq = 0;
     let lastSeq = 0;
-    for (let i = 0; i < requests.length; i++) {
-      const request = requests[i]!;
-      const seq = this.nextSeq();
-      if (i === 0) firstSeq = seq;
-      lastSeq = seq;
-      const last = i === requests.length - 1;
-      // Failures are always reported; acks for successes are only needed on
-      // the last request of a send, which keeps the receive queue short.
-      const ack = ackAll || last ? NLM_F_ACK : 0;
-      const start = writer.beginMessage(request.type, NLM_F_REQUEST | ack | baseFlags | (request.flags ?? 0), seq);
-      offsets.push(start);
+    let offsets: number[] | undefined;
+    if (!Array.isArray(requests)) {
+      // One request (execute, dump): the hot path, with no per-call arrays.
+      const request = requests as Request;
+      firstSeq = lastSeq = this.nextSeq();
+      const start = writer.beginMessage(request.type, NLM_F_REQUEST | NLM_F_ACK | baseFlags | (request.flags ?? 0), firstSeq);
       request.encode(writer);
       writer.endMessage(start);
+    } else {
+      offsets = [];
+      for (let i = 0; i < requests.length; i++) {
+        const request = requests[i]!;
+        const seq = this.nextSeq();
+        if (i === 0) firstSeq = seq;
+        lastSeq = seq;
+        // Failures are always reported; acks for successes are only needed on
+        // the last request of a send, which keeps the receive queue short.
+        const ack = ackAll || i === requests.length - 1 ? NLM_F_ACK : 0;
+        const start = writer.beginMessage(request.type, NLM_F_REQUEST | ack | baseFlags | (request.flags ?? 0), seq);
+        offsets.push(start);
+        request.encode(writer);
+        writer.endMessage(start);
+      }
     }
     return {
-      firstSeq, lastSeq, dump, decode, results: [], failures: [], interrupted: false, done: false,
-      request: writer.bytes(), offsets, op,
+      firstSeq, lastSeq, dump, decode, results: [], failures: NO_FAILURES, interrupted: false, done: false,
+      request: writer.buf, offsets, op,
     };
+  }
+
+  private fail<T>(ex: Exchange<T>, seq: number, error: NetlinkError): void {
+    if (ex.failures === NO_FAILURES) ex.failures = [];
+    ex.failures.push({ seq, error });
   }
 
   private indexOf(firstSeq: number, seq: number): number {
@@ -234,13 +263,13 @@ export class NetlinkSocket {
       if (m.flags & NLM_F_DUMP_INTR) ex.interrupted = true;
       if (m.type === NLMSG_ERROR) {
         const errno = errorCode(m);
-        if (errno !== 0) ex.failures.push({ seq: m.seq, error: this.errorFor(ex, index, errno, m) });
+        if (errno !== 0) this.fail(ex, m.seq, this.errorFor(ex, index, errno, m));
         if (index === lastIndex) ex.done = true;
       } else if (m.type === NLMSG_DONE) {
         // A dump may end with an error code in NLMSG_DONE's payload.
         if (m.end - m.offset >= 4) {
           const errno = -buf.readInt32LE(m.offset);
-          if (errno > 0) ex.failures.push({ seq: m.seq, error: new NetlinkError(errno, ex.op(index), parseExtendedAck(m), m.seq) });
+          if (errno > 0) this.fail(ex, m.seq, new NetlinkError(errno, operationAt(ex, index), parseExtendedAck(m), m.seq));
         }
         if (ex.dump && index === lastIndex) ex.done = true;
       } else if (m.type !== NLMSG_NOOP && m.type !== NLMSG_OVERRUN && ex.decode && !ex.interrupted) {
@@ -251,9 +280,9 @@ export class NetlinkSocket {
   }
 
   private errorFor<T>(ex: Exchange<T>, index: number, errno: number, m: Message): NetlinkError {
-    const start = ex.offsets[index] ?? 0;
+    const start = ex.offsets?.[index] ?? 0;
     const request = Buffer.from(ex.request.subarray(start, start + ex.request.readUInt32LE(start)));
-    return new NetlinkError(errno, ex.op(index), parseExtendedAck(m), m.seq, request);
+    return new NetlinkError(errno, operationAt(ex, index), parseExtendedAck(m), m.seq, request);
   }
 
   /** Receives one datagram into the shared buffer; returns its length, or -1 if none is queued (dontWait). */
@@ -293,10 +322,10 @@ export class NetlinkSocket {
 
   // ---- synchronous API -------------------------------------------------------
 
-  private runSync<T>(requests: readonly Request[], baseFlags: number, ackAll: boolean, decode: Decoder<T> | undefined, dump: boolean, op: (index: number) => Operation): Exchange<T> {
+  private runSync<T>(requests: Request | readonly Request[], baseFlags: number, ackAll: boolean, decode: Decoder<T> | undefined, dump: boolean, op: Operation | ((index: number) => Operation)): Exchange<T> {
     const ex = this.encode(sharedWriter, requests, baseFlags, ackAll, decode, dump, op);
-    if (log.enabled) this.logSent(ex.request);
-    socketTransport.send(this.fd, sharedWriter.buf, ex.request.length);
+    if (log.enabled) this.logSent(sharedWriter.bytes());
+    socketTransport.send(this.fd, sharedWriter.buf, sharedWriter.offset);
     while (!this.absorb(ex, this.receive(dump, false)));
     return ex;
   }
@@ -307,7 +336,7 @@ export class NetlinkSocket {
    */
   execute<T = never>(request: Request, op: Operation, decode?: Decoder<T>): T[] {
     this.assertOpen(op);
-    const ex = this.runSync([request], 0, true, decode, false, () => op);
+    const ex = this.runSync(request, 0, true, decode, false, op);
     return this.settle(ex, 1);
   }
 
@@ -315,7 +344,7 @@ export class NetlinkSocket {
   dump<T>(request: Request, op: Operation, decode: Decoder<T>): T[] {
     this.assertOpen(op);
     for (let attempt = 1; ; attempt++) {
-      const ex = this.runSync([request], NLM_F_DUMP, true, decode, true, () => op);
+      const ex = this.runSync(request, NLM_F_DUMP, true, decode, true, op);
       const results = this.settle(ex, 1);
       if (!ex.interrupted) return results;
       log('dump interrupted (attempt %d of %d), retrying', attempt, this.dumpRetries);
@@ -356,13 +385,14 @@ export class NetlinkSocket {
     return run;
   }
 
-  private runAsync<T>(requests: readonly Request[], baseFlags: number, ackAll: boolean, decode: Decoder<T> | undefined, dump: boolean, op: (index: number) => Operation): Promise<Exchange<T>> {
+  private runAsync<T>(requests: Request | readonly Request[], baseFlags: number, ackAll: boolean, decode: Decoder<T> | undefined, dump: boolean, op: Operation | ((index: number) => Operation)): Promise<Exchange<T>> {
     return this.enqueue(async () => {
-      this.assertOpen(op(0));
+      this.assertOpen(typeof op === 'function' ? op(0) : op);
       // Each async exchange gets its own writer: the send runs on another thread.
-      const ex = this.encode(new MessageWriter(1024), requests, baseFlags, ackAll, decode, dump, op);
-      if (log.enabled) this.logSent(ex.request);
-      await socketTransport.sendAsync(this.fd, ex.request, ex.request.length);
+      const writer = new MessageWriter(1024);
+      const ex = this.encode(writer, requests, baseFlags, ackAll, decode, dump, op);
+      if (log.enabled) this.logSent(writer.bytes());
+      await socketTransport.sendAsync(this.fd, writer.buf, writer.offset);
       for (;;) {
         const length = this.receive(dump, true);
         if (length < 0) {
@@ -376,14 +406,14 @@ export class NetlinkSocket {
 
   /** Promise form of `execute`: the kernel's work happens on a worker thread, not the event loop. */
   async executeAsync<T = never>(request: Request, op: Operation, decode?: Decoder<T>): Promise<T[]> {
-    const ex = await this.runAsync([request], 0, true, decode, false, () => op);
+    const ex = await this.runAsync(request, 0, true, decode, false, op);
     return this.settle(ex, 1);
   }
 
   /** Promise form of `dump`. */
   async dumpAsync<T>(request: Request, op: Operation, decode: Decoder<T>): Promise<T[]> {
     for (let attempt = 1; ; attempt++) {
-      const ex = await this.runAsync([request], NLM_F_DUMP, true, decode, true, () => op);
+      const ex = await this.runAsync(request, NLM_F_DUMP, true, decode, true, op);
       const results = this.settle(ex, 1);
       if (!ex.interrupted) return results;
       if (attempt >= this.dumpRetries) throw new DumpInterruptedError(op, attempt);

@@ -27,8 +27,9 @@ const c = {
   gettid: libc.func('int gettid(void)'),
 };
 
-function check(result: number, syscall: string, target?: string): number {
-  if (result < 0) throw new SyscallError(syscall, koffi.errno(), target);
+function check(result: number, syscall: string, target?: string | number): number {
+  // A number is an fd: its label is only built when there is an error to report.
+  if (result < 0) throw new SyscallError(syscall, koffi.errno(), typeof target === 'number' ? `fd ${target}` : target);
   return result;
 }
 
@@ -73,7 +74,7 @@ export function setBufferSize(fd: number, forceOption: number, option: number, b
 
 /** send(2) of `length` bytes from the start of `buf`; returns the byte count sent. */
 export function send(fd: number, buf: Buffer, length: number): number {
-  return check(c.send(fd, buf, length, 0), 'send', `fd ${fd}`);
+  return check(c.send(fd, buf, length, 0), 'send', fd);
 }
 
 /**
@@ -107,7 +108,7 @@ export function recv(fd: number, buf: Buffer, flags: number): number {
 }
 
 export function close(fd: number): void {
-  check(c.close(fd), 'close', `fd ${fd}`);
+  check(c.close(fd), 'close', fd);
 }
 
 /** Opens a path read-only and close-on-exec (namespace files, /proc entries). */
