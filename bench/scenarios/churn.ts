@@ -1,0 +1,276 @@
+// churn: the pod cycle — set up N pods, tear them all down, wait until the
+// kernel really removed their host ends — with nlkit (sync, Promise API with
+// several pods in flight, worker threads) and with iproute2.
+import { existsSync } from 'node:fs';
+import type { Worker } from 'node:worker_threads';
+import { NETNS_RUN_DIR } from '../../src/netns/names.js';
+import type { RouteConnection } from '../../src/route/connection.js';
+import { measure, type MeasureDefinition } from '../harness/measure.js';
+import { createBenchNetns, removeBenchNamespaces, withBenchNamespaces } from '../harness/namespaces.js';
+import { loadRouteApi, type Loaded, type OpenRoute } from '../harness/nlkit.js';
+import type { Implementation, RunInfo, RunOutput, Scenario, ScenarioContext, ScenarioRow, Verifier } from '../harness/scenario.js';
+import { perSecond } from '../harness/stats.js';
+import { countLines, ipBatch, ipIn, ipJsonIn, run } from '../harness/tools.js';
+import { ask, startTsWorker } from '../harness/worker.js';
+import {
+  BRIDGE, BRIDGE_ADDRESS, planPods, setupPodsAsync, setupPodsSync, teardownPodsAsync, teardownPodsSync, waitUntilGone,
+  type PodPlan, type SetupTimes,
+} from './churn-pod.js';
+
+export interface ChurnSizes {
+  pods: number;
+  /** Pods in flight at once for nlkit-async. */
+  inFlight: number;
+  /** Worker threads for nlkit-workers. */
+  workers: number;
+}
+
+export function churnSizes(quick: boolean): ChurnSizes {
+  return { pods: quick ? 40 : 200, inFlight: 4, workers: 2 };
+}
+
+/** Makes `netns` stand in for the host: a bridge with the pods' gateway address, up. */
+function addBridge(netns: string): string {
+  ipBatch([
+    `link add ${BRIDGE} type bridge`,
+    `addr add ${BRIDGE_ADDRESS}/16 dev ${BRIDGE}`,
+    `link set ${BRIDGE} up`,
+  ], netns);
+  return netns;
+}
+
+function hostEndCount(hostNetns: string): number {
+  return countLines(ipIn(hostNetns, '-o', 'link', 'show', 'master', BRIDGE));
+}
+
+/** Checks, with `ip`, that the pods exist and are wired: host ends up on the bridge, a sample of pods fully configured. */
+export function verifyPodsUp(verify: Verifier, hostNetns: string, pods: readonly PodPlan[]): void {
+  const ends = ipJsonIn<{ ifname: string; flags: string[] }[]>(hostNetns, 'link', 'show', 'master', BRIDGE);
+  verify.check(ends.length === pods.length, `${ends.length} host ends on ${BRIDGE} in ${hostNetns}, expected ${pods.length}`);
+  const down = ends.filter((l) => !l.flags.includes('UP') || !l.flags.includes('LOWER_UP'));
+  verify.check(down.length === 0, `host ends not up with carrier: ${down.slice(0, 3).map((l) => l.ifname).join(', ')}`);
+  const sample = [...new Set([0, pods.length >> 1, pods.length - 1])].map((i) => pods[i]!).filter(Boolean);
+  for (const pod of sample) {
+    const lo = ipJsonIn<{ flags: string[] }[]>(pod.netns, 'link', 'show', 'lo');
+    verify.check(lo[0]?.flags.includes('UP') === true, `lo is not up in ${pod.netns}`);
+    const eth0 = ipJsonIn<{ flags: string[]; addr_info: { local: string; prefixlen: number }[] }[]>(pod.netns, 'addr', 'show', 'dev', 'eth0');
+    const want = pod.address.split('/')[0];
+    verify.check(eth0[0]?.flags.includes('LOWER_UP') === true, `eth0 in ${pod.netns} has no carrier`);
+    verify.check(eth0[0]?.addr_info.some((a) => a.local === want) === true, `eth0 in ${pod.netns} lacks ${pod.address}`);
+    const route = ipJsonIn<{ gateway?: string; dev?: string }[]>(pod.netns, 'route', 'show', 'default');
+    verify.check(route[0]?.gateway === BRIDGE_ADDRESS && route[0]?.dev === 'eth0', `default route in ${pod.netns}: ${JSON.stringify(route)}`);
+  }
+}
+
+export function verifyPodsGone(verify: Verifier, hostNetns: string, pods: readonly PodPlan[]): void {
+  const left = pods.filter((p) => existsSync(`${NETNS_RUN_DIR}/${p.netns}`));
+  verify.check(left.length === 0, `${left.length} pod namespaces still exist after teardown`);
+  const ends = hostEndCount(hostNetns);
+  verify.check(ends === 0, `${ends} host ends still on ${BRIDGE} after teardown`);
+}
+
+function output(pods: number, setup: SetupTimes | { ms: number }, teardownMs: number): RunOutput {
+  return {
+    metrics: { setup: perSecond(pods, setup.ms), cycle: perSecond(pods, setup.ms + teardownMs) },
+    ...('latencies' in setup ? { samples: { latency: setup.latencies } } : {}),
+  };
+}
+
+let runCounter = 0;
+/** A short tag unique to one run, so names never collide with a pod still being destroyed. */
+function runTag(): string {
+  return (++runCounter).toString(36);
+}
+
+function ipLinkAddLine(pod: PodPlan): string {
+  return `link add ${pod.hostEnd} master ${BRIDGE} up type veth peer name eth0 netns ${pod.netns}`;
+}
+
+function podInsideLines(pod: PodPlan): string[] {
+  return ['link set lo up', `addr add ${pod.address} dev eth0`, 'link set eth0 up', `route add default via ${BRIDGE_ADDRESS}`];
+}
+
+async function waitHostEndsGoneByIp(hostNetns: string): Promise<void> {
+  await waitUntilGone(() => hostEndCount(hostNetns), 'host ends');
+}
+
+function ipForkImplementation(hostNetns: string, sizes: ChurnSizes): Implementation {
+  return {
+    name: 'ip-fork',
+    async run({ verify }: RunInfo) {
+      const pods = planPods(runTag(), sizes.pods);
+      const latencies: number[] = [];
+      const t0 = performance.now();
+      for (const pod of pods) {
+        const p0 = performance.now();
+        run('ip', ['netns', 'add', pod.netns]);
+        run('ip', ['-n', hostNetns, ...ipLinkAddLine(pod).split(' ')]);
+        for (const line of podInsideLines(pod)) run('ip', ['-n', pod.netns, ...line.split(' ')]);
+        latencies.push(performance.now() - p0);
+      }
+      const setupMs = performance.now() - t0;
+      verifyPodsUp(verify, hostNetns, pods);
+      const t1 = performance.now();
+      for (const pod of pods) run('ip', ['netns', 'delete', pod.netns]);
+      await waitHostEndsGoneByIp(hostNetns);
+      const teardownMs = performance.now() - t1;
+      verifyPodsGone(verify, hostNetns, pods);
+      return output(pods.length, { ms: setupMs, latencies }, teardownMs);
+    },
+  };
+}
+
+function ipBatchImplementation(hostNetns: string, sizes: ChurnSizes): Implementation {
+  return {
+    name: 'ip-batch',
+    metricNotApplicable: {
+      p50: 'the host side of all pods runs in one batch process, so a pod has no setup time of its own',
+      p99: 'the host side of all pods runs in one batch process, so a pod has no setup time of its own',
+    },
+    async run({ verify }: RunInfo) {
+      const pods = planPods(runTag(), sizes.pods);
+      const t0 = performance.now();
+      // Not one batch: under -n, ip moves itself into a private mount namespace,
+      // where a `netns add` bind mount would never reach /run/netns.
+      ipBatch(pods.map((pod) => `netns add ${pod.netns}`));
+      ipBatch(pods.map(ipLinkAddLine), hostNetns);
+      for (const pod of pods) ipBatch(podInsideLines(pod), pod.netns);
+      const setupMs = performance.now() - t0;
+      verifyPodsUp(verify, hostNetns, pods);
+      const t1 = performance.now();
+      ipBatch(pods.map((pod) => `netns delete ${pod.netns}`));
+      await waitHostEndsGoneByIp(hostNetns);
+      const teardownMs = performance.now() - t1;
+      verifyPodsGone(verify, hostNetns, pods);
+      return output(pods.length, { ms: setupMs }, teardownMs);
+    },
+  };
+}
+
+function nlkitSyncImplementation(hostNetns: string, sizes: ChurnSizes, route: Loaded<OpenRoute>): Implementation {
+  let host: RouteConnection | undefined;
+  let bridgeIndex = 0;
+  return {
+    name: 'nlkit',
+    ...(route.unavailable !== undefined ? { notApplicable: route.unavailable } : {}),
+    prepare() {
+      host = route.api!({ netns: hostNetns });
+      bridgeIndex = host.link.get(BRIDGE).index;
+    },
+    async run({ verify }: RunInfo) {
+      const pods = planPods(runTag(), sizes.pods);
+      const setup = setupPodsSync(route.api!, host!, bridgeIndex, pods);
+      verifyPodsUp(verify, hostNetns, pods);
+      const t1 = performance.now();
+      await teardownPodsSync(host!, bridgeIndex, pods);
+      const teardownMs = performance.now() - t1;
+      verifyPodsGone(verify, hostNetns, pods);
+      return output(pods.length, setup, teardownMs);
+    },
+    dispose() {
+      host?.close();
+    },
+  };
+}
+
+function nlkitAsyncImplementation(hostNetns: string, sizes: ChurnSizes, route: Loaded<OpenRoute>): Implementation {
+  let hosts: RouteConnection[] = [];
+  let bridgeIndex = 0;
+  return {
+    name: 'nlkit-async',
+    ...(route.unavailable !== undefined ? { notApplicable: route.unavailable } : {}),
+    prepare() {
+      hosts = Array.from({ length: sizes.inFlight }, () => route.api!({ netns: hostNetns }));
+      bridgeIndex = hosts[0]!.link.get(BRIDGE).index;
+    },
+    async run({ verify }: RunInfo) {
+      const pods = planPods(runTag(), sizes.pods);
+      const setup = await setupPodsAsync(route.api!, hosts, bridgeIndex, pods);
+      verifyPodsUp(verify, hostNetns, pods);
+      const t1 = performance.now();
+      await teardownPodsAsync(hosts[0]!, bridgeIndex, pods);
+      const teardownMs = performance.now() - t1;
+      verifyPodsGone(verify, hostNetns, pods);
+      return output(pods.length, setup, teardownMs);
+    },
+    dispose() {
+      for (const host of hosts) host.close();
+    },
+  };
+}
+
+function nlkitWorkersImplementation(sizes: ChurnSizes, route: Loaded<OpenRoute>): Implementation {
+  const workers: { worker: Worker; hostNetns: string }[] = [];
+  return {
+    name: 'nlkit-workers',
+    ...(route.unavailable !== undefined ? { notApplicable: route.unavailable } : {}),
+    async prepare() {
+      for (let w = 0; w < sizes.workers; w++) {
+        const hostNetns = addBridge(createBenchNetns(`churn-w${w}`));
+        const worker = startTsWorker(new URL('./churn-worker.ts', import.meta.url), { hostNetns });
+        workers.push({ worker, hostNetns });
+        // Fails here, untimed, if the worker cannot load nlkit.
+        await ask(worker, { cmd: 'ping' });
+      }
+    },
+    async run({ verify }: RunInfo) {
+      const tag = runTag();
+      const share = Math.ceil(sizes.pods / workers.length);
+      const plans = workers.map((_, w) => planPods(`${tag}w${w}`, Math.min(share, sizes.pods - w * share)));
+      const t0 = performance.now();
+      const setups = await Promise.all(workers.map(({ worker }, w) => ask<{ id: number; ms: number; latencies: number[] }>(worker, { cmd: 'setup', pods: plans[w] })));
+      const setupMs = performance.now() - t0;
+      workers.forEach(({ hostNetns }, w) => verifyPodsUp(verify, hostNetns, plans[w]!));
+      const t1 = performance.now();
+      await Promise.all(workers.map(({ worker }) => ask(worker, { cmd: 'teardown' })));
+      const teardownMs = performance.now() - t1;
+      workers.forEach(({ hostNetns }, w) => verifyPodsGone(verify, hostNetns, plans[w]!));
+      return output(sizes.pods, { ms: setupMs, latencies: setups.flatMap((s) => s.latencies) }, teardownMs);
+    },
+    async dispose() {
+      for (const { worker } of workers) {
+        await ask(worker, { cmd: 'close' }).catch(() => undefined);
+        await worker.terminate();
+      }
+      removeBenchNamespaces(workers.map((w) => w.hostNetns));
+    },
+  };
+}
+
+export function churnDefinition(hostNetns: string, sizes: ChurnSizes, route: Loaded<OpenRoute>): MeasureDefinition {
+  return {
+    scenario: 'churn',
+    metrics: [
+      { key: 'cycle', unit: 'pods/s', better: 'higher', description: 'pods set up and torn down (until the kernel removed the host ends) per second' },
+      { key: 'setup', unit: 'pods/s', better: 'higher', description: 'pods set up per second' },
+      { key: 'p50', unit: 'ms', better: 'lower', description: 'median setup time of one pod', fromSamples: { sample: 'latency', percentile: 50 } },
+      { key: 'p99', unit: 'ms', better: 'lower', description: '99th percentile setup time of one pod', fromSamples: { sample: 'latency', percentile: 99 } },
+    ],
+    implementations: [
+      nlkitSyncImplementation(hostNetns, sizes, route),
+      nlkitAsyncImplementation(hostNetns, sizes, route),
+      nlkitWorkersImplementation(sizes, route),
+      ipForkImplementation(hostNetns, sizes),
+      ipBatchImplementation(hostNetns, sizes),
+    ],
+    pauseMs: 100,
+    notes: [
+      `${sizes.pods} pods per run; the "host" is a bench namespace holding bridge ${BRIDGE} (${BRIDGE_ADDRESS}/16), never the real host`,
+      'every implementation creates the veth with one request: host end enslaved and up, peer eth0 born in the pod (`ip link add vhN master br0 up type veth peer name eth0 netns POD`); the kernel refuses to bring the peer up in that request (ENOTCONN), so eth0 up is a step of its own',
+      'ip-fork: one `ip` process per step (netns add, link add, lo up, addr add, eth0 up, route add; netns delete per pod); polls `ip -o link show master br0` until the host ends are gone',
+      'ip-batch: one `ip -batch -` for every pod\'s netns add (it cannot share the next batch: under -n, ip works in a private mount namespace where netns add would not persist), one `ip -n HOST -batch -` for every pod\'s link add, one `ip -n POD -batch -` per pod for the 4 steps inside, one `ip -batch -` for all netns deletes; polls like ip-fork',
+      `nlkit: sync API, one pod after another; nlkit-async: Promise API with ${sizes.inFlight} pods in flight, each lane with its own host socket; nlkit-workers: ${sizes.workers} worker threads, each with its own host namespace, bridge and sockets, doing its share of the pods with the sync API`,
+      'teardown deletes the pod namespaces, then polls a link dump of the bridge\'s ports every 1 ms until empty; p50/p99 pool the per-pod setup times of all measured runs',
+    ],
+  };
+}
+
+export const churn: Scenario = {
+  name: 'churn',
+  title: 'the pod cycle: namespace, veth into it, bridge, address, route; then teardown',
+  async run(ctx: ScenarioContext): Promise<ScenarioRow[]> {
+    const sizes = churnSizes(ctx.quick);
+    const route = await loadRouteApi();
+    return withBenchNamespaces(['churn-host'], ([host]) => measure(ctx, churnDefinition(addBridge(host), sizes, route)));
+  },
+};
