@@ -7,3 +7,13 @@ export { SyscallError, errnoName } from './sys/errors.js';
 export * from './netlink/index.js';
 export * from './netns/index.js';
 export * from './route/index.js';
+// nf_tables: everything under the `nftables` namespace (its Rule/RuleSpec are
+// not rtnetlink's), and the entry points by name.
+export * as nftables from './nftables/index.js';
+export {
+  openNftables, NftablesConnection, Transaction, rule, parseRule, RuleBuilder,
+  applyPodIsolation, applyPodIsolationAsync, removePodIsolation, removePodIsolationAsync,
+  applyPodMasquerade, applyPodMasqueradeAsync, removePodMasquerade, removePodMasqueradeAsync,
+  applyPortForward, applyPortForwardAsync, removePortForward, removePortForwardAsync,
+  type NftablesOptions, type NftFamily, type Expression,
+} from './nftables/index.js';

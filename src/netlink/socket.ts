@@ -50,6 +50,12 @@ export class ReplyTooLargeError extends Error {
   readonly code = 'EMSGSIZE';
 }
 
+/** A synchronous request on a socket whose async exchange has not finished. */
+export class SocketBusyError extends Error {
+  override readonly name = 'SocketBusyError';
+  readonly code = 'EBUSY';
+}
+
 /** The socket's receive queue overflowed and replies were lost (ENOBUFS). */
 export class ReceiveOverrunError extends Error {
   override readonly name = 'ReceiveOverrunError';
@@ -114,6 +120,10 @@ function operationAt<T>(ex: Exchange<T>, index: number): Operation {
   return typeof ex.op === 'function' ? ex.op(index) : ex.op;
 }
 
+function operationOf(op: Operation | ((index: number) => Operation)): Operation {
+  return typeof op === 'function' ? op(0) : op;
+}
+
 const NO_FAILURES: { seq: number; error: NetlinkError }[] = [];
 
 /**
@@ -127,6 +137,7 @@ export class NetlinkSocket {
   readonly portId: number;
   private seq: number;
   private closed = false;
+  private asyncInFlight = false;
   private queue: Promise<unknown> = Promise.resolve();
   private readonly dumpRetries: number;
   private readonly requestsPerSend: number;
@@ -174,6 +185,16 @@ export class NetlinkSocket {
 
   private assertOpen(op: Operation): void {
     if (this.closed) throw new Error(`${op.operation}: netlink socket is closed`);
+  }
+
+  /**
+   * A synchronous exchange would read replies meant for an async one that is
+   * still waiting on this socket, so it is refused instead.
+   */
+  private assertNoAsyncInFlight(what: string): void {
+    if (this.asyncInFlight) {
+      throw new SocketBusyError(`${what}: an async exchange is still in flight on this netlink socket; await it first, or use another socket`);
+    }
   }
 
   // ---- encoding ------------------------------------------------------------
@@ -323,6 +344,7 @@ export class NetlinkSocket {
   // ---- synchronous API -------------------------------------------------------
 
   private runSync<T>(requests: Request | readonly Request[], baseFlags: number, ackAll: boolean, decode: Decoder<T> | undefined, dump: boolean, op: Operation | ((index: number) => Operation)): Exchange<T> {
+    this.assertNoAsyncInFlight(operationOf(op).operation);
     const ex = this.encode(sharedWriter, requests, baseFlags, ackAll, decode, dump, op);
     if (log.enabled) this.logSent(sharedWriter.bytes());
     socketTransport.send(this.fd, sharedWriter.buf, sharedWriter.offset);
@@ -387,19 +409,24 @@ export class NetlinkSocket {
 
   private runAsync<T>(requests: Request | readonly Request[], baseFlags: number, ackAll: boolean, decode: Decoder<T> | undefined, dump: boolean, op: Operation | ((index: number) => Operation)): Promise<Exchange<T>> {
     return this.enqueue(async () => {
-      this.assertOpen(typeof op === 'function' ? op(0) : op);
+      this.assertOpen(operationOf(op));
       // Each async exchange gets its own writer: the send runs on another thread.
       const writer = new MessageWriter(1024);
       const ex = this.encode(writer, requests, baseFlags, ackAll, decode, dump, op);
       if (log.enabled) this.logSent(writer.bytes());
-      await socketTransport.sendAsync(this.fd, writer.buf, writer.offset);
-      for (;;) {
-        const length = this.receive(dump, true);
-        if (length < 0) {
-          await socketTransport.waitReadable(this.fd);
-          continue;
+      this.asyncInFlight = true;
+      try {
+        await socketTransport.sendAsync(this.fd, writer.buf, writer.offset);
+        for (;;) {
+          const length = this.receive(dump, true);
+          if (length < 0) {
+            await socketTransport.waitReadable(this.fd);
+            continue;
+          }
+          if (this.absorb(ex, length)) return ex;
         }
-        if (this.absorb(ex, length)) return ex;
+      } finally {
+        this.asyncInFlight = false;
       }
     });
   }
@@ -441,6 +468,7 @@ export class NetlinkSocket {
 
   /** Sends already framed messages as they are. */
   sendFrames(bytes: Buffer): void {
+    this.assertNoAsyncInFlight('send');
     if (log.enabled) this.logSent(bytes);
     socketTransport.send(this.fd, bytes, bytes.length);
   }
@@ -457,6 +485,7 @@ export class NetlinkSocket {
    * the callback.
    */
   receiveMessages(onMessage: (message: Message) => boolean): void {
+    this.assertNoAsyncInFlight('receive');
     for (;;) {
       const length = this.receive(true, false);
       if (this.dispatchRaw(length, onMessage)) return;
@@ -475,9 +504,19 @@ export class NetlinkSocket {
     }
   }
 
-  /** Runs `task` after every earlier async exchange on this socket completed. */
+  /**
+   * Runs `task` after every earlier async exchange on this socket completed;
+   * synchronous calls on the socket are refused until it settles.
+   */
   serialize<T>(task: () => Promise<T>): Promise<T> {
-    return this.enqueue(task);
+    return this.enqueue(async () => {
+      this.asyncInFlight = true;
+      try {
+        return await task();
+      } finally {
+        this.asyncInFlight = false;
+      }
+    });
   }
 
   private dispatchRaw(length: number, onMessage: (message: Message) => boolean): boolean {

@@ -4,7 +4,7 @@ import { RTM_GETLINK, RTM_NEWLINK } from '../../src/generated/rtnetlink.js';
 import { IFLA_MTU } from '../../src/generated/if_link.js';
 import {
   NetlinkSocket, NetlinkError, NetlinkBatchError, DumpInterruptedError, ReplyTooLargeError, ReceiveOverrunError,
-  MessageWriter, socketTransport, type Request,
+  MessageWriter, socketTransport, SocketBusyError, type Request,
 } from '../../src/netlink/index.js';
 import { SyscallError } from '../../src/sys/errors.js';
 import { openNetlinkSocket } from '../../src/netns/index.js';
@@ -160,4 +160,23 @@ t.test('a closed socket refuses requests', async (t) => {
   t.ok(sock.isClosed);
   t.throws(() => sock.execute(getLink(1), op), /socket is closed/);
   sock.close();
+});
+
+t.test('a synchronous request waits for no async reply: it is refused while one is in flight', async (t) => {
+  if (!requireRoot(t)) return;
+  const [ns] = testNetns(t, 1, 'busy');
+  const sock = openNetlinkSocket(NETLINK_ROUTE, { netns: ns });
+  t.teardown(() => sock.close());
+  // Hold the async send open, as a slow kernel operation would.
+  const realSendAsync = socketTransport.sendAsync;
+  let release!: () => void;
+  const held = new Promise<void>((resolve) => { release = resolve; });
+  socketTransport.sendAsync = async (...args) => { const n = await realSendAsync(...args); await held; return n; };
+  t.teardown(() => { socketTransport.sendAsync = realSendAsync; });
+  const pending = sock.executeAsync(getLink(1), op, ifname);
+  await new Promise((r) => setTimeout(r, 20));
+  t.throws(() => sock.execute(getLink(1), op, ifname), SocketBusyError);
+  release();
+  t.same(await pending, [1], 'the async exchange still gets its own reply');
+  t.same(sock.execute(getLink(1), op, ifname), [1], 'and the socket is usable synchronously afterwards');
 });

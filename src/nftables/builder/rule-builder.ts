@@ -1,0 +1,518 @@
+import { IPPROTO_TCP } from '../../generated/in.js';
+import { ETH_P_IPV6 } from '../../generated/if_ether.js';
+import { NFPROTO_IPV6 } from '../../generated/netfilter.js';
+import {
+  NFT_REJECT_ICMPX_ADMIN_PROHIBITED, NFT_REJECT_ICMPX_HOST_UNREACH, NFT_REJECT_ICMPX_NO_ROUTE,
+  NFT_REJECT_ICMPX_PORT_UNREACH, NFT_REG_1, NFT_REG_2, NFT_REG_VERDICT,
+} from '../../generated/nf_tables.js';
+import { encodeIp, InvalidArgumentError, ipFamily } from '../../netlink/addresses.js';
+import { LIMIT_UNITS, type LimitUnit } from '../expressions/limit.js';
+import type { LogFlag, LogLevel } from '../expressions/log.js';
+import type { NatFlag } from '../expressions/nat-flags.js';
+import type { FibFlag, FibResult } from '../expressions/fib.js';
+import type { Expression } from '../expressions/types.js';
+import { DATATYPES } from '../objects/datatypes.js';
+import type { NftFamily } from '../objects/family.js';
+import type { LinearizeContext, RuleSource } from '../objects/rule.js';
+import type { AnonymousSetRequest } from '../objects/set.js';
+import type { Verdict } from '../protocol/data.js';
+import {
+  CT_FIELDS, CT_STATE_TYPE, CT_STATUS_TYPE, ctField, ETHER_FIELDS, FIB_ADDRTYPE_TYPE, IP6_FIELDS, IP_FIELDS, META_FIELDS, portFields,
+} from './fields.js';
+import { cmp, Linearizer, type NetworkProtocol, type Source } from './linearizer.js';
+import { relationAndOperand, type Operand, type Relation } from './operands.js';
+
+/** A match on one field: `(value)` or `(relation, value)`, e.g. `tcp.dport('!=', 22)`. */
+export interface Matcher {
+  (value: Operand): RuleBuilder;
+  (relation: Relation, value: Operand): RuleBuilder;
+}
+
+type Step = (l: Linearizer) => void;
+
+// ICMP codes for `reject` (linux/icmp.h ICMP_PORT_UNREACH, linux/icmpv6.h ICMPV6_PORT_UNREACH).
+const ICMP_PORT_UNREACH = 3;
+const ICMPV6_PORT_UNREACH = 4;
+const ICMPX_CODES: Record<string, number> = {
+  'no-route': NFT_REJECT_ICMPX_NO_ROUTE,
+  'port-unreachable': NFT_REJECT_ICMPX_PORT_UNREACH,
+  'host-unreachable': NFT_REJECT_ICMPX_HOST_UNREACH,
+  'admin-prohibited': NFT_REJECT_ICMPX_ADMIN_PROHIBITED,
+};
+
+export interface NatOptions {
+  random?: boolean;
+  fullyRandom?: boolean;
+  persistent?: boolean;
+}
+
+export interface LogOptions {
+  prefix?: string;
+  level?: LogLevel;
+  /** nflog group instead of the kernel log. */
+  group?: number;
+  snaplen?: number;
+  flags?: LogFlag[];
+}
+
+export interface LimitOptions {
+  rate: number;
+  per: LimitUnit;
+  /** Default 5 packets (0 for byte rates), like nft. */
+  burst?: number;
+  /** Rate in bytes rather than packets. */
+  bytes?: boolean;
+  /** `limit rate over`: match only above the rate. */
+  over?: boolean;
+}
+
+/**
+ * Builds a rule with nft's words, in nft's order:
+ * `rule().ip.saddr('10.88.0.0/16').tcp.dport(8080).counter().accept()` is
+ * `ip saddr 10.88.0.0/16 tcp dport 8080 counter accept`. It produces the
+ * expressions `nft` produces for the same text, for the table's family.
+ */
+export class RuleBuilder implements RuleSource {
+  private readonly steps: Step[] = [];
+  ruleComment: string | undefined;
+
+  // ---- matches -----------------------------------------------------------------
+
+  private matcher(source: Source, after?: (l: Linearizer, relation: Relation, operand: Operand) => void): Matcher {
+    return ((...args: unknown[]) => {
+      const { relation, operand } = relationAndOperand(args, source.name);
+      this.steps.push((l) => {
+        l.match(source, relation, operand);
+        after?.(l, relation, operand);
+      });
+      return this;
+    }) as Matcher;
+  }
+
+  /** Matches that also tell the linearizer which protocol the packet has (`ip protocol tcp`). */
+  private protocolMatcher(source: Source, establish: (l: Linearizer, value: number) => void): Matcher {
+    return this.matcher(source, (l, relation, operand) => {
+      if (relation === '==' && (typeof operand === 'string' || typeof operand === 'number')) {
+        const bytes = source.type.encode(operand, source.name);
+        establish(l, source.type.byteorder === 'big' ? bytes.readUIntBE(0, bytes.length) : bytes.readUIntLE(0, bytes.length));
+      }
+    });
+  }
+
+  get ip() {
+    return {
+      saddr: this.matcher(IP_FIELDS.saddr),
+      daddr: this.matcher(IP_FIELDS.daddr),
+      protocol: this.protocolMatcher(IP_FIELDS.protocol, (l, p) => l.establishTransport(p)),
+      ttl: this.matcher(IP_FIELDS.ttl),
+      length: this.matcher(IP_FIELDS.length),
+    };
+  }
+
+  get ip6() {
+    return {
+      saddr: this.matcher(IP6_FIELDS.saddr),
+      daddr: this.matcher(IP6_FIELDS.daddr),
+      nexthdr: this.protocolMatcher(IP6_FIELDS.nexthdr, (l, p) => l.establishTransport(p)),
+      hoplimit: this.matcher(IP6_FIELDS.hoplimit),
+    };
+  }
+
+  get ether() {
+    return { saddr: this.matcher(ETHER_FIELDS.saddr), daddr: this.matcher(ETHER_FIELDS.daddr), type: this.matcher(ETHER_FIELDS.type) };
+  }
+
+  get tcp() {
+    const f = portFields('tcp');
+    return { sport: this.matcher(f.sport), dport: this.matcher(f.dport) };
+  }
+
+  get udp() {
+    const f = portFields('udp');
+    return { sport: this.matcher(f.sport), dport: this.matcher(f.dport) };
+  }
+
+  /** The transport header of any protocol with ports (`th dport 53`). */
+  get th() {
+    const f = portFields('th');
+    return { sport: this.matcher(f.sport), dport: this.matcher(f.dport) };
+  }
+
+  get meta() {
+    return {
+      l4proto: this.protocolMatcher(META_FIELDS.l4proto, (l, p) => l.establishTransport(p)),
+      nfproto: this.protocolMatcher(META_FIELDS.nfproto, (l, p) => l.establishNetwork(networkOfNfproto(p))),
+      protocol: this.protocolMatcher(META_FIELDS.protocol, (l, p) => l.establishNetwork(p === ETH_P_IPV6 ? 'ip6' : 'ip')),
+      mark: this.matcher(META_FIELDS.mark),
+      iif: this.matcher(META_FIELDS.iif),
+      oif: this.matcher(META_FIELDS.oif),
+      iifname: this.ifnameMatcher(META_FIELDS.iifname),
+      oifname: this.ifnameMatcher(META_FIELDS.oifname),
+      skuid: this.matcher(META_FIELDS.skuid),
+      skgid: this.matcher(META_FIELDS.skgid),
+      pkttype: this.matcher(META_FIELDS.pkttype),
+    };
+  }
+
+  /** `iifname "veth*"`: a name, or a prefix ending in `*`. */
+  get iifname(): Matcher {
+    return this.ifnameMatcher(META_FIELDS.iifname);
+  }
+
+  get oifname(): Matcher {
+    return this.ifnameMatcher(META_FIELDS.oifname);
+  }
+
+  private ifnameMatcher(source: Source): Matcher {
+    return ((...args: unknown[]) => {
+      const { relation, operand } = relationAndOperand(args, source.name);
+      this.steps.push((l) => {
+        if (typeof operand === 'string' && operand.endsWith('*') && !operand.startsWith('@')) {
+          // A wildcard compares only the prefix bytes, without the NUL.
+          if (relation !== '==' && relation !== '!=') throw new InvalidArgumentError(`${source.name}: a wildcard takes == or !=`);
+          const prefix = Buffer.from(operand.slice(0, -1));
+          if (prefix.length === 0 || prefix.length >= 16) throw new InvalidArgumentError(`${source.name} "${operand}" needs a prefix of 1-15 bytes`);
+          l.emit(source.load(source.length), cmp(relation === '==' ? 'eq' : 'neq', prefix));
+        } else {
+          l.match(source, relation, operand);
+        }
+      });
+      return this;
+    }) as Matcher;
+  }
+
+  get ct() {
+    return {
+      /** `ct state established,related`: any of the states. */
+      state: (...states: string[]) => this.flagMatch(ctField('state', CT_STATE_TYPE), states),
+      status: (...statuses: string[]) => this.flagMatch(ctField('status', CT_STATUS_TYPE), statuses),
+      mark: this.matcher(CT_FIELDS.mark),
+      zone: this.matcher(CT_FIELDS.zone),
+      direction: this.matcher(CT_FIELDS.direction),
+    };
+  }
+
+  /** `ct state established,related` (any of the bits set) or, with a leading `!=`, a value other than that one. */
+  private flagMatch(source: Source, values: string[]): RuleBuilder {
+    let relation: Relation = '==';
+    if (values[0] === '!=' || values[0] === '==') relation = values.shift() as Relation;
+    if (values.length === 0) throw new InvalidArgumentError(`${source.name} needs at least one value`);
+    let mask = 0;
+    for (const v of values) mask |= source.type.encode(v, source.name).readUInt32LE(0);
+    this.steps.push((l) => {
+      const bytes = Buffer.alloc(4);
+      bytes.writeUInt32LE(mask >>> 0);
+      // `ct state new` tests the bits; `ct state != new` compares the whole value, as nft does.
+      if (relation === '!=') {
+        l.emit(source.load(4), cmp('neq', bytes));
+        return;
+      }
+      l.emit(
+        source.load(4),
+        { kind: 'bitwise', sreg: NFT_REG_1, dreg: NFT_REG_1, length: 4, op: 'bool', mask: bytes, xor: Buffer.alloc(4) },
+        cmp('neq', Buffer.alloc(4)),
+      );
+    });
+    return this;
+  }
+
+  /** `fib daddr type local`: a routing lookup keyed by `lookup`, matching its `result`. */
+  fib(lookup: FibFlag | FibFlag[], result: FibResult, ...args: [Operand] | [Relation, Operand]): this {
+    const flags = Array.isArray(lookup) ? lookup : [lookup];
+    const type = result === 'type' ? FIB_ADDRTYPE_TYPE : result === 'oifname' ? DATATYPES.ifname! : DATATYPES.iface_index!;
+    const source: Source = {
+      name: `fib ${flags.join(' . ')} ${result}`, type, length: type.length,
+      load: () => ({ kind: 'fib', dreg: NFT_REG_1, result, flags }),
+    };
+    return this.matcher(source)(...(args as [Operand])) as this;
+  }
+
+  // ---- statements --------------------------------------------------------------
+
+  private add(...expressions: Expression[]): this {
+    this.steps.push((l) => l.emit(...expressions));
+    return this;
+  }
+
+  /** `counter`, optionally starting from given counts. */
+  counter(start: { packets: number; bytes: number } = { packets: 0, bytes: 0 }): this {
+    return this.add({ kind: 'counter', packets: start.packets, bytes: start.bytes });
+  }
+
+  private verdict(verdict: Verdict): this {
+    return this.add({ kind: 'immediate', dreg: NFT_REG_VERDICT, verdict });
+  }
+
+  accept(): this {
+    return this.verdict({ code: 'accept' });
+  }
+
+  drop(): this {
+    return this.verdict({ code: 'drop' });
+  }
+
+  continue(): this {
+    return this.verdict({ code: 'continue' });
+  }
+
+  return(): this {
+    return this.verdict({ code: 'return' });
+  }
+
+  jump(chain: string): this {
+    return this.verdict({ code: 'jump', chain: requireChain(chain) });
+  }
+
+  goto(chain: string): this {
+    return this.verdict({ code: 'goto', chain: requireChain(chain) });
+  }
+
+  /** `reject` (ICMP port unreachable, per family), `reject with tcp reset`, or an icmpx code. */
+  reject(options: { with?: 'tcp reset' | keyof typeof ICMPX_CODES } = {}): this {
+    this.steps.push((l) => {
+      if (options.with === 'tcp reset') {
+        l.requireTransport(IPPROTO_TCP);
+        l.emit({ kind: 'reject', type: 'tcp-rst' });
+        return;
+      }
+      if (options.with !== undefined) {
+        const code = ICMPX_CODES[options.with];
+        if (code === undefined) throw new InvalidArgumentError(`reject with ${JSON.stringify(options.with)}: use tcp reset or ${Object.keys(ICMPX_CODES).join(', ')}`);
+        l.emit({ kind: 'reject', type: 'icmpx-unreach', code });
+        return;
+      }
+      if (l.family === 'ip') l.emit({ kind: 'reject', type: 'icmp-unreach', code: ICMP_PORT_UNREACH });
+      else if (l.family === 'ip6') l.emit({ kind: 'reject', type: 'icmp-unreach', code: ICMPV6_PORT_UNREACH });
+      else l.emit({ kind: 'reject', type: 'icmpx-unreach', code: NFT_REJECT_ICMPX_PORT_UNREACH });
+    });
+    return this;
+  }
+
+  log(options: LogOptions = {}): this {
+    const e: Expression = { kind: 'log' };
+    if (options.prefix !== undefined) e.prefix = options.prefix;
+    if (options.group !== undefined) e.group = options.group;
+    if (options.snaplen !== undefined) e.snaplen = options.snaplen;
+    // The kernel logs at warn unless told otherwise, and reports that level back.
+    if (options.group === undefined) e.level = options.level ?? 'warn';
+    else if (options.level !== undefined) throw new InvalidArgumentError('log: level applies to the kernel log, not to an nflog group');
+    if (options.flags !== undefined) e.flags = options.flags;
+    return this.add(e);
+  }
+
+  limit(options: LimitOptions): this {
+    const unit = LIMIT_UNITS[options.per];
+    if (unit === undefined) throw new InvalidArgumentError(`limit per ${JSON.stringify(options.per)}: use ${Object.keys(LIMIT_UNITS).join(', ')}`);
+    return this.add({
+      kind: 'limit', rate: options.rate, unit, burst: options.burst ?? (options.bytes ? 0 : 5),
+      type: options.bytes ? 'bytes' : 'packets', invert: options.over ?? false,
+    });
+  }
+
+  quota(bytes: number, options: { over?: boolean } = {}): this {
+    return this.add({ kind: 'quota', bytes, over: options.over ?? false, consumed: 0 });
+  }
+
+  notrack(): this {
+    return this.add({ kind: 'notrack' });
+  }
+
+  /** `meta mark set <value>`. */
+  setMark(value: number): this {
+    return this.add(
+      { kind: 'immediate', dreg: NFT_REG_1, data: DATATYPES.mark!.encode(value, 'meta mark set') },
+      { kind: 'meta', key: 'mark', sreg: NFT_REG_1 },
+    );
+  }
+
+  /** `ct mark set <value>`. */
+  setCtMark(value: number): this {
+    return this.add(
+      { kind: 'immediate', dreg: NFT_REG_1, data: DATATYPES.mark!.encode(value, 'ct mark set') },
+      { kind: 'ct', key: 'mark', sreg: NFT_REG_1 },
+    );
+  }
+
+  /** `masquerade [to :port[-port]] [random,persistent,fully-random]`. */
+  masquerade(options: NatOptions & { ports?: number | string } = {}): this {
+    this.steps.push((l) => {
+      const flags = natFlags(options);
+      const e: Expression = { kind: 'masq' };
+      if (options.ports !== undefined) {
+        const [min, max] = portRange(options.ports, 'masquerade to');
+        l.emit(portImmediate(NFT_REG_1, min));
+        if (max !== min) l.emit(portImmediate(NFT_REG_2, max));
+        e.protoMin = NFT_REG_1;
+        e.protoMax = max !== min ? NFT_REG_2 : NFT_REG_1;
+        flags.unshift('proto-specified');
+      }
+      if (flags.length) e.flags = flags;
+      l.emit(e);
+    });
+    return this;
+  }
+
+  /** `snat to <address>[-<address>][:<port>[-<port>]]`; IPv6 as `[fd00::1]:80`. */
+  snat(to: string, options: NatOptions = {}): this {
+    return this.nat('snat', to, options);
+  }
+
+  /** `dnat to <address>[-<address>][:<port>[-<port>]]` (the CNI portmap's rewrite). */
+  dnat(to: string, options: NatOptions = {}): this {
+    return this.nat('dnat', to, options);
+  }
+
+  private nat(type: 'snat' | 'dnat', to: string, options: NatOptions): this {
+    const target = parseNatTarget(to, `${type} to`);
+    this.steps.push((l) => {
+      if ((l.family === 'ip' && target.family !== 'ip') || (l.family === 'ip6' && target.family !== 'ip6')) {
+        throw new InvalidArgumentError(`${type} to ${to}: an ${target.family === 'ip' ? 'IPv4' : 'IPv6'} address in an ${l.family} table`);
+      }
+      let reg = NFT_REG_1;
+      const e: Expression = { kind: 'nat', type, family: target.family };
+      l.emit({ kind: 'immediate', dreg: reg, data: encodeIp(target.addresses[0]) });
+      e.addrMin = reg;
+      if (target.addresses[1] !== target.addresses[0]) l.emit({ kind: 'immediate', dreg: ++reg, data: encodeIp(target.addresses[1]) });
+      e.addrMax = reg;
+      const flags: NatFlag[] = ['map-ips'];
+      if (target.ports) {
+        l.emit(portImmediate(++reg, target.ports[0]));
+        e.protoMin = reg;
+        if (target.ports[1] !== target.ports[0]) l.emit(portImmediate(++reg, target.ports[1]));
+        e.protoMax = reg;
+        flags.push('proto-specified');
+      }
+      e.flags = [...flags, ...natFlags(options)];
+      l.emit(e);
+    });
+    return this;
+  }
+
+  /** `redirect [to :port]`: to the local host. */
+  redirect(port?: number | string): this {
+    this.steps.push((l) => {
+      const e: Expression = { kind: 'redir' };
+      if (port !== undefined) {
+        const [min, max] = portRange(port, 'redirect to');
+        l.emit(portImmediate(NFT_REG_1, min));
+        if (max !== min) l.emit(portImmediate(NFT_REG_2, max));
+        e.protoMin = NFT_REG_1;
+        e.protoMax = max !== min ? NFT_REG_2 : NFT_REG_1;
+        e.flags = ['proto-specified'];
+      }
+      l.emit(e);
+    });
+    return this;
+  }
+
+  /** Raw expressions, for anything the vocabulary lacks. */
+  expression(...expressions: Expression[]): this {
+    return this.add(...expressions);
+  }
+
+  /** Stores a comment with the rule (`comment "..."`), shown by `nft list`. */
+  comment(text: string): this {
+    this.ruleComment = text;
+    return this;
+  }
+
+  // ---- output ------------------------------------------------------------------
+
+  linearize(context: LinearizeContext): Expression[] {
+    const l = new Linearizer(context);
+    for (const step of this.steps) step(l);
+    return l.out;
+  }
+
+  /**
+   * The expressions for a table of `family`, outside any batch: anonymous
+   * sets get placeholder names (`__set%d`) and ids from 1, as a batch would give them.
+   */
+  expressions(family: NftFamily, table = 'table'): Expression[] {
+    let id = 0;
+    return this.linearize({
+      family,
+      table,
+      anonymousSet: (_request: AnonymousSetRequest) => ({ name: '__set%d', id: ++id }),
+    });
+  }
+}
+
+/** Starts a rule: `rule().tcp.dport(22).accept()`. */
+export function rule(): RuleBuilder {
+  return new RuleBuilder();
+}
+
+function requireChain(chain: string): string {
+  if (typeof chain !== 'string' || chain === '') throw new InvalidArgumentError('jump and goto need a chain name');
+  return chain;
+}
+
+function networkOfNfproto(n: number): NetworkProtocol {
+  return n === NFPROTO_IPV6 ? 'ip6' : 'ip';
+}
+
+function natFlags(options: NatOptions): NatFlag[] {
+  const flags: NatFlag[] = [];
+  if (options.random) flags.push('random');
+  if (options.persistent) flags.push('persistent');
+  if (options.fullyRandom) flags.push('fully-random');
+  return flags;
+}
+
+function portImmediate(dreg: number, port: number): Expression {
+  const data = Buffer.alloc(2);
+  data.writeUInt16BE(port);
+  return { kind: 'immediate', dreg, data };
+}
+
+function parsePort(text: string | number, what: string): number {
+  const n = typeof text === 'number' ? text : /^\d+$/.test(text) ? Number(text) : NaN;
+  if (!Number.isInteger(n) || n < 0 || n > 0xffff) throw new InvalidArgumentError(`${what}: ${JSON.stringify(text)} is not a port (0-65535)`);
+  return n;
+}
+
+function portRange(value: number | string, what: string): [number, number] {
+  if (typeof value === 'number') return [parsePort(value, what), parsePort(value, what)];
+  const text = value.startsWith(':') ? value.slice(1) : value;
+  const [a, b, extra] = text.split('-');
+  if (extra !== undefined) throw new InvalidArgumentError(`${what}: "${value}" is not a port or port range`);
+  const min = parsePort(a!, what);
+  const max = b === undefined ? min : parsePort(b, what);
+  if (max < min) throw new InvalidArgumentError(`${what}: port range ${value} starts after it ends`);
+  return [min, max];
+}
+
+interface NatTarget {
+  family: 'ip' | 'ip6';
+  addresses: [string, string];
+  ports?: [number, number];
+}
+
+/** Parses `10.0.0.2`, `10.0.0.2:80`, `10.0.0.2-10.0.0.5:80-90`, `[fd00::1]:80`, `fd00::1`. */
+export function parseNatTarget(text: string, what: string): NatTarget {
+  if (typeof text !== 'string' || text === '') throw new InvalidArgumentError(`${what} needs an address`);
+  let addressPart = text;
+  let portPart: string | undefined;
+  if (text.startsWith('[')) {
+    const close = text.indexOf(']');
+    if (close < 0) throw new InvalidArgumentError(`${what}: "${text}" lacks a closing ]`);
+    addressPart = text.slice(1, close);
+    const rest = text.slice(close + 1);
+    if (rest !== '') {
+      if (!rest.startsWith(':')) throw new InvalidArgumentError(`${what}: "${text}" has something after ] that is not :port`);
+      portPart = rest.slice(1);
+    }
+  } else if (text.split(':').length === 2) {
+    [addressPart, portPart] = text.split(':') as [string, string];
+  }
+  const dash = addressPart.indexOf('-');
+  const first = dash < 0 ? addressPart : addressPart.slice(0, dash);
+  const second = dash < 0 ? first : addressPart.slice(dash + 1);
+  const family = ipFamily(first);
+  if (family === 0 || ipFamily(second) !== family) throw new InvalidArgumentError(`${what}: "${text}" does not start with an IPv4 or IPv6 address (or range)`);
+  const target: NatTarget = { family: family === 4 ? 'ip' : 'ip6', addresses: [first, second] };
+  if (portPart !== undefined) target.ports = portRange(portPart, what);
+  return target;
+}
+

@@ -1,0 +1,92 @@
+import { NFTA_EXPR_DATA, NFTA_EXPR_NAME, NFTA_LIST_ELEM } from '../../generated/nf_tables.js';
+import { InvalidArgumentError } from '../../netlink/addresses.js';
+import { AttributeCursor } from '../../netlink/attributes.js';
+import type { MessageWriter } from '../../netlink/writer.js';
+import type { ExpressionCodec } from './codec.js';
+import type { Expression, UnknownExpression } from './types.js';
+
+const codecs = new Map<string, ExpressionCodec<{ kind: string }>>();
+
+/** Adds an expression kind; one file per kind registers itself through expressions/index.ts. */
+export function registerExpression<E extends { kind: string }>(codec: ExpressionCodec<E>): void {
+  codecs.set(codec.kind, codec as unknown as ExpressionCodec<{ kind: string }>);
+}
+
+export function expressionCodec(kind: string): ExpressionCodec<{ kind: string }> | undefined {
+  return codecs.get(kind);
+}
+
+export function registeredExpressionKinds(): string[] {
+  return [...codecs.keys()].sort();
+}
+
+/** Writes an expression's NFTA_EXPR_NAME and NFTA_EXPR_DATA into the nest the caller opened. */
+export function encodeExpressionBody(writer: MessageWriter, expression: Expression): void {
+  if (expression === null || typeof expression !== 'object' || typeof expression.kind !== 'string') {
+    throw new InvalidArgumentError(`an expression must be an object with a kind, got ${JSON.stringify(expression)}`);
+  }
+  if (expression.kind === 'unknown') {
+    const raw = expression as UnknownExpression;
+    writer.string(NFTA_EXPR_NAME, raw.name);
+    if (raw.data) {
+      const data = writer.beginNested(NFTA_EXPR_DATA);
+      writer.raw(raw.data);
+      writer.endNested(data);
+    }
+    return;
+  }
+  const codec = codecs.get(expression.kind);
+  if (!codec) {
+    throw new InvalidArgumentError(`unknown expression kind "${expression.kind}"; known: ${registeredExpressionKinds().join(', ')}`);
+  }
+  writer.string(NFTA_EXPR_NAME, expression.kind);
+  const data = writer.beginNested(NFTA_EXPR_DATA);
+  codec.encode(writer, expression);
+  // Kinds without attributes travel without the (empty) data nest, as the kernel lists them.
+  if (codec.withoutData && writer.offset === data + 4) writer.offset = data;
+  else writer.endNested(data);
+}
+
+/** Writes one expression as a list element: NFTA_LIST_ELEM { NFTA_EXPR_NAME, NFTA_EXPR_DATA }. */
+export function encodeExpression(writer: MessageWriter, expression: Expression): void {
+  const elem = writer.beginNested(NFTA_LIST_ELEM);
+  encodeExpressionBody(writer, expression);
+  writer.endNested(elem);
+}
+
+/** Writes a list of expressions inside a nest of type `type` (NFTA_RULE_EXPRESSIONS, NFTA_DYNSET_EXPRESSIONS, ...). */
+export function encodeExpressionList(writer: MessageWriter, type: number, expressions: readonly Expression[]): void {
+  const nest = writer.beginNested(type);
+  for (const e of expressions) encodeExpression(writer, e);
+  writer.endNested(nest);
+}
+
+/** Reads one expression from the attributes of an NFTA_LIST_ELEM (or NFTA_*_EXPR) nest. */
+export function decodeExpression(cursor: AttributeCursor): Expression {
+  let name = '';
+  let dataStart = -1;
+  let dataEnd = -1;
+  while (cursor.next()) {
+    if (cursor.type === NFTA_EXPR_NAME) name = cursor.string();
+    else if (cursor.type === NFTA_EXPR_DATA) {
+      dataStart = cursor.start;
+      dataEnd = cursor.start + cursor.length;
+    }
+  }
+  const codec = codecs.get(name);
+  if (!codec) {
+    const unknown: UnknownExpression = { kind: 'unknown', name };
+    if (dataStart >= 0) unknown.data = Buffer.from(cursor.buf.subarray(dataStart, dataEnd));
+    return unknown;
+  }
+  const data = new AttributeCursor(cursor.buf, Math.max(dataStart, 0), Math.max(dataEnd, 0));
+  return codec.decode(data) as Expression;
+}
+
+/** Reads the expressions of a list nest (the cursor positioned on it). */
+export function decodeExpressionList(cursor: AttributeCursor): Expression[] {
+  const out: Expression[] = [];
+  const list = cursor.nestedCursor();
+  while (list.next()) out.push(decodeExpression(list.nestedCursor()));
+  return out;
+}

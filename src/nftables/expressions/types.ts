@@ -1,0 +1,35 @@
+import type { BitwiseExpression } from './bitwise.js';
+import type { ByteorderExpression } from './byteorder.js';
+import type { CmpExpression } from './cmp.js';
+import type { CounterExpression } from './counter.js';
+import type { CtExpression } from './ct.js';
+import type { DynsetExpression } from './dynset.js';
+import type { FibExpression } from './fib.js';
+import type { ImmediateExpression } from './immediate.js';
+import type { LimitExpression } from './limit.js';
+import type { LogExpression } from './log.js';
+import type { LookupExpression } from './lookup.js';
+import type { MasqExpression } from './masq.js';
+import type { MetaExpression } from './meta.js';
+import type { NatExpression } from './nat.js';
+import type { NotrackExpression } from './notrack.js';
+import type { ObjrefExpression } from './objref.js';
+import type { PayloadExpression } from './payload.js';
+import type { QuotaExpression } from './quota.js';
+import type { RangeExpression } from './range.js';
+import type { RedirExpression } from './redir.js';
+import type { RejectExpression } from './reject.js';
+
+/** An expression nlkit has no codec for, kept as its name and raw NFTA_EXPR_DATA so it can be sent back unchanged. */
+export interface UnknownExpression {
+  kind: 'unknown';
+  name: string;
+  data?: Buffer;
+}
+
+/** One step of a rule, as the kernel runs it; `kind` is the kernel's expression name. */
+export type Expression =
+  | PayloadExpression | MetaExpression | CmpExpression | BitwiseExpression | RangeExpression | ImmediateExpression
+  | CounterExpression | LookupExpression | DynsetExpression | CtExpression | NatExpression | MasqExpression
+  | RedirExpression | RejectExpression | LimitExpression | LogExpression | QuotaExpression | FibExpression
+  | NotrackExpression | ObjrefExpression | ByteorderExpression | UnknownExpression;

@@ -1,0 +1,291 @@
+import {
+  NFT_MSG_DELSETELEM, NFT_MSG_NEWSETELEM, NFT_SET_ELEM_INTERVAL_END, NFTA_LIST_ELEM, NFTA_SET_ELEM_DATA,
+  NFTA_SET_ELEM_EXPIRATION, NFTA_SET_ELEM_FLAGS, NFTA_SET_ELEM_KEY, NFTA_SET_ELEM_KEY_END, NFTA_SET_ELEM_LIST_ELEMENTS,
+  NFTA_SET_ELEM_LIST_SET, NFTA_SET_ELEM_LIST_SET_ID, NFTA_SET_ELEM_LIST_TABLE, NFTA_SET_ELEM_PAD, NFTA_SET_ELEM_TIMEOUT,
+  NFTA_SET_ELEM_USERDATA,
+} from '../../generated/nf_tables.js';
+import { InvalidArgumentError } from '../../netlink/addresses.js';
+import type { AttributeCursor, RawAttribute } from '../../netlink/attributes.js';
+import type { Message } from '../../netlink/message.js';
+import { NLM_F_CREATE, NLM_F_EXCL } from '../../netlink/message.js';
+import { MessageWriter } from '../../netlink/writer.js';
+import type { BatchCommand } from '../protocol/batch.js';
+import { readData, requireVerdict, writeDataValue, writeDataVerdict, type Verdict, type VerdictCode } from '../protocol/data.js';
+import { nftAttributes } from '../protocol/nfgenmsg.js';
+import { commentEntry, decodeUserdata, encodeUserdata, UDATA_COMMENT, userdataString } from '../protocol/userdata.js';
+import { decrementBytes, incrementBytes, type ScalarValue } from './datatypes.js';
+import { familyNumber, type NftFamily } from './family.js';
+import { requireName } from './names.js';
+import { setLabel, type SetShape } from './set.js';
+
+/** A key or data value: one value, or an array for a concatenation. In interval sets also `a-b` and `a/len`. */
+export type ElementValue = ScalarValue | ScalarValue[];
+
+/** Map data: a value, or a verdict (`{ code: 'accept' }`, or the words `accept`, `drop`, `jump chain`...). */
+export type ElementData = ElementValue | Verdict;
+
+export interface SetElement {
+  key: ElementValue;
+  data?: ElementData;
+  /** Milliseconds until the element expires (sets with the timeout flag). */
+  timeout?: number;
+  /** Milliseconds left, as the kernel reports it. */
+  expires?: number;
+  comment?: string;
+  unknown?: RawAttribute[];
+}
+
+/** An element in full, or just its key. */
+export type SetElementInput = ElementValue | SetElement;
+
+interface WireElement {
+  key: Buffer;
+  keyEnd?: Buffer;
+  end?: boolean;
+  data?: Buffer | Verdict;
+  timeout?: number;
+  userdata?: Buffer;
+}
+
+function normalize(input: SetElementInput): SetElement {
+  if (input !== null && typeof input === 'object' && !Array.isArray(input)) return input;
+  return { key: input };
+}
+
+const VERDICT_WORDS = new Set<VerdictCode>(['accept', 'drop', 'continue', 'return', 'queue', 'stolen', 'repeat', 'stop', 'break']);
+
+/** A verdict from `{ code, chain }` or the nft words (`accept`, `jump other`). */
+export function parseVerdict(value: unknown, what: string): Verdict {
+  if (typeof value === 'string') {
+    const [word, chain, extra] = value.trim().split(/\s+/);
+    if ((word === 'jump' || word === 'goto') && chain && extra === undefined) return { code: word, chain };
+    if (VERDICT_WORDS.has(word as VerdictCode) && chain === undefined) return { code: word as VerdictCode };
+    throw new InvalidArgumentError(`${what} "${value}" is not a verdict (accept, drop, continue, return, jump <chain>, goto <chain>)`);
+  }
+  return requireVerdict(value as Verdict, what);
+}
+
+function wireData(shape: SetShape, element: SetElement, what: string): Buffer | Verdict | undefined {
+  if (shape.data === undefined) {
+    if (element.data !== undefined) throw new InvalidArgumentError(`${what} has data but the set is not a map`);
+    return undefined;
+  }
+  if (element.data === undefined) throw new InvalidArgumentError(`${what} needs data: the set is a map`);
+  if (shape.data === 'verdict') return parseVerdict(element.data, `${what} data`);
+  return shape.data.encode(element.data, `${what} data`);
+}
+
+function requireTimeout(element: SetElement, shape: SetShape, what: string): number | undefined {
+  if (element.timeout === undefined) return undefined;
+  if (!shape.timeout) throw new InvalidArgumentError(`${what} has a timeout but the set lacks the timeout flag`);
+  if (!Number.isSafeInteger(element.timeout) || element.timeout <= 0) throw new InvalidArgumentError(`${what} timeout must be a positive number of milliseconds`);
+  return element.timeout;
+}
+
+/**
+ * Turns elements into what the kernel stores. Plain sets: one element per
+ * key. Interval sets of one type, the way nft encodes them: a start element
+ * per interval and an end element (flag INTERVAL_END) at the first value past
+ * it, sorted, plus an end element at zero when filling a new set whose first
+ * interval does not start there (nft's marker; lookups do not need it, so it
+ * is left out when adding to a set that may hold an interval at zero). Concatenated interval sets: start in KEY, inclusive
+ * end in KEY_END.
+ */
+function toWire(shape: SetShape, inputs: readonly SetElementInput[], sentinel: boolean, label: string): WireElement[] {
+  const out: WireElement[] = [];
+  const intervals: { start: Buffer; end: Buffer; element: WireElement }[] = [];
+  inputs.forEach((input, i) => {
+    const element = normalize(input);
+    const what = `element #${i} of ${label}`;
+    const wire: WireElement = { key: Buffer.alloc(0) };
+    const data = wireData(shape, element, what);
+    if (data !== undefined) wire.data = data;
+    const timeout = requireTimeout(element, shape, what);
+    if (timeout !== undefined) wire.timeout = timeout;
+    if (element.comment !== undefined) wire.userdata = encodeUserdata([commentEntry(UDATA_COMMENT, element.comment, 'element')]);
+    if (!shape.interval) {
+      wire.key = shape.key.encode(element.key, what);
+      out.push(wire);
+      return;
+    }
+    const [start, end] = shape.key.encodeInterval(element.key, what);
+    if (shape.key.concat) {
+      wire.key = start;
+      wire.keyEnd = end;
+      out.push(wire);
+      return;
+    }
+    wire.key = start;
+    intervals.push({ start, end, element: wire });
+  });
+  if (!shape.interval || shape.key.concat) return out;
+  intervals.sort((a, b) => Buffer.compare(a.start, b.start));
+  for (let i = 1; i < intervals.length; i++) {
+    if (Buffer.compare(intervals[i]!.start, intervals[i - 1]!.end) <= 0) {
+      throw new InvalidArgumentError(`${label}: elements overlap (${shape.key.formatInterval(intervals[i]!.start, intervals[i]!.end)} and ${shape.key.formatInterval(intervals[i - 1]!.start, intervals[i - 1]!.end)})`);
+    }
+  }
+  if (sentinel && intervals.length && intervals[0]!.start.some((b) => b !== 0)) {
+    out.push({ key: Buffer.alloc(intervals[0]!.start.length), end: true });
+  }
+  for (const { end, element } of intervals) {
+    out.push(element);
+    const next = incrementBytes(end);
+    // An interval that runs to the last value needs no end element.
+    if (next) out.push({ key: next, end: true, ...(element.timeout !== undefined ? { timeout: element.timeout } : {}) });
+  }
+  return out;
+}
+
+function writeElement(w: MessageWriter, e: WireElement): void {
+  const nest = w.beginNested(NFTA_LIST_ELEM);
+  if (e.end) w.be32(NFTA_SET_ELEM_FLAGS, NFT_SET_ELEM_INTERVAL_END);
+  writeDataValue(w, NFTA_SET_ELEM_KEY, e.key);
+  if (e.keyEnd) writeDataValue(w, NFTA_SET_ELEM_KEY_END, e.keyEnd);
+  if (Buffer.isBuffer(e.data)) writeDataValue(w, NFTA_SET_ELEM_DATA, e.data);
+  else if (e.data) writeDataVerdict(w, NFTA_SET_ELEM_DATA, e.data as Verdict);
+  if (e.timeout !== undefined) w.be64(NFTA_SET_ELEM_TIMEOUT, e.timeout);
+  if (e.userdata) w.binary(NFTA_SET_ELEM_USERDATA, e.userdata);
+  w.endNested(nest);
+}
+
+// Attribute lengths are 16-bit, so a message carries at most ~64 KiB of elements; more go into further messages.
+const ELEMENTS_PER_MESSAGE_BYTES = 48 * 1024;
+
+export interface ElementsTarget {
+  family: NftFamily;
+  table: string;
+  /** The set's name (`__set%d` for an anonymous set). */
+  set: string;
+  /** NFTA_SET_ID of a set added in the same batch. */
+  setId?: number;
+}
+
+/**
+ * NEWSETELEM (or DELSETELEM) commands for `elements`, checked against the
+ * set's types first. `populate` fills a set added in the same batch.
+ */
+export function elementsCommands(
+  target: ElementsTarget, shape: SetShape, inputs: readonly SetElementInput[], op: 'populate' | 'add' | 'create' | 'delete',
+): BatchCommand[] {
+  const family = familyNumber(target.family);
+  requireName(target.table, 'table');
+  requireName(target.set, 'set');
+  if (!Array.isArray(inputs)) throw new InvalidArgumentError('elements must be an array');
+  const label = setLabel(target.family, target.table, target.set);
+  const wire = toWire(shape, inputs, op === 'populate', label);
+  const chunks: Buffer[][] = [[]];
+  let size = 0;
+  const scratch = new MessageWriter(256);
+  for (const e of wire) {
+    writeElement(scratch.reset(), e);
+    const bytes = Buffer.from(scratch.bytes());
+    if (size + bytes.length > ELEMENTS_PER_MESSAGE_BYTES) {
+      chunks.push([]);
+      size = 0;
+    }
+    chunks[chunks.length - 1]!.push(bytes);
+    size += bytes.length;
+  }
+  return chunks.filter((c) => c.length).map((chunk) => ({
+    message: op === 'delete' ? NFT_MSG_DELSETELEM : NFT_MSG_NEWSETELEM,
+    family,
+    flags: op === 'delete' ? 0 : NLM_F_CREATE | (op === 'create' ? NLM_F_EXCL : 0),
+    operation: op === 'delete' ? 'delete elements from' : 'add elements to',
+    object: label,
+    encode(w) {
+      w.string(NFTA_SET_ELEM_LIST_TABLE, target.table);
+      w.string(NFTA_SET_ELEM_LIST_SET, target.set);
+      if (target.setId !== undefined) w.be32(NFTA_SET_ELEM_LIST_SET_ID, target.setId);
+      const list = w.beginNested(NFTA_SET_ELEM_LIST_ELEMENTS);
+      for (const bytes of chunk) w.raw(bytes);
+      w.endNested(list);
+    },
+  }));
+}
+
+/** One element as the kernel lists it, before intervals are put back together. */
+export interface RawElement {
+  key: Buffer;
+  keyEnd?: Buffer;
+  flags: number;
+  data?: Buffer | Verdict;
+  timeout?: number;
+  expires?: number;
+  userdata?: Buffer;
+  unknown?: RawAttribute[];
+}
+
+function decodeRawElement(c: AttributeCursor): RawElement {
+  const e: RawElement = { key: Buffer.alloc(0), flags: 0 };
+  while (c.next()) {
+    switch (c.type) {
+      case NFTA_SET_ELEM_KEY: { const d = readData(c); if ('value' in d) e.key = d.value; break; }
+      case NFTA_SET_ELEM_KEY_END: { const d = readData(c); if ('value' in d) e.keyEnd = d.value; break; }
+      case NFTA_SET_ELEM_DATA: { const d = readData(c); e.data = 'value' in d ? d.value : d.verdict; break; }
+      case NFTA_SET_ELEM_FLAGS: e.flags = c.be32(); break;
+      case NFTA_SET_ELEM_TIMEOUT: e.timeout = Number(c.be64()); break;
+      case NFTA_SET_ELEM_EXPIRATION: e.expires = Number(c.be64()); break;
+      case NFTA_SET_ELEM_USERDATA: e.userdata = c.bytes(); break;
+      case NFTA_SET_ELEM_PAD: break;
+      default: (e.unknown ??= []).push(c.raw());
+    }
+  }
+  return e;
+}
+
+/** The elements of NEWSETELEM messages (a GETSETELEM dump), as the kernel stores them. */
+export function decodeRawElements(m: Message): RawElement[] {
+  const out: RawElement[] = [];
+  const c = nftAttributes(m);
+  while (c.next()) {
+    if (c.type !== NFTA_SET_ELEM_LIST_ELEMENTS) continue;
+    const list = c.nestedCursor();
+    while (list.next()) out.push(decodeRawElement(list.nestedCursor()));
+  }
+  return out;
+}
+
+function finish(shape: SetShape, raw: RawElement, key: ElementValue): SetElement {
+  const element: SetElement = { key };
+  if (Buffer.isBuffer(raw.data) && shape.data !== undefined && shape.data !== 'verdict') element.data = shape.data.format(raw.data);
+  else if (raw.data !== undefined) element.data = raw.data as Verdict;
+  if (raw.timeout !== undefined) element.timeout = raw.timeout;
+  if (raw.expires !== undefined) element.expires = raw.expires;
+  if (raw.userdata) {
+    const comment = userdataString(decodeUserdata(raw.userdata), UDATA_COMMENT);
+    if (comment !== undefined) element.comment = comment;
+  }
+  if (raw.unknown) element.unknown = raw.unknown;
+  return element;
+}
+
+/**
+ * Elements as the user wrote them: keys formatted by type, and the start/end
+ * pairs of an interval set joined back into `a/len` prefixes and `a-b` ranges.
+ */
+export function interpretElements(shape: SetShape, raws: readonly RawElement[]): SetElement[] {
+  if (!shape.interval) return raws.map((r) => finish(shape, r, shape.key.format(r.key)));
+  if (shape.key.concat) return raws.map((r) => finish(shape, r, shape.key.formatInterval(r.key, r.keyEnd ?? r.key)));
+  const sorted = [...raws].sort((a, b) => Buffer.compare(a.key, b.key) || endFirst(a) - endFirst(b));
+  const out: SetElement[] = [];
+  let open: RawElement | undefined;
+  const close = (last: Buffer) => {
+    out.push(finish(shape, open!, shape.key.formatInterval(open!.key, last)));
+    open = undefined;
+  };
+  for (const r of sorted) {
+    if (r.flags & NFT_SET_ELEM_INTERVAL_END) {
+      if (open) close(decrementBytes(r.key));
+    } else {
+      if (open) close(decrementBytes(r.key));
+      open = r;
+    }
+  }
+  if (open) close(Buffer.alloc(open.key.length, 0xff));
+  return out;
+}
+
+function endFirst(e: RawElement): number {
+  return e.flags & NFT_SET_ELEM_INTERVAL_END ? 0 : 1;
+}

@@ -1,0 +1,171 @@
+import {
+  NFT_MSG_DELRULE, NFT_MSG_NEWRULE, NFTA_RULE_CHAIN, NFTA_RULE_EXPRESSIONS, NFTA_RULE_HANDLE, NFTA_RULE_ID,
+  NFTA_RULE_PAD, NFTA_RULE_POSITION, NFTA_RULE_TABLE, NFTA_RULE_USERDATA,
+} from '../../generated/nf_tables.js';
+import { InvalidArgumentError } from '../../netlink/addresses.js';
+import type { RawAttribute } from '../../netlink/attributes.js';
+import type { Message } from '../../netlink/message.js';
+import { NLM_F_APPEND, NLM_F_CREATE, NLM_F_REPLACE } from '../../netlink/message.js';
+import { MessageWriter } from '../../netlink/writer.js';
+import { decodeExpressionList, encodeExpressionList, type Expression } from '../expressions/index.js';
+import type { BatchCommand } from '../protocol/batch.js';
+import { nftAttributes, readNfgenmsg } from '../protocol/nfgenmsg.js';
+import { commentEntry, decodeUserdata, encodeUserdata, UDATA_COMMENT, userdataString } from '../protocol/userdata.js';
+import { familyName, familyNumber, type NftFamily } from './family.js';
+import { requireHandle, requireName } from './names.js';
+import type { AnonymousSetRequest } from './set.js';
+
+/** What a rule source may ask of the batch it is added to: anonymous sets (`tcp dport { 80, 443 }`). */
+export interface LinearizeContext {
+  readonly family: NftFamily;
+  readonly table: string;
+  /** Adds an anonymous constant set to the batch; the lookup refers to it by name and id. */
+  anonymousSet(request: AnonymousSetRequest): { name: string; id: number };
+}
+
+/** Something that turns into a rule's expressions, such as the rule builder. */
+export interface RuleSource {
+  linearize(context: LinearizeContext): Expression[];
+  /** A comment the source carries (`rule()...comment('x')`), used when the spec has none. */
+  readonly ruleComment?: string | undefined;
+}
+
+/** What `addRule` takes: the rule as a source (builder) or as ready expressions. */
+export interface RuleSpec {
+  family: NftFamily;
+  table: string;
+  chain: string;
+  rule?: RuleSource;
+  expressions?: readonly Expression[];
+  /** Stored as userdata exactly as nft stores it, so `nft list` shows `comment "..."`. */
+  comment?: string;
+  /** Raw userdata; replaces `comment` when given. */
+  userdata?: Buffer;
+}
+
+/** A rule as the kernel lists it, with its expressions decoded. */
+export interface Rule {
+  family: NftFamily;
+  table: string;
+  chain: string;
+  handle: number;
+  /** Handle of the rule before it (present in NLM_F_ECHO replies and listings of inserted rules). */
+  position?: number;
+  expressions: Expression[];
+  comment?: string;
+  userdata?: Buffer;
+  unknown?: RawAttribute[];
+}
+
+export interface RuleRef {
+  family: NftFamily;
+  table: string;
+  chain: string;
+  handle: number;
+}
+
+export type RulePlacement =
+  | { where: 'append'; after?: number }
+  | { where: 'insert'; before?: number }
+  | { where: 'replace'; handle: number };
+
+function label(family: NftFamily, table: string, chain: string): string {
+  return `${family} ${table} ${chain}`;
+}
+
+/** The expressions and userdata of a rule, encoded once up front so bad input fails before anything is sent. */
+function encodeRuleBody(spec: RuleSpec, context: LinearizeContext): { expressions: Buffer; userdata?: Buffer } {
+  if ((spec.rule === undefined) === (spec.expressions === undefined)) {
+    throw new InvalidArgumentError('a rule needs either `rule` (a builder) or `expressions`, not both');
+  }
+  const expressions = spec.rule ? spec.rule.linearize(context) : spec.expressions!;
+  if (!Array.isArray(expressions)) throw new InvalidArgumentError('rule expressions must be an array');
+  const w = new MessageWriter(256);
+  encodeExpressionList(w, NFTA_RULE_EXPRESSIONS, expressions);
+  const body: { expressions: Buffer; userdata?: Buffer } = { expressions: Buffer.from(w.bytes()) };
+  const comment = spec.comment ?? spec.rule?.ruleComment;
+  if (spec.userdata !== undefined) body.userdata = Buffer.from(spec.userdata);
+  else if (comment !== undefined) body.userdata = encodeUserdata([commentEntry(UDATA_COMMENT, comment, 'rule')]);
+  return body;
+}
+
+/** `add rule` (append, or after `after`), `insert rule` (first, or before `before`) and `replace rule`. */
+export function addRuleCommand(spec: RuleSpec, placement: RulePlacement, context: LinearizeContext): BatchCommand {
+  const family = familyNumber(spec.family);
+  requireName(spec.table, 'table');
+  requireName(spec.chain, 'chain');
+  const body = encodeRuleBody(spec, context);
+  let flags = NLM_F_CREATE;
+  let position: number | undefined;
+  let handle: number | undefined;
+  let operation = 'add rule';
+  if (placement.where === 'append') {
+    flags |= NLM_F_APPEND;
+    if (placement.after !== undefined) position = requireHandle(placement.after, 'rule position (after)');
+  } else if (placement.where === 'insert') {
+    operation = 'insert rule';
+    if (placement.before !== undefined) position = requireHandle(placement.before, 'rule position (before)');
+  } else {
+    operation = 'replace rule';
+    flags = NLM_F_REPLACE;
+    handle = requireHandle(placement.handle, 'rule');
+  }
+  return {
+    message: NFT_MSG_NEWRULE,
+    family,
+    flags,
+    operation,
+    object: label(spec.family, spec.table, spec.chain) + (handle !== undefined ? ` handle ${handle}` : ''),
+    encode(w) {
+      w.string(NFTA_RULE_TABLE, spec.table);
+      w.string(NFTA_RULE_CHAIN, spec.chain);
+      if (handle !== undefined) w.be64(NFTA_RULE_HANDLE, handle);
+      if (position !== undefined) w.be64(NFTA_RULE_POSITION, position);
+      w.raw(body.expressions);
+      if (body.userdata) w.binary(NFTA_RULE_USERDATA, body.userdata);
+    },
+  };
+}
+
+/** `delete rule ... handle N`. */
+export function deleteRuleCommand(ref: RuleRef): BatchCommand {
+  const family = familyNumber(ref.family);
+  requireName(ref.table, 'table');
+  requireName(ref.chain, 'chain');
+  requireHandle(ref.handle, 'rule');
+  return {
+    message: NFT_MSG_DELRULE,
+    family,
+    flags: 0,
+    operation: 'delete rule',
+    object: `${label(ref.family, ref.table, ref.chain)} handle ${ref.handle}`,
+    encode(w) {
+      w.string(NFTA_RULE_TABLE, ref.table);
+      w.string(NFTA_RULE_CHAIN, ref.chain);
+      w.be64(NFTA_RULE_HANDLE, ref.handle);
+    },
+  };
+}
+
+export function decodeRule(m: Message): Rule {
+  const rule: Rule = { family: familyName(readNfgenmsg(m).family), table: '', chain: '', handle: 0, expressions: [] };
+  const c = nftAttributes(m);
+  while (c.next()) {
+    switch (c.type) {
+      case NFTA_RULE_TABLE: rule.table = c.string(); break;
+      case NFTA_RULE_CHAIN: rule.chain = c.string(); break;
+      case NFTA_RULE_HANDLE: rule.handle = Number(c.be64()); break;
+      case NFTA_RULE_POSITION: rule.position = Number(c.be64()); break;
+      case NFTA_RULE_EXPRESSIONS: rule.expressions = decodeExpressionList(c); break;
+      case NFTA_RULE_USERDATA: {
+        rule.userdata = c.bytes();
+        const comment = userdataString(decodeUserdata(rule.userdata), UDATA_COMMENT);
+        if (comment !== undefined) rule.comment = comment;
+        break;
+      }
+      case NFTA_RULE_ID: case NFTA_RULE_PAD: break;
+      default: (rule.unknown ??= []).push(c.raw());
+    }
+  }
+  return rule;
+}

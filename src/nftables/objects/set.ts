@@ -1,0 +1,302 @@
+import {
+  NFT_DATA_VERDICT, NFT_MSG_DELSET, NFT_MSG_DELSETELEM, NFT_MSG_NEWSET, NFT_SET_ANONYMOUS, NFT_SET_CONCAT,
+  NFT_SET_CONSTANT, NFT_SET_EVAL, NFT_SET_EXPR, NFT_SET_INTERVAL, NFT_SET_MAP, NFT_SET_OBJECT, NFT_SET_POL_MEMORY,
+  NFT_SET_POL_PERFORMANCE, NFT_SET_TIMEOUT, NFTA_LIST_ELEM, NFTA_SET_DATA_LEN, NFTA_SET_DATA_TYPE, NFTA_SET_DESC,
+  NFTA_SET_DESC_CONCAT, NFTA_SET_DESC_SIZE, NFTA_SET_ELEM_LIST_SET, NFTA_SET_ELEM_LIST_TABLE, NFTA_SET_FIELD_LEN,
+  NFTA_SET_FLAGS, NFTA_SET_GC_INTERVAL, NFTA_SET_HANDLE, NFTA_SET_ID, NFTA_SET_KEY_LEN, NFTA_SET_KEY_TYPE,
+  NFTA_SET_NAME, NFTA_SET_OBJ_TYPE, NFTA_SET_PAD, NFTA_SET_POLICY, NFTA_SET_TABLE, NFTA_SET_TIMEOUT,
+  NFTA_SET_USERDATA,
+} from '../../generated/nf_tables.js';
+import { InvalidArgumentError } from '../../netlink/addresses.js';
+import type { RawAttribute } from '../../netlink/attributes.js';
+import type { Message } from '../../netlink/message.js';
+import { NLM_F_CREATE, NLM_F_EXCL } from '../../netlink/message.js';
+import { EnumNames, FlagNames } from '../expressions/codec.js';
+import type { BatchCommand } from '../protocol/batch.js';
+import { nftAttributes, readNfgenmsg } from '../protocol/nfgenmsg.js';
+import {
+  commentEntry, decodeUserdata, encodeUserdata, u32Entry, UDATA_SET_COMMENT, UDATA_SET_DATA_INTERVAL,
+  UDATA_SET_DATA_TYPEOF, UDATA_SET_DATABYTEORDER, UDATA_SET_KEY_TYPEOF, UDATA_SET_KEYBYTEORDER, userdataString,
+  type UserdataEntry,
+} from '../protocol/userdata.js';
+import { KeyType } from './datatypes.js';
+import type { SetElementInput } from './elements.js';
+import { familyName, familyNumber, type NftFamily } from './family.js';
+import { requireHandle, requireName } from './names.js';
+
+export type SetFlag = 'anonymous' | 'constant' | 'interval' | 'map' | 'timeout' | 'dynamic' | 'object' | 'concat' | 'expr';
+export const setFlags = new FlagNames<SetFlag>('set', {
+  anonymous: NFT_SET_ANONYMOUS,
+  constant: NFT_SET_CONSTANT,
+  interval: NFT_SET_INTERVAL,
+  map: NFT_SET_MAP,
+  timeout: NFT_SET_TIMEOUT,
+  dynamic: NFT_SET_EVAL,
+  object: NFT_SET_OBJECT,
+  concat: NFT_SET_CONCAT,
+  expr: NFT_SET_EXPR,
+});
+
+export type SetPolicy = 'performance' | 'memory';
+const setPolicies = new EnumNames<SetPolicy>('set policy', { performance: NFT_SET_POL_PERFORMANCE, memory: NFT_SET_POL_MEMORY });
+
+/** A type in nft's words: `ipv4_addr`, or a concatenation `['ipv4_addr', 'inet_service']` (also `'ipv4_addr . inet_service'`). */
+export type TypeSpec = string | string[];
+
+/**
+ * What `addSet` takes; with `map` it is a map (`type ipv4_addr : verdict`).
+ * Elements may be added with the set, in the same batch.
+ */
+export interface SetSpec {
+  family: NftFamily;
+  table: string;
+  name: string;
+  type: TypeSpec;
+  /** Data type of a map: a type, a concatenation, or `verdict` for a verdict map. */
+  map?: TypeSpec;
+  flags?: (SetFlag | `0x${string}`)[];
+  /** Default element timeout in milliseconds (needs the `timeout` flag). */
+  timeout?: number;
+  /** Garbage collection interval in milliseconds. */
+  gcInterval?: number;
+  /** Maximum number of elements. */
+  size?: number;
+  policy?: SetPolicy;
+  comment?: string;
+  elements?: SetElementInput[];
+}
+
+/** A set or map as the kernel lists it. */
+export interface NftSet {
+  family: NftFamily;
+  table: string;
+  name: string;
+  handle: number;
+  /** Key type; the raw NFTA_SET_KEY_TYPE number when nlkit does not know it. */
+  type: TypeSpec | number;
+  keyLength: number;
+  map?: TypeSpec | number;
+  dataLength?: number;
+  flags: (SetFlag | `0x${string}`)[];
+  timeout?: number;
+  gcInterval?: number;
+  size?: number;
+  policy?: SetPolicy | number;
+  comment?: string;
+  userdata?: Buffer;
+  unknown?: RawAttribute[];
+}
+
+/** Names a set for delete, flush and element operations. */
+export type SetRef = { family: NftFamily; table: string; name: string } | { family: NftFamily; table: string; handle: number };
+
+/** An anonymous constant set a rule needs (`tcp dport { 80, 443 }`), added in the rule's batch. */
+export interface AnonymousSetRequest {
+  type: TypeSpec;
+  interval?: boolean;
+  elements: SetElementInput[];
+}
+
+/** The parsed key and data types of a set, which elements are encoded against. */
+export interface SetShape {
+  key: KeyType;
+  /** Absent for a plain set; `verdict` for a verdict map. */
+  data?: KeyType | 'verdict';
+  interval: boolean;
+  timeout: boolean;
+}
+
+export function setLabel(family: NftFamily, table: string, name: string): string {
+  return `${family} ${table} ${name}`;
+}
+
+export function shapeOf(spec: Pick<SetSpec, 'type' | 'map' | 'flags' | 'name'>): SetShape {
+  const key = new KeyType(spec.type, `set ${spec.name} type`);
+  const flags = new Set(spec.flags ?? []);
+  const shape: SetShape = { key, interval: flags.has('interval'), timeout: flags.has('timeout') };
+  if (spec.map !== undefined) shape.data = spec.map === 'verdict' ? 'verdict' : new KeyType(spec.map, `map ${spec.name} data type`);
+  return shape;
+}
+
+/** Checks a set before anything is sent; returns its shape. */
+export function validateSet(spec: SetSpec): SetShape {
+  familyNumber(spec.family);
+  requireName(spec.table, 'table');
+  requireName(spec.name, 'set');
+  setFlags.encode(spec.flags);
+  const shape = shapeOf(spec);
+  const what = `set ${setLabel(spec.family, spec.table, spec.name)}`;
+  if (shape.interval && !shape.key.parts.every((p) => p.ordered)) {
+    throw new InvalidArgumentError(`${what}: interval sets need ordered key types (addresses, ports, protocols), not ${shape.key.parts.map((p) => p.name).join(' . ')}`);
+  }
+  for (const [field, value] of [['timeout', spec.timeout], ['gcInterval', spec.gcInterval], ['size', spec.size]] as const) {
+    if (value !== undefined && (!Number.isSafeInteger(value) || value < 0)) throw new InvalidArgumentError(`${what}: ${field} must be a non-negative integer`);
+  }
+  if (spec.timeout !== undefined && !shape.timeout) throw new InvalidArgumentError(`${what}: a default timeout needs the timeout flag`);
+  if (spec.policy !== undefined) setPolicies.encode(spec.policy);
+  if (spec.comment !== undefined) commentEntry(UDATA_SET_COMMENT, spec.comment, 'set');
+  return shape;
+}
+
+/** nft's marker for a concatenated type in set userdata: a typeof entry naming EXPR_CONCAT with no parts. */
+const CONCAT_TYPEOF = Buffer.from([0, 4, 13, 0, 0, 0, 1, 0]);
+// nft's enum byteorder: BYTEORDER_INVALID, BYTEORDER_HOST_ENDIAN, BYTEORDER_BIG_ENDIAN.
+const BYTEORDER = { invalid: 0, none: 0, host: 1, big: 2 } as const;
+
+/** The userdata nft stores with a set so `nft list` prints its types and values properly. */
+function setUserdata(spec: SetSpec, shape: SetShape): Buffer {
+  const entries: UserdataEntry[] = [];
+  entries.push(u32Entry(UDATA_SET_KEYBYTEORDER, shape.key.concat ? BYTEORDER.invalid : BYTEORDER[shape.key.parts[0]!.byteorder]));
+  if (shape.data !== undefined) {
+    const order = shape.data === 'verdict' || shape.data.concat ? BYTEORDER.invalid : BYTEORDER[shape.data.parts[0]!.byteorder];
+    entries.push(u32Entry(UDATA_SET_DATABYTEORDER, order));
+  }
+  if (shape.key.concat) entries.push({ type: UDATA_SET_KEY_TYPEOF, value: CONCAT_TYPEOF });
+  if (shape.data !== undefined && shape.data !== 'verdict' && shape.data.concat) entries.push({ type: UDATA_SET_DATA_TYPEOF, value: CONCAT_TYPEOF });
+  if (shape.data !== undefined) entries.push(u32Entry(UDATA_SET_DATA_INTERVAL, 0));
+  if (spec.comment !== undefined) entries.push(commentEntry(UDATA_SET_COMMENT, spec.comment, 'set'));
+  return encodeUserdata(entries);
+}
+
+/** `add set` / `add map` (idempotent), or `create` with `exclusive`. `id` is its batch-local NFTA_SET_ID. */
+export function addSetCommand(spec: SetSpec, id: number, exclusive = false, anonymous = false): BatchCommand {
+  const shape = validateSet(spec);
+  let flags = setFlags.encode(spec.flags);
+  if (shape.data !== undefined) flags |= NFT_SET_MAP;
+  if (shape.key.concat && shape.interval) flags |= NFT_SET_CONCAT;
+  if (anonymous) flags |= NFT_SET_ANONYMOUS | NFT_SET_CONSTANT;
+  const userdata = setUserdata(spec, shape);
+  const kind = shape.data === undefined ? 'set' : 'map';
+  return {
+    message: NFT_MSG_NEWSET,
+    family: familyNumber(spec.family),
+    flags: NLM_F_CREATE | (exclusive ? NLM_F_EXCL : 0),
+    operation: `${exclusive ? 'create' : 'add'} ${kind}`,
+    object: setLabel(spec.family, spec.table, spec.name),
+    encode(w) {
+      w.string(NFTA_SET_TABLE, spec.table);
+      w.string(NFTA_SET_NAME, spec.name);
+      w.be32(NFTA_SET_FLAGS, flags >>> 0);
+      w.be32(NFTA_SET_KEY_TYPE, shape.key.id);
+      w.be32(NFTA_SET_KEY_LEN, shape.key.length);
+      if (shape.data === 'verdict') {
+        w.be32(NFTA_SET_DATA_TYPE, NFT_DATA_VERDICT);
+        w.be32(NFTA_SET_DATA_LEN, 0);
+      } else if (shape.data !== undefined) {
+        w.be32(NFTA_SET_DATA_TYPE, shape.data.id);
+        w.be32(NFTA_SET_DATA_LEN, shape.data.length);
+      }
+      if (spec.policy !== undefined) w.be32(NFTA_SET_POLICY, setPolicies.encode(spec.policy));
+      const concatDesc = shape.key.concat && shape.interval;
+      if (spec.size !== undefined || concatDesc) {
+        const desc = w.beginNested(NFTA_SET_DESC);
+        if (spec.size !== undefined) w.be32(NFTA_SET_DESC_SIZE, spec.size);
+        if (concatDesc) {
+          const concat = w.beginNested(NFTA_SET_DESC_CONCAT);
+          for (const length of shape.key.fieldLengths) {
+            const field = w.beginNested(NFTA_LIST_ELEM);
+            w.be32(NFTA_SET_FIELD_LEN, length);
+            w.endNested(field);
+          }
+          w.endNested(concat);
+        }
+        w.endNested(desc);
+      }
+      w.be32(NFTA_SET_ID, id);
+      if (spec.timeout !== undefined) w.be64(NFTA_SET_TIMEOUT, spec.timeout);
+      if (spec.gcInterval !== undefined) w.be32(NFTA_SET_GC_INTERVAL, spec.gcInterval);
+      w.binary(NFTA_SET_USERDATA, userdata);
+    },
+  };
+}
+
+function refLabel(ref: SetRef): string {
+  return 'name' in ref ? setLabel(ref.family, ref.table, ref.name) : `${ref.family} ${ref.table} handle ${ref.handle}`;
+}
+
+function requireRef(ref: SetRef): number {
+  const family = familyNumber(ref.family);
+  requireName(ref.table, 'table');
+  if ('name' in ref) requireName(ref.name, 'set');
+  else requireHandle(ref.handle, 'set');
+  return family;
+}
+
+/** `delete set` / `delete map`: fails while rules refer to it. */
+export function deleteSetCommand(ref: SetRef): BatchCommand {
+  return {
+    message: NFT_MSG_DELSET,
+    family: requireRef(ref),
+    flags: 0,
+    operation: 'delete set',
+    object: refLabel(ref),
+    encode(w) {
+      w.string(NFTA_SET_TABLE, ref.table);
+      if ('name' in ref) w.string(NFTA_SET_NAME, ref.name);
+      else w.be64(NFTA_SET_HANDLE, ref.handle);
+    },
+  };
+}
+
+/** `flush set`: removes every element (NFT_MSG_DELSETELEM without elements). */
+export function flushSetCommand(ref: { family: NftFamily; table: string; name: string }): BatchCommand {
+  return {
+    message: NFT_MSG_DELSETELEM,
+    family: requireRef(ref),
+    flags: 0,
+    operation: 'flush set',
+    object: refLabel(ref),
+    encode(w) {
+      w.string(NFTA_SET_ELEM_LIST_TABLE, ref.table);
+      w.string(NFTA_SET_ELEM_LIST_SET, ref.name);
+    },
+  };
+}
+
+export function decodeSet(m: Message): NftSet {
+  const set: NftSet = { family: familyName(readNfgenmsg(m).family), table: '', name: '', handle: 0, type: 0, keyLength: 0, flags: [] };
+  let keyType = 0;
+  let dataType: number | undefined;
+  const c = nftAttributes(m);
+  while (c.next()) {
+    switch (c.type) {
+      case NFTA_SET_TABLE: set.table = c.string(); break;
+      case NFTA_SET_NAME: set.name = c.string(); break;
+      case NFTA_SET_HANDLE: set.handle = Number(c.be64()); break;
+      case NFTA_SET_FLAGS: set.flags = setFlags.decode(c.be32()); break;
+      case NFTA_SET_KEY_TYPE: keyType = c.be32(); break;
+      case NFTA_SET_KEY_LEN: set.keyLength = c.be32(); break;
+      case NFTA_SET_DATA_TYPE: dataType = c.be32(); break;
+      case NFTA_SET_DATA_LEN: set.dataLength = c.be32(); break;
+      case NFTA_SET_POLICY: set.policy = setPolicies.decode(c.be32()); break;
+      case NFTA_SET_TIMEOUT: set.timeout = Number(c.be64()); break;
+      case NFTA_SET_GC_INTERVAL: set.gcInterval = c.be32(); break;
+      case NFTA_SET_DESC: {
+        const d = c.nestedCursor();
+        while (d.next()) if (d.type === NFTA_SET_DESC_SIZE) set.size = d.be32();
+        break;
+      }
+      case NFTA_SET_USERDATA: {
+        set.userdata = c.bytes();
+        const comment = userdataString(decodeUserdata(set.userdata), UDATA_SET_COMMENT);
+        if (comment !== undefined) set.comment = comment;
+        break;
+      }
+      case NFTA_SET_ID: case NFTA_SET_PAD: break;
+      case NFTA_SET_OBJ_TYPE: // object maps: kept raw, nlkit does not create them
+      default: (set.unknown ??= []).push(c.raw());
+    }
+  }
+  set.type = KeyType.fromId(keyType, set.keyLength)?.spec ?? keyType;
+  if (dataType !== undefined) {
+    set.map = dataType === NFT_DATA_VERDICT ? 'verdict' : KeyType.fromId(dataType, set.dataLength ?? 0)?.spec ?? dataType;
+  }
+  return set;
+}
+
+/** The shape of a listed set, for decoding its elements; undefined when its types are unknown to nlkit. */
+export function shapeOfListed(set: NftSet): SetShape | undefined {
+  if (typeof set.type === 'number' || typeof set.map === 'number') return undefined;
+  return shapeOf({ name: set.name, type: set.type, ...(set.map !== undefined ? { map: set.map } : {}), flags: set.flags });
+}
+

@@ -1,0 +1,138 @@
+import {
+  NFT_MSG_DELOBJ, NFT_MSG_NEWOBJ, NFT_OBJECT_COUNTER, NFT_OBJECT_QUOTA, NFTA_OBJ_DATA, NFTA_OBJ_HANDLE, NFTA_OBJ_NAME,
+  NFTA_OBJ_PAD, NFTA_OBJ_TABLE, NFTA_OBJ_TYPE, NFTA_OBJ_USE, NFTA_OBJ_USERDATA,
+} from '../../generated/nf_tables.js';
+import { InvalidArgumentError } from '../../netlink/addresses.js';
+import { AttributeCursor, type RawAttribute } from '../../netlink/attributes.js';
+import type { Message } from '../../netlink/message.js';
+import { NLM_F_CREATE, NLM_F_EXCL } from '../../netlink/message.js';
+import { MessageWriter } from '../../netlink/writer.js';
+import { counterCodec } from '../expressions/counter.js';
+import { objectTypes } from '../expressions/objref.js';
+import { quotaCodec } from '../expressions/quota.js';
+import type { BatchCommand } from '../protocol/batch.js';
+import { nftAttributes, readNfgenmsg } from '../protocol/nfgenmsg.js';
+import { commentEntry, decodeUserdata, encodeUserdata, UDATA_COMMENT, userdataString } from '../protocol/userdata.js';
+import { familyName, familyNumber, type NftFamily } from './family.js';
+import { requireName } from './names.js';
+
+interface ObjectBase {
+  family: NftFamily;
+  table: string;
+  name: string;
+  comment?: string;
+}
+
+/**
+ * Named stateful objects that rules share (`counter name "web"`): nlkit
+ * creates counters and quotas. Their state travels in the same attributes as
+ * the counter and quota expressions.
+ */
+export type StatefulObjectSpec =
+  | (ObjectBase & { type: 'counter'; packets?: number; bytes?: number })
+  | (ObjectBase & { type: 'quota'; bytes: number; over?: boolean; consumed?: number });
+
+/** An object as the kernel lists it; other types keep their data raw. */
+export type StatefulObject = (StatefulObjectSpec | (ObjectBase & { type: string | number; data?: Buffer })) & {
+  handle: number;
+  use: number;
+  unknown?: RawAttribute[];
+};
+
+export type ObjectRef = { family: NftFamily; table: string; name: string; type: 'counter' | 'quota' };
+
+function label(ref: { family: NftFamily; table: string; name: string; type: string }): string {
+  return `${ref.family} ${ref.table} ${ref.name}`;
+}
+
+function typeNumber(type: unknown): number {
+  if (type === 'counter') return NFT_OBJECT_COUNTER;
+  if (type === 'quota') return NFT_OBJECT_QUOTA;
+  throw new InvalidArgumentError(`object type ${JSON.stringify(type)}: nlkit creates counter and quota objects`);
+}
+
+/** `add counter` / `add quota` (idempotent), or `create` with `exclusive`. */
+export function addObjectCommand(spec: StatefulObjectSpec, exclusive = false): BatchCommand {
+  const family = familyNumber(spec.family);
+  requireName(spec.table, 'table');
+  requireName(spec.name, String(spec.type));
+  const type = typeNumber(spec.type);
+  // Encoded now, so bad values fail before anything is sent.
+  const data = new MessageWriter(64);
+  if (spec.type === 'counter') counterCodec.encode(data, { kind: 'counter', packets: spec.packets ?? 0, bytes: spec.bytes ?? 0 });
+  else quotaCodec.encode(data, { kind: 'quota', bytes: spec.bytes, over: spec.over ?? false, consumed: spec.consumed ?? 0 });
+  const body = Buffer.from(data.bytes());
+  const userdata = spec.comment !== undefined ? encodeUserdata([commentEntry(UDATA_COMMENT, spec.comment, spec.type)]) : undefined;
+  return {
+    message: NFT_MSG_NEWOBJ,
+    family,
+    flags: NLM_F_CREATE | (exclusive ? NLM_F_EXCL : 0),
+    operation: `${exclusive ? 'create' : 'add'} ${spec.type}`,
+    object: label(spec),
+    encode(w) {
+      w.string(NFTA_OBJ_TABLE, spec.table);
+      w.string(NFTA_OBJ_NAME, spec.name);
+      w.be32(NFTA_OBJ_TYPE, type);
+      const nest = w.beginNested(NFTA_OBJ_DATA);
+      w.raw(body);
+      w.endNested(nest);
+      if (userdata) w.binary(NFTA_OBJ_USERDATA, userdata);
+    },
+  };
+}
+
+/** `delete counter` / `delete quota`: fails while rules refer to it. */
+export function deleteObjectCommand(ref: ObjectRef): BatchCommand {
+  const family = familyNumber(ref.family);
+  requireName(ref.table, 'table');
+  requireName(ref.name, String(ref.type));
+  const type = typeNumber(ref.type);
+  return {
+    message: NFT_MSG_DELOBJ,
+    family,
+    flags: 0,
+    operation: `delete ${ref.type}`,
+    object: label(ref),
+    encode(w) {
+      w.string(NFTA_OBJ_TABLE, ref.table);
+      w.string(NFTA_OBJ_NAME, ref.name);
+      w.be32(NFTA_OBJ_TYPE, type);
+    },
+  };
+}
+
+export function decodeObject(m: Message): StatefulObject {
+  const out: Record<string, unknown> & { unknown?: RawAttribute[] } = { family: familyName(readNfgenmsg(m).family), table: '', name: '', type: 0, handle: 0, use: 0 };
+  let data: Buffer | undefined;
+  const c = nftAttributes(m);
+  while (c.next()) {
+    switch (c.type) {
+      case NFTA_OBJ_TABLE: out.table = c.string(); break;
+      case NFTA_OBJ_NAME: out.name = c.string(); break;
+      case NFTA_OBJ_TYPE: out.type = objectTypes.decode(c.be32()); break;
+      case NFTA_OBJ_HANDLE: out.handle = Number(c.be64()); break;
+      case NFTA_OBJ_USE: out.use = c.be32(); break;
+      case NFTA_OBJ_DATA: data = c.bytes(); break;
+      case NFTA_OBJ_USERDATA: {
+        const comment = userdataString(decodeUserdata(c.bytes()), UDATA_COMMENT);
+        if (comment !== undefined) out.comment = comment;
+        break;
+      }
+      case NFTA_OBJ_PAD: break;
+      default: (out.unknown ??= []).push(c.raw());
+    }
+  }
+  if (data) {
+    const cursor = () => new AttributeCursor(data!, 0, data!.length);
+    if (out.type === 'counter') {
+      const { packets, bytes } = counterCodec.decode(cursor());
+      Object.assign(out, { packets, bytes });
+    } else if (out.type === 'quota') {
+      const { bytes, over, consumed } = quotaCodec.decode(cursor());
+      Object.assign(out, { bytes, over, consumed });
+    } else {
+      out.data = data;
+    }
+  }
+  return out as unknown as StatefulObject;
+}

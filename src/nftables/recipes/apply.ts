@@ -1,0 +1,114 @@
+import { InvalidArgumentError } from '../../netlink/addresses.js';
+import type { NftablesConnection } from '../connection.js';
+import type { ChainSpec } from '../objects/chain.js';
+import type { Rule, RuleSpec } from '../objects/rule.js';
+import type { TransactionResult } from '../transaction.js';
+
+/** Where a recipe puts its chains; every recipe uses an `inet` table, `nlkit` unless told otherwise. */
+export interface RecipeTable {
+  /** Table name; default `nlkit`. */
+  table?: string;
+}
+
+/**
+ * A recipe's parts: the chains it needs (added if missing) and its rules,
+ * each carrying `tag` as its comment so the recipe can find exactly its own
+ * rules again, whatever else lives in the same chains.
+ */
+export interface RecipePlan {
+  table: string;
+  tag: string;
+  chains: ChainSpec[];
+  rules: RuleSpec[];
+}
+
+export const DEFAULT_TABLE = 'nlkit';
+
+/** Checks the identifier a recipe tags its rules with (it becomes part of a rule comment). */
+export function recipeTag(kind: string, id: unknown): string {
+  if (typeof id !== 'string' || !/^[A-Za-z0-9_.:/-]{1,96}$/.test(id)) {
+    throw new InvalidArgumentError(`${kind} id must be 1-96 characters of letters, digits and _ . : / -, got ${JSON.stringify(id)}`);
+  }
+  return `nlkit:${kind}:${id}`;
+}
+
+function tagged(rules: readonly Rule[], tag: string): Rule[] {
+  return rules.filter((r) => r.comment === tag);
+}
+
+function tableExists(table: string, tables: { name: string }[]): boolean {
+  return tables.some((t) => t.name === table);
+}
+
+function buildApply(conn: NftablesConnection, plan: RecipePlan, existing: readonly Rule[]) {
+  const tx = conn.transaction();
+  tx.addTable({ family: 'inet', name: plan.table });
+  for (const chain of plan.chains) tx.addChain(chain);
+  // Re-applying replaces the recipe's earlier rules in the same batch: never doubled, never missing.
+  for (const old of tagged(existing, plan.tag)) tx.deleteRule(old);
+  for (const rule of plan.rules) tx.addRule({ ...rule, comment: plan.tag });
+  return tx;
+}
+
+/** Adds (or replaces) a recipe's chains and rules in one batch. */
+export function applyRecipe(conn: NftablesConnection, plan: RecipePlan): TransactionResult {
+  const exists = tableExists(plan.table, conn.listTables({ family: 'inet' }));
+  const existing = exists ? conn.listRules({ family: 'inet', table: plan.table }) : [];
+  return buildApply(conn, plan, existing).commit();
+}
+
+export async function applyRecipeAsync(conn: NftablesConnection, plan: RecipePlan): Promise<TransactionResult> {
+  const exists = tableExists(plan.table, await conn.listTablesAsync({ family: 'inet' }));
+  const existing = exists ? await conn.listRulesAsync({ family: 'inet', table: plan.table }) : [];
+  return buildApply(conn, plan, existing).commitAsync();
+}
+
+/** Deletes, in one batch, every rule of `table` whose comment is `tag`; returns how many. Other rules stay. */
+export function removeRecipe(conn: NftablesConnection, table: string, tag: string): number {
+  if (!tableExists(table, conn.listTables({ family: 'inet' }))) return 0;
+  const rules = tagged(conn.listRules({ family: 'inet', table }), tag);
+  if (rules.length === 0) return 0;
+  const tx = conn.transaction();
+  for (const r of rules) tx.deleteRule(r);
+  tx.commit();
+  return rules.length;
+}
+
+export async function removeRecipeAsync(conn: NftablesConnection, table: string, tag: string): Promise<number> {
+  if (!tableExists(table, await conn.listTablesAsync({ family: 'inet' }))) return 0;
+  const rules = tagged(await conn.listRulesAsync({ family: 'inet', table }), tag);
+  if (rules.length === 0) return 0;
+  const tx = conn.transaction();
+  for (const r of rules) tx.deleteRule(r);
+  await tx.commitAsync();
+  return rules.length;
+}
+
+/** A recipe's operations, all keyed by the caller's id: plan, apply (one batch) and remove, sync and Async. */
+export interface Recipe<O extends RecipeTable & { id: string }> {
+  plan(options: O): RecipePlan;
+  apply(conn: NftablesConnection, options: O): TransactionResult;
+  applyAsync(conn: NftablesConnection, options: O): Promise<TransactionResult>;
+  /** Deletes the rules tagged with this id, leaving every other rule alone; returns how many. */
+  remove(conn: NftablesConnection, options: { id: string } & RecipeTable): number;
+  removeAsync(conn: NftablesConnection, options: { id: string } & RecipeTable): Promise<number>;
+}
+
+/** Makes a recipe from what it adds: `parts` gets the checked options, the table and the tag. */
+export function defineRecipe<O extends RecipeTable & { id: string }>(
+  kind: string,
+  parts: (options: O, table: string) => Pick<RecipePlan, 'chains' | 'rules'>,
+): Recipe<O> {
+  const where = (options: { id: string } & RecipeTable) => ({ table: options.table ?? DEFAULT_TABLE, tag: recipeTag(kind, options.id) });
+  const plan = (options: O): RecipePlan => {
+    const { table, tag } = where(options);
+    return { table, tag, ...parts(options, table) };
+  };
+  return {
+    plan,
+    apply: (conn, options) => applyRecipe(conn, plan(options)),
+    applyAsync: (conn, options) => applyRecipeAsync(conn, plan(options)),
+    remove: (conn, options) => { const w = where(options); return removeRecipe(conn, w.table, w.tag); },
+    removeAsync: (conn, options) => { const w = where(options); return removeRecipeAsync(conn, w.table, w.tag); },
+  };
+}

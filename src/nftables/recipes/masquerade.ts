@@ -1,0 +1,36 @@
+import { InvalidArgumentError, parseCidr } from '../../netlink/addresses.js';
+import { rule } from '../builder/rule-builder.js';
+import { defineRecipe, type RecipeTable } from './apply.js';
+
+export interface PodMasqueradeOptions extends RecipeTable {
+  /** Names this masquerade (e.g. the network name); tags its rule. */
+  id: string;
+  /** The pod subnet whose traffic is masqueraded when it leaves it. */
+  subnet: string;
+  /** The host device the traffic leaves through (`oifname`). */
+  outInterface: string;
+}
+
+const CHAIN = 'postrouting';
+
+/**
+ * Source NAT for pods reaching beyond their subnet through a host device,
+ * as the CNI bridge plugin's ipMasq does:
+ *
+ *   ip saddr <subnet> ip daddr != <subnet> oifname "<dev>" masquerade
+ */
+export const podMasquerade = defineRecipe('masquerade', (options: PodMasqueradeOptions, table) => {
+  const cidr = parseCidr(options.subnet, 'pod subnet');
+  if (typeof options.outInterface !== 'string' || options.outInterface === '') throw new InvalidArgumentError('masquerade needs the outgoing interface name');
+  const subnet = `${cidr.address}/${cidr.prefixLength}`;
+  const match = cidr.family === 4 ? rule().ip.saddr(subnet).ip.daddr('!=', subnet) : rule().ip6.saddr(subnet).ip6.daddr('!=', subnet);
+  return {
+    chains: [{ family: 'inet', table, name: CHAIN, type: 'nat', hook: 'postrouting', priority: 'srcnat', policy: 'accept' }],
+    rules: [{ family: 'inet', table, chain: CHAIN, rule: match.oifname(options.outInterface).masquerade() }],
+  };
+});
+
+export const {
+  plan: podMasqueradePlan, apply: applyPodMasquerade, applyAsync: applyPodMasqueradeAsync,
+  remove: removePodMasquerade, removeAsync: removePodMasqueradeAsync,
+} = podMasquerade;

@@ -1,0 +1,236 @@
+import { NFT_MSG_NEWCHAIN, NFT_MSG_NEWOBJ, NFT_MSG_NEWRULE, NFT_MSG_NEWSET, NFT_MSG_NEWTABLE } from '../generated/nf_tables.js';
+import { InvalidArgumentError } from '../netlink/addresses.js';
+import type { Message } from '../netlink/message.js';
+import { addChainCommand, decodeChain, deleteChainCommand, flushChainCommand, type Chain, type ChainRef, type ChainSpec } from './objects/chain.js';
+import { elementsCommands, type SetElementInput } from './objects/elements.js';
+import type { NftFamily } from './objects/family.js';
+import { addRuleCommand, decodeRule, deleteRuleCommand, type LinearizeContext, type Rule, type RuleRef, type RuleSpec } from './objects/rule.js';
+import {
+  addSetCommand, decodeSet, deleteSetCommand, flushSetCommand, shapeOf, validateSet, type AnonymousSetRequest, type NftSet,
+  type SetRef, type SetShape, type SetSpec, type TypeSpec,
+} from './objects/set.js';
+import { addObjectCommand, decodeObject, deleteObjectCommand, type ObjectRef, type StatefulObject, type StatefulObjectSpec } from './objects/stateful.js';
+import { addTableCommand, decodeTable, deleteTableCommand, flushTableCommand, type Table, type TableRef, type TableSpec } from './objects/table.js';
+import type { BatchCommand, CommitOptions } from './protocol/batch.js';
+import { nftMessageOf } from './protocol/nfgenmsg.js';
+
+/** Names a set for element operations; its types are looked up when not given. */
+export interface SetTarget {
+  family: NftFamily;
+  table: string;
+  name: string;
+  type?: TypeSpec;
+  map?: TypeSpec;
+  flags?: SetSpec['flags'];
+}
+
+/** How a transaction learns the shape of a set it did not add itself (a GETSET to the kernel). */
+export type SetShapeLookup = (family: NftFamily, table: string, name: string) => SetShape;
+
+export interface AddOptions {
+  /** Fail with EEXIST if the object exists (`nft create`), instead of leaving it as it is (`nft add`). */
+  exclusive?: boolean;
+}
+
+/** What the kernel created, per command, when the commit asked for `echo`. */
+export type EchoedObject = Table | Chain | Rule | NftSet | StatefulObject;
+
+export interface TransactionResult {
+  /** Ruleset generation after the commit. */
+  generation: number;
+  /** With `echo`: what each command created (rules with their handles), by command index; undefined for others. */
+  created: (EchoedObject | undefined)[];
+}
+
+/** Name nft gives anonymous sets; the kernel replaces %d with a free number. */
+const ANONYMOUS_SET_NAME = '__set%d';
+
+/**
+ * Changes buffered for one atomic batch. Each method checks its input at
+ * once (InvalidArgumentError) and queues commands; `commit` sends them all in
+ * one sendmsg, and the kernel applies all of them or none.
+ */
+export class Transaction {
+  private readonly commands: BatchCommand[] = [];
+  private readonly sets = new Map<string, SetShape>();
+  private nextSetId = 1;
+
+  constructor(
+    private readonly lookupShape: SetShapeLookup,
+    private readonly committer: {
+      commit(commands: readonly BatchCommand[], options: CommitOptions): { generation: number; echoes: Message[][] };
+      commitAsync(commands: readonly BatchCommand[], options: CommitOptions): Promise<{ generation: number; echoes: Message[][] }>;
+    },
+  ) {}
+
+  /** Number of commands queued (elements of big sets may take several). */
+  get size(): number {
+    return this.commands.length;
+  }
+
+  /** The queued commands, for inspection and tests. */
+  get pending(): readonly BatchCommand[] {
+    return this.commands;
+  }
+
+  addTable(spec: TableSpec, options: AddOptions = {}): this {
+    this.commands.push(addTableCommand(spec, options.exclusive));
+    return this;
+  }
+
+  deleteTable(ref: TableRef): this {
+    this.commands.push(deleteTableCommand(ref));
+    return this;
+  }
+
+  flushTable(ref: { family: NftFamily; name: string }): this {
+    this.commands.push(flushTableCommand(ref));
+    return this;
+  }
+
+  addChain(spec: ChainSpec, options: AddOptions = {}): this {
+    this.commands.push(addChainCommand(spec, options.exclusive));
+    return this;
+  }
+
+  deleteChain(ref: ChainRef): this {
+    this.commands.push(deleteChainCommand(ref));
+    return this;
+  }
+
+  flushChain(ref: { family: NftFamily; table: string; name: string }): this {
+    this.commands.push(flushChainCommand(ref));
+    return this;
+  }
+
+  /** Appends a rule to its chain, or places it right after the rule with handle `after`. */
+  addRule(spec: RuleSpec, options: { after?: number } = {}): this {
+    return this.queueRule(spec, { where: 'append', ...(options.after !== undefined ? { after: options.after } : {}) });
+  }
+
+  /** Inserts a rule at the start of its chain, or right before the rule with handle `before`. */
+  insertRule(spec: RuleSpec, options: { before?: number } = {}): this {
+    return this.queueRule(spec, { where: 'insert', ...(options.before !== undefined ? { before: options.before } : {}) });
+  }
+
+  /** Replaces the rule with `handle` in place. */
+  replaceRule(spec: RuleSpec & { handle: number }): this {
+    return this.queueRule(spec, { where: 'replace', handle: spec.handle });
+  }
+
+  deleteRule(ref: RuleRef): this {
+    this.commands.push(deleteRuleCommand(ref));
+    return this;
+  }
+
+  /** Adds a set or map, with its elements when `spec.elements` is given. */
+  addSet(spec: SetSpec, options: AddOptions = {}): this {
+    const shape = validateSet(spec);
+    const id = this.nextSetId++;
+    const commands = [addSetCommand(spec, id, options.exclusive)];
+    if (spec.elements?.length) {
+      commands.push(...elementsCommands({ family: spec.family, table: spec.table, set: spec.name, setId: id }, shape, spec.elements, 'populate'));
+    }
+    this.commands.push(...commands);
+    this.sets.set(setKey(spec.family, spec.table, spec.name), shape);
+    return this;
+  }
+
+  /** Adds a named counter or quota that rules can share (`counter name "web"`). */
+  addObject(spec: StatefulObjectSpec, options: AddOptions = {}): this {
+    this.commands.push(addObjectCommand(spec, options.exclusive));
+    return this;
+  }
+
+  deleteObject(ref: ObjectRef): this {
+    this.commands.push(deleteObjectCommand(ref));
+    return this;
+  }
+
+  deleteSet(ref: SetRef): this {
+    this.commands.push(deleteSetCommand(ref));
+    return this;
+  }
+
+  flushSet(ref: { family: NftFamily; table: string; name: string }): this {
+    this.commands.push(flushSetCommand(ref));
+    return this;
+  }
+
+  /** Adds elements, checked against the set's key (and data) types. */
+  addElements(target: SetTarget, elements: readonly SetElementInput[], options: AddOptions = {}): this {
+    this.commands.push(...elementsCommands({ family: target.family, table: target.table, set: target.name }, this.shape(target), elements, options.exclusive ? 'create' : 'add'));
+    return this;
+  }
+
+  /** Deletes elements (all of them must exist, or the batch fails with ENOENT). */
+  deleteElements(target: SetTarget, elements: readonly SetElementInput[]): this {
+    this.commands.push(...elementsCommands({ family: target.family, table: target.table, set: target.name }, this.shape(target), elements, 'delete'));
+    return this;
+  }
+
+  /** Sends the batch and waits for the kernel's verdict on it. */
+  commit(options: CommitOptions = {}): TransactionResult {
+    if (this.commands.length === 0) throw new InvalidArgumentError('the transaction is empty: nothing to commit');
+    const result = this.committer.commit(this.commands, options);
+    return { generation: result.generation, created: result.echoes.map(decodeEcho) };
+  }
+
+  /** Promise form of `commit`. */
+  async commitAsync(options: CommitOptions = {}): Promise<TransactionResult> {
+    if (this.commands.length === 0) throw new InvalidArgumentError('the transaction is empty: nothing to commit');
+    const result = await this.committer.commitAsync(this.commands, options);
+    return { generation: result.generation, created: result.echoes.map(decodeEcho) };
+  }
+
+  private queueRule(spec: RuleSpec, placement: Parameters<typeof addRuleCommand>[1]): this {
+    const anonymous: BatchCommand[] = [];
+    const context: LinearizeContext = {
+      family: spec.family,
+      table: spec.table,
+      anonymousSet: (request: AnonymousSetRequest) => {
+        const id = this.nextSetId++;
+        const setSpec: SetSpec = {
+          family: spec.family,
+          table: spec.table,
+          name: ANONYMOUS_SET_NAME,
+          type: request.type,
+          flags: request.interval ? ['interval'] : [],
+          size: request.elements.length,
+        };
+        const shape = shapeOf(setSpec);
+        anonymous.push(addSetCommand(setSpec, id, false, true));
+        anonymous.push(...elementsCommands({ family: spec.family, table: spec.table, set: ANONYMOUS_SET_NAME, setId: id }, shape, request.elements, 'populate'));
+        return { name: ANONYMOUS_SET_NAME, id };
+      },
+    };
+    const command = addRuleCommand(spec, placement, context);
+    this.commands.push(...anonymous, command);
+    return this;
+  }
+
+  private shape(target: SetTarget): SetShape {
+    if (target.type !== undefined) {
+      return shapeOf({ name: target.name, type: target.type, ...(target.map !== undefined ? { map: target.map } : {}), ...(target.flags ? { flags: target.flags } : {}) });
+    }
+    return this.sets.get(setKey(target.family, target.table, target.name)) ?? this.lookupShape(target.family, target.table, target.name);
+  }
+}
+
+function setKey(family: string, table: string, name: string): string {
+  return `${family}\0${table}\0${name}`;
+}
+
+/** The object a command created, from its echo (a replaced rule echoes its removal, then the new rule). */
+function decodeEcho(messages: Message[]): EchoedObject | undefined {
+  for (const m of messages) {
+    switch (nftMessageOf(m.type)) {
+      case NFT_MSG_NEWTABLE: return decodeTable(m);
+      case NFT_MSG_NEWCHAIN: return decodeChain(m);
+      case NFT_MSG_NEWRULE: return decodeRule(m);
+      case NFT_MSG_NEWSET: return decodeSet(m);
+      case NFT_MSG_NEWOBJ: return decodeObject(m);
+    }
+  }
+  return undefined;
+}
