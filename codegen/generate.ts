@@ -62,6 +62,8 @@ const SINGLE_HEADERS: readonly string[] = [
   'linux/netfilter/nf_conntrack_tuple_common.h',
   'linux/if_tun.h',
   'linux/if_ether.h',
+  'linux/in_route.h',
+  'linux/icmpv6.h',
 ];
 
 export const MODULES: readonly ModuleSpec[] = [

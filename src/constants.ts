@@ -24,5 +24,7 @@ export * from './generated/nf_nat.js';
 export * from './generated/nf_conntrack_common.js';
 export * from './generated/nf_log.js';
 export * from './generated/nf_conntrack_tuple_common.js';
+export * from './generated/in_route.js';
+export * from './generated/icmpv6.js';
 export * from './generated/errno.js';
 export * from './sys/constants.js';

@@ -1,8 +1,14 @@
 export { openRoute, RouteConnection } from './connection.js';
 export type { RouteContext } from './context.js';
+export type { IpJson } from './ipjson.js';
 export { resolveLinkIndex, resolveLinkIndexAsync, validateLinkRef, LinkNotFoundError, IFINFOMSG_LEN, type LinkRef } from './resolve.js';
 export { validateIfName, MAX_IFNAME_BYTES } from './names.js';
 export { registerRouteMessage } from './describe.js';
+export {
+  routeTableName, parseRouteTable, routeProtocolName, parseRouteProtocol, scopeName, parseScope, routeTypeName, parseRouteType,
+  routePrefName, parseRoutePref, ipProtocolName, parseIpProtocol, groupName,
+  type RouteTableName, type RouteProtocolName, type ScopeName, type RouteTypeName, type RoutePrefName,
+} from './iproute2-names.js';
 export * from './links/index.js';
 export * from './addresses/index.js';
 export * from './routes/index.js';

@@ -22,6 +22,11 @@ export class LinkNotFoundError extends Error {
   }
 }
 
+/** How a LinkRef reads in messages: the name, or '#3' for an ifindex. */
+export function describeLinkRef(dev: LinkRef): string {
+  return typeof dev === 'number' ? `#${dev}` : dev;
+}
+
 /** Validates a LinkRef without sending anything. */
 export function validateLinkRef(dev: unknown, what = 'dev'): LinkRef {
   if (typeof dev === 'number') return validateInteger(dev, `${what} index`, 1, 0x7fffffff);

@@ -1,6 +1,9 @@
 // Socket-layer constants that live in glibc's <bits/*.h> rather than in the
 // Linux uapi headers, so codegen cannot produce them. Values are the Linux ABI
 // (identical on x86_64 and arm64).
+export const AF_UNSPEC = 0;
+export const AF_INET = 2;
+export const AF_INET6 = 10;
 export const AF_NETLINK = 16;
 export const SOCK_RAW = 3;
 export const SOCK_CLOEXEC = 0o2000000;

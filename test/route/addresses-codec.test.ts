@@ -1,49 +1,42 @@
 // Address codecs against bytes captured from the kernel (no root needed):
 // fixtures/route/addresses/*.json, made by fixtures/capture-addresses-routes.ts.
 import t from 'tap';
-import { readFileSync } from 'node:fs';
+import { IFF_UP } from '../../src/generated/if.js';
 import { IFA_F_NODAD, IFA_F_NOPREFIXROUTE, IFA_F_PERMANENT, IFA_F_SECONDARY, IFA_LABEL, IFA_LOCAL } from '../../src/generated/if_addr.js';
 import { RTM_NEWADDR } from '../../src/generated/rtnetlink.js';
-import { NLM_F_ACK, NLM_F_CREATE, NLM_F_EXCL, NLM_F_REQUEST, parseMessages, type Message } from '../../src/netlink/message.js';
+import { NLM_F_CREATE, NLM_F_EXCL, parseMessages } from '../../src/netlink/message.js';
 import { MessageWriter } from '../../src/netlink/writer.js';
 import {
-  addressAttributeName, addressesToIpJson, addressFlagNames, decodeAddress, encodeAddressRequest, linkFlagsToIpJson,
+  addressAttributeName, addressesToIpJson, addressFlagNames, decodeAddress, encodeAddressRequest,
   prepareAddress, type Address, type AddressSpec,
 } from '../../src/route/addresses/index.js';
-import { linkInfoFromIpJson } from './addresses-routes-helpers.js';
+import { decodeLink, linkFlagNames, type Link } from '../../src/route/links/index.js';
+import { messageOf, readFixture, requestHex } from './codec-helpers.js';
 
 interface Fixture {
   kernel: string;
   links: Record<string, number>;
   requests: { spec: AddressSpec; hex: string }[];
+  /** RTM_NEWLINK dump replies of the same state. */
+  linkMessages: string[];
   messages: string[];
   ip: Record<string, any>[];
 }
 
-const fixture = JSON.parse(readFileSync('fixtures/route/addresses/addresses.json', 'utf8')) as Fixture;
-const names = new Map(Object.entries(fixture.links).map(([name, index]) => [index, name]));
-
-function message(hex: string): Message {
-  const buf = Buffer.from(hex, 'hex');
-  return parseMessages(buf, buf.length)[0]!;
-}
-
-const decoded = fixture.messages.map((hex) => decodeAddress(message(hex))!);
+const fixture = readFixture<Fixture>('route/addresses/addresses.json');
+const links: Link[] = fixture.linkMessages.map((hex) => decodeLink(messageOf(hex)));
+const decoded = fixture.messages.map((hex) => decodeAddress(messageOf(hex))!);
 
 function frame(spec: AddressSpec): string {
   const prepared = prepareAddress(spec, 'add');
   prepared.request.index = typeof prepared.dev === 'number' ? prepared.dev : fixture.links[prepared.dev]!;
-  const w = new MessageWriter(64);
-  const start = w.beginMessage(RTM_NEWADDR, NLM_F_REQUEST | NLM_F_ACK | NLM_F_CREATE | NLM_F_EXCL, 0);
-  encodeAddressRequest(w, prepared.request);
-  w.endMessage(start);
-  return w.bytes().toString('hex');
+  return requestHex(RTM_NEWADDR, NLM_F_CREATE | NLM_F_EXCL, (w) => encodeAddressRequest(w, prepared.request));
 }
 
 t.test(`dump replies decode to what ip -j -d addr show printed (kernel ${fixture.kernel})`, async (t) => {
   t.equal(decoded.length, fixture.messages.length, 'every message is IPv4 or IPv6');
-  const links = fixture.ip.map((entry) => linkInfoFromIpJson(entry, names));
-  const rendered = addressesToIpJson(links, decoded, { linkNames: names });
+  t.same(links.map((l) => [l.name, l.index]), Object.entries(fixture.links).sort((a, b) => a[1] - b[1]), 'the link dump holds every link');
+  const rendered = addressesToIpJson(links, decoded);
   t.same(rendered, fixture.ip);
   t.equal(JSON.stringify(rendered), JSON.stringify(fixture.ip), 'byte for byte, key order included');
 });
@@ -54,7 +47,7 @@ t.test('the encoder writes the bytes the kernel accepted', async (t) => {
 
 t.test('a request decodes to what the kernel then reported', async (t) => {
   for (const { spec, hex } of fixture.requests) {
-    const sent = decodeAddress(message(hex))!;
+    const sent = decodeAddress(messageOf(hex))!;
     const kept = decoded.find((a) => a.index === sent.index && a.address === sent.address && (a.local ?? a.address) === (sent.local ?? sent.address))!;
     const label = JSON.stringify(spec);
     t.ok(kept, `${label}: the kernel has it`);
@@ -99,8 +92,16 @@ t.test('flag names follow ip', async (t) => {
   t.same(addressFlagNames(IFA_F_SECONDARY | IFA_F_PERMANENT, 4), ['secondary', 'permanent']);
   t.same(addressFlagNames(IFA_F_SECONDARY, 6), ['temporary'], 'the shared bit is "temporary" on IPv6');
   t.same(addressFlagNames(0x10000 | IFA_F_NODAD, 6), ['nodad', '0x10000'], 'unknown bits as hex');
-  t.same(linkFlagsToIpJson(0x1003, false), ['NO-CARRIER', 'BROADCAST', 'MULTICAST', 'UP'], 'UP without RUNNING is NO-CARRIER');
-  t.same(linkFlagsToIpJson(0x11043, true), ['BROADCAST', 'MULTICAST', 'UP', 'LOWER_UP', 'M-DOWN']);
+  t.same(linkFlagNames(0x1003), ['NO-CARRIER', 'BROADCAST', 'MULTICAST', 'UP'], 'UP without RUNNING is NO-CARRIER');
+  t.same(linkFlagNames(0x11043), ['BROADCAST', 'MULTICAST', 'UP', 'LOWER_UP']);
+  // A veth whose peer (its IFLA_LINK) is down prints M-DOWN, under ip addr as under ip link.
+  const v0 = links.find((l) => l.name === 'v0')!;
+  const v1Down = { ...links.find((l) => l.name === 'v1')!, flags: 0x1002 };
+  t.equal(v0.link, v1Down.index, 'the fixture veth names its peer');
+  t.notOk(v1Down.flags & IFF_UP);
+  const [entry] = addressesToIpJson([v0], [], { directory: [v0, v1Down] });
+  t.same(entry!.flags, [...v0.flagNames, 'M-DOWN']);
+  t.same(v0.flagNames, ['BROADCAST', 'MULTICAST', 'UP', 'LOWER_UP']);
 });
 
 t.test('attribute names for errors', async (t) => {
@@ -125,9 +126,12 @@ t.test('prepared requests follow ip addr add', async (t) => {
 });
 
 t.test('addressesToIpJson uses linkToIpJson when given, without ip-link-only keys', async (t) => {
-  const lo: Address = decoded.find((a) => a.index === 1) ?? { family: 4, index: 1, prefixLength: 8, flags: 0x80, flagNames: [], scope: 254, scopeName: 'host', address: '127.0.0.1', local: '127.0.0.1', validLifetime: 'forever', preferredLifetime: 'forever', unknown: [] };
-  const out = addressesToIpJson([{ index: 1, name: 'lo', flags: 0 }], [lo], {
+  const lo = links.find((l) => l.index === 1)!;
+  const address: Address = decoded.find((a) => a.index === 1) ?? { family: 4, index: 1, prefixLength: 8, flags: 0x80, flagNames: [], scope: 254, scopeName: 'host', address: '127.0.0.1', local: '127.0.0.1', validLifetime: 'forever', preferredLifetime: 'forever', unknown: [] };
+  const out = addressesToIpJson([lo], [address], {
     linkToIpJson: () => ({ ifindex: 1, ifname: 'lo', linkmode: 'DEFAULT', inet6_addr_gen_mode: 'eui64', mtu: 65536 }),
   });
   t.same(Object.keys(out[0]!), ['ifindex', 'ifname', 'mtu', 'addr_info']);
+  t.ok(lo.inet6AddrGenMode !== undefined && lo.linkmode !== undefined, 'the decoded link has what only ip link prints');
+  t.notOk('inet6_addr_gen_mode' in addressesToIpJson([lo], [])[0]! || 'linkmode' in addressesToIpJson([lo], [])[0]!, 'the default printer drops it too');
 });

@@ -5,23 +5,28 @@ import { RTM_GETADDR } from '../../src/generated/rtnetlink.js';
 import { InvalidArgumentError } from '../../src/netlink/addresses.js';
 import { NetlinkBatchError, NetlinkError } from '../../src/netlink/errors.js';
 import { NLM_F_DUMP_FILTERED } from '../../src/netlink/message.js';
-import { EncodedRequest } from '../../src/route/addresses/request.js';
+import { RTM_NEWADDR } from '../../src/generated/rtnetlink.js';
 import {
   addressAttributeName, addressesToIpJson, decodeAddress, encodeAddressDumpRequest, encodeAddressRequest, IFADDRMSG_LEN,
-  AF_INET, AF_INET6, type Address, type AddressSpec,
+  type Address, type AddressSpec,
 } from '../../src/route/addresses/index.js';
-import { RTM_NEWADDR } from '../../src/generated/rtnetlink.js';
-import { ipValue } from '../../src/route/addresses/ip-value.js';
+import { EncodedRequest } from '../../src/route/encoded-request.js';
+import { ipValue } from '../../src/route/ip-value.js';
 import { LinkNotFoundError } from '../../src/route/resolve.js';
+import { AF_INET, AF_INET6 } from '../../src/sys/constants.js';
+import { tripwireContext } from '../helpers/counting-socket.js';
 import { ip, ipJson, requireRoot, testNetns } from '../helpers/netns.js';
-import { alignCountdowns, ifindex, ipAddrShow, linkInfoFromIpJson, linkNames, readTogether, services, vethPair } from './addresses-routes-helpers.js';
+import { alignCountdowns, ifindex, readTogether, services, vethPair, type Services } from './addresses-routes-helpers.js';
 
-/** nlkit's view of every link's addresses, rendered as ip prints it, next to ip's own output. */
-function compareWithIp(t: Test, netns: string, read: () => Address[], ...args: string[]): void {
-  const { mine, theirs } = readTogether(() => ipAddrShow(netns, ...args), read);
-  const names = linkNames(netns);
-  const links = theirs.map((l: Record<string, unknown>) => linkInfoFromIpJson(l, names));
-  const rendered = addressesToIpJson(links, mine, { linkNames: names });
+/**
+ * nlkit's view of the links (decoded by the links module) and of their
+ * addresses, rendered as ip prints them, next to `ip -j -d addr show [dev DEV]`.
+ */
+function compareWithIp(t: Test, s: Services, netns: string, read: () => Address[], dev?: string): void {
+  const args = dev === undefined ? [] : ['dev', dev];
+  const { mine, theirs } = readTogether(() => ipJson(netns, '-d', 'addr', 'show', ...args), () => ({ links: s.link.list(), addresses: read() }));
+  const shown = dev === undefined ? mine.links : mine.links.filter((l) => l.name === dev);
+  const rendered = addressesToIpJson(shown, mine.addresses, { directory: mine.links });
   alignCountdowns(rendered, theirs);
   t.same(rendered, theirs, `nlkit list + addressesToIpJson equals ip -j -d addr show ${args.join(' ')}`);
   // Key order too: the JSON text is identical.
@@ -33,7 +38,8 @@ t.test('IPv4 and IPv6 addresses read back exactly as ip shows them', async (t) =
   const [ns] = testNetns(t, 1, 'addr');
   vethPair(ns!);
   ip(ns!, 'link', 'add', 'br0', 'type', 'bridge');
-  const { addr } = services(t, ns!);
+  const s = services(t, ns!);
+  const { addr } = s;
   const specs: AddressSpec[] = [
     { dev: 'v0', address: '10.0.0.2/24', broadcast: '+', label: 'v0:x' },
     { dev: 'v0', address: '10.0.0.3/24' },
@@ -48,7 +54,7 @@ t.test('IPv4 and IPv6 addresses read back exactly as ip shows them', async (t) =
   ];
   for (const spec of specs) addr.add(spec);
 
-  compareWithIp(t, ns!, () => addr.list());
+  compareWithIp(t, s, ns!, () => addr.list());
   const all = addr.list();
 
   const find = (local: string) => all.find((a) => (a.local ?? a.address) === local)!;
@@ -70,7 +76,8 @@ t.test('add refuses an existing address; replace updates it; delete removes it',
   if (!requireRoot(t)) return;
   const [ns] = testNetns(t, 1, 'addr');
   vethPair(ns!);
-  const { addr, label } = services(t, ns!);
+  const s = services(t, ns!);
+  const { addr, label } = s;
   addr.add({ dev: 'v0', address: '10.0.0.2/24' });
   const err = t.throws(() => addr.add({ dev: 'v0', address: '10.0.0.2/24' })) as NetlinkError;
   t.type(err, NetlinkError);
@@ -83,7 +90,7 @@ t.test('add refuses an existing address; replace updates it; delete removes it',
   const [replaced] = addr.list({ dev: 'v0', family: 4 });
   t.ok((replaced!.validLifetime as number) <= 300 && (replaced!.preferredLifetime as number) <= 100, 'new lifetimes');
   t.equal(replaced!.metric, 7);
-  compareWithIp(t, ns!, () => addr.list(), 'dev', 'v0');
+  compareWithIp(t, s, ns!, () => addr.list(), 'v0');
 
   addr.delete({ dev: 'v0', address: '10.0.0.2/24' });
   t.same(addr.list({ dev: 'v0', family: 4 }), []);
@@ -101,7 +108,8 @@ t.test('list filters by link and family in the kernel', async (t) => {
   if (!requireRoot(t)) return;
   const [ns] = testNetns(t, 1, 'addr');
   vethPair(ns!);
-  const { addr, socket } = services(t, ns!);
+  const s = services(t, ns!);
+  const { addr, socket } = s;
   addr.addMany([
     { dev: 'v0', address: '10.0.0.2/24' }, { dev: 'v0', address: 'fd00::2/64', flags: { nodad: true } },
     { dev: 'v1', address: '10.0.0.3/24' }, { dev: 'v1', address: 'fd00::3/64', flags: { nodad: true } },
@@ -111,7 +119,7 @@ t.test('list filters by link and family in the kernel', async (t) => {
   t.same(locals(addr.list({ dev: 'v0' })), ['10.0.0.2', 'fd00::2']);
   t.same(locals(addr.list({ dev: v0, family: 6 })), ['fd00::2']);
   t.same(locals(addr.list({ family: 4 })), ['10.0.0.2', '10.0.0.3'], 'lo is down and has no address yet');
-  compareWithIp(t, ns!, () => addr.list({ dev: 'v1' }), 'dev', 'v1');
+  compareWithIp(t, s, ns!, () => addr.list({ dev: 'v1' }), 'v1');
 
   // The same dump request the service sends, on the raw socket: every reply is
   // already filtered and marked so by the kernel.
@@ -213,9 +221,8 @@ t.test('a kernel error that points at an attribute names it', async (t) => {
 
 t.test('bad input is refused before anything is sent', async (t) => {
   // A context whose socket explodes when touched: InvalidArgumentError proves nothing was sent.
-  const untouchable = new Proxy({}, { get: () => { throw new Error('the socket was used'); } });
   const { AddressService } = await import('../../src/route/addresses/service.js');
-  const addr = new AddressService({ socket: untouchable as never, label: 'netns test' });
+  const addr = new AddressService(tripwireContext());
   const bad: [unknown, RegExp][] = [
     [{ dev: 'v0', address: '10.0.0.300/24' }, /not a valid IPv4 or IPv6/],
     [{ dev: 'v0', address: '10.0.0.1/33' }, /invalid prefix length \(0-32/],

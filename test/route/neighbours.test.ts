@@ -11,9 +11,9 @@ import {
   NeighbourService, prepareNeighbour, type Neighbour, type NeighbourSpec,
 } from '../../src/route/neighbours/index.js';
 import { ip, ipJson, requireRoot, testNetns } from '../helpers/netns.js';
-import {
-  asMessage, encodePayload, linkNames, messageOf, openContext, payloadOf, readFixture, tripwireContext,
-} from './neigh-rule-nsid-helpers.js';
+import { openCountingContext, tripwireContext } from '../helpers/counting-socket.js';
+import { linkNames } from './addresses-routes-helpers.js';
+import { asMessage, encodePayload, messageOf, payloadOf, readFixture } from './codec-helpers.js';
 
 const fixture = readFixture('route/neighbours/neighbours.json');
 const fixtureLinks = new Map<number, string>(Object.entries(fixture.links as Record<string, string>).map(([i, n]) => [Number(i), n]));
@@ -115,7 +115,7 @@ t.test('debug output names neighbour messages', async (t) => {
 function setup(t: Test) {
   const [ns] = testNetns(t, 1, 'neigh');
   ip(ns!, 'link', 'add', 'name', 'va', 'type', 'veth', 'peer', 'name', 'vb');
-  const ctx = openContext(t, ns!);
+  const ctx = openCountingContext(t, ns!);
   return { ns: ns!, ctx, neigh: new NeighbourService(ctx) };
 }
 

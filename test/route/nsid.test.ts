@@ -10,7 +10,8 @@ import {
   decodeNetnsId, decodeNsidMessage, encodeNsid, netnsIdsToIpJson, nsidAttributeName, NsidService, type NetnsId,
 } from '../../src/route/nsid/index.js';
 import { ip, ipJson, requireRoot, testNetns } from '../helpers/netns.js';
-import { asMessage, encodePayload, messageOf, openContext, payloadOf, readFixture, tripwireContext } from './neigh-rule-nsid-helpers.js';
+import { openCountingContext, tripwireContext } from '../helpers/counting-socket.js';
+import { asMessage, encodePayload, messageOf, payloadOf, readFixture } from './codec-helpers.js';
 
 const fixture = readFixture('route/nsid/nsid.json');
 const fixtureNames = new Map<number, string>(Object.entries(fixture.names as Record<string, string>).map(([id, name]) => [Number(id), name]));
@@ -83,7 +84,7 @@ const openFds = () => readdirSync('/proc/self/fd').length;
 
 function setup(t: Test) {
   const [a, b, c, d] = testNetns(t, 4, 'nsid') as [string, string, string, string];
-  const ctx = openContext(t, a);
+  const ctx = openCountingContext(t, a);
   return { a, b, c, d, ctx, nsid: new NsidService(ctx) };
 }
 
@@ -115,7 +116,7 @@ t.test('kernel: ids set by nlkit read back the same through nlkit and ip', async
   t.strictSame(nsid.list(), [{ nsid: 0, unknown: [] }, { nsid: 5, unknown: [] }]);
 
   // B's own table, seen from A through B's id.
-  const inB = new NsidService(openContext(t, b));
+  const inB = new NsidService(openCountingContext(t, b));
   t.equal(inB.set(c, 3), 3);
   t.equal(inB.set(a, 8), 8);
   t.strictSame(netnsIdsToIpJson(nsid.list({ targetNsid: 5 }), names), ipJson(a, 'netns', 'list-id', 'target-nsid', '5'), 'target-nsid');

@@ -4,6 +4,7 @@ import { InvalidArgumentError } from '../../src/netlink/addresses.js';
 import { NetlinkBatchError } from '../../src/netlink/errors.js';
 import { RouteService } from '../../src/route/routes/service.js';
 import type { RouteSpec } from '../../src/route/routes/index.js';
+import { tripwireContext } from '../helpers/counting-socket.js';
 import { ipJson, requireRoot, testNetns } from '../helpers/netns.js';
 import { services, vethPair } from './addresses-routes-helpers.js';
 
@@ -70,8 +71,7 @@ t.test('multipath and IPv6 routes in a batch', async (t) => {
 
 t.test('bad input is refused before anything is sent', async (t) => {
   // A context whose socket explodes when touched: InvalidArgumentError proves nothing was sent.
-  const untouchable = new Proxy({}, { get: () => { throw new Error('the socket was used'); } });
-  const route = new RouteService({ socket: untouchable as never, label: 'netns test' });
+  const route = new RouteService(tripwireContext());
   const bad: [unknown, RegExp][] = [
     [{ dst: '10.1.0.0/33', gateway: '10.0.0.1' }, /invalid prefix length/],
     [{ dst: '10.1.0.1/16' }, /bits set beyond \/16; did you mean "10\.1\.0\.0\/16"/],

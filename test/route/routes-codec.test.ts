@@ -1,18 +1,18 @@
 // Route codecs against bytes captured from the kernel (no root needed):
 // fixtures/route/routes/*.json, made by fixtures/capture-addresses-routes.ts.
 import t from 'tap';
-import { readFileSync } from 'node:fs';
 import {
   RTA_DST, RTA_GATEWAY, RTA_METRICS, RTA_MULTIPATH, RTA_OIF, RTA_TABLE, RTA_VIA, RTAX_MTU, RTM_GETROUTE, RTM_NEWROUTE,
   RTNH_F_ONLINK,
 } from '../../src/generated/rtnetlink.js';
-import { NLM_F_ACK, NLM_F_CREATE, NLM_F_EXCL, NLM_F_REQUEST, parseMessages, type Message } from '../../src/netlink/message.js';
+import { NLM_F_CREATE, NLM_F_EXCL, parseMessages } from '../../src/netlink/message.js';
 import { AttributeCursor } from '../../src/netlink/attributes.js';
 import { MessageWriter } from '../../src/netlink/writer.js';
 import {
   decodeRoute, encodeRouteRequest, prepareLookup, prepareRoute, routeAttributeName, routeToIpJson, RTMSG_LEN,
   type Route, type RouteLookup, type RouteSpec,
 } from '../../src/route/routes/index.js';
+import { messageOf, readFixture, requestHex } from './codec-helpers.js';
 
 interface Fixture {
   kernel: string;
@@ -27,32 +27,19 @@ interface Lookups {
   lookups: { lookup: RouteLookup; args: string[]; request: string; answer: string; ip: unknown; ipDetails: unknown }[];
 }
 
-const fixture = JSON.parse(readFileSync('fixtures/route/routes/routes.json', 'utf8')) as Fixture;
-const lookups = JSON.parse(readFileSync('fixtures/route/routes/lookups.json', 'utf8')) as Lookups;
+const fixture = readFixture<Fixture>('route/routes/routes.json');
+const lookups = readFixture<Lookups>('route/routes/lookups.json');
 const names = new Map(Object.entries(fixture.links).map(([name, index]) => [index, name]));
 const indexOf = (dev: string | number) => (typeof dev === 'number' ? dev : fixture.links[dev]!);
-
-function message(hex: string): Message {
-  const buf = Buffer.from(hex, 'hex');
-  return parseMessages(buf, buf.length)[0]!;
-}
-
-function frame(type: number, flags: number, encode: (w: MessageWriter) => void): string {
-  const w = new MessageWriter(64);
-  const start = w.beginMessage(type, NLM_F_REQUEST | NLM_F_ACK | flags, 0);
-  encode(w);
-  w.endMessage(start);
-  return w.bytes().toString('hex');
-}
 
 function encodeSpec(spec: RouteSpec): string {
   const prepared = prepareRoute(spec, 'add');
   if (prepared.dev !== undefined) prepared.request.oif = indexOf(prepared.dev);
   prepared.nexthopDevs?.forEach((dev, i) => { if (dev !== undefined) prepared.request.nexthops![i]!.oif = indexOf(dev); });
-  return frame(RTM_NEWROUTE, NLM_F_CREATE | NLM_F_EXCL, (w) => encodeRouteRequest(w, prepared.request));
+  return requestHex(RTM_NEWROUTE, NLM_F_CREATE | NLM_F_EXCL, (w) => encodeRouteRequest(w, prepared.request));
 }
 
-const decoded = fixture.messages.map((hex) => decodeRoute(message(hex))).filter((r): r is Route => r !== undefined);
+const decoded = fixture.messages.map((hex) => decodeRoute(messageOf(hex))).filter((r): r is Route => r !== undefined);
 
 t.test(`dump replies decode to what ip -j -d route show table all printed (kernel ${fixture.kernel})`, async (t) => {
   const rendered = decoded.map((r) => routeToIpJson(r, names, { showTable: true }));
@@ -66,7 +53,7 @@ t.test('the encoder writes the bytes the kernel accepted', async (t) => {
 
 t.test('a request decodes to what the kernel then reported', async (t) => {
   for (const { spec, hex } of fixture.requests) {
-    const sent = decodeRoute(message(hex))!;
+    const sent = decodeRoute(messageOf(hex))!;
     const label = JSON.stringify(spec);
     const kept = decoded.find((r) => r.family === sent.family && r.dst === sent.dst && r.dstLength === sent.dstLength && r.table === sent.table && r.type === sent.type);
     if (!t.ok(kept, `${label}: the kernel has it`)) continue;
@@ -99,8 +86,8 @@ t.test('lookups: the request bytes, and the answer as ip route get prints it', a
     const prepared = prepareLookup(lookup);
     if (prepared.oif !== undefined) prepared.request.oif = indexOf(prepared.oif);
     if (prepared.iif !== undefined) prepared.request.iif = indexOf(prepared.iif);
-    t.equal(frame(RTM_GETROUTE, 0, (w) => encodeRouteRequest(w, prepared.request)), request, `request for ${args.join(' ')}`);
-    const route = decodeRoute(message(answer))!;
+    t.equal(requestHex(RTM_GETROUTE, 0, (w) => encodeRouteRequest(w, prepared.request)), request, `request for ${args.join(' ')}`);
+    const route = decodeRoute(messageOf(answer))!;
     t.same(routeToIpJson(route, names, { details: false, showTable: true }), ip, `ip -j route get ${args.join(' ')}`);
     t.same(routeToIpJson(route, names, { showTable: true }), ipDetails, `ip -j -d route get ${args.join(' ')}`);
   }
@@ -110,7 +97,7 @@ t.test('tables above 255 travel in RTA_TABLE; multipath weights in rtnh_hops', a
   const prepared = prepareRoute({ dst: '10.1.0.0/16', table: 70000, nexthops: [{ gateway: '10.0.0.1', dev: 3, weight: 1 }, { gateway: '10.0.0.2', dev: 4, weight: 256, onlink: true }] }, 'add');
   prepared.request.nexthops![0]!.oif = 3;
   prepared.request.nexthops![1]!.oif = 4;
-  const m = message(frame(RTM_NEWROUTE, 0, (w) => encodeRouteRequest(w, prepared.request)));
+  const m = messageOf(requestHex(RTM_NEWROUTE, 0, (w) => encodeRouteRequest(w, prepared.request)));
   t.equal(m.buf[m.offset + 4], 0, 'rtm_table is RT_TABLE_UNSPEC');
   const types: number[] = [];
   const c = new AttributeCursor(m.buf, m.offset + RTMSG_LEN, m.end);
@@ -139,7 +126,7 @@ t.test('encode → decode round trips of specs', async (t) => {
   for (const spec of specs) {
     const prepared = prepareRoute(spec, 'add');
     if (typeof prepared.dev === 'number') prepared.request.oif = prepared.dev;
-    const r = decodeRoute(message(frame(RTM_NEWROUTE, 0, (w) => encodeRouteRequest(w, prepared.request))))!;
+    const r = decodeRoute(messageOf(requestHex(RTM_NEWROUTE, 0, (w) => encodeRouteRequest(w, prepared.request))))!;
     const label = JSON.stringify(spec);
     if (spec.dst === 'default') t.match(r, { family: 6, dstLength: 0, dst: undefined, gateway: 'fd00::1', scope: 0 }, label);
     else t.equal(`${r.dst}/${r.dstLength}`, spec.dst.includes('/') ? spec.dst : `${spec.dst}/32`, label);

@@ -7,14 +7,14 @@ import type { MessageWriter } from '../../src/netlink/writer.js';
 import { InvalidArgumentError } from '../../src/netlink/addresses.js';
 import { NetlinkError } from '../../src/netlink/errors.js';
 import { NLM_F_DUMP_FILTERED } from '../../src/netlink/message.js';
-import { AF_INET, AF_UNSPEC } from '../../src/route/addresses/family.js';
-import { ipValue } from '../../src/route/addresses/ip-value.js';
-import { EncodedRequest } from '../../src/route/addresses/request.js';
+import { EncodedRequest } from '../../src/route/encoded-request.js';
+import { ipValue } from '../../src/route/ip-value.js';
 import {
   decodeRoute, encodeRouteDumpRequest, encodeRouteRequest, routeAttributeName, routeToIpJson, RTMSG_LEN,
   type Route, type RouteSpec,
 } from '../../src/route/routes/index.js';
 import { LinkNotFoundError } from '../../src/route/resolve.js';
+import { AF_INET, AF_UNSPEC } from '../../src/sys/constants.js';
 import { ip, ipJson, requireRoot, testNetns } from '../helpers/netns.js';
 import { alignCountdowns, ifindex, linkNames, readTogether, services, vethPair, type Services } from './addresses-routes-helpers.js';
 

@@ -10,7 +10,8 @@ import {
   rulesToIpJson, ruleToIpJson, type Rule, type RuleMessage, type RuleSpec,
 } from '../../src/route/rules/index.js';
 import { ip, ipJson, requireRoot, testNetns } from '../helpers/netns.js';
-import { asMessage, attributeTypes, encodePayload, messageOf, openContext, payloadOf, readFixture, tripwireContext } from './neigh-rule-nsid-helpers.js';
+import { openCountingContext, tripwireContext } from '../helpers/counting-socket.js';
+import { asMessage, attributeTypes, encodePayload, messageOf, payloadOf, readFixture } from './codec-helpers.js';
 
 const fixture = readFixture('route/rules/rules.json');
 const decoded: Rule[] = (fixture.messages as string[]).map((hex) => decodeRule(messageOf(hex)));
@@ -120,7 +121,7 @@ t.test('debug output names rule messages', async (t) => {
 
 function setup(t: Test) {
   const [ns] = testNetns(t, 1, 'rule');
-  const ctx = openContext(t, ns!);
+  const ctx = openCountingContext(t, ns!);
   return { ns: ns!, ctx, rule: new RuleService(ctx) };
 }
 

@@ -2,7 +2,7 @@
 import { RTM_DELADDR, RTM_GETADDR, RTM_NEWADDR } from '../../generated/rtnetlink.js';
 import type { Message } from '../../netlink/message.js';
 import { registerRouteMessage } from '../describe.js';
-import { familyName } from './family.js';
+import { familyName } from '../family.js';
 import { decodeAddress, IFADDRMSG_LEN } from './message.js';
 
 function describeAddressMessage(m: Message): string {

@@ -7,11 +7,12 @@ import type { IpFamily } from '../../netlink/addresses.js';
 import { AttributeCursor, type RawAttribute } from '../../netlink/attributes.js';
 import type { Message } from '../../netlink/message.js';
 import type { MessageWriter } from '../../netlink/writer.js';
-import { constantNames } from './constant-names.js';
-import { ipFamilyOf } from './family.js';
+import { constantNames } from '../constant-names.js';
+import { ipFamilyOf } from '../family.js';
+import { flatAttributeName } from '../flat-attributes.js';
+import { writeIpAttribute, type IpValue } from '../ip-value.js';
+import { scopeName } from '../iproute2-names.js';
 import { addressFlagNames } from './flags.js';
-import { writeIpAttribute, type IpValue } from './ip-value.js';
-import { scopeName } from './scope.js';
 
 /** sizeof(struct ifaddrmsg): family, prefixlen, flags, scope (u8 each), index (u32). */
 export const IFADDRMSG_LEN = 8;
@@ -171,5 +172,5 @@ const IFA_NAMES = constantNames(ifAddr, 'IFA_', ['IFA_F_']);
 
 /** Names an attribute path for error messages, e.g. [IFA_LOCAL] → 'IFA_LOCAL'. */
 export function addressAttributeName(path: readonly number[]): string {
-  return path.map((type, i) => (i === 0 ? IFA_NAMES.get(type) : undefined) ?? String(type)).join('/');
+  return flatAttributeName(IFA_NAMES, path);
 }

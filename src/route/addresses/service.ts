@@ -5,19 +5,19 @@ import { NetlinkBatchError, NetlinkError, type Operation } from '../../netlink/e
 import { NLM_F_CREATE, NLM_F_EXCL, NLM_F_REPLACE } from '../../netlink/message.js';
 import type { Request } from '../../netlink/socket.js';
 import type { RouteContext } from '../context.js';
+import { EncodedRequest } from '../encoded-request.js';
+import { executeAll, executeAllAsync, executeOne, executeOneAsync, type RequestPlan } from '../execution.js';
+import { addressFamily, validateFamily } from '../family.js';
+import { ipValue } from '../ip-value.js';
+import { parseScope, type ScopeName } from '../iproute2-names.js';
+import { optionsObject, prepareEach } from '../keys.js';
+import { LinkIndexes } from '../link-indexes.js';
 import { LinkNotFoundError, validateLinkRef, type LinkRef } from '../resolve.js';
 import './describe.js';
-import { executeAll, executeAllAsync, executeOne, executeOneAsync, type RequestPlan } from './execution.js';
-import { addressFamily, validateFamily } from './family.js';
-import { ipValue } from './ip-value.js';
-import { optionsObject, prepareEach } from './keys.js';
-import { LinkIndexes } from './link-indexes.js';
 import {
   addressAttributeName, decodeAddress, encodeAddressDumpRequest, encodeAddressRequest, IFADDRMSG_LEN,
   type Address, type AddressRequest,
 } from './message.js';
-import { EncodedRequest } from './request.js';
-import { parseScope, type ScopeName } from './scope.js';
 import { prepareAddress, type AddressSpec, type PreparedAddress } from './spec.js';
 
 /** Which addresses `list` returns; the kernel filters by family and link. */

@@ -1,15 +1,14 @@
 import { IFA_F_MCAUTOJOIN } from '../../generated/if_addr.js';
 import { RT_SCOPE_HOST } from '../../generated/rtnetlink.js';
 import { InvalidArgumentError, parseCidr, type IpFamily } from '../../netlink/addresses.js';
+import { addressFamily } from '../family.js';
+import { ipValue, isMulticast, withHostBits, type IpValue } from '../ip-value.js';
+import { parseScope, type ScopeName } from '../iproute2-names.js';
+import { checkKeys } from '../keys.js';
 import { validateInteger } from '../names.js';
-import { validateLinkRef, type LinkRef } from '../resolve.js';
-import { addressFamily } from './family.js';
+import { describeLinkRef, validateLinkRef, type LinkRef } from '../resolve.js';
 import { encodeAddressFlags, type AddressFlags } from './flags.js';
-import { checkKeys } from './keys.js';
-import { describeLinkRef } from './link-indexes.js';
-import { ipValue, isMulticast, withHostBits, type IpValue } from './ip-value.js';
 import { FOREVER, type AddressRequest } from './message.js';
-import { parseScope, type ScopeName } from './scope.js';
 
 /** An address to add, replace or delete, in the words of `ip addr`. */
 export interface AddressSpec {

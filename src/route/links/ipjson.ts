@@ -1,10 +1,12 @@
 import { IFF_POINTOPOINT, IFF_UP } from '../../generated/if.js';
 import { IN6_ADDR_GEN_MODE_EUI64, IN6_ADDR_GEN_MODE_NONE, IN6_ADDR_GEN_MODE_RANDOM, IN6_ADDR_GEN_MODE_STABLE_PRIVACY } from '../../generated/if_link.js';
+import { groupName } from '../iproute2-names.js';
+import { ipLinkName, type IpJson } from '../ipjson.js';
 import { linkKind, slaveKind, type IpJsonNames } from './kinds/index.js';
 import type { Link, LinkXdp } from './types.js';
 
 /** One entry of `ip -j -d link show`; keys and value formats exactly as iproute2 6.1 prints them. */
-export type IpLinkJson = Record<string, unknown>;
+export type IpLinkJson = IpJson;
 
 // Names from iproute2's print_link_event (notifications only).
 const EVENTS = ['NONE', 'REBOOT', 'FEATURE CHANGE', 'BONDING FAILOVER', 'NOTIFY PEERS', 'RESEND IGMP', 'BONDING OPTION'];
@@ -25,14 +27,9 @@ function directory(links: LinkDirectory | undefined): IpJsonNames {
   else if (links instanceof Map) byIndex = links;
   else byIndex = new Map([...(links as Iterable<Link>)].map((l) => [l.index, l]));
   return {
-    name: (index) => (index === 0 ? '*' : byIndex.get(index)?.name ?? `if${index}`),
+    name: (index) => ipLinkName(index, byIndex.get(index)?.name),
     flags: (index) => byIndex.get(index)?.flags,
   };
-}
-
-function groupName(group: number): string {
-  // /etc/iproute2/group names only group 0 unless an administrator adds more.
-  return group === 0 ? 'default' : String(group);
 }
 
 function xdpJson(xdp: LinkXdp): Record<string, unknown> {

@@ -15,6 +15,7 @@ import { RTM_DELLINK, RTM_GETLINK, RTM_NEWLINK, RTM_SETLINK } from '../../genera
 import { AttributeCursor, type RawAttribute } from '../../netlink/attributes.js';
 import { NLM_F_REQUEST, type Message } from '../../netlink/message.js';
 import { NLMSG_HDRLEN, type MessageWriter } from '../../netlink/writer.js';
+import { AF_INET6 } from '../../sys/constants.js';
 import { registerRouteMessage } from '../describe.js';
 import { IFINFOMSG_LEN } from '../resolve.js';
 import { formatLinkAddress, LINK_MODES, linkFlagNames, linkTypeName, OPER_STATES } from './flags.js';
@@ -23,9 +24,6 @@ import { linkKind, slaveKind, type KindEncodeContext, type LinkKind } from './ki
 import { decodeStats64 } from './stats.js';
 import type { VethInfo } from './kinds/veth.js';
 import type { Link, LinkXdp } from './types.js';
-
-// linux/socket.h is not among the generated headers: IFLA_AF_SPEC nests one block per address family.
-const AF_INET6 = 10;
 
 /**
  * A link request before encoding: validated, with every name already turned

@@ -11,7 +11,7 @@ import { describeNetns, type NetnsRef } from '../../netns/reference.js';
 import type { RouteContext } from '../context.js';
 import { validateIfName, validateInteger } from '../names.js';
 import {
-  IFINFOMSG_LEN, LinkNotFoundError, resolveLinkIndex, resolveLinkIndexAsync, validateLinkRef, type LinkRef,
+  describeLinkRef, IFINFOMSG_LEN, LinkNotFoundError, resolveLinkIndex, resolveLinkIndexAsync, validateLinkRef, type LinkRef,
 } from '../resolve.js';
 import { linkAttributeName } from './attribute-names.js';
 import { kindToCreate, type FollowUp, type LinkKind } from './kinds/index.js';
@@ -68,10 +68,6 @@ function operation(operation: string, object: string, kind?: LinkKind): Operatio
     operation, object, headerLength: IFINFOMSG_LEN, nestedHeaderLength,
     attributeName: (path) => linkAttributeName(path, kind?.dataAttributeNames),
   };
-}
-
-function refLabel(ref: LinkRef): string {
-  return typeof ref === 'number' ? `#${ref}` : ref;
 }
 
 function addressing(dev: LinkRef): LinkRequest {
@@ -157,12 +153,12 @@ function planSet(ctx: RouteContext, dev: LinkRef, input: LinkChanges): Plan {
   validateLinkRef(dev, 'dev');
   const changes = validateObject(input, 'changes') as LinkChanges;
   validateKeys(changes, CHANGE_KEYS, 'changes');
-  if (!Object.values(changes).some((v) => v !== undefined)) throw new InvalidArgumentError(`set ${refLabel(dev)}: no changes given; known: ${CHANGE_KEYS.join(', ')}`);
+  if (!Object.values(changes).some((v) => v !== undefined)) throw new InvalidArgumentError(`set ${describeLinkRef(dev)}: no changes given; known: ${CHANGE_KEYS.join(', ')}`);
   validateShared(changes, true);
   if (changes.name !== undefined) validateIfName(changes.name, 'name');
   if (changes.netns !== undefined && typeof changes.master === 'string') {
     throw new InvalidArgumentError(
-      `set ${refLabel(dev)}: the kernel moves the link first and then looks up its master in the new namespace; ` +
+      `set ${describeLinkRef(dev)}: the kernel moves the link first and then looks up its master in the new namespace; ` +
         'give master as an index valid there, or set it in a second call',
     );
   }
@@ -175,7 +171,7 @@ function planSet(ctx: RouteContext, dev: LinkRef, input: LinkChanges): Plan {
     flags: 0,
     names,
     namespaces: changes.netns === undefined ? [] : [changes.netns],
-    op: operation('set link', `${refLabel(dev)} in ${ctx.label}`),
+    op: operation('set link', `${describeLinkRef(dev)} in ${ctx.label}`),
     addressed: dev,
     followUps: [],
     build: (refs) => ({
@@ -190,7 +186,7 @@ function planDelete(ctx: RouteContext, dev: LinkRef): Plan {
   validateLinkRef(dev, 'dev');
   return {
     type: RTM_DELLINK, flags: 0, names: [], namespaces: [], addressed: dev, followUps: [],
-    op: operation('delete link', `${refLabel(dev)} in ${ctx.label}`),
+    op: operation('delete link', `${describeLinkRef(dev)} in ${ctx.label}`),
     build: () => addressing(dev),
   };
 }
@@ -302,7 +298,7 @@ export class LinkService {
   get(dev: LinkRef): Link {
     const ref = validateLinkRef(dev, 'dev');
     try {
-      return this.ctx.socket.execute(request(RTM_GETLINK, 0, { ...addressing(ref), extMask: SHOW_EXT_MASK }), operation('get link', `${refLabel(ref)} in ${this.ctx.label}`), decodeLink)[0]!;
+      return this.ctx.socket.execute(request(RTM_GETLINK, 0, { ...addressing(ref), extMask: SHOW_EXT_MASK }), operation('get link', `${describeLinkRef(ref)} in ${this.ctx.label}`), decodeLink)[0]!;
     } catch (error) {
       throw notFound(error, ref, this.ctx);
     }
@@ -362,7 +358,7 @@ export class LinkService {
   async getAsync(dev: LinkRef): Promise<Link> {
     const ref = validateLinkRef(dev, 'dev');
     try {
-      return (await this.ctx.socket.executeAsync(request(RTM_GETLINK, 0, { ...addressing(ref), extMask: SHOW_EXT_MASK }), operation('get link', `${refLabel(ref)} in ${this.ctx.label}`), decodeLink))[0]!;
+      return (await this.ctx.socket.executeAsync(request(RTM_GETLINK, 0, { ...addressing(ref), extMask: SHOW_EXT_MASK }), operation('get link', `${describeLinkRef(ref)} in ${this.ctx.label}`), decodeLink))[0]!;
     } catch (error) {
       throw notFound(error, ref, this.ctx);
     }

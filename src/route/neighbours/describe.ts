@@ -2,12 +2,13 @@
 import { RTM_DELNEIGH, RTM_GETNEIGH, RTM_NEWNEIGH } from '../../generated/rtnetlink.js';
 import type { Message } from '../../netlink/message.js';
 import { registerRouteMessage } from '../describe.js';
+import { familyName } from '../family.js';
 import { decodeNeighbour, NDMSG_LEN } from './message.js';
 
 function describeNeighbourMessage(m: Message): string {
   if (m.end - m.offset < NDMSG_LEN) return '(no ndmsg)';
   const n = decodeNeighbour(m);
-  const parts = [n.family ? `inet${n.family === 6 ? '6' : ''}` : `family=${n.addressFamily}`];
+  const parts = [familyName(n.addressFamily) ?? `family=${n.addressFamily}`];
   if (n.dst !== undefined) parts.push(n.dst);
   parts.push(`index=${n.ifindex}`);
   if (n.lladdr !== undefined) parts.push(`lladdr ${n.lladdr}`);

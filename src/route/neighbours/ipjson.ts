@@ -1,5 +1,6 @@
 import { NTF_EXT_LEARNED, NTF_EXT_MANAGED, NTF_OFFLOADED, NTF_PROXY, NTF_ROUTER } from '../../generated/neighbour.js';
-import { routeProtocolName } from '../routes/names.js';
+import { routeProtocolName } from '../iproute2-names.js';
+import { ipLinkName } from '../ipjson.js';
 import type { Neighbour } from './message.js';
 
 /** One entry as `ip -j neigh show` prints it. */
@@ -22,7 +23,7 @@ export interface NeighbourIpJsonOptions {
 export function neighbourToIpJson(n: Neighbour, linkNames: ReadonlyMap<number, string>, options: NeighbourIpJsonOptions = {}): NeighbourIpJson {
   const out: NeighbourIpJson = {};
   if (n.dst !== undefined) out.dst = n.dst;
-  if (n.ifindex) out.dev = linkNames.get(n.ifindex) ?? `if${n.ifindex}`;
+  if (n.ifindex) out.dev = ipLinkName(n.ifindex, linkNames.get(n.ifindex));
   if (n.lladdr !== undefined) out.lladdr = n.lladdr;
   if (n.flags & NTF_ROUTER) out.router = null;
   if (n.flags & NTF_PROXY) out.proxy = null;

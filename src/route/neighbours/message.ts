@@ -7,9 +7,9 @@ import { encodeIp, encodeMac, type IpFamily } from '../../netlink/addresses.js';
 import { AttributeCursor, type RawAttribute } from '../../netlink/attributes.js';
 import type { Message } from '../../netlink/message.js';
 import type { MessageWriter } from '../../netlink/writer.js';
-import { constantNames } from '../addresses/constant-names.js';
-import { ipFamilyOf } from '../addresses/family.js';
-import { flatAttributeName, writeRawAttributes } from './flat-attributes.js';
+import { constantNames } from '../constant-names.js';
+import { ipFamilyOf } from '../family.js';
+import { flatAttributeName, writeRawAttributes } from '../flat-attributes.js';
 import { neighbourFlagNames, neighbourStateNames } from './state.js';
 
 /** sizeof(struct ndmsg): family, pad1 (u8), pad2 (u16), ifindex (s32), state (u16), flags, type (u8). */

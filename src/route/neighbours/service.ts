@@ -5,9 +5,9 @@ import { InvalidArgumentError, type IpFamily } from '../../netlink/addresses.js'
 import { NetlinkBatchError, NetlinkError, type Operation } from '../../netlink/errors.js';
 import { NLM_F_CREATE, NLM_F_EXCL, NLM_F_REPLACE } from '../../netlink/message.js';
 import type { Request } from '../../netlink/socket.js';
-import { addressFamily, validateFamily } from '../addresses/family.js';
-import { checkKeys, optionsObject } from '../addresses/keys.js';
 import type { RouteContext } from '../context.js';
+import { addressFamily, validateFamily } from '../family.js';
+import { checkKeys, optionsObject } from '../keys.js';
 import { resolveLinkIndex, resolveLinkIndexAsync, validateLinkRef, type LinkRef } from '../resolve.js';
 import './describe.js';
 import {

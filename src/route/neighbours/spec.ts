@@ -1,9 +1,9 @@
 import { NTF_EXT_LEARNED, NTF_EXT_MANAGED, NTF_PROXY, NTF_ROUTER, NUD_NONE, NUD_PERMANENT } from '../../generated/neighbour.js';
 import { encodeMac, InvalidArgumentError, requireIp } from '../../netlink/addresses.js';
-import { checkKeys } from '../addresses/keys.js';
-import { addressFamily } from '../addresses/family.js';
+import { addressFamily } from '../family.js';
+import { parseRouteProtocol } from '../iproute2-names.js';
+import { checkKeys } from '../keys.js';
 import { validateLinkRef, type LinkRef } from '../resolve.js';
-import { parseRouteProtocol } from '../routes/names.js';
 import type { NeighbourMessage } from './message.js';
 import { parseNeighbourState, type NeighbourState } from './state.js';
 

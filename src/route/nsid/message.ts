@@ -4,9 +4,9 @@ import { align4 } from '../../netlink/align.js';
 import { AttributeCursor, type RawAttribute } from '../../netlink/attributes.js';
 import type { Message } from '../../netlink/message.js';
 import type { MessageWriter } from '../../netlink/writer.js';
-import { constantNames } from '../addresses/constant-names.js';
-import { AF_UNSPEC } from '../addresses/family.js';
-import { flatAttributeName, writeRawAttributes } from '../neighbours/flat-attributes.js';
+import { AF_UNSPEC } from '../../sys/constants.js';
+import { constantNames } from '../constant-names.js';
+import { flatAttributeName, writeRawAttributes } from '../flat-attributes.js';
 
 /** sizeof(struct rtgenmsg): one family byte, which the kernel ignores for nsids (attributes start 4-aligned). */
 export const RTGENMSG_LEN = 1;

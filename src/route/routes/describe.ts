@@ -1,11 +1,10 @@
 // How route messages read in `DEBUG=nlkit:*` output.
 import { RTM_DELROUTE, RTM_GETROUTE, RTM_NEWROUTE } from '../../generated/rtnetlink.js';
 import type { Message } from '../../netlink/message.js';
-import { familyName } from '../addresses/family.js';
-import { scopeName } from '../addresses/scope.js';
 import { registerRouteMessage } from '../describe.js';
+import { familyName } from '../family.js';
+import { routeProtocolName, routeTableName, routeTypeName, scopeName } from '../iproute2-names.js';
 import { decodeRoute, RTMSG_LEN } from './message.js';
-import { routeProtocolName, routeTableName, routeTypeName } from './names.js';
 
 function describeRouteMessage(m: Message): string {
   if (m.end - m.offset < RTMSG_LEN) return '(no rtmsg)';

@@ -5,8 +5,4 @@ export {
   type Route, type RouteNexthop, type RouteVia, type RouteCacheInfo, type RouteRequest, type NexthopRequest, type RouteDumpFilter,
 } from './message.js';
 export { prepareMetrics, decodeMetrics, type RouteMetrics, type MetricName } from './metrics.js';
-export {
-  routeTableName, parseRouteTable, routeProtocolName, parseRouteProtocol, routeTypeName, parseRouteType, routePrefName,
-  parseRoutePref, type RouteTableName, type RouteProtocolName, type RouteTypeName, type RoutePrefName,
-} from './names.js';
 export { routeToIpJson, type RouteIpJsonOptions } from './ipjson.js';

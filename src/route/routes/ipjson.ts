@@ -4,12 +4,16 @@ import {
   RTM_F_TRAP, RTN_MULTICAST, RTN_UNICAST, RTNH_F_DEAD, RTNH_F_LINKDOWN, RTNH_F_OFFLOAD, RTNH_F_ONLINK, RTNH_F_PERVASIVE,
   RTNH_F_TRAP, RTNH_F_UNRESOLVED, RTPROT_BOOT,
 } from '../../generated/rtnetlink.js';
-import { familyName, AF_INET, AF_INET6 } from '../addresses/family.js';
-import type { IpJson } from '../addresses/ipjson.js';
-import { scopeName } from '../addresses/scope.js';
+import {
+  RTCF_BROADCAST, RTCF_DIRECTDST, RTCF_DIRECTSRC, RTCF_DNAT, RTCF_DOREDIRECT, RTCF_FAST, RTCF_LOCAL, RTCF_MASQ,
+  RTCF_MULTICAST, RTCF_NOTIFY, RTCF_REDIRECTED, RTCF_REJECT, RTCF_SNAT, RTCF_TPROXY,
+} from '../../generated/in_route.js';
+import { AF_INET, AF_INET6 } from '../../sys/constants.js';
+import { familyName } from '../family.js';
+import { dsfieldName, realmName, routeProtocolName, routeTableName, routeTypeName, scopeName } from '../iproute2-names.js';
+import { hex0x, ipLinkName, type IpJson } from '../ipjson.js';
 import { USER_HZ, type Route, type RouteCacheInfo, type RouteNexthop, type RouteVia } from './message.js';
 import { kernelMetricValues, lockBits, type RouteMetrics } from './metrics.js';
-import { dsfieldName, realmName, routeProtocolName, routeTableName, routeTypeName } from './names.js';
 
 export interface RouteIpJsonOptions {
   /** Mirror `ip -d` (default true); false mirrors plain `ip -j route ...`. */
@@ -22,12 +26,12 @@ export interface RouteIpJsonOptions {
   showTable?: boolean;
 }
 
-// RTCF_* of linux/in_route.h (not generated): route cache flags in the high half of rtm_flags.
+// Route cache flags in the high half of rtm_flags, in the order and words of iproute2's print_cache_flags.
 const RTCF_NAMES: readonly (readonly [number, string])[] = [
-  [0x80000000, 'local'], [0x40000000, 'reject'], [0x20000000, 'mc'], [0x10000000, 'brd'], [0x08000000, 'dst-nat'],
-  [0x00800000, 'src-nat'], [0x00400000, 'masq'], [0x00020000, 'dst-direct'], [0x04000000, 'src-direct'],
-  [0x00040000, 'redirected'], [0x01000000, 'redirect'], [0x00200000, 'fastroute'], [0x00010000, 'notify'],
-  [0x00080000, 'proxy'],
+  [RTCF_LOCAL, 'local'], [RTCF_REJECT, 'reject'], [RTCF_MULTICAST, 'mc'], [RTCF_BROADCAST, 'brd'], [RTCF_DNAT, 'dst-nat'],
+  [RTCF_SNAT, 'src-nat'], [RTCF_MASQ, 'masq'], [RTCF_DIRECTDST, 'dst-direct'], [RTCF_DIRECTSRC, 'src-direct'],
+  [RTCF_REDIRECTED, 'redirected'], [RTCF_DOREDIRECT, 'redirect'], [RTCF_FAST, 'fastroute'], [RTCF_NOTIFY, 'notify'],
+  [RTCF_TPROXY, 'proxy'],
 ];
 
 const RT_FLAG_NAMES: readonly (readonly [number, string])[] = [
@@ -42,13 +46,8 @@ const METRIC_KEYS = [
   'rto_min', 'initrwnd', 'quickack', 'congctl', 'fastopen_no_cookie',
 ];
 
-/** `%#llx`: 0 prints as "0". */
-function hex0x(value: number): string {
-  return value === 0 ? '0' : `0x${(value >>> 0).toString(16)}`;
-}
-
 function linkName(linkNames: ReadonlyMap<number, string>, index: number): string {
-  return index === 0 ? '*' : linkNames.get(index) ?? `if${index}`;
+  return ipLinkName(index, linkNames.get(index));
 }
 
 function rtFlags(flags: number): string[] {

@@ -8,11 +8,11 @@ import { formatIp, type IpFamily } from '../../netlink/addresses.js';
 import { AttributeCursor, type RawAttribute } from '../../netlink/attributes.js';
 import type { Message } from '../../netlink/message.js';
 import type { MessageWriter } from '../../netlink/writer.js';
-import { constantNames } from '../addresses/constant-names.js';
-import { ipFamilyOf } from '../addresses/family.js';
-import { writeIpAttribute, type IpValue } from '../addresses/ip-value.js';
+import { constantNames } from '../constant-names.js';
+import { ipFamilyOf } from '../family.js';
+import { writeIpAttribute, type IpValue } from '../ip-value.js';
+import { routePrefName, type RoutePrefName } from '../iproute2-names.js';
 import { decodeMetrics, encodeMetrics, RTAX_NAMES, type PreparedMetrics, type RouteMetrics } from './metrics.js';
-import { routePrefName, type RoutePrefName } from './names.js';
 
 /** sizeof(struct rtmsg): family, dst_len, src_len, tos, table, protocol, scope, type (u8 each), flags (u32). */
 export const RTMSG_LEN = 12;

@@ -7,8 +7,8 @@ import {
 import { InvalidArgumentError } from '../../netlink/addresses.js';
 import type { AttributeCursor, RawAttribute } from '../../netlink/attributes.js';
 import type { MessageWriter } from '../../netlink/writer.js';
-import { constantNames } from '../addresses/constant-names.js';
-import { checkKeys } from '../addresses/keys.js';
+import { constantNames } from '../constant-names.js';
+import { checkKeys } from '../keys.js';
 
 /**
  * RTA_METRICS, in the units `ip route` uses: times in milliseconds (the kernel

@@ -2,22 +2,21 @@ import { RTM_DELROUTE, RTM_GETROUTE, RTM_NEWROUTE } from '../../generated/rtnetl
 import { NetlinkError, type Operation } from '../../netlink/errors.js';
 import { NLM_F_APPEND, NLM_F_CREATE, NLM_F_EXCL, NLM_F_REPLACE } from '../../netlink/message.js';
 import type { Request } from '../../netlink/socket.js';
-import { addressFamily, validateFamily } from '../addresses/family.js';
-import { optionsObject, prepareEach } from '../addresses/keys.js';
-import { executeAll, executeAllAsync, executeOne, executeOneAsync, type RequestPlan } from '../addresses/execution.js';
-import { LinkIndexes } from '../addresses/link-indexes.js';
-import { EncodedRequest } from '../addresses/request.js';
-import { parseScope, type ScopeName } from '../addresses/scope.js';
 import type { RouteContext } from '../context.js';
+import { EncodedRequest } from '../encoded-request.js';
+import { executeAll, executeAllAsync, executeOne, executeOneAsync, type RequestPlan } from '../execution.js';
+import { addressFamily, validateFamily } from '../family.js';
+import {
+  parseRouteProtocol, parseRouteTable, parseRouteType, parseScope, routeTableName, type RouteProtocolName, type RouteTableName,
+  type RouteTypeName, type ScopeName,
+} from '../iproute2-names.js';
+import { optionsObject, prepareEach } from '../keys.js';
+import { LinkIndexes } from '../link-indexes.js';
 import { LinkNotFoundError, validateLinkRef, type LinkRef } from '../resolve.js';
 import './describe.js';
 import {
   decodeRoute, encodeRouteDumpRequest, encodeRouteRequest, routeAttributeName, RTMSG_LEN, type Route, type RouteDumpFilter,
 } from './message.js';
-import {
-  parseRouteProtocol, parseRouteTable, parseRouteType, routeTableName, type RouteProtocolName, type RouteTableName,
-  type RouteTypeName,
-} from './names.js';
 import { describeRoute, prepareLookup, prepareRoute, type PreparedLookup, type PreparedRoute, type RouteLookup, type RouteSpec } from './spec.js';
 
 /**

@@ -1,22 +1,20 @@
 import {
   RT_SCOPE_HOST, RT_SCOPE_LINK, RT_SCOPE_NOWHERE, RT_SCOPE_UNIVERSE, RT_TABLE_LOCAL, RT_TABLE_MAIN, RTM_F_FIB_MATCH,
-  RTM_F_LOOKUP_TABLE, RTN_ANYCAST, RTN_BROADCAST, RTN_LOCAL, RTN_MULTICAST, RTN_NAT, RTN_UNICAST, RTNH_F_ONLINK,
-  RTPROT_BOOT,
+  RTM_F_LOOKUP_TABLE, RTN_ANYCAST, RTN_BLACKHOLE, RTN_BROADCAST, RTN_LOCAL, RTN_MULTICAST, RTN_NAT, RTN_PROHIBIT, RTN_THROW,
+  RTN_UNICAST, RTN_UNREACHABLE, RTNH_F_ONLINK, RTPROT_BOOT,
 } from '../../generated/rtnetlink.js';
 import { InvalidArgumentError, parseCidr, requireIp, type IpFamily } from '../../netlink/addresses.js';
-import { addressFamily, validateFamily } from '../addresses/family.js';
-import { hasHostBits, ipValue, withHostBits, formatIpValue, type IpValue } from '../addresses/ip-value.js';
-import { checkKeys } from '../addresses/keys.js';
-import { describeLinkRef } from '../addresses/link-indexes.js';
-import { parseScope, type ScopeName } from '../addresses/scope.js';
+import { addressFamily, validateFamily } from '../family.js';
+import { hasHostBits, ipValue, withHostBits, formatIpValue, type IpValue } from '../ip-value.js';
+import {
+  parseRoutePref, parseRouteProtocol, parseRouteTable, parseRouteType, parseScope, routeTableName, routeTypeName,
+  type RoutePrefName, type RouteProtocolName, type RouteTableName, type RouteTypeName, type ScopeName,
+} from '../iproute2-names.js';
+import { checkKeys } from '../keys.js';
 import { validateInteger } from '../names.js';
-import { validateLinkRef, type LinkRef } from '../resolve.js';
+import { describeLinkRef, validateLinkRef, type LinkRef } from '../resolve.js';
 import type { NexthopRequest, RouteRequest } from './message.js';
 import { prepareMetrics, type RouteMetrics } from './metrics.js';
-import {
-  parseRoutePref, parseRouteProtocol, parseRouteTable, parseRouteType, REJECT_TYPES, routeTableName, routeTypeName,
-  type RoutePrefName, type RouteProtocolName, type RouteTableName, type RouteTypeName,
-} from './names.js';
 
 /** One path of a multipath route: `nexthop via GW dev DEV weight N [onlink]`. */
 export interface RouteNexthopSpec {
@@ -89,6 +87,8 @@ const SPEC_KEYS = new Set([
 ]);
 const NEXTHOP_KEYS = new Set(['gateway', 'dev', 'weight', 'onlink']);
 const LOOKUP_KEYS = new Set(['to', 'from', 'iif', 'oif', 'mark', 'uid', 'tos', 'fibMatch']);
+/** Types that drop or refuse packets: no gateway, device or nexthops allowed. */
+const REJECT_TYPES: ReadonlySet<number> = new Set([RTN_BLACKHOLE, RTN_UNREACHABLE, RTN_PROHIBIT, RTN_THROW]);
 
 function optionalBoolean(value: unknown, what: string): boolean {
   if (value === undefined) return false;

@@ -2,13 +2,14 @@
 import { RTM_DELRULE, RTM_GETRULE, RTM_NEWRULE } from '../../generated/rtnetlink.js';
 import type { Message } from '../../netlink/message.js';
 import { registerRouteMessage } from '../describe.js';
-import { routeTableName } from '../routes/names.js';
+import { familyName } from '../family.js';
+import { routeTableName } from '../iproute2-names.js';
 import { decodeRule, FIB_RULE_HDR_LEN } from './message.js';
 
 function describeRuleMessage(m: Message): string {
   if (m.end - m.offset < FIB_RULE_HDR_LEN) return '(no fib_rule_hdr)';
   const r = decodeRule(m);
-  const parts = [r.family ? `inet${r.family === 6 ? '6' : ''}` : `family=${r.addressFamily}`];
+  const parts = [familyName(r.addressFamily) ?? `family=${r.addressFamily}`];
   if (r.priority !== undefined) parts.push(`priority ${r.priority}`);
   if (r.not) parts.push('not');
   if (r.src !== undefined) parts.push(`from ${r.src}/${r.srcLength}`);

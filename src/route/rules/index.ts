@@ -4,5 +4,4 @@ export {
   decodeRule, encodeRule, encodeRuleDumpRequest, ruleAttributeName, ruleActionName, FIB_RULE_HDR_LEN,
   type Rule, type RuleMessage, type RuleActionName, type Range,
 } from './message.js';
-export { ipProtocolName, parseIpProtocol, groupName } from './names.js';
 export { ruleToIpJson, rulesToIpJson, type RuleIpJson, type RuleIpJsonOptions } from './ipjson.js';

@@ -1,10 +1,10 @@
 import { FIB_RULE_IIF_DETACHED, FIB_RULE_OIF_DETACHED, FIB_RULE_UNRESOLVED, FR_ACT_GOTO, FR_ACT_NOP, FR_ACT_TO_TBL } from '../../generated/fib_rules.js';
 import { RTA_GATEWAY, RTN_NAT, RTPROT_KERNEL } from '../../generated/rtnetlink.js';
 import { formatIp } from '../../netlink/addresses.js';
-import { AF_INET, AF_INET6 } from '../addresses/family.js';
-import { dsfieldName, realmName, routeProtocolName, routeTableName, routeTypeName } from '../routes/names.js';
+import { AF_INET, AF_INET6 } from '../../sys/constants.js';
+import { dsfieldName, groupName, ipProtocolName, realmName, routeProtocolName, routeTableName, routeTypeName } from '../iproute2-names.js';
+import { hex0x } from '../ipjson.js';
 import type { Rule } from './message.js';
-import { groupName, ipProtocolName } from './names.js';
 
 /** One rule as `ip -j rule show` prints it. */
 export type RuleIpJson = Record<string, string | number | null>;
@@ -12,11 +12,6 @@ export type RuleIpJson = Record<string, string | number | null>;
 export interface RuleIpJsonOptions {
   /** As with `ip -d`: print the protocol of every rule, `kernel` and `unspec` included. Default true. */
   details?: boolean;
-}
-
-/** `%#llx`: 0x-prefixed hex, except zero, which prints as "0". */
-function hex(value: number): string {
-  return value === 0 ? '0' : `0x${value.toString(16)}`;
 }
 
 function hostLength(af: number): number {
@@ -47,8 +42,8 @@ export function ruleToIpJson(r: Rule, options: RuleIpJsonOptions = {}): RuleIpJs
   }
   if (r.tos) out.tos = dsfieldName(r.tos);
   if (r.fwmark !== undefined || r.fwmask !== undefined) {
-    out.fwmark = hex(r.fwmark ?? 0);
-    if (r.fwmask !== undefined && r.fwmask !== 0xffffffff) out.fwmask = hex(r.fwmask);
+    out.fwmark = hex0x(r.fwmark ?? 0);
+    if (r.fwmask !== undefined && r.fwmask !== 0xffffffff) out.fwmask = hex0x(r.fwmask);
   }
   if (r.iif !== undefined) {
     out.iif = r.iif;

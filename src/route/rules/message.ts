@@ -10,9 +10,9 @@ import { encodeIp, type IpFamily } from '../../netlink/addresses.js';
 import { AttributeCursor, type RawAttribute } from '../../netlink/attributes.js';
 import type { Message } from '../../netlink/message.js';
 import type { MessageWriter } from '../../netlink/writer.js';
-import { constantNames } from '../addresses/constant-names.js';
-import { ipFamilyOf } from '../addresses/family.js';
-import { flatAttributeName, writeRawAttributes } from '../neighbours/flat-attributes.js';
+import { constantNames } from '../constant-names.js';
+import { ipFamilyOf } from '../family.js';
+import { flatAttributeName, writeRawAttributes } from '../flat-attributes.js';
 
 /** sizeof(struct fib_rule_hdr): family, dst_len, src_len, tos, table, res1, res2, action (u8 each), flags (u32). */
 export const FIB_RULE_HDR_LEN = 12;

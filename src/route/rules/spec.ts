@@ -1,12 +1,13 @@
 import { FIB_RULE_INVERT, FR_ACT_GOTO, FR_ACT_TO_TBL, FR_ACT_UNSPEC } from '../../generated/fib_rules.js';
 import { RT_TABLE_MAIN } from '../../generated/rtnetlink.js';
 import { InvalidArgumentError, parseCidr, type IpFamily } from '../../netlink/addresses.js';
-import { addressFamily, validateFamily } from '../addresses/family.js';
-import { checkKeys } from '../addresses/keys.js';
+import { addressFamily, validateFamily } from '../family.js';
+import { checkKeys } from '../keys.js';
 import { validateIfName, validateInteger } from '../names.js';
-import { parseRouteProtocol, parseRouteTable, routeTableName, type RouteProtocolName, type RouteTableName } from '../routes/names.js';
+import {
+  parseIpProtocol, parseRouteProtocol, parseRouteTable, routeTableName, type RouteProtocolName, type RouteTableName,
+} from '../iproute2-names.js';
 import { ruleActionName, ruleActionValue, type Range, type RuleActionName, type RuleMessage } from './message.js';
-import { parseIpProtocol } from './names.js';
 
 /**
  * A policy routing rule in the words of `ip rule add`: selectors (from, to,

@@ -1,10 +1,9 @@
 // Shared pieces of the link tests: a LinkService bound to a test namespace,
 // and the field-by-field comparison with `ip -j -d link show`.
 import type { Test } from 'tap';
-import { NETLINK_ROUTE } from '../../../src/generated/netlink.js';
 import type { NetlinkSocket } from '../../../src/netlink/socket.js';
-import { openNetlinkSocket } from '../../../src/netns/socket.js';
 import { LinkService, linkToIpJson, type Link } from '../../../src/route/links/index.js';
+import { openCountingContext } from '../../helpers/counting-socket.js';
 import { ipJson } from '../../helpers/netns.js';
 
 export interface Links {
@@ -14,25 +13,10 @@ export interface Links {
   sent(): number;
 }
 
-const SENDING = new Set(['execute', 'executeAsync', 'dump', 'dumpAsync', 'executeMany', 'executeManyAsync', 'sendFrames', 'sendFramesAsync']);
-
-/** A LinkService on a socket inside `netns`, closed when the test ends. */
+/** A LinkService on a counting socket inside `netns`, closed when the test ends. */
 export function openLinks(t: Test, netns: string): Links {
-  const socket = openNetlinkSocket(NETLINK_ROUTE, { netns });
-  t.teardown(() => socket.close());
-  let sent = 0;
-  // Counts what is sent, so tests can prove bad input never reaches the kernel.
-  const counting = new Proxy(socket, {
-    get(target, key, receiver) {
-      const value = Reflect.get(target, key, receiver);
-      if (typeof value !== 'function') return value;
-      return (...args: unknown[]) => {
-        if (SENDING.has(String(key))) sent++;
-        return (value as (...a: unknown[]) => unknown).apply(target, args);
-      };
-    },
-  });
-  return { links: new LinkService({ socket: counting, label: `netns ${netns}` }), socket, sent: () => sent };
+  const ctx = openCountingContext(t, netns);
+  return { links: new LinkService(ctx), socket: ctx.raw, sent: ctx.sent };
 }
 
 /** `ip -j -d link show dev NAME` in the namespace. */

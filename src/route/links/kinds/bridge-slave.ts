@@ -10,7 +10,8 @@ import {
   IFLA_BRPORT_UNICAST_FLOOD, IFLA_BRPORT_VLAN_TUNNEL,
 } from '../../../generated/if_link.js';
 import type { AttributeCursor } from '../../../netlink/attributes.js';
-import { clockTimer, decodeBridgeId, formatBridgeId, hex0x, type BridgeId } from './format.js';
+import { hex0x } from '../../ipjson.js';
+import { clockTimer, decodeBridgeId, formatBridgeId, type BridgeId } from './format.js';
 import type { IpJsonNames, KindData, SlaveKind } from './kind.js';
 
 /** IFLA_BRPORT_*: a bridge port as its bridge describes it (timers in clock_t, centiseconds). */

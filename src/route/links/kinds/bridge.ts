@@ -16,11 +16,12 @@ import {
 import { BR_BOOLOPT_MCAST_VLAN_SNOOPING, BR_BOOLOPT_NO_LL_LEARN } from '../../../generated/if_bridge.js';
 import type { MessageWriter } from '../../../netlink/writer.js';
 import type { AttributeCursor } from '../../../netlink/attributes.js';
+import { hex0x } from '../../ipjson.js';
 import { validateInteger } from '../../names.js';
 import { attributeNames } from '../attribute-names.js';
 import type { LinkCommonSpec } from '../types.js';
 import { U16_MAX, U32_MAX, U8_MAX, validateBoolean, validateMac, validateOneOf } from '../validate.js';
-import { clockTimer, decodeBridgeId, formatBridgeId, hex0x, type BridgeId } from './format.js';
+import { clockTimer, decodeBridgeId, formatBridgeId, type BridgeId } from './format.js';
 import type { KindData, LinkKind } from './kind.js';
 
 // linux/if_ether.h is not among the generated headers: the two VLAN ethertypes a bridge speaks.

@@ -3,11 +3,6 @@ import { formatMac } from '../../../netlink/addresses.js';
 
 // Small formatting rules iproute2 applies in `ip -j -d link show`, shared by kinds.
 
-/** printf("%#llx"): "0" for zero, "0x..." otherwise. */
-export function hex0x(value: number): string {
-  return value === 0 ? '0' : `0x${value.toString(16)}`;
-}
-
 /**
  * A clock_t timer (centiseconds) as ip prints it in JSON: "%i.%.2i" seconds,
  * which JSON readers see as a number.

@@ -9,12 +9,12 @@ import {
 } from '../../../generated/if_link.js';
 import { InvalidArgumentError, requireIp } from '../../../netlink/addresses.js';
 import type { MessageWriter } from '../../../netlink/writer.js';
+import { hex0x } from '../../ipjson.js';
 import { validateInteger } from '../../names.js';
 import { validateLinkRef, type LinkRef } from '../../resolve.js';
 import { attributeNames } from '../attribute-names.js';
 import type { LinkCommonSpec } from '../types.js';
 import { U16_MAX, U8_MAX, validateBoolean, validateOneOf, validateU32 } from '../validate.js';
-import { hex0x } from './format.js';
 import type { KindData, LinkKind } from './kind.js';
 
 export const VXLAN_VNI_MAX = 0xffffff;

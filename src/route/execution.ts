@@ -1,7 +1,7 @@
-import type { Operation } from '../../netlink/errors.js';
-import type { Request } from '../../netlink/socket.js';
-import type { RouteContext } from '../context.js';
-import type { LinkRef } from '../resolve.js';
+import type { Operation } from '../netlink/errors.js';
+import type { Request } from '../netlink/socket.js';
+import type { RouteContext } from './context.js';
+import type { LinkRef } from './resolve.js';
 import { LinkIndexes } from './link-indexes.js';
 
 /**

@@ -1,5 +1,5 @@
-import type { RouteContext } from '../context.js';
-import { resolveLinkIndex, resolveLinkIndexAsync, type LinkRef } from '../resolve.js';
+import type { RouteContext } from './context.js';
+import { resolveLinkIndex, resolveLinkIndexAsync, type LinkRef } from './resolve.js';
 
 /**
  * ifindexes of the link names a batch mentions, each name looked up once
@@ -28,9 +28,4 @@ export class LinkIndexes {
   of(ref: LinkRef): number {
     return typeof ref === 'number' ? ref : this.byName.get(ref)!;
   }
-}
-
-/** How a LinkRef reads in messages: the name, or '#3' for an ifindex. */
-export function describeLinkRef(dev: LinkRef): string {
-  return typeof dev === 'number' ? `#${dev}` : dev;
 }

@@ -1,5 +1,5 @@
-import { encodeIp, formatIp, type IpFamily } from '../../netlink/addresses.js';
-import type { MessageWriter } from '../../netlink/writer.js';
+import { encodeIp, formatIp, type IpFamily } from '../netlink/addresses.js';
+import type { MessageWriter } from '../netlink/writer.js';
 
 /**
  * An address ready to encode: IPv4 as its 32-bit value (no allocation, which

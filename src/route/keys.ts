@@ -1,4 +1,6 @@
-import { InvalidArgumentError } from '../../netlink/addresses.js';
+// Shape checks of what callers pass, before anything is built: unknown keys,
+// optional option objects, and batches of specs.
+import { InvalidArgumentError } from '../netlink/addresses.js';
 
 /**
  * Refuses properties a spec or filter does not have: `{ dst, via: ... }`

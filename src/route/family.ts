@@ -1,10 +1,5 @@
-import { InvalidArgumentError, type IpFamily } from '../../netlink/addresses.js';
-
-// Address families come from <sys/socket.h> (libc, not uapi), so codegen does
-// not emit them; these are the values every Linux ABI uses.
-export const AF_UNSPEC = 0;
-export const AF_INET = 2;
-export const AF_INET6 = 10;
+import { InvalidArgumentError, type IpFamily } from '../netlink/addresses.js';
+import { AF_INET, AF_INET6, AF_UNSPEC } from '../sys/constants.js';
 
 /** 4 → AF_INET, 6 → AF_INET6, undefined → AF_UNSPEC. */
 export function addressFamily(family: IpFamily | undefined): number {

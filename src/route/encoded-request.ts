@@ -1,5 +1,5 @@
-import type { Request } from '../../netlink/socket.js';
-import type { MessageWriter } from '../../netlink/writer.js';
+import type { Request } from '../netlink/socket.js';
+import type { MessageWriter } from '../netlink/writer.js';
 
 /**
  * A request whose payload is written from a prepared value by a shared encoder

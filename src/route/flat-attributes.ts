@@ -1,7 +1,7 @@
-// Attribute helpers shared by the neighbour, rule and nsid codecs, whose
-// attributes do not nest.
-import type { RawAttribute } from '../../netlink/attributes.js';
-import { NLA_F_NESTED, type MessageWriter } from '../../netlink/writer.js';
+// Attribute helpers shared by the codecs whose attributes do not nest
+// (addresses, neighbours, rules, nsid).
+import type { RawAttribute } from '../netlink/attributes.js';
+import { NLA_F_NESTED, type MessageWriter } from '../netlink/writer.js';
 
 /** Names an attribute path for error messages: the top level by its uapi name, anything deeper by number. */
 export function flatAttributeName(names: ReadonlyMap<number, string>, path: readonly number[]): string {
