@@ -64,6 +64,8 @@ const SINGLE_HEADERS: readonly string[] = [
   'linux/if_ether.h',
   'linux/in_route.h',
   'linux/icmpv6.h',
+  'linux/icmp.h',
+  'linux/netfilter_arp.h',
 ];
 
 export const MODULES: readonly ModuleSpec[] = [

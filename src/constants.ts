@@ -26,5 +26,7 @@ export * from './generated/nf_log.js';
 export * from './generated/nf_conntrack_tuple_common.js';
 export * from './generated/in_route.js';
 export * from './generated/icmpv6.js';
+export * from './generated/icmp.js';
+export * from './generated/netfilter_arp.js';
 export * from './generated/errno.js';
 export * from './sys/constants.js';

@@ -1,3 +1,5 @@
+import { ICMP_PORT_UNREACH } from '../../generated/icmp.js';
+import { ICMPV6_PORT_UNREACH } from '../../generated/icmpv6.js';
 import { IPPROTO_TCP } from '../../generated/in.js';
 import { ETH_P_IPV6 } from '../../generated/if_ether.js';
 import { NFPROTO_IPV6 } from '../../generated/netfilter.js';
@@ -30,9 +32,6 @@ export interface Matcher {
 
 type Step = (l: Linearizer) => void;
 
-// ICMP codes for `reject` (linux/icmp.h ICMP_PORT_UNREACH, linux/icmpv6.h ICMPV6_PORT_UNREACH).
-const ICMP_PORT_UNREACH = 3;
-const ICMPV6_PORT_UNREACH = 4;
 const ICMPX_CODES: Record<string, number> = {
   'no-route': NFT_REJECT_ICMPX_NO_ROUTE,
   'port-unreachable': NFT_REJECT_ICMPX_PORT_UNREACH,

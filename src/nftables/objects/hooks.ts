@@ -1,3 +1,4 @@
+import { NF_ARP_FORWARD, NF_ARP_IN, NF_ARP_OUT } from '../../generated/netfilter_arp.js';
 import {
   NF_INET_FORWARD, NF_INET_INGRESS, NF_INET_LOCAL_IN, NF_INET_LOCAL_OUT, NF_INET_POST_ROUTING, NF_INET_PRE_ROUTING,
   NF_NETDEV_EGRESS, NF_NETDEV_INGRESS,
@@ -8,10 +9,6 @@ import type { NftFamily } from './family.js';
 export type ChainHook = 'prerouting' | 'input' | 'forward' | 'output' | 'postrouting' | 'ingress' | 'egress';
 export type ChainType = 'filter' | 'nat' | 'route';
 
-// linux/netfilter_arp.h (NF_ARP_IN, NF_ARP_OUT, NF_ARP_FORWARD); not among the generated headers yet.
-const NF_ARP_IN = 0;
-const NF_ARP_OUT = 1;
-const NF_ARP_FORWARD = 2;
 
 const INET_HOOKS: Partial<Record<ChainHook, number>> = {
   prerouting: NF_INET_PRE_ROUTING,

@@ -74,13 +74,17 @@ function label(family: NftFamily, table: string, chain: string): string {
 }
 
 /** The expressions and userdata of a rule, encoded once up front so bad input fails before anything is sent. */
+const expressionScratch = new MessageWriter(4096);
+
 function encodeRuleBody(spec: RuleSpec, context: LinearizeContext): { expressions: Buffer; userdata?: Buffer } {
   if ((spec.rule === undefined) === (spec.expressions === undefined)) {
     throw new InvalidArgumentError('a rule needs either `rule` (a builder) or `expressions`, not both');
   }
   const expressions = spec.rule ? spec.rule.linearize(context) : spec.expressions!;
   if (!Array.isArray(expressions)) throw new InvalidArgumentError('rule expressions must be an array');
-  const w = new MessageWriter(256);
+  // Encoded once, when the rule is queued (so bad expressions fail early); one
+  // reused scratch writer keeps a 10k-rule transaction from allocating 10k buffers.
+  const w = expressionScratch.reset();
   encodeExpressionList(w, NFTA_RULE_EXPRESSIONS, expressions);
   const body: { expressions: Buffer; userdata?: Buffer } = { expressions: Buffer.from(w.bytes()) };
   const comment = spec.comment ?? spec.rule?.ruleComment;
