@@ -124,4 +124,11 @@ export class AttributeCursor {
   raw(): RawAttribute {
     return { type: this.type, nested: this.nested, data: this.bytes() };
   }
+  /**
+   * The current attribute kept verbatim without copying: `data` is a view,
+   * valid only while the underlying buffer is (use it on a buffer the result owns).
+   */
+  rawView(): RawAttribute {
+    return { type: this.type, nested: (this.rawType & NLA_F_NESTED) !== 0, data: this.buf.subarray(this.start, this.start + this.length) };
+  }
 }

@@ -3,7 +3,8 @@ import {
   IFF_ALLMULTI, IFF_AUTOMEDIA, IFF_BROADCAST, IFF_DEBUG, IFF_DORMANT, IFF_DYNAMIC, IFF_ECHO, IFF_LOOPBACK, IFF_LOWER_UP,
   IFF_MASTER, IFF_MULTICAST, IFF_NOARP, IFF_NOTRAILERS, IFF_POINTOPOINT, IFF_PORTSEL, IFF_PROMISC, IFF_RUNNING, IFF_SLAVE, IFF_UP,
 } from '../../generated/if.js';
-import { formatIp, formatMac } from '../../netlink/addresses.js';
+import { formatIp } from '../../netlink/addresses.js';
+import { formatMacBytes } from './mac-format.js';
 
 // The order in which `ip link` lists interface flags (iproute2 print_link_flags).
 const FLAG_ORDER: readonly (readonly [number, string])[] = [
@@ -13,11 +14,7 @@ const FLAG_ORDER: readonly (readonly [number, string])[] = [
   [IFF_NOTRAILERS, 'NOTRAILERS'], [IFF_UP, 'UP'], [IFF_LOWER_UP, 'LOWER_UP'], [IFF_DORMANT, 'DORMANT'], [IFF_ECHO, 'ECHO'],
 ];
 
-/**
- * Interface flags named as `ip link` prints them: NO-CARRIER for an up link
- * without RUNNING, RUNNING itself left out, unnamed bits as one hex string.
- */
-export function linkFlagNames(flags: number): string[] {
+function nameFlags(flags: number): string[] {
   const names: string[] = [];
   if (flags & IFF_UP && !(flags & IFF_RUNNING)) names.push('NO-CARRIER');
   let rest = flags & ~IFF_RUNNING;
@@ -29,6 +26,25 @@ export function linkFlagNames(flags: number): string[] {
   }
   if (rest) names.push((rest >>> 0).toString(16));
   return names;
+}
+
+// A namespace's links share a handful of flag combinations; naming them is
+// done once per combination (bounded, in case something cycles through many).
+const NAMED_FLAGS = new Map<number, readonly string[]>();
+const NAMED_FLAGS_LIMIT = 1024;
+
+/**
+ * Interface flags named as `ip link` prints them: NO-CARRIER for an up link
+ * without RUNNING, RUNNING itself left out, unnamed bits as one hex string.
+ */
+export function linkFlagNames(flags: number): string[] {
+  let names = NAMED_FLAGS.get(flags);
+  if (names === undefined) {
+    names = nameFlags(flags);
+    if (NAMED_FLAGS.size < NAMED_FLAGS_LIMIT) NAMED_FLAGS.set(flags, names);
+  }
+  // Every link gets an array of its own: callers may change theirs.
+  return names.slice();
 }
 
 export type OperState = 'UNKNOWN' | 'NOTPRESENT' | 'DOWN' | 'LOWERLAYERDOWN' | 'TESTING' | 'DORMANT' | 'UP';
@@ -73,5 +89,5 @@ export function linkTypeName(type: number): string {
 export function formatLinkAddress(buf: Buffer, at: number, length: number, type: number): string {
   if (length === 4 && (type === arp.ARPHRD_TUNNEL || type === arp.ARPHRD_SIT || type === arp.ARPHRD_IPGRE)) return formatIp(buf, at, 4);
   if (length === 16 && (type === arp.ARPHRD_TUNNEL6 || type === arp.ARPHRD_IP6GRE)) return formatIp(buf, at, 16);
-  return formatMac(buf, at, length);
+  return formatMacBytes(buf, at, length);
 }

@@ -12,15 +12,21 @@ import {
   IFLA_XDP_ATTACHED, IFLA_XDP_DRV_PROG_ID, IFLA_XDP_FLAGS, IFLA_XDP_HW_PROG_ID, IFLA_XDP_PROG_ID, IFLA_XDP_SKB_PROG_ID,
 } from '../../generated/if_link.js';
 import { RTM_DELLINK, RTM_GETLINK, RTM_NEWLINK, RTM_SETLINK } from '../../generated/rtnetlink.js';
-import { AttributeCursor, type RawAttribute } from '../../netlink/attributes.js';
+import type { AttributeCursor, RawAttribute } from '../../netlink/attributes.js';
 import { NLM_F_REQUEST, type Message } from '../../netlink/message.js';
 import { NLMSG_HDRLEN, type MessageWriter } from '../../netlink/writer.js';
 import { AF_INET6 } from '../../sys/constants.js';
 import { registerRouteMessage } from '../describe.js';
 import { IFINFOMSG_LEN } from '../resolve.js';
+import { s32le, u16le, u32le } from './byte-reads.js';
+import { DecoderTable } from './decoder-table.js';
 import { formatLinkAddress, LINK_MODES, linkFlagNames, linkTypeName, OPER_STATES } from './flags.js';
 import { writeIfinfomsg } from './ifinfomsg.js';
 import { linkKind, slaveKind, type KindEncodeContext, type LinkKind } from './kinds/index.js';
+import { LinkAttributeCursor } from './link-cursor.js';
+import { PlainLink } from './link-object.js';
+import { copyMessage } from './message-copy.js';
+import { keepLatestShape } from './shape-keeper.js';
 import { decodeStats64 } from './stats.js';
 import type { VethInfo } from './kinds/veth.js';
 import type { Link, LinkXdp } from './types.js';
@@ -105,9 +111,9 @@ function decodeXdp(c: AttributeCursor): LinkXdp {
 }
 
 function decodeAfSpec(c: AttributeCursor, link: Link): void {
-  // Kept as one copy of the nest (a kilobyte of per-family configuration);
-  // only the IPv6 address generation mode, which ip prints, is read out.
-  link.afSpec = c.bytes();
+  // Kept whole (a kilobyte of per-family configuration); only the IPv6
+  // address generation mode, which ip prints, is read out.
+  link.afSpec = c.view();
   const families = c.nestedCursor();
   while (families.next()) {
     if (families.type !== AF_INET6) continue;
@@ -126,8 +132,8 @@ function decodeLinkInfo(c: AttributeCursor, link: Link): void {
       case IFLA_INFO_DATA: data = c.nestedCursor(); break;
       case IFLA_INFO_SLAVE_KIND: link.slaveKind = c.string(); break;
       case IFLA_INFO_SLAVE_DATA: slaveData = c.nestedCursor(); break;
-      case IFLA_INFO_XSTATS: link.xstats = c.bytes(); break;
-      default: link.unknown.push(c.raw());
+      case IFLA_INFO_XSTATS: link.xstats = c.view(); break;
+      default: link.unknown.push(c.rawView());
     }
   }
   if (data) {
@@ -142,18 +148,22 @@ function decodeLinkInfo(c: AttributeCursor, link: Link): void {
 
 function rawMembers(c: AttributeCursor): { unknown: RawAttribute[] } {
   const unknown: RawAttribute[] = [];
-  while (c.next()) unknown.push(c.raw());
+  while (c.next()) unknown.push(c.rawView());
   return { unknown };
 }
 
-// One decoder per attribute type, looked up by index: a switch over sixty
-// imported constants costs a comparison (and, under CJS transpilers, a getter
-// call) per case for every attribute of every link in a dump.
-type AttributeDecoder = (link: Link, c: AttributeCursor) => void;
-const DECODERS: AttributeDecoder[] = [];
-function on(type: number, decode: AttributeDecoder): void {
-  DECODERS[type] = decode;
+function decodeProtoDownReason(c: AttributeCursor, link: Link): void {
+  while (c.next()) if (c.type === IFLA_PROTO_DOWN_REASON_VALUE) link.protoDownReason = c.u32();
 }
+
+function decodeAltNames(c: AttributeCursor): string[] {
+  const names: string[] = [];
+  while (c.next()) if (c.type === IFLA_ALT_IFNAME) names.push(c.string());
+  return names;
+}
+
+const LINK_ATTRIBUTES = new DecoderTable<Link>();
+const on = LINK_ATTRIBUTES.on.bind(LINK_ATTRIBUTES);
 on(IFLA_IFNAME, (l, c) => { l.name = c.string(); });
 on(IFLA_MTU, (l, c) => { l.mtu = c.u32(); });
 on(IFLA_MIN_MTU, (l, c) => { l.minMtu = c.u32(); });
@@ -192,21 +202,13 @@ on(IFLA_CARRIER_CHANGES, (l, c) => { l.carrierChanges = c.u32(); });
 on(IFLA_CARRIER_UP_COUNT, (l, c) => { l.carrierUpCount = c.u32(); });
 on(IFLA_CARRIER_DOWN_COUNT, (l, c) => { l.carrierDownCount = c.u32(); });
 on(IFLA_PROTO_DOWN, (l, c) => { l.protoDown = c.u8() !== 0; });
-on(IFLA_PROTO_DOWN_REASON, (l, c) => {
-  const reason = c.nestedCursor();
-  while (reason.next()) if (reason.type === IFLA_PROTO_DOWN_REASON_VALUE) l.protoDownReason = reason.u32();
-});
+on(IFLA_PROTO_DOWN_REASON, (l, c) => decodeProtoDownReason(c.nestedCursor(), l));
 on(IFLA_PHYS_PORT_ID, (l, c) => { l.physPortId = hex(c); });
 on(IFLA_PHYS_PORT_NAME, (l, c) => { l.physPortName = c.string(); });
 on(IFLA_PHYS_SWITCH_ID, (l, c) => { l.physSwitchId = hex(c); });
 on(IFLA_PARENT_DEV_NAME, (l, c) => { l.parentDevName = c.string(); });
 on(IFLA_PARENT_DEV_BUS_NAME, (l, c) => { l.parentDevBusName = c.string(); });
-on(IFLA_PROP_LIST, (l, c) => {
-  const names: string[] = [];
-  const list = c.nestedCursor();
-  while (list.next()) if (list.type === IFLA_ALT_IFNAME) names.push(list.string());
-  l.altNames = names;
-});
+on(IFLA_PROP_LIST, (l, c) => { l.altNames = decodeAltNames(c.nestedCursor()); });
 on(IFLA_EVENT, (l, c) => { l.event = c.u32(); });
 on(IFLA_XDP, (l, c) => { l.xdp = decodeXdp(c.nestedCursor()); });
 on(IFLA_AF_SPEC, (l, c) => decodeAfSpec(c, l));
@@ -219,34 +221,17 @@ on(IFLA_PAD, () => {});
 
 /**
  * Decodes an ifinfomsg and its attributes between `start` and `end` of `buf`
- * (an RTM_NEWLINK/DELLINK from the kernel, or a link request). Everything
- * kept is copied, so `buf` may be a reused receive buffer.
+ * (an RTM_NEWLINK/DELLINK from the kernel, or a link request). The link keeps
+ * its own copy of the message, so `buf` may be a reused receive buffer.
  */
 export function decodeLinkPayload(buf: Buffer, start: number, end: number): Link {
   if (end - start < IFINFOMSG_LEN) throw new RangeError(`link message has ${end - start} bytes, expected at least ${IFINFOMSG_LEN}`);
-  const type = buf.readUInt16LE(start + 2);
-  const flags = buf.readUInt32LE(start + 8);
-  const link: Link = {
-    family: buf[start]!,
-    index: buf.readInt32LE(start + 4),
-    name: '',
-    type,
-    linkType: linkTypeName(type),
-    flags,
-    flagNames: linkFlagNames(flags),
-    change: buf.readUInt32LE(start + 12),
-    up: (flags & IFF_UP) !== 0,
-    mtu: 0,
-    operstate: 'UNKNOWN',
-    group: 0,
-    unknown: [],
-  };
-  const c = new AttributeCursor(buf, start + IFINFOMSG_LEN, end);
-  while (c.next()) {
-    const decode = DECODERS[c.type];
-    if (decode) decode(link, c);
-    else link.unknown.push(c.raw());
-  }
+  const own = copyMessage(buf, start, end);
+  const type = u16le(own, 2);
+  const flags = u32le(own, 8);
+  const link = new PlainLink(own[0]!, s32le(own, 4), type, linkTypeName(type), flags, linkFlagNames(flags), u32le(own, 12));
+  LINK_ATTRIBUTES.decode(new LinkAttributeCursor(own, IFINFOMSG_LEN, own.length), link);
+  keepLatestShape(link);
   return link;
 }
 

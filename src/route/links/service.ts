@@ -1,7 +1,5 @@
-import { IFLA_INFO_DATA, IFLA_LINKINFO } from '../../generated/if_link.js';
-import { VETH_INFO_PEER } from '../../generated/veth.js';
 import { IFF_UP } from '../../generated/if.js';
-import { RTEXT_FILTER_VF, RTM_DELLINK, RTM_GETLINK, RTM_NEWLINK, RTM_SETLINK } from '../../generated/rtnetlink.js';
+import { RTM_DELLINK, RTM_GETLINK, RTM_NEWLINK, RTM_SETLINK } from '../../generated/rtnetlink.js';
 import { InvalidArgumentError } from '../../netlink/addresses.js';
 import { NetlinkError, type Operation } from '../../netlink/errors.js';
 import { NLM_F_CREATE, NLM_F_EXCL } from '../../netlink/message.js';
@@ -11,19 +9,18 @@ import { describeNetns, type NetnsRef } from '../../netns/reference.js';
 import type { RouteContext } from '../context.js';
 import { validateIfName, validateInteger } from '../names.js';
 import {
-  describeLinkRef, IFINFOMSG_LEN, LinkNotFoundError, resolveLinkIndex, resolveLinkIndexAsync, validateLinkRef, type LinkRef,
+  describeLinkRef, LinkNotFoundError, resolveLinkIndex, resolveLinkIndexAsync, validateLinkRef, type LinkRef,
 } from '../resolve.js';
-import { linkAttributeName } from './attribute-names.js';
+import { GetLinkRequest, SHOW_EXT_MASK } from './get-request.js';
 import { kindToCreate, type FollowUp, type LinkKind } from './kinds/index.js';
 import { decodeLink, encodeLinkRequest, type LinkRequest } from './message.js';
+import { GetLinkOperation, linkOperation } from './operation.js';
 import { References, withRouteIn } from './references.js';
 import type { Link, LinkChanges, LinkFilter, LinkSpec } from './types.js';
 import {
   S32_MAX, U32_MAX, validateBoolean, validateKeys, validateMac, validateNetnsRef, validateObject, validateString, validateU32,
 } from './validate.js';
 
-/** What `ip link show` asks the kernel to include. */
-const SHOW_EXT_MASK = RTEXT_FILTER_VF;
 const ALIAS_MAX_BYTES = 255;
 
 const COMMON_SPEC_KEYS = ['type', 'name', 'mtu', 'address', 'txqueuelen', 'group', 'alias', 'master', 'up', 'netns', 'index'];
@@ -56,18 +53,6 @@ interface Plan {
 
 function request(type: number, flags: number, body: LinkRequest): Request {
   return { type, flags, encode: (w: MessageWriter) => encodeLinkRequest(w, body) };
-}
-
-/** IFLA_LINKINFO / IFLA_INFO_DATA / VETH_INFO_PEER opens with the peer's own ifinfomsg. */
-function nestedHeaderLength(path: readonly number[]): number {
-  return path.length === 3 && path[0] === IFLA_LINKINFO && path[1] === IFLA_INFO_DATA && path[2] === VETH_INFO_PEER ? IFINFOMSG_LEN : 0;
-}
-
-function operation(operation: string, object: string, kind?: LinkKind): Operation {
-  return {
-    operation, object, headerLength: IFINFOMSG_LEN, nestedHeaderLength,
-    attributeName: (path) => linkAttributeName(path, kind?.dataAttributeNames),
-  };
 }
 
 function addressing(dev: LinkRef): LinkRequest {
@@ -132,7 +117,7 @@ function planCreate(ctx: RouteContext, input: LinkSpec): Plan {
     flags: NLM_F_CREATE | NLM_F_EXCL,
     names,
     namespaces: [...(spec.netns === undefined ? [] : [spec.netns]), ...(kind.netnsRefs?.(spec) ?? [])],
-    op: operation('create link', `${spec.name} in ${where}`, kind),
+    op: linkOperation('create link', `${spec.name} in ${where}`, kind),
     followUps: [
       // The kernel ignores IFLA_IFALIAS in a creating request.
       ...(spec.alias === undefined ? [] : [{ netns: spec.netns, name: spec.name, alias: spec.alias }]),
@@ -171,7 +156,7 @@ function planSet(ctx: RouteContext, dev: LinkRef, input: LinkChanges): Plan {
     flags: 0,
     names,
     namespaces: changes.netns === undefined ? [] : [changes.netns],
-    op: operation('set link', `${describeLinkRef(dev)} in ${ctx.label}`),
+    op: linkOperation('set link', `${describeLinkRef(dev)} in ${ctx.label}`),
     addressed: dev,
     followUps: [],
     build: (refs) => ({
@@ -186,7 +171,7 @@ function planDelete(ctx: RouteContext, dev: LinkRef): Plan {
   validateLinkRef(dev, 'dev');
   return {
     type: RTM_DELLINK, flags: 0, names: [], namespaces: [], addressed: dev, followUps: [],
-    op: operation('delete link', `${describeLinkRef(dev)} in ${ctx.label}`),
+    op: linkOperation('delete link', `${describeLinkRef(dev)} in ${ctx.label}`),
     build: () => addressing(dev),
   };
 }
@@ -198,7 +183,7 @@ function planDeleteGroup(ctx: RouteContext, group: number): Plan {
   validateInteger(group, 'group', 1, U32_MAX);
   return {
     type: RTM_DELLINK, flags: 0, names: [], namespaces: [], followUps: [],
-    op: operation('delete link group', `${group} in ${ctx.label}`),
+    op: linkOperation('delete link group', `${group} in ${ctx.label}`),
     // ifi_index 0 and no name: the kernel deletes every link of the group.
     build: () => ({ group }),
   };
@@ -237,7 +222,7 @@ function followUpRequest(f: FollowUp): Request {
 
 function followUpOperation(ctx: RouteContext, f: FollowUp): Operation {
   const what = f.up !== undefined ? (f.up ? 'bring up' : 'take down') : 'set alias of';
-  return operation(`${what} new link`, `${f.name} in ${f.netns === undefined ? ctx.label : describeNetns(f.netns)}`);
+  return linkOperation(`${what} new link`, `${f.name} in ${f.netns === undefined ? ctx.label : describeNetns(f.netns)}`);
 }
 
 /**
@@ -298,7 +283,7 @@ export class LinkService {
   get(dev: LinkRef): Link {
     const ref = validateLinkRef(dev, 'dev');
     try {
-      return this.ctx.socket.execute(request(RTM_GETLINK, 0, { ...addressing(ref), extMask: SHOW_EXT_MASK }), operation('get link', `${describeLinkRef(ref)} in ${this.ctx.label}`), decodeLink)[0]!;
+      return this.ctx.socket.execute(new GetLinkRequest(ref), new GetLinkOperation(ref, this.ctx.label), decodeLink)[0]!;
     } catch (error) {
       throw notFound(error, ref, this.ctx);
     }
@@ -308,7 +293,7 @@ export class LinkService {
   list(filter?: LinkFilter): Link[] {
     const f = validateFilter(filter);
     const master = f.master === undefined ? undefined : resolveLinkIndex(this.ctx, f.master, 'filter.master');
-    return this.ctx.socket.dump(dumpRequest(f, master), operation('list links', `in ${this.ctx.label}`), decodeLink).filter(keep(f, master));
+    return this.ctx.socket.dump(dumpRequest(f, master), linkOperation('list links', `in ${this.ctx.label}`), decodeLink).filter(keep(f, master));
   }
 
   // ---- Promise forms -----------------------------------------------------------
@@ -358,7 +343,7 @@ export class LinkService {
   async getAsync(dev: LinkRef): Promise<Link> {
     const ref = validateLinkRef(dev, 'dev');
     try {
-      return (await this.ctx.socket.executeAsync(request(RTM_GETLINK, 0, { ...addressing(ref), extMask: SHOW_EXT_MASK }), operation('get link', `${describeLinkRef(ref)} in ${this.ctx.label}`), decodeLink))[0]!;
+      return (await this.ctx.socket.executeAsync(new GetLinkRequest(ref), new GetLinkOperation(ref, this.ctx.label), decodeLink))[0]!;
     } catch (error) {
       throw notFound(error, ref, this.ctx);
     }
@@ -368,6 +353,6 @@ export class LinkService {
   async listAsync(filter?: LinkFilter): Promise<Link[]> {
     const f = validateFilter(filter);
     const master = f.master === undefined ? undefined : await resolveLinkIndexAsync(this.ctx, f.master, 'filter.master');
-    return (await this.ctx.socket.dumpAsync(dumpRequest(f, master), operation('list links', `in ${this.ctx.label}`), decodeLink)).filter(keep(f, master));
+    return (await this.ctx.socket.dumpAsync(dumpRequest(f, master), linkOperation('list links', `in ${this.ctx.label}`), decodeLink)).filter(keep(f, master));
   }
 }

@@ -11,6 +11,7 @@ import {
 } from '../../../generated/if_link.js';
 import type { AttributeCursor } from '../../../netlink/attributes.js';
 import { hex0x } from '../../ipjson.js';
+import { DecoderTable } from '../decoder-table.js';
 import { clockTimer, decodeBridgeId, formatBridgeId, type BridgeId } from './format.js';
 import type { IpJsonNames, KindData, SlaveKind } from './kind.js';
 
@@ -56,29 +57,6 @@ export interface BridgePortInfo extends KindData {
   mcastEhtHostsCnt?: number;
   locked?: boolean;
 }
-
-type BooleanKey = { [K in keyof BridgePortInfo]-?: BridgePortInfo[K] extends boolean | undefined ? K : never }[keyof BridgePortInfo];
-type NumberKey = { [K in keyof BridgePortInfo]-?: BridgePortInfo[K] extends number | undefined ? K : never }[keyof BridgePortInfo];
-
-// [attribute, field, width]; booleans are u8 on the wire.
-const BOOLEANS = new Map<number, BooleanKey>([
-  [IFLA_BRPORT_MODE, 'mode'], [IFLA_BRPORT_GUARD, 'guard'], [IFLA_BRPORT_PROTECT, 'protect'],
-  [IFLA_BRPORT_FAST_LEAVE, 'fastLeave'], [IFLA_BRPORT_LEARNING, 'learning'], [IFLA_BRPORT_UNICAST_FLOOD, 'unicastFlood'],
-  [IFLA_BRPORT_PROXYARP, 'proxyarp'], [IFLA_BRPORT_LEARNING_SYNC, 'learningSync'], [IFLA_BRPORT_PROXYARP_WIFI, 'proxyarpWifi'],
-  [IFLA_BRPORT_MCAST_FLOOD, 'mcastFlood'], [IFLA_BRPORT_MCAST_TO_UCAST, 'mcastToUcast'], [IFLA_BRPORT_VLAN_TUNNEL, 'vlanTunnel'],
-  [IFLA_BRPORT_BCAST_FLOOD, 'bcastFlood'], [IFLA_BRPORT_NEIGH_SUPPRESS, 'neighSuppress'], [IFLA_BRPORT_ISOLATED, 'isolated'],
-  [IFLA_BRPORT_MRP_RING_OPEN, 'mrpRingOpen'], [IFLA_BRPORT_MRP_IN_OPEN, 'mrpInOpen'], [IFLA_BRPORT_LOCKED, 'locked'],
-]);
-const NUMBERS = new Map<number, readonly [NumberKey, 8 | 16 | 32 | 64]>([
-  [IFLA_BRPORT_STATE, ['state', 8]], [IFLA_BRPORT_PRIORITY, ['priority', 16]], [IFLA_BRPORT_COST, ['cost', 32]],
-  [IFLA_BRPORT_DESIGNATED_PORT, ['designatedPort', 16]], [IFLA_BRPORT_DESIGNATED_COST, ['designatedCost', 16]],
-  [IFLA_BRPORT_ID, ['id', 16]], [IFLA_BRPORT_NO, ['no', 16]], [IFLA_BRPORT_TOPOLOGY_CHANGE_ACK, ['topologyChangeAck', 8]],
-  [IFLA_BRPORT_CONFIG_PENDING, ['configPending', 8]], [IFLA_BRPORT_MESSAGE_AGE_TIMER, ['messageAgeTimer', 64]],
-  [IFLA_BRPORT_FORWARD_DELAY_TIMER, ['forwardDelayTimer', 64]], [IFLA_BRPORT_HOLD_TIMER, ['holdTimer', 64]],
-  [IFLA_BRPORT_MULTICAST_ROUTER, ['multicastRouter', 8]], [IFLA_BRPORT_GROUP_FWD_MASK, ['groupFwdMask', 16]],
-  [IFLA_BRPORT_BACKUP_PORT, ['backupPort', 32]], [IFLA_BRPORT_MCAST_EHT_HOSTS_LIMIT, ['mcastEhtHostsLimit', 32]],
-  [IFLA_BRPORT_MCAST_EHT_HOSTS_CNT, ['mcastEhtHostsCnt', 32]],
-]);
 
 const PORT_STATES = ['disabled', 'listening', 'learning', 'forwarding', 'blocking'];
 // Names iproute2 gives to group_fwd_mask bits (the rest print as 0x...).
@@ -136,28 +114,70 @@ function printPort(info: BridgePortInfo, names: IpJsonNames): Record<string, unk
   return out;
 }
 
+// Sized for every field, as PlainLink is (see link-object.ts): a port gains
+// dozens of fields while it is decoded.
+function BridgePortInfoObject(this: BridgePortInfo): void {
+  this.unknown = [];
+  if (false) {
+    // Never runs: reserves room for the optional fields.
+    this.state = this.priority = this.cost = this.mode = this.guard = this.protect = this.fastLeave = undefined;
+    this.learning = this.unicastFlood = this.proxyarp = this.learningSync = this.proxyarpWifi = this.rootId = undefined;
+    this.bridgeId = this.designatedPort = this.designatedCost = this.id = this.no = this.topologyChangeAck = undefined;
+    this.configPending = this.messageAgeTimer = this.forwardDelayTimer = this.holdTimer = this.multicastRouter = undefined;
+    this.mcastFlood = this.mcastToUcast = this.vlanTunnel = this.bcastFlood = this.groupFwdMask = undefined;
+    this.neighSuppress = this.isolated = this.backupPort = this.mrpRingOpen = this.mrpInOpen = this.mcastEhtHostsLimit = undefined;
+    this.mcastEhtHostsCnt = this.locked = undefined;
+  }
+}
+BridgePortInfoObject.prototype = Object.prototype;
+const PlainBridgePortInfo = BridgePortInfoObject as unknown as new () => BridgePortInfo;
+
+const PORT_ATTRIBUTES = new DecoderTable<BridgePortInfo>();
+const on = PORT_ATTRIBUTES.on.bind(PORT_ATTRIBUTES);
+on(IFLA_BRPORT_STATE, (i, c) => { i.state = c.u8(); });
+on(IFLA_BRPORT_PRIORITY, (i, c) => { i.priority = c.u16(); });
+on(IFLA_BRPORT_COST, (i, c) => { i.cost = c.u32(); });
+on(IFLA_BRPORT_MODE, (i, c) => { i.mode = c.u8() !== 0; });
+on(IFLA_BRPORT_GUARD, (i, c) => { i.guard = c.u8() !== 0; });
+on(IFLA_BRPORT_PROTECT, (i, c) => { i.protect = c.u8() !== 0; });
+on(IFLA_BRPORT_FAST_LEAVE, (i, c) => { i.fastLeave = c.u8() !== 0; });
+on(IFLA_BRPORT_LEARNING, (i, c) => { i.learning = c.u8() !== 0; });
+on(IFLA_BRPORT_UNICAST_FLOOD, (i, c) => { i.unicastFlood = c.u8() !== 0; });
+on(IFLA_BRPORT_PROXYARP, (i, c) => { i.proxyarp = c.u8() !== 0; });
+on(IFLA_BRPORT_LEARNING_SYNC, (i, c) => { i.learningSync = c.u8() !== 0; });
+on(IFLA_BRPORT_PROXYARP_WIFI, (i, c) => { i.proxyarpWifi = c.u8() !== 0; });
+on(IFLA_BRPORT_ROOT_ID, (i, c) => { i.rootId = decodeBridgeId(c); });
+on(IFLA_BRPORT_BRIDGE_ID, (i, c) => { i.bridgeId = decodeBridgeId(c); });
+on(IFLA_BRPORT_DESIGNATED_PORT, (i, c) => { i.designatedPort = c.u16(); });
+on(IFLA_BRPORT_DESIGNATED_COST, (i, c) => { i.designatedCost = c.u16(); });
+on(IFLA_BRPORT_ID, (i, c) => { i.id = c.u16(); });
+on(IFLA_BRPORT_NO, (i, c) => { i.no = c.u16(); });
+on(IFLA_BRPORT_TOPOLOGY_CHANGE_ACK, (i, c) => { i.topologyChangeAck = c.u8(); });
+on(IFLA_BRPORT_CONFIG_PENDING, (i, c) => { i.configPending = c.u8(); });
+on(IFLA_BRPORT_MESSAGE_AGE_TIMER, (i, c) => { i.messageAgeTimer = c.u64n(); });
+on(IFLA_BRPORT_FORWARD_DELAY_TIMER, (i, c) => { i.forwardDelayTimer = c.u64n(); });
+on(IFLA_BRPORT_HOLD_TIMER, (i, c) => { i.holdTimer = c.u64n(); });
+on(IFLA_BRPORT_MULTICAST_ROUTER, (i, c) => { i.multicastRouter = c.u8(); });
+on(IFLA_BRPORT_MCAST_FLOOD, (i, c) => { i.mcastFlood = c.u8() !== 0; });
+on(IFLA_BRPORT_MCAST_TO_UCAST, (i, c) => { i.mcastToUcast = c.u8() !== 0; });
+on(IFLA_BRPORT_VLAN_TUNNEL, (i, c) => { i.vlanTunnel = c.u8() !== 0; });
+on(IFLA_BRPORT_BCAST_FLOOD, (i, c) => { i.bcastFlood = c.u8() !== 0; });
+on(IFLA_BRPORT_GROUP_FWD_MASK, (i, c) => { i.groupFwdMask = c.u16(); });
+on(IFLA_BRPORT_NEIGH_SUPPRESS, (i, c) => { i.neighSuppress = c.u8() !== 0; });
+on(IFLA_BRPORT_ISOLATED, (i, c) => { i.isolated = c.u8() !== 0; });
+on(IFLA_BRPORT_BACKUP_PORT, (i, c) => { i.backupPort = c.u32(); });
+on(IFLA_BRPORT_MRP_RING_OPEN, (i, c) => { i.mrpRingOpen = c.u8() !== 0; });
+on(IFLA_BRPORT_MRP_IN_OPEN, (i, c) => { i.mrpInOpen = c.u8() !== 0; });
+on(IFLA_BRPORT_MCAST_EHT_HOSTS_LIMIT, (i, c) => { i.mcastEhtHostsLimit = c.u32(); });
+on(IFLA_BRPORT_MCAST_EHT_HOSTS_CNT, (i, c) => { i.mcastEhtHostsCnt = c.u32(); });
+on(IFLA_BRPORT_LOCKED, (i, c) => { i.locked = c.u8() !== 0; });
+
 export const bridgeSlave: SlaveKind<BridgePortInfo> = {
   kind: 'bridge',
   decodeSlaveData(c: AttributeCursor) {
-    const info: BridgePortInfo = { unknown: [] };
-    while (c.next()) {
-      const flag = BOOLEANS.get(c.type);
-      if (flag) {
-        info[flag] = c.u8() !== 0;
-        continue;
-      }
-      const number = NUMBERS.get(c.type);
-      if (number) {
-        const [key, width] = number;
-        info[key] = width === 8 ? c.u8() : width === 16 ? c.u16() : width === 32 ? c.u32() : c.u64n();
-        continue;
-      }
-      if (c.type === IFLA_BRPORT_ROOT_ID) info.rootId = decodeBridgeId(c);
-      else if (c.type === IFLA_BRPORT_BRIDGE_ID) info.bridgeId = decodeBridgeId(c);
-      else if (c.type !== IFLA_BRPORT_PAD) info.unknown.push(c.raw());
-    }
-    return info;
+    return PORT_ATTRIBUTES.decode(c, new PlainBridgePortInfo());
   },
+
   toIpJson(info, names) {
     return info ? printPort(info, names) : {};
   },

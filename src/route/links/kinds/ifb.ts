@@ -13,7 +13,7 @@ export const ifb: LinkKind<IfbSpec, KindData> = {
   validate() {},
   decodeInfoData(c) {
     const info: KindData = { unknown: [] };
-    while (c.next()) info.unknown.push(c.raw());
+    while (c.next()) info.unknown.push(c.rawView());
     return info;
   },
   // ip has no print_opt for ifb: it prints only info_kind.

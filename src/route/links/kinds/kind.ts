@@ -63,6 +63,10 @@ export interface LinkKind<Spec = any, Info extends KindData = any> {
   encodeLinkAttributes?(spec: Spec, writer: MessageWriter, ctx: KindEncodeContext): void;
   /** Writes the members of IFLA_INFO_DATA; absent for kinds without options. */
   encodeInfoData?(spec: Spec, writer: MessageWriter, ctx: KindEncodeContext): void;
+  /**
+   * Reads IFLA_INFO_DATA. The cursor walks the decoded link's own copy of its
+   * message, so `view()` and `rawView()` may be kept in the result.
+   */
   decodeInfoData(cursor: AttributeCursor): Info;
   /**
    * The `info_data` object of `ip -j -d link show`, given the decoded data or
@@ -75,6 +79,7 @@ export interface LinkKind<Spec = any, Info extends KindData = any> {
 /** The kind of a link's master as seen from the port (IFLA_INFO_SLAVE_KIND / _DATA). */
 export interface SlaveKind<Info extends KindData = any> {
   readonly kind: string;
+  /** Reads IFLA_INFO_SLAVE_DATA; like decodeInfoData, over the link's own copy of its message. */
   decodeSlaveData(cursor: AttributeCursor): Info;
   /** The `info_slave_data` object of `ip -j -d link show`. */
   toIpJson?(info: Info | undefined, names: IpJsonNames): Record<string, unknown>;

@@ -94,7 +94,7 @@ export const macvlan: LinkKind<MacvlanSpec, MacvlanInfo> = {
         }
         case IFLA_MACVLAN_BC_QUEUE_LEN: info.bcQueueLen = c.u32(); break;
         case IFLA_MACVLAN_BC_QUEUE_LEN_USED: info.bcQueueLenUsed = c.u32(); break;
-        default: info.unknown.push(c.raw());
+        default: info.unknown.push(c.rawView());
       }
     }
     return info;

@@ -54,7 +54,7 @@ export const tun: LinkKind<never, TunInfo> = {
         case IFLA_TUN_MULTI_QUEUE: info.multiQueue = c.u8() !== 0; break;
         case IFLA_TUN_NUM_QUEUES: info.numQueues = c.u32(); break;
         case IFLA_TUN_NUM_DISABLED_QUEUES: info.numDisabledQueues = c.u32(); break;
-        default: info.unknown.push(c.raw());
+        default: info.unknown.push(c.rawView());
       }
     }
     return info;

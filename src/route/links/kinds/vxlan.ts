@@ -236,7 +236,7 @@ export const vxlan: LinkKind<VxlanSpec, VxlanInfo> = {
         case IFLA_VXLAN_GPE: info.gpe = true; break;
         case IFLA_VXLAN_COLLECT_METADATA: info.collectMetadata = c.u8() !== 0; break;
         case IFLA_VXLAN_VNIFILTER: info.vnifilter = c.u8() !== 0; break;
-        default: info.unknown.push(c.raw());
+        default: info.unknown.push(c.rawView());
       }
     }
     return info;

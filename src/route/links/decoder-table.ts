@@ -1,0 +1,35 @@
+import type { AttributeCursor, RawAttribute } from '../../netlink/attributes.js';
+
+/** Reads the cursor's current attribute into `target`. */
+export type AttributeDecoder<T> = (target: T, c: AttributeCursor) => void;
+
+/**
+ * The decoders of one nest's attributes, looked up by attribute type: a
+ * switch over dozens of imported constants compares against each case in
+ * turn (and, under CJS transpilers, calls a getter per case) for every
+ * attribute of every link in a dump; a table lookup is one load.
+ */
+export class DecoderTable<T extends { unknown: RawAttribute[] }> {
+  private readonly decoders: (AttributeDecoder<T> | undefined)[] = [];
+
+  on(type: number, decode: AttributeDecoder<T>): this {
+    this.decoders[type] = decode;
+    return this;
+  }
+
+  /**
+   * Decodes every attribute left under the cursor into `target`; those
+   * without a decoder go to `target.unknown`, as views (the cursor walks the
+   * link's own copy of its message).
+   */
+  decode(c: AttributeCursor, target: T): T {
+    const decoders = this.decoders;
+    const unknown = target.unknown;
+    while (c.next()) {
+      const decode = decoders[c.type];
+      if (decode) decode(target, c);
+      else unknown.push(c.rawView());
+    }
+    return target;
+  }
+}
