@@ -144,12 +144,29 @@ export function encodeMac(address: string): Buffer {
   return Buffer.from(address.replace(/:/g, ''), 'hex');
 }
 
+/** Character codes of the lowercase hex digits. */
+const HEX_DIGIT: readonly number[] = Array.from('0123456789abcdef', (digit) => digit.charCodeAt(0));
+const COLON = 0x3a;
+const hexHigh = (byte: number) => HEX_DIGIT[byte >> 4]!;
+const hexLow = (byte: number) => HEX_DIGIT[byte & 15]!;
+
+/**
+ * Bytes as colon-separated lowercase hex ("02:00:5e:00:00:01"). Built from
+ * character codes: every link carries two or more hardware addresses, and
+ * formatting them with toString(16) cost more than decoding the rest.
+ */
 export function formatMac(buf: Uint8Array, at = 0, length = buf.length - at): string {
+  if (length === 6) {
+    const b0 = buf[at]!, b1 = buf[at + 1]!, b2 = buf[at + 2]!, b3 = buf[at + 3]!, b4 = buf[at + 4]!, b5 = buf[at + 5]!;
+    return String.fromCharCode(
+      hexHigh(b0), hexLow(b0), COLON, hexHigh(b1), hexLow(b1), COLON, hexHigh(b2), hexLow(b2), COLON,
+      hexHigh(b3), hexLow(b3), COLON, hexHigh(b4), hexLow(b4), COLON, hexHigh(b5), hexLow(b5),
+    );
+  }
   let out = '';
   for (let i = 0; i < length; i++) {
-    if (i) out += ':';
     const byte = buf[at + i]!;
-    out += (byte < 16 ? '0' : '') + byte.toString(16);
+    out += i ? String.fromCharCode(COLON, hexHigh(byte), hexLow(byte)) : String.fromCharCode(hexHigh(byte), hexLow(byte));
   }
   return out;
 }

@@ -1,5 +1,9 @@
 import { formatIp, formatMac } from './addresses.js';
+import { be16, be32, s32le, u16le, u32le, u64le } from './byte-reads.js';
 import { NLA_F_NESTED, NLA_F_NET_BYTEORDER, NLA_TYPE_MASK } from './writer.js';
+
+/** Longest string read byte by byte (an interface name is at most 16 bytes with its NUL). */
+const SHORT_STRING = 32;
 
 /** An attribute nlkit did not decode into a typed field, kept so nothing is lost. */
 export interface RawAttribute {
@@ -34,9 +38,10 @@ export class AttributeCursor {
   next(): boolean {
     const at = this.next_;
     if (at + 4 > this.end) return false;
-    const len = this.buf.readUInt16LE(at);
+    // Byte reads (byte-reads.ts): a link dump walks ~100 attributes per object.
+    const len = u16le(this.buf, at);
     if (len < 4 || at + len > this.end) return false;
-    this.rawType = this.buf.readUInt16LE(at + 2);
+    this.rawType = u16le(this.buf, at + 2);
     this.type = this.rawType & NLA_TYPE_MASK;
     this.start = at + 4;
     this.length = len - 4;
@@ -64,23 +69,23 @@ export class AttributeCursor {
   }
   u16(): number {
     this.need(2);
-    return this.buf.readUInt16LE(this.start);
+    return u16le(this.buf, this.start);
   }
   be16(): number {
     this.need(2);
-    return this.buf.readUInt16BE(this.start);
+    return be16(this.buf, this.start);
   }
   u32(): number {
     this.need(4);
-    return this.buf.readUInt32LE(this.start);
+    return u32le(this.buf, this.start);
   }
   be32(): number {
     this.need(4);
-    return this.buf.readUInt32BE(this.start);
+    return be32(this.buf, this.start);
   }
   s32(): number {
     this.need(4);
-    return this.buf.readInt32LE(this.start);
+    return s32le(this.buf, this.start);
   }
   u64(): bigint {
     this.need(8);
@@ -93,10 +98,28 @@ export class AttributeCursor {
   /** u64 as a number (exact below 2^53, which covers counters for centuries). */
   u64n(): number {
     this.need(8);
-    return this.buf.readUInt32LE(this.start) + this.buf.readUInt32LE(this.start + 4) * 0x100000000;
+    return u64le(this.buf, this.start);
   }
   /** A string, stopping at the first NUL. */
   string(): string {
+    // Names, kinds and qdiscs are short ASCII: built from the bytes directly,
+    // cheaper than the NUL search and UTF-8 decoder used for anything else.
+    if (this.length <= SHORT_STRING) {
+      const b = this.buf;
+      const stop = this.start + this.length;
+      let out = '';
+      let ascii = true;
+      for (let i = this.start; i < stop; i++) {
+        const byte = b[i]!;
+        if (byte === 0) break;
+        if (byte >= 0x80) {
+          ascii = false;
+          break;
+        }
+        out += String.fromCharCode(byte);
+      }
+      if (ascii) return out;
+    }
     let end = this.start + this.length;
     const nul = this.buf.indexOf(0, this.start);
     if (nul >= 0 && nul < end) end = nul;

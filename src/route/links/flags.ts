@@ -4,7 +4,7 @@ import {
   IFF_MASTER, IFF_MULTICAST, IFF_NOARP, IFF_NOTRAILERS, IFF_POINTOPOINT, IFF_PORTSEL, IFF_PROMISC, IFF_RUNNING, IFF_SLAVE, IFF_UP,
 } from '../../generated/if.js';
 import { formatIp } from '../../netlink/addresses.js';
-import { formatMacBytes } from './mac-format.js';
+import { formatMac } from '../../netlink/addresses.js';
 
 // The order in which `ip link` lists interface flags (iproute2 print_link_flags).
 const FLAG_ORDER: readonly (readonly [number, string])[] = [
@@ -89,5 +89,5 @@ export function linkTypeName(type: number): string {
 export function formatLinkAddress(buf: Buffer, at: number, length: number, type: number): string {
   if (length === 4 && (type === arp.ARPHRD_TUNNEL || type === arp.ARPHRD_SIT || type === arp.ARPHRD_IPGRE)) return formatIp(buf, at, 4);
   if (length === 16 && (type === arp.ARPHRD_TUNNEL6 || type === arp.ARPHRD_IP6GRE)) return formatIp(buf, at, 16);
-  return formatMacBytes(buf, at, length);
+  return formatMac(buf, at, length);
 }

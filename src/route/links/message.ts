@@ -12,21 +12,20 @@ import {
   IFLA_XDP_ATTACHED, IFLA_XDP_DRV_PROG_ID, IFLA_XDP_FLAGS, IFLA_XDP_HW_PROG_ID, IFLA_XDP_PROG_ID, IFLA_XDP_SKB_PROG_ID,
 } from '../../generated/if_link.js';
 import { RTM_DELLINK, RTM_GETLINK, RTM_NEWLINK, RTM_SETLINK } from '../../generated/rtnetlink.js';
-import type { AttributeCursor, RawAttribute } from '../../netlink/attributes.js';
+import { AttributeCursor, type RawAttribute } from '../../netlink/attributes.js';
 import { NLM_F_REQUEST, type Message } from '../../netlink/message.js';
 import { NLMSG_HDRLEN, type MessageWriter } from '../../netlink/writer.js';
 import { AF_INET6 } from '../../sys/constants.js';
 import { registerRouteMessage } from '../describe.js';
 import { IFINFOMSG_LEN } from '../resolve.js';
-import { s32le, u16le, u32le } from './byte-reads.js';
+import { s32le, u16le, u32le } from '../../netlink/byte-reads.js';
 import { DecoderTable } from './decoder-table.js';
 import { formatLinkAddress, LINK_MODES, linkFlagNames, linkTypeName, OPER_STATES } from './flags.js';
 import { writeIfinfomsg } from './ifinfomsg.js';
 import { linkKind, slaveKind, type KindEncodeContext, type LinkKind } from './kinds/index.js';
-import { LinkAttributeCursor } from './link-cursor.js';
 import { PlainLink } from './link-object.js';
 import { copyMessage } from './message-copy.js';
-import { keepLatestShape } from './shape-keeper.js';
+import { keepLatestShape, keepShapeAlive } from './shape-keeper.js';
 import { decodeStats64 } from './stats.js';
 import type { VethInfo } from './kinds/veth.js';
 import type { Link, LinkXdp } from './types.js';
@@ -230,7 +229,7 @@ export function decodeLinkPayload(buf: Buffer, start: number, end: number): Link
   const type = u16le(own, 2);
   const flags = u32le(own, 8);
   const link = new PlainLink(own[0]!, s32le(own, 4), type, linkTypeName(type), flags, linkFlagNames(flags), u32le(own, 12));
-  LINK_ATTRIBUTES.decode(new LinkAttributeCursor(own, IFINFOMSG_LEN, own.length), link);
+  LINK_ATTRIBUTES.decode(new AttributeCursor(own, IFINFOMSG_LEN, own.length), link);
   keepLatestShape(link);
   return link;
 }
@@ -288,3 +287,6 @@ registerRouteMessage(RTM_NEWLINK, 'RTM_NEWLINK', describe);
 registerRouteMessage(RTM_DELLINK, 'RTM_DELLINK', describe);
 registerRouteMessage(RTM_GETLINK, 'RTM_GETLINK', describe);
 registerRouteMessage(RTM_SETLINK, 'RTM_SETLINK', describe);
+
+// Link decoding is the heaviest cursor user; keep its optimized code across full GCs.
+keepShapeAlive(new AttributeCursor(Buffer.alloc(0), 0, 0));

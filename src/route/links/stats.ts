@@ -1,4 +1,4 @@
-import { u64le } from './byte-reads.js';
+import { u64le } from '../../netlink/byte-reads.js';
 
 /** struct rtnl_link_stats64 (IFLA_STATS64), counters as numbers (exact below 2^53). */
 export interface LinkStats64 {

@@ -1,6 +1,6 @@
 import type { AttributeCursor } from '../../../netlink/attributes.js';
-import { be16 } from '../byte-reads.js';
-import { formatMacBytes } from '../mac-format.js';
+import { be16 } from '../../../netlink/byte-reads.js';
+import { formatMac } from '../../../netlink/addresses.js';
 
 // Small formatting rules iproute2 applies in `ip -j -d link show`, shared by kinds.
 
@@ -22,7 +22,7 @@ export interface BridgeId {
 /** Decodes the struct ifla_bridge_id under the cursor. */
 export function decodeBridgeId(c: AttributeCursor): BridgeId {
   if (c.length < 8) throw new RangeError(`bridge id attribute ${c.type} has ${c.length} bytes, expected 8`);
-  return { priority: be16(c.buf, c.start), address: formatMacBytes(c.buf, c.start + 2, 6) };
+  return { priority: be16(c.buf, c.start), address: formatMac(c.buf, c.start + 2, 6) };
 }
 
 /** "8000.2:0:0:0:0:1": priority as 4 hex digits, then the address as ether_ntoa prints it (no zero padding). */

@@ -2,15 +2,14 @@ import { IFLA_ADDRESS, IFLA_IFNAME, IFLA_MTU, IFLA_NET_NS_FD, IFLA_NET_NS_PID, I
 import * as vethConstants from '../../../generated/veth.js';
 import { VETH_INFO_MAX, VETH_INFO_PEER } from '../../../generated/veth.js';
 import { InvalidArgumentError } from '../../../netlink/addresses.js';
-import type { AttributeCursor, RawAttribute } from '../../../netlink/attributes.js';
+import { AttributeCursor, type RawAttribute } from '../../../netlink/attributes.js';
 import type { MessageWriter } from '../../../netlink/writer.js';
 import type { NetnsRef } from '../../../netns/reference.js';
 import { validateIfName, validateInteger } from '../../names.js';
 import { IFINFOMSG_LEN } from '../../resolve.js';
 import { attributeNames } from '../attribute-names.js';
-import { s32le, u32le } from '../byte-reads.js';
+import { s32le, u32le } from '../../../netlink/byte-reads.js';
 import { writeIfinfomsg } from '../ifinfomsg.js';
-import { LinkAttributeCursor } from '../link-cursor.js';
 import type { LinkCommonSpec } from '../types.js';
 import { S32_MAX, validateBoolean, validateKeys, validateMac, validateNetnsRef, validateObject, validateU32 } from '../validate.js';
 import type { KindData, KindEncodeContext, LinkKind } from './kind.js';
@@ -60,7 +59,7 @@ function decodePeer(c: AttributeCursor): VethPeerInfo {
   const at = c.start;
   if (c.length < IFINFOMSG_LEN) throw new RangeError(`VETH_INFO_PEER has ${c.length} bytes, expected at least ${IFINFOMSG_LEN}`);
   const peer: VethPeerInfo = { index: s32le(b, at + 4), flags: u32le(b, at + 8), change: u32le(b, at + 12), unknown: [] };
-  const a = new LinkAttributeCursor(b, at + IFINFOMSG_LEN, at + c.length);
+  const a = new AttributeCursor(b, at + IFINFOMSG_LEN, at + c.length);
   while (a.next()) {
     switch (a.type) {
       case IFLA_IFNAME: peer.name = a.string(); break;
