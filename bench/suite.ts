@@ -8,12 +8,13 @@ import { skippedRow, type Scenario, type ScenarioRow } from './harness/scenario.
 import { addrs } from './scenarios/addrs.js';
 import { churn } from './scenarios/churn.js';
 import { dump } from './scenarios/dump.js';
+import { dumpUnderChurn } from './scenarios/dump-under-churn.js';
 import { eventloop } from './scenarios/eventloop.js';
 import { nft } from './scenarios/nft.js';
 import { routes } from './scenarios/routes.js';
 import { rtt } from './scenarios/rtt.js';
 
-export const suite: Scenario[] = [rtt, churn, routes, addrs, dump, nft, eventloop];
+export const suite: Scenario[] = [rtt, churn, routes, addrs, dump, dumpUnderChurn, nft, eventloop];
 
 export const scenarioNames = suite.map((s) => s.name);
 

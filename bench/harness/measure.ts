@@ -1,10 +1,10 @@
 // Runs the implementations of a scenario alternately (A B C, B C A, ...)
 // after warm-up rounds, so drift on a noisy machine hits each alike, and
-// turns the runs into rows: medians, pooled percentiles, ratios, verification.
+// turns the runs into rows: medians, pooled statistics, ratios, verification.
 import { setTimeout as sleep } from 'node:timers/promises';
 import { collectGarbage } from './gc.js';
 import { median, percentile } from './stats.js';
-import type { Implementation, MetricSpec, RunOutput, RunRecord, ScenarioContext, ScenarioRow } from './scenario.js';
+import type { Implementation, MetricSpec, PooledStatistic, RunOutput, RunRecord, ScenarioContext, ScenarioRow } from './scenario.js';
 
 export interface MeasureDefinition {
   scenario: string;
@@ -110,6 +110,14 @@ export async function measure(ctx: ScenarioContext, def: MeasureDefinition): Pro
   return def.metrics.map((metric) => buildRow(def, metric, collected));
 }
 
+/** A pooled statistic of `values`; NaN when there are none, so the row reports no figure. */
+export function pooledValue(values: readonly number[], statistic: PooledStatistic): number {
+  if (values.length === 0) return NaN;
+  if ('percentile' in statistic) return percentile(values, statistic.percentile);
+  const sum = values.reduce((a, b) => a + b, 0);
+  return statistic.statistic === 'sum' ? sum : sum / values.length;
+}
+
 function buildRow(def: MeasureDefinition, metric: MetricSpec, collected: Map<string, Collected>): ScenarioRow {
   const results: Record<string, number | null> = {};
   const notApplicable: Record<string, string> = {};
@@ -135,8 +143,7 @@ function buildRow(def: MeasureDefinition, metric: MetricSpec, collected: Map<str
     runs.push(...records);
     let value: number;
     if (metric.fromSamples) {
-      const pooled = state.outputs.flatMap((o) => o.samples?.[metric.fromSamples!.sample] ?? []);
-      value = percentile(pooled, metric.fromSamples.percentile);
+      value = pooledValue(state.outputs.flatMap((o) => o.samples?.[metric.fromSamples!.sample] ?? []), metric.fromSamples);
     } else {
       value = median(records.map((r) => r.value));
     }

@@ -4,6 +4,13 @@
 
 export type Better = 'higher' | 'lower';
 
+/**
+ * How a row is computed from the samples of every measured run pooled: a
+ * percentile (0–100; 100 is the largest), or their mean or sum (a success
+ * rate is the mean of one 0-or-100 sample per attempt, a count their sum).
+ */
+export type PooledStatistic = { sample: string; percentile: number } | { sample: string; statistic: 'mean' | 'sum' };
+
 export interface MetricSpec {
   /** Short key, e.g. `cycle`; the row is named `<scenario>.<key>`. */
   key: string;
@@ -12,10 +19,10 @@ export interface MetricSpec {
   better: Better;
   description: string;
   /**
-   * A percentile over samples pooled from every measured run (per-pod
-   * latencies), instead of the median of one figure per run.
+   * A statistic over samples pooled from every measured run (per-pod
+   * latencies, per-dump outcomes), instead of the median of one figure per run.
    */
-  fromSamples?: { sample: string; percentile: number };
+  fromSamples?: PooledStatistic;
   /** No ratios for this row: it restates another row in other units (µs per request beside requests/s). */
   noRatios?: boolean;
 }
@@ -35,7 +42,7 @@ export interface RunInfo {
 export interface RunOutput {
   /** One figure per metric key for this run. */
   metrics: Record<string, number>;
-  /** Raw samples (e.g. per-pod latencies in ms), pooled across runs for percentile metrics. */
+  /** Raw samples (e.g. per-pod latencies in ms), pooled across runs for `fromSamples` metrics. */
   samples?: Record<string, number[]>;
 }
 
@@ -68,7 +75,7 @@ export interface ScenarioRow {
   unit: string;
   better: Better;
   description: string;
-  /** Median over measured runs (or a pooled percentile); null when not available. */
+  /** Median over measured runs (or a pooled statistic); null when not available. */
   results: Record<string, number | null>;
   /** `subject/baseline` → how many times better the subject is (>1 = subject better), whatever the unit. */
   ratios: Record<string, number>;

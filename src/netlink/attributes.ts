@@ -1,5 +1,6 @@
 import { formatIp, formatMac } from './addresses.js';
 import { be16, be32, s32le, u16le, u32le, u64le } from './byte-reads.js';
+import { MalformedMessageError } from './message.js';
 import { NLA_F_NESTED, NLA_F_NET_BYTEORDER, NLA_TYPE_MASK } from './writer.js';
 
 /** Longest string read byte by byte (an interface name is at most 16 bytes with its NUL). */
@@ -13,9 +14,31 @@ export interface RawAttribute {
 }
 
 /**
+ * What a cursor walks, for error reports only: a decoder sets it once per
+ * message, nested cursors inherit it, and nothing reads it unless the bytes
+ * turn out malformed.
+ */
+export interface DecodeContext {
+  /** Protocol family: `rtnetlink`, `nftables`, `netlink`. */
+  readonly family: string;
+  /** Message type name (`RTM_NEWLINK`) or number. */
+  readonly messageType?: string | number;
+  /**
+   * Added to an offset in the cursor's buffer to give the offset in the
+   * buffer the decoder was handed (a link decodes a private copy of its message).
+   */
+  readonly offsetBias?: number;
+  /** Names an attribute path, e.g. [IFLA_LINKINFO, IFLA_INFO_DATA, 2] → `IFLA_LINKINFO/IFLA_INFO_DATA/IFLA_VXLAN_GROUP`. */
+  attributeName?(path: readonly number[]): string | undefined;
+}
+
+/**
  * Walks the attributes between two offsets, in the style of a cursor:
  * `while (c.next()) switch (c.type) { case X: v = c.u32(); }`.
- * Getters read the current attribute; a short payload throws, naming the attribute.
+ * An attribute header that claims fewer than 4 bytes or more than its
+ * container holds, and a getter on a payload shorter than its type, throw
+ * MalformedMessageError naming the attribute; 1-3 bytes left at the end of
+ * a container are alignment padding.
  */
 export class AttributeCursor {
   type = 0;
@@ -26,21 +49,31 @@ export class AttributeCursor {
   /** Payload length of the current attribute. */
   length = 0;
   private next_: number;
+  private readonly end: number;
 
   constructor(
     readonly buf: Buffer,
     begin: number,
-    private readonly end: number,
+    end: number,
+    /** For error reports; see DecodeContext. */
+    readonly context?: DecodeContext,
+    /** The cursor whose current attribute contains this one's (for the attribute path in error reports). */
+    private readonly outer?: AttributeCursor,
+    /** The outer cursor's attribute type when this cursor was made (it moves on afterwards). */
+    private readonly outerType = 0,
   ) {
     this.next_ = begin;
+    // A Message put together by hand may claim more bytes than its buffer has.
+    this.end = end <= buf.length ? end : buf.length;
   }
 
   next(): boolean {
     const at = this.next_;
-    if (at + 4 > this.end) return false;
+    const end = this.end;
+    if (at + 4 > end) return false;
     // Byte reads (byte-reads.ts): a link dump walks ~100 attributes per object.
     const len = u16le(this.buf, at);
-    if (len < 4 || at + len > this.end) return false;
+    if (len < 4 || at + len > end) throw this.badHeader(at, len);
     this.rawType = u16le(this.buf, at + 2);
     this.type = this.rawType & NLA_TYPE_MASK;
     this.start = at + 4;
@@ -57,10 +90,45 @@ export class AttributeCursor {
     return (this.rawType & NLA_F_NET_BYTEORDER) !== 0;
   }
 
-  private need(bytes: number): void {
-    if (this.length < bytes) {
-      throw new RangeError(`attribute type ${this.type} has ${this.length} bytes, expected at least ${bytes}`);
-    }
+  /** Throws MalformedMessageError unless the current payload has at least `bytes` bytes. */
+  need(bytes: number): void {
+    if (this.length < bytes) throw this.malformed(`attribute type ${this.type} has ${this.length} bytes, expected at least ${bytes}`);
+  }
+
+  /** An error naming the current attribute (its header's offset), for a decoder that finds its payload malformed. */
+  malformed(detail: string): MalformedMessageError {
+    return this.errorAt(this.start - 4, [...this.outerPath(), this.type], detail);
+  }
+
+  /** An error naming the attribute (or container) at `offset` of the buffer, inside the current attribute. */
+  malformedInside(offset: number, detail: string): MalformedMessageError {
+    return this.errorAt(offset, [...this.outerPath(), this.type], detail);
+  }
+
+  private badHeader(at: number, len: number): MalformedMessageError {
+    const path = this.outerPath();
+    if (at + 4 <= this.end) path.push(u16le(this.buf, at + 2) & NLA_TYPE_MASK);
+    const room = this.end - at;
+    return this.errorAt(at, path, len < 4
+      ? `attribute length ${len} is shorter than its 4-byte header`
+      : `attribute claims ${len} bytes, its container has ${room} left`);
+  }
+
+  private outerPath(): number[] {
+    const path: number[] = [];
+    for (let c: AttributeCursor | undefined = this; c?.outer; c = c.outer) path.unshift(c.outerType);
+    return path;
+  }
+
+  private errorAt(offset: number, path: number[], detail: string): MalformedMessageError {
+    const context = this.context;
+    const name = path.length ? context?.attributeName?.(path) ?? `attribute ${path.join('/')}` : undefined;
+    return new MalformedMessageError(detail, {
+      family: context?.family,
+      messageType: context?.messageType,
+      attribute: name,
+      offset: offset + (context?.offsetBias ?? 0),
+    });
   }
 
   u8(): number {
@@ -86,6 +154,11 @@ export class AttributeCursor {
   s32(): number {
     this.need(4);
     return s32le(this.buf, this.start);
+  }
+  /** A big-endian s32 (nftables priorities and verdict codes). */
+  s32be(): number {
+    this.need(4);
+    return be32(this.buf, this.start) | 0;
   }
   u64(): bigint {
     this.need(8);
@@ -139,9 +212,21 @@ export class AttributeCursor {
   bytes(): Buffer {
     return Buffer.from(this.buf.subarray(this.start, this.start + this.length));
   }
-  /** A cursor over the attributes nested in the current one. */
-  nestedCursor(): AttributeCursor {
-    return new AttributeCursor(this.buf, this.start, this.start + this.length);
+  /**
+   * A cursor over the attributes nested in the current one; `header` bytes
+   * of a fixed struct that opens the payload (VETH_INFO_PEER's ifinfomsg)
+   * are skipped, and must be there.
+   */
+  nestedCursor(header = 0): AttributeCursor {
+    if (header !== 0) this.need(header);
+    return new AttributeCursor(this.buf, this.start + ((header + 3) & ~3), this.start + this.length, this.context, this, this.type);
+  }
+  /**
+   * A cursor over `[begin, end)` inside the current attribute's payload, for
+   * attributes behind a struct of their own (each rtnexthop of RTA_MULTIPATH).
+   */
+  cursorInside(begin: number, end: number): AttributeCursor {
+    return new AttributeCursor(this.buf, begin, Math.min(end, this.start + this.length), this.context, this, this.type);
   }
   /** The current attribute kept verbatim. */
   raw(): RawAttribute {

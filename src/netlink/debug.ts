@@ -1,6 +1,7 @@
 import createDebug from 'debug';
+import { errorCode } from './errors.js';
 import type { Message } from './message.js';
-import { NLMSG_DONE, NLMSG_ERROR, NLMSG_NOOP, NLMSG_OVERRUN } from './message.js';
+import { doneErrorCode, MalformedMessageError, NLMSG_DONE, NLMSG_ERROR, NLMSG_NOOP, NLMSG_OVERRUN } from './message.js';
 
 /** `DEBUG=nlkit:netlink` logs every request and reply; families add readable decodings. */
 export const log = createDebug('nlkit:netlink');
@@ -24,24 +25,35 @@ function describeHeader(m: Message): string {
   return `seq=${m.seq} flags=${flags.join('|') || 0} len=${m.end - m.offset + 16}`;
 }
 
+/**
+ * One line for DEBUG=nlkit:* output, e.g. `RTM_NEWADDR inet 10.0.0.1/24 ... seq=3 flags=REQUEST|ACK len=52`.
+ * Never throws: a message that does not decode shows why, next to its header.
+ */
 export function describeMessage(protocol: number, m: Message): string {
+  try {
+    return describeMessageStrict(protocol, m);
+  } catch (error) {
+    const why = error instanceof MalformedMessageError ? `malformed: ${error.message}` : `undecodable: ${(error as Error).message}`;
+    return `type=${m.type} (${why}) ${describeHeader(m)}`;
+  }
+}
+
+/** describeMessage that throws MalformedMessageError for a message that does not decode (for tests and tools). */
+export function describeMessageStrict(protocol: number, m: Message): string {
   switch (m.type) {
     case NLMSG_NOOP:
       return `NOOP ${describeHeader(m)}`;
-    case NLMSG_DONE:
-      return `DONE ${describeHeader(m)}`;
+    case NLMSG_DONE: {
+      const errno = doneErrorCode(m);
+      return `DONE${errno ? ` errno=${errno}` : ''} ${describeHeader(m)}`;
+    }
     case NLMSG_OVERRUN:
       return `OVERRUN ${describeHeader(m)}`;
     case NLMSG_ERROR: {
-      const errno = -m.buf.readInt32LE(m.offset);
+      const errno = errorCode(m);
       return `${errno === 0 ? 'ACK' : `ERROR errno=${errno}`} ${describeHeader(m)}`;
     }
   }
-  let body: string | undefined;
-  try {
-    body = describers.get(protocol)?.(m);
-  } catch (error) {
-    body = `(undecodable: ${(error as Error).message})`;
-  }
+  const body = describers.get(protocol)?.(m);
   return `${body ?? `type=${m.type} ${m.buf.toString('hex', m.offset, Math.min(m.end, m.offset + 64))}`} ${describeHeader(m)}`;
 }

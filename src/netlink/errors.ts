@@ -1,9 +1,12 @@
 import { errnoName } from '../sys/errors.js';
 import { AttributeCursor } from './attributes.js';
 import { NLA_TYPE_MASK, NLMSG_HDRLEN } from './writer.js';
-import { NLM_F_ACK_TLVS, type Message } from './message.js';
+import { s32le, u16le, u32le } from './byte-reads.js';
+import { MalformedMessageError, netlinkMessageName, NLM_F_ACK_TLVS, NLMSG_DONE, requireHeader, type Message } from './message.js';
 
 import { NLM_F_CAPPED, NLMSGERR_ATTR_MISS_TYPE, NLMSGERR_ATTR_MSG, NLMSGERR_ATTR_OFFS } from '../generated/netlink.js';
+
+const EPERM_ERRNO = 1;
 
 /** What a request was for, so an error can say which operation failed on which object. */
 export interface Operation {
@@ -58,6 +61,8 @@ export class NetlinkError extends Error {
     const attribute = path ? op.attributeName?.(path) ?? `attribute ${path.join('/')}` : undefined;
     const parts = [`${op.operation}${op.object ? ` ${op.object}` : ''} failed: ${code}`];
     if (extack.message) parts.push(extack.message);
+    // The kernel checks CAP_NET_ADMIN against the user namespace owning the network namespace.
+    if (errno === EPERM_ERRNO) parts.push(permissionHint());
     if (attribute) parts.push(`(at ${attribute})`);
     if (extack.missingType !== undefined) parts.push(`(missing attribute type ${extack.missingType})`);
     super(parts.join(' '));
@@ -69,9 +74,24 @@ export class NetlinkError extends Error {
   }
 }
 
+/**
+ * Why the kernel said EPERM. Without CAP_NET_ADMIN that is the answer; with
+ * it (root), the object belongs to someone else: an nftables table created
+ * with the owner flag answers only its owning socket.
+ */
+function permissionHint(): string {
+  if (process.geteuid?.() === 0) {
+    return '(the caller is root, so the object is refused for another reason: an nftables table created with the owner flag ' +
+      "accepts changes only from the socket that owns it; otherwise a security module, or a user namespace without CAP_NET_ADMIN)";
+  }
+  return "(needs CAP_NET_ADMIN in the namespace's user namespace; run as root or grant the capability)";
+}
+
 /** Several requests sent together, some of which failed; each failure names its request. */
 export class NetlinkBatchError extends AggregateError {
   override readonly name = 'NetlinkBatchError';
+  /** errno name of the first failure, so `error.code` reads the same for one request or many. */
+  readonly code: string;
   constructor(
     readonly failures: { index: number; error: NetlinkError }[],
     readonly total: number,
@@ -80,30 +100,66 @@ export class NetlinkBatchError extends AggregateError {
       failures.map((f) => f.error),
       `${failures.length} of ${total} requests failed; first: #${failures[0]!.index} ${failures[0]!.error.message}`,
     );
+    this.code = failures[0]!.error.code;
   }
 }
 
-/** The errno of an NLMSG_ERROR message, positive; 0 for an ack. */
+const NLMSGERR = { family: 'netlink', messageType: 'NLMSG_ERROR' } as const;
+
+/**
+ * The errno of an NLMSG_ERROR message, positive; 0 for an ack. A payload
+ * too short for the error int, or an error that is not 0 or a negative
+ * errno, is MalformedMessageError.
+ */
 export function errorCode(message: Message): number {
-  return -message.buf.readInt32LE(message.offset);
+  requireHeader(message, 4, 'nlmsgerr', NLMSGERR);
+  const value = s32le(message.buf, message.offset);
+  if (value > 0) throw new MalformedMessageError(`nlmsgerr error is ${value}; the kernel sends 0 or a negative errno`, { ...NLMSGERR, attribute: 'nlmsgerr', offset: message.offset });
+  return -value;
 }
 
-/** Reads the extended-ack TLVs that follow the (capped) original header. */
+/**
+ * Reads the extended-ack TLVs of an NLMSG_ERROR (after the error int and the
+ * request's header, or its whole payload without NLM_F_CAPPED) or of an
+ * NLMSG_DONE (right after the error int).
+ */
 export function parseExtendedAck(message: Message): ExtendedAck {
   const ack: ExtendedAck = {};
   if ((message.flags & NLM_F_ACK_TLVS) === 0) return ack;
-  // nlmsgerr is the error int and the request's nlmsghdr; with CAP_ACK that is all
-  // of the request that comes back, otherwise its whole payload follows.
-  const requestLength = message.buf.readUInt32LE(message.offset + 4);
-  const capped = (message.flags & NLM_F_CAPPED) !== 0;
-  const tlvStart = message.offset + 4 + (capped ? NLMSG_HDRLEN : (requestLength + 3) & ~3);
-  const cursor = new AttributeCursor(message.buf, tlvStart, message.end);
+  const origin = { family: 'netlink', messageType: netlinkMessageName(message.type) };
+  let tlvStart: number;
+  if (message.type === NLMSG_DONE) {
+    requireHeader(message, 4, 'NLMSG_DONE error', origin);
+    tlvStart = message.offset + 4;
+  } else {
+    // nlmsgerr is the error int and the request's nlmsghdr; with CAP_ACK that is all
+    // of the request that comes back, otherwise its whole payload follows.
+    requireHeader(message, 4 + NLMSG_HDRLEN, 'nlmsgerr', origin);
+    const requestLength = u32le(message.buf, message.offset + 4);
+    const capped = (message.flags & NLM_F_CAPPED) !== 0;
+    if (!capped && requestLength < NLMSG_HDRLEN) {
+      throw new MalformedMessageError(`the returned request claims length ${requestLength}, shorter than its nlmsghdr`, { ...origin, attribute: 'nlmsgerr', offset: message.offset + 4 });
+    }
+    tlvStart = message.offset + 4 + (capped ? NLMSG_HDRLEN : (requestLength + 3) & ~3);
+    if (tlvStart > message.end) {
+      throw new MalformedMessageError(`the returned request claims length ${requestLength}, ${message.end - message.offset - 4} bytes follow the error`, { ...origin, attribute: 'nlmsgerr', offset: message.offset + 4 });
+    }
+  }
+  const cursor = new AttributeCursor(message.buf, tlvStart, message.end, { ...origin, attributeName: extackAttributeName });
   while (cursor.next()) {
     if (cursor.type === NLMSGERR_ATTR_MSG) ack.message = cursor.string();
     else if (cursor.type === NLMSGERR_ATTR_OFFS) ack.offset = cursor.u32();
     else if (cursor.type === NLMSGERR_ATTR_MISS_TYPE) ack.missingType = cursor.u32();
   }
   return ack;
+}
+
+const EXTACK_NAMES: Record<number, string> = {
+  [NLMSGERR_ATTR_MSG]: 'NLMSGERR_ATTR_MSG', [NLMSGERR_ATTR_OFFS]: 'NLMSGERR_ATTR_OFFS', [NLMSGERR_ATTR_MISS_TYPE]: 'NLMSGERR_ATTR_MISS_TYPE',
+};
+
+function extackAttributeName(path: readonly number[]): string | undefined {
+  return path.length === 1 ? EXTACK_NAMES[path[0]!] : undefined;
 }
 
 /**
@@ -117,19 +173,20 @@ export function findAttributePath(
   nestedHeaderLength?: (path: readonly number[]) => number,
 ): number[] | undefined {
   let begin = NLMSG_HDRLEN + ((headerLength + 3) & ~3);
-  let end = Math.min(request.length, request.length >= 4 ? request.readUInt32LE(0) : 0);
+  let end = Math.min(request.length, request.length >= 4 ? u32le(request, 0) : 0);
   const path: number[] = [];
   for (;;) {
     let found = false;
     for (let at = begin; at + 4 <= end; ) {
-      const len = request.readUInt16LE(at);
+      const len = u16le(request, at);
       if (len < 4) return undefined;
-      const type = request.readUInt16LE(at + 2) & NLA_TYPE_MASK;
+      const type = u16le(request, at + 2) & NLA_TYPE_MASK;
       if (at === offset) return [...path, type];
       if (offset > at && offset < at + len) {
         path.push(type);
         begin = at + 4 + (((nestedHeaderLength?.(path) ?? 0) + 3) & ~3);
-        end = at + len;
+        // An attribute that claims more than its container is cut to it.
+        end = Math.min(at + len, end);
         found = true;
         break;
       }

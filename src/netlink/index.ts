@@ -5,4 +5,6 @@ export * from './debug.js';
 export * from './errors.js';
 export * from './message.js';
 export * from './socket.js';
+export * from './socket-errors.js';
+export { isInconsistentDump } from './dump-retry.js';
 export * from './writer.js';

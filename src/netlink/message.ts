@@ -1,3 +1,5 @@
+import { s32le, u16le, u32le } from './byte-reads.js';
+import { NLMSG_DONE, NLMSG_ERROR, NLMSG_NOOP, NLMSG_OVERRUN } from '../generated/netlink.js';
 import { NLMSG_HDRLEN } from './writer.js';
 
 // Message types and flags come from the uapi header via codegen.
@@ -24,30 +26,122 @@ export interface Message {
   end: number;
 }
 
-export class MalformedMessageError extends Error {
-  override readonly name = 'MalformedMessageError';
+/** Where in a received message a decoder found it malformed. */
+export interface MalformedLocation {
+  /** Protocol family, e.g. `rtnetlink`, `nftables`, `netlink`. */
+  family?: string;
+  /** Message type name (`RTM_NEWADDR`) or number. */
+  messageType?: string | number;
+  /** The attribute being read, by name when known (`IFA_ADDRESS`), else `attribute 3` or a path `3/1`. */
+  attribute?: string;
+  /** Byte offset of the offending header or attribute in the buffer the decoder was given. */
+  offset?: number;
 }
 
-/** Splits `length` bytes of `buf` into netlink messages (views, no copies). */
+/**
+ * A message that does not decode: a header that does not fit, an attribute
+ * longer than its container, a payload shorter than its type needs. Raised
+ * instead of reading neighbouring bytes or throwing Node's range errors.
+ */
+export class MalformedMessageError extends Error {
+  override readonly name = 'MalformedMessageError';
+  readonly code = 'EBADMSG';
+  readonly family?: string;
+  readonly messageType?: string | number;
+  readonly attribute?: string;
+  readonly offset?: number;
+  constructor(
+    /** What is wrong, e.g. `ifaddrmsg needs 8 bytes, 4 remain`. */
+    readonly detail: string,
+    where: MalformedLocation = {},
+  ) {
+    const context: string[] = [];
+    if (where.family !== undefined) context.push(where.family);
+    if (where.messageType !== undefined) context.push(typeof where.messageType === 'number' ? `message type ${where.messageType}` : where.messageType);
+    const at: string[] = [];
+    if (where.attribute !== undefined) at.push(where.attribute);
+    if (where.offset !== undefined) at.push(`byte offset ${where.offset}`);
+    super(`malformed ${context.length ? `${context.join(' ')} ` : ''}message: ${detail}${at.length ? ` (at ${at.join(', ')})` : ''}`);
+    if (where.family !== undefined) this.family = where.family;
+    if (where.messageType !== undefined) this.messageType = where.messageType;
+    if (where.attribute !== undefined) this.attribute = where.attribute;
+    if (where.offset !== undefined) this.offset = where.offset;
+  }
+}
+
+/**
+ * Splits `length` bytes of `buf` into netlink messages (views, no copies).
+ * An empty buffer holds no messages; a header that does not fit, a length
+ * that overruns the buffer and bytes left over after the last message are
+ * MalformedMessageError.
+ */
 export function parseMessages(buf: Buffer, length: number, out: Message[] = []): Message[] {
+  const limit = Math.min(length, buf.length);
   let at = 0;
-  while (at + NLMSG_HDRLEN <= length) {
-    const len = buf.readUInt32LE(at);
-    if (len < NLMSG_HDRLEN || at + len > length) {
-      throw new MalformedMessageError(`netlink message at offset ${at} claims length ${len}, ${length - at} bytes remain`);
+  while (at < limit) {
+    if (at + NLMSG_HDRLEN > limit) {
+      throw new MalformedMessageError(`${limit - at} bytes after the last message, too few for a ${NLMSG_HDRLEN}-byte nlmsghdr`, { family: 'netlink', attribute: 'nlmsghdr', offset: at });
+    }
+    const len = u32le(buf, at);
+    if (len < NLMSG_HDRLEN || at + len > limit) {
+      throw new MalformedMessageError(`netlink message at offset ${at} claims length ${len}, ${limit - at} bytes remain`, { family: 'netlink', messageType: u16le(buf, at + 4), attribute: 'nlmsghdr', offset: at });
     }
     out.push({
-      type: buf.readUInt16LE(at + 4),
-      flags: buf.readUInt16LE(at + 6),
-      seq: buf.readUInt32LE(at + 8),
-      pid: buf.readUInt32LE(at + 12),
+      type: u16le(buf, at + 4),
+      flags: u16le(buf, at + 6),
+      seq: u32le(buf, at + 8),
+      pid: u32le(buf, at + 12),
       buf,
       offset: at + NLMSG_HDRLEN,
       end: at + len,
     });
+    // The last message's padding may be left out of the datagram.
     at += (len + 3) & ~3;
   }
   return out;
+}
+
+/** Who reports a malformed message: the protocol family and the message type. */
+export interface MessageOrigin {
+  family: string;
+  messageType?: string | number;
+}
+
+/**
+ * Throws MalformedMessageError unless the message's payload holds the
+ * `length` bytes of its fixed header `header` (`ifaddrmsg`, `nlmsgerr`, ...).
+ */
+export function requireHeader(message: Message, length: number, header: string, origin: MessageOrigin): void {
+  // A Message put together by hand may claim more than its buffer holds.
+  if (message.end > message.buf.length) {
+    throw new MalformedMessageError(`the message ends at byte ${message.end}, its buffer holds ${message.buf.length}`, { ...origin, attribute: 'nlmsghdr', offset: message.offset - NLMSG_HDRLEN });
+  }
+  const have = message.end - message.offset;
+  if (have < length) {
+    throw new MalformedMessageError(`${header} needs ${length} bytes, the message has ${Math.max(have, 0)}`, { ...origin, attribute: header, offset: message.offset });
+  }
+}
+
+const NETLINK_MESSAGE_NAMES: Record<number, string> = {
+  [NLMSG_NOOP]: 'NLMSG_NOOP', [NLMSG_ERROR]: 'NLMSG_ERROR', [NLMSG_DONE]: 'NLMSG_DONE', [NLMSG_OVERRUN]: 'NLMSG_OVERRUN',
+};
+
+/** Names a message type for error reports: the netlink control messages by name, others by number. */
+export function netlinkMessageName(type: number): string | number {
+  return NETLINK_MESSAGE_NAMES[type] ?? type;
+}
+
+/**
+ * The positive errno an NLMSG_DONE carries: a dump that failed part way
+ * ends with its error in the payload. 0 when the payload is absent or says
+ * no error; a payload of 1-3 bytes is MalformedMessageError.
+ */
+export function doneErrorCode(message: Message): number {
+  const have = message.end - message.offset;
+  if (have <= 0) return 0;
+  requireHeader(message, 4, 'NLMSG_DONE error', { family: 'netlink', messageType: 'NLMSG_DONE' });
+  const value = s32le(message.buf, message.offset);
+  return value < 0 ? -value : 0;
 }
 
 /** A copy of a message that stays valid after the receive buffer is reused. */

@@ -1,17 +1,24 @@
 import * as libc from '../sys/libc.js';
-import { MSG_DONTWAIT, MSG_PEEK, MSG_TRUNC, SO_RCVBUF, SO_RCVBUFFORCE, SO_SNDBUF, SO_SNDBUFFORCE, SOL_NETLINK } from '../sys/constants.js';
+import { MSG_DONTWAIT, MSG_TRUNC, SO_RCVBUF, SO_RCVBUFFORCE, SO_SNDBUF, SO_SNDBUFFORCE, SOL_NETLINK } from '../sys/constants.js';
 import { SyscallError } from '../sys/errors.js';
 import { describeMessage, log } from './debug.js';
+import { dumpRetryDelayMs, markInconsistentDump, sleepAsync, sleepSync } from './dump-retry.js';
 import { errorCode, NetlinkBatchError, NetlinkError, parseExtendedAck, type Operation } from './errors.js';
 import { NLMSG_HDRLEN } from './writer.js';
 import {
   NLM_F_ACK, NLM_F_DUMP, NLM_F_DUMP_INTR, NLM_F_REQUEST, NLMSG_DONE, NLMSG_ERROR, NLMSG_NOOP, NLMSG_OVERRUN,
-  MalformedMessageError, parseMessages, type Message,
+  doneErrorCode, MalformedMessageError, parseMessages, type Message,
 } from './message.js';
+import {
+  DumpInterruptedError, ReceiveOverrunError, ReplyTimeoutError, ReplyTooLargeError, SocketBusyError, SocketClosedError,
+} from './socket-errors.js';
+import { resolveSocketOptions, type ResolvedSocketOptions, type SocketOptions } from './socket-options.js';
 import { MessageWriter } from './writer.js';
 
 import { NETLINK_CAP_ACK, NETLINK_EXT_ACK, NETLINK_GET_STRICT_CHK } from '../generated/netlink.js';
 import { ENOBUFS } from '../generated/errno.js';
+
+export type { SocketOptions } from './socket-options.js';
 
 /** One request: its message type, extra flags, and how to write its payload. */
 export interface Request {
@@ -22,46 +29,6 @@ export interface Request {
   encode(writer: MessageWriter): void;
 }
 
-export interface SocketOptions {
-  /** SO_RCVBUF(FORCE) in bytes; large so acks of packed requests are never dropped. Default 4 MiB. */
-  receiveBufferSize?: number;
-  /** SO_SNDBUF(FORCE) in bytes; bounds the largest single send (nftables batches). Default 4 MiB. */
-  sendBufferSize?: number;
-  /** Attempts at a dump the kernel marks inconsistent (NLM_F_DUMP_INTR) before giving up. Default 5. */
-  dumpRetries?: number;
-  /** Requests packed into one send by `executeMany`. Default 256. */
-  requestsPerSend?: number;
-  /** Enable NETLINK_GET_STRICT_CHK (kernel-side dump filtering). Default true. */
-  strictCheck?: boolean;
-}
-
-/** The kernel kept interrupting a dump (its table changed under it) more times than allowed. */
-export class DumpInterruptedError extends Error {
-  override readonly name = 'DumpInterruptedError';
-  readonly code = 'EINTR';
-  constructor(op: Operation, attempts: number) {
-    super(`${op.operation}${op.object ? ` ${op.object}` : ''}: dump still inconsistent after ${attempts} attempts (NLM_F_DUMP_INTR)`);
-  }
-}
-
-/** A reply larger than the receive buffer; raised rather than truncating silently. */
-export class ReplyTooLargeError extends Error {
-  override readonly name = 'ReplyTooLargeError';
-  readonly code = 'EMSGSIZE';
-}
-
-/** A synchronous request on a socket whose async exchange has not finished. */
-export class SocketBusyError extends Error {
-  override readonly name = 'SocketBusyError';
-  readonly code = 'EBUSY';
-}
-
-/** The socket's receive queue overflowed and replies were lost (ENOBUFS). */
-export class ReceiveOverrunError extends Error {
-  override readonly name = 'ReceiveOverrunError';
-  readonly code = 'ENOBUFS';
-}
-
 /**
  * The system calls the socket uses. Tests replace members to feed crafted
  * replies (interrupted dumps, overruns, oversized datagrams) that the kernel
@@ -70,25 +37,34 @@ export class ReceiveOverrunError extends Error {
 export const socketTransport = {
   send: libc.send,
   sendAsync: libc.sendAsync,
+  /** recv(2); -1 when MSG_DONTWAIT is set and nothing is queued. */
   recv: libc.recv,
-  waitReadable: libc.waitReadable,
+  pollReadable: libc.pollReadable,
+  watchReadable: libc.watchReadable,
 };
 
-// Sync calls never interleave on the main thread, so one receive buffer and one
-// send writer serve every socket; decoders run before the next receive.
+// Sync calls never interleave on the main thread, and async ones read only in
+// synchronous stretches between awaits, so one receive buffer and one send
+// writer serve every socket; replies are decoded before the next receive.
 let receiveBuffer = Buffer.alloc(1 << 18);
 const sharedWriter = new MessageWriter(1 << 16);
+/** recv result for an overrun (ENOBUFS), besides lengths and -1 (nothing queued). */
+const OVERRUN = -2;
+/** recv result for a dump part larger than the receive buffer: the part is lost. */
+const TRUNCATED = -3;
+/** Datagrams discarded at most when draining stale replies before a request. */
+const DRAIN_LIMIT = 1 << 16;
+/** Overruns in a row after which an exchange stops reading. */
+const MAX_OVERRUNS = 64;
 
-/**
- * Decodes one reply. The message is a view reused for every reply: read what
- * you need inside the call, do not keep the object.
- */
 export interface ManyOptions {
   /** Ask the kernel to acknowledge every request, not only the last of each send. */
   ackEach?: boolean;
 }
 
 type BatchFailure = { index: number; error: NetlinkError };
+/** What the sends of a packed batch reported: failures, and after an overrun the requests nobody can vouch for. */
+type BatchOutcome = { failures: BatchFailure[]; unknown: number[] };
 
 /** A single request's failure is thrown as itself; several as one NetlinkBatchError. */
 function throwFailures(failures: BatchFailure[], total: number): void {
@@ -96,6 +72,10 @@ function throwFailures(failures: BatchFailure[], total: number): void {
   if (failures.length) throw new NetlinkBatchError(failures, total);
 }
 
+/**
+ * Decodes one reply. The message is a view reused for every reply: read what
+ * you need inside the call, do not keep the object.
+ */
 export type Decoder<T> = (message: Message) => T;
 
 const scratchMessage: Message = { type: 0, flags: 0, seq: 0, pid: 0, buf: receiveBuffer, offset: 0, end: 0 };
@@ -109,6 +89,14 @@ interface Exchange<T> {
   failures: { seq: number; error: NetlinkError }[];
   interrupted: boolean;
   done: boolean;
+  /** Replies were lost: the receive queue overflowed, or a dump part did not fit the buffer. */
+  overrun: boolean;
+  overruns: number;
+  /** First decoder failure; the exchange still reads to its end so no reply is left queued. */
+  decodeError: unknown;
+  /** A dump's datagrams, decoded once the dump completed consistently. */
+  parts: Buffer[] | undefined;
+  partLengths: number[] | undefined;
   request: Buffer;
   /** Where each request starts in `request`; absent for a single request at 0. */
   offsets: number[] | undefined;
@@ -125,42 +113,60 @@ function operationOf(op: Operation | ((index: number) => Operation)): Operation 
 }
 
 const NO_FAILURES: { seq: number; error: NetlinkError }[] = [];
+const RECEIVE_OP: Operation = { operation: 'receive replies' };
+
+/** An async exchange parked on the event loop until the socket is readable. */
+interface Waiter {
+  watch: libc.ReadableWatch;
+  timer: ReturnType<typeof setTimeout> | undefined;
+  reject(error: Error): void;
+  op: Operation;
+}
 
 /**
  * A netlink socket with sequence numbers and port id, on which requests are
  * executed synchronously (hot paths) or as Promises (event loop stays free
  * while the kernel works inside send). NETLINK_EXT_ACK, NETLINK_CAP_ACK and
  * NETLINK_GET_STRICT_CHK are on.
+ *
+ * Lifecycle: `close()` may come at any time. Requests queued or in flight
+ * then reject with SocketClosedError; the fd watcher stops before the fd is
+ * closed, and an fd still used by a send on a worker thread is closed when
+ * that send returns, so a reused fd number never reaches this socket's code.
  */
 export class NetlinkSocket {
   readonly fd: number;
   readonly portId: number;
   private seq: number;
   private closed = false;
+  private fdClosed = false;
   private asyncInFlight = false;
+  private sendsInFlight = 0;
+  private waiter: Waiter | undefined;
+  /** Replies of an exchange that did not finish may still be queued. */
+  private needsDrain = false;
   private queue: Promise<unknown> = Promise.resolve();
-  private readonly dumpRetries: number;
-  private readonly requestsPerSend: number;
+  private readonly options: ResolvedSocketOptions;
 
-  private constructor(readonly protocol: number, fd: number, portId: number, options: SocketOptions) {
+  private constructor(readonly protocol: number, fd: number, portId: number, options: ResolvedSocketOptions) {
     this.fd = fd;
     this.portId = portId;
     this.seq = (Date.now() & 0x3fffffff) >>> 0;
-    this.dumpRetries = options.dumpRetries ?? 5;
-    this.requestsPerSend = options.requestsPerSend ?? 256;
+    this.options = options;
   }
 
   /** Opens a socket in the calling thread's current network namespace. */
   static open(protocol: number, options: SocketOptions = {}): NetlinkSocket {
+    const resolved = resolveSocketOptions(options, 'NetlinkSocket.open');
     const fd = libc.netlinkSocket(protocol);
     try {
       libc.setIntOption(fd, SOL_NETLINK, NETLINK_CAP_ACK, 1);
       libc.setIntOption(fd, SOL_NETLINK, NETLINK_EXT_ACK, 1);
-      if (options.strictCheck ?? true) libc.setIntOption(fd, SOL_NETLINK, NETLINK_GET_STRICT_CHK, 1);
-      libc.setBufferSize(fd, SO_RCVBUFFORCE, SO_RCVBUF, options.receiveBufferSize ?? 1 << 22);
-      libc.setBufferSize(fd, SO_SNDBUFFORCE, SO_SNDBUF, options.sendBufferSize ?? 1 << 22);
+      if (resolved.strictCheck) libc.setIntOption(fd, SOL_NETLINK, NETLINK_GET_STRICT_CHK, 1);
+      libc.setBufferSize(fd, SO_RCVBUFFORCE, SO_RCVBUF, resolved.receiveBufferSize);
+      libc.setBufferSize(fd, SO_SNDBUFFORCE, SO_SNDBUF, resolved.sendBufferSize);
       const portId = libc.bindNetlink(fd);
-      return new NetlinkSocket(protocol, fd, portId, options);
+      return new NetlinkSocket(protocol, fd, portId, resolved);
     } catch (error) {
       libc.close(fd);
       throw error;
@@ -171,10 +177,33 @@ export class NetlinkSocket {
     return this.closed;
   }
 
+  /**
+   * Closes the socket. Never throws. Whatever is queued or in flight rejects
+   * with SocketClosedError.
+   */
   close(): void {
     if (this.closed) return;
     this.closed = true;
-    libc.close(this.fd);
+    const waiter = this.waiter;
+    if (waiter) {
+      this.waiter = undefined;
+      // The watcher goes before the fd: libuv must not see this fd number again.
+      waiter.watch.close();
+      if (waiter.timer) clearTimeout(waiter.timer);
+      waiter.reject(new SocketClosedError(waiter.op, true));
+    }
+    if (this.sendsInFlight === 0) this.closeFd();
+  }
+
+  private closeFd(): void {
+    if (this.fdClosed) return;
+    this.fdClosed = true;
+    try {
+      libc.close(this.fd);
+    } catch (error) {
+      // EBADF: somebody closed our fd behind our back; nothing is left to release.
+      log('close fd %d: %s', this.fd, (error as Error).message);
+    }
   }
 
   private nextSeq(): number {
@@ -184,7 +213,7 @@ export class NetlinkSocket {
   }
 
   private assertOpen(op: Operation): void {
-    if (this.closed) throw new Error(`${op.operation}: netlink socket is closed`);
+    if (this.closed) throw new SocketClosedError(op, false);
   }
 
   /**
@@ -236,8 +265,8 @@ export class NetlinkSocket {
       }
     }
     return {
-      firstSeq, lastSeq, dump, decode, results: [], failures: NO_FAILURES, interrupted: false, done: false,
-      request: writer.buf, offsets, op,
+      firstSeq, lastSeq, dump, decode, results: [], failures: NO_FAILURES, interrupted: false, done: false, overrun: false, overruns: 0,
+      decodeError: undefined, parts: dump ? [] : undefined, partLengths: dump ? [] : undefined, request: writer.buf, offsets, op,
     };
   }
 
@@ -251,7 +280,11 @@ export class NetlinkSocket {
   }
 
   private logSent(bytes: Buffer): void {
-    for (const m of parseMessages(bytes, bytes.length)) log('→ %s', describeMessage(this.protocol, m));
+    try {
+      for (const m of parseMessages(bytes, bytes.length)) log('→ %s', describeMessage(this.protocol, m));
+    } catch (error) {
+      log('→ (undescribable request: %s)', (error as Error).message);
+    }
   }
 
   // ---- receiving -----------------------------------------------------------
@@ -259,17 +292,24 @@ export class NetlinkSocket {
   /**
    * Processes one received datagram; returns true when the exchange is
    * complete. Walks the messages in place and hands decoders one reused
-   * Message view, because this loop runs once per reply on the hot path.
+   * Message view, because this loop runs once per reply on the hot path. A
+   * dump's data messages are only decoded once the whole dump has arrived
+   * (decodeParts), which keeps the time between its parts, during which a
+   * table change makes the kernel flag it inconsistent, as short as possible.
    */
-  private absorb<T>(ex: Exchange<T>, length: number): boolean {
-    const buf = receiveBuffer;
+  private absorb<T>(ex: Exchange<T>, buf: Buffer, length: number): boolean {
     const logging = log.enabled;
     const m = scratchMessage;
     m.buf = buf;
     const lastIndex = (ex.lastSeq - ex.firstSeq) >>> 0;
-    for (let at = 0; at + NLMSG_HDRLEN <= length; ) {
+    for (let at = 0; at < length; ) {
+      if (at + NLMSG_HDRLEN > length) {
+        throw new MalformedMessageError(`${length - at} trailing bytes cannot hold a netlink header`, { family: 'netlink', offset: at });
+      }
       const len = buf.readUInt32LE(at);
-      if (len < NLMSG_HDRLEN || at + len > length) throw new MalformedMessageError(`netlink reply at offset ${at} claims length ${len}, ${length - at} bytes remain`);
+      if (len < NLMSG_HDRLEN || at + len > length) {
+        throw new MalformedMessageError(`netlink header claims ${len} bytes, ${length - at} remain`, { family: 'netlink', offset: at });
+      }
       m.type = buf.readUInt16LE(at + 4);
       m.flags = buf.readUInt16LE(at + 6);
       m.seq = buf.readUInt32LE(at + 8);
@@ -288,16 +328,46 @@ export class NetlinkSocket {
         if (index === lastIndex) ex.done = true;
       } else if (m.type === NLMSG_DONE) {
         // A dump may end with an error code in NLMSG_DONE's payload.
-        if (m.end - m.offset >= 4) {
-          const errno = -buf.readInt32LE(m.offset);
-          if (errno > 0) this.fail(ex, m.seq, new NetlinkError(errno, operationAt(ex, index), parseExtendedAck(m), m.seq));
-        }
+        const errno = doneErrorCode(m);
+        if (errno > 0) this.fail(ex, m.seq, new NetlinkError(errno, operationAt(ex, index), parseExtendedAck(m), m.seq));
         if (ex.dump && index === lastIndex) ex.done = true;
-      } else if (m.type !== NLMSG_NOOP && m.type !== NLMSG_OVERRUN && ex.decode && !ex.interrupted) {
-        ex.results.push(ex.decode(m));
+      } else if (m.type !== NLMSG_NOOP && m.type !== NLMSG_OVERRUN && ex.decode) {
+        try {
+          ex.results.push(ex.decode(m));
+        } catch (error) {
+          if (ex.decodeError === undefined) ex.decodeError = error;
+        }
       }
     }
     return ex.done;
+  }
+
+  /** Decodes a completed dump's data messages, part by part. */
+  private decodeParts<T>(ex: Exchange<T>, decode: Decoder<T>): T[] {
+    const results: T[] = [];
+    const m = scratchMessage;
+    const parts = ex.parts!;
+    const lengths = ex.partLengths!;
+    for (let p = 0; p < parts.length; p++) {
+      const buf = parts[p]!;
+      const length = lengths[p]!;
+      m.buf = buf;
+      // absorb() already checked every header of these datagrams.
+      for (let at = 0; at + NLMSG_HDRLEN <= length; ) {
+        const len = buf.readUInt32LE(at);
+        m.type = buf.readUInt16LE(at + 4);
+        m.seq = buf.readUInt32LE(at + 8);
+        m.pid = buf.readUInt32LE(at + 12);
+        m.flags = buf.readUInt16LE(at + 6);
+        m.offset = at + NLMSG_HDRLEN;
+        m.end = at + len;
+        at += (len + 3) & ~3;
+        if (m.seq !== ex.firstSeq || (m.pid !== this.portId && m.pid !== 0)) continue;
+        if (m.type === NLMSG_ERROR || m.type === NLMSG_DONE || m.type === NLMSG_NOOP || m.type === NLMSG_OVERRUN) continue;
+        results.push(decode(m));
+      }
+    }
+    return results;
   }
 
   private errorFor<T>(ex: Exchange<T>, index: number, errno: number, m: Message): NetlinkError {
@@ -306,34 +376,116 @@ export class NetlinkSocket {
     return new NetlinkError(errno, operationAt(ex, index), parseExtendedAck(m), m.seq, request);
   }
 
-  /** Receives one datagram into the shared buffer; returns its length, or -1 if none is queued (dontWait). */
-  private receive(peek: boolean, dontWait: boolean): number {
-    const flags = dontWait ? MSG_DONTWAIT : 0;
-    if (peek) {
-      // Size the buffer from the real datagram length before consuming it.
-      const length = socketTransport.recv(this.fd, receiveBuffer, MSG_PEEK | MSG_TRUNC | flags);
-      if (length < 0) return length;
-      if (length > receiveBuffer.length) receiveBuffer = Buffer.alloc(Math.max(length, receiveBuffer.length * 2));
-    }
-    let length: number;
+  /** recv(2), with ENOBUFS reported as OVERRUN. */
+  private recvRaw(buf: Buffer, flags: number): number {
     try {
-      length = socketTransport.recv(this.fd, receiveBuffer, MSG_TRUNC | flags);
+      return socketTransport.recv(this.fd, buf, flags);
     } catch (error) {
-      if (error instanceof SyscallError && error.errno === ENOBUFS) {
-        throw new ReceiveOverrunError(`netlink receive queue overflowed on fd ${this.fd}; replies were lost (raise receiveBufferSize)`);
-      }
+      if (error instanceof SyscallError && error.errno === ENOBUFS) return OVERRUN;
       throw error;
     }
+  }
+
+  /**
+   * Receives one datagram into the shared buffer; returns its length, -1 if
+   * none is queued (dontWait), OVERRUN, or TRUNCATED for a dump part that did
+   * not fit (the buffer is then enlarged and the dump must be retried). The
+   * datagram is in `this.received`; a dump part is copied out of the shared
+   * buffer so the dump can be decoded once complete. The large buffer also
+   * matters to the kernel: it sizes the next dump part by the largest buffer
+   * recvmsg was given (up to 32 KB), so a small one would split a dump into
+   * many more parts, each a chance for a table change to interrupt it.
+   */
+  private received: Buffer = receiveBuffer;
+  private receive(keep: boolean, dontWait: boolean): number {
+    const length = this.recvRaw(receiveBuffer, MSG_TRUNC | (dontWait ? MSG_DONTWAIT : 0));
+    if (length < 0) return length;
     if (length > receiveBuffer.length) {
       const size = receiveBuffer.length;
       receiveBuffer = Buffer.alloc(Math.max(length, size * 2));
+      if (keep) return TRUNCATED;
       throw new ReplyTooLargeError(`netlink reply of ${length} bytes exceeded the ${size}-byte receive buffer; the buffer has been enlarged`);
+    }
+    if (keep) {
+      const part = Buffer.allocUnsafe(length);
+      receiveBuffer.copy(part, 0, 0, length);
+      this.received = part;
+    } else {
+      this.received = receiveBuffer;
     }
     return length;
   }
 
+  /**
+   * Takes in every reply already queued for `ex`; true when the exchange
+   * must wait for more. The kernel answers inside send, so after an overrun
+   * an empty queue means the rest of the replies were dropped: no waiting.
+   */
+  private readQueued<T>(ex: Exchange<T>, op: Operation): boolean {
+    for (;;) {
+      // A close (from a decoder, or while an async exchange waited) ends it: the fd may already be someone else's.
+      if (this.closed) throw new SocketClosedError(op, true);
+      const length = this.receive(ex.dump, true);
+      if (length === OVERRUN || length === TRUNCATED) {
+        if (this.overran(ex)) return false;
+      } else if (length < 0) {
+        return !ex.overrun;
+      } else if (this.take(ex, length)) {
+        return false;
+      }
+    }
+  }
+
+  /** Ends an exchange that read to its end (or past an overrun, draining what is left). */
+  private finish<T>(ex: Exchange<T>): Exchange<T> {
+    if (ex.overrun) this.drain();
+    this.needsDrain = false;
+    return ex;
+  }
+
+  /**
+   * Records an overrun; true when they keep coming (the kernel reports one
+   * per overflow, so a stream of them means the queue is being flooded) and
+   * the exchange should stop reading.
+   */
+  private overran<T>(ex: Exchange<T>): boolean {
+    ex.overrun = true;
+    return ++ex.overruns > MAX_OVERRUNS;
+  }
+
+  /** Takes in one received datagram; for a dump, keeps it for decodeParts. */
+  private take<T>(ex: Exchange<T>, length: number): boolean {
+    const buf = this.received;
+    if (ex.parts) {
+      ex.parts.push(buf);
+      ex.partLengths!.push(length);
+    }
+    return this.absorb(ex, buf, length);
+  }
+
+  /**
+   * Discards what earlier, unfinished exchanges left queued (their replies
+   * would fill the queue, so the kernel would drop ours). Stale replies are
+   * also skipped by sequence number; this only keeps the queue short.
+   */
+  private drain(): void {
+    let overruns = 0;
+    for (let i = 0; i < DRAIN_LIMIT; i++) {
+      const length = this.recvRaw(receiveBuffer, MSG_DONTWAIT | MSG_TRUNC);
+      if (length === -1) {
+        this.needsDrain = false;
+        return;
+      }
+      if (length === OVERRUN && ++overruns > MAX_OVERRUNS) return;
+    }
+  }
+
   private settle<T>(ex: Exchange<T>, requestCount: number): T[] {
-    if (ex.failures.length === 0) return ex.results;
+    if (ex.overrun && !this.outcomeKnown(ex, requestCount)) throw this.overrunError(ex, requestCount, 0);
+    if (ex.failures.length === 0) {
+      if (ex.decodeError !== undefined) throw ex.decodeError;
+      return ex.results;
+    }
     if (requestCount === 1) throw ex.failures[0]!.error;
     throw new NetlinkBatchError(
       ex.failures.map((f) => ({ index: this.indexOf(ex.firstSeq, f.seq), error: f.error })),
@@ -341,15 +493,46 @@ export class NetlinkSocket {
     );
   }
 
+  /** After an overrun only a lone request whose ack (and reply) arrived is known to have done what it reports. */
+  private outcomeKnown<T>(ex: Exchange<T>, requestCount: number): boolean {
+    return requestCount === 1 && ex.done && (ex.decode === undefined || ex.results.length > 0 || ex.failures.length > 0);
+  }
+
+  private overrunError<T>(ex: Exchange<T>, requestCount: number, base: number): ReceiveOverrunError {
+    const failures = ex.failures.map((f) => ({ index: base + this.indexOf(ex.firstSeq, f.seq), error: f.error }));
+    const failed = new Set(failures.map((f) => f.index));
+    const unknown: number[] = [];
+    for (let i = 0; i < requestCount; i++) {
+      const lastAcked = ex.done && i === requestCount - 1;
+      if (!failed.has(base + i) && !lastAcked) unknown.push(base + i);
+    }
+    const op = operationOf(ex.op);
+    return new ReceiveOverrunError(
+      `${op.operation}${op.object ? ` ${op.object}` : ''}: the socket's receive queue overflowed (ENOBUFS) and replies were lost; ` +
+        `${unknown.length} of ${requestCount} requests may or may not have been applied (see .unknown), ${failures.length} reported failures ` +
+        '(see .failures). The socket drained its queue and can be used again; a larger receiveBufferSize avoids this',
+      failures,
+      unknown,
+    );
+  }
+
   // ---- synchronous API -------------------------------------------------------
 
   private runSync<T>(requests: Request | readonly Request[], baseFlags: number, ackAll: boolean, decode: Decoder<T> | undefined, dump: boolean, op: Operation | ((index: number) => Operation)): Exchange<T> {
-    this.assertNoAsyncInFlight(operationOf(op).operation);
+    const first = operationOf(op);
+    this.assertOpen(first);
+    this.assertNoAsyncInFlight(first.operation);
+    if (this.needsDrain) this.drain();
     const ex = this.encode(sharedWriter, requests, baseFlags, ackAll, decode, dump, op);
     if (log.enabled) this.logSent(sharedWriter.bytes());
     socketTransport.send(this.fd, sharedWriter.buf, sharedWriter.offset);
-    while (!this.absorb(ex, this.receive(dump, false)));
-    return ex;
+    this.needsDrain = true;
+    while (this.readQueued(ex, first)) {
+      if (!socketTransport.pollReadable(this.fd, this.options.replyTimeoutMs || -1)) {
+        throw new ReplyTimeoutError(first, this.options.replyTimeoutMs);
+      }
+    }
+    return this.finish(ex);
   }
 
   /**
@@ -357,21 +540,40 @@ export class NetlinkSocket {
    * replies (e.g. the object of a GET). Throws NetlinkError if the kernel refuses.
    */
   execute<T = never>(request: Request, op: Operation, decode?: Decoder<T>): T[] {
-    this.assertOpen(op);
     const ex = this.runSync(request, 0, true, decode, false, op);
     return this.settle(ex, 1);
   }
 
-  /** Dumps a table, decoding every object; retries while the kernel reports NLM_F_DUMP_INTR. */
+  /**
+   * Dumps a table, decoding every object. While the kernel flags the dump
+   * inconsistent (NLM_F_DUMP_INTR), or replies are lost to an overrun, it is
+   * retried with backoff within `dumpRetryBudgetMs`; see DumpInterruptedError.
+   */
   dump<T>(request: Request, op: Operation, decode: Decoder<T>): T[] {
-    this.assertOpen(op);
+    const started = performance.now();
     for (let attempt = 1; ; attempt++) {
-      const ex = this.runSync(request, NLM_F_DUMP, true, decode, true, op);
-      const results = this.settle(ex, 1);
-      if (!ex.interrupted) return results;
-      log('dump interrupted (attempt %d of %d), retrying', attempt, this.dumpRetries);
-      if (attempt >= this.dumpRetries) throw new DumpInterruptedError(op, attempt);
+      const ex = this.runSync<T>(request, NLM_F_DUMP, true, undefined, true, op);
+      const outcome = this.dumpOutcome(ex, op, decode, attempt, started);
+      if (outcome !== RETRY) return outcome;
+      sleepSync(Math.min(dumpRetryDelayMs(attempt), this.budgetLeft(started)));
     }
+  }
+
+  private budgetLeft(started: number): number {
+    return Math.max(0, this.options.dumpRetryBudgetMs - (performance.now() - started));
+  }
+
+  /** The result of one dump attempt, or RETRY. */
+  private dumpOutcome<T>(ex: Exchange<T>, op: Operation, decode: Decoder<T>, attempt: number, started: number): T[] | typeof RETRY {
+    if (ex.failures.length) this.settle(ex, 1);
+    const consistent = !ex.interrupted && !ex.overrun && ex.done;
+    if (consistent) return this.decodeParts(ex, decode);
+    const elapsed = performance.now() - started;
+    if (log.enabled) log('%s: dump %s (attempt %d, %d ms)', op.operation, ex.overrun ? 'overrun' : 'interrupted', attempt, Math.round(elapsed));
+    if (attempt < this.options.dumpRetries && elapsed < this.options.dumpRetryBudgetMs) return RETRY;
+    const partial = this.decodeParts(ex, decode);
+    if (this.options.inconsistentDumps === 'return') return markInconsistentDump(partial);
+    throw new DumpInterruptedError(op, attempt, elapsed, partial);
   }
 
   /**
@@ -385,17 +587,44 @@ export class NetlinkSocket {
   executeMany(requests: readonly Request[], op: Operation | ((index: number) => Operation), options: ManyOptions = {}): void {
     const opFor = typeof op === 'function' ? op : () => op;
     this.assertOpen(opFor(0));
-    const failures: BatchFailure[] = [];
-    for (let base = 0; base < requests.length; base += this.requestsPerSend) {
-      const chunk = requests.slice(base, base + this.requestsPerSend);
+    const outcome: BatchOutcome = { failures: [], unknown: [] };
+    const perSend = this.options.requestsPerSend;
+    for (let base = 0; base < requests.length; base += perSend) {
+      const chunk = requests.slice(base, base + perSend);
       const ex = this.runSync(chunk, 0, options.ackEach ?? false, undefined, false, (i) => opFor(base + i));
-      this.collectFailures(ex, base, failures);
+      this.collectFailures(ex, base, chunk.length, outcome);
     }
-    throwFailures(failures, requests.length);
+    this.settleMany(outcome, requests.length, opFor(0));
   }
 
-  private collectFailures<T>(ex: Exchange<T>, base: number, into: BatchFailure[]): void {
-    for (const f of ex.failures) into.push({ index: base + this.indexOf(ex.firstSeq, f.seq), error: f.error });
+  /**
+   * Adds a send's failures; after an overrun also the requests whose outcome
+   * is unknown. The remaining sends still go out (the queue was drained), so
+   * every request is accounted for when the batch settles.
+   */
+  private collectFailures<T>(ex: Exchange<T>, base: number, count: number, into: BatchOutcome): void {
+    if (ex.overrun && !this.outcomeKnown(ex, count)) {
+      const error = this.overrunError(ex, count, base);
+      into.failures.push(...error.failures);
+      into.unknown.push(...error.unknown);
+      return;
+    }
+    for (const f of ex.failures) into.failures.push({ index: base + this.indexOf(ex.firstSeq, f.seq), error: f.error });
+  }
+
+  private settleMany(outcome: BatchOutcome, total: number, op: Operation): void {
+    if (outcome.unknown.length) {
+      outcome.failures.sort((a, b) => a.index - b.index);
+      throw new ReceiveOverrunError(
+        `${op.operation}${op.object ? ` ${op.object}` : ''}${total > 1 ? ` (and the other requests of ${total})` : ''}: the socket's receive ` +
+          `queue overflowed (ENOBUFS) and replies were lost; ${outcome.unknown.length} of ${total} requests may or may not have been ` +
+          `applied (see .unknown), ${outcome.failures.length} reported failures (see .failures); all others were applied. The socket ` +
+          'drained its queue and can be used again; a larger receiveBufferSize avoids this',
+        outcome.failures,
+        outcome.unknown,
+      );
+    }
+    throwFailures(outcome.failures, total);
   }
 
   // ---- Promise API -----------------------------------------------------------
@@ -407,24 +636,58 @@ export class NetlinkSocket {
     return run;
   }
 
+  /** Resolves when the socket is readable; rejects on timeout or when the socket is closed. */
+  private waitReadable(op: Operation): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      const timeoutMs = this.options.replyTimeoutMs;
+      const waiter: Waiter = {
+        watch: socketTransport.watchReadable(this.fd, () => {
+          if (this.waiter === waiter) this.waiter = undefined;
+          if (waiter.timer) clearTimeout(waiter.timer);
+          resolve();
+        }),
+        timer: undefined,
+        reject,
+        op,
+      };
+      if (timeoutMs > 0) {
+        waiter.timer = setTimeout(() => {
+          if (this.waiter === waiter) this.waiter = undefined;
+          waiter.watch.close();
+          reject(new ReplyTimeoutError(op, timeoutMs));
+        }, timeoutMs);
+      }
+      this.waiter = waiter;
+    });
+  }
+
+  /** send(2) on a worker thread; the fd stays open until it returns, even if the socket is closed meanwhile. */
+  private async sendOffThread(bytes: Buffer, length: number, op: Operation): Promise<void> {
+    this.sendsInFlight++;
+    try {
+      await socketTransport.sendAsync(this.fd, bytes, length);
+    } finally {
+      this.sendsInFlight--;
+      if (this.closed && this.sendsInFlight === 0) this.closeFd();
+    }
+    if (this.closed) throw new SocketClosedError(op, true);
+  }
+
   private runAsync<T>(requests: Request | readonly Request[], baseFlags: number, ackAll: boolean, decode: Decoder<T> | undefined, dump: boolean, op: Operation | ((index: number) => Operation)): Promise<Exchange<T>> {
     return this.enqueue(async () => {
-      this.assertOpen(operationOf(op));
+      const first = operationOf(op);
+      this.assertOpen(first);
+      if (this.needsDrain) this.drain();
       // Each async exchange gets its own writer: the send runs on another thread.
       const writer = new MessageWriter(1024);
       const ex = this.encode(writer, requests, baseFlags, ackAll, decode, dump, op);
       if (log.enabled) this.logSent(writer.bytes());
       this.asyncInFlight = true;
+      this.needsDrain = true;
       try {
-        await socketTransport.sendAsync(this.fd, writer.buf, writer.offset);
-        for (;;) {
-          const length = this.receive(dump, true);
-          if (length < 0) {
-            await socketTransport.waitReadable(this.fd);
-            continue;
-          }
-          if (this.absorb(ex, length)) return ex;
-        }
+        await this.sendOffThread(writer.buf, writer.offset, first);
+        while (this.readQueued(ex, first)) await this.waitReadable(first);
+        return this.finish(ex);
       } finally {
         this.asyncInFlight = false;
       }
@@ -437,26 +700,29 @@ export class NetlinkSocket {
     return this.settle(ex, 1);
   }
 
-  /** Promise form of `dump`. */
+  /** Promise form of `dump`; waits between retries on the event loop. */
   async dumpAsync<T>(request: Request, op: Operation, decode: Decoder<T>): Promise<T[]> {
+    const started = performance.now();
     for (let attempt = 1; ; attempt++) {
-      const ex = await this.runAsync(request, NLM_F_DUMP, true, decode, true, op);
-      const results = this.settle(ex, 1);
-      if (!ex.interrupted) return results;
-      if (attempt >= this.dumpRetries) throw new DumpInterruptedError(op, attempt);
+      const ex = await this.runAsync<T>(request, NLM_F_DUMP, true, undefined, true, op);
+      const outcome = this.dumpOutcome(ex, op, decode, attempt, started);
+      if (outcome !== RETRY) return outcome;
+      await sleepAsync(Math.min(dumpRetryDelayMs(attempt), this.budgetLeft(started)));
     }
   }
 
   /** Promise form of `executeMany`. */
   async executeManyAsync(requests: readonly Request[], op: Operation | ((index: number) => Operation), options: ManyOptions = {}): Promise<void> {
     const opFor = typeof op === 'function' ? op : () => op;
-    const failures: BatchFailure[] = [];
-    for (let base = 0; base < requests.length; base += this.requestsPerSend) {
-      const chunk = requests.slice(base, base + this.requestsPerSend);
+    const outcome: BatchOutcome = { failures: [], unknown: [] };
+    const perSend = this.options.requestsPerSend;
+    if (requests.length === 0) this.assertOpen(opFor(0));
+    for (let base = 0; base < requests.length; base += perSend) {
+      const chunk = requests.slice(base, base + perSend);
       const ex = await this.runAsync(chunk, 0, options.ackEach ?? false, undefined, false, (i) => opFor(base + i));
-      this.collectFailures(ex, base, failures);
+      this.collectFailures(ex, base, chunk.length, outcome);
     }
-    throwFailures(failures, requests.length);
+    this.settleMany(outcome, requests.length, opFor(0));
   }
 
   // ---- raw primitives, for protocols that frame their own exchanges (nfnetlink batches) ----
@@ -467,41 +733,67 @@ export class NetlinkSocket {
   }
 
   /** Sends already framed messages as they are. */
-  sendFrames(bytes: Buffer): void {
-    this.assertNoAsyncInFlight('send');
+  sendFrames(bytes: Buffer, op: Operation = RECEIVE_OP): void {
+    this.assertOpen(op);
+    this.assertNoAsyncInFlight(op.operation);
+    if (this.needsDrain) this.drain();
     if (log.enabled) this.logSent(bytes);
     socketTransport.send(this.fd, bytes, bytes.length);
   }
 
   /** `sendFrames` on a worker thread. */
-  async sendFramesAsync(bytes: Buffer): Promise<void> {
+  async sendFramesAsync(bytes: Buffer, op: Operation = RECEIVE_OP): Promise<void> {
+    this.assertOpen(op);
+    if (this.needsDrain) this.drain();
     if (log.enabled) this.logSent(bytes);
-    await socketTransport.sendAsync(this.fd, bytes, bytes.length);
+    await this.sendOffThread(bytes, bytes.length, op);
   }
 
   /**
    * Receives messages (synchronously) and hands each to `onMessage` until it
    * returns true. Messages are views into a shared buffer: decode them inside
-   * the callback.
+   * the callback. An overrun drains the queue and throws ReceiveOverrunError.
    */
-  receiveMessages(onMessage: (message: Message) => boolean): void {
-    this.assertNoAsyncInFlight('receive');
+  receiveMessages(onMessage: (message: Message) => boolean, op: Operation = RECEIVE_OP): void {
+    this.assertOpen(op);
+    this.assertNoAsyncInFlight(op.operation);
+    this.needsDrain = true;
     for (;;) {
-      const length = this.receive(true, false);
-      if (this.dispatchRaw(length, onMessage)) return;
+      const length = this.receive(false, true);
+      if (length === OVERRUN) throw this.rawOverrun(op);
+      if (length < 0) {
+        if (!socketTransport.pollReadable(this.fd, this.options.replyTimeoutMs || -1)) throw new ReplyTimeoutError(op, this.options.replyTimeoutMs);
+        continue;
+      }
+      if (this.dispatchRaw(length, onMessage)) break;
+      if (this.closed) throw new SocketClosedError(op, true);
     }
+    this.needsDrain = false;
   }
 
   /** Promise form of `receiveMessages`: waits on the event loop while nothing is queued. */
-  async receiveMessagesAsync(onMessage: (message: Message) => boolean): Promise<void> {
+  async receiveMessagesAsync(onMessage: (message: Message) => boolean, op: Operation = RECEIVE_OP): Promise<void> {
+    this.assertOpen(op);
+    this.needsDrain = true;
     for (;;) {
-      const length = this.receive(true, true);
+      const length = this.receive(false, true);
+      if (length === OVERRUN) throw this.rawOverrun(op);
       if (length < 0) {
-        await socketTransport.waitReadable(this.fd);
+        await this.waitReadable(op);
+        if (this.closed) throw new SocketClosedError(op, true);
         continue;
       }
-      if (this.dispatchRaw(length, onMessage)) return;
+      if (this.dispatchRaw(length, onMessage)) break;
     }
+    this.needsDrain = false;
+  }
+
+  private rawOverrun(op: Operation): ReceiveOverrunError {
+    this.drain();
+    return new ReceiveOverrunError(
+      `${op.operation}${op.object ? ` ${op.object}` : ''}: the socket's receive queue overflowed (ENOBUFS) and replies were lost; ` +
+        'the outcome is unknown. The socket drained its queue and can be used again',
+    );
   }
 
   /**
@@ -521,10 +813,12 @@ export class NetlinkSocket {
 
   private dispatchRaw(length: number, onMessage: (message: Message) => boolean): boolean {
     let done = false;
-    for (const m of parseMessages(receiveBuffer, length)) {
+    for (const m of parseMessages(this.received, length)) {
       if (log.enabled) log('← %s', describeMessage(this.protocol, m));
       if (!done && onMessage(m)) done = true;
     }
     return done;
   }
 }
+
+const RETRY: unique symbol = Symbol('retry dump');

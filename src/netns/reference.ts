@@ -1,9 +1,10 @@
 import { statSync } from 'node:fs';
 import { InvalidArgumentError } from '../netlink/addresses.js';
+import { describeValue, requireInteger, requireNonEmptyString } from '../netlink/checks.js';
 import { SyscallError } from '../sys/errors.js';
 import * as libc from '../sys/libc.js';
 import { NetnsNotFoundError } from './errors.js';
-import { NETNS_RUN_DIR, netnsPath } from './names.js';
+import { NETNS_RUN_DIR, netnsPath, validateNetnsName } from './names.js';
 
 /**
  * A network namespace, named the ways `ip` accepts: a name under /run/netns
@@ -19,12 +20,43 @@ export interface NetnsHandle {
   close(): void;
 }
 
+const REF_FORMS = "a namespace reference (a name like 'pod1', { name }, { path }, { pid } or { fd })";
+
+/**
+ * Checks the shape of a namespace reference (or an open NetnsHandle, which
+ * has an fd) without opening anything; the message names `what`.
+ */
+export function validateNetnsRef(ref: unknown, what = 'netns'): NetnsRef {
+  if (typeof ref === 'string') {
+    validateNetnsName(ref, what);
+    return ref;
+  }
+  if (ref === null || typeof ref !== 'object' || Array.isArray(ref)) {
+    throw new InvalidArgumentError(`${what} must be ${REF_FORMS}, got ${describeValue(ref)}`);
+  }
+  const object = ref as Record<string, unknown>;
+  if ('name' in object) validateNetnsName(object.name, `${what}.name`);
+  else if ('path' in object) {
+    // A path goes to open(2) as a C string: a NUL would silently cut it short.
+    if (requireNonEmptyString(object.path, `${what}.path`).includes('\0')) throw new InvalidArgumentError(`${what}.path must not contain NUL bytes`);
+  }
+  else if ('pid' in object) {
+    const pid = object.pid;
+    if (typeof pid !== 'number' || !Number.isInteger(pid) || pid < 1 || pid > 0x7fffffff) throw new InvalidArgumentError(`${what}.pid must be a positive integer, got ${describeValue(pid)}`);
+  } else if ('fd' in object) requireInteger(object.fd, `${what}.fd`, 0, 0x7fffffff);
+  else throw new InvalidArgumentError(`${what} must be ${REF_FORMS}, got an object with none of these fields`);
+  return ref as NetnsRef;
+}
+
+/** How a namespace reference reads in messages; never throws, whatever it is given. */
 export function describeNetns(ref: NetnsRef): string {
   if (typeof ref === 'string') return `netns ${ref}`;
+  if (ref === null || typeof ref !== 'object') return `netns ${describeValue(ref)}`;
   if ('name' in ref) return `netns ${ref.name}`;
   if ('path' in ref) return `netns path ${ref.path}`;
   if ('pid' in ref) return `netns of pid ${ref.pid}`;
-  return `netns fd ${ref.fd}`;
+  if ('fd' in ref) return `netns fd ${ref.fd}`;
+  return 'netns (unknown reference)';
 }
 
 function openPath(path: string, label: string, name?: string): NetnsHandle {
@@ -51,24 +83,14 @@ function openPath(path: string, label: string, name?: string): NetnsHandle {
 }
 
 /** Opens a namespace; the handle must be closed by the caller. */
-export function openNetns(ref: NetnsRef): NetnsHandle {
+export function openNetns(ref: NetnsRef, what = 'netns'): NetnsHandle {
+  validateNetnsRef(ref, what);
   if (typeof ref === 'string') return openPath(netnsPath(ref), `netns ${ref}`, ref);
-  if (ref === null || typeof ref !== 'object') throw new InvalidArgumentError(`a namespace reference must be a name, { name }, { path }, { pid } or { fd }; got ${String(ref)}`);
   if ('name' in ref) return openPath(netnsPath(ref.name), `netns ${ref.name}`, ref.name);
-  if ('path' in ref) {
-    if (typeof ref.path !== 'string' || ref.path === '') throw new InvalidArgumentError('namespace path must be a non-empty string');
-    return openPath(ref.path, `netns path ${ref.path}`);
-  }
-  if ('pid' in ref) {
-    if (!Number.isInteger(ref.pid) || ref.pid <= 0) throw new InvalidArgumentError(`pid must be a positive integer, got ${ref.pid}`);
-    return openPath(`/proc/${ref.pid}/ns/net`, `netns of pid ${ref.pid}`);
-  }
-  if ('fd' in ref) {
-    if (!Number.isInteger(ref.fd) || ref.fd < 0) throw new InvalidArgumentError(`fd must be a non-negative integer, got ${ref.fd}`);
-    // The caller owns this fd; closing the handle must not close it.
-    return { fd: ref.fd, label: `netns fd ${ref.fd}`, close() {} };
-  }
-  throw new InvalidArgumentError('a namespace reference needs one of name, path, pid or fd');
+  if ('path' in ref) return openPath(ref.path, `netns path ${ref.path}`);
+  if ('pid' in ref) return openPath(`/proc/${ref.pid}/ns/net`, `netns of pid ${ref.pid}`);
+  // The caller owns this fd; closing the handle must not close it.
+  return { fd: ref.fd, label: `netns fd ${ref.fd}`, close() {} };
 }
 
 /** The inode that identifies a namespace (what `ip netns identify` compares). */

@@ -1,4 +1,5 @@
 import { CLONE_NEWNET } from '../generated/sched.js';
+import { InvalidArgumentError } from '../netlink/addresses.js';
 import * as libc from '../sys/libc.js';
 import { openNetns, type NetnsHandle, type NetnsRef } from './reference.js';
 
@@ -20,6 +21,7 @@ export class NetnsRestoreError extends Error {
  * Koffi's worker threads never follow the main thread's namespace.
  */
 export function withNetns<T>(ns: NetnsRef | NetnsHandle, fn: () => T): T {
+  checkSynchronous(fn);
   const target = isHandle(ns) ? ns : openNetns(ns);
   try {
     const original = libc.openReadOnly('/proc/thread-self/ns/net');
@@ -28,7 +30,16 @@ export function withNetns<T>(ns: NetnsRef | NetnsHandle, fn: () => T): T {
       try {
         switchHooks.afterEnter?.();
         const result = fn();
-        if (result instanceof Promise) throw new TypeError('withNetns runs synchronous code only; the namespace would not follow an await');
+        if (isThenable(result)) {
+          // The callback started async work that will finish outside the
+          // namespace. Its rejection is the caller's error below, so it must
+          // not also surface as an unhandled rejection.
+          result.then(undefined, () => undefined);
+          throw new InvalidArgumentError(
+            'withNetns: the callback returned a Promise; only synchronous code runs inside the namespace ' +
+              '(open a socket inside it with openRoute({ netns }) and use the Async methods instead)',
+          );
+        }
         return result;
       } finally {
         try {
@@ -44,6 +55,24 @@ export function withNetns<T>(ns: NetnsRef | NetnsHandle, fn: () => T): T {
   } finally {
     if (target !== ns) target.close();
   }
+}
+
+const ASYNC_KINDS = new Set(['AsyncFunction', 'AsyncGeneratorFunction', 'GeneratorFunction']);
+
+/** Refuses, before anything runs, callbacks whose body would run after withNetns returned. */
+function checkSynchronous(fn: unknown): void {
+  if (typeof fn !== 'function') throw new InvalidArgumentError(`withNetns: the callback must be a function, got ${fn === null ? 'null' : typeof fn}`);
+  const kind = (fn as { constructor?: { name?: string } }).constructor?.name;
+  if (kind !== undefined && ASYNC_KINDS.has(kind)) {
+    throw new InvalidArgumentError(
+      `withNetns: the callback is ${kind === 'AsyncFunction' ? 'an async function' : `a ${kind}`}; only synchronous code runs inside the ` +
+        'namespace, since the thread returns to its own namespace before any await resumes. Use openRoute({ netns }) and the Async methods instead',
+    );
+  }
+}
+
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return (typeof value === 'object' || typeof value === 'function') && value !== null && typeof (value as { then?: unknown }).then === 'function';
 }
 
 function isHandle(ns: NetnsRef | NetnsHandle): ns is NetnsHandle {

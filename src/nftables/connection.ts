@@ -1,14 +1,19 @@
 import { NETLINK_NETFILTER } from '../generated/netlink.js';
+import { deriveFromDump } from '../netlink/dump-retry.js';
 import { InvalidArgumentError } from '../netlink/addresses.js';
+import { optionalObject, requireInteger, requireKnownKeys, requireObject, requireSocket, requireString } from '../netlink/checks.js';
+import { NetlinkBatchError } from '../netlink/errors.js';
 import type { NetlinkSocket } from '../netlink/socket.js';
-import { describeNetns, type NetnsRef } from '../netns/reference.js';
+import { resolveSocketOptions } from '../netlink/socket-options.js';
+import { describeNetns, validateNetnsRef, type NetnsRef } from '../netns/reference.js';
 import { openNetlinkSocket, type NamespacedSocketOptions } from '../netns/socket.js';
 import {
   chainsListing, elementsListing, objectsListing, rulesListing, setRequest, setsListing, tablesListing, type ListFilter, type Listing,
 } from './listing.js';
 import type { Chain, ChainRef, ChainSpec } from './objects/chain.js';
 import { interpretElements, type RawElement, type SetElement, type SetElementInput } from './objects/elements.js';
-import type { NftFamily } from './objects/family.js';
+import { familyNumber, type NftFamily } from './objects/family.js';
+import { requireName } from './objects/names.js';
 import type { Rule, RuleRef, RuleSpec } from './objects/rule.js';
 import { decodeSet, shapeOfListed, type NftSet, type SetRef, type SetShape, type SetSpec } from './objects/set.js';
 import type { StatefulObject } from './objects/stateful.js';
@@ -31,6 +36,44 @@ export interface Ruleset {
 
 export interface NftablesOptions extends NamespacedSocketOptions {}
 
+const TABLE_FILTER_KEYS = new Set(['family', 'table']);
+const RULE_FILTER_KEYS = new Set(['family', 'table', 'chain']);
+const FAMILY_FILTER_KEYS = new Set(['family']);
+
+/** A listing filter: optional, an object of known fields, each of the right type. */
+function listFilter(filter: unknown, keys: ReadonlySet<string>): ListFilter {
+  const f = optionalObject<ListFilter>(filter, 'filter', {}, "{ family: 'inet', table: 'filter' }");
+  requireKnownKeys(f, keys, 'filter');
+  if (f.family !== undefined) familyNumber(f.family, 'filter family');
+  if (f.table !== undefined) requireName(f.table, 'filter table');
+  if (f.chain !== undefined) requireName(f.chain, 'filter chain');
+  return f;
+}
+
+/** A set named by `{ family, table, name }` (a listed NftSet will do). */
+function setRef(ref: unknown): { family: NftFamily; table: string; name: string } {
+  const r = requireObject<{ family: NftFamily; table: string; name: string }>(ref, 'set ref', "{ family: 'inet', table: 'filter', name: 'allowed' }");
+  familyNumber(r.family, 'set ref family');
+  requireName(r.table, 'table');
+  requireName(r.name, 'set');
+  return r;
+}
+
+/** Which command of a one-change transaction is the change (the others are what it needs, such as anonymous sets). */
+interface SingleChange {
+  echo: boolean;
+  main(tx: Transaction): number;
+}
+const OBJECT_CHANGE: SingleChange = { echo: false, main: () => 0 };
+/** A rule comes after the anonymous sets it uses, and is echoed to learn its handle. */
+const RULE_CHANGE: SingleChange = { echo: true, main: (tx) => tx.size - 1 };
+
+/** The NetlinkError of the change itself when a one-change batch fails; other errors as they are. */
+function failureOf(error: unknown, main: number): unknown {
+  if (!(error instanceof NetlinkBatchError)) return error;
+  return (error.failures.find((f) => f.index === main) ?? error.failures[0]!).error;
+}
+
 // Batches go out in one sendmsg, which the kernel refuses beyond the socket's send buffer.
 const DEFAULT_SEND_BUFFER = 32 << 20;
 const RULESET_ATTEMPTS = 5;
@@ -48,7 +91,11 @@ export class NftablesConnection {
     readonly label: string,
     /** Largest batch (bytes) the socket's send buffer lets through in one sendmsg. */
     readonly maxBatchBytes = DEFAULT_SEND_BUFFER,
-  ) {}
+  ) {
+    requireSocket(socket, 'NftablesConnection', 'openNftables()');
+    requireString(label, 'NftablesConnection: label');
+    requireInteger(maxBatchBytes, 'NftablesConnection: maxBatchBytes', 1, 0x7fffffff);
+  }
 
   close(): void {
     this.socket.close();
@@ -77,54 +124,54 @@ export class NftablesConnection {
   // ---- listing ---------------------------------------------------------------
 
   private list<T>(listing: Listing<T>): T[] {
-    return this.socket.dump(listing.request, listing.op, listing.decode).filter(listing.keep);
+    return deriveFromDump(this.socket.dump(listing.request, listing.op, listing.decode), (d) => d.filter(listing.keep));
   }
 
   private async listAsync<T>(listing: Listing<T>): Promise<T[]> {
-    return (await this.socket.dumpAsync(listing.request, listing.op, listing.decode)).filter(listing.keep);
+    return deriveFromDump(await this.socket.dumpAsync(listing.request, listing.op, listing.decode), (d) => d.filter(listing.keep));
   }
 
-  listTables(filter: ListFilter = {}): Table[] {
-    return this.list(tablesListing(filter));
+  listTables(filter?: ListFilter): Table[] {
+    return this.list(tablesListing(listFilter(filter, TABLE_FILTER_KEYS)));
   }
 
-  listTablesAsync(filter: ListFilter = {}): Promise<Table[]> {
-    return this.listAsync(tablesListing(filter));
+  async listTablesAsync(filter?: ListFilter): Promise<Table[]> {
+    return this.listAsync(tablesListing(listFilter(filter, TABLE_FILTER_KEYS)));
   }
 
-  listChains(filter: ListFilter = {}): Chain[] {
-    return this.list(chainsListing(filter));
+  listChains(filter?: ListFilter): Chain[] {
+    return this.list(chainsListing(listFilter(filter, RULE_FILTER_KEYS)));
   }
 
-  listChainsAsync(filter: ListFilter = {}): Promise<Chain[]> {
-    return this.listAsync(chainsListing(filter));
+  async listChainsAsync(filter?: ListFilter): Promise<Chain[]> {
+    return this.listAsync(chainsListing(listFilter(filter, RULE_FILTER_KEYS)));
   }
 
   /** Rules with their expressions decoded; filter by family, table and chain. */
-  listRules(filter: ListFilter = {}): Rule[] {
-    return this.list(rulesListing(filter));
+  listRules(filter?: ListFilter): Rule[] {
+    return this.list(rulesListing(listFilter(filter, RULE_FILTER_KEYS)));
   }
 
-  listRulesAsync(filter: ListFilter = {}): Promise<Rule[]> {
-    return this.listAsync(rulesListing(filter));
+  async listRulesAsync(filter?: ListFilter): Promise<Rule[]> {
+    return this.listAsync(rulesListing(listFilter(filter, RULE_FILTER_KEYS)));
   }
 
   /** Named sets and maps (anonymous sets belong to their rules and are left out). */
-  listSets(filter: ListFilter = {}): NftSet[] {
-    return this.list(setsListing(filter));
+  listSets(filter?: ListFilter): NftSet[] {
+    return this.list(setsListing(listFilter(filter, TABLE_FILTER_KEYS)));
   }
 
-  listSetsAsync(filter: ListFilter = {}): Promise<NftSet[]> {
-    return this.listAsync(setsListing(filter));
+  async listSetsAsync(filter?: ListFilter): Promise<NftSet[]> {
+    return this.listAsync(setsListing(listFilter(filter, TABLE_FILTER_KEYS)));
   }
 
   /** Named stateful objects (counters, quotas, ...). */
-  listObjects(filter: ListFilter = {}): StatefulObject[] {
-    return this.list(objectsListing(filter));
+  listObjects(filter?: ListFilter): StatefulObject[] {
+    return this.list(objectsListing(listFilter(filter, TABLE_FILTER_KEYS)));
   }
 
-  listObjectsAsync(filter: ListFilter = {}): Promise<StatefulObject[]> {
-    return this.listAsync(objectsListing(filter));
+  async listObjectsAsync(filter?: ListFilter): Promise<StatefulObject[]> {
+    return this.listAsync(objectsListing(listFilter(filter, TABLE_FILTER_KEYS)));
   }
 
   getSet(family: NftFamily, table: string, name: string): NftSet {
@@ -139,13 +186,15 @@ export class NftablesConnection {
 
   /** A set's elements, with interval sets joined back into prefixes and ranges. */
   listElements(ref: { family: NftFamily; table: string; name: string }): SetElement[] {
-    const set = this.getSet(ref.family, ref.table, ref.name);
-    return this.interpret(set, this.list(elementsListing(ref.family, ref.table, ref.name)));
+    const { family, table, name } = setRef(ref);
+    const set = this.getSet(family, table, name);
+    return this.interpret(set, this.list(elementsListing(family, table, name)));
   }
 
   async listElementsAsync(ref: { family: NftFamily; table: string; name: string }): Promise<SetElement[]> {
-    const set = await this.getSetAsync(ref.family, ref.table, ref.name);
-    return this.interpret(set, await this.listAsync(elementsListing(ref.family, ref.table, ref.name)));
+    const { family, table, name } = setRef(ref);
+    const set = await this.getSetAsync(family, table, name);
+    return this.interpret(set, await this.listAsync(elementsListing(family, table, name)));
   }
 
   /**
@@ -153,139 +202,164 @@ export class NftablesConnection {
    * the generation is read before and after, and the listing repeated if a
    * batch committed in between.
    */
-  listRuleset(filter: { family?: NftFamily } = {}): Ruleset {
+  listRuleset(filter?: { family?: NftFamily }): Ruleset {
+    const f = listFilter(filter, FAMILY_FILTER_KEYS);
     for (let attempt = 1; ; attempt++) {
       const before = this.generation().id;
-      const sets = this.listSets(filter).map((s) => ({ ...s, elements: this.interpret(s, this.list(elementsListing(s.family, s.table, s.name))) }));
+      const sets = this.listSets(f).map((s) => ({ ...s, elements: this.interpret(s, this.list(elementsListing(s.family, s.table, s.name))) }));
       const ruleset: Ruleset = {
         generation: before,
-        tables: this.listTables(filter),
-        chains: this.listChains(filter),
+        tables: this.listTables(f),
+        chains: this.listChains(f),
         sets,
-        objects: this.listObjects(filter),
-        rules: this.listRules(filter),
+        objects: this.listObjects(f),
+        rules: this.listRules(f),
       };
       if (this.generation().id === before || attempt >= RULESET_ATTEMPTS) return ruleset;
     }
   }
 
-  async listRulesetAsync(filter: { family?: NftFamily } = {}): Promise<Ruleset> {
+  async listRulesetAsync(filter?: { family?: NftFamily }): Promise<Ruleset> {
+    const f = listFilter(filter, FAMILY_FILTER_KEYS);
     for (let attempt = 1; ; attempt++) {
       const before = (await this.generationAsync()).id;
       const sets = [];
-      for (const s of await this.listSetsAsync(filter)) {
+      for (const s of await this.listSetsAsync(f)) {
         sets.push({ ...s, elements: this.interpret(s, await this.listAsync(elementsListing(s.family, s.table, s.name))) });
       }
       const ruleset: Ruleset = {
         generation: before,
-        tables: await this.listTablesAsync(filter),
-        chains: await this.listChainsAsync(filter),
+        tables: await this.listTablesAsync(f),
+        chains: await this.listChainsAsync(f),
         sets,
-        objects: await this.listObjectsAsync(filter),
-        rules: await this.listRulesAsync(filter),
+        objects: await this.listObjectsAsync(f),
+        rules: await this.listRulesAsync(f),
       };
       if ((await this.generationAsync()).id === before || attempt >= RULESET_ATTEMPTS) return ruleset;
     }
   }
 
   // ---- single changes (each its own batch) -----------------------------------
+  //
+  // A single change fails with the kernel's NetlinkError for it (errno name in
+  // `code`, extended ack, operation, object), not with a batch of one.
 
   addTable(spec: TableSpec, options?: AddOptions): TransactionResult {
-    return this.transaction().addTable(spec, options).commit();
+    return this.single((tx) => tx.addTable(spec, options));
   }
 
   addTableAsync(spec: TableSpec, options?: AddOptions): Promise<TransactionResult> {
-    return this.transaction().addTable(spec, options).commitAsync();
+    return this.singleAsync((tx) => tx.addTable(spec, options));
   }
 
   deleteTable(ref: TableRef): TransactionResult {
-    return this.transaction().deleteTable(ref).commit();
+    return this.single((tx) => tx.deleteTable(ref));
   }
 
   deleteTableAsync(ref: TableRef): Promise<TransactionResult> {
-    return this.transaction().deleteTable(ref).commitAsync();
+    return this.singleAsync((tx) => tx.deleteTable(ref));
   }
 
   addChain(spec: ChainSpec, options?: AddOptions): TransactionResult {
-    return this.transaction().addChain(spec, options).commit();
+    return this.single((tx) => tx.addChain(spec, options));
   }
 
   addChainAsync(spec: ChainSpec, options?: AddOptions): Promise<TransactionResult> {
-    return this.transaction().addChain(spec, options).commitAsync();
+    return this.singleAsync((tx) => tx.addChain(spec, options));
   }
 
   deleteChain(ref: ChainRef): TransactionResult {
-    return this.transaction().deleteChain(ref).commit();
+    return this.single((tx) => tx.deleteChain(ref));
   }
 
   deleteChainAsync(ref: ChainRef): Promise<TransactionResult> {
-    return this.transaction().deleteChain(ref).commitAsync();
+    return this.singleAsync((tx) => tx.deleteChain(ref));
   }
 
   /** Appends a rule (after `after` when given) and returns it as the kernel stored it, with its handle. */
-  addRule(spec: RuleSpec, options: { after?: number } = {}): Rule {
-    return this.transaction().addRule(spec, options).commit({ echo: true }).created.at(-1) as Rule;
+  addRule(spec: RuleSpec, options?: { after?: number }): Rule {
+    return this.single((tx) => tx.addRule(spec, options), RULE_CHANGE).created.at(-1) as Rule;
   }
 
-  async addRuleAsync(spec: RuleSpec, options: { after?: number } = {}): Promise<Rule> {
-    return (await this.transaction().addRule(spec, options).commitAsync({ echo: true })).created.at(-1) as Rule;
+  async addRuleAsync(spec: RuleSpec, options?: { after?: number }): Promise<Rule> {
+    return (await this.singleAsync((tx) => tx.addRule(spec, options), RULE_CHANGE)).created.at(-1) as Rule;
   }
 
   /** Inserts a rule first in its chain (before `before` when given); returns it with its handle. */
-  insertRule(spec: RuleSpec, options: { before?: number } = {}): Rule {
-    return this.transaction().insertRule(spec, options).commit({ echo: true }).created.at(-1) as Rule;
+  insertRule(spec: RuleSpec, options?: { before?: number }): Rule {
+    return this.single((tx) => tx.insertRule(spec, options), RULE_CHANGE).created.at(-1) as Rule;
   }
 
-  async insertRuleAsync(spec: RuleSpec, options: { before?: number } = {}): Promise<Rule> {
-    return (await this.transaction().insertRule(spec, options).commitAsync({ echo: true })).created.at(-1) as Rule;
+  async insertRuleAsync(spec: RuleSpec, options?: { before?: number }): Promise<Rule> {
+    return (await this.singleAsync((tx) => tx.insertRule(spec, options), RULE_CHANGE)).created.at(-1) as Rule;
   }
 
   replaceRule(spec: RuleSpec & { handle: number }): Rule {
-    return this.transaction().replaceRule(spec).commit({ echo: true }).created.at(-1) as Rule;
+    return this.single((tx) => tx.replaceRule(spec), RULE_CHANGE).created.at(-1) as Rule;
   }
 
   async replaceRuleAsync(spec: RuleSpec & { handle: number }): Promise<Rule> {
-    return (await this.transaction().replaceRule(spec).commitAsync({ echo: true })).created.at(-1) as Rule;
+    return (await this.singleAsync((tx) => tx.replaceRule(spec), RULE_CHANGE)).created.at(-1) as Rule;
   }
 
   deleteRule(ref: RuleRef): TransactionResult {
-    return this.transaction().deleteRule(ref).commit();
+    return this.single((tx) => tx.deleteRule(ref));
   }
 
   deleteRuleAsync(ref: RuleRef): Promise<TransactionResult> {
-    return this.transaction().deleteRule(ref).commitAsync();
+    return this.singleAsync((tx) => tx.deleteRule(ref));
   }
 
   addSet(spec: SetSpec, options?: AddOptions): TransactionResult {
-    return this.transaction().addSet(spec, options).commit();
+    return this.single((tx) => tx.addSet(spec, options));
   }
 
   addSetAsync(spec: SetSpec, options?: AddOptions): Promise<TransactionResult> {
-    return this.transaction().addSet(spec, options).commitAsync();
+    return this.singleAsync((tx) => tx.addSet(spec, options));
   }
 
   deleteSet(ref: SetRef): TransactionResult {
-    return this.transaction().deleteSet(ref).commit();
+    return this.single((tx) => tx.deleteSet(ref));
   }
 
   deleteSetAsync(ref: SetRef): Promise<TransactionResult> {
-    return this.transaction().deleteSet(ref).commitAsync();
+    return this.singleAsync((tx) => tx.deleteSet(ref));
   }
 
   addElements(target: SetTarget, elements: readonly SetElementInput[]): TransactionResult {
-    return this.transaction().addElements(target, elements).commit();
+    return this.single((tx) => tx.addElements(target, elements));
   }
 
   addElementsAsync(target: SetTarget, elements: readonly SetElementInput[]): Promise<TransactionResult> {
-    return this.transaction().addElements(target, elements).commitAsync();
+    return this.singleAsync((tx) => tx.addElements(target, elements));
   }
 
   deleteElements(target: SetTarget, elements: readonly SetElementInput[]): TransactionResult {
-    return this.transaction().deleteElements(target, elements).commit();
+    return this.single((tx) => tx.deleteElements(target, elements));
   }
 
   deleteElementsAsync(target: SetTarget, elements: readonly SetElementInput[]): Promise<TransactionResult> {
-    return this.transaction().deleteElements(target, elements).commitAsync();
+    return this.singleAsync((tx) => tx.deleteElements(target, elements));
+  }
+
+  /** Queues one change and commits it; a refusal is the NetlinkError of the change itself. */
+  private single(queue: (tx: Transaction) => Transaction, change: SingleChange = OBJECT_CHANGE): TransactionResult {
+    const tx = queue(this.transaction());
+    try {
+      return tx.commit(change.echo ? { echo: true } : undefined);
+    } catch (error) {
+      throw failureOf(error, change.main(tx));
+    }
+  }
+
+  /** Promise form of `single`: bad input rejects, never throws. */
+  private async singleAsync(queue: (tx: Transaction) => Transaction, change: SingleChange = OBJECT_CHANGE): Promise<TransactionResult> {
+    const tx = queue(this.transaction());
+    try {
+      return await tx.commitAsync(change.echo ? { echo: true } : undefined);
+    } catch (error) {
+      throw failureOf(error, change.main(tx));
+    }
   }
 
   // ---- internals ---------------------------------------------------------------
@@ -305,8 +379,15 @@ export class NftablesConnection {
   }
 }
 
-/** Opens an nf_tables connection in `options.netns` (default: the calling thread's namespace). */
+/**
+ * Opens an nf_tables connection in `options.netns` (default: the calling
+ * thread's namespace). Options are checked before anything is opened: from
+ * plain JavaScript, `openNftables('pod1')` would otherwise open a socket in
+ * the caller's namespace.
+ */
 export function openNftables(options: NftablesOptions = {}): NftablesConnection {
+  resolveSocketOptions(options, 'openNftables', ['netns']);
+  if (options.netns !== undefined) validateNetnsRef(options.netns, 'openNftables: options.netns');
   const sendBufferSize = options.sendBufferSize ?? DEFAULT_SEND_BUFFER;
   const socket = openNetlinkSocket(NETLINK_NETFILTER, { ...options, sendBufferSize });
   const label = options.netns === undefined ? 'current netns' : describeNetns(options.netns as NetnsRef);

@@ -106,20 +106,27 @@ export function setsListing(filter: ListFilter = {}): Listing<NftSet> {
 
 /** A GET of one set by name (not a dump). */
 export function setRequest(family: NftFamily, table: string, name: string): { request: Request; op: Operation } {
+  // Checked here, not while encoding: bad names must fail before the request reaches the socket.
+  const familyValue = familyNumber(family, 'family');
+  requireName(table, 'table');
+  requireName(name, 'set');
   return {
-    request: dumpRequest(NFT_MSG_GETSET, familyNumber(family), (w) => {
-      w.string(NFTA_SET_TABLE, requireName(table, 'table'));
-      w.string(NFTA_SET_NAME, requireName(name, 'set'));
+    request: dumpRequest(NFT_MSG_GETSET, familyValue, (w) => {
+      w.string(NFTA_SET_TABLE, table);
+      w.string(NFTA_SET_NAME, name);
     }),
     op: { operation: 'get set', object: `${family} ${table} ${name}`, headerLength: NFGENMSG_LENGTH },
   };
 }
 
 export function elementsListing(family: NftFamily, table: string, set: string): Listing<RawElement[]> {
+  const familyValue = familyNumber(family, 'family');
+  requireName(table, 'table');
+  requireName(set, 'set');
   return {
-    request: dumpRequest(NFT_MSG_GETSETELEM, familyNumber(family), (w) => {
-      w.string(NFTA_SET_ELEM_LIST_TABLE, requireName(table, 'table'));
-      w.string(NFTA_SET_ELEM_LIST_SET, requireName(set, 'set'));
+    request: dumpRequest(NFT_MSG_GETSETELEM, familyValue, (w) => {
+      w.string(NFTA_SET_ELEM_LIST_TABLE, table);
+      w.string(NFTA_SET_ELEM_LIST_SET, set);
     }),
     op: { operation: 'list elements of', object: `${family} ${table} ${set}`, headerLength: NFGENMSG_LENGTH },
     decode: decodeRawElements,

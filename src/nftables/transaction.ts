@@ -1,5 +1,6 @@
 import { NFT_MSG_NEWCHAIN, NFT_MSG_NEWOBJ, NFT_MSG_NEWRULE, NFT_MSG_NEWSET, NFT_MSG_NEWTABLE } from '../generated/nf_tables.js';
 import { InvalidArgumentError } from '../netlink/addresses.js';
+import { optionalObject, requireArray, requireBoolean, requireFunction, requireKnownKeys, requireObject } from '../netlink/checks.js';
 import type { Message } from '../netlink/message.js';
 import { addChainCommand, decodeChain, deleteChainCommand, flushChainCommand, type Chain, type ChainRef, type ChainSpec } from './objects/chain.js';
 import { elementsCommands, type SetElementInput } from './objects/elements.js';
@@ -13,6 +14,9 @@ import { addObjectCommand, decodeObject, deleteObjectCommand, type ObjectRef, ty
 import { addTableCommand, decodeTable, deleteTableCommand, flushTableCommand, type Table, type TableRef, type TableSpec } from './objects/table.js';
 import type { BatchCommand, CommitOptions } from './protocol/batch.js';
 import { nftMessageOf } from './protocol/nfgenmsg.js';
+import { familyNumber } from './objects/family.js';
+import { requireName } from './objects/names.js';
+import { exclusiveOption, requireFlagList } from './objects/shape.js';
 
 /** Names a set for element operations; its types are looked up when not given. */
 export interface SetTarget {
@@ -45,6 +49,27 @@ export interface TransactionResult {
 /** Name nft gives anonymous sets; the kernel replaces %d with a free number. */
 const ANONYMOUS_SET_NAME = '__set%d';
 
+const AFTER_KEYS: ReadonlySet<'after'> = new Set(['after'] as const);
+const BEFORE_KEYS: ReadonlySet<'before'> = new Set(['before'] as const);
+const COMMIT_KEYS = new Set(['generation', 'echo']);
+/** A SetTarget's fields, and those of a listed NftSet (ignored), so a listed set can be the target. */
+const TARGET_KEYS = new Set(['family', 'table', 'name', 'type', 'map', 'flags', 'handle', 'keyLength', 'dataLength', 'timeout', 'gcInterval', 'size', 'policy', 'comment', 'userdata', 'unknown']);
+
+/** A placement option bag (`{ after }` or `{ before }`): optional, an object, nothing else in it. */
+function placementOption<K extends 'after' | 'before'>(options: unknown, keys: ReadonlySet<K>): { [P in K]?: number } {
+  const o = optionalObject<{ [P in K]?: number }>(options, 'options', {}, `{ ${[...keys][0]}: 4 }`);
+  requireKnownKeys(o, keys, 'options');
+  return o;
+}
+
+/** CommitOptions, checked before the batch is built (`generation` is range-checked when encoded). */
+function commitOptions(options: unknown): CommitOptions {
+  const o = optionalObject<CommitOptions>(options, 'commit options', {}, '{ echo: true }');
+  requireKnownKeys(o, COMMIT_KEYS, 'commit options');
+  if (o.echo !== undefined) requireBoolean(o.echo, 'commit options echo');
+  return o;
+}
+
 /**
  * Changes buffered for one atomic batch. Each method checks its input at
  * once (InvalidArgumentError) and queues commands; `commit` sends them all in
@@ -61,7 +86,12 @@ export class Transaction {
       commit(commands: readonly BatchCommand[], options: CommitOptions): { generation: number; echoes: Message[][] };
       commitAsync(commands: readonly BatchCommand[], options: CommitOptions): Promise<{ generation: number; echoes: Message[][] }>;
     },
-  ) {}
+  ) {
+    requireFunction(lookupShape, 'Transaction: lookupShape');
+    requireObject(committer, 'Transaction: committer', '{ commit, commitAsync } (use connection.transaction())');
+    requireFunction(committer.commit, 'Transaction: committer.commit');
+    requireFunction(committer.commitAsync, 'Transaction: committer.commitAsync');
+  }
 
   /** Number of commands queued (elements of big sets may take several). */
   get size(): number {
@@ -73,8 +103,8 @@ export class Transaction {
     return this.commands;
   }
 
-  addTable(spec: TableSpec, options: AddOptions = {}): this {
-    this.commands.push(addTableCommand(spec, options.exclusive));
+  addTable(spec: TableSpec, options?: AddOptions): this {
+    this.commands.push(addTableCommand(spec, exclusiveOption(options)));
     return this;
   }
 
@@ -88,8 +118,8 @@ export class Transaction {
     return this;
   }
 
-  addChain(spec: ChainSpec, options: AddOptions = {}): this {
-    this.commands.push(addChainCommand(spec, options.exclusive));
+  addChain(spec: ChainSpec, options?: AddOptions): this {
+    this.commands.push(addChainCommand(spec, exclusiveOption(options)));
     return this;
   }
 
@@ -104,17 +134,20 @@ export class Transaction {
   }
 
   /** Appends a rule to its chain, or places it right after the rule with handle `after`. */
-  addRule(spec: RuleSpec, options: { after?: number } = {}): this {
-    return this.queueRule(spec, { where: 'append', ...(options.after !== undefined ? { after: options.after } : {}) });
+  addRule(spec: RuleSpec, options?: { after?: number }): this {
+    const { after } = placementOption(options, AFTER_KEYS);
+    return this.queueRule(spec, { where: 'append', ...(after !== undefined ? { after } : {}) });
   }
 
   /** Inserts a rule at the start of its chain, or right before the rule with handle `before`. */
-  insertRule(spec: RuleSpec, options: { before?: number } = {}): this {
-    return this.queueRule(spec, { where: 'insert', ...(options.before !== undefined ? { before: options.before } : {}) });
+  insertRule(spec: RuleSpec, options?: { before?: number }): this {
+    const { before } = placementOption(options, BEFORE_KEYS);
+    return this.queueRule(spec, { where: 'insert', ...(before !== undefined ? { before } : {}) });
   }
 
   /** Replaces the rule with `handle` in place. */
   replaceRule(spec: RuleSpec & { handle: number }): this {
+    requireObject(spec, 'rule spec', "{ family: 'inet', table: 'filter', chain: 'input', handle: 4, rule: rule().accept() }");
     return this.queueRule(spec, { where: 'replace', handle: spec.handle });
   }
 
@@ -124,10 +157,11 @@ export class Transaction {
   }
 
   /** Adds a set or map, with its elements when `spec.elements` is given. */
-  addSet(spec: SetSpec, options: AddOptions = {}): this {
+  addSet(spec: SetSpec, options?: AddOptions): this {
     const shape = validateSet(spec);
+    const exclusive = exclusiveOption(options);
     const id = this.nextSetId++;
-    const commands = [addSetCommand(spec, id, options.exclusive)];
+    const commands = [addSetCommand(spec, id, exclusive)];
     if (spec.elements?.length) {
       commands.push(...elementsCommands({ family: spec.family, table: spec.table, set: spec.name, setId: id }, shape, spec.elements, 'populate'));
     }
@@ -137,8 +171,8 @@ export class Transaction {
   }
 
   /** Adds a named counter or quota that rules can share (`counter name "web"`). */
-  addObject(spec: StatefulObjectSpec, options: AddOptions = {}): this {
-    this.commands.push(addObjectCommand(spec, options.exclusive));
+  addObject(spec: StatefulObjectSpec, options?: AddOptions): this {
+    this.commands.push(addObjectCommand(spec, exclusiveOption(options)));
     return this;
   }
 
@@ -158,32 +192,40 @@ export class Transaction {
   }
 
   /** Adds elements, checked against the set's key (and data) types. */
-  addElements(target: SetTarget, elements: readonly SetElementInput[], options: AddOptions = {}): this {
-    this.commands.push(...elementsCommands({ family: target.family, table: target.table, set: target.name }, this.shape(target), elements, options.exclusive ? 'create' : 'add'));
+  addElements(target: SetTarget, elements: readonly SetElementInput[], options?: AddOptions): this {
+    requireArray(elements, 'elements');
+    const exclusive = exclusiveOption(options);
+    const shape = this.shape(target);
+    this.commands.push(...elementsCommands({ family: target.family, table: target.table, set: target.name }, shape, elements, exclusive ? 'create' : 'add'));
     return this;
   }
 
   /** Deletes elements (all of them must exist, or the batch fails with ENOENT). */
   deleteElements(target: SetTarget, elements: readonly SetElementInput[]): this {
-    this.commands.push(...elementsCommands({ family: target.family, table: target.table, set: target.name }, this.shape(target), elements, 'delete'));
+    requireArray(elements, 'elements');
+    const shape = this.shape(target);
+    this.commands.push(...elementsCommands({ family: target.family, table: target.table, set: target.name }, shape, elements, 'delete'));
     return this;
   }
 
   /** Sends the batch and waits for the kernel's verdict on it. */
-  commit(options: CommitOptions = {}): TransactionResult {
+  commit(options?: CommitOptions): TransactionResult {
+    options = commitOptions(options);
     if (this.commands.length === 0) throw new InvalidArgumentError('the transaction is empty: nothing to commit');
     const result = this.committer.commit(this.commands, options);
     return { generation: result.generation, created: result.echoes.map(decodeEcho) };
   }
 
   /** Promise form of `commit`. */
-  async commitAsync(options: CommitOptions = {}): Promise<TransactionResult> {
+  async commitAsync(options?: CommitOptions): Promise<TransactionResult> {
+    options = commitOptions(options);
     if (this.commands.length === 0) throw new InvalidArgumentError('the transaction is empty: nothing to commit');
     const result = await this.committer.commitAsync(this.commands, options);
     return { generation: result.generation, created: result.echoes.map(decodeEcho) };
   }
 
   private queueRule(spec: RuleSpec, placement: Parameters<typeof addRuleCommand>[1]): this {
+    requireObject(spec, 'rule spec', "{ family: 'inet', table: 'filter', chain: 'input', rule: rule().tcp.dport(22).accept() }");
     const anonymous: BatchCommand[] = [];
     const context: LinearizeContext = {
       family: spec.family,
@@ -210,6 +252,12 @@ export class Transaction {
   }
 
   private shape(target: SetTarget): SetShape {
+    requireObject(target, 'set target', "{ family: 'inet', table: 'filter', name: 'allowed' }");
+    requireKnownKeys(target, TARGET_KEYS, 'set target');
+    familyNumber(target.family, 'set target family');
+    requireName(target.table, 'table');
+    requireName(target.name, 'set');
+    requireFlagList(target.flags, 'set target flags');
     if (target.type !== undefined) {
       return shapeOf({ name: target.name, type: target.type, ...(target.map !== undefined ? { map: target.map } : {}), ...(target.flags ? { flags: target.flags } : {}) });
     }

@@ -1,6 +1,8 @@
 import { NETLINK_ROUTE } from '../generated/netlink.js';
 import type { NetlinkSocket } from '../netlink/socket.js';
-import { describeNetns } from '../netns/reference.js';
+import { requireSocket, requireString } from '../netlink/checks.js';
+import { resolveSocketOptions } from '../netlink/socket-options.js';
+import { describeNetns, validateNetnsRef } from '../netns/reference.js';
 import { openNetlinkSocket, type NamespacedSocketOptions } from '../netns/socket.js';
 import { AddressService } from './addresses/service.js';
 import type { RouteContext } from './context.js';
@@ -28,6 +30,8 @@ export class RouteConnection implements RouteContext {
     readonly socket: NetlinkSocket,
     readonly label: string,
   ) {
+    requireSocket(socket, 'RouteConnection', 'openRoute()');
+    requireString(label, 'RouteConnection: label');
     this.link = new LinkService(this);
     this.addr = new AddressService(this);
     this.route = new RouteService(this);
@@ -41,8 +45,15 @@ export class RouteConnection implements RouteContext {
   }
 }
 
-/** Opens an rtnetlink connection in `options.netns` (default: the calling thread's namespace). */
+/**
+ * Opens an rtnetlink connection in `options.netns` (default: the calling
+ * thread's namespace). Options are checked before anything is opened: from
+ * plain JavaScript, `openRoute('pod1')` would otherwise open a socket in the
+ * caller's namespace.
+ */
 export function openRoute(options: NamespacedSocketOptions = {}): RouteConnection {
+  resolveSocketOptions(options, 'openRoute', ['netns']);
+  if (options.netns !== undefined) validateNetnsRef(options.netns, 'openRoute: options.netns');
   const socket = openNetlinkSocket(NETLINK_ROUTE, options);
   const label = options.netns === undefined ? 'current netns' : describeNetns(options.netns as never);
   return new RouteConnection(socket, label);

@@ -15,3 +15,4 @@ export * from './routes/index.js';
 export * from './neighbours/index.js';
 export * from './rules/index.js';
 export * from './nsid/index.js';
+export { deleteNetnsAndWait, deleteNetnsAndWaitAsync, NetnsTeardownTimeoutError, type NetnsTeardown, type NetnsTeardownOptions, type TornDownLink } from './teardown.js';

@@ -1,6 +1,7 @@
 // Shape checks of what callers pass, before anything is built: unknown keys,
 // optional option objects, and batches of specs.
 import { InvalidArgumentError } from '../netlink/addresses.js';
+import { describeValue } from '../netlink/checks.js';
 
 /**
  * Refuses properties a spec or filter does not have: `{ dst, via: ... }`
@@ -15,14 +16,14 @@ export function checkKeys(value: object, allowed: ReadonlySet<string>, what: str
 /** An optional options object: undefined becomes {}, anything but an object is refused. */
 export function optionsObject<T extends object>(value: T | undefined, allowed: ReadonlySet<string>, what: string): T {
   if (value === undefined) return {} as T;
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new InvalidArgumentError(`${what} must be an object, got ${value === null ? 'null' : typeof value}`);
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new InvalidArgumentError(`${what} must be an object, got ${describeValue(value)}`);
   checkKeys(value, allowed, what);
   return value;
 }
 
 /** A batch argument: an array, each element validated by `prepare`; errors name the element. */
 export function prepareEach<S, P>(specs: readonly S[], what: string, prepare: (spec: S) => P): P[] {
-  if (!Array.isArray(specs)) throw new InvalidArgumentError(`${what} must be an array, got ${typeof specs}`);
+  if (!Array.isArray(specs)) throw new InvalidArgumentError(`${what} must be an array, got ${describeValue(specs)}`);
   const prepared: P[] = new Array(specs.length);
   for (let i = 0; i < specs.length; i++) {
     try {

@@ -1,11 +1,12 @@
 import { InvalidArgumentError } from '../netlink/addresses.js';
+import { describeValue } from '../netlink/checks.js';
 
 /** IFNAMSIZ - 1: the kernel's limit on an interface name, in bytes. */
 export const MAX_IFNAME_BYTES = 15;
 
 /** Checks an interface name the way the kernel's dev_valid_name does, before sending. */
 export function validateIfName(name: unknown, what = 'interface name'): string {
-  if (typeof name !== 'string') throw new InvalidArgumentError(`${what} must be a string, got ${typeof name}`);
+  if (typeof name !== 'string') throw new InvalidArgumentError(`${what} must be a string, got ${describeValue(name)}`);
   if (name === '') throw new InvalidArgumentError(`${what} must not be empty`);
   const bytes = Buffer.byteLength(name);
   if (bytes > MAX_IFNAME_BYTES) {
@@ -19,7 +20,7 @@ export function validateIfName(name: unknown, what = 'interface name'): string {
 /** Checks an integer option against its range before sending. */
 export function validateInteger(value: unknown, what: string, min: number, max: number): number {
   if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
-    throw new InvalidArgumentError(`${what} must be an integer from ${min} to ${max}, got ${String(value)}`);
+    throw new InvalidArgumentError(`${what} must be an integer from ${min} to ${max}, got ${describeValue(value)}`);
   }
   return value;
 }

@@ -1,9 +1,12 @@
 import { IFLA_EXT_MASK, IFLA_IFNAME } from '../generated/if_link.js';
 import { RTEXT_FILTER_SKIP_STATS, RTM_GETLINK } from '../generated/rtnetlink.js';
 import { InvalidArgumentError } from '../netlink/addresses.js';
+import { describeValue } from '../netlink/checks.js';
 import { NetlinkError } from '../netlink/errors.js';
 import type { MessageWriter } from '../netlink/writer.js';
 import type { Message } from '../netlink/message.js';
+import { s32le } from '../netlink/byte-reads.js';
+import { requireRouteHeader } from './decode-context.js';
 import type { RouteContext } from './context.js';
 import { validateIfName, validateInteger } from './names.js';
 
@@ -31,7 +34,15 @@ export function describeLinkRef(dev: LinkRef): string {
 export function validateLinkRef(dev: unknown, what = 'dev'): LinkRef {
   if (typeof dev === 'number') return validateInteger(dev, `${what} index`, 1, 0x7fffffff);
   if (typeof dev === 'string') return validateIfName(dev, what);
-  throw new InvalidArgumentError(`${what} must be an interface name or index, got ${dev === null ? 'null' : typeof dev}`);
+  throw new InvalidArgumentError(`${what} must be an interface name or index, got ${describeValue(dev)}`);
+}
+
+/** The connection argument of the exported resolvers: plain JavaScript could pass anything. */
+function requireContext(ctx: unknown, what: string): void {
+  const socket = (ctx as RouteContext | null | undefined)?.socket as Partial<RouteContext['socket']> | undefined;
+  if (typeof socket?.execute !== 'function' || typeof socket.executeAsync !== 'function') {
+    throw new InvalidArgumentError(`${what}: ctx must be a connection from openRoute(), got ${describeValue(ctx)}`);
+  }
 }
 
 function encodeLookup(writer: MessageWriter, name: string): void {
@@ -44,7 +55,10 @@ function lookup(ctx: RouteContext, name: string) {
   return [
     { type: RTM_GETLINK, encode: (w: MessageWriter) => encodeLookup(w, name) },
     { operation: 'look up link', object: `${name} in ${ctx.label}`, headerLength: IFINFOMSG_LEN },
-    (m: Message) => m.buf.readInt32LE(m.offset + 4),
+    (m: Message) => {
+      requireRouteHeader(m, IFINFOMSG_LEN, 'ifinfomsg');
+      return s32le(m.buf, m.offset + 4);
+    },
   ] as const;
 }
 
@@ -57,6 +71,7 @@ function notFound(error: unknown, ref: LinkRef, ctx: RouteContext): unknown {
  * dump); indexes pass through unchecked, and the kernel validates them.
  */
 export function resolveLinkIndex(ctx: RouteContext, dev: LinkRef, what = 'dev'): number {
+  requireContext(ctx, 'resolveLinkIndex');
   const ref = validateLinkRef(dev, what);
   if (typeof ref === 'number') return ref;
   try {
@@ -68,6 +83,7 @@ export function resolveLinkIndex(ctx: RouteContext, dev: LinkRef, what = 'dev'):
 
 /** Promise form of `resolveLinkIndex`. */
 export async function resolveLinkIndexAsync(ctx: RouteContext, dev: LinkRef, what = 'dev'): Promise<number> {
+  requireContext(ctx, 'resolveLinkIndexAsync');
   const ref = validateLinkRef(dev, what);
   if (typeof ref === 'number') return ref;
   try {

@@ -5,6 +5,26 @@ export function errnoName(errno: number): string {
   return ERRNO_NAMES[errno] ?? `E${errno}`;
 }
 
+const EPERM = 1;
+const EACCES = 13;
+
+/** Namespace and mount calls need CAP_SYS_ADMIN; everything netlink changes needs CAP_NET_ADMIN. */
+const CAPABILITY_OF: Record<string, string> = {
+  setns: 'CAP_SYS_ADMIN (entering a network namespace)',
+  unshare: 'CAP_SYS_ADMIN (creating a network namespace)',
+  mount: 'CAP_SYS_ADMIN (mounts under /run/netns)',
+  umount2: 'CAP_SYS_ADMIN (mounts under /run/netns)',
+  setsockopt: 'CAP_NET_ADMIN (SO_RCVBUFFORCE/SO_SNDBUFFORCE above the sysctl limits)',
+  ioctl: 'CAP_NET_ADMIN',
+};
+
+/** What to grant when a call is refused for lack of privilege; empty otherwise. */
+export function permissionHint(syscall: string, errno: number): string {
+  if (errno !== EPERM && errno !== EACCES) return '';
+  const capability = CAPABILITY_OF[syscall];
+  return capability ? ` (needs ${capability}; run as root or grant the capability)` : '';
+}
+
 /** A failed system call: which call, on what, and the errno it set. */
 export class SyscallError extends Error {
   override readonly name = 'SyscallError';
@@ -16,7 +36,7 @@ export class SyscallError extends Error {
     /** What the call was applied to (a path, a namespace name, an fd). */
     readonly target?: string,
   ) {
-    super(`${syscall}${target === undefined ? '' : ` ${target}`} failed: ${errnoName(errno)}`);
+    super(`${syscall}${target === undefined ? '' : ` ${target}`} failed: ${errnoName(errno)}${permissionHint(syscall, errno)}`);
     this.code = errnoName(errno);
   }
 }

@@ -25,6 +25,7 @@ const c = {
   mount: libc.func('int mount(const char *, const char *, const char *, unsigned long, void *)'),
   umount2: libc.func('int umount2(const char *, int)'),
   gettid: libc.func('int gettid(void)'),
+  poll: libc.func('int poll(void *, unsigned long, int)'),
 };
 
 function check(result: number, syscall: string, target?: string | number): number {
@@ -141,17 +142,55 @@ export function gettid(): number {
   return c.gettid();
 }
 
+const POLLIN = 0x1;
+const EINTR = 4;
+const pollBox = Buffer.alloc(8);
+
 /**
- * Resolves when `fd` becomes readable, watching it on the libuv loop so the
- * event loop keeps running meanwhile.
+ * Blocks the calling thread until `fd` is readable or `timeoutMs` passes
+ * (negative: no limit); returns false on timeout. Error and hang-up
+ * conditions count as readable so that the following recv reports them.
  */
-export function waitReadable(fd: number): Promise<void> {
-  return new Promise((resolve) => {
-    const handle = koffi.node.poll(fd, { readable: true }, () => {
-      handle.close();
-      resolve();
-    });
+export function pollReadable(fd: number, timeoutMs: number): boolean {
+  const deadline = timeoutMs < 0 ? Infinity : Date.now() + timeoutMs;
+  for (;;) {
+    pollBox.writeInt32LE(fd, 0);
+    pollBox.writeInt16LE(POLLIN, 4);
+    pollBox.writeInt16LE(0, 6);
+    const wait = deadline === Infinity ? -1 : Math.max(0, Math.min(0x7fffffff, deadline - Date.now()));
+    const n = c.poll(pollBox, 1, wait);
+    if (n > 0) return true;
+    if (n === 0) return false;
+    const errno = koffi.errno();
+    if (errno !== EINTR) throw new SyscallError('poll', errno, `fd ${fd}`);
+  }
+}
+
+/** A readiness watch on the libuv loop; `close()` stops it at once (before the fd may be closed). */
+export interface ReadableWatch {
+  close(): void;
+}
+
+/**
+ * Calls `onReadable` once, on the event loop, when `fd` becomes readable.
+ * The watch must be closed before the fd is: libuv aborts the process when a
+ * closed fd number is reused by another watch.
+ */
+export function watchReadable(fd: number, onReadable: () => void): ReadableWatch {
+  let closed = false;
+  const handle = koffi.node.poll(fd, { readable: true }, () => {
+    if (closed) return;
+    closed = true;
+    handle.close();
+    onReadable();
   });
+  return {
+    close() {
+      if (closed) return;
+      closed = true;
+      handle.close();
+    },
+  };
 }
 
 // Re-exported so callers check DONTWAIT results without importing constants twice.

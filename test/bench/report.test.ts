@@ -2,7 +2,7 @@ import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import t from 'tap';
-import { measure, rotation } from '../../bench/harness/measure.js';
+import { measure, pooledValue, rotation } from '../../bench/harness/measure.js';
 import { timestampFileName, writeReport, type BenchReport } from '../../bench/harness/report.js';
 import { skippedRow, type Implementation, type ScenarioContext } from '../../bench/harness/scenario.js';
 import { escapeXml, renderRatioChart } from '../../bench/harness/svg.js';
@@ -61,6 +61,31 @@ t.test('measure: warm-up discarded, implementations alternate, medians and ratio
   t.equal(ms!.ratios['nlkit/ip-fork'], 10);
   // Pooled samples of the measured runs: nlkit [300,600,100,200,200,400] → p50 = 250.
   t.equal(pooled!.results.nlkit, 250);
+});
+
+t.test('pooled statistics: percentiles, mean and sum over every measured run\'s samples', async (t) => {
+  t.equal(pooledValue([4, 1, 3, 2], { sample: 's', percentile: 100 }), 4);
+  t.equal(pooledValue([0, 100, 100, 100], { sample: 's', statistic: 'mean' }), 75);
+  t.equal(pooledValue([1, 0, 2], { sample: 's', statistic: 'sum' }), 3);
+  t.ok(Number.isNaN(pooledValue([], { sample: 's', statistic: 'sum' })), 'no samples, no figure');
+  let run = 0;
+  const rows = await measure(ctx(2, 1), {
+    scenario: 'demo',
+    metrics: [
+      { key: 'ok', unit: '%', better: 'higher', description: 'success rate', fromSamples: { sample: 'ok', statistic: 'mean' } },
+      { key: 'failed', unit: 'n', better: 'lower', description: 'failures', fromSamples: { sample: 'failed', statistic: 'sum' } },
+    ],
+    implementations: [{
+      name: 'nlkit',
+      run() {
+        // The warm-up's samples (all failures) must not count.
+        const ok = [[0, 0], [100, 100, 0], [100]][run++]!;
+        return { metrics: {}, samples: { ok, failed: ok.map((v) => (v === 0 ? 1 : 0)) } };
+      },
+    }],
+  });
+  t.equal(rows[0]!.results.nlkit, 75);
+  t.equal(rows[1]!.results.nlkit, 1);
 });
 
 t.test('measure: failed checks mark a row unverified; a throwing implementation reports no figure', async (t) => {

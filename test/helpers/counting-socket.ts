@@ -22,7 +22,13 @@ export interface CountingContext extends RouteContext {
  * socket is closed when the test ends.
  */
 export function openCountingContext(t: Test, netns: string): CountingContext {
-  const raw = openNetlinkSocket(NETLINK_ROUTE, { netns });
+  const { socket, raw, sent } = openCountingSocket(t, NETLINK_ROUTE, netns);
+  return { socket, raw, label: `netns ${netns}`, sent };
+}
+
+/** A socket of any netlink protocol (NETLINK_NETFILTER too) in `netns`, counting what is sent through it. */
+export function openCountingSocket(t: Test, protocol: number, netns: string): { socket: NetlinkSocket; raw: NetlinkSocket; sent(): number } {
+  const raw = openNetlinkSocket(protocol, { netns });
   t.teardown(() => raw.close());
   let sent = 0;
   const socket = new Proxy(raw, {
@@ -35,7 +41,7 @@ export function openCountingContext(t: Test, netns: string): CountingContext {
       };
     },
   });
-  return { socket, raw, label: `netns ${netns}`, sent: () => sent };
+  return { socket, raw, sent: () => sent };
 }
 
 /**

@@ -196,7 +196,7 @@ t.test('the builder refuses what nft would refuse, before anything is sent', asy
     [() => rule().dnat('fd00::1').expressions('ip'), /an IPv6 address in an ip table/],
     [() => rule().dnat('nowhere'), /does not start with an IPv4 or IPv6 address/],
     [() => rule().masquerade({ ports: '2000-1000' }).expressions('ip'), /starts after it ends/],
-    [() => rule().jump(''), /jump and goto need a chain name/],
+    [() => rule().jump(''), /jump target chain name must not be empty/],
     [() => rule().limit({ rate: 1, per: 'fortnight' as 'week' }), /limit per "fortnight"/],
     [() => (rule().tcp.dport as (...a: unknown[]) => unknown)('~', 22), /takes a value, or an operator/],
     [() => parseRule('ip saddr 10.0.0.1 frobnicate'), /"frobnicate" is not in the supported nft subset/],

@@ -40,39 +40,3 @@ export function linkNames(netns: string): Map<number, string> {
 export function ifindex(netns: string, name: string): number {
   return ipJson<{ ifindex: number }[]>(netns, 'link', 'show', 'dev', name)[0]!.ifindex;
 }
-
-/**
- * Lifetimes and expiry times count down between two reads: when both sides
- * have a finite value within `slack` seconds, take the expected one.
- */
-export function alignCountdowns(actual: any, expected: any, slack = 2): void {
-  if (Array.isArray(actual) && Array.isArray(expected)) {
-    actual.forEach((a, i) => alignCountdowns(a, expected[i], slack));
-    return;
-  }
-  if (typeof actual !== 'object' || actual === null || typeof expected !== 'object' || expected === null) return;
-  for (const key of Object.keys(actual)) {
-    const a = actual[key];
-    const e = expected[key];
-    if (['valid_life_time', 'preferred_life_time', 'expires'].includes(key) && typeof a === 'number' && typeof e === 'number') {
-      if (a !== 0xffffffff && e !== 0xffffffff && Math.abs(a - e) <= slack) actual[key] = e;
-    } else {
-      alignCountdowns(a, e, slack);
-    }
-  }
-}
-
-/**
- * Reads nlkit's view between two reads of ip's that agree, so both describe
- * one state: DAD finishing, or an address's local route appearing, would
- * otherwise slip in between.
- */
-export function readTogether<T>(readIp: () => any, readNlkit: () => T): { mine: T; theirs: any } {
-  for (let attempt = 0; attempt < 20; attempt++) {
-    const before = readIp();
-    const mine = readNlkit();
-    const theirs = readIp();
-    if (JSON.stringify(before) === JSON.stringify(theirs)) return { mine, theirs };
-  }
-  throw new Error('the namespace kept changing between reads');
-}

@@ -63,7 +63,7 @@ t.test('bad input is refused before anything is sent', async (t) => {
     ['not auto', () => nsid.set('x', 'any' as never), /nsid must be an integer 0-2147483647 or 'auto'/],
     ['bad name', () => nsid.set('a/b', 1), /must not contain "\/"/],
     ['bad pid', () => nsid.get({ pid: -4 }), /pid must be a positive integer/],
-    ['bad ref', () => nsid.get(42 as never), /a namespace reference must be/],
+    ['bad ref', () => nsid.get(42 as never), /netns must be a namespace reference/],
     ['target', () => nsid.list({ targetNsid: -1 }), /targetNsid must be an integer from 0/],
     ['filter key', () => nsid.list({ target: 1 } as never), /has no option "target"/],
   ];

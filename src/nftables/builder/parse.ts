@@ -1,4 +1,5 @@
 import { InvalidArgumentError } from '../../netlink/addresses.js';
+import { describeValue } from '../../netlink/checks.js';
 import type { LimitUnit } from '../expressions/limit.js';
 import type { LogLevel } from '../expressions/log.js';
 import type { FibFlag, FibResult } from '../expressions/fib.js';
@@ -10,6 +11,7 @@ const RELATIONS = new Set(['==', '!=', '<', '>', '<=', '>=']);
 
 /** Splits nft rule text into words, keeping "quoted strings" and `{ set, elements }` whole. */
 export function tokenize(text: string): string[] {
+  if (typeof text !== 'string') throw new InvalidArgumentError(`rule text must be a string like "tcp dport 22 accept", got ${describeValue(text)}`);
   const tokens: string[] = [];
   let i = 0;
   while (i < text.length) {

@@ -8,6 +8,12 @@ import {
   NFT_REJECT_ICMPX_PORT_UNREACH, NFT_REG_1, NFT_REG_2, NFT_REG_VERDICT,
 } from '../../generated/nf_tables.js';
 import { encodeIp, InvalidArgumentError, ipFamily } from '../../netlink/addresses.js';
+import {
+  describeValue, optionalObject, requireBoolean, requireInteger, requireKnownKeys, requireObject, requireString,
+} from '../../netlink/checks.js';
+import { commentEntry, UDATA_COMMENT } from '../protocol/userdata.js';
+import { familyNumber } from '../objects/family.js';
+import { requireName } from '../objects/names.js';
 import { LIMIT_UNITS, type LimitUnit } from '../expressions/limit.js';
 import type { LogFlag, LogLevel } from '../expressions/log.js';
 import type { NatFlag } from '../expressions/nat-flags.js';
@@ -218,6 +224,10 @@ export class RuleBuilder implements RuleSource {
   /** `fib daddr type local`: a routing lookup keyed by `lookup`, matching its `result`. */
   fib(lookup: FibFlag | FibFlag[], result: FibResult, ...args: [Operand] | [Relation, Operand]): this {
     const flags = Array.isArray(lookup) ? lookup : [lookup];
+    for (const flag of flags) {
+      if (!FIB_LOOKUPS.includes(flag)) throw new InvalidArgumentError(`fib lookup must be any of ${FIB_LOOKUPS.join(', ')}, got ${describeValue(flag)}`);
+    }
+    if (!FIB_RESULTS.includes(result)) throw new InvalidArgumentError(`fib result must be one of ${FIB_RESULTS.join(', ')}, got ${describeValue(result)}`);
     const type = result === 'type' ? FIB_ADDRTYPE_TYPE : result === 'oifname' ? DATATYPES.ifname! : DATATYPES.iface_index!;
     const source: Source = {
       name: `fib ${flags.join(' . ')} ${result}`, type, length: type.length,
@@ -234,8 +244,12 @@ export class RuleBuilder implements RuleSource {
   }
 
   /** `counter`, optionally starting from given counts. */
-  counter(start: { packets: number; bytes: number } = { packets: 0, bytes: 0 }): this {
-    return this.add({ kind: 'counter', packets: start.packets, bytes: start.bytes });
+  counter(start?: { packets: number; bytes: number }): this {
+    const s = optionalObject<{ packets?: unknown; bytes?: unknown }>(start, 'counter start', {}, '{ packets: 0, bytes: 0 }');
+    requireKnownKeys(s, COUNTER_KEYS, 'counter start');
+    const packets = s.packets === undefined ? 0 : requireInteger(s.packets, 'counter start packets', 0, Number.MAX_SAFE_INTEGER);
+    const bytes = s.bytes === undefined ? 0 : requireInteger(s.bytes, 'counter start bytes', 0, Number.MAX_SAFE_INTEGER);
+    return this.add({ kind: 'counter', packets, bytes });
   }
 
   private verdict(verdict: Verdict): this {
@@ -259,15 +273,21 @@ export class RuleBuilder implements RuleSource {
   }
 
   jump(chain: string): this {
-    return this.verdict({ code: 'jump', chain: requireChain(chain) });
+    return this.verdict({ code: 'jump', chain: requireName(chain, 'jump target chain') });
   }
 
   goto(chain: string): this {
-    return this.verdict({ code: 'goto', chain: requireChain(chain) });
+    return this.verdict({ code: 'goto', chain: requireName(chain, 'goto target chain') });
   }
 
   /** `reject` (ICMP port unreachable, per family), `reject with tcp reset`, or an icmpx code. */
-  reject(options: { with?: 'tcp reset' | keyof typeof ICMPX_CODES } = {}): this {
+  reject(options?: { with?: 'tcp reset' | keyof typeof ICMPX_CODES }): this {
+    options = optionalObject(options, 'reject options', {}, "{ with: 'tcp reset' }");
+    requireKnownKeys(options, REJECT_KEYS, 'reject options');
+    const how = options.with;
+    if (how !== undefined && how !== 'tcp reset' && !Object.hasOwn(ICMPX_CODES, how)) {
+      throw new InvalidArgumentError(`reject with ${describeValue(how)}: use tcp reset or ${Object.keys(ICMPX_CODES).join(', ')}`);
+    }
     this.steps.push((l) => {
       if (options.with === 'tcp reset') {
         l.requireTransport(IPPROTO_TCP);
@@ -287,7 +307,16 @@ export class RuleBuilder implements RuleSource {
     return this;
   }
 
-  log(options: LogOptions = {}): this {
+  log(options?: LogOptions): this {
+    options = optionalObject<LogOptions>(options, 'log options', {}, "{ prefix: 'dropped: ' }");
+    requireKnownKeys(options, LOG_KEYS, 'log options');
+    if (options.prefix !== undefined) requireString(options.prefix, 'log options prefix');
+    if (options.group !== undefined) requireInteger(options.group, 'log options group', 0, 0xffff);
+    if (options.snaplen !== undefined) requireInteger(options.snaplen, 'log options snaplen', 0, 0xffffffff);
+    if (options.level !== undefined && !LOG_LEVELS.includes(options.level)) {
+      throw new InvalidArgumentError(`log options level must be one of ${LOG_LEVELS.join(', ')}, got ${describeValue(options.level)}`);
+    }
+    if (options.flags !== undefined && !Array.isArray(options.flags)) throw new InvalidArgumentError(`log options flags must be an array, got ${describeValue(options.flags)}`);
     const e: Expression = { kind: 'log' };
     if (options.prefix !== undefined) e.prefix = options.prefix;
     if (options.group !== undefined) e.group = options.group;
@@ -300,7 +329,13 @@ export class RuleBuilder implements RuleSource {
   }
 
   limit(options: LimitOptions): this {
-    const unit = LIMIT_UNITS[options.per];
+    requireObject(options, 'limit options', "{ rate: 10, per: 'second' }");
+    requireKnownKeys(options, LIMIT_KEYS, 'limit options');
+    requireInteger(options.rate, 'limit options rate', 1, Number.MAX_SAFE_INTEGER);
+    if (options.burst !== undefined) requireInteger(options.burst, 'limit options burst', 0, 0xffffffff);
+    if (options.bytes !== undefined) requireBoolean(options.bytes, 'limit options bytes');
+    if (options.over !== undefined) requireBoolean(options.over, 'limit options over');
+    const unit = typeof options.per === 'string' && Object.hasOwn(LIMIT_UNITS, options.per) ? LIMIT_UNITS[options.per] : undefined;
     if (unit === undefined) throw new InvalidArgumentError(`limit per ${JSON.stringify(options.per)}: use ${Object.keys(LIMIT_UNITS).join(', ')}`);
     return this.add({
       kind: 'limit', rate: options.rate, unit, burst: options.burst ?? (options.bytes ? 0 : 5),
@@ -308,8 +343,12 @@ export class RuleBuilder implements RuleSource {
     });
   }
 
-  quota(bytes: number, options: { over?: boolean } = {}): this {
-    return this.add({ kind: 'quota', bytes, over: options.over ?? false, consumed: 0 });
+  quota(bytes: number, options?: { over?: boolean }): this {
+    requireInteger(bytes, 'quota bytes', 0, Number.MAX_SAFE_INTEGER);
+    const o = optionalObject<{ over?: boolean }>(options, 'quota options', {}, '{ over: true }');
+    requireKnownKeys(o, OVER_KEYS, 'quota options');
+    const over = o.over === undefined ? false : requireBoolean(o.over, 'quota options over');
+    return this.add({ kind: 'quota', bytes, over, consumed: 0 });
   }
 
   notrack(): this {
@@ -333,12 +372,14 @@ export class RuleBuilder implements RuleSource {
   }
 
   /** `masquerade [to :port[-port]] [random,persistent,fully-random]`. */
-  masquerade(options: NatOptions & { ports?: number | string } = {}): this {
+  masquerade(options?: NatOptions & { ports?: number | string }): this {
+    const o = natOptions(options, 'masquerade options', MASQUERADE_KEYS);
+    const ports = o.ports === undefined ? undefined : portRange(o.ports, 'masquerade to');
     this.steps.push((l) => {
-      const flags = natFlags(options);
+      const flags = natFlags(o);
       const e: Expression = { kind: 'masq' };
-      if (options.ports !== undefined) {
-        const [min, max] = portRange(options.ports, 'masquerade to');
+      if (ports !== undefined) {
+        const [min, max] = ports;
         l.emit(portImmediate(NFT_REG_1, min));
         if (max !== min) l.emit(portImmediate(NFT_REG_2, max));
         e.protoMin = NFT_REG_1;
@@ -352,17 +393,18 @@ export class RuleBuilder implements RuleSource {
   }
 
   /** `snat to <address>[-<address>][:<port>[-<port>]]`; IPv6 as `[fd00::1]:80`. */
-  snat(to: string, options: NatOptions = {}): this {
+  snat(to: string, options?: NatOptions): this {
     return this.nat('snat', to, options);
   }
 
   /** `dnat to <address>[-<address>][:<port>[-<port>]]` (the CNI portmap's rewrite). */
-  dnat(to: string, options: NatOptions = {}): this {
+  dnat(to: string, options?: NatOptions): this {
     return this.nat('dnat', to, options);
   }
 
-  private nat(type: 'snat' | 'dnat', to: string, options: NatOptions): this {
+  private nat(type: 'snat' | 'dnat', to: string, natOptionsGiven: NatOptions | undefined): this {
     const target = parseNatTarget(to, `${type} to`);
+    const options = natOptions(natOptionsGiven, `${type} options`, NAT_KEYS);
     this.steps.push((l) => {
       if ((l.family === 'ip' && target.family !== 'ip') || (l.family === 'ip6' && target.family !== 'ip6')) {
         throw new InvalidArgumentError(`${type} to ${to}: an ${target.family === 'ip' ? 'IPv4' : 'IPv6'} address in an ${l.family} table`);
@@ -389,6 +431,7 @@ export class RuleBuilder implements RuleSource {
 
   /** `redirect [to :port]`: to the local host. */
   redirect(port?: number | string): this {
+    if (port !== undefined) portRange(port, 'redirect to');
     this.steps.push((l) => {
       const e: Expression = { kind: 'redir' };
       if (port !== undefined) {
@@ -406,11 +449,17 @@ export class RuleBuilder implements RuleSource {
 
   /** Raw expressions, for anything the vocabulary lacks. */
   expression(...expressions: Expression[]): this {
+    expressions.forEach((e, i) => {
+      if (e === null || typeof e !== 'object' || typeof e.kind !== 'string') {
+        throw new InvalidArgumentError(`expression #${i} must be an object with a kind, like { kind: 'counter' }, got ${describeValue(e)}`);
+      }
+    });
     return this.add(...expressions);
   }
 
   /** Stores a comment with the rule (`comment "..."`), shown by `nft list`. */
   comment(text: string): this {
+    commentEntry(UDATA_COMMENT, text, 'rule');
     this.ruleComment = text;
     return this;
   }
@@ -418,6 +467,8 @@ export class RuleBuilder implements RuleSource {
   // ---- output ------------------------------------------------------------------
 
   linearize(context: LinearizeContext): Expression[] {
+    requireObject(context, 'linearize context', "{ family: 'inet', table: 'filter', anonymousSet }");
+    familyNumber(context.family, 'linearize context family');
     const l = new Linearizer(context);
     for (const step of this.steps) step(l);
     return l.out;
@@ -428,6 +479,8 @@ export class RuleBuilder implements RuleSource {
    * sets get placeholder names (`__set%d`) and ids from 1, as a batch would give them.
    */
   expressions(family: NftFamily, table = 'table'): Expression[] {
+    familyNumber(family, 'family');
+    requireName(table, 'table');
     let id = 0;
     return this.linearize({
       family,
@@ -442,9 +495,23 @@ export function rule(): RuleBuilder {
   return new RuleBuilder();
 }
 
-function requireChain(chain: string): string {
-  if (typeof chain !== 'string' || chain === '') throw new InvalidArgumentError('jump and goto need a chain name');
-  return chain;
+const COUNTER_KEYS = new Set(['packets', 'bytes']);
+const REJECT_KEYS = new Set(['with']);
+const LOG_KEYS = new Set(['prefix', 'level', 'group', 'snaplen', 'flags']);
+const LOG_LEVELS: readonly string[] = ['emerg', 'alert', 'crit', 'err', 'warn', 'notice', 'info', 'debug', 'audit'];
+const LIMIT_KEYS = new Set(['rate', 'per', 'burst', 'bytes', 'over']);
+const OVER_KEYS = new Set(['over']);
+const NAT_KEYS = new Set(['random', 'fullyRandom', 'persistent']);
+const MASQUERADE_KEYS = new Set([...NAT_KEYS, 'ports']);
+const FIB_LOOKUPS: readonly unknown[] = ['saddr', 'daddr', 'mark', 'iif', 'oif', 'present'];
+const FIB_RESULTS: readonly unknown[] = ['oif', 'oifname', 'type'];
+
+/** NAT flag options: optional, an object of known booleans. */
+function natOptions<O extends NatOptions>(options: O | undefined, what: string, keys: ReadonlySet<string>): O {
+  const o = optionalObject<O>(options, what, {} as O, '{ persistent: true }');
+  requireKnownKeys(o, keys, what);
+  for (const key of NAT_KEYS) if (o[key as keyof NatOptions] !== undefined) requireBoolean(o[key as keyof NatOptions], `${what} ${key}`);
+  return o;
 }
 
 function networkOfNfproto(n: number): NetworkProtocol {
@@ -466,13 +533,14 @@ function portImmediate(dreg: number, port: number): Expression {
 }
 
 function parsePort(text: string | number, what: string): number {
-  const n = typeof text === 'number' ? text : /^\d+$/.test(text) ? Number(text) : NaN;
+  const n = typeof text === 'number' ? text : typeof text === 'string' && /^\d+$/.test(text) ? Number(text) : NaN;
   if (!Number.isInteger(n) || n < 0 || n > 0xffff) throw new InvalidArgumentError(`${what}: ${JSON.stringify(text)} is not a port (0-65535)`);
   return n;
 }
 
 function portRange(value: number | string, what: string): [number, number] {
   if (typeof value === 'number') return [parsePort(value, what), parsePort(value, what)];
+  if (typeof value !== 'string') throw new InvalidArgumentError(`${what}: ports must be a port or a range like "8000-8080", got ${describeValue(value)}`);
   const text = value.startsWith(':') ? value.slice(1) : value;
   const [a, b, extra] = text.split('-');
   if (extra !== undefined) throw new InvalidArgumentError(`${what}: "${value}" is not a port or port range`);

@@ -9,6 +9,10 @@ const codecs = new Map<string, ExpressionCodec<{ kind: string }>>();
 
 /** Adds an expression kind; one file per kind registers itself through expressions/index.ts. */
 export function registerExpression<E extends { kind: string }>(codec: ExpressionCodec<E>): void {
+  const c = codec as Partial<ExpressionCodec<E>> | null;
+  if (c === null || typeof c !== 'object' || typeof c.kind !== 'string' || c.kind === '' || typeof c.encode !== 'function' || typeof c.decode !== 'function') {
+    throw new InvalidArgumentError('registerExpression: codec must be an object like { kind, encode(writer, expression), decode(cursor) }');
+  }
   codecs.set(codec.kind, codec as unknown as ExpressionCodec<{ kind: string }>);
 }
 
@@ -64,23 +68,22 @@ export function encodeExpressionList(writer: MessageWriter, type: number, expres
 /** Reads one expression from the attributes of an NFTA_LIST_ELEM (or NFTA_*_EXPR) nest. */
 export function decodeExpression(cursor: AttributeCursor): Expression {
   let name = '';
-  let dataStart = -1;
-  let dataEnd = -1;
+  let data: AttributeCursor | undefined;
+  let raw: Buffer | undefined;
   while (cursor.next()) {
     if (cursor.type === NFTA_EXPR_NAME) name = cursor.string();
     else if (cursor.type === NFTA_EXPR_DATA) {
-      dataStart = cursor.start;
-      dataEnd = cursor.start + cursor.length;
+      data = cursor.nestedCursor();
+      raw = cursor.view();
     }
   }
   const codec = codecs.get(name);
   if (!codec) {
     const unknown: UnknownExpression = { kind: 'unknown', name };
-    if (dataStart >= 0) unknown.data = Buffer.from(cursor.buf.subarray(dataStart, dataEnd));
+    if (raw) unknown.data = Buffer.from(raw);
     return unknown;
   }
-  const data = new AttributeCursor(cursor.buf, Math.max(dataStart, 0), Math.max(dataEnd, 0));
-  return codec.decode(data) as Expression;
+  return codec.decode(data ?? new AttributeCursor(cursor.buf, 0, 0, cursor.context)) as Expression;
 }
 
 /** Reads the expressions of a list nest (the cursor positioned on it). */

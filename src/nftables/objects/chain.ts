@@ -8,6 +8,7 @@ import {
 import { NF_ACCEPT, NF_DROP } from '../../generated/netfilter.js';
 import { InvalidArgumentError } from '../../netlink/addresses.js';
 import type { RawAttribute } from '../../netlink/attributes.js';
+import { requireObject, requireOneOf } from '../../netlink/checks.js';
 import type { Message } from '../../netlink/message.js';
 import { NLM_F_CREATE, NLM_F_EXCL } from '../../netlink/message.js';
 import { EnumNames, FlagNames } from '../expressions/codec.js';
@@ -17,6 +18,7 @@ import { commentEntry, decodeUserdata, encodeUserdata, UDATA_COMMENT, userdataSt
 import { familyName, familyNumber, type NftFamily } from './family.js';
 import { hookName, hookNumber, priorityNumber, requireChainType, type ChainHook, type ChainType } from './hooks.js';
 import { requireHandle, requireName } from './names.js';
+import { requireSpec } from './shape.js';
 
 export type ChainPolicy = 'accept' | 'drop';
 const policies = new EnumNames<ChainPolicy>('chain policy', { accept: NF_ACCEPT, drop: NF_DROP });
@@ -63,9 +65,16 @@ function label(family: NftFamily, table: string, name: string): string {
   return `${family} ${table} ${name}`;
 }
 
+/** A ChainSpec's fields, and those of a listed Chain (ignored), so a listed chain can be added again. */
+const CHAIN_SPEC_KEYS: ReadonlySet<string> = new Set([
+  'family', 'table', 'name', 'type', 'hook', 'priority', 'policy', 'device', 'comment',
+  'handle', 'devices', 'flags', 'use', 'counters', 'userdata', 'unknown',
+]);
+
 /** Checks a chain before anything is sent: a base chain needs type, hook and priority (and a device on netdev). */
 export function validateChain(spec: ChainSpec): void {
-  familyNumber(spec.family);
+  requireSpec(spec, 'chain spec', "{ family: 'inet', table: 'filter', name: 'input', type: 'filter', hook: 'input', priority: 0 }", CHAIN_SPEC_KEYS);
+  familyNumber(spec.family, 'chain spec family');
   requireName(spec.table, 'table');
   requireName(spec.name, 'chain');
   const base = spec.hook !== undefined || spec.type !== undefined || spec.priority !== undefined;
@@ -84,7 +93,7 @@ export function validateChain(spec: ChainSpec): void {
   } else if (spec.policy !== undefined || spec.device !== undefined) {
     throw new InvalidArgumentError(`${what}: policy and device belong to base chains (give type, hook and priority too)`);
   }
-  if (spec.policy !== undefined) policies.encode(spec.policy);
+  if (spec.policy !== undefined) requireOneOf(spec.policy, `${what} policy`, ['accept', 'drop']);
   if (spec.device !== undefined && (typeof spec.device !== 'string' || Buffer.byteLength(spec.device) >= 16)) {
     throw new InvalidArgumentError(`${what}: device must be an interface name shorter than 16 bytes`);
   }
@@ -123,10 +132,11 @@ function refLabel(ref: ChainRef): string {
 
 /** `delete chain`: the chain must be empty and not jumped to. */
 export function deleteChainCommand(ref: ChainRef): BatchCommand {
-  const family = familyNumber(ref.family);
+  requireObject(ref, 'chain ref', "{ family: 'inet', table: 'filter', name: 'input' }");
+  const family = familyNumber(ref.family, 'chain ref family');
   requireName(ref.table, 'table');
-  if ('name' in ref) requireName(ref.name, 'chain');
-  else requireHandle(ref.handle, 'chain');
+  if ('handle' in ref && !('name' in ref)) requireHandle(ref.handle, 'chain');
+  else requireName((ref as { name: unknown }).name, 'chain');
   return {
     message: NFT_MSG_DELCHAIN,
     family,
@@ -143,7 +153,8 @@ export function deleteChainCommand(ref: ChainRef): BatchCommand {
 
 /** `flush chain`: deletes all its rules. */
 export function flushChainCommand(ref: { family: NftFamily; table: string; name: string }): BatchCommand {
-  const family = familyNumber(ref.family);
+  requireObject(ref, 'chain ref', "{ family: 'inet', table: 'filter', name: 'input' }");
+  const family = familyNumber(ref.family, 'chain ref family');
   requireName(ref.table, 'table');
   requireName(ref.name, 'chain');
   return {
@@ -179,7 +190,7 @@ export function decodeChain(m: Message): Chain {
         while (h.next()) {
           switch (h.type) {
             case NFTA_HOOK_HOOKNUM: chain.hook = hookName(family, h.be32()); break;
-            case NFTA_HOOK_PRIORITY: chain.priority = h.buf.readInt32BE(h.start); break;
+            case NFTA_HOOK_PRIORITY: chain.priority = h.s32be(); break;
             case NFTA_HOOK_DEV: chain.device = h.string(); break;
             case NFTA_HOOK_DEVS: {
               const d = h.nestedCursor();

@@ -4,6 +4,7 @@ import {
 } from '../../generated/in.js';
 import { IPPROTO_ICMPV6 } from '../../generated/in6.js';
 import { encodeIp, formatIp, formatMac, encodeMac, InvalidArgumentError, ipFamily, parseCidr } from '../../netlink/addresses.js';
+import { describeValue } from '../../netlink/checks.js';
 
 /** A value as written in nft syntax: an address, a port, a name, or (intervals) `a-b` and `a/len`. */
 export type ScalarValue = string | number;
@@ -147,7 +148,8 @@ export const DATATYPES: Record<string, Datatype> = {
 export const VERDICT_TYPE_ID = TYPE_VERDICT;
 
 export function datatype(name: unknown, what: string): Datatype {
-  const type = typeof name === 'string' ? DATATYPES[name] : undefined;
+  // Own keys only: "toString" is not a datatype.
+  const type = typeof name === 'string' && Object.hasOwn(DATATYPES, name) ? DATATYPES[name] : undefined;
   if (!type) throw new InvalidArgumentError(`${what} ${JSON.stringify(name)} is not a supported type; use one of ${Object.keys(DATATYPES).join(', ')}`);
   return type;
 }
@@ -163,6 +165,9 @@ const CONCAT_TYPE_BITS = 6;
 export class KeyType {
   readonly parts: readonly Datatype[];
   constructor(spec: string | readonly string[], what: string) {
+    if (typeof spec !== 'string' && !Array.isArray(spec)) {
+      throw new InvalidArgumentError(`${what} must be a type name like 'ipv4_addr' or an array of them, got ${describeValue(spec)}`);
+    }
     const names = typeof spec === 'string' ? spec.split('.').map((s) => s.trim()) : [...spec];
     if (names.length === 0 || names.length > 32 / CONCAT_TYPE_BITS) {
       throw new InvalidArgumentError(`${what} must name 1-${Math.floor(32 / CONCAT_TYPE_BITS)} types, got ${JSON.stringify(spec)}`);

@@ -6,14 +6,15 @@ import {
 } from '../../generated/nf_tables.js';
 import { InvalidArgumentError } from '../../netlink/addresses.js';
 import type { AttributeCursor, RawAttribute } from '../../netlink/attributes.js';
+import { requireArray, requireKnownKeys } from '../../netlink/checks.js';
 import type { Message } from '../../netlink/message.js';
-import { NLM_F_CREATE, NLM_F_EXCL } from '../../netlink/message.js';
+import { MalformedMessageError, NLM_F_CREATE, NLM_F_EXCL } from '../../netlink/message.js';
 import { MessageWriter } from '../../netlink/writer.js';
 import type { BatchCommand } from '../protocol/batch.js';
 import { readData, requireVerdict, writeDataValue, writeDataVerdict, type Verdict, type VerdictCode } from '../protocol/data.js';
 import { nftAttributes } from '../protocol/nfgenmsg.js';
 import { commentEntry, decodeUserdata, encodeUserdata, UDATA_COMMENT, userdataString } from '../protocol/userdata.js';
-import { decrementBytes, incrementBytes, type ScalarValue } from './datatypes.js';
+import { decrementBytes, incrementBytes, type KeyType, type ScalarValue } from './datatypes.js';
 import { familyNumber, type NftFamily } from './family.js';
 import { requireName } from './names.js';
 import { setLabel, type SetShape } from './set.js';
@@ -47,8 +48,14 @@ interface WireElement {
   userdata?: Buffer;
 }
 
-function normalize(input: SetElementInput): SetElement {
-  if (input !== null && typeof input === 'object' && !Array.isArray(input)) return input;
+/** A SetElement's fields (`expires` and `unknown` come with listed elements and are ignored). */
+const ELEMENT_KEYS: ReadonlySet<string> = new Set(['key', 'data', 'timeout', 'expires', 'comment', 'unknown']);
+
+function normalize(input: SetElementInput, what: string): SetElement {
+  if (input !== null && typeof input === 'object' && !Array.isArray(input)) {
+    requireKnownKeys(input, ELEMENT_KEYS, what);
+    return input;
+  }
   return { key: input };
 }
 
@@ -95,8 +102,8 @@ function toWire(shape: SetShape, inputs: readonly SetElementInput[], sentinel: b
   const out: WireElement[] = [];
   const intervals: { start: Buffer; end: Buffer; element: WireElement }[] = [];
   inputs.forEach((input, i) => {
-    const element = normalize(input);
     const what = `element #${i} of ${label}`;
+    const element = normalize(input, what);
     const wire: WireElement = { key: Buffer.alloc(0) };
     const data = wireData(shape, element, what);
     if (data !== undefined) wire.data = data;
@@ -171,7 +178,7 @@ export function elementsCommands(
   const family = familyNumber(target.family);
   requireName(target.table, 'table');
   requireName(target.set, 'set');
-  if (!Array.isArray(inputs)) throw new InvalidArgumentError('elements must be an array');
+  requireArray(inputs, 'elements');
   const label = setLabel(target.family, target.table, target.set);
   const wire = toWire(shape, inputs, op === 'populate', label);
   const chunks: Buffer[][] = [[]];
@@ -264,7 +271,26 @@ function finish(shape: SetShape, raw: RawElement, key: ElementValue): SetElement
  * Elements as the user wrote them: keys formatted by type, and the start/end
  * pairs of an interval set joined back into `a/len` prefixes and `a-b` ranges.
  */
+/** Throws MalformedMessageError unless `bytes` has the length its type takes. */
+function requireLength(bytes: Buffer, type: KeyType, attribute: string): void {
+  if (bytes.length === type.length) return;
+  throw new MalformedMessageError(`set element value is ${bytes.length} bytes; the set's ${type.parts.map((p) => p.name).join(' . ')} takes ${type.length}`, {
+    family: 'nftables', messageType: 'NFT_MSG_NEWSETELEM', attribute,
+  });
+}
+
+/**
+ * Checks that keys and data have the lengths of the set's types before they
+ * are formatted (a kernel never sends otherwise; a damaged message might).
+ */
+function requireShape(shape: SetShape, raw: RawElement): void {
+  requireLength(raw.key, shape.key, 'NFTA_SET_ELEM_KEY');
+  if (raw.keyEnd) requireLength(raw.keyEnd, shape.key, 'NFTA_SET_ELEM_KEY_END');
+  if (Buffer.isBuffer(raw.data) && shape.data !== undefined && shape.data !== 'verdict') requireLength(raw.data, shape.data, 'NFTA_SET_ELEM_DATA');
+}
+
 export function interpretElements(shape: SetShape, raws: readonly RawElement[]): SetElement[] {
+  for (const raw of raws) requireShape(shape, raw);
   if (!shape.interval) return raws.map((r) => finish(shape, r, shape.key.format(r.key)));
   if (shape.key.concat) return raws.map((r) => finish(shape, r, shape.key.formatInterval(r.key, r.keyEnd ?? r.key)));
   const sorted = [...raws].sort((a, b) => Buffer.compare(a.key, b.key) || endFirst(a) - endFirst(b));

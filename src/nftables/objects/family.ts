@@ -2,6 +2,7 @@ import {
   NFPROTO_ARP, NFPROTO_BRIDGE, NFPROTO_INET, NFPROTO_IPV4, NFPROTO_IPV6, NFPROTO_NETDEV,
 } from '../../generated/netfilter.js';
 import { InvalidArgumentError } from '../../netlink/addresses.js';
+import { describeValue } from '../../netlink/checks.js';
 
 /** Table families, named as `nft` names them. */
 export type NftFamily = 'ip' | 'ip6' | 'inet' | 'arp' | 'bridge' | 'netdev';
@@ -20,10 +21,12 @@ const NAMES = new Map<number, NftFamily>(Object.entries(NUMBERS).map(([name, n])
 export const NFT_FAMILIES = Object.keys(NUMBERS) as NftFamily[];
 
 /** NFPROTO_* of a family name; InvalidArgumentError for anything else. */
-export function familyNumber(family: unknown): number {
-  const n = typeof family === 'string' ? NUMBERS[family as NftFamily] : undefined;
+export function familyNumber(family: unknown, what?: string): number {
+  // Own keys only: "toString" is not a family.
+  const n = typeof family === 'string' && Object.hasOwn(NUMBERS, family) ? NUMBERS[family as NftFamily] : undefined;
   if (n === undefined) {
-    throw new InvalidArgumentError(`unknown nftables family ${JSON.stringify(family)}; use one of ${NFT_FAMILIES.join(', ')}`);
+    const shown = typeof family === 'string' ? JSON.stringify(family) : describeValue(family);
+    throw new InvalidArgumentError(`${what ? `${what}: ` : ''}unknown nftables family ${shown}; use one of ${NFT_FAMILIES.join(', ')}`);
   }
   return n;
 }
@@ -33,7 +36,7 @@ export function familyName(n: number): NftFamily {
   return NAMES.get(n) ?? (`family${n}` as NftFamily);
 }
 
-export function requireFamily(family: unknown): NftFamily {
-  familyNumber(family);
+export function requireFamily(family: unknown, what?: string): NftFamily {
+  familyNumber(family, what);
   return family as NftFamily;
 }

@@ -4,6 +4,7 @@ import {
 } from '../../generated/nf_tables.js';
 import { InvalidArgumentError } from '../../netlink/addresses.js';
 import type { RawAttribute } from '../../netlink/attributes.js';
+import { describeValue, requireArray, requireObject, requireString } from '../../netlink/checks.js';
 import type { Message } from '../../netlink/message.js';
 import { NLM_F_APPEND, NLM_F_CREATE, NLM_F_REPLACE } from '../../netlink/message.js';
 import { MessageWriter } from '../../netlink/writer.js';
@@ -13,6 +14,7 @@ import { nftAttributes, readNfgenmsg } from '../protocol/nfgenmsg.js';
 import { commentEntry, decodeUserdata, encodeUserdata, UDATA_COMMENT, userdataString } from '../protocol/userdata.js';
 import { familyName, familyNumber, type NftFamily } from './family.js';
 import { requireHandle, requireName } from './names.js';
+import { requireSpec } from './shape.js';
 import type { AnonymousSetRequest } from './set.js';
 
 /** What a rule source may ask of the batch it is added to: anonymous sets (`tcp dport { 80, 443 }`). */
@@ -80,8 +82,16 @@ function encodeRuleBody(spec: RuleSpec, context: LinearizeContext): { expression
   if ((spec.rule === undefined) === (spec.expressions === undefined)) {
     throw new InvalidArgumentError('a rule needs either `rule` (a builder) or `expressions`, not both');
   }
+  if (spec.rule !== undefined && (spec.rule === null || typeof spec.rule !== 'object' || typeof spec.rule.linearize !== 'function')) {
+    throw new InvalidArgumentError(`rule spec rule must be a rule builder like rule().tcp.dport(22).accept(), got ${describeValue(spec.rule)}`);
+  }
+  if (spec.expressions !== undefined) requireArray(spec.expressions, 'rule spec expressions');
+  if (spec.comment !== undefined) requireString(spec.comment, 'rule spec comment');
+  if (spec.userdata !== undefined && !(spec.userdata instanceof Uint8Array)) {
+    throw new InvalidArgumentError(`rule spec userdata must be a Buffer, got ${describeValue(spec.userdata)}`);
+  }
   const expressions = spec.rule ? spec.rule.linearize(context) : spec.expressions!;
-  if (!Array.isArray(expressions)) throw new InvalidArgumentError('rule expressions must be an array');
+  if (!Array.isArray(expressions)) throw new InvalidArgumentError(`rule expressions must be an array, got ${describeValue(expressions)}`);
   // Encoded once, when the rule is queued (so bad expressions fail early); one
   // reused scratch writer keeps a 10k-rule transaction from allocating 10k buffers.
   const w = expressionScratch.reset();
@@ -94,8 +104,12 @@ function encodeRuleBody(spec: RuleSpec, context: LinearizeContext): { expression
 }
 
 /** `add rule` (append, or after `after`), `insert rule` (first, or before `before`) and `replace rule`. */
+/** A RuleSpec's fields, and those of a listed Rule (ignored), so a listed rule can be added again. */
+const RULE_SPEC_KEYS: ReadonlySet<string> = new Set(['family', 'table', 'chain', 'rule', 'expressions', 'comment', 'userdata', 'handle', 'position', 'unknown']);
+
 export function addRuleCommand(spec: RuleSpec, placement: RulePlacement, context: LinearizeContext): BatchCommand {
-  const family = familyNumber(spec.family);
+  requireSpec(spec, 'rule spec', "{ family: 'inet', table: 'filter', chain: 'input', rule: rule().tcp.dport(22).accept() }", RULE_SPEC_KEYS);
+  const family = familyNumber(spec.family, 'rule spec family');
   requireName(spec.table, 'table');
   requireName(spec.chain, 'chain');
   const body = encodeRuleBody(spec, context);
@@ -133,7 +147,8 @@ export function addRuleCommand(spec: RuleSpec, placement: RulePlacement, context
 
 /** `delete rule ... handle N`. */
 export function deleteRuleCommand(ref: RuleRef): BatchCommand {
-  const family = familyNumber(ref.family);
+  requireObject(ref, 'rule ref', "{ family: 'inet', table: 'filter', chain: 'input', handle: 4 }");
+  const family = familyNumber(ref.family, 'rule ref family');
   requireName(ref.table, 'table');
   requireName(ref.chain, 'chain');
   requireHandle(ref.handle, 'rule');

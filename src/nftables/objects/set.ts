@@ -9,6 +9,7 @@ import {
 } from '../../generated/nf_tables.js';
 import { InvalidArgumentError } from '../../netlink/addresses.js';
 import type { RawAttribute } from '../../netlink/attributes.js';
+import { requireArray, requireObject, requireOneOf } from '../../netlink/checks.js';
 import type { Message } from '../../netlink/message.js';
 import { NLM_F_CREATE, NLM_F_EXCL } from '../../netlink/message.js';
 import { EnumNames, FlagNames } from '../expressions/codec.js';
@@ -23,6 +24,7 @@ import { KeyType } from './datatypes.js';
 import type { SetElementInput } from './elements.js';
 import { familyName, familyNumber, type NftFamily } from './family.js';
 import { requireHandle, requireName } from './names.js';
+import { requireFlagList, requireSpec } from './shape.js';
 
 export type SetFlag = 'anonymous' | 'constant' | 'interval' | 'map' | 'timeout' | 'dynamic' | 'object' | 'concat' | 'expr';
 export const setFlags = new FlagNames<SetFlag>('set', {
@@ -118,12 +120,21 @@ export function shapeOf(spec: Pick<SetSpec, 'type' | 'map' | 'flags' | 'name'>):
   return shape;
 }
 
+/** A SetSpec's fields, and those of a listed NftSet (ignored), so a listed set can be added again. */
+const SET_SPEC_KEYS: ReadonlySet<string> = new Set([
+  'family', 'table', 'name', 'type', 'map', 'flags', 'timeout', 'gcInterval', 'size', 'policy', 'comment', 'elements',
+  'handle', 'keyLength', 'dataLength', 'userdata', 'unknown',
+]);
+
 /** Checks a set before anything is sent; returns its shape. */
 export function validateSet(spec: SetSpec): SetShape {
-  familyNumber(spec.family);
+  requireSpec(spec, 'set spec', "{ family: 'inet', table: 'filter', name: 'allowed', type: 'ipv4_addr' }", SET_SPEC_KEYS);
+  familyNumber(spec.family, 'set spec family');
   requireName(spec.table, 'table');
   requireName(spec.name, 'set');
+  requireFlagList(spec.flags, 'set spec flags');
   setFlags.encode(spec.flags);
+  if (spec.elements !== undefined) requireArray(spec.elements, 'set spec elements');
   const shape = shapeOf(spec);
   const what = `set ${setLabel(spec.family, spec.table, spec.name)}`;
   if (shape.interval && !shape.key.parts.every((p) => p.ordered)) {
@@ -133,7 +144,7 @@ export function validateSet(spec: SetSpec): SetShape {
     if (value !== undefined && (!Number.isSafeInteger(value) || value < 0)) throw new InvalidArgumentError(`${what}: ${field} must be a non-negative integer`);
   }
   if (spec.timeout !== undefined && !shape.timeout) throw new InvalidArgumentError(`${what}: a default timeout needs the timeout flag`);
-  if (spec.policy !== undefined) setPolicies.encode(spec.policy);
+  if (spec.policy !== undefined) requireOneOf(spec.policy, `${what} policy`, ['performance', 'memory']);
   if (spec.comment !== undefined) commentEntry(UDATA_SET_COMMENT, spec.comment, 'set');
   return shape;
 }
@@ -215,7 +226,8 @@ function refLabel(ref: SetRef): string {
 }
 
 function requireRef(ref: SetRef): number {
-  const family = familyNumber(ref.family);
+  requireObject(ref, 'set ref', "{ family: 'inet', table: 'filter', name: 'allowed' }");
+  const family = familyNumber(ref.family, 'set ref family');
   requireName(ref.table, 'table');
   if ('name' in ref) requireName(ref.name, 'set');
   else requireHandle(ref.handle, 'set');

@@ -3,7 +3,8 @@ import {
   NFTA_OBJ_PAD, NFTA_OBJ_TABLE, NFTA_OBJ_TYPE, NFTA_OBJ_USE, NFTA_OBJ_USERDATA,
 } from '../../generated/nf_tables.js';
 import { InvalidArgumentError } from '../../netlink/addresses.js';
-import { AttributeCursor, type RawAttribute } from '../../netlink/attributes.js';
+import type { AttributeCursor, RawAttribute } from '../../netlink/attributes.js';
+import { requireObject } from '../../netlink/checks.js';
 import type { Message } from '../../netlink/message.js';
 import { NLM_F_CREATE, NLM_F_EXCL } from '../../netlink/message.js';
 import { MessageWriter } from '../../netlink/writer.js';
@@ -15,6 +16,7 @@ import { nftAttributes, readNfgenmsg } from '../protocol/nfgenmsg.js';
 import { commentEntry, decodeUserdata, encodeUserdata, UDATA_COMMENT, userdataString } from '../protocol/userdata.js';
 import { familyName, familyNumber, type NftFamily } from './family.js';
 import { requireName } from './names.js';
+import { requireSpec } from './shape.js';
 
 interface ObjectBase {
   family: NftFamily;
@@ -52,8 +54,14 @@ function typeNumber(type: unknown): number {
 }
 
 /** `add counter` / `add quota` (idempotent), or `create` with `exclusive`. */
+/** A StatefulObjectSpec's fields, and those of a listed object (ignored), so a listed object can be added again. */
+const OBJECT_SPEC_KEYS: ReadonlySet<string> = new Set([
+  'family', 'table', 'name', 'type', 'packets', 'bytes', 'over', 'consumed', 'comment', 'handle', 'use', 'data', 'unknown',
+]);
+
 export function addObjectCommand(spec: StatefulObjectSpec, exclusive = false): BatchCommand {
-  const family = familyNumber(spec.family);
+  requireSpec(spec, 'object spec', "{ family: 'inet', table: 'filter', name: 'web', type: 'counter' }", OBJECT_SPEC_KEYS);
+  const family = familyNumber(spec.family, 'object spec family');
   requireName(spec.table, 'table');
   requireName(spec.name, String(spec.type));
   const type = typeNumber(spec.type);
@@ -83,7 +91,8 @@ export function addObjectCommand(spec: StatefulObjectSpec, exclusive = false): B
 
 /** `delete counter` / `delete quota`: fails while rules refer to it. */
 export function deleteObjectCommand(ref: ObjectRef): BatchCommand {
-  const family = familyNumber(ref.family);
+  requireObject(ref, 'object ref', "{ family: 'inet', table: 'filter', name: 'web', type: 'counter' }");
+  const family = familyNumber(ref.family, 'object ref family');
   requireName(ref.table, 'table');
   requireName(ref.name, String(ref.type));
   const type = typeNumber(ref.type);
@@ -103,7 +112,8 @@ export function deleteObjectCommand(ref: ObjectRef): BatchCommand {
 
 export function decodeObject(m: Message): StatefulObject {
   const out: Record<string, unknown> & { unknown?: RawAttribute[] } = { family: familyName(readNfgenmsg(m).family), table: '', name: '', type: 0, handle: 0, use: 0 };
-  let data: Buffer | undefined;
+  let data: AttributeCursor | undefined;
+  let dataBytes: Buffer | undefined;
   const c = nftAttributes(m);
   while (c.next()) {
     switch (c.type) {
@@ -112,7 +122,10 @@ export function decodeObject(m: Message): StatefulObject {
       case NFTA_OBJ_TYPE: out.type = objectTypes.decode(c.be32()); break;
       case NFTA_OBJ_HANDLE: out.handle = Number(c.be64()); break;
       case NFTA_OBJ_USE: out.use = c.be32(); break;
-      case NFTA_OBJ_DATA: data = c.bytes(); break;
+      case NFTA_OBJ_DATA:
+        data = c.nestedCursor();
+        dataBytes = c.view();
+        break;
       case NFTA_OBJ_USERDATA: {
         const comment = userdataString(decodeUserdata(c.bytes()), UDATA_COMMENT);
         if (comment !== undefined) out.comment = comment;
@@ -123,15 +136,15 @@ export function decodeObject(m: Message): StatefulObject {
     }
   }
   if (data) {
-    const cursor = () => new AttributeCursor(data!, 0, data!.length);
+    // The type may follow the data: decode the nest once both are known.
     if (out.type === 'counter') {
-      const { packets, bytes } = counterCodec.decode(cursor());
+      const { packets, bytes } = counterCodec.decode(data);
       Object.assign(out, { packets, bytes });
     } else if (out.type === 'quota') {
-      const { bytes, over, consumed } = quotaCodec.decode(cursor());
+      const { bytes, over, consumed } = quotaCodec.decode(data);
       Object.assign(out, { bytes, over, consumed });
     } else {
-      out.data = data;
+      out.data = Buffer.from(dataBytes!);
     }
   }
   return out as unknown as StatefulObject;

@@ -3,7 +3,9 @@ import {
   NFTA_TABLE_HANDLE, NFTA_TABLE_NAME, NFTA_TABLE_OWNER, NFTA_TABLE_PAD, NFTA_TABLE_USE, NFTA_TABLE_USERDATA,
   NFTA_RULE_TABLE,
 } from '../../generated/nf_tables.js';
+import { InvalidArgumentError } from '../../netlink/addresses.js';
 import type { RawAttribute } from '../../netlink/attributes.js';
+import { requireObject } from '../../netlink/checks.js';
 import type { Message } from '../../netlink/message.js';
 import { NLM_F_CREATE, NLM_F_EXCL } from '../../netlink/message.js';
 import { FlagNames } from '../expressions/codec.js';
@@ -12,6 +14,7 @@ import { nftAttributes, readNfgenmsg } from '../protocol/nfgenmsg.js';
 import { commentEntry, decodeUserdata, encodeUserdata, UDATA_COMMENT, userdataString } from '../protocol/userdata.js';
 import { familyName, familyNumber, type NftFamily } from './family.js';
 import { requireHandle, requireName } from './names.js';
+import { requireFlagList, requireSpec } from './shape.js';
 
 export type TableFlag = 'dormant' | 'owner';
 const tableFlags = new FlagNames<TableFlag>('table', { dormant: NFT_TABLE_F_DORMANT, owner: NFT_TABLE_F_OWNER });
@@ -43,9 +46,14 @@ function label(family: NftFamily, name: string): string {
   return `${family} ${name}`;
 }
 
+/** A TableSpec's fields, and those of a listed Table (ignored), so a listed table can be added again. */
+const TABLE_SPEC_KEYS: ReadonlySet<string> = new Set(['family', 'name', 'flags', 'comment', 'handle', 'use', 'owner', 'userdata', 'unknown']);
+
 export function validateTable(spec: TableSpec): void {
-  familyNumber(spec.family);
+  requireSpec(spec, 'table spec', "{ family: 'inet', name: 'filter' }", TABLE_SPEC_KEYS);
+  familyNumber(spec.family, 'table spec family');
   requireName(spec.name, 'table');
+  requireFlagList(spec.flags, 'table spec flags');
   tableFlags.encode(spec.flags);
   if (spec.comment !== undefined) commentEntry(UDATA_COMMENT, spec.comment, 'table');
 }
@@ -76,11 +84,20 @@ function writeRef(w: Parameters<BatchCommand['encode']>[0], ref: TableRef, nameT
   else w.be64(handleType, requireHandle(ref.handle, 'table'));
 }
 
+/** Checks a TableRef: an object with a family and a name or a handle. */
+function requireTableRef(ref: unknown): number {
+  requireObject(ref, 'table ref', "{ family: 'inet', name: 'filter' }");
+  const r = ref as TableRef;
+  const family = familyNumber(r.family, 'table ref family');
+  if ('name' in r) requireName(r.name, 'table');
+  else if ('handle' in r) requireHandle(r.handle, 'table');
+  else throw new InvalidArgumentError(`table ref needs a name or a handle, like { family: 'inet', name: 'filter' }`);
+  return family;
+}
+
 /** `delete table`: the table with everything in it. */
 export function deleteTableCommand(ref: TableRef): BatchCommand {
-  const family = familyNumber(ref.family);
-  if ('name' in ref) requireName(ref.name, 'table');
-  else requireHandle(ref.handle, 'table');
+  const family = requireTableRef(ref);
   return {
     message: NFT_MSG_DELTABLE,
     family,
@@ -93,7 +110,8 @@ export function deleteTableCommand(ref: TableRef): BatchCommand {
 
 /** `flush table`: deletes every rule of every chain in the table, keeping chains and sets. */
 export function flushTableCommand(ref: { family: NftFamily; name: string }): BatchCommand {
-  const family = familyNumber(ref.family);
+  requireObject(ref, 'table ref', "{ family: 'inet', name: 'filter' }");
+  const family = familyNumber(ref.family, 'table ref family');
   requireName(ref.name, 'table');
   return {
     message: NFT_MSG_DELRULE,

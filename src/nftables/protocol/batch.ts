@@ -1,12 +1,17 @@
-import { NFT_MSG_GETGEN, NFT_MSG_NEWGEN, NFT_MSG_NEWRULE, NFTA_GEN_ID, NFTA_GEN_PROC_NAME, NFTA_GEN_PROC_PID } from '../../generated/nf_tables.js';
+import {
+  NFT_MSG_GETGEN, NFT_MSG_NEWGEN, NFT_MSG_NEWRULE, NFTA_GEN_ID, NFTA_GEN_PROC_NAME, NFTA_GEN_PROC_PID, NFTA_RULE_EXPRESSIONS,
+} from '../../generated/nf_tables.js';
 import { NFNL_BATCH_GENID, NFNL_MSG_BATCH_BEGIN, NFNL_MSG_BATCH_END, NFNL_SUBSYS_NFTABLES } from '../../generated/nfnetlink.js';
-import { EIO } from '../../generated/errno.js';
+import { EIO, ENOENT } from '../../generated/errno.js';
 import { NFPROTO_UNSPEC } from '../../generated/netfilter.js';
 import { InvalidArgumentError } from '../../netlink/addresses.js';
+import { AttributeCursor } from '../../netlink/attributes.js';
 import { errorCode, NetlinkBatchError, NetlinkError, parseExtendedAck, type Operation } from '../../netlink/errors.js';
 import { detachMessage, NLM_F_ECHO, NLM_F_REQUEST, NLMSG_ERROR, type Message } from '../../netlink/message.js';
 import type { NetlinkSocket } from '../../netlink/socket.js';
-import { MessageWriter } from '../../netlink/writer.js';
+import { MessageWriter, NLMSG_HDRLEN } from '../../netlink/writer.js';
+import { decodeExpression } from '../expressions/index.js';
+import type { Verdict } from './data.js';
 import { expressionAtOffset, nftAttributeName } from './messages.js';
 import { NFGENMSG_LENGTH, nftAttributes, nftMessageOf, nftMessageType, writeNfgenmsg } from './nfgenmsg.js';
 
@@ -130,6 +135,30 @@ export function decodeGeneration(message: Message): Generation {
   return generation;
 }
 
+/**
+ * The jump or goto whose expression holds `offset` in a NEWRULE request:
+ * the kernel reports a missing target chain as ENOENT pointing at the
+ * expression, without naming the chain, so it is read back from the request.
+ */
+function jumpAt(request: Buffer, offset: number): Verdict | undefined {
+  try {
+    const top = new AttributeCursor(request, NLMSG_HDRLEN + NFGENMSG_LENGTH, request.length);
+    while (top.next()) {
+      if (top.type !== NFTA_RULE_EXPRESSIONS || offset < top.start || offset >= top.start + top.length) continue;
+      const list = top.nestedCursor();
+      while (list.next()) {
+        if (offset < list.start - 4 || offset >= list.start + list.length) continue;
+        const e = decodeExpression(list.nestedCursor());
+        if (e.kind !== 'immediate' || !('verdict' in e) || !e.verdict) return undefined;
+        return e.verdict.code === 'jump' || e.verdict.code === 'goto' ? e.verdict : undefined;
+      }
+    }
+  } catch {
+    // nlkit wrote this request itself; if it cannot be read back, the error just names no chain.
+  }
+  return undefined;
+}
+
 /** Collects the replies to one batch and turns failures into errors naming their command. */
 class BatchReplies {
   generation: Generation | undefined;
@@ -182,14 +211,18 @@ class BatchReplies {
     const start = this.batch.offsets[index]!;
     const request = this.batch.bytes.subarray(start, start + this.batch.bytes.readUInt32LE(start));
     const extack = parseExtendedAck(m);
-    const expression = command.message === NFT_MSG_NEWRULE && extack.offset !== undefined ? expressionAtOffset(request, extack.offset) : undefined;
+    const inRule = command.message === NFT_MSG_NEWRULE && extack.offset !== undefined;
+    const expression = inRule ? expressionAtOffset(request, extack.offset!) : undefined;
+    // A jump to a chain that does not exist comes back as a bare ENOENT at the immediate expression.
+    const jump = inRule && errno === ENOENT ? jumpAt(request, extack.offset!) : undefined;
+    const step = expression && jump ? `${expression}: ${jump.code} target chain "${jump.chain}" does not exist` : expression;
     const op: Operation = {
       operation: command.operation,
       object: command.object,
       headerLength: NFGENMSG_LENGTH,
       attributeName: (path) => {
         const name = nftAttributeName(command.message, path);
-        return expression && name ? `${name}, ${expression}` : name;
+        return step && name ? `${name}, ${step}` : name;
       },
     };
     return new NetlinkError(errno, op, extack, m.seq, Buffer.from(request));

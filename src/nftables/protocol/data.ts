@@ -76,7 +76,7 @@ export function readData(cursor: AttributeCursor): NftData {
       let chain: string | undefined;
       while (v.next()) {
         if (v.type === NFTA_VERDICT_CODE) {
-          const n = v.buf.readInt32BE(v.start);
+          const n = v.s32be();
           code = NAMES.get(n) ?? (NAMES.get(n & 0xff) as VerdictCode) ?? 'continue';
         } else if (v.type === NFTA_VERDICT_CHAIN) chain = v.string();
       }

@@ -1,4 +1,5 @@
 import * as K from '../../generated/nf_tables.js';
+import { u16le, u32le } from '../../netlink/byte-reads.js';
 
 /** Names of NFT_MSG_* values, for debug output and errors. */
 export const NFT_MESSAGE_NAMES: Record<number, string> = {
@@ -74,18 +75,19 @@ export function nftAttributeName(message: number, path: readonly number[]): stri
  * `expression #2 (lookup)`, so an error names the step the kernel refused.
  */
 export function expressionAtOffset(request: Buffer, offset: number): string | undefined {
-  const end = Math.min(request.length, request.readUInt32LE(0));
+  const end = Math.min(request.length, request.length >= 4 ? u32le(request, 0) : 0);
   for (let at = 16 + 4; at + 4 <= end; ) {
-    const len = request.readUInt16LE(at);
-    if (len < 4) return undefined;
-    if ((request.readUInt16LE(at + 2) & 0x3fff) === K.NFTA_RULE_EXPRESSIONS && offset >= at && offset < at + len) {
+    const len = u16le(request, at);
+    if (len < 4 || at + len > end) return undefined;
+    if ((u16le(request, at + 2) & 0x3fff) === K.NFTA_RULE_EXPRESSIONS && offset >= at && offset < at + len) {
       let index = 0;
       for (let elem = at + 4; elem + 4 <= at + len; index++) {
-        const elemLen = request.readUInt16LE(elem);
-        if (elemLen < 4) return undefined;
+        const elemLen = u16le(request, elem);
+        if (elemLen < 4 || elem + elemLen > at + len) return undefined;
         if (offset >= elem && offset < elem + elemLen) {
           // NFTA_EXPR_NAME is the first attribute of the element as nlkit writes it.
-          const nameLen = request.readUInt16LE(elem + 4);
+          const nameLen = elemLen >= 8 ? u16le(request, elem + 4) : 0;
+          if (nameLen < 4 || 4 + nameLen > elemLen) return `expression #${index}`;
           const name = request.toString('utf8', elem + 8, elem + 4 + nameLen).replace(/\0.*$/, '');
           return `expression #${index} (${name})`;
         }

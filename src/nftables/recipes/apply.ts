@@ -1,4 +1,8 @@
 import { InvalidArgumentError } from '../../netlink/addresses.js';
+import {
+  describeValue, requireArray, requireFunction, requireKnownKeys, requireNonEmptyString, requireObject,
+} from '../../netlink/checks.js';
+import { requireName } from '../objects/names.js';
 import type { NftablesConnection } from '../connection.js';
 import type { ChainSpec } from '../objects/chain.js';
 import type { Rule, RuleSpec } from '../objects/rule.js';
@@ -27,9 +31,27 @@ export const DEFAULT_TABLE = 'nlkit';
 /** Checks the identifier a recipe tags its rules with (it becomes part of a rule comment). */
 export function recipeTag(kind: string, id: unknown): string {
   if (typeof id !== 'string' || !/^[A-Za-z0-9_.:/-]{1,96}$/.test(id)) {
-    throw new InvalidArgumentError(`${kind} id must be 1-96 characters of letters, digits and _ . : / -, got ${JSON.stringify(id)}`);
+    throw new InvalidArgumentError(`${kind} id must be 1-96 characters of letters, digits and _ . : / -, got ${describeValue(id)}`);
   }
   return `nlkit:${kind}:${id}`;
+}
+
+/** The connection a recipe works on: plain JavaScript could pass anything. */
+function requireConnection(conn: unknown, what: string): NftablesConnection {
+  const c = conn as Partial<NftablesConnection> | null;
+  if (c === null || typeof c !== 'object' || typeof c.transaction !== 'function' || typeof c.listTables !== 'function') {
+    throw new InvalidArgumentError(`${what}: conn must be an nftables connection from openNftables(), got ${describeValue(conn)}`);
+  }
+  return conn as NftablesConnection;
+}
+
+function requirePlan(plan: unknown): RecipePlan {
+  const p = requireObject<RecipePlan>(plan, 'recipe plan', "{ table, tag, chains: [...], rules: [...] }");
+  requireName(p.table, 'recipe plan table');
+  requireNonEmptyString(p.tag, 'recipe plan tag');
+  requireArray(p.chains, 'recipe plan chains');
+  requireArray(p.rules, 'recipe plan rules');
+  return p;
 }
 
 function tagged(rules: readonly Rule[], tag: string): Rule[] {
@@ -52,12 +74,16 @@ function buildApply(conn: NftablesConnection, plan: RecipePlan, existing: readon
 
 /** Adds (or replaces) a recipe's chains and rules in one batch. */
 export function applyRecipe(conn: NftablesConnection, plan: RecipePlan): TransactionResult {
+  requireConnection(conn, 'applyRecipe');
+  requirePlan(plan);
   const exists = tableExists(plan.table, conn.listTables({ family: 'inet' }));
   const existing = exists ? conn.listRules({ family: 'inet', table: plan.table }) : [];
   return buildApply(conn, plan, existing).commit();
 }
 
 export async function applyRecipeAsync(conn: NftablesConnection, plan: RecipePlan): Promise<TransactionResult> {
+  requireConnection(conn, 'applyRecipeAsync');
+  requirePlan(plan);
   const exists = tableExists(plan.table, await conn.listTablesAsync({ family: 'inet' }));
   const existing = exists ? await conn.listRulesAsync({ family: 'inet', table: plan.table }) : [];
   return buildApply(conn, plan, existing).commitAsync();
@@ -65,6 +91,9 @@ export async function applyRecipeAsync(conn: NftablesConnection, plan: RecipePla
 
 /** Deletes, in one batch, every rule of `table` whose comment is `tag`; returns how many. Other rules stay. */
 export function removeRecipe(conn: NftablesConnection, table: string, tag: string): number {
+  requireConnection(conn, 'removeRecipe');
+  requireName(table, 'recipe table');
+  requireNonEmptyString(tag, 'recipe tag');
   if (!tableExists(table, conn.listTables({ family: 'inet' }))) return 0;
   const rules = tagged(conn.listRules({ family: 'inet', table }), tag);
   if (rules.length === 0) return 0;
@@ -75,6 +104,9 @@ export function removeRecipe(conn: NftablesConnection, table: string, tag: strin
 }
 
 export async function removeRecipeAsync(conn: NftablesConnection, table: string, tag: string): Promise<number> {
+  requireConnection(conn, 'removeRecipeAsync');
+  requireName(table, 'recipe table');
+  requireNonEmptyString(tag, 'recipe tag');
   if (!tableExists(table, await conn.listTablesAsync({ family: 'inet' }))) return 0;
   const rules = tagged(await conn.listRulesAsync({ family: 'inet', table }), tag);
   if (rules.length === 0) return 0;
@@ -94,21 +126,35 @@ export interface Recipe<O extends RecipeTable & { id: string }> {
   removeAsync(conn: NftablesConnection, options: { id: string } & RecipeTable): Promise<number>;
 }
 
-/** Makes a recipe from what it adds: `parts` gets the checked options, the table and the tag. */
+/**
+ * Makes a recipe from what it adds: `parts` gets the checked options, the
+ * table and the tag. `optionKeys` names the options `parts` reads besides
+ * `id` and `table`; with it, any other key is refused as a typo.
+ */
 export function defineRecipe<O extends RecipeTable & { id: string }>(
   kind: string,
   parts: (options: O, table: string) => Pick<RecipePlan, 'chains' | 'rules'>,
+  optionKeys?: readonly string[],
 ): Recipe<O> {
-  const where = (options: { id: string } & RecipeTable) => ({ table: options.table ?? DEFAULT_TABLE, tag: recipeTag(kind, options.id) });
+  requireNonEmptyString(kind, 'recipe kind');
+  requireFunction(parts, 'recipe parts');
+  const keys = optionKeys === undefined ? undefined : new Set(['id', 'table', ...requireArray<string>(optionKeys, 'recipe optionKeys')]);
+  const where = (options: unknown) => {
+    const o = requireObject<{ id: string } & RecipeTable>(options, `${kind} options`, "{ id: 'pod-network' }");
+    if (keys) requireKnownKeys(o, keys, `${kind} options`);
+    const table = o.table === undefined ? DEFAULT_TABLE : requireName(o.table, `${kind} options table`);
+    return { table, tag: recipeTag(kind, o.id) };
+  };
   const plan = (options: O): RecipePlan => {
     const { table, tag } = where(options);
     return { table, tag, ...parts(options, table) };
   };
   return {
     plan,
-    apply: (conn, options) => applyRecipe(conn, plan(options)),
-    applyAsync: (conn, options) => applyRecipeAsync(conn, plan(options)),
-    remove: (conn, options) => { const w = where(options); return removeRecipe(conn, w.table, w.tag); },
-    removeAsync: (conn, options) => { const w = where(options); return removeRecipeAsync(conn, w.table, w.tag); },
+    apply: (conn, options) => applyRecipe(requireConnection(conn, kind), plan(options)),
+    applyAsync: async (conn, options) => applyRecipeAsync(requireConnection(conn, kind), plan(options)),
+    // The options given to apply do for remove too: only id and table are read.
+    remove: (conn, options) => { requireConnection(conn, kind); const w = where(options); return removeRecipe(conn, w.table, w.tag); },
+    removeAsync: async (conn, options) => { requireConnection(conn, kind); const w = where(options); return removeRecipeAsync(conn, w.table, w.tag); },
   };
 }

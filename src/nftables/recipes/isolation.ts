@@ -1,4 +1,5 @@
 import { InvalidArgumentError, parseCidr } from '../../netlink/addresses.js';
+import { describeValue } from '../../netlink/checks.js';
 import { rule } from '../builder/rule-builder.js';
 import type { RuleSpec } from '../objects/rule.js';
 import { defineRecipe, type RecipeTable } from './apply.js';
@@ -21,7 +22,9 @@ const CHAIN = 'forward';
  *   ip saddr <pods> ip daddr <pods> drop
  */
 export const podIsolation = defineRecipe('isolation', (options: PodIsolationOptions, table) => {
-  if (!Array.isArray(options.subnets) || options.subnets.length === 0) throw new InvalidArgumentError('pod isolation needs at least one subnet');
+  if (!Array.isArray(options.subnets) || options.subnets.length === 0) {
+    throw new InvalidArgumentError(`pod isolation needs at least one subnet: subnets must be a non-empty array of CIDRs, got ${describeValue(options.subnets)}`);
+  }
   const rules: RuleSpec[] = [];
   for (const family of [4, 6] as const) {
     const subnets = options.subnets.map((s) => parseCidr(s, 'pod subnet')).filter((c) => c.family === family).map((c) => `${c.address}/${c.prefixLength}`);
@@ -35,7 +38,7 @@ export const podIsolation = defineRecipe('isolation', (options: PodIsolationOpti
     chains: [{ family: 'inet', table, name: CHAIN, type: 'filter', hook: 'forward', priority: 'filter', policy: 'accept' }],
     rules,
   };
-});
+}, ['subnets']);
 
 export const {
   plan: podIsolationPlan, apply: applyPodIsolation, applyAsync: applyPodIsolationAsync,

@@ -1,4 +1,5 @@
 import { InvalidArgumentError, parseCidr } from '../../netlink/addresses.js';
+import { describeValue } from '../../netlink/checks.js';
 import { rule } from '../builder/rule-builder.js';
 import { defineRecipe, type RecipeTable } from './apply.js';
 
@@ -21,14 +22,17 @@ const CHAIN = 'postrouting';
  */
 export const podMasquerade = defineRecipe('masquerade', (options: PodMasqueradeOptions, table) => {
   const cidr = parseCidr(options.subnet, 'pod subnet');
-  if (typeof options.outInterface !== 'string' || options.outInterface === '') throw new InvalidArgumentError('masquerade needs the outgoing interface name');
+  const out: unknown = options.outInterface;
+  if (typeof out !== 'string' || out === '' || Buffer.byteLength(out) > 15) {
+    throw new InvalidArgumentError(`masquerade outInterface must be an interface name of 1-15 bytes, got ${describeValue(out)}`);
+  }
   const subnet = `${cidr.address}/${cidr.prefixLength}`;
   const match = cidr.family === 4 ? rule().ip.saddr(subnet).ip.daddr('!=', subnet) : rule().ip6.saddr(subnet).ip6.daddr('!=', subnet);
   return {
     chains: [{ family: 'inet', table, name: CHAIN, type: 'nat', hook: 'postrouting', priority: 'srcnat', policy: 'accept' }],
     rules: [{ family: 'inet', table, chain: CHAIN, rule: match.oifname(options.outInterface).masquerade() }],
   };
-});
+}, ['subnet', 'outInterface']);
 
 export const {
   plan: podMasqueradePlan, apply: applyPodMasquerade, applyAsync: applyPodMasqueradeAsync,

@@ -1,4 +1,5 @@
 import { InvalidArgumentError, ipFamily } from '../../netlink/addresses.js';
+import { describeValue, requireKnownKeys, requireObject } from '../../netlink/checks.js';
 import { rule, type RuleBuilder } from '../builder/rule-builder.js';
 import type { RuleSpec } from '../objects/rule.js';
 import { defineRecipe, type RecipeTable } from './apply.js';
@@ -20,9 +21,11 @@ export interface PortForwardOptions extends RecipeTable {
   ports: PortMapping[];
 }
 
+const MAPPING_KEYS = new Set(['hostPort', 'podPort', 'protocol', 'hostAddress']);
+
 function requirePort(value: unknown, what: string): number {
   if (typeof value !== 'number' || !Number.isInteger(value) || value < 1 || value > 0xffff) {
-    throw new InvalidArgumentError(`${what} must be a port 1-65535, got ${String(value)}`);
+    throw new InvalidArgumentError(`${what} must be a port 1-65535, got ${describeValue(value)}`);
   }
   return value;
 }
@@ -36,17 +39,21 @@ function requirePort(value: unknown, what: string): number {
  *   meta nfproto ipv4 fib daddr type local tcp dport <hostPort> dnat ip to <pod>:<podPort>
  */
 export const portForward = defineRecipe('portmap', (options: PortForwardOptions, table) => {
-  const family = ipFamily(options.podAddress);
-  if (family === 0) throw new InvalidArgumentError(`podAddress ${JSON.stringify(options.podAddress)} is not an IP address`);
-  if (!Array.isArray(options.ports) || options.ports.length === 0) throw new InvalidArgumentError('port forwarding needs at least one port mapping');
+  const family = typeof options.podAddress === 'string' ? ipFamily(options.podAddress) : 0;
+  if (family === 0) throw new InvalidArgumentError(`podAddress must be an IP address like "10.88.0.2"; ${describeValue(options.podAddress)} is not an IP address`);
+  if (!Array.isArray(options.ports) || options.ports.length === 0) {
+    throw new InvalidArgumentError(`port forwarding needs ports: an array of at least one { hostPort, podPort }, got ${describeValue(options.ports)}`);
+  }
   const rules: RuleSpec[] = [];
-  for (const mapping of options.ports) {
-    const hostPort = requirePort(mapping.hostPort, 'hostPort');
-    const podPort = requirePort(mapping.podPort ?? mapping.hostPort, 'podPort');
+  for (const [i, mapping] of options.ports.entries()) {
+    requireObject(mapping, `ports[${i}]`, '{ hostPort: 8080, podPort: 80 }');
+    requireKnownKeys(mapping, MAPPING_KEYS, `ports[${i}]`);
+    const hostPort = requirePort(mapping.hostPort, `ports[${i}].hostPort`);
+    const podPort = requirePort(mapping.podPort ?? mapping.hostPort, `ports[${i}].podPort`);
     const protocol = mapping.protocol ?? 'tcp';
-    if (protocol !== 'tcp' && protocol !== 'udp') throw new InvalidArgumentError(`protocol must be tcp or udp, got ${JSON.stringify(protocol)}`);
-    if (mapping.hostAddress !== undefined && ipFamily(mapping.hostAddress) !== family) {
-      throw new InvalidArgumentError(`hostAddress ${JSON.stringify(mapping.hostAddress)} must be an address of the pod's family (IPv${family})`);
+    if (protocol !== 'tcp' && protocol !== 'udp') throw new InvalidArgumentError(`ports[${i}].protocol must be tcp or udp, got ${describeValue(protocol)}`);
+    if (mapping.hostAddress !== undefined && (typeof mapping.hostAddress !== 'string' || ipFamily(mapping.hostAddress) !== family)) {
+      throw new InvalidArgumentError(`ports[${i}].hostAddress must be an address of the pod's family (IPv${family}), got ${describeValue(mapping.hostAddress)}`);
     }
     const target = family === 4 ? `${options.podAddress}:${podPort}` : `[${options.podAddress}]:${podPort}`;
     const build = (): RuleBuilder => {
@@ -67,7 +74,7 @@ export const portForward = defineRecipe('portmap', (options: PortForwardOptions,
     ],
     rules,
   };
-});
+}, ['podAddress', 'ports']);
 
 export const {
   plan: portForwardPlan, apply: applyPortForward, applyAsync: applyPortForwardAsync,

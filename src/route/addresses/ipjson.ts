@@ -4,6 +4,7 @@ import { linkToIpJson, type LinkDirectory } from '../links/ipjson.js';
 import type { Link } from '../links/types.js';
 import { ADDRESS_FLAG_NAMES } from './flags.js';
 import { FOREVER, type Address } from './message.js';
+import { requireArray, requireObject } from '../../netlink/checks.js';
 
 export interface AddressesIpJsonOptions {
   /**
@@ -24,6 +25,7 @@ const LINK_ONLY_KEYS = ['linkmode', 'linkmode_index', 'inet6_addr_gen_mode', 'st
 
 /** One `addr_info` entry exactly as `ip -j addr show` prints it. */
 export function addressToIpJson(address: Address): IpJson {
+  requireObject(address, 'addressToIpJson: address', 'what addr.list() returns');
   const o: IpJson = { family: address.family === 4 ? 'inet' : 'inet6' };
   const local = address.local ?? address.address;
   if (local !== '') {
@@ -63,6 +65,9 @@ export function addressToIpJson(address: Address): IpJson {
  * with the addresses on it in the order given (the kernel's dump order).
  */
 export function addressesToIpJson(links: readonly Link[], addresses: readonly Address[], options: AddressesIpJsonOptions = {}): IpJson[] {
+  requireArray(links, 'addressesToIpJson: links');
+  requireArray(addresses, 'addressesToIpJson: addresses');
+  requireObject(options, 'addressesToIpJson: options');
   const given = options.directory ?? links;
   // Indexed once, not once per printed link.
   const directory = given instanceof Map ? given : new Map([...(given as Iterable<Link>)].map((l) => [l.index, l]));

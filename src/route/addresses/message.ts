@@ -5,9 +5,12 @@ import {
 } from '../../generated/if_addr.js';
 import type { IpFamily } from '../../netlink/addresses.js';
 import { AttributeCursor, type RawAttribute } from '../../netlink/attributes.js';
+import { RTM_GETADDR } from '../../generated/rtnetlink.js';
+import { u32le } from '../../netlink/byte-reads.js';
 import type { Message } from '../../netlink/message.js';
 import type { MessageWriter } from '../../netlink/writer.js';
 import { constantNames } from '../constant-names.js';
+import { requireRouteHeader, routeContext, widenRtgenmsg } from '../decode-context.js';
 import { ipFamilyOf } from '../family.js';
 import { flatAttributeName } from '../flat-attributes.js';
 import { writeIpAttribute, type IpValue } from '../ip-value.js';
@@ -113,10 +116,20 @@ function lifetime(value: number): number | 'forever' {
 }
 
 /**
- * Decodes an RTM_NEWADDR/RTM_DELADDR message; undefined for families other
- * than IPv4 and IPv6 (an unfiltered dump can include them).
+ * Decodes an RTM_NEWADDR/RTM_DELADDR message (or a request, for debug
+ * output); undefined for families other than IPv4 and IPv6 (an unfiltered
+ * dump can include them). A legacy RTM_GETADDR dump request (struct
+ * rtgenmsg, the family byte alone) decodes as an ifaddrmsg with only the
+ * family set. MalformedMessageError for a header or attribute that does not fit.
  */
 export function decodeAddress(message: Message): Address | undefined {
+  const legacy = widenRtgenmsg(message, RTM_GETADDR, IFADDRMSG_LEN);
+  if (legacy) return decodeAddressMessage(legacy.message, legacy.offsetBias);
+  requireRouteHeader(message, IFADDRMSG_LEN, 'ifaddrmsg');
+  return decodeAddressMessage(message, 0);
+}
+
+function decodeAddressMessage(message: Message, offsetBias: number): Address | undefined {
   const b = message.buf;
   const o = message.offset;
   const family = ipFamilyOf(b[o]!);
@@ -125,7 +138,7 @@ export function decodeAddress(message: Message): Address | undefined {
   let flags = b[o + 2]!;
   const result: Address = {
     family,
-    index: b.readUInt32LE(o + 4),
+    index: u32le(b, o + 4),
     prefixLength: b[o + 1]!,
     flags,
     flagNames: [],
@@ -136,7 +149,7 @@ export function decodeAddress(message: Message): Address | undefined {
     preferredLifetime: 'forever',
     unknown: [],
   };
-  const c = new AttributeCursor(b, o + IFADDRMSG_LEN, message.end);
+  const c = new AttributeCursor(b, o + IFADDRMSG_LEN, message.end, routeContext(message, addressAttributeName, offsetBias));
   while (c.next()) {
     switch (c.type) {
       case IFA_ADDRESS: result.address = c.ip(); break;
@@ -149,14 +162,11 @@ export function decodeAddress(message: Message): Address | undefined {
       case IFA_RT_PRIORITY: result.metric = c.u32(); break;
       case IFA_PROTO: result.protocol = c.u8(); break;
       case IFA_CACHEINFO:
-        if (c.length < IFA_CACHEINFO_LEN) {
-          result.unknown.push(c.raw());
-          break;
-        }
-        result.preferredLifetime = lifetime(b.readUInt32LE(c.start));
-        result.validLifetime = lifetime(b.readUInt32LE(c.start + 4));
-        result.created = b.readUInt32LE(c.start + 8);
-        result.updated = b.readUInt32LE(c.start + 12);
+        c.need(IFA_CACHEINFO_LEN);
+        result.preferredLifetime = lifetime(u32le(b, c.start));
+        result.validLifetime = lifetime(u32le(b, c.start + 4));
+        result.created = u32le(b, c.start + 8);
+        result.updated = u32le(b, c.start + 12);
         break;
       default:
         result.unknown.push(c.raw());

@@ -1,4 +1,5 @@
 import { EADDRNOTAVAIL } from '../../generated/errno.js';
+import { deriveFromDump } from '../../netlink/dump-retry.js';
 import { RTM_DELADDR, RTM_GETADDR, RTM_NEWADDR } from '../../generated/rtnetlink.js';
 import { InvalidArgumentError } from '../../netlink/addresses.js';
 import { NetlinkBatchError, NetlinkError, type Operation } from '../../netlink/errors.js';
@@ -115,7 +116,7 @@ export class AddressService {
     const query = this.listQuery(filter, LIST_KEYS);
     const index = query.dev === undefined ? 0 : LinkIndexes.resolve(this.ctx, [query.dev]).of(query.dev);
     try {
-      return this.select(this.ctx.socket.dump(this.dumpRequest(query, index), this.listOp(query), decodeAddress), query, index);
+      return deriveFromDump(this.ctx.socket.dump(this.dumpRequest(query, index), this.listOp(query), decodeAddress), (d) => this.select(d, query, index));
     } catch (error) {
       throw this.missingLink(error, query);
     }
@@ -161,7 +162,7 @@ export class AddressService {
     const query = this.listQuery(filter, LIST_KEYS);
     const index = query.dev === undefined ? 0 : (await LinkIndexes.resolveAsync(this.ctx, [query.dev])).of(query.dev);
     try {
-      return this.select(await this.ctx.socket.dumpAsync(this.dumpRequest(query, index), this.listOp(query), decodeAddress), query, index);
+      return deriveFromDump(await this.ctx.socket.dumpAsync(this.dumpRequest(query, index), this.listOp(query), decodeAddress), (d) => this.select(d, query, index));
     } catch (error) {
       throw this.missingLink(error, query);
     }

@@ -1,6 +1,7 @@
 import { IFA_F_MCAUTOJOIN } from '../../generated/if_addr.js';
 import { RT_SCOPE_HOST } from '../../generated/rtnetlink.js';
 import { InvalidArgumentError, parseCidr, type IpFamily } from '../../netlink/addresses.js';
+import { describeValue, requireObject } from '../../netlink/checks.js';
 import { addressFamily } from '../family.js';
 import { ipValue, isMulticast, withHostBits, type IpValue } from '../ip-value.js';
 import { parseScope, type ScopeName } from '../iproute2-names.js';
@@ -45,7 +46,7 @@ const SPEC_KEYS = new Set(['dev', 'address', 'peer', 'broadcast', 'label', 'scop
 function parseLifetime(value: unknown, what: string): number {
   if (value === 'forever') return FOREVER;
   if (typeof value !== 'number' || !Number.isInteger(value) || value < 0 || value >= FOREVER) {
-    throw new InvalidArgumentError(`${what} must be a number of seconds (0 to ${FOREVER - 1}) or 'forever', got ${String(value)}`);
+    throw new InvalidArgumentError(`${what} must be a number of seconds (0 to ${FOREVER - 1}) or 'forever', got ${describeValue(value)}`);
   }
   return value;
 }
@@ -72,7 +73,7 @@ function parseLifetimes(spec: AddressSpec): { valid: number; preferred: number }
 
 /** Validates an AddressSpec completely (nothing is sent); `purpose` decides which fields matter. */
 export function prepareAddress(spec: AddressSpec, purpose: 'add' | 'delete'): PreparedAddress {
-  if (typeof spec !== 'object' || spec === null) throw new InvalidArgumentError(`an address spec must be an object like { dev: 'eth0', address: '10.0.0.2/24' }`);
+  requireObject(spec, 'address spec', "{ dev: 'eth0', address: '10.0.0.2/24' }");
   checkKeys(spec, SPEC_KEYS, 'address spec');
   const dev = validateLinkRef(spec.dev);
   const local = parseCidr(spec.address, 'address');
@@ -101,7 +102,7 @@ export function prepareAddress(spec: AddressSpec, purpose: 'add' | 'delete'): Pr
   };
   if (spec.label !== undefined) {
     if (typeof spec.label !== 'string' || spec.label === '' || spec.label.includes('\0') || Buffer.byteLength(spec.label) > MAX_LABEL_BYTES) {
-      throw new InvalidArgumentError(`label must be a non-empty string of at most ${MAX_LABEL_BYTES} bytes, got ${JSON.stringify(spec.label)}`);
+      throw new InvalidArgumentError(`label must be a non-empty string of at most ${MAX_LABEL_BYTES} bytes, got ${describeValue(spec.label)}`);
     }
     if (family !== 4) throw new InvalidArgumentError(`label applies to IPv4 addresses only ("${spec.address}" is IPv6)`);
     request.label = spec.label;

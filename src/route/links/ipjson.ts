@@ -4,6 +4,7 @@ import { groupName } from '../iproute2-names.js';
 import { ipLinkName, type IpJson } from '../ipjson.js';
 import { linkKind, slaveKind, type IpJsonNames } from './kinds/index.js';
 import type { Link, LinkXdp } from './types.js';
+import { requireObject } from '../../netlink/checks.js';
 
 /** One entry of `ip -j -d link show`; keys and value formats exactly as iproute2 6.1 prints them. */
 export type IpLinkJson = IpJson;
@@ -72,6 +73,7 @@ function linkInfoJson(link: Link, names: IpJsonNames): Record<string, unknown> {
  * `if<N>`, as ip does for an index it cannot resolve.
  */
 export function linkToIpJson(link: Link, links?: LinkDirectory): IpLinkJson {
+  requireObject(link, 'linkToIpJson: link', 'what link.get() returns');
   const names = directory(links);
   const out: IpLinkJson = { ifindex: link.index };
   let lowerDown = false;

@@ -12,13 +12,15 @@ import {
   IFLA_XDP_ATTACHED, IFLA_XDP_DRV_PROG_ID, IFLA_XDP_FLAGS, IFLA_XDP_HW_PROG_ID, IFLA_XDP_PROG_ID, IFLA_XDP_SKB_PROG_ID,
 } from '../../generated/if_link.js';
 import { RTM_DELLINK, RTM_GETLINK, RTM_NEWLINK, RTM_SETLINK } from '../../generated/rtnetlink.js';
-import { AttributeCursor, type RawAttribute } from '../../netlink/attributes.js';
-import { NLM_F_REQUEST, type Message } from '../../netlink/message.js';
+import { AttributeCursor, type DecodeContext, type RawAttribute } from '../../netlink/attributes.js';
+import { MalformedMessageError, NLM_F_REQUEST, type Message } from '../../netlink/message.js';
 import { NLMSG_HDRLEN, type MessageWriter } from '../../netlink/writer.js';
 import { AF_INET6 } from '../../sys/constants.js';
+import { routeMessageName, widenRtgenmsg } from '../decode-context.js';
 import { registerRouteMessage } from '../describe.js';
 import { IFINFOMSG_LEN } from '../resolve.js';
 import { s32le, u16le, u32le } from '../../netlink/byte-reads.js';
+import { linkAttributeName } from './attribute-names.js';
 import { DecoderTable } from './decoder-table.js';
 import { formatLinkAddress, LINK_MODES, linkFlagNames, linkTypeName, OPER_STATES } from './flags.js';
 import { writeIfinfomsg } from './ifinfomsg.js';
@@ -26,7 +28,7 @@ import { linkKind, slaveKind, type KindEncodeContext, type LinkKind } from './ki
 import { PlainLink } from './link-object.js';
 import { copyMessage } from './message-copy.js';
 import { keepLatestShape, keepShapeAlive } from './shape-keeper.js';
-import { decodeStats64 } from './stats.js';
+import { decodeStats64, STATS64_BASE_LEN } from './stats.js';
 import type { VethInfo } from './kinds/veth.js';
 import type { Link, LinkXdp } from './types.js';
 
@@ -186,7 +188,11 @@ on(IFLA_LINK, (l, c) => { l.link = c.u32(); });
 on(IFLA_LINK_NETNSID, (l, c) => { l.linkNetnsId = c.s32(); });
 on(IFLA_IFALIAS, (l, c) => { l.alias = c.string(); });
 on(IFLA_LINKINFO, (l, c) => decodeLinkInfo(c.nestedCursor(), l));
-on(IFLA_STATS64, (l, c) => { l.stats64 = decodeStats64(c.buf, c.start, c.length); });
+on(IFLA_STATS64, (l, c) => {
+  // Newer kernels append counters; the 23 of the original struct are always there.
+  c.need(STATS64_BASE_LEN);
+  l.stats64 = decodeStats64(c.buf, c.start, c.length);
+});
 on(IFLA_PROMISCUITY, (l, c) => { l.promiscuity = c.u32(); });
 on(IFLA_ALLMULTI, (l, c) => { l.allmulti = c.u32(); });
 on(IFLA_NUM_TX_QUEUES, (l, c) => { l.numTxQueues = c.u32(); });
@@ -219,29 +225,76 @@ on(IFLA_EXT_MASK, (l, c) => { l.extMask = c.u32(); });
 on(IFLA_PAD, () => {});
 
 /**
- * Decodes an ifinfomsg and its attributes between `start` and `end` of `buf`
- * (an RTM_NEWLINK/DELLINK from the kernel, or a link request). The link keeps
- * its own copy of the message, so `buf` may be a reused receive buffer.
+ * What a link's cursors report a malformed attribute with: the message, and
+ * names from the link's kind once IFLA_INFO_KIND has been read.
  */
-export function decodeLinkPayload(buf: Buffer, start: number, end: number): Link {
-  if (end - start < IFINFOMSG_LEN) throw new RangeError(`link message has ${end - start} bytes, expected at least ${IFINFOMSG_LEN}`);
+class LinkDecodeContext implements DecodeContext {
+  readonly family = 'rtnetlink';
+  constructor(
+    readonly messageType: string | number | undefined,
+    readonly offsetBias: number,
+    private readonly link: Link,
+  ) {}
+
+  attributeName(path: readonly number[]): string | undefined {
+    const kind = this.link.kind === undefined ? undefined : linkKind(this.link.kind);
+    return linkAttributeName(path, kind?.dataAttributeNames);
+  }
+}
+
+function decodeLinkBytes(buf: Buffer, start: number, end: number, messageType: string | number | undefined, offsetBias: number): Link {
+  if (end > buf.length) {
+    throw new MalformedMessageError(`the message ends at byte ${end}, its buffer holds ${buf.length}`, {
+      family: 'rtnetlink', messageType, attribute: 'nlmsghdr', offset: start + offsetBias - NLMSG_HDRLEN,
+    });
+  }
+  if (end - start < IFINFOMSG_LEN) {
+    throw new MalformedMessageError(`ifinfomsg needs ${IFINFOMSG_LEN} bytes, the message has ${Math.max(end - start, 0)}`, {
+      family: 'rtnetlink', messageType, attribute: 'ifinfomsg', offset: start + offsetBias,
+    });
+  }
   const own = copyMessage(buf, start, end);
   const type = u16le(own, 2);
   const flags = u32le(own, 8);
   const link = new PlainLink(own[0]!, s32le(own, 4), type, linkTypeName(type), flags, linkFlagNames(flags), u32le(own, 12));
-  LINK_ATTRIBUTES.decode(new AttributeCursor(own, IFINFOMSG_LEN, own.length), link);
+  // Offsets in the copy are offsets from `start` in the caller's buffer.
+  const context = new LinkDecodeContext(messageType, start + offsetBias, link);
+  LINK_ATTRIBUTES.decode(new AttributeCursor(own, IFINFOMSG_LEN, own.length, context), link);
   keepLatestShape(link);
   return link;
 }
 
-/** Decodes a link message: a received Message, or the bytes of one whole netlink message. */
+/**
+ * Decodes an ifinfomsg and its attributes between `start` and `end` of `buf`
+ * (an RTM_NEWLINK/DELLINK from the kernel, or a link request). The link keeps
+ * its own copy of the message, so `buf` may be a reused receive buffer.
+ * MalformedMessageError for a header or attribute that does not fit.
+ */
+export function decodeLinkPayload(buf: Buffer, start: number, end: number): Link {
+  return decodeLinkBytes(buf, start, end, undefined, 0);
+}
+
+/**
+ * Decodes a link message: a received Message, or the bytes of one whole
+ * netlink message. A legacy RTM_GETLINK dump request (struct rtgenmsg, the
+ * family byte alone) decodes as an ifinfomsg with only the family set.
+ * MalformedMessageError for a header or attribute that does not fit.
+ */
 export function decodeLink(message: Message | Buffer): Link {
-  if (Buffer.isBuffer(message)) {
-    const length = message.length >= 4 ? message.readUInt32LE(0) : 0;
-    if (length < NLMSG_HDRLEN || length > message.length) throw new RangeError(`not a whole netlink message (${message.length} bytes, header says ${length})`);
-    return decodeLinkPayload(message, NLMSG_HDRLEN, length);
+  if (Buffer.isBuffer(message)) return decodeLink(wholeMessage(message));
+  const messageType = routeMessageName(message.type);
+  const legacy = widenRtgenmsg(message, RTM_GETLINK, IFINFOMSG_LEN);
+  if (legacy) return decodeLinkBytes(legacy.message.buf, legacy.message.offset, legacy.message.end, messageType, legacy.offsetBias);
+  return decodeLinkBytes(message.buf, message.offset, message.end, messageType, 0);
+}
+
+/** The one netlink message `bytes` holds, as a Message. */
+function wholeMessage(bytes: Buffer): Message {
+  const length = bytes.length >= NLMSG_HDRLEN ? u32le(bytes, 0) : 0;
+  if (length < NLMSG_HDRLEN || length > bytes.length) {
+    throw new MalformedMessageError(`not a whole netlink message (${bytes.length} bytes, header says ${length})`, { family: 'rtnetlink', attribute: 'nlmsghdr', offset: 0 });
   }
-  return decodeLinkPayload(message.buf, message.offset, message.end);
+  return { type: u16le(bytes, 4), flags: u16le(bytes, 6), seq: u32le(bytes, 8), pid: u32le(bytes, 12), buf: bytes, offset: NLMSG_HDRLEN, end: length };
 }
 
 function requestedFlags(link: Link): string {
@@ -280,7 +333,10 @@ export function describeLink(link: Link, request = false): string {
 }
 
 function describe(m: Message): string {
-  return describeLink(decodeLinkPayload(m.buf, m.offset, m.end), (m.flags & NLM_F_REQUEST) !== 0);
+  const link = decodeLink(m);
+  // A legacy dump request: struct rtgenmsg, the family alone.
+  if (m.end - m.offset < IFINFOMSG_LEN) return `family=${link.family} (rtgenmsg)`;
+  return describeLink(link, (m.flags & NLM_F_REQUEST) !== 0);
 }
 
 registerRouteMessage(RTM_NEWLINK, 'RTM_NEWLINK', describe);

@@ -1,4 +1,5 @@
 import { IFF_UP } from '../../generated/if.js';
+import { deriveFromDump } from '../../netlink/dump-retry.js';
 import { RTM_DELLINK, RTM_GETLINK, RTM_NEWLINK, RTM_SETLINK } from '../../generated/rtnetlink.js';
 import { InvalidArgumentError } from '../../netlink/addresses.js';
 import { NetlinkError, type Operation } from '../../netlink/errors.js';
@@ -13,6 +14,8 @@ import {
 } from '../resolve.js';
 import { GetLinkRequest, SHOW_EXT_MASK } from './get-request.js';
 import { kindToCreate, type FollowUp, type LinkKind } from './kinds/index.js';
+import type { TakenName } from './kinds/kind.js';
+import { explainLinkExists, peerNamespaceDying, peerNamespaceDyingAsync } from './exists-explanation.js';
 import { decodeLink, encodeLinkRequest, type LinkRequest } from './message.js';
 import { GetLinkOperation, linkOperation } from './operation.js';
 import { References, withRouteIn } from './references.js';
@@ -49,6 +52,8 @@ interface Plan {
   addressed?: LinkRef;
   /** Changes sent once the link exists (the kernel cannot make them while creating it). */
   followUps: readonly FollowUp[];
+  /** Names a creating request takes, looked up only to explain an EEXIST. */
+  takenNames?: readonly TakenName[];
 }
 
 function request(type: number, flags: number, body: LinkRequest): Request {
@@ -105,6 +110,9 @@ function planCreate(ctx: RouteContext, input: LinkSpec): Plan {
   // vxlan's `group` is its multicast group, not the device group.
   const ownGroup = !kind.redefines?.includes('group');
   validateShared(spec as SharedFields, ownGroup);
+  // null releases a link from its master in `set`; a new link has none to release.
+  if ((spec as SharedFields).master === null) throw new InvalidArgumentError(`master of a new link must be a link name or index, got null`);
+  if ((spec as SharedFields).alias === null) throw new InvalidArgumentError(`alias of a new link must be a string, got null`);
   kind.validate(spec);
   const where = spec.netns === undefined ? ctx.label : describeNetns(spec.netns);
   // With netns the kernel enslaves the new link in its new namespace, so a
@@ -118,6 +126,7 @@ function planCreate(ctx: RouteContext, input: LinkSpec): Plan {
     names,
     namespaces: [...(spec.netns === undefined ? [] : [spec.netns]), ...(kind.netnsRefs?.(spec) ?? [])],
     op: linkOperation('create link', `${spec.name} in ${where}`, kind),
+    takenNames: [{ role: 'link', name: spec.name, netns: spec.netns }, ...(kind.takenNames?.(spec) ?? [])],
     followUps: [
       // The kernel ignores IFLA_IFALIAS in a creating request.
       ...(spec.alias === undefined ? [] : [{ netns: spec.netns, name: spec.name, alias: spec.alias }]),
@@ -225,6 +234,24 @@ function followUpOperation(ctx: RouteContext, f: FollowUp): Operation {
   return linkOperation(`${what} new link`, `${f.name} in ${f.netns === undefined ? ctx.label : describeNetns(f.netns)}`);
 }
 
+function linkOrNone(get: () => Link): Link | undefined {
+  try {
+    return get();
+  } catch (error) {
+    if (error instanceof LinkNotFoundError) return undefined;
+    throw error;
+  }
+}
+
+async function linkOrNoneAsync(get: () => Promise<Link>): Promise<Link | undefined> {
+  try {
+    return await get();
+  } catch (error) {
+    if (error instanceof LinkNotFoundError) return undefined;
+    throw error;
+  }
+}
+
 /**
  * Links of one namespace, in the words of `ip link`: add, set, delete,
  * deleteGroup, get, list. Every method has an `...Async` twin whose kernel
@@ -244,7 +271,7 @@ export class LinkService {
       try {
         this.ctx.socket.execute(request(plan.type, plan.flags, plan.build(refs)), plan.op);
       } catch (error) {
-        throw notFound(error, plan.addressed, this.ctx);
+        throw this.explainExists(plan, refs, notFound(error, plan.addressed, this.ctx));
       }
       for (const f of plan.followUps) {
         const op = followUpOperation(this.ctx, f);
@@ -293,7 +320,45 @@ export class LinkService {
   list(filter?: LinkFilter): Link[] {
     const f = validateFilter(filter);
     const master = f.master === undefined ? undefined : resolveLinkIndex(this.ctx, f.master, 'filter.master');
-    return this.ctx.socket.dump(dumpRequest(f, master), linkOperation('list links', `in ${this.ctx.label}`), decodeLink).filter(keep(f, master));
+    return deriveFromDump(this.ctx.socket.dump(dumpRequest(f, master), linkOperation('list links', `in ${this.ctx.label}`), decodeLink), (d) => d.filter(keep(f, master)));
+  }
+
+  /** On EEXIST, says which of the request's names is taken and where; other errors pass unchanged. */
+  private explainExists(plan: Plan, refs: References, error: unknown): unknown {
+    if (!plan.takenNames || !(error instanceof NetlinkError) || error.code !== 'EEXIST') return error;
+    try {
+      const lookup = (ctx: RouteContext, name: string) => {
+        const holder = linkOrNone(() => new LinkService(ctx).get(name));
+        return { holder, peerDying: peerNamespaceDying(ctx, holder) };
+      };
+      const lookups = plan.takenNames.map((t) => ({
+        ...t,
+        where: t.netns === undefined ? this.ctx.label : describeNetns(t.netns),
+        ...(t.netns === undefined ? lookup(this.ctx, t.name) : withRouteIn(refs.handle(t.netns), (ctx) => lookup(ctx, t.name))),
+      }));
+      return explainLinkExists(error, plan.op, lookups);
+    } catch {
+      // The explanation is a courtesy: never let it hide the kernel's answer.
+      return error;
+    }
+  }
+
+  private async explainExistsAsync(plan: Plan, refs: References, error: unknown): Promise<unknown> {
+    if (!plan.takenNames || !(error instanceof NetlinkError) || error.code !== 'EEXIST') return error;
+    try {
+      const lookup = async (ctx: RouteContext, name: string) => {
+        const holder = await linkOrNoneAsync(() => new LinkService(ctx).getAsync(name));
+        return { holder, peerDying: await peerNamespaceDyingAsync(ctx, holder) };
+      };
+      const lookups = [];
+      for (const t of plan.takenNames) {
+        const found = t.netns === undefined ? await lookup(this.ctx, t.name) : await withRouteIn(refs.handle(t.netns), (ctx) => lookup(ctx, t.name));
+        lookups.push({ ...t, where: t.netns === undefined ? this.ctx.label : describeNetns(t.netns), ...found });
+      }
+      return explainLinkExists(error, plan.op, lookups);
+    } catch {
+      return error;
+    }
   }
 
   // ---- Promise forms -----------------------------------------------------------
@@ -307,7 +372,7 @@ export class LinkService {
       try {
         await this.ctx.socket.executeAsync(request(plan.type, plan.flags, plan.build(refs)), plan.op);
       } catch (error) {
-        throw notFound(error, plan.addressed, this.ctx);
+        throw await this.explainExistsAsync(plan, refs, notFound(error, plan.addressed, this.ctx));
       }
       for (const f of plan.followUps) {
         const op = followUpOperation(this.ctx, f);
@@ -353,6 +418,6 @@ export class LinkService {
   async listAsync(filter?: LinkFilter): Promise<Link[]> {
     const f = validateFilter(filter);
     const master = f.master === undefined ? undefined : await resolveLinkIndexAsync(this.ctx, f.master, 'filter.master');
-    return (await this.ctx.socket.dumpAsync(dumpRequest(f, master), linkOperation('list links', `in ${this.ctx.label}`), decodeLink)).filter(keep(f, master));
+    return deriveFromDump(await this.ctx.socket.dumpAsync(dumpRequest(f, master), linkOperation('list links', `in ${this.ctx.label}`), decodeLink), (d) => d.filter(keep(f, master)));
   }
 }

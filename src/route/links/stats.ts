@@ -31,7 +31,8 @@ export interface LinkStats64 {
   rxOtherhostDropped?: number;
 }
 
-const STATS64_BASE_LEN = 23 * 8;
+/** The 23 counters of the original struct, which every kernel sends. */
+export const STATS64_BASE_LEN = 23 * 8;
 const STATS64_COUNTERS = 25;
 
 // The counters are read into one scratch array first: one loop reading them

@@ -1,6 +1,5 @@
 import { InvalidArgumentError } from '../../netlink/addresses.js';
-import { validateNetnsName } from '../../netns/names.js';
-import type { NetnsRef } from '../../netns/reference.js';
+import { describeValue } from '../../netlink/checks.js';
 import { validateInteger } from '../names.js';
 
 export const U8_MAX = 0xff;
@@ -14,13 +13,13 @@ const MAC = /^[0-9a-fA-F]{2}(:[0-9a-fA-F]{2}){5}$/;
 /** An Ethernet address written `02:00:00:00:00:01`; every kind nlkit creates is Ethernet. */
 export function validateMac(value: unknown, what: string): string {
   if (typeof value !== 'string' || !MAC.test(value)) {
-    throw new InvalidArgumentError(`${what} must be a MAC address like "02:00:00:00:00:01", got ${JSON.stringify(value)}`);
+    throw new InvalidArgumentError(`${what} must be a MAC address like "02:00:00:00:00:01", got ${describeValue(value)}`);
   }
   return value;
 }
 
 export function validateBoolean(value: unknown, what: string): boolean {
-  if (typeof value !== 'boolean') throw new InvalidArgumentError(`${what} must be true or false, got ${JSON.stringify(value)}`);
+  if (typeof value !== 'boolean') throw new InvalidArgumentError(`${what} must be true or false, got ${describeValue(value)}`);
   return value;
 }
 
@@ -29,7 +28,7 @@ export function validateU32(value: unknown, what: string): number {
 }
 
 export function validateString(value: unknown, what: string, maxBytes: number): string {
-  if (typeof value !== 'string') throw new InvalidArgumentError(`${what} must be a string, got ${typeof value}`);
+  if (typeof value !== 'string') throw new InvalidArgumentError(`${what} must be a string, got ${describeValue(value)}`);
   const bytes = Buffer.byteLength(value);
   if (bytes > maxBytes) throw new InvalidArgumentError(`${what} is ${bytes} bytes; the kernel allows at most ${maxBytes}`);
   if (value.includes('\0')) throw new InvalidArgumentError(`${what} must not contain NUL`);
@@ -37,8 +36,8 @@ export function validateString(value: unknown, what: string, maxBytes: number): 
 }
 
 export function validateOneOf<T extends string>(value: unknown, what: string, allowed: readonly T[]): T {
-  if (!allowed.includes(value as T)) {
-    throw new InvalidArgumentError(`${what} must be one of ${allowed.map((a) => `"${a}"`).join(', ')}, got ${JSON.stringify(value)}`);
+  if (typeof value !== 'string' || !allowed.includes(value as T)) {
+    throw new InvalidArgumentError(`${what} must be one of ${allowed.map((a) => `"${a}"`).join(', ')}, got ${describeValue(value)}`);
   }
   return value as T;
 }
@@ -55,23 +54,10 @@ export function validateKeys(object: object, allowed: ReadonlySet<string> | read
 
 export function validateObject(value: unknown, what: string): Record<string, unknown> {
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
-    throw new InvalidArgumentError(`${what} must be an object, got ${value === null ? 'null' : typeof value}`);
+    throw new InvalidArgumentError(`${what} must be an object, got ${describeValue(value)}`);
   }
   return value as Record<string, unknown>;
 }
 
 /** Checks the shape of a namespace reference without opening it. */
-export function validateNetnsRef(ref: unknown, what: string): NetnsRef {
-  if (typeof ref === 'string') {
-    validateNetnsName(ref);
-    return ref;
-  }
-  const object = validateObject(ref, what);
-  if ('name' in object) validateNetnsName(object.name);
-  else if ('path' in object) {
-    if (typeof object.path !== 'string' || object.path === '') throw new InvalidArgumentError(`${what}.path must be a non-empty string`);
-  } else if ('pid' in object) validateInteger(object.pid, `${what}.pid`, 1, S32_MAX);
-  else if ('fd' in object) validateInteger(object.fd, `${what}.fd`, 0, S32_MAX);
-  else throw new InvalidArgumentError(`${what} must be a namespace name, { name }, { path }, { pid } or { fd }`);
-  return ref as NetnsRef;
-}
+export { validateNetnsRef } from '../../netns/reference.js';

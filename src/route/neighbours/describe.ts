@@ -6,9 +6,11 @@ import { familyName } from '../family.js';
 import { decodeNeighbour, NDMSG_LEN } from './message.js';
 
 function describeNeighbourMessage(m: Message): string {
-  if (m.end - m.offset < NDMSG_LEN) return '(no ndmsg)';
+  // Throws MalformedMessageError for a message that does not fit its header.
   const n = decodeNeighbour(m);
   const parts = [familyName(n.addressFamily) ?? `family=${n.addressFamily}`];
+  // A legacy dump request: struct rtgenmsg, the family alone.
+  if (m.end - m.offset < NDMSG_LEN) return `${parts[0]} (rtgenmsg)`;
   if (n.dst !== undefined) parts.push(n.dst);
   parts.push(`index=${n.ifindex}`);
   if (n.lladdr !== undefined) parts.push(`lladdr ${n.lladdr}`);

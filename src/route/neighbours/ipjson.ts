@@ -2,6 +2,7 @@ import { NTF_EXT_LEARNED, NTF_EXT_MANAGED, NTF_OFFLOADED, NTF_PROXY, NTF_ROUTER 
 import { routeProtocolName } from '../iproute2-names.js';
 import { ipLinkName } from '../ipjson.js';
 import type { Neighbour } from './message.js';
+import { requireArray, requireMap, requireObject } from '../../netlink/checks.js';
 
 /** One entry as `ip -j neigh show` prints it. */
 export type NeighbourIpJson = Record<string, string | number | null | string[]>;
@@ -21,6 +22,9 @@ export interface NeighbourIpJsonOptions {
  * IPv4/IPv6 tunnels.
  */
 export function neighbourToIpJson(n: Neighbour, linkNames: ReadonlyMap<number, string>, options: NeighbourIpJsonOptions = {}): NeighbourIpJson {
+  requireObject(n, 'neighbourToIpJson: neighbour', 'what neigh.list() returns');
+  requireMap(linkNames, 'neighbourToIpJson: linkNames');
+  requireObject(options, 'neighbourToIpJson: options');
   const out: NeighbourIpJson = {};
   if (n.dst !== undefined) out.dst = n.dst;
   if (n.ifindex) out.dev = ipLinkName(n.ifindex, linkNames.get(n.ifindex));
@@ -47,5 +51,6 @@ export function neighbourToIpJson(n: Neighbour, linkNames: ReadonlyMap<number, s
 
 /** `neighbourToIpJson` over a list: what `ip -j -d neigh show nud all` prints for the same dump. */
 export function neighboursToIpJson(neighbours: readonly Neighbour[], linkNames: ReadonlyMap<number, string>, options: NeighbourIpJsonOptions = {}): NeighbourIpJson[] {
+  requireArray(neighbours, 'neighboursToIpJson: neighbours');
   return neighbours.map((n) => neighbourToIpJson(n, linkNames, options));
 }

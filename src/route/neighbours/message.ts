@@ -5,9 +5,12 @@ import {
 } from '../../generated/neighbour.js';
 import { encodeIp, encodeMac, type IpFamily } from '../../netlink/addresses.js';
 import { AttributeCursor, type RawAttribute } from '../../netlink/attributes.js';
+import { RTM_GETNEIGH } from '../../generated/rtnetlink.js';
+import { s32le, u16le, u32le } from '../../netlink/byte-reads.js';
 import type { Message } from '../../netlink/message.js';
 import type { MessageWriter } from '../../netlink/writer.js';
 import { constantNames } from '../constant-names.js';
+import { requireRouteHeader, routeContext, widenRtgenmsg } from '../decode-context.js';
 import { ipFamilyOf } from '../family.js';
 import { flatAttributeName, writeRawAttributes } from '../flat-attributes.js';
 import { neighbourFlagNames, neighbourStateNames } from './state.js';
@@ -113,17 +116,29 @@ export function encodeNeighbourDumpRequest(writer: MessageWriter, family: number
   if (ifindex !== 0) writer.u32(NDA_IFINDEX, ifindex);
 }
 
-/** Decodes an RTM_NEWNEIGH/RTM_DELNEIGH message (or a request, for debug output). */
+/**
+ * Decodes an RTM_NEWNEIGH/RTM_DELNEIGH message (or a request, for debug
+ * output). A legacy RTM_GETNEIGH dump request (struct rtgenmsg, the family
+ * byte alone) decodes as an ndmsg with only the family set.
+ * MalformedMessageError for a header or attribute that does not fit.
+ */
 export function decodeNeighbour(message: Message): Neighbour {
+  const legacy = widenRtgenmsg(message, RTM_GETNEIGH, NDMSG_LEN);
+  if (legacy) return decodeNeighbourMessage(legacy.message, legacy.offsetBias);
+  requireRouteHeader(message, NDMSG_LEN, 'ndmsg');
+  return decodeNeighbourMessage(message, 0);
+}
+
+function decodeNeighbourMessage(message: Message, offsetBias: number): Neighbour {
   const b = message.buf;
   const o = message.offset;
   const addressFamily = b[o]!;
-  const state = b.readUInt16LE(o + 8);
+  const state = u16le(b, o + 8);
   const flags = b[o + 10]!;
   const n: Neighbour = {
     family: ipFamilyOf(addressFamily),
     addressFamily,
-    ifindex: b.readInt32LE(o + 4),
+    ifindex: s32le(b, o + 4),
     state,
     stateNames: neighbourStateNames(state),
     flags,
@@ -131,22 +146,19 @@ export function decodeNeighbour(message: Message): Neighbour {
     type: b[o + 11]!,
     unknown: [],
   };
-  const c = new AttributeCursor(b, o + NDMSG_LEN, message.end);
+  const c = new AttributeCursor(b, o + NDMSG_LEN, message.end, routeContext(message, neighbourAttributeName, offsetBias));
   while (c.next()) {
     switch (c.type) {
       case NDA_DST: n.dst = c.ip(); break;
       case NDA_LLADDR: n.lladdr = c.mac(); break;
       case NDA_PROBES: n.probes = c.u32(); break;
       case NDA_CACHEINFO:
-        if (c.length < NDA_CACHEINFO_LEN) {
-          n.unknown.push(c.raw());
-          break;
-        }
+        c.need(NDA_CACHEINFO_LEN);
         n.cacheinfo = {
-          confirmed: b.readUInt32LE(c.start),
-          used: b.readUInt32LE(c.start + 4),
-          updated: b.readUInt32LE(c.start + 8),
-          refcnt: b.readUInt32LE(c.start + 12),
+          confirmed: u32le(b, c.start),
+          used: u32le(b, c.start + 4),
+          updated: u32le(b, c.start + 8),
+          refcnt: u32le(b, c.start + 12),
         };
         break;
       case NDA_VLAN: n.vlan = c.u16(); break;

@@ -1,4 +1,5 @@
 import { ENOENT } from '../../generated/errno.js';
+import { deriveFromDump } from '../../netlink/dump-retry.js';
 import { NTF_PROXY, NUD_NOARP, NUD_PERMANENT } from '../../generated/neighbour.js';
 import { RTM_DELNEIGH, RTM_GETNEIGH, RTM_NEWNEIGH } from '../../generated/rtnetlink.js';
 import { InvalidArgumentError, type IpFamily } from '../../netlink/addresses.js';
@@ -107,7 +108,7 @@ export class NeighbourService {
   list(filter?: NeighbourFilter): Neighbour[] {
     const selection = this.selection(filter, ALL_STATES);
     const ifindex = selection.dev === undefined ? 0 : resolveLinkIndex(this.ctx, selection.dev);
-    return this.select(this.ctx.socket.dump(this.dumpRequest(selection, ifindex), this.listOp(selection), decodeNeighbour), selection, ifindex);
+    return deriveFromDump(this.ctx.socket.dump(this.dumpRequest(selection, ifindex), this.listOp(selection), decodeNeighbour), (d) => this.select(d, selection, ifindex));
   }
 
   /** `ip neigh flush`: dumps the matching entries and deletes them in packed requests; returns how many went. */
@@ -116,7 +117,7 @@ export class NeighbourService {
     const ifindex = selection.dev === undefined ? 0 : resolveLinkIndex(this.ctx, selection.dev);
     let deleted = 0;
     for (let round = 0; round < FLUSH_ROUNDS; round++) {
-      const victims = this.select(this.ctx.socket.dump(this.dumpRequest(selection, ifindex), this.listOp(selection), decodeNeighbour), selection, ifindex);
+      const victims = deriveFromDump(this.ctx.socket.dump(this.dumpRequest(selection, ifindex), this.listOp(selection), decodeNeighbour), (d) => this.select(d, selection, ifindex));
       if (victims.length === 0) return deleted;
       deleted += victims.length - this.tolerateGone(() => this.ctx.socket.executeMany(victims.map(deletionOf), (i) => this.flushOp(victims[i]!)));
     }
@@ -146,7 +147,7 @@ export class NeighbourService {
   async listAsync(filter?: NeighbourFilter): Promise<Neighbour[]> {
     const selection = this.selection(filter, ALL_STATES);
     const ifindex = selection.dev === undefined ? 0 : await resolveLinkIndexAsync(this.ctx, selection.dev);
-    return this.select(await this.ctx.socket.dumpAsync(this.dumpRequest(selection, ifindex), this.listOp(selection), decodeNeighbour), selection, ifindex);
+    return deriveFromDump(await this.ctx.socket.dumpAsync(this.dumpRequest(selection, ifindex), this.listOp(selection), decodeNeighbour), (d) => this.select(d, selection, ifindex));
   }
 
   async flushAsync(filter?: NeighbourFilter): Promise<number> {
@@ -154,7 +155,7 @@ export class NeighbourService {
     const ifindex = selection.dev === undefined ? 0 : await resolveLinkIndexAsync(this.ctx, selection.dev);
     let deleted = 0;
     for (let round = 0; round < FLUSH_ROUNDS; round++) {
-      const victims = this.select(await this.ctx.socket.dumpAsync(this.dumpRequest(selection, ifindex), this.listOp(selection), decodeNeighbour), selection, ifindex);
+      const victims = deriveFromDump(await this.ctx.socket.dumpAsync(this.dumpRequest(selection, ifindex), this.listOp(selection), decodeNeighbour), (d) => this.select(d, selection, ifindex));
       if (victims.length === 0) return deleted;
       deleted += victims.length - (await this.tolerateGoneAsync(() => this.ctx.socket.executeManyAsync(victims.map(deletionOf), (i) => this.flushOp(victims[i]!))));
     }

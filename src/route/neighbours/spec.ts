@@ -1,5 +1,6 @@
 import { NTF_EXT_LEARNED, NTF_EXT_MANAGED, NTF_PROXY, NTF_ROUTER, NUD_NONE, NUD_PERMANENT } from '../../generated/neighbour.js';
-import { encodeMac, InvalidArgumentError, requireIp } from '../../netlink/addresses.js';
+import { InvalidArgumentError, requireIp } from '../../netlink/addresses.js';
+import { describeValue, requireObject } from '../../netlink/checks.js';
 import { addressFamily } from '../family.js';
 import { parseRouteProtocol } from '../iproute2-names.js';
 import { checkKeys } from '../keys.js';
@@ -41,22 +42,24 @@ export interface PreparedNeighbour {
   text: string;
 }
 
+/** Colon-separated hex bytes: Ethernet's six, or other link layers' lengths. */
+const LLADDR = /^[0-9a-fA-F]{2}(:[0-9a-fA-F]{2})*$/;
 const SPEC_KEYS = new Set(['dev', 'address', 'lladdr', 'state', 'router', 'proxy', 'externLearn', 'managed', 'protocol']);
 
 function optionalBoolean(value: unknown, what: string): boolean {
   if (value === undefined) return false;
-  if (typeof value !== 'boolean') throw new InvalidArgumentError(`${what} must be true or false, got ${JSON.stringify(value)}`);
+  if (typeof value !== 'boolean') throw new InvalidArgumentError(`${what} must be true or false, got ${describeValue(value)}`);
   return value;
 }
 
 /** Checks a spec completely before anything is sent; refuses what the kernel would misread or ignore. */
 export function prepareNeighbour(spec: NeighbourSpec, purpose: NeighbourPurpose): PreparedNeighbour {
-  if (typeof spec !== 'object' || spec === null) throw new InvalidArgumentError(`neighbour spec must be an object, got ${spec === null ? 'null' : typeof spec}`);
+  requireObject(spec, 'neighbour spec', "{ dev: 'eth0', address: '10.0.0.9', lladdr: '02:00:00:00:00:09' }");
   checkKeys(spec, SPEC_KEYS, 'neighbour spec');
   if (spec.dev === undefined) throw new InvalidArgumentError('neighbour spec needs dev (the link the neighbour is on)');
   const dev = validateLinkRef(spec.dev);
   if (typeof spec.address !== 'string' || spec.address.includes('/')) {
-    throw new InvalidArgumentError(`neighbour address must be an IP address without prefix length, like "10.0.0.9", got ${JSON.stringify(spec.address)}`);
+    throw new InvalidArgumentError(`neighbour address must be an IP address without prefix length, like "10.0.0.9", got ${describeValue(spec.address)}`);
   }
   const family = requireIp(spec.address, 'neighbour address');
   const proxy = optionalBoolean(spec.proxy, 'proxy');
@@ -72,18 +75,21 @@ export function prepareNeighbour(spec: NeighbourSpec, purpose: NeighbourPurpose)
     type: 0,
     dst: spec.address,
   };
+  // Every field is checked, also for a delete, which sends only what identifies the entry.
+  if (spec.lladdr !== undefined && (typeof spec.lladdr !== 'string' || !LLADDR.test(spec.lladdr))) {
+    throw new InvalidArgumentError(`lladdr must be a link-layer address like "02:00:00:00:00:09"; ${describeValue(spec.lladdr)} is not a MAC address`);
+  }
+  const state = spec.state !== undefined ? parseNeighbourState(spec.state) : undefined;
+  const protocol = spec.protocol !== undefined ? parseRouteProtocol(spec.protocol) : undefined;
   if (purpose !== 'add') return { dev, message, text };
 
   if (proxy && spec.lladdr !== undefined) throw new InvalidArgumentError(`proxy entry ${spec.address} cannot have an lladdr: the kernel answers with the link's own address`);
   if (proxy && spec.state !== undefined) throw new InvalidArgumentError(`proxy entry ${spec.address} has no NUD state; leave state out`);
-  if (spec.lladdr !== undefined) {
-    encodeMac(spec.lladdr);
-    message.lladdr = spec.lladdr.toLowerCase();
-  }
-  message.state = spec.state !== undefined ? parseNeighbourState(spec.state) : managed ? NUD_NONE : NUD_PERMANENT;
+  if (spec.lladdr !== undefined) message.lladdr = spec.lladdr.toLowerCase();
+  message.state = state ?? (managed ? NUD_NONE : NUD_PERMANENT);
   if (router) message.flags |= NTF_ROUTER;
   if (externLearn) message.flags |= NTF_EXT_LEARNED;
-  if (spec.protocol !== undefined) message.protocol = parseRouteProtocol(spec.protocol);
+  if (protocol !== undefined) message.protocol = protocol;
   if (managed) message.flagsExt = NTF_EXT_MANAGED;
   return { dev, message, text };
 }

@@ -1,4 +1,5 @@
 import type { NetnsId } from './message.js';
+import { requireArray, requireMap } from '../../netlink/checks.js';
 
 /** One entry as `ip -j netns list-id` prints it. */
 export type NetnsIdIpJson = Record<string, string | number>;
@@ -14,6 +15,8 @@ export type NetnsIdIpJson = Record<string, string | number>;
  * key falls back to a directory scan by nsid. That is reproduced here.
  */
 export function netnsIdsToIpJson(ids: readonly NetnsId[], names: ReadonlyMap<number, string> = new Map()): NetnsIdIpJson[] {
+  requireArray(ids, 'netnsIdsToIpJson: ids');
+  requireMap(names, 'netnsIdsToIpJson: names');
   const cache = new Map(names);
   return ids.map((id) => {
     const out: NetnsIdIpJson = {};

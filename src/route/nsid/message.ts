@@ -6,6 +6,7 @@ import type { Message } from '../../netlink/message.js';
 import type { MessageWriter } from '../../netlink/writer.js';
 import { AF_UNSPEC } from '../../sys/constants.js';
 import { constantNames } from '../constant-names.js';
+import { requireRouteHeader, routeContext } from '../decode-context.js';
 import { flatAttributeName, writeRawAttributes } from '../flat-attributes.js';
 
 /** sizeof(struct rtgenmsg): one family byte, which the kernel ignores for nsids (attributes start 4-aligned). */
@@ -48,10 +49,16 @@ export function encodeNsid(writer: MessageWriter, m: NsidMessage): void {
   writeRawAttributes(writer, m.unknown);
 }
 
-/** Decodes any nsid message, request or reply. */
+/** A cursor over an nsid message's attributes, after checking its rtgenmsg is there. */
+function nsidAttributes(message: Message): AttributeCursor {
+  requireRouteHeader(message, RTGENMSG_LEN, 'rtgenmsg');
+  return new AttributeCursor(message.buf, message.offset + ATTRIBUTES_OFFSET, message.end, routeContext(message, nsidAttributeName));
+}
+
+/** Decodes any nsid message, request or reply; MalformedMessageError for one that does not fit. */
 export function decodeNsidMessage(message: Message): NsidMessage & { unknown: RawAttribute[] } {
   const m: NsidMessage & { unknown: RawAttribute[] } = { unknown: [] };
-  const c = new AttributeCursor(message.buf, message.offset + ATTRIBUTES_OFFSET, message.end);
+  const c = nsidAttributes(message);
   while (c.next()) {
     switch (c.type) {
       case NETNSA_NSID: m.nsid = c.s32(); break;
@@ -68,7 +75,7 @@ export function decodeNsidMessage(message: Message): NsidMessage & { unknown: Ra
 /** Decodes an RTM_NEWNSID reply or dump entry; anything but the two ids is kept in `unknown`. */
 export function decodeNetnsId(message: Message): NetnsId {
   const id: NetnsId = { nsid: NETNSA_NSID_NOT_ASSIGNED, unknown: [] };
-  const c = new AttributeCursor(message.buf, message.offset + ATTRIBUTES_OFFSET, message.end);
+  const c = nsidAttributes(message);
   while (c.next()) {
     if (c.type === NETNSA_NSID) id.nsid = c.s32();
     else if (c.type === NETNSA_CURRENT_NSID) id.currentNsid = c.s32();

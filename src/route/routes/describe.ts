@@ -7,9 +7,11 @@ import { routeProtocolName, routeTableName, routeTypeName, scopeName } from '../
 import { decodeRoute, RTMSG_LEN } from './message.js';
 
 function describeRouteMessage(m: Message): string {
-  if (m.end - m.offset < RTMSG_LEN) return '(no rtmsg)';
-  const family = familyName(m.buf[m.offset]!) ?? `family=${m.buf[m.offset]}`;
+  // Throws MalformedMessageError for a message that does not fit its header.
   const r = decodeRoute(m);
+  const family = familyName(m.buf[m.offset]!) ?? `family=${m.buf[m.offset]}`;
+  // A legacy dump request: struct rtgenmsg, the family alone.
+  if (m.end - m.offset < RTMSG_LEN) return `${family} (rtgenmsg)`;
   if (r === undefined) return family;
   const parts = [family, routeTypeName(r.type)];
   parts.push(r.dst !== undefined ? `${r.dst}/${r.dstLength}` : r.dstLength ? `0/${r.dstLength}` : 'default');

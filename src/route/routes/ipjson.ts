@@ -14,6 +14,7 @@ import { dsfieldName, realmName, routeProtocolName, routeTableName, routeTypeNam
 import { hex0x, ipLinkName, type IpJson } from '../ipjson.js';
 import { USER_HZ, type Route, type RouteCacheInfo, type RouteNexthop, type RouteVia } from './message.js';
 import { kernelMetricValues, lockBits, type RouteMetrics } from './metrics.js';
+import { requireMap, requireObject } from '../../netlink/checks.js';
 
 export interface RouteIpJsonOptions {
   /** Mirror `ip -d` (default true); false mirrors plain `ip -j route ...`. */
@@ -151,6 +152,9 @@ function nexthopJson(route: Route, nh: RouteNexthop, linkNames: ReadonlyMap<numb
  * iproute2 6.1), with `linkNames` mapping ifindexes to names as `dev`.
  */
 export function routeToIpJson(route: Route, linkNames: ReadonlyMap<number, string>, options: RouteIpJsonOptions = {}): IpJson {
+  requireObject(route, 'routeToIpJson: route', 'what route.list() returns');
+  requireMap(linkNames, 'routeToIpJson: linkNames');
+  requireObject(options, 'routeToIpJson: options');
   const details = options.details ?? true;
   const o: IpJson = {};
   const hostLength = route.family === 4 ? 32 : 128;

@@ -2,13 +2,15 @@ import * as rtnetlink from '../../generated/rtnetlink.js';
 import {
   RT_TABLE_UNSPEC, RTA_CACHEINFO, RTA_DST, RTA_EXPIRES, RTA_FLOW, RTA_GATEWAY, RTA_IIF, RTA_MARK, RTA_METRICS,
   RTA_MULTIPATH, RTA_NH_ID, RTA_OIF, RTA_PREF, RTA_PREFSRC, RTA_PRIORITY, RTA_SRC, RTA_TABLE, RTA_TTL_PROPAGATE, RTA_UID,
-  RTA_VIA,
+  RTA_VIA, RTM_GETROUTE,
 } from '../../generated/rtnetlink.js';
 import { formatIp, type IpFamily } from '../../netlink/addresses.js';
 import { AttributeCursor, type RawAttribute } from '../../netlink/attributes.js';
+import { s32le, u16le, u32le } from '../../netlink/byte-reads.js';
 import type { Message } from '../../netlink/message.js';
 import type { MessageWriter } from '../../netlink/writer.js';
 import { constantNames } from '../constant-names.js';
+import { requireRouteHeader, routeContext, widenRtgenmsg } from '../decode-context.js';
 import { ipFamilyOf } from '../family.js';
 import { writeIpAttribute, type IpValue } from '../ip-value.js';
 import { routePrefName, type RoutePrefName } from '../iproute2-names.js';
@@ -216,29 +218,34 @@ function encodeMultipath(writer: MessageWriter, nexthops: readonly NexthopReques
   writer.endNested(nest);
 }
 
-function decodeVia(c: AttributeCursor): RouteVia | undefined {
-  if (c.length < 2) return undefined;
-  const af = c.buf.readUInt16LE(c.start);
+function decodeVia(c: AttributeCursor): RouteVia {
+  // struct rtvia: a u16 family, then the address.
+  c.need(2);
+  const af = u16le(c.buf, c.start);
   return { family: ipFamilyOf(af) || af, address: formatIp(c.buf, c.start + 2, c.length - 2) };
 }
 
-function decodeMultipath(buf: Buffer, begin: number, end: number): RouteNexthop[] {
+function decodeMultipath(multipath: AttributeCursor): RouteNexthop[] {
   const nexthops: RouteNexthop[] = [];
-  for (let at = begin; at + RTNEXTHOP_LEN <= end; ) {
-    const len = buf.readUInt16LE(at);
-    if (len < RTNEXTHOP_LEN || at + len > end) break;
-    const nh: RouteNexthop = { oif: buf.readInt32LE(at + 4), weight: buf[at + 3]! + 1, flags: buf[at + 2]! };
-    const c = new AttributeCursor(buf, at + RTNEXTHOP_LEN, at + len);
+  const buf = multipath.buf;
+  const end = multipath.start + multipath.length;
+  for (let at = multipath.start; at < end; ) {
+    if (at + RTNEXTHOP_LEN > end) {
+      // 1-3 bytes are padding; more is a truncated rtnexthop.
+      if (end - at < 4) break;
+      throw multipath.malformedInside(at, `rtnexthop needs ${RTNEXTHOP_LEN} bytes, ${end - at} left`);
+    }
+    const len = u16le(buf, at);
+    if (len < RTNEXTHOP_LEN || at + len > end) {
+      throw multipath.malformedInside(at, `rtnexthop claims ${len} bytes, ${end - at} left (at least ${RTNEXTHOP_LEN})`);
+    }
+    const nh: RouteNexthop = { oif: s32le(buf, at + 4), weight: buf[at + 3]! + 1, flags: buf[at + 2]! };
+    const c = multipath.cursorInside(at + RTNEXTHOP_LEN, at + len);
     while (c.next()) {
       switch (c.type) {
         case RTA_GATEWAY: nh.gateway = c.ip(); break;
         case RTA_FLOW: nh.flow = c.u32(); break;
-        case RTA_VIA: {
-          const via = decodeVia(c);
-          if (via) nh.via = via;
-          else (nh.unknown ??= []).push(c.raw());
-          break;
-        }
+        case RTA_VIA: nh.via = decodeVia(c); break;
         default: (nh.unknown ??= []).push(c.raw());
       }
     }
@@ -250,23 +257,32 @@ function decodeMultipath(buf: Buffer, begin: number, end: number): RouteNexthop[
 
 function decodeCacheInfo(buf: Buffer, at: number): RouteCacheInfo {
   return {
-    clntref: buf.readUInt32LE(at),
-    lastuse: buf.readUInt32LE(at + 4),
-    expires: buf.readInt32LE(at + 8),
-    error: buf.readUInt32LE(at + 12),
-    used: buf.readUInt32LE(at + 16),
-    id: buf.readUInt32LE(at + 20),
-    ts: buf.readUInt32LE(at + 24),
-    tsage: buf.readUInt32LE(at + 28),
+    clntref: u32le(buf, at),
+    lastuse: u32le(buf, at + 4),
+    expires: s32le(buf, at + 8),
+    error: u32le(buf, at + 12),
+    used: u32le(buf, at + 16),
+    id: u32le(buf, at + 20),
+    ts: u32le(buf, at + 24),
+    tsage: u32le(buf, at + 28),
   };
 }
 
 /**
  * Decodes an RTM_NEWROUTE/DELROUTE message (dump entry, lookup answer or a
  * request); undefined for families other than IPv4 and IPv6, which an
- * unfiltered dump also returns (multicast, MPLS).
+ * unfiltered dump also returns (multicast, MPLS). A legacy RTM_GETROUTE dump
+ * request (struct rtgenmsg, the family byte alone) decodes as an rtmsg with
+ * only the family set. MalformedMessageError for a header or attribute that does not fit.
  */
 export function decodeRoute(m: Message): Route | undefined {
+  const legacy = widenRtgenmsg(m, RTM_GETROUTE, RTMSG_LEN);
+  if (legacy) return decodeRouteMessage(legacy.message, legacy.offsetBias);
+  requireRouteHeader(m, RTMSG_LEN, 'rtmsg');
+  return decodeRouteMessage(m, 0);
+}
+
+function decodeRouteMessage(m: Message, offsetBias: number): Route | undefined {
   const b = m.buf;
   const o = m.offset;
   const family = ipFamilyOf(b[o]!);
@@ -280,10 +296,10 @@ export function decodeRoute(m: Message): Route | undefined {
     protocol: b[o + 5]!,
     scope: b[o + 6]!,
     type: b[o + 7]!,
-    flags: b.readUInt32LE(o + 8),
+    flags: u32le(b, o + 8),
     unknown: [],
   };
-  const c = new AttributeCursor(b, o + RTMSG_LEN, m.end);
+  const c = new AttributeCursor(b, o + RTMSG_LEN, m.end, routeContext(m, routeAttributeName, offsetBias));
   while (c.next()) {
     switch (c.type) {
       case RTA_TABLE: route.table = c.u32(); break;
@@ -295,17 +311,14 @@ export function decodeRoute(m: Message): Route | undefined {
       case RTA_PREFSRC: route.prefsrc = c.ip(); break;
       case RTA_PRIORITY: route.priority = c.u32(); break;
       case RTA_METRICS: route.metrics = decodeMetrics(c.nestedCursor()); break;
-      case RTA_MULTIPATH: route.nexthops = decodeMultipath(b, c.start, c.start + c.length); break;
+      case RTA_MULTIPATH: route.nexthops = decodeMultipath(c); break;
       case RTA_PREF: {
         const pref = c.u8();
         route.pref = routePrefName(pref) as RoutePrefName | undefined ?? pref;
         break;
       }
       case RTA_CACHEINFO:
-        if (c.length < RTA_CACHEINFO_LEN) {
-          route.unknown.push(c.raw());
-          break;
-        }
+        c.need(RTA_CACHEINFO_LEN);
         route.cacheInfo = decodeCacheInfo(b, c.start);
         if (route.cacheInfo.expires !== 0) route.expires = route.cacheInfo.expires / USER_HZ;
         break;
@@ -315,12 +328,7 @@ export function decodeRoute(m: Message): Route | undefined {
       case RTA_NH_ID: route.nhid = c.u32(); break;
       case RTA_TTL_PROPAGATE: route.ttlPropagate = c.u8() !== 0; break;
       case RTA_EXPIRES: route.expires = c.u32(); break;
-      case RTA_VIA: {
-        const via = decodeVia(c);
-        if (via) route.via = via;
-        else route.unknown.push(c.raw());
-        break;
-      }
+      case RTA_VIA: route.via = decodeVia(c); break;
       default:
         route.unknown.push(c.raw());
     }

@@ -158,7 +158,8 @@ export function decodeMetrics(c: AttributeCursor): RouteMetrics {
       continue;
     }
     const name = NAME_OF_TYPE.get(type);
-    if (name === undefined || c.length < 4 && type !== RTAX_CC_ALGO) {
+    // Every metric but the algorithm is a u32: a shorter one is MalformedMessageError.
+    if (name === undefined) {
       (metrics.unknown ??= []).push(c.raw());
     } else if (type === RTAX_CC_ALGO) {
       metrics.congctl = c.string();

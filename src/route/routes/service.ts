@@ -1,4 +1,5 @@
 import { RTM_DELROUTE, RTM_GETROUTE, RTM_NEWROUTE } from '../../generated/rtnetlink.js';
+import { deriveFromDump } from '../../netlink/dump-retry.js';
 import { NetlinkError, type Operation } from '../../netlink/errors.js';
 import { NLM_F_APPEND, NLM_F_CREATE, NLM_F_EXCL, NLM_F_REPLACE } from '../../netlink/message.js';
 import type { Request } from '../../netlink/socket.js';
@@ -116,7 +117,7 @@ export class RouteService {
     const query = this.listQuery(filter);
     const index = query.dev === undefined ? 0 : LinkIndexes.resolve(this.ctx, [query.dev]).of(query.dev);
     try {
-      return this.select(this.ctx.socket.dump(this.dumpRequest(query, index), this.listOp(query), decodeRoute), query, index);
+      return deriveFromDump(this.ctx.socket.dump(this.dumpRequest(query, index), this.listOp(query), decodeRoute), (d) => this.select(d, query, index));
     } catch (error) {
       return this.emptyOrThrow(error, query);
     }
@@ -156,7 +157,7 @@ export class RouteService {
     const query = this.listQuery(filter);
     const index = query.dev === undefined ? 0 : (await LinkIndexes.resolveAsync(this.ctx, [query.dev])).of(query.dev);
     try {
-      return this.select(await this.ctx.socket.dumpAsync(this.dumpRequest(query, index), this.listOp(query), decodeRoute), query, index);
+      return deriveFromDump(await this.ctx.socket.dumpAsync(this.dumpRequest(query, index), this.listOp(query), decodeRoute), (d) => this.select(d, query, index));
     } catch (error) {
       return this.emptyOrThrow(error, query);
     }

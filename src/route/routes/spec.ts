@@ -4,6 +4,7 @@ import {
   RTN_UNICAST, RTN_UNREACHABLE, RTNH_F_ONLINK, RTPROT_BOOT,
 } from '../../generated/rtnetlink.js';
 import { InvalidArgumentError, parseCidr, requireIp, type IpFamily } from '../../netlink/addresses.js';
+import { describeValue, requireObject } from '../../netlink/checks.js';
 import { addressFamily, validateFamily } from '../family.js';
 import { hasHostBits, ipValue, withHostBits, formatIpValue, type IpValue } from '../ip-value.js';
 import {
@@ -92,7 +93,7 @@ const REJECT_TYPES: ReadonlySet<number> = new Set([RTN_BLACKHOLE, RTN_UNREACHABL
 
 function optionalBoolean(value: unknown, what: string): boolean {
   if (value === undefined) return false;
-  if (typeof value !== 'boolean') throw new InvalidArgumentError(`${what} must be true or false, got ${String(value)}`);
+  if (typeof value !== 'boolean') throw new InvalidArgumentError(`${what} must be true or false, got ${describeValue(value)}`);
   return value;
 }
 
@@ -107,7 +108,7 @@ function routeFamily(spec: RouteSpec): IpFamily {
 
 function parseDestination(text: unknown, family: IpFamily, what: string): { value: IpValue | undefined; length: number } {
   if (text === 'default') return { value: undefined, length: 0 };
-  if (typeof text !== 'string') throw new InvalidArgumentError(`${what} must be a prefix like "10.1.0.0/16" or 'default', got ${typeof text}`);
+  if (typeof text !== 'string') throw new InvalidArgumentError(`${what} must be a prefix like "10.1.0.0/16" or 'default', got ${describeValue(text)}`);
   const cidr = parseCidr(text, what);
   if (cidr.family !== family) throw new InvalidArgumentError(`${what} "${text}" is IPv${cidr.family} but the route is IPv${family}`);
   const value = ipValue(cidr.address, family);
@@ -129,7 +130,7 @@ function prepareNexthops(list: unknown, family: IpFamily): { nexthops: NexthopRe
   const devs: (LinkRef | undefined)[] = [];
   list.forEach((spec: RouteNexthopSpec, i) => {
     const what = `nexthops[${i}]`;
-    if (typeof spec !== 'object' || spec === null) throw new InvalidArgumentError(`${what} must be an object like { gateway: '10.0.0.1', weight: 2 }`);
+    requireObject(spec, what, "{ gateway: '10.0.0.1', weight: 2 }");
     checkKeys(spec, NEXTHOP_KEYS, what);
     if (spec.gateway === undefined && spec.dev === undefined) throw new InvalidArgumentError(`${what} needs a gateway or a dev`);
     const nh: NexthopRequest = {
@@ -156,7 +157,7 @@ function defaultScope(family: IpFamily, type: number, direct: boolean, purpose: 
 
 /** Validates a RouteSpec completely (nothing is sent). A delete leaves unset what should match anything. */
 export function prepareRoute(spec: RouteSpec, purpose: 'add' | 'delete'): PreparedRoute {
-  if (typeof spec !== 'object' || spec === null) throw new InvalidArgumentError(`a route spec must be an object like { dst: '10.1.0.0/16', gateway: '10.0.0.1' }`);
+  requireObject(spec, 'route spec', "{ dst: '10.1.0.0/16', gateway: '10.0.0.1' }");
   checkKeys(spec, SPEC_KEYS, 'route spec');
   if (spec.dst === undefined) throw new InvalidArgumentError(`route spec needs dst ('10.1.0.0/16' or 'default')`);
   const family = routeFamily(spec);
@@ -233,7 +234,7 @@ export interface PreparedLookup {
 
 /** Validates a lookup: `to` is one address (a full-length prefix at most), like `ip route get`. */
 export function prepareLookup(lookup: RouteLookup): PreparedLookup {
-  if (typeof lookup !== 'object' || lookup === null) throw new InvalidArgumentError(`a route lookup must be an object like { to: '10.1.2.3' }`);
+  requireObject(lookup, 'route lookup', "{ to: '10.1.2.3' }");
   checkKeys(lookup, LOOKUP_KEYS, 'route lookup');
   const to = parseCidr(lookup.to, 'to');
   const family = to.family;

@@ -7,9 +7,11 @@ import { routeTableName } from '../iproute2-names.js';
 import { decodeRule, FIB_RULE_HDR_LEN } from './message.js';
 
 function describeRuleMessage(m: Message): string {
-  if (m.end - m.offset < FIB_RULE_HDR_LEN) return '(no fib_rule_hdr)';
+  // Throws MalformedMessageError for a message that does not fit its header.
   const r = decodeRule(m);
   const parts = [familyName(r.addressFamily) ?? `family=${r.addressFamily}`];
+  // A legacy dump request: struct rtgenmsg, the family alone.
+  if (m.end - m.offset < FIB_RULE_HDR_LEN) return `${parts[0]} (rtgenmsg)`;
   if (r.priority !== undefined) parts.push(`priority ${r.priority}`);
   if (r.not) parts.push('not');
   if (r.src !== undefined) parts.push(`from ${r.src}/${r.srcLength}`);

@@ -5,6 +5,7 @@ import { AF_INET, AF_INET6 } from '../../sys/constants.js';
 import { dsfieldName, groupName, ipProtocolName, realmName, routeProtocolName, routeTableName, routeTypeName } from '../iproute2-names.js';
 import { hex0x } from '../ipjson.js';
 import type { Rule } from './message.js';
+import { requireArray, requireObject } from '../../netlink/checks.js';
 
 /** One rule as `ip -j rule show` prints it. */
 export type RuleIpJson = Record<string, string | number | null>;
@@ -20,6 +21,8 @@ function hostLength(af: number): number {
 
 /** Converts a rule to exactly the object `ip -j -d rule show` prints for it (iproute2 print_rule). */
 export function ruleToIpJson(r: Rule, options: RuleIpJsonOptions = {}): RuleIpJson {
+  requireObject(r, 'ruleToIpJson: rule', 'what rule.list() returns');
+  requireObject(options, 'ruleToIpJson: options');
   const out: RuleIpJson = {};
   const host = hostLength(r.addressFamily);
   out.priority = r.priority ?? 0;
@@ -101,5 +104,6 @@ export function ruleToIpJson(r: Rule, options: RuleIpJsonOptions = {}): RuleIpJs
 
 /** `ruleToIpJson` over a list. */
 export function rulesToIpJson(rules: readonly Rule[], options: RuleIpJsonOptions = {}): RuleIpJson[] {
+  requireArray(rules, 'rulesToIpJson: rules');
   return rules.map((r) => ruleToIpJson(r, options));
 }

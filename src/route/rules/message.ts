@@ -5,12 +5,14 @@ import {
   FRA_L3MDEV, FRA_OIFNAME, FRA_PRIORITY, FRA_PROTOCOL, FRA_SPORT_RANGE, FRA_SRC, FRA_SUPPRESS_IFGROUP,
   FRA_SUPPRESS_PREFIXLEN, FRA_TABLE, FRA_TUN_ID, FRA_UID_RANGE,
 } from '../../generated/fib_rules.js';
-import { RT_TABLE_COMPAT } from '../../generated/rtnetlink.js';
+import { RT_TABLE_COMPAT, RTM_GETRULE } from '../../generated/rtnetlink.js';
+import { u16le, u32le } from '../../netlink/byte-reads.js';
 import { encodeIp, type IpFamily } from '../../netlink/addresses.js';
 import { AttributeCursor, type RawAttribute } from '../../netlink/attributes.js';
 import type { Message } from '../../netlink/message.js';
 import type { MessageWriter } from '../../netlink/writer.js';
 import { constantNames } from '../constant-names.js';
+import { requireRouteHeader, routeContext, widenRtgenmsg } from '../decode-context.js';
 import { ipFamilyOf } from '../family.js';
 import { flatAttributeName, writeRawAttributes } from '../flat-attributes.js';
 
@@ -144,20 +146,33 @@ export function encodeRuleDumpRequest(writer: MessageWriter, family: number): vo
   writer.buf[at] = family;
 }
 
-function readRange(c: AttributeCursor, bytes: 2 | 4): Range | undefined {
-  if (c.length < bytes * 2) return undefined;
+/** fib_rule_uid_range (u32 pair) or fib_rule_port_range (u16 pair); MalformedMessageError when shorter. */
+function readRange(c: AttributeCursor, bytes: 2 | 4): Range {
+  c.need(bytes * 2);
   return bytes === 2
-    ? [c.buf.readUInt16LE(c.start), c.buf.readUInt16LE(c.start + 2)]
-    : [c.buf.readUInt32LE(c.start), c.buf.readUInt32LE(c.start + 4)];
+    ? [u16le(c.buf, c.start), u16le(c.buf, c.start + 2)]
+    : [u32le(c.buf, c.start), u32le(c.buf, c.start + 4)];
 }
 
-/** Decodes an RTM_NEWRULE/RTM_DELRULE message (or a request, for debug output). */
+/**
+ * Decodes an RTM_NEWRULE/RTM_DELRULE message (or a request, for debug
+ * output). A legacy RTM_GETRULE dump request (struct rtgenmsg, the family
+ * byte alone) decodes as a fib_rule_hdr with only the family set.
+ * MalformedMessageError for a header or attribute that does not fit.
+ */
 export function decodeRule(message: Message): Rule {
+  const legacy = widenRtgenmsg(message, RTM_GETRULE, FIB_RULE_HDR_LEN);
+  if (legacy) return decodeRuleMessage(legacy.message, legacy.offsetBias);
+  requireRouteHeader(message, FIB_RULE_HDR_LEN, 'fib_rule_hdr');
+  return decodeRuleMessage(message, 0);
+}
+
+function decodeRuleMessage(message: Message, offsetBias: number): Rule {
   const b = message.buf;
   const o = message.offset;
   const addressFamily = b[o]!;
   const action = b[o + 7]!;
-  const flags = b.readUInt32LE(o + 8);
+  const flags = u32le(b, o + 8);
   const r: Rule = {
     family: ipFamilyOf(addressFamily),
     addressFamily,
@@ -171,9 +186,8 @@ export function decodeRule(message: Message): Rule {
     not: (flags & FIB_RULE_INVERT) !== 0,
     unknown: [],
   };
-  const c = new AttributeCursor(b, o + FIB_RULE_HDR_LEN, message.end);
+  const c = new AttributeCursor(b, o + FIB_RULE_HDR_LEN, message.end, routeContext(message, ruleAttributeName, offsetBias));
   while (c.next()) {
-    let range: Range | undefined;
     switch (c.type) {
       case FRA_TABLE: r.table = c.u32(); break;
       case FRA_SUPPRESS_PREFIXLEN: r.suppressPrefixLength = c.s32(); break;
@@ -191,18 +205,9 @@ export function decodeRule(message: Message): Rule {
       case FRA_DST: r.dst = c.ip(); break;
       case FRA_SRC: r.src = c.ip(); break;
       case FRA_FLOW: r.flow = c.u32(); break;
-      case FRA_UID_RANGE:
-        if ((range = readRange(c, 4))) r.uidrange = range;
-        else r.unknown.push(c.raw());
-        break;
-      case FRA_SPORT_RANGE:
-        if ((range = readRange(c, 2))) r.sport = range;
-        else r.unknown.push(c.raw());
-        break;
-      case FRA_DPORT_RANGE:
-        if ((range = readRange(c, 2))) r.dport = range;
-        else r.unknown.push(c.raw());
-        break;
+      case FRA_UID_RANGE: r.uidrange = readRange(c, 4); break;
+      case FRA_SPORT_RANGE: r.sport = readRange(c, 2); break;
+      case FRA_DPORT_RANGE: r.dport = readRange(c, 2); break;
       default: r.unknown.push(c.raw());
     }
   }

@@ -1,4 +1,5 @@
 import { RTM_DELRULE, RTM_GETRULE, RTM_NEWRULE } from '../../generated/rtnetlink.js';
+import { deriveFromDump } from '../../netlink/dump-retry.js';
 import type { IpFamily } from '../../netlink/addresses.js';
 import type { Operation } from '../../netlink/errors.js';
 import { NLM_F_CREATE, NLM_F_EXCL } from '../../netlink/message.js';
@@ -43,7 +44,7 @@ export class RuleService {
    */
   list(filter?: RuleFilter): Rule[] {
     const family = this.family(filter);
-    return this.select(this.ctx.socket.dump(this.dumpRequest(family), this.listOp(family), decodeRule), family);
+    return deriveFromDump(this.ctx.socket.dump(this.dumpRequest(family), this.listOp(family), decodeRule), (d) => this.select(d, family));
   }
 
   async addAsync(spec: RuleSpec): Promise<void> {
@@ -58,7 +59,7 @@ export class RuleService {
 
   async listAsync(filter?: RuleFilter): Promise<Rule[]> {
     const family = this.family(filter);
-    return this.select(await this.ctx.socket.dumpAsync(this.dumpRequest(family), this.listOp(family), decodeRule), family);
+    return deriveFromDump(await this.ctx.socket.dumpAsync(this.dumpRequest(family), this.listOp(family), decodeRule), (d) => this.select(d, family));
   }
 
   private modify(spec: RuleSpec, purpose: 'add' | 'delete'): { request: Request; op: Operation } {

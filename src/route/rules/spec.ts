@@ -1,6 +1,7 @@
 import { FIB_RULE_INVERT, FR_ACT_GOTO, FR_ACT_TO_TBL, FR_ACT_UNSPEC } from '../../generated/fib_rules.js';
 import { RT_TABLE_MAIN } from '../../generated/rtnetlink.js';
 import { InvalidArgumentError, parseCidr, type IpFamily } from '../../netlink/addresses.js';
+import { describeValue, requireObject } from '../../netlink/checks.js';
 import { addressFamily, validateFamily } from '../family.js';
 import { checkKeys } from '../keys.js';
 import { validateIfName, validateInteger } from '../names.js';
@@ -76,7 +77,7 @@ const U32_MAX = 0xffffffff;
 
 function optionalBoolean(value: unknown, what: string): boolean {
   if (value === undefined) return false;
-  if (typeof value !== 'boolean') throw new InvalidArgumentError(`${what} must be true or false, got ${JSON.stringify(value)}`);
+  if (typeof value !== 'boolean') throw new InvalidArgumentError(`${what} must be true or false, got ${describeValue(value)}`);
   return value;
 }
 
@@ -122,7 +123,7 @@ function ruleFamily(spec: RuleSpec): { family: IpFamily; from?: ReturnType<typeo
 
 /** Checks a spec completely before anything is sent. */
 export function prepareRule(spec: RuleSpec, purpose: RulePurpose): PreparedRule {
-  if (typeof spec !== 'object' || spec === null) throw new InvalidArgumentError(`rule spec must be an object, got ${spec === null ? 'null' : typeof spec}`);
+  requireObject(spec, 'rule spec', "{ from: '10.1.0.0/16', table: 100 }");
   checkKeys(spec, SPEC_KEYS, 'rule spec');
   const { family, from, to } = ruleFamily(spec);
   const not = optionalBoolean(spec.not, 'not');

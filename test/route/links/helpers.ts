@@ -5,6 +5,8 @@ import type { NetlinkSocket } from '../../../src/netlink/socket.js';
 import { LinkService, linkToIpJson, type Link } from '../../../src/route/links/index.js';
 import { openCountingContext } from '../../helpers/counting-socket.js';
 import { ipJson } from '../../helpers/netns.js';
+import { readTogether } from '../../helpers/read-together.js';
+import { maskLinkJson } from '../../helpers/volatile.js';
 
 export interface Links {
   links: LinkService;
@@ -26,34 +28,14 @@ export function ipShow(netns: string, dev: string): Record<string, any> {
   return out[0]!;
 }
 
-// Timers keep running between nlkit's read and ip's (a bridge's hello and gc
-// timers, a port's forward-delay timer): they are compared to within half a
-// second, then taken from ip's read so the rest can be compared exactly.
-const TIMER = /_timer$/;
-
-function alignTimers(t: Test, mine: Record<string, unknown> | undefined, theirs: Record<string, unknown> | undefined, where: string): void {
-  if (!mine || !theirs) return;
-  for (const key of Object.keys(theirs)) {
-    if (!TIMER.test(key)) continue;
-    const a = mine[key];
-    const b = theirs[key];
-    t.ok(typeof a === 'number' && typeof b === 'number' && Math.abs(a - b) <= 0.5, `${where}.${key}: nlkit ${String(a)} vs ip ${String(b)}`);
-    if (key in mine) mine[key] = b;
-  }
-}
-
 /**
  * Reads `dev` with nlkit's get and with ip, and compares linkToIpJson of the
- * first with the second field by field. `names` are the namespace's links (for
+ * first with the second field by field, running bridge and port timers masked
+ * (test/helpers/volatile.ts). `names` are the namespace's links (for
  * master/link names); by default nlkit lists them.
  */
 export function compareWithIp(t: Test, ctx: Links, netns: string, dev: string, names?: Link[]): Link {
-  const link = ctx.links.get(dev);
-  const theirs = ipShow(netns, dev);
-  const mine = linkToIpJson(link, names ?? ctx.links.list());
-  const info = (o: Record<string, any>) => o.linkinfo as Record<string, any> | undefined;
-  alignTimers(t, info(mine)?.info_data, info(theirs)?.info_data, `${dev} info_data`);
-  alignTimers(t, info(mine)?.info_slave_data, info(theirs)?.info_slave_data, `${dev} info_slave_data`);
-  t.strictSame(mine, theirs, `${dev}: linkToIpJson(get) equals ip -j -d link show`);
-  return link;
+  const { mine, theirs } = readTogether(() => ipShow(netns, dev), () => ({ link: ctx.links.get(dev), directory: names ?? ctx.links.list() }), maskLinkJson);
+  t.strictSame(maskLinkJson(linkToIpJson(mine.link, mine.directory)), maskLinkJson(theirs), `${dev}: linkToIpJson(get) equals ip -j -d link show`);
+  return mine.link;
 }

@@ -297,7 +297,11 @@ on(IFLA_BR_MCAST_STATS_ENABLED, (i, c) => { i.mcastStatsEnabled = c.u8(); });
 on(IFLA_BR_MCAST_IGMP_VERSION, (i, c) => { i.mcastIgmpVersion = c.u8(); });
 on(IFLA_BR_MCAST_MLD_VERSION, (i, c) => { i.mcastMldVersion = c.u8(); });
 on(IFLA_BR_VLAN_STATS_PER_PORT, (i, c) => { i.vlanStatsPerPort = c.u8(); });
-on(IFLA_BR_MULTI_BOOLOPT, (i, c) => { i.multiBoolopt = { optval: c.u32(), optmask: c.length >= 8 ? u32le(c.buf, c.start + 4) : 0 }; });
+on(IFLA_BR_MULTI_BOOLOPT, (i, c) => {
+  // struct br_boolopt_multi: optval, optmask.
+  c.need(8);
+  i.multiBoolopt = { optval: u32le(c.buf, c.start), optmask: u32le(c.buf, c.start + 4) };
+});
 on(IFLA_BR_MCAST_QUERIER_STATE, (i, c) => { i.mcastQuerierState = c.view(); });
 
 export const bridge: LinkKind<BridgeSpec, BridgeInfo> = {

@@ -19,9 +19,9 @@ export interface BridgeId {
   address: string;
 }
 
-/** Decodes the struct ifla_bridge_id under the cursor. */
+/** Decodes the struct ifla_bridge_id under the cursor; MalformedMessageError when shorter. */
 export function decodeBridgeId(c: AttributeCursor): BridgeId {
-  if (c.length < 8) throw new RangeError(`bridge id attribute ${c.type} has ${c.length} bytes, expected 8`);
+  c.need(8);
   return { priority: be16(c.buf, c.start), address: formatMac(c.buf, c.start + 2, 6) };
 }
 

@@ -1,4 +1,5 @@
 import { InvalidArgumentError } from '../../../netlink/addresses.js';
+import { describeValue, requireNonEmptyString, requireObject } from '../../../netlink/checks.js';
 import { bridge } from './bridge.js';
 import { bridgeSlave } from './bridge-slave.js';
 import { ifb } from './ifb.js';
@@ -15,11 +16,20 @@ const slaveKinds = new Map<string, SlaveKind>();
 
 /** Adds a link kind; a later registration of the same name replaces the earlier. */
 export function registerLinkKind(kind: LinkKind): void {
+  requirePlugin(kind, 'link kind', ['validate', 'decodeInfoData']);
   kinds.set(kind.kind, kind);
 }
 
 export function registerSlaveKind(kind: SlaveKind): void {
+  requirePlugin(kind, 'slave kind', ['decodeSlaveData']);
   slaveKinds.set(kind.kind, kind);
+}
+
+/** A plug-in from plain JavaScript: an object with its `kind` name and the functions nlkit calls. */
+function requirePlugin(plugin: unknown, what: string, functions: readonly string[]): void {
+  const p = requireObject<Record<string, unknown>>(plugin, what, "{ kind: 'dummy', ... }");
+  requireNonEmptyString(p.kind, `${what}.kind`);
+  for (const f of functions) if (typeof p[f] !== 'function') throw new InvalidArgumentError(`${what} "${p.kind}" needs a ${f}() function, got ${describeValue(p[f])}`);
 }
 
 /** The kind plug-in for IFLA_INFO_KIND `name`, if nlkit knows it. */

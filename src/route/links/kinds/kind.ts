@@ -29,6 +29,14 @@ export interface FollowUp {
   alias?: string;
 }
 
+/** A name a creating request takes, in the namespace it takes it in (the connection's when absent). */
+export interface TakenName {
+  /** What the name is, for messages: `veth peer`. */
+  role: string;
+  name: string;
+  netns?: NetnsRef;
+}
+
 /** How `ip` would name other links of the namespace, for fields that hold an ifindex. */
 export interface IpJsonNames {
   /** The link's name, or `if<N>` as ip prints an index it cannot resolve. */
@@ -57,6 +65,11 @@ export interface LinkKind<Spec = any, Info extends KindData = any> {
   linkRefs?(spec: Spec): readonly LinkRef[];
   /** Namespaces the spec names besides the common `netns`; opened before sending. */
   netnsRefs?(spec: Spec): readonly NetnsRef[];
+  /**
+   * Names besides the link's own that its creating request takes (a veth's
+   * peer), so an EEXIST can say which name is taken and where.
+   */
+  takenNames?(spec: Spec): readonly TakenName[];
   /** Changes to make right after the link exists (see FollowUp). */
   followUps?(spec: Spec): readonly FollowUp[];
   /** Top-level attributes the kind needs besides IFLA_LINKINFO (macvlan's IFLA_LINK). */

@@ -88,7 +88,11 @@ export const macvlan: LinkKind<MacvlanSpec, MacvlanInfo> = {
         case IFLA_MACVLAN_MACADDR_DATA: {
           const list: string[] = [];
           const inner = c.nestedCursor();
-          while (inner.next()) if (inner.type === IFLA_MACVLAN_MACADDR && inner.length >= 6) list.push(inner.mac());
+          while (inner.next()) {
+            if (inner.type !== IFLA_MACVLAN_MACADDR) continue;
+            inner.need(6);
+            list.push(inner.mac());
+          }
           info.macaddrs = list;
           break;
         }

@@ -2,7 +2,7 @@ import { IFLA_ADDRESS, IFLA_IFNAME, IFLA_MTU, IFLA_NET_NS_FD, IFLA_NET_NS_PID, I
 import * as vethConstants from '../../../generated/veth.js';
 import { VETH_INFO_MAX, VETH_INFO_PEER } from '../../../generated/veth.js';
 import { InvalidArgumentError } from '../../../netlink/addresses.js';
-import { AttributeCursor, type RawAttribute } from '../../../netlink/attributes.js';
+import type { AttributeCursor, RawAttribute } from '../../../netlink/attributes.js';
 import type { MessageWriter } from '../../../netlink/writer.js';
 import type { NetnsRef } from '../../../netns/reference.js';
 import { validateIfName, validateInteger } from '../../names.js';
@@ -57,9 +57,9 @@ const PEER_KEYS = ['name', 'netns', 'address', 'mtu', 'up', 'index', 'txqueuelen
 function decodePeer(c: AttributeCursor): VethPeerInfo {
   const b = c.buf;
   const at = c.start;
-  if (c.length < IFINFOMSG_LEN) throw new RangeError(`VETH_INFO_PEER has ${c.length} bytes, expected at least ${IFINFOMSG_LEN}`);
+  // The peer's own ifinfomsg opens the payload (MalformedMessageError when it does not fit).
+  const a = c.nestedCursor(IFINFOMSG_LEN);
   const peer: VethPeerInfo = { index: s32le(b, at + 4), flags: u32le(b, at + 8), change: u32le(b, at + 12), unknown: [] };
-  const a = new AttributeCursor(b, at + IFINFOMSG_LEN, at + c.length);
   while (a.next()) {
     switch (a.type) {
       case IFLA_IFNAME: peer.name = a.string(); break;
@@ -102,6 +102,11 @@ export const veth: LinkKind<VethSpec, VethInfo> = {
 
   netnsRefs(spec) {
     return spec.peer.netns === undefined ? [] : [spec.peer.netns];
+  },
+
+  takenNames(spec) {
+    // Without its own netns the peer is born beside the host end.
+    return [{ role: 'veth peer', name: spec.peer.name, netns: spec.peer.netns ?? spec.netns }];
   },
 
   followUps(spec) {

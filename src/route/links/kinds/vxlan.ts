@@ -8,6 +8,7 @@ import {
   IFLA_VXLAN_UDP_ZERO_CSUM6_TX, IFLA_VXLAN_VNIFILTER, VXLAN_DF_INHERIT, VXLAN_DF_SET, VXLAN_DF_UNSET,
 } from '../../../generated/if_link.js';
 import { InvalidArgumentError, requireIp } from '../../../netlink/addresses.js';
+import { be16 } from '../../../netlink/byte-reads.js';
 import type { MessageWriter } from '../../../netlink/writer.js';
 import { hex0x } from '../../ipjson.js';
 import { validateInteger } from '../../names.js';
@@ -220,7 +221,11 @@ export const vxlan: LinkKind<VxlanSpec, VxlanInfo> = {
         case IFLA_VXLAN_LEARNING: info.learning = c.u8() !== 0; break;
         case IFLA_VXLAN_AGEING: info.ageing = c.u32(); break;
         case IFLA_VXLAN_LIMIT: info.limit = c.u32(); break;
-        case IFLA_VXLAN_PORT_RANGE: info.portRange = [c.buf.readUInt16BE(c.start), c.buf.readUInt16BE(c.start + 2)]; break;
+        case IFLA_VXLAN_PORT_RANGE:
+          // struct ifla_vxlan_port_range: two big-endian u16.
+          c.need(4);
+          info.portRange = [be16(c.buf, c.start), be16(c.buf, c.start + 2)];
+          break;
         case IFLA_VXLAN_PROXY: info.proxy = c.u8() !== 0; break;
         case IFLA_VXLAN_RSC: info.rsc = c.u8() !== 0; break;
         case IFLA_VXLAN_L2MISS: info.l2miss = c.u8() !== 0; break;
