@@ -4,6 +4,7 @@
 import t from 'tap';
 import { execFileSync } from 'node:child_process';
 import { openRoute } from '../../src/route/connection.js';
+import { deleteNetnsAndWaitAsync } from '../../src/route/teardown.js';
 import { netnsExists, deleteNetns, createNetns, listNetns } from '../../src/netns/index.js';
 import { requireRoot, testNetns, uniqueNetnsName } from '../helpers/netns.js';
 
@@ -41,10 +42,10 @@ t.test('two pods on one bridge ping each other', async (t) => {
   const brPorts = rt.link.list({ master: 'br0' }).map((l) => l.name).sort();
   t.same(brPorts, ['vh0', 'vh1'], 'both host ends are bridge ports');
 
-  // Teardown the recommended way: delete the pod namespaces; the kernel removes the veths.
-  for (const p of pods) deleteNetns(p);
+  // Teardown the recommended way: delete the pod namespaces; the kernel removes
+  // the veths, and deleteNetnsAndWait returns once it has (however busy the machine).
+  const removed = await Promise.all(pods.map((p) => deleteNetnsAndWaitAsync(p, { watch: host, timeoutMs: 60_000 })));
+  t.same(removed.map((r) => r.links.map((l) => l.name)), [['vh0'], ['vh1']], 'each pod took its host end with it');
   t.notOk(listNetns().some((n) => pods.includes(n)));
-  const deadline = Date.now() + 5000;
-  while (rt.link.list({ master: 'br0' }).length && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
   t.same(rt.link.list({ master: 'br0' }), [], 'host ends disappear with their pods');
 });
