@@ -100,8 +100,9 @@ export function explainLinkExists(error: NetlinkError, op: Operation, lookups: r
         'delete namespaces with deleteNetnsAndWait() to wait for it, or retry shortly';
     } else if (holder.linkNetnsId !== undefined) {
       message +=
-        `; its peer is in another namespace (nsid ${holder.linkNetnsId}) that is still alive: if you deleted that namespace, ` +
-        'something still holds it (a process inside it, an open fd or netlink socket, another mount)';
+        `; its peer is in another namespace (nsid ${holder.linkNetnsId}) that is still alive: if you deleted that namespace ` +
+        'moments ago, its teardown has not started yet (the kernel releases a detached mount lazily) or something still holds ' +
+        'it (a process inside it, an open fd or netlink socket, another mount); deleteNetnsAndWait() waits for the teardown';
     }
   }
   return new NetlinkError(error.errno, op, { ...error.extack, message }, error.seq);
