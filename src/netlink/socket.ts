@@ -145,6 +145,8 @@ export class NetlinkSocket {
   private waiter: Waiter | undefined;
   /** Replies of an exchange that did not finish may still be queued. */
   private needsDrain = false;
+  /** Where the last received datagram is: the shared buffer, or a dump part's own copy. */
+  private received: Buffer = receiveBuffer;
   private queue: Promise<unknown> = Promise.resolve();
   private readonly options: ResolvedSocketOptions;
 
@@ -396,7 +398,6 @@ export class NetlinkSocket {
    * recvmsg was given (up to 32 KB), so a small one would split a dump into
    * many more parts, each a chance for a table change to interrupt it.
    */
-  private received: Buffer = receiveBuffer;
   private receive(keep: boolean, dontWait: boolean): number {
     const length = this.recvRaw(receiveBuffer, MSG_TRUNC | (dontWait ? MSG_DONTWAIT : 0));
     if (length < 0) return length;
