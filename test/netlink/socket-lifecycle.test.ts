@@ -1,13 +1,12 @@
 // Closing sockets at any moment, with requests queued or in flight, and
 // recovering from receive-queue overruns: the host process must survive and
 // every caller must get a typed answer.
-import { readdirSync } from 'node:fs';
 import t from 'tap';
 import { openRoute } from '../../src/route/index.js';
 import { ReceiveOverrunError, SocketClosedError, NetlinkBatchError } from '../../src/netlink/index.js';
+import { openNlkitFds } from '../helpers/fds.js';
 import { ip, requireRoot, testNetns } from '../helpers/netns.js';
 
-const openFds = (): number => readdirSync('/proc/self/fd').length;
 
 /** Ways a close can land relative to an async request. */
 const moments: ((resolve: () => void) => void)[] = [
@@ -22,7 +21,7 @@ t.test('close with requests in flight: typed rejections, no crash when the fd nu
   if (!requireRoot(t)) return;
   const [ns] = testNetns(t, 1, 'close');
   ip(ns!, 'link', 'add', 'v0', 'type', 'veth', 'peer', 'name', 'v1');
-  const before = openFds();
+  const before = openNlkitFds();
   const outcomes = { resolved: 0, closed: 0 };
   const cycles = 3000;
   let reused = 0;
@@ -59,7 +58,7 @@ t.test('close with requests in flight: typed rejections, no crash when the fd nu
   t.equal(outcomes.resolved + outcomes.closed, cycles * 2, `every request answered (${outcomes.resolved} done, ${outcomes.closed} closed)`);
   t.ok(outcomes.closed > 0, 'some requests were cut off by close');
   t.ok(reused > 0, `the closed socket's fd number was reused by the next one (${reused} of ${cycles})`);
-  t.equal(openFds(), before, 'no fd leaked');
+  t.equal(openNlkitFds(), before, 'no fd leaked');
 });
 
 t.test('close from inside a callback of the same socket, and double close', async (t) => {

@@ -6,6 +6,7 @@ import {
 } from '../../src/netns/index.js';
 import { switchHooks } from '../../src/netns/switch.js';
 import { InvalidArgumentError } from '../../src/netlink/addresses.js';
+import { nlkitFds } from '../helpers/fds.js';
 import { requireRoot, testNetns, uniqueNetnsName } from '../helpers/netns.js';
 
 t.test('names are validated before touching the filesystem', async (t) => {
@@ -55,7 +56,7 @@ t.test('the thread is back in its namespace after errors inside the switch', asy
   if (!requireRoot(t)) return;
   const [name] = testNetns(t, 1, 'sw');
   const home = netnsInode('current');
-  const fdsBefore = listFds();
+  const fdsBefore = nlkitFds();
   t.throws(() => withNetns(name!, () => { throw new Error('boom inside'); }), /boom inside/);
   t.equal(netnsInode('current'), home, 'restored after the callback threw');
   switchHooks.afterEnter = () => { throw new Error('injected after setns'); };
@@ -70,7 +71,7 @@ t.test('the thread is back in its namespace after errors inside the switch', asy
   t.throws(() => withNetns(name!, () => Promise.resolve(1)), /synchronous/);
   t.equal(netnsInode('current'), home);
   t.throws(() => withNetns('no-such-ns-' + process.pid, () => 1), NetnsNotFoundError);
-  t.same(listFds(), fdsBefore, 'no fd leaked');
+  t.same(nlkitFds(), fdsBefore, 'no fd leaked');
   t.ok(NetnsRestoreError);
 });
 
@@ -83,7 +84,3 @@ t.test('a socket opened in a namespace stays there', async (t) => {
   t.equal(netnsInode('current'), home);
   t.ok(sock.portId > 0);
 });
-
-function listFds(): string[] {
-  return execFileSync('ls', [`/proc/${process.pid}/fd`], { encoding: 'utf8' }).split('\n').filter(Boolean).sort();
-}

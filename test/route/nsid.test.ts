@@ -1,4 +1,3 @@
-import { readdirSync } from 'node:fs';
 import t, { type Test } from 'tap';
 import { NETLINK_ROUTE } from '../../src/generated/netlink.js';
 import { RTM_GETNSID, RTM_NEWNSID } from '../../src/generated/rtnetlink.js';
@@ -9,6 +8,7 @@ import { NetnsNotFoundError, openNetns } from '../../src/netns/index.js';
 import {
   decodeNetnsId, decodeNsidMessage, encodeNsid, netnsIdsToIpJson, nsidAttributeName, NsidService, type NetnsId,
 } from '../../src/route/nsid/index.js';
+import { openNlkitFds } from '../helpers/fds.js';
 import { ip, ipJson, requireRoot, testNetns } from '../helpers/netns.js';
 import { openCountingContext, tripwireContext } from '../helpers/counting-socket.js';
 import { asMessage, encodePayload, messageOf, payloadOf, readFixture } from './codec-helpers.js';
@@ -80,7 +80,6 @@ t.test('debug output names nsid messages', async (t) => {
 
 // ---- against the kernel ------------------------------------------------------
 
-const openFds = () => readdirSync('/proc/self/fd').length;
 
 function setup(t: Test) {
   const [a, b, c, d] = testNetns(t, 4, 'nsid') as [string, string, string, string];
@@ -101,11 +100,11 @@ function namesOf(nsid: NsidService, namespaces: string[]): Map<number, string> {
 t.test('kernel: ids set by nlkit read back the same through nlkit and ip', async (t) => {
   if (!requireRoot(t)) return;
   const { a, b, c, d, nsid } = setup(t);
-  const fds = openFds();
+  const fds = openNlkitFds();
   t.equal(nsid.set(b, 5), 5);
   const auto = nsid.set({ path: `/run/netns/${c}` }, 'auto');
   t.equal(auto, 0, 'the kernel picks the lowest free id');
-  t.equal(openFds(), fds, 'namespace fds are closed afterwards');
+  t.equal(openNlkitFds(), fds, 'namespace fds are closed afterwards');
   t.equal(nsid.get(b), 5);
   t.equal(nsid.get({ name: c }), auto);
   t.equal(nsid.get(d), undefined, 'no id yet');
@@ -125,10 +124,10 @@ t.test('kernel: ids set by nlkit read back the same through nlkit and ip', async
   // A caller's own fd is used and left open.
   const handle = openNetns(d);
   t.teardown(() => handle.close());
-  const withHandle = openFds();
+  const withHandle = openNlkitFds();
   t.equal(nsid.set({ fd: handle.fd }, 'auto'), 1);
   t.equal(nsid.get({ fd: handle.fd }), 1);
-  t.equal(openFds(), withHandle, 'the caller\'s fd stays open, nothing else is left open');
+  t.equal(openNlkitFds(), withHandle, 'the caller\'s fd stays open, nothing else is left open');
   t.equal(nsid.get({ fd: handle.fd }), 1, 'and still works');
 });
 
@@ -136,13 +135,13 @@ t.test('kernel: errors name the operation, the object and the attribute', async 
   if (!requireRoot(t)) return;
   const { a, b, d, ctx, nsid } = setup(t);
   nsid.set(b, 5);
-  const fds = openFds();
+  const fds = openNlkitFds();
   const taken = t.throws(() => nsid.set(b, 9)) as NetlinkError;
   t.type(taken, NetlinkError);
   t.match(taken, { code: 'EEXIST', operation: 'set nsid', object: `9 for netns ${b} in netns ${a}`, attribute: 'NETNSA_FD' });
   t.match(taken.message, /Peer netns already has a nsid assigned \(at NETNSA_FD\)/);
   t.throws(() => nsid.set(d, 5), { code: 'EEXIST', attribute: 'NETNSA_NSID', message: /The specified nsid is already used/ });
-  t.equal(openFds(), fds, 'fds are closed on failure too');
+  t.equal(openNlkitFds(), fds, 'fds are closed on failure too');
   t.throws(() => nsid.list({ targetNsid: 77 }), NetlinkError, 'an unknown target id');
   const sent = ctx.sent();
   t.throws(() => nsid.set(d, -5), InvalidArgumentError);
@@ -152,12 +151,12 @@ t.test('kernel: errors name the operation, the object and the attribute', async 
 t.test('kernel: async forms', async (t) => {
   if (!requireRoot(t)) return;
   const { a, b, c, nsid } = setup(t);
-  const fds = openFds();
+  const fds = openNlkitFds();
   t.equal(await nsid.setAsync(b, 'auto'), 0);
   t.equal(await nsid.setAsync(c, 12), 12);
   await t.rejects(nsid.setAsync(c, 13), { code: 'EEXIST', attribute: 'NETNSA_FD' });
   t.equal(await nsid.getAsync(b), 0);
   t.equal(await nsid.getAsync(a), undefined, 'a namespace has no id for itself');
   t.strictSame(netnsIdsToIpJson(await nsid.listAsync(), namesOf(nsid, [b, c])), ipJson(a, 'netns', 'list-id'));
-  t.equal(openFds(), fds);
+  t.equal(openNlkitFds(), fds);
 });
