@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { errnoName } from '../sys/errors.js';
 import { AttributeCursor } from './attributes.js';
 import { NLA_TYPE_MASK, NLMSG_HDRLEN } from './writer.js';
@@ -80,11 +81,24 @@ export class NetlinkError extends Error {
  * with the owner flag answers only its owning socket.
  */
 function permissionHint(): string {
-  if (process.geteuid?.() === 0) {
-    return '(the caller is root, so the object is refused for another reason: an nftables table created with the owner flag ' +
-      "accepts changes only from the socket that owns it; otherwise a security module, or a user namespace without CAP_NET_ADMIN)";
+  if (hasEffectiveCapability(CAP_NET_ADMIN)) {
+    return '(the caller has CAP_NET_ADMIN, so the object is refused for another reason: an nftables table created with the ' +
+      'owner flag accepts changes only from the socket that owns it; otherwise a security module, or a namespace owned by ' +
+      'another user namespace)';
   }
   return "(needs CAP_NET_ADMIN in the namespace's user namespace; run as root or grant the capability)";
+}
+
+const CAP_NET_ADMIN = 12;
+
+/** Reads the calling process's effective capabilities; false when they cannot be read. */
+function hasEffectiveCapability(bit: number): boolean {
+  try {
+    const effective = /^CapEff:\s*([0-9a-f]+)$/m.exec(readFileSync('/proc/self/status', 'utf8'))?.[1];
+    return effective !== undefined && ((BigInt(`0x${effective}`) >> BigInt(bit)) & 1n) === 1n;
+  } catch {
+    return false;
+  }
 }
 
 /** Several requests sent together, some of which failed; each failure names its request. */

@@ -1,6 +1,7 @@
-// EPERM names the capability that is missing. The probe runs as nobody inside
-// a test namespace (entered by `ip netns exec`, then privileges dropped by
-// setpriv), so nothing it tries can touch the host.
+// EPERM names the capability that is missing. The probe runs inside a test
+// namespace (entered by `ip netns exec`) as root with every capability dropped
+// by setpriv, so nothing it tries can touch the host (and, still uid 0, it
+// reads the checkout wherever that lives).
 import { execFileSync } from 'node:child_process';
 import { rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -27,7 +28,7 @@ t.test('EPERM names CAP_NET_ADMIN and CAP_SYS_ADMIN', async (t) => {
   t.teardown(() => rmSync(file, { force: true }));
   // `env -u NODE_OPTIONS`: the test runner's hooks would follow the probe and write reports where nobody may not.
   const stdout = execFileSync('ip', [
-    'netns', 'exec', ns!, 'env', '-u', 'NODE_OPTIONS', 'setpriv', '--reuid=65534', '--regid=65534', '--clear-groups',
+    'netns', 'exec', ns!, 'env', '-u', 'NODE_OPTIONS', 'setpriv', '--inh-caps=-all', '--ambient-caps=-all', '--bounding-set=-all',
     process.execPath, '--import=tsx', file,
   ], { encoding: 'utf8' });
   const out = JSON.parse(stdout.trim().split('\n').at(-1)!);
