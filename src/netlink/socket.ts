@@ -78,6 +78,16 @@ function throwFailures(failures: BatchFailure[], total: number): void {
  */
 export type Decoder<T> = (message: Message) => T;
 
+/** Points the reused Message view at the message of `len` bytes at `at` (its header already checked). */
+function viewMessage(m: Message, buf: Buffer, at: number, len: number): void {
+  m.type = buf.readUInt16LE(at + 4);
+  m.flags = buf.readUInt16LE(at + 6);
+  m.seq = buf.readUInt32LE(at + 8);
+  m.pid = buf.readUInt32LE(at + 12);
+  m.offset = at + NLMSG_HDRLEN;
+  m.end = at + len;
+}
+
 const scratchMessage: Message = { type: 0, flags: 0, seq: 0, pid: 0, buf: receiveBuffer, offset: 0, end: 0 };
 
 interface Exchange<T> {
@@ -312,12 +322,7 @@ export class NetlinkSocket {
       if (len < NLMSG_HDRLEN || at + len > length) {
         throw new MalformedMessageError(`netlink header claims ${len} bytes, ${length - at} remain`, { family: 'netlink', offset: at });
       }
-      m.type = buf.readUInt16LE(at + 4);
-      m.flags = buf.readUInt16LE(at + 6);
-      m.seq = buf.readUInt32LE(at + 8);
-      m.pid = buf.readUInt32LE(at + 12);
-      m.offset = at + NLMSG_HDRLEN;
-      m.end = at + len;
+      viewMessage(m, buf, at, len);
       at += (len + 3) & ~3;
       if (logging) log('← %s', describeMessage(this.protocol, m));
       const index = (m.seq - ex.firstSeq) >>> 0;
@@ -357,12 +362,7 @@ export class NetlinkSocket {
       // absorb() already checked every header of these datagrams.
       for (let at = 0; at + NLMSG_HDRLEN <= length; ) {
         const len = buf.readUInt32LE(at);
-        m.type = buf.readUInt16LE(at + 4);
-        m.seq = buf.readUInt32LE(at + 8);
-        m.pid = buf.readUInt32LE(at + 12);
-        m.flags = buf.readUInt16LE(at + 6);
-        m.offset = at + NLMSG_HDRLEN;
-        m.end = at + len;
+        viewMessage(m, buf, at, len);
         at += (len + 3) & ~3;
         if (m.seq !== ex.firstSeq || (m.pid !== this.portId && m.pid !== 0)) continue;
         if (m.type === NLMSG_ERROR || m.type === NLMSG_DONE || m.type === NLMSG_NOOP || m.type === NLMSG_OVERRUN) continue;
