@@ -10,11 +10,12 @@ import { churn } from './scenarios/churn.js';
 import { dump } from './scenarios/dump.js';
 import { dumpUnderChurn } from './scenarios/dump-under-churn.js';
 import { eventloop } from './scenarios/eventloop.js';
+import { events } from './scenarios/events.js';
 import { nft } from './scenarios/nft.js';
 import { routes } from './scenarios/routes.js';
 import { rtt } from './scenarios/rtt.js';
 
-export const suite: Scenario[] = [rtt, churn, routes, addrs, dump, dumpUnderChurn, nft, eventloop];
+export const suite: Scenario[] = [rtt, churn, routes, addrs, dump, dumpUnderChurn, nft, eventloop, events];
 
 export const scenarioNames = suite.map((s) => s.name);
 

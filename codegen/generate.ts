@@ -12,6 +12,10 @@
  * macros, strings, types, structs) is skipped. Arithmetic is done on arbitrary-precision
  * integers, so a value is what a reader of the header would compute: `1 << 31` is 2147483648
  * (not C's overflowed int) while `~x` is negative, as in C.
+ *
+ * Every generated export gets a TSDoc comment, because the API reference documents each of
+ * them: the header's own comment for the constant when it has one, and always a line saying
+ * which header and which `#define` or `enum` it comes from.
  */
 import { existsSync, mkdirSync, readdirSync, readFileSync, realpathSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -85,10 +89,12 @@ export const MODULES: readonly ModuleSpec[] = [
 // Tokens and symbols
 // ---------------------------------------------------------------------------------------------
 
-type Token =
+/** Every token knows the header line it starts on, so that constants can find their comments. */
+type Token = { readonly line: number } & (
   | { readonly kind: 'ident' | 'number' | 'string' | 'punct'; readonly text: string }
   /** A whole `#define` line, kept in the token stream so it keeps its place among enum members. */
-  | { readonly kind: 'define'; readonly name: string; readonly macro: Macro };
+  | { readonly kind: 'define'; readonly name: string; readonly macro: Macro }
+);
 
 interface Macro {
   /** Function-like macros are never expanded: their values depend on arguments. */
@@ -99,6 +105,16 @@ interface Macro {
 export interface Constant {
   readonly name: string;
   readonly value: bigint;
+  /** The enum it is a member of, as a reader would name it (`enum nft_verdicts`, `enum { IFLA_... }`); undefined for a #define. */
+  readonly enumName: string | undefined;
+  /** What the header says about it, cleaned up for TSDoc; undefined when it says nothing. */
+  readonly comment: string | undefined;
+}
+
+/** A constant together with the header it comes from, which is what its doc comment names. */
+export interface HeaderConstant extends Constant {
+  /** Relative to the uapi root, e.g. 'linux/if_link.h'. */
+  readonly header: string;
 }
 
 /**
@@ -122,35 +138,55 @@ export class SymbolTable {
 // Lexing: line splicing, comments, tokens
 // ---------------------------------------------------------------------------------------------
 
+/**
+ * Replaces what `pattern` matches, but keeps every line where it was: newlines swallowed by a
+ * match are put back after the end of the line the match started on. Line n of the result is
+ * then line n of the header, which is how constants find their comments later; the extra empty
+ * lines mean nothing to the preprocessor.
+ */
+function replaceKeepingLines(text: string, pattern: RegExp, replacement: (match: string) => string): string {
+  let swallowed = '';
+  return text.replace(new RegExp(`${pattern.source}|\\n`, 'g'), (match) => {
+    if (match === '\n') {
+      const newlines = `\n${swallowed}`;
+      swallowed = '';
+      return newlines;
+    }
+    swallowed += match.replace(/[^\n]/g, '');
+    return replacement(match);
+  });
+}
+
 /** Joins backslash-continued lines; like the C preprocessor, this happens before comments go. */
 function spliceLines(source: string): string {
-  return source.replace(/\\\r?\n/g, '');
+  return replaceKeepingLines(source, /\\\r?\n/, () => '');
 }
 
 /**
- * Replaces each comment by one space, as C does. String and character literals are matched
- * too (and kept) so that a `/*` or `//` inside one is not mistaken for a comment.
+ * Comments, and string and character literals: these are matched together so that a `/*` or
+ * `//` inside a literal is not mistaken for a comment.
  */
+const COMMENT_OR_LITERAL_RE = /\/\*[\s\S]*?\*\/|\/\/[^\n]*|"(?:\\.|[^"\\\n])*"|'(?:\\.|[^'\\\n])*'/;
+
+/** Replaces each comment by one space, as C does; literals are kept. */
 function stripComments(source: string): string {
-  return source.replace(
-    /\/\*[\s\S]*?\*\/|\/\/[^\n]*|"(?:\\.|[^"\\\n])*"|'(?:\\.|[^'\\\n])*'/g,
-    (match) => (match.startsWith('/') ? ' ' : match),
-  );
+  return replaceKeepingLines(source, COMMENT_OR_LITERAL_RE, (match) => (match.startsWith('/') ? ' ' : match));
 }
 
 // Identifier | preprocessing number | string or char literal | punctuator.
 const TOKEN_RE =
   /\s*(?:([A-Za-z_]\w*)|(\.?\d(?:[eEpP][+-]|[\w.])*)|("(?:\\.|[^"\\])*"|'(?:\\.|[^'\\])*')|(<<|>>|->|&&|\|\||[<>=!]=|\S))/y;
 
-function tokenize(text: string): Token[] {
+/** The tokens of one preprocessed line, which starts on header line `line`. */
+function tokenize(text: string, line: number): Token[] {
   const tokens: Token[] = [];
   TOKEN_RE.lastIndex = 0;
   for (let match = TOKEN_RE.exec(text); match; match = TOKEN_RE.exec(text)) {
     const [, ident, number, string, punct] = match;
-    if (ident !== undefined) tokens.push({ kind: 'ident', text: ident });
-    else if (number !== undefined) tokens.push({ kind: 'number', text: number });
-    else if (string !== undefined) tokens.push({ kind: 'string', text: string });
-    else if (punct !== undefined) tokens.push({ kind: 'punct', text: punct });
+    if (ident !== undefined) tokens.push({ kind: 'ident', text: ident, line });
+    else if (number !== undefined) tokens.push({ kind: 'number', text: number, line });
+    else if (string !== undefined) tokens.push({ kind: 'string', text: string, line });
+    else if (punct !== undefined) tokens.push({ kind: 'punct', text: punct, line });
   }
   return tokens;
 }
@@ -221,14 +257,14 @@ class ConditionalStack {
   }
 }
 
-function parseDefine(argument: string): Token | undefined {
+function parseDefine(argument: string, line: number): Token | undefined {
   const match = /^([A-Za-z_]\w*)(\()?(.*)$/s.exec(argument);
   if (match === null) return undefined;
   const [, name, paren, rest] = match;
   // Only a parenthesis glued to the name makes a function-like macro; `#define X (1 << 2)`
   // is object-like.
-  const macro: Macro = { functionLike: paren !== undefined, body: tokenize(rest ?? '') };
-  return { kind: 'define', name: name!, macro };
+  const macro: Macro = { functionLike: paren !== undefined, body: tokenize(rest ?? '', line) };
+  return { kind: 'define', name: name!, macro, line };
 }
 
 /**
@@ -238,10 +274,12 @@ function parseDefine(argument: string): Token | undefined {
 function preprocess(source: string): Token[] {
   const tokens: Token[] = [];
   const conditionals = new ConditionalStack();
-  for (const line of stripComments(spliceLines(source)).split('\n')) {
+  const lines = stripComments(spliceLines(source)).split('\n');
+  for (const [index, line] of lines.entries()) {
+    const lineNumber = index + 1;
     const directive = /^\s*#\s*(\w*)\s*(.*)$/s.exec(line);
     if (directive === null) {
-      if (conditionals.active) tokens.push(...tokenize(line));
+      if (conditionals.active) tokens.push(...tokenize(line, lineNumber));
       continue;
     }
     const [, keyword = '', argument = ''] = directive;
@@ -261,7 +299,7 @@ function preprocess(source: string): Token[] {
         conditionals.close();
         break;
       case 'define': {
-        const define = conditionals.active ? parseDefine(argument) : undefined;
+        const define = conditionals.active ? parseDefine(argument, lineNumber) : undefined;
         if (define !== undefined) tokens.push(define);
         break;
       }
@@ -277,16 +315,29 @@ function preprocess(source: string): Token[] {
 // Items: the #defines and enum members of a header, in source order
 // ---------------------------------------------------------------------------------------------
 
-type Item =
-  | { readonly kind: 'define'; readonly name: string; readonly macro: Macro }
+/** An enum definition, shared by its members so that each can say which enum it belongs to. */
+interface EnumDefinition {
+  /** The tag in `enum tag { ... }`; undefined for an anonymous enum. */
+  readonly tag: string | undefined;
+  /** The member names, in order (empty for a member we could not read). */
+  readonly memberNames: string[];
+}
+
+type Item = {
+  readonly name: string;
+  /** The header line the name is on. */
+  readonly line: number;
+} & (
+  | { readonly kind: 'define'; readonly macro: Macro }
   | {
       readonly kind: 'enumMember';
-      readonly name: string;
+      readonly definition: EnumDefinition;
       /** First member of its enum: an implicit value starts at 0. */
       readonly first: boolean;
       /** Everything between the name and the next `,` or `}`: empty, or `= expression`. */
       readonly tail: Token[];
-    };
+    }
+);
 
 /**
  * Finds `enum [tag] { ... }` bodies in the token stream and collects their members, together
@@ -299,7 +350,7 @@ function collectItems(tokens: readonly Token[]): Item[] {
   const nextToken = (): Token | undefined => {
     for (let token = tokens[index++]; token !== undefined; token = tokens[index++]) {
       if (token.kind !== 'define') return token;
-      items.push({ kind: 'define', name: token.name, macro: token.macro });
+      items.push({ kind: 'define', name: token.name, macro: token.macro, line: token.line });
     }
     return undefined;
   };
@@ -307,20 +358,26 @@ function collectItems(tokens: readonly Token[]): Item[] {
   for (let token = nextToken(); token !== undefined; token = nextToken()) {
     if (token.kind !== 'ident' || token.text !== 'enum') continue;
     let afterEnum = nextToken();
-    if (afterEnum?.kind === 'ident') afterEnum = nextToken(); // the tag
+    let tag: string | undefined;
+    if (afterEnum?.kind === 'ident') {
+      tag = afterEnum.text;
+      afterEnum = nextToken();
+    }
     // Without a brace this is a use such as `enum foo x;`, not a definition.
-    if (isPunct(afterEnum, '{')) collectEnumMembers(nextToken, items);
+    if (isPunct(afterEnum, '{')) collectEnumMembers(nextToken, items, { tag, memberNames: [] });
   }
   return items;
 }
 
-function collectEnumMembers(nextToken: () => Token | undefined, items: Item[]): void {
+function collectEnumMembers(nextToken: () => Token | undefined, items: Item[], definition: EnumDefinition): void {
   let first = true;
   for (let token = nextToken(); token !== undefined && !isPunct(token, '}'); token = nextToken()) {
     // A name that is not an identifier can only come from syntax we do not understand; an
     // empty name is never emitted and makes the following implicit values unknown.
-    const member = { kind: 'enumMember' as const, name: token.kind === 'ident' ? token.text : '', first, tail: [] as Token[] };
+    const name = token.kind === 'ident' ? token.text : '';
+    const member = { kind: 'enumMember' as const, name, line: token.line, definition, first, tail: [] as Token[] };
     items.push(member);
+    definition.memberNames.push(name);
     first = false;
     let depth = 0;
     for (token = nextToken(); token !== undefined; token = nextToken()) {
@@ -330,6 +387,159 @@ function collectEnumMembers(nextToken: () => Token | undefined, items: Item[]): 
       member.tail.push(token);
     }
     if (token === undefined || isPunct(token, '}')) return;
+  }
+}
+
+/**
+ * How a reader would name an enum: `enum tag`, or for an anonymous enum the prefix its public
+ * members share (`enum { IFLA_... }`), or failing that its first member (`enum { FOO, ... }`).
+ */
+function describeEnum({ tag, memberNames }: EnumDefinition): string {
+  if (tag !== undefined) return `enum ${tag}`;
+  const names = memberNames.filter((name) => name !== '' && !name.startsWith('__'));
+  const [firstName = '', ...others] = names;
+  if (others.length === 0) return `enum { ${firstName} }`;
+  let prefix = firstName;
+  for (const name of others) while (!name.startsWith(prefix)) prefix = prefix.slice(0, -1);
+  // Cut back to a whole word: IFLA_ADDRESS and IFLA_ALT_IFNAME share IFLA_A, which says nothing.
+  prefix = prefix.slice(0, prefix.lastIndexOf('_') + 1);
+  return prefix === '' ? `enum { ${firstName}, ... }` : `enum { ${prefix}... }`;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Header comments: what the header says about each constant
+// ---------------------------------------------------------------------------------------------
+
+interface HeaderComment {
+  readonly firstLine: number;
+  readonly lastLine: number;
+  /** Nothing but blanks before it on its first line: a comment about what follows. */
+  readonly standalone: boolean;
+  readonly kernelDoc: boolean;
+  /** The raw comment text, delimiters included. */
+  readonly raw: string;
+}
+
+/**
+ * Every comment in a header, in order, with the lines it covers. A run of `//` lines on their
+ * own is one block, the way a reader sees it.
+ */
+function findComments(source: string): HeaderComment[] {
+  const comments: HeaderComment[] = [];
+  const pattern = new RegExp(COMMENT_OR_LITERAL_RE.source, 'g');
+  for (let match = pattern.exec(source); match; match = pattern.exec(source)) {
+    const raw = match[0];
+    if (!raw.startsWith('/')) continue; // a string or character literal
+    const before = source.slice(0, match.index);
+    const firstLine = before.split('\n').length;
+    const comment: HeaderComment = {
+      firstLine,
+      lastLine: firstLine + raw.split('\n').length - 1,
+      standalone: /(?:^|\n)[ \t]*$/.test(before),
+      kernelDoc: raw.startsWith('/**'),
+      raw,
+    };
+    const previous = comments.at(-1);
+    if (previous !== undefined && continuesLineComments(previous, comment)) {
+      comments[comments.length - 1] = { ...previous, lastLine: comment.lastLine, raw: `${previous.raw}\n${raw}` };
+    } else {
+      comments.push(comment);
+    }
+  }
+  return comments;
+}
+
+/** `// ...` on its own line right below another one. */
+function continuesLineComments(previous: HeaderComment, comment: HeaderComment): boolean {
+  const isOwnLineComment = (c: HeaderComment) => c.standalone && c.raw.startsWith('//');
+  return isOwnLineComment(previous) && isOwnLineComment(comment) && previous.lastLine === comment.firstLine - 1;
+}
+
+/**
+ * Comment text as it can stand in a TSDoc comment: delimiters, leading `*` decoration and
+ * alignment blanks go; `@` is escaped so TSDoc does not read `@NAME` as a tag; and a `*` + `/`
+ * that a `//` comment might contain is broken up so it cannot end the generated comment.
+ */
+function cleanCommentText(text: string): string | undefined {
+  const lines = text
+    .replace(/^\/\*+|\*+\/$/g, '')
+    .split('\n')
+    .map((line) => line.replace(/^\s*(?:\/\/+|\*(?!\/))\s?/, '').replace(/\s+/g, ' ').trim());
+  while (lines[0] === '') lines.shift();
+  while (lines.at(-1) === '') lines.pop();
+  if (lines.length === 0) return undefined;
+  return lines.join('\n').replace(/\\/g, '\\\\').replace(/@/g, '\\@').replace(/\*\//g, '*\\/');
+}
+
+/**
+ * Kernel-doc comments (`/** ... *\/` above an enum) describe members as `@NAME: text`, the text
+ * running on over the following lines until the next `@` line or an empty line. Returns the
+ * descriptions by name. Kernel-doc markup is turned into what a TypeDoc reader understands:
+ * `%NAME` and `&enum foo` become code spans.
+ */
+function kernelDocDescriptions(raw: string): Map<string, string> {
+  const descriptions = new Map<string, string>();
+  let current: { name: string; lines: string[] } | undefined;
+  const finish = () => {
+    const text = current && cleanCommentText(current.lines.join('\n'));
+    if (current && text !== undefined && !descriptions.has(current.name)) descriptions.set(current.name, text);
+    current = undefined;
+  };
+  for (const line of raw.split('\n').map((line) => line.replace(/^\s*(?:\/\*\*|\*\/|\*)?\s?/, ''))) {
+    const entry = /^@(\w+):\s*(.*)$/.exec(line);
+    if (entry !== null) {
+      finish();
+      current = { name: entry[1]!, lines: [entry[2]!] };
+    } else if (line.trim() === '') {
+      finish();
+    } else {
+      current?.lines.push(line);
+    }
+  }
+  finish();
+  for (const [name, text] of descriptions) {
+    descriptions.set(name, text.replace(/%(\w+)/g, '`$1`').replace(/&((?:struct|enum|union) \w+)/g, '`$1`'));
+  }
+  return descriptions;
+}
+
+/**
+ * Finds the header's comment for the constant named on a given line, in this order:
+ *   1. its `@NAME:` entry in a kernel-doc comment, which is written for exactly that name (a
+ *      member may also have a terse tag after it, like `IFF_UP ... /* sysfs *\/`);
+ *   2. a comment after it on the same line (`IFLA_MTU,  /* ... *\/`);
+ *   3. a comment block directly above it, with no empty line between.
+ * A comment is never spread over the constants that follow it: a block above an enum or a
+ * heading above a group of defines is not about each of them, so it reaches at most the one
+ * constant directly below it.
+ */
+class HeaderComments {
+  private readonly trailing = new Map<number, HeaderComment>();
+  private readonly above = new Map<number, HeaderComment>();
+  private readonly kernelDoc = new Map<string, string>();
+
+  constructor(source: string) {
+    for (const comment of findComments(source)) {
+      if (!comment.standalone) {
+        if (!this.trailing.has(comment.firstLine)) this.trailing.set(comment.firstLine, comment);
+        continue;
+      }
+      this.above.set(comment.lastLine + 1, comment);
+      if (!comment.kernelDoc) continue;
+      for (const [name, text] of kernelDocDescriptions(comment.raw)) {
+        if (!this.kernelDoc.has(name)) this.kernelDoc.set(name, text);
+      }
+    }
+  }
+
+  for(name: string, line: number): string | undefined {
+    const kernelDocText = this.kernelDoc.get(name);
+    if (kernelDocText !== undefined) return kernelDocText;
+    const trailing = this.trailing.get(line);
+    const trailingText = trailing && cleanCommentText(trailing.raw);
+    if (trailingText !== undefined) return trailingText;
+    const above = this.above.get(line);
+    return above && cleanCommentText(above.raw);
   }
 }
 
@@ -558,6 +768,7 @@ function macroValue(name: string, macro: Macro, symbols: SymbolTable): bigint | 
  */
 export function extractConstants(source: string, symbols: SymbolTable = new SymbolTable()): Constant[] {
   const items = collectItems(preprocess(source));
+  const comments = new HeaderComments(source);
   // Macros expand lazily, like in C, so all of them are known before anything is evaluated:
   // veth.h defines VETH_INFO_MAX inside the enum, before __VETH_INFO_MAX has its value.
   for (const item of items) if (item.kind === 'define') symbols.defineMacro(item.name, item.macro);
@@ -570,7 +781,9 @@ export function extractConstants(source: string, symbols: SymbolTable = new Symb
     seen.add(item.name);
     if (item.name === '' || item.name.startsWith('__')) continue;
     const value = item.kind === 'enumMember' ? enumValues.get(item) : macroValue(item.name, item.macro, symbols);
-    if (value !== undefined) constants.push({ name: item.name, value });
+    if (value === undefined) continue;
+    const enumName = item.kind === 'enumMember' ? describeEnum(item.definition) : undefined;
+    constants.push({ name: item.name, value, enumName, comment: comments.for(item.name, item.line) });
   }
   return constants;
 }
@@ -586,8 +799,25 @@ function formatValue(value: bigint): string {
   return fitsInNumber ? value.toString() : `${value}n`;
 }
 
+/** Where a constant comes from and what declares it: the part of its doc that is always there. */
+function describeOrigin({ name, header, enumName }: HeaderConstant): string {
+  return enumName === undefined
+    ? `\`${name}\` from <${header}> (#define).`
+    : `\`${name}\`: member of \`${enumName}\` in <${header}>.`;
+}
+
+/**
+ * The TSDoc comment of a constant: the header's comment first, since that is what the constant
+ * means, then where it comes from; just the latter when the header has nothing to say.
+ */
+function renderDocComment(constant: HeaderConstant): string[] {
+  const origin = describeOrigin(constant);
+  if (constant.comment === undefined) return [`/** ${origin} */`];
+  return ['/**', ...constant.comment.split('\n').map((line) => ` * ${line}`), ' *', ` * ${origin}`, ' */'];
+}
+
 /** Maps each number to the first name defined for it, so EAGAIN wins over EWOULDBLOCK. */
-function renderErrnoNames(constants: readonly Constant[]): string[] {
+function renderErrnoNames(headers: readonly string[], constants: readonly Constant[]): string[] {
   const names = new Map<bigint, string>();
   for (const { name, value } of constants) if (!names.has(value)) names.set(value, name);
   const entries = [...names].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
@@ -595,26 +825,31 @@ function renderErrnoNames(constants: readonly Constant[]): string[] {
     // Error numbers are small and positive; anything else would also not be a valid key below.
     if (value < 0n || value > MAX_SAFE) throw new Error(`${name} = ${value} is not an error number`);
   }
+  const sources = headers.map((header) => `<${header}>`).join(' and ');
   return [
+    `/** The name of each error number in ${sources}; where names share a number (EAGAIN and EWOULDBLOCK), the first one defined. */`,
     'export const ERRNO_NAMES: Readonly<Record<number, string>> = Object.freeze({',
     ...entries.map(([value, name]) => `  ${value}: '${name}',`),
     '});',
   ];
 }
 
-export function renderModule(headers: readonly string[], constants: readonly Constant[], errnoNames = false): string {
+export function renderModule(headers: readonly string[], constants: readonly HeaderConstant[], errnoNames = false): string {
   const lines = [
     `// Generated by codegen/generate.ts from ${headers.join(', ')}. Do not edit.`,
-    ...constants.map(({ name, value }) => `export const ${name} = ${formatValue(value)};`),
+    ...constants.flatMap((constant) => [
+      ...renderDocComment(constant),
+      `export const ${constant.name} = ${formatValue(constant.value)};`,
+    ]),
   ];
-  if (errnoNames) lines.push(...renderErrnoNames(constants));
+  if (errnoNames) lines.push(...renderErrnoNames(headers, constants));
   if (lines.length === 1) lines.push('export {};'); // keep an empty result a module
   return `${lines.join('\n')}\n`;
 }
 
 /** Drops later definitions of a name, for modules made of several headers. */
-function firstByName(constants: readonly Constant[]): Constant[] {
-  const byName = new Map<string, Constant>();
+function firstByName(constants: readonly HeaderConstant[]): HeaderConstant[] {
+  const byName = new Map<string, HeaderConstant>();
   for (const constant of constants) if (!byName.has(constant.name)) byName.set(constant.name, constant);
   return [...byName.values()];
 }
@@ -628,7 +863,7 @@ export function generateAll(root: string): Map<string, string> {
   const modules = new Map<string, string>();
   for (const spec of MODULES) {
     const constants = spec.headers.flatMap((header) =>
-      extractConstants(readFileSync(path.join(root, header), 'utf8'), symbols),
+      extractConstants(readFileSync(path.join(root, header), 'utf8'), symbols).map((constant) => ({ ...constant, header })),
     );
     modules.set(spec.output, renderModule(spec.headers, firstByName(constants), spec.errnoNames));
   }

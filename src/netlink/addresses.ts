@@ -1,16 +1,20 @@
 import { isIPv4, isIPv6 } from 'node:net';
 
+/** IP version of an address: 4 for IPv4 (AF_INET), 6 for IPv6 (AF_INET6). */
 export type IpFamily = 4 | 6;
 
 /** Input refused before anything reaches the kernel. */
 export class InvalidArgumentError extends TypeError {
+  /** Always `'InvalidArgumentError'`. */
   override readonly name = 'InvalidArgumentError';
+  /** Always `'EINVAL'`, like the errno the kernel would have answered with. */
   readonly code = 'EINVAL';
   constructor(message: string) {
     super(message);
   }
 }
 
+/** 4 or 6 for a valid IPv4 or IPv6 address (an IPv6 zone `%eth0` is accepted), 0 for anything else; never throws. */
 export function ipFamily(address: string): IpFamily | 0 {
   if (isIPv4(address)) return 4;
   if (isIPv6(address)) return 6;
@@ -102,9 +106,13 @@ export function formatIp(buf: Uint8Array, at = 0, length = buf.length - at): str
   return `${hex.slice(0, bestStart).join(':')}::${hex.slice(bestStart + bestLength).join(':')}`;
 }
 
+/** An address with its prefix length, as parsed from `10.0.0.1/24` or `fd00::1/64`. */
 export interface Cidr {
+  /** The address part, as written (host bits are kept, not masked off). */
   address: string;
+  /** Prefix length in bits: 0-32 for IPv4, 0-128 for IPv6; the full length when the text had no `/`. */
   prefixLength: number;
+  /** IP version of `address`. */
   family: IpFamily;
 }
 
@@ -137,6 +145,10 @@ export function requireIp(address: string, what: string, expected?: IpFamily): I
 
 const MAC_PATTERN = /^[0-9a-fA-F]{2}(:[0-9a-fA-F]{2})*$/;
 
+/**
+ * Encodes a colon-separated hex hardware address ("02:00:00:00:00:01", any number of bytes) into its raw bytes.
+ * @throws InvalidArgumentError when `address` is not colon-separated pairs of hex digits.
+ */
 export function encodeMac(address: string): Buffer {
   if (typeof address !== 'string' || !MAC_PATTERN.test(address)) {
     throw new InvalidArgumentError(`"${String(address)}" is not a MAC address like "02:00:00:00:00:01"`);

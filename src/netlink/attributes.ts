@@ -8,8 +8,11 @@ const SHORT_STRING = 32;
 
 /** An attribute nlkit did not decode into a typed field, kept so nothing is lost. */
 export interface RawAttribute {
+  /** Attribute type, with the NLA_F_NESTED and NLA_F_NET_BYTEORDER flag bits masked off. */
   type: number;
+  /** Whether the header carried NLA_F_NESTED (the payload is itself a list of attributes). */
   nested: boolean;
+  /** The payload bytes, without the 4-byte nlattr header or trailing padding. */
   data: Buffer;
 }
 
@@ -41,6 +44,7 @@ export interface DecodeContext {
  * a container are alignment padding.
  */
 export class AttributeCursor {
+  /** Type of the current attribute (nla_type with the flag bits masked off); 0 before the first `next()`. */
   type = 0;
   /** Raw type with NLA_F_NESTED / NLA_F_NET_BYTEORDER bits. */
   rawType = 0;
@@ -52,6 +56,7 @@ export class AttributeCursor {
   private readonly end: number;
 
   constructor(
+    /** The buffer the attributes are read from; the cursor's offsets index into it. */
     readonly buf: Buffer,
     begin: number,
     end: number,
@@ -67,6 +72,10 @@ export class AttributeCursor {
     this.end = end <= buf.length ? end : buf.length;
   }
 
+  /**
+   * Moves to the next attribute; returns false once the container is exhausted.
+   * @throws MalformedMessageError when the attribute header is shorter than 4 bytes or overruns its container.
+   */
   next(): boolean {
     const at = this.next_;
     const end = this.end;
@@ -82,10 +91,12 @@ export class AttributeCursor {
     return true;
   }
 
+  /** Whether the current attribute carries NLA_F_NESTED. */
   get nested(): boolean {
     return (this.rawType & NLA_F_NESTED) !== 0;
   }
 
+  /** Whether the current attribute carries NLA_F_NET_BYTEORDER (payload in network byte order). */
   get netByteOrder(): boolean {
     return (this.rawType & NLA_F_NET_BYTEORDER) !== 0;
   }
@@ -131,26 +142,32 @@ export class AttributeCursor {
     });
   }
 
+  /** The payload as a u8. Throws MalformedMessageError if it is empty. */
   u8(): number {
     this.need(1);
     return this.buf[this.start]!;
   }
+  /** The payload as a host-order (little-endian) u16. Throws MalformedMessageError if shorter than 2 bytes. */
   u16(): number {
     this.need(2);
     return u16le(this.buf, this.start);
   }
+  /** The payload as a big-endian u16 (ports, ethertypes). Throws MalformedMessageError if shorter than 2 bytes. */
   be16(): number {
     this.need(2);
     return be16(this.buf, this.start);
   }
+  /** The payload as a host-order (little-endian) u32. Throws MalformedMessageError if shorter than 4 bytes. */
   u32(): number {
     this.need(4);
     return u32le(this.buf, this.start);
   }
+  /** The payload as a big-endian u32 (nftables attributes are network byte order). Throws MalformedMessageError if shorter than 4 bytes. */
   be32(): number {
     this.need(4);
     return be32(this.buf, this.start);
   }
+  /** The payload as a host-order (little-endian) s32. Throws MalformedMessageError if shorter than 4 bytes. */
   s32(): number {
     this.need(4);
     return s32le(this.buf, this.start);
@@ -160,10 +177,12 @@ export class AttributeCursor {
     this.need(4);
     return be32(this.buf, this.start) | 0;
   }
+  /** The payload as a host-order (little-endian) u64. Throws MalformedMessageError if shorter than 8 bytes. */
   u64(): bigint {
     this.need(8);
     return this.buf.readBigUInt64LE(this.start);
   }
+  /** The payload as a big-endian u64 (nftables handles, counters, timeouts). Throws MalformedMessageError if shorter than 8 bytes. */
   be64(): bigint {
     this.need(8);
     return this.buf.readBigUInt64BE(this.start);
@@ -198,9 +217,11 @@ export class AttributeCursor {
     if (nul >= 0 && nul < end) end = nul;
     return this.buf.toString('utf8', this.start, end);
   }
+  /** The payload formatted as an address: dotted quad for 4 bytes, RFC 5952 for 16, hex for any other length. */
   ip(): string {
     return formatIp(this.buf, this.start, this.length);
   }
+  /** The payload formatted as a colon-separated lowercase hardware address ("02:00:5e:00:00:01"). */
   mac(): string {
     return formatMac(this.buf, this.start, this.length);
   }

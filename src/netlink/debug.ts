@@ -1,11 +1,14 @@
-import createDebug from 'debug';
 import { errorCode } from './errors.js';
+import { createLog, type DebugLog } from './logger.js';
 import type { Message } from './message.js';
 import { doneErrorCode, MalformedMessageError, NLMSG_DONE, NLMSG_ERROR, NLMSG_NOOP, NLMSG_OVERRUN } from './message.js';
 
-/** `DEBUG=nlkit:netlink` logs every request and reply; families add readable decodings. */
-export const log = createDebug('nlkit:netlink');
+export type { DebugLog } from './logger.js';
 
+/** `DEBUG=nlkit:netlink` logs every request and reply; families add readable decodings. */
+export const log: DebugLog = createLog('nlkit:netlink');
+
+/** Renders one message of a family as a line of debug output; undefined leaves the generic header-only rendering. */
 export type Describer = (message: Message) => string | undefined;
 const describers = new Map<number, Describer>();
 

@@ -29,6 +29,7 @@ export interface Operation {
 
 /** The kernel's extended acknowledgement: the human message and the attribute it points at. */
 export interface ExtendedAck {
+  /** The kernel's explanation (NLMSGERR_ATTR_MSG), e.g. `Chain not found`; absent when the kernel sent none. */
   message?: string;
   /** Byte offset of the offending attribute in the request message. */
   offset?: number;
@@ -38,10 +39,13 @@ export interface ExtendedAck {
 
 /** A request the kernel refused: errno name, extended ack, operation and object. */
 export class NetlinkError extends Error {
+  /** Always `'NetlinkError'`. */
   override readonly name = 'NetlinkError';
   /** errno name, e.g. `EEXIST`. */
   readonly code: string;
+  /** What was being done, e.g. `create link`, `add rule` (from the request's Operation). */
   readonly operation: string;
+  /** The object acted on, e.g. `veth0` or `inet filter`; absent when the request names none. */
   readonly object?: string;
   /** Types from the outermost attribute to the offending one, when the kernel pointed at one. */
   readonly attributePath?: number[];
@@ -49,8 +53,10 @@ export class NetlinkError extends Error {
   readonly attribute?: string;
 
   constructor(
+    /** The positive errno the kernel returned in NLMSG_ERROR (the negated `error` field of nlmsgerr). */
     readonly errno: number,
     op: Operation,
+    /** The extended acknowledgement (NLMSGERR_ATTR_* TLVs); empty when the kernel attached none. */
     readonly extack: ExtendedAck = {},
     /** Sequence number of the failed request. */
     readonly seq = 0,
@@ -103,11 +109,19 @@ function hasEffectiveCapability(bit: number): boolean {
 
 /** Several requests sent together, some of which failed; each failure names its request. */
 export class NetlinkBatchError extends AggregateError {
+  /** Always `'NetlinkBatchError'`. */
   override readonly name = 'NetlinkBatchError';
   /** errno name of the first failure, so `error.code` reads the same for one request or many. */
   readonly code: string;
   constructor(
-    readonly failures: { index: number; error: NetlinkError }[],
+    /** Each failed request with its position in the batch, in batch order. */
+    readonly failures: {
+      /** Position of the failed request in the batch, from 0. */
+      index: number;
+      /** What the kernel answered to it. */
+      error: NetlinkError;
+    }[],
+    /** How many requests the batch held, failed or not. */
     readonly total: number,
   ) {
     super(

@@ -15,10 +15,15 @@ export {
  * next receive or copy with `payload()`.
  */
 export interface Message {
+  /** nlmsg_type: a family message type (RTM_NEWLINK, NFT_MSG_NEWRULE...) or a control type (NLMSG_ERROR, NLMSG_DONE). */
   type: number;
+  /** nlmsg_flags, the NLM_F_* bits (NLM_F_MULTI on dump parts, NLM_F_DUMP_INTR on an inconsistent dump). */
   flags: number;
+  /** nlmsg_seq: the sequence number of the request this message answers (0 for notifications). */
   seq: number;
+  /** nlmsg_pid: the sender's port id; 0 when the kernel sent it. */
   pid: number;
+  /** The buffer holding the message, possibly the socket's shared receive buffer; index it with `offset` and `end`. */
   buf: Buffer;
   /** Offset of the first payload byte (just after nlmsghdr). */
   offset: number;
@@ -44,11 +49,17 @@ export interface MalformedLocation {
  * instead of reading neighbouring bytes or throwing Node's range errors.
  */
 export class MalformedMessageError extends Error {
+  /** Always `'MalformedMessageError'`. */
   override readonly name = 'MalformedMessageError';
+  /** Always `'EBADMSG'`. */
   readonly code = 'EBADMSG';
+  /** Protocol family that was decoding, e.g. `rtnetlink`; see MalformedLocation. */
   readonly family?: string;
+  /** Message type being decoded (`RTM_NEWADDR`) or its number, when known. */
   readonly messageType?: string | number;
+  /** The attribute or header being read (`IFA_ADDRESS`, `nlmsghdr`), when known. */
   readonly attribute?: string;
+  /** Byte offset of the offending header or attribute in the buffer the decoder was given, when known. */
   readonly offset?: number;
   constructor(
     /** What is wrong, e.g. `ifaddrmsg needs 8 bytes, 4 remain`. */
@@ -103,7 +114,9 @@ export function parseMessages(buf: Buffer, length: number, out: Message[] = []):
 
 /** Who reports a malformed message: the protocol family and the message type. */
 export interface MessageOrigin {
+  /** Protocol family reporting, e.g. `rtnetlink`, `nftables`, `netlink`. */
   family: string;
+  /** Message type name (`NLMSG_ERROR`) or number, when known. */
   messageType?: string | number;
 }
 

@@ -11,9 +11,13 @@ function describe(op: Operation): string {
  * objects added or removed during that dump may be missing or stale.
  */
 export class DumpInterruptedError<T = unknown> extends Error {
+  /** Always `'DumpInterruptedError'`. */
   override readonly name = 'DumpInterruptedError';
+  /** Always `'EINTR'`. */
   readonly code = 'EINTR';
+  /** The dump that was attempted, e.g. `list links`. */
   readonly operation: string;
+  /** The dump's scope as the request named it, e.g. `IPv4 in current netns`; absent when it named none. */
   readonly object?: string;
   constructor(
     op: Operation,
@@ -36,13 +40,17 @@ export class DumpInterruptedError<T = unknown> extends Error {
 
 /** A reply larger than the receive buffer; raised rather than truncating silently. */
 export class ReplyTooLargeError extends Error {
+  /** Always `'ReplyTooLargeError'`. */
   override readonly name = 'ReplyTooLargeError';
+  /** Always `'EMSGSIZE'`, as recvmsg would report a truncated datagram. */
   readonly code = 'EMSGSIZE';
 }
 
 /** A synchronous request on a socket whose async exchange has not finished. */
 export class SocketBusyError extends Error {
+  /** Always `'SocketBusyError'`. */
   override readonly name = 'SocketBusyError';
+  /** Always `'EBUSY'`. */
   readonly code = 'EBUSY';
 }
 
@@ -52,12 +60,19 @@ export class SocketBusyError extends Error {
  * the requests named in `unknown` may or may not have been applied.
  */
 export class ReceiveOverrunError extends Error {
+  /** Always `'ReceiveOverrunError'`. */
   override readonly name = 'ReceiveOverrunError';
+  /** Always `'ENOBUFS'`, the errno recvmsg returns on a receive-queue overflow. */
   readonly code = 'ENOBUFS';
   constructor(
     message: string,
     /** Failures the kernel did report before and after the overrun. */
-    readonly failures: readonly { index: number; error: NetlinkError }[] = [],
+    readonly failures: readonly {
+      /** Position of the failed request in the batch, from 0. */
+      index: number;
+      /** What the kernel answered to it. */
+      error: NetlinkError;
+    }[] = [],
     /** Indexes of the requests whose outcome is unknown. */
     readonly unknown: readonly number[] = [],
   ) {
@@ -67,9 +82,13 @@ export class ReceiveOverrunError extends Error {
 
 /** The socket was closed before or while this request ran. */
 export class SocketClosedError extends Error {
+  /** Always `'SocketClosedError'`. */
   override readonly name = 'SocketClosedError';
+  /** Always `'ECANCELED'`. */
   readonly code = 'ECANCELED';
+  /** The request that could not run, e.g. `create link`. */
   readonly operation: string;
+  /** The object that request acted on, when it named one. */
   readonly object?: string;
   constructor(op: Operation, during: boolean) {
     super(
@@ -88,9 +107,13 @@ export class SocketClosedError extends Error {
  * a late one is discarded by its sequence number.
  */
 export class ReplyTimeoutError extends Error {
+  /** Always `'ReplyTimeoutError'`. */
   override readonly name = 'ReplyTimeoutError';
+  /** Always `'ETIMEDOUT'`. */
   readonly code = 'ETIMEDOUT';
+  /** The request that got no reply, e.g. `add route`. */
   readonly operation: string;
+  /** The object that request acted on, when it named one. */
   readonly object?: string;
   constructor(op: Operation, timeoutMs: number) {
     super(`${describe(op)}: no reply from the kernel within ${timeoutMs} ms (replyTimeoutMs); the request may or may not have been applied`);

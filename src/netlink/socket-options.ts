@@ -1,6 +1,7 @@
 import { InvalidArgumentError } from './addresses.js';
 import { describeValue } from './checks.js';
 
+/** Options for opening a netlink socket (`NetlinkSocket.open`, and the connections built on it); every one is optional and checked, an unknown key throws InvalidArgumentError. */
 export interface SocketOptions {
   /** SO_RCVBUF(FORCE) in bytes; large so acks of packed requests are never dropped. Default 4 MiB. */
   receiveBufferSize?: number;
@@ -69,7 +70,10 @@ function integerIn(options: Record<string, unknown>, key: string, min: number, m
 export function resolveSocketOptions(options: unknown, where: string, extraKeys: readonly string[] = []): ResolvedSocketOptions {
   if (options === undefined) options = {};
   if (typeof options !== 'object' || options === null || Array.isArray(options)) {
-    const hint = typeof options === 'string' ? ` (to open it in a namespace, pass { netns: ${JSON.stringify(options)} })` : '';
+    const namespaced = extraKeys.includes('netns');
+    const hint = typeof options !== 'string' ? ''
+      : namespaced ? ` (to open it in a namespace, pass { netns: ${JSON.stringify(options)} })`
+      : ` (to open a socket in a namespace, use openNetlinkSocket(protocol, { netns: ${JSON.stringify(options)} }))`;
     throw new InvalidArgumentError(`${where}: options must be an object, got ${describeValue(options)}${hint}`);
   }
   const record = options as Record<string, unknown>;

@@ -22,6 +22,7 @@ export type { SocketOptions } from './socket-options.js';
 
 /** One request: its message type, extra flags, and how to write its payload. */
 export interface Request {
+  /** nlmsg_type of the request, e.g. RTM_NEWLINK or NFT_MSG_GETTABLE. */
   type: number;
   /** Flags besides NLM_F_REQUEST and NLM_F_ACK (e.g. NLM_F_CREATE | NLM_F_EXCL). */
   flags?: number;
@@ -32,14 +33,20 @@ export interface Request {
 /**
  * The system calls the socket uses. Tests replace members to feed crafted
  * replies (interrupted dumps, overruns, oversized datagrams) that the kernel
- * will not produce on demand.
+ * will not produce on demand. Not part of the public API.
+ *
+ * @internal
  */
 export const socketTransport = {
+  /** send(2) of a request from the main thread; returns the byte count sent. */
   send: libc.send,
+  /** send(2) on a worker thread, so the event loop runs while the kernel works inside the call. */
   sendAsync: libc.sendAsync,
   /** recv(2); -1 when MSG_DONTWAIT is set and nothing is queued. */
   recv: libc.recv,
+  /** poll(2) until the fd is readable or the timeout (ms, negative: none) passes; false on timeout. */
   pollReadable: libc.pollReadable,
+  /** Calls back once on the event loop when the fd becomes readable; the returned watch must be closed before the fd is. */
   watchReadable: libc.watchReadable,
 };
 
@@ -57,6 +64,7 @@ const DRAIN_LIMIT = 1 << 16;
 /** Overruns in a row after which an exchange stops reading. */
 const MAX_OVERRUNS = 64;
 
+/** Options for `executeMany` and `executeManyAsync`. */
 export interface ManyOptions {
   /** Ask the kernel to acknowledge every request, not only the last of each send. */
   ackEach?: boolean;
@@ -145,7 +153,9 @@ interface Waiter {
  * that send returns, so a reused fd number never reaches this socket's code.
  */
 export class NetlinkSocket {
+  /** The socket's file descriptor; do not close it yourself, use `close()`. */
   readonly fd: number;
+  /** The netlink port id (nl_pid) the kernel assigned at bind; replies addressed to it are ours. */
   readonly portId: number;
   private seq: number;
   private closed = false;
@@ -160,7 +170,13 @@ export class NetlinkSocket {
   private queue: Promise<unknown> = Promise.resolve();
   private readonly options: ResolvedSocketOptions;
 
-  private constructor(readonly protocol: number, fd: number, portId: number, options: ResolvedSocketOptions) {
+  private constructor(
+    /** Netlink protocol the socket speaks: NETLINK_ROUTE (0), NETLINK_NETFILTER (12)... */
+    readonly protocol: number,
+    fd: number,
+    portId: number,
+    options: ResolvedSocketOptions,
+  ) {
     this.fd = fd;
     this.portId = portId;
     this.seq = (Date.now() & 0x3fffffff) >>> 0;
@@ -185,6 +201,7 @@ export class NetlinkSocket {
     }
   }
 
+  /** True once `close()` was called; every request then rejects with SocketClosedError. */
   get isClosed(): boolean {
     return this.closed;
   }

@@ -13,13 +13,16 @@ export const NLMSG_HDRLEN = 16;
  * send(2). Lengths of messages and nested attributes are patched on close.
  */
 export class MessageWriter {
+  /** The backing buffer; replaced by a larger copy when it fills, so do not keep references across writes. */
   buf: Buffer;
+  /** Bytes written so far: where the next message or attribute goes. */
   offset = 0;
 
   constructor(initialSize = 4096) {
     this.buf = Buffer.alloc(initialSize);
   }
 
+  /** Discards everything written (the buffer is kept for reuse); returns the writer. */
   reset(): this {
     this.offset = 0;
     return this;
@@ -30,6 +33,7 @@ export class MessageWriter {
     return this.buf.subarray(0, this.offset);
   }
 
+  /** Grows the buffer (doubling, contents kept) so `extra` more bytes fit at `offset`. */
   ensure(extra: number): void {
     const need = this.offset + extra;
     if (need <= this.buf.length) return;
@@ -63,6 +67,7 @@ export class MessageWriter {
     return start;
   }
 
+  /** Closes the message begun at `start`: pads to 4 bytes and patches nlmsg_len. */
   endMessage(start: number): void {
     this.pad();
     this.buf.writeUInt32LE(this.offset - start, start);
@@ -101,11 +106,13 @@ export class MessageWriter {
     this.pad();
   }
 
+  /** An attribute with an empty payload, whose presence is the value (NLA_FLAG). */
   flag(type: number): this {
     this.header(type, 0);
     return this;
   }
 
+  /** A u8 attribute (NLA_U8). */
   u8(type: number, value: number): this {
     const at = this.header(type, 1);
     this.buf.writeUInt8(value, at);
@@ -113,6 +120,7 @@ export class MessageWriter {
     return this;
   }
 
+  /** A u16 attribute in host (little-endian) byte order (NLA_U16). */
   u16(type: number, value: number): this {
     const at = this.header(type, 2);
     this.buf.writeUInt16LE(value, at);
@@ -128,6 +136,7 @@ export class MessageWriter {
     return this;
   }
 
+  /** A u32 attribute in host (little-endian) byte order (NLA_U32); negative values wrap to their 32-bit two's complement. */
   u32(type: number, value: number): this {
     const at = this.header(type, 4);
     this.buf.writeUInt32LE(value >>> 0, at);
@@ -135,6 +144,7 @@ export class MessageWriter {
     return this;
   }
 
+  /** A 32-bit value in network byte order (NLA_BE32; nftables sends all its integers this way). */
   be32(type: number, value: number): this {
     const at = this.header(type, 4);
     this.buf.writeUInt32BE(value >>> 0, at);
@@ -142,6 +152,7 @@ export class MessageWriter {
     return this;
   }
 
+  /** A signed 32-bit attribute in host (little-endian) byte order (NLA_S32). */
   s32(type: number, value: number): this {
     const at = this.header(type, 4);
     this.buf.writeInt32LE(value, at);
@@ -149,6 +160,7 @@ export class MessageWriter {
     return this;
   }
 
+  /** A u64 attribute in host (little-endian) byte order (NLA_U64). */
   u64(type: number, value: bigint | number): this {
     const at = this.header(type, 8);
     this.buf.writeBigUInt64LE(BigInt(value), at);
@@ -156,6 +168,7 @@ export class MessageWriter {
     return this;
   }
 
+  /** A 64-bit value in network byte order (NLA_BE64: nftables handles, timeouts, counters). */
   be64(type: number, value: bigint | number): this {
     const at = this.header(type, 8);
     this.buf.writeBigUInt64BE(BigInt(value), at);
@@ -173,6 +186,7 @@ export class MessageWriter {
     return this;
   }
 
+  /** An attribute whose payload is `value` verbatim (NLA_BINARY), padded to 4 bytes. */
   binary(type: number, value: Uint8Array): this {
     const at = this.header(type, value.length);
     this.buf.set(value, at);
@@ -185,6 +199,7 @@ export class MessageWriter {
     return this.binary(type, encodeIp(address));
   }
 
+  /** A hardware address ("02:00:00:00:00:01") as raw bytes; throws InvalidArgumentError if it does not parse. */
   mac(type: number, address: string): this {
     return this.binary(type, encodeMac(address));
   }
@@ -200,6 +215,7 @@ export class MessageWriter {
     return this.header(type, 0) - 4;
   }
 
+  /** Closes the nested attribute opened at `start` (by `beginNested`): pads and patches its nla_len. */
   endNested(start: number): void {
     this.pad();
     this.buf.writeUInt16LE(this.offset - start, start);

@@ -1,13 +1,13 @@
 import { mkdirSync, readdirSync, unlinkSync, existsSync } from 'node:fs';
-import createDebug from 'debug';
 import { CLONE_NEWNET } from '../generated/sched.js';
 import { MS_BIND, MS_REC, MS_SHARED } from '../generated/mount.js';
 import { SyscallError } from '../sys/errors.js';
 import * as libc from '../sys/libc.js';
 import { NetnsExistsError, NetnsNotFoundError } from './errors.js';
 import { NETNS_RUN_DIR, netnsPath, validateNetnsName } from './names.js';
+import { createLog } from '../netlink/logger.js';
 
-const log = createDebug('nlkit:netns');
+const log = createLog('nlkit:netns');
 
 let runDirShared = false;
 
@@ -95,6 +95,11 @@ export function listNetns(): string[] {
   return readdirSync(NETNS_RUN_DIR).sort();
 }
 
+/**
+ * Whether `/run/netns/NAME` exists, i.e. `ip netns list` would show the name.
+ * Only checks the file; it does not verify that a namespace is mounted on it.
+ * @throws InvalidArgumentError when the name is not a valid namespace name.
+ */
 export function netnsExists(name: string): boolean {
   return existsSync(`${NETNS_RUN_DIR}/${validateNetnsName(name)}`);
 }

@@ -19,6 +19,10 @@ export function validateNetnsName(name: unknown, what = 'network namespace name'
   return name;
 }
 
+/**
+ * The file a named namespace is bind-mounted on: `/run/netns/NAME`.
+ * @throws InvalidArgumentError when the name is not a valid single path component (see validateNetnsName).
+ */
 export function netnsPath(name: string, what?: string): string {
   return `${NETNS_RUN_DIR}/${validateNetnsName(name, what)}`;
 }

@@ -10,13 +10,32 @@ import { NETNS_RUN_DIR, netnsPath, validateNetnsName } from './names.js';
  * A network namespace, named the ways `ip` accepts: a name under /run/netns
  * (`'pod1'` or `{ name }`), a path to an nsfs file, a process id, or an open fd.
  */
-export type NetnsRef = string | { name: string } | { path: string } | { pid: number } | { fd: number };
+export type NetnsRef =
+  | string
+  | {
+    /** Name under /run/netns, as in `ip netns exec NAME`. */
+    name: string;
+  }
+  | {
+    /** Path to an nsfs file, e.g. `/proc/1234/ns/net` or a bind mount of one. */
+    path: string;
+  }
+  | {
+    /** Process whose namespace is meant (`/proc/PID/ns/net`), as in `ip link set ... netns PID`. */
+    pid: number;
+  }
+  | {
+    /** An already open namespace fd; it stays owned by the caller and is never closed here. */
+    fd: number;
+  };
 
 /** An open namespace fd. `close()` releases it unless the caller supplied the fd. */
 export interface NetnsHandle {
+  /** The open nsfs file descriptor, usable with setns(2) or as IFLA_NET_NS_FD. */
   readonly fd: number;
   /** Human-readable origin, for errors and logs. */
   readonly label: string;
+  /** Closes the fd if this handle opened it; idempotent, and a no-op for a caller-supplied `{ fd }`. */
   close(): void;
 }
 

@@ -3,6 +3,7 @@ import { resolveSocketOptions, type SocketOptions } from '../netlink/socket-opti
 import type { NetnsHandle, NetnsRef } from './reference.js';
 import { withNetns } from './switch.js';
 
+/** Netlink socket options plus the network namespace the socket should be created in. */
 export interface NamespacedSocketOptions extends SocketOptions {
   /** Namespace to bind the socket to; the calling thread's namespace when absent. */
   netns?: NetnsRef | NetnsHandle;

@@ -8,8 +8,13 @@ export const switchHooks: { afterEnter?: () => void } = {};
 
 /** The thread could not get back to its original namespace: continuing would act in the wrong one. */
 export class NetnsRestoreError extends Error {
+  /** Always `'NetnsRestoreError'`. */
   override readonly name = 'NetnsRestoreError';
-  constructor(override readonly cause: unknown) {
+  /** @param cause - The error setns(2) or open(2) raised while switching back. */
+  constructor(
+    /** The error setns(2) or open(2) raised while switching back (usually a SyscallError). */
+    override readonly cause: unknown,
+  ) {
     super(`could not return the thread to its original network namespace: ${(cause as Error)?.message ?? cause}`);
   }
 }

@@ -26,14 +26,24 @@ import { Transaction, type AddOptions, type SetTarget, type TransactionResult } 
 
 /** Everything in the ruleset (or one family of it), read at one generation. */
 export interface Ruleset {
+  /** Ruleset generation the listing was read at (NFTA_GEN_ID). */
   generation: number;
+  /** Every table, of the filtered family if one was given. */
   tables: Table[];
+  /** Every chain of those tables. */
   chains: Chain[];
-  sets: (NftSet & { elements: SetElement[] })[];
+  /** Named sets and maps, each with its elements. */
+  sets: (NftSet & {
+    /** The set's elements, intervals joined back into prefixes and ranges. */
+    elements: SetElement[];
+  })[];
+  /** Named stateful objects (counters, quotas...). */
   objects: StatefulObject[];
+  /** Every rule, with its expressions decoded. */
   rules: Rule[];
 }
 
+/** Options of `openNftables`: the socket options, and `netns` for the namespace to open the socket in. */
 export interface NftablesOptions extends NamespacedSocketOptions {}
 
 const TABLE_FILTER_KEYS = new Set(['family', 'table']);
@@ -86,6 +96,7 @@ const RULESET_ATTEMPTS = 5;
  */
 export class NftablesConnection {
   constructor(
+    /** The NETLINK_NETFILTER socket every request goes through; closed by `close()`. */
     readonly socket: NetlinkSocket,
     /** Where the socket lives, for messages. */
     readonly label: string,
@@ -97,6 +108,7 @@ export class NftablesConnection {
     requireInteger(maxBatchBytes, 'NftablesConnection: maxBatchBytes', 1, 0x7fffffff);
   }
 
+  /** Closes the socket; never throws. Requests in flight reject with SocketClosedError. */
   close(): void {
     this.socket.close();
   }
@@ -117,6 +129,7 @@ export class NftablesConnection {
     return getGeneration(this.socket);
   }
 
+  /** Promise form of `generation`. */
   generationAsync(): Promise<Generation> {
     return getGenerationAsync(this.socket);
   }
@@ -131,18 +144,28 @@ export class NftablesConnection {
     return deriveFromDump(await this.socket.dumpAsync(listing.request, listing.op, listing.decode), (d) => d.filter(listing.keep));
   }
 
+  /**
+   * Tables, like `nft list tables`; filter by family and table name.
+   * @throws InvalidArgumentError for an invalid filter.
+   */
   listTables(filter?: ListFilter): Table[] {
     return this.list(tablesListing(listFilter(filter, TABLE_FILTER_KEYS)));
   }
 
+  /** Promise form of `listTables`. */
   async listTablesAsync(filter?: ListFilter): Promise<Table[]> {
     return this.listAsync(tablesListing(listFilter(filter, TABLE_FILTER_KEYS)));
   }
 
+  /**
+   * Chains with their hooks, priorities and policies, like `nft list chains`; filter by family, table and chain name.
+   * @throws InvalidArgumentError for an invalid filter.
+   */
   listChains(filter?: ListFilter): Chain[] {
     return this.list(chainsListing(listFilter(filter, RULE_FILTER_KEYS)));
   }
 
+  /** Promise form of `listChains`. */
   async listChainsAsync(filter?: ListFilter): Promise<Chain[]> {
     return this.listAsync(chainsListing(listFilter(filter, RULE_FILTER_KEYS)));
   }
@@ -152,6 +175,7 @@ export class NftablesConnection {
     return this.list(rulesListing(listFilter(filter, RULE_FILTER_KEYS)));
   }
 
+  /** Promise form of `listRules`. */
   async listRulesAsync(filter?: ListFilter): Promise<Rule[]> {
     return this.listAsync(rulesListing(listFilter(filter, RULE_FILTER_KEYS)));
   }
@@ -161,6 +185,7 @@ export class NftablesConnection {
     return this.list(setsListing(listFilter(filter, TABLE_FILTER_KEYS)));
   }
 
+  /** Promise form of `listSets`. */
   async listSetsAsync(filter?: ListFilter): Promise<NftSet[]> {
     return this.listAsync(setsListing(listFilter(filter, TABLE_FILTER_KEYS)));
   }
@@ -170,15 +195,21 @@ export class NftablesConnection {
     return this.list(objectsListing(listFilter(filter, TABLE_FILTER_KEYS)));
   }
 
+  /** Promise form of `listObjects`. */
   async listObjectsAsync(filter?: ListFilter): Promise<StatefulObject[]> {
     return this.listAsync(objectsListing(listFilter(filter, TABLE_FILTER_KEYS)));
   }
 
+  /**
+   * One set or map by name (NFT_MSG_GETSET), without its elements.
+   * @throws NetlinkError with code ENOENT when the table or set does not exist.
+   */
   getSet(family: NftFamily, table: string, name: string): NftSet {
     const { request, op } = setRequest(family, table, name);
     return this.socket.execute(request, op, decodeSet)[0]!;
   }
 
+  /** Promise form of `getSet`. */
   async getSetAsync(family: NftFamily, table: string, name: string): Promise<NftSet> {
     const { request, op } = setRequest(family, table, name);
     return (await this.socket.executeAsync(request, op, decodeSet))[0]!;
@@ -191,6 +222,7 @@ export class NftablesConnection {
     return this.interpret(set, this.list(elementsListing(family, table, name)));
   }
 
+  /** Promise form of `listElements`. */
   async listElementsAsync(ref: { family: NftFamily; table: string; name: string }): Promise<SetElement[]> {
     const { family, table, name } = setRef(ref);
     const set = await this.getSetAsync(family, table, name);
@@ -219,6 +251,7 @@ export class NftablesConnection {
     }
   }
 
+  /** Promise form of `listRuleset`. */
   async listRulesetAsync(filter?: { family?: NftFamily }): Promise<Ruleset> {
     const f = listFilter(filter, FAMILY_FILTER_KEYS);
     for (let attempt = 1; ; attempt++) {
@@ -244,34 +277,54 @@ export class NftablesConnection {
   // A single change fails with the kernel's NetlinkError for it (errno name in
   // `code`, extended ack, operation, object), not with a batch of one.
 
+  /**
+   * `add table` (or `create table` with `exclusive`) in a batch of its own.
+   * @throws NetlinkError when the kernel refuses it (EEXIST with `exclusive`); InvalidArgumentError for an invalid spec.
+   */
   addTable(spec: TableSpec, options?: AddOptions): TransactionResult {
     return this.single((tx) => tx.addTable(spec, options));
   }
 
+  /** Promise form of `addTable`. */
   addTableAsync(spec: TableSpec, options?: AddOptions): Promise<TransactionResult> {
     return this.singleAsync((tx) => tx.addTable(spec, options));
   }
 
+  /**
+   * `delete table`: the table and everything in it.
+   * @throws NetlinkError with code ENOENT when it does not exist; InvalidArgumentError for an invalid ref.
+   */
   deleteTable(ref: TableRef): TransactionResult {
     return this.single((tx) => tx.deleteTable(ref));
   }
 
+  /** Promise form of `deleteTable`. */
   deleteTableAsync(ref: TableRef): Promise<TransactionResult> {
     return this.singleAsync((tx) => tx.deleteTable(ref));
   }
 
+  /**
+   * `add chain` (or `create chain` with `exclusive`) in a batch of its own; a base chain when `type`, `hook` and `priority` are given.
+   * @throws NetlinkError when the kernel refuses it (ENOENT for a missing table, EEXIST with `exclusive`); InvalidArgumentError for an invalid spec.
+   */
   addChain(spec: ChainSpec, options?: AddOptions): TransactionResult {
     return this.single((tx) => tx.addChain(spec, options));
   }
 
+  /** Promise form of `addChain`. */
   addChainAsync(spec: ChainSpec, options?: AddOptions): Promise<TransactionResult> {
     return this.singleAsync((tx) => tx.addChain(spec, options));
   }
 
+  /**
+   * `delete chain`.
+   * @throws NetlinkError with code EBUSY while the chain has rules or is jumped to, ENOENT when it does not exist.
+   */
   deleteChain(ref: ChainRef): TransactionResult {
     return this.single((tx) => tx.deleteChain(ref));
   }
 
+  /** Promise form of `deleteChain`. */
   deleteChainAsync(ref: ChainRef): Promise<TransactionResult> {
     return this.singleAsync((tx) => tx.deleteChain(ref));
   }
@@ -281,6 +334,7 @@ export class NftablesConnection {
     return this.single((tx) => tx.addRule(spec, options), RULE_CHANGE).created.at(-1) as Rule;
   }
 
+  /** Promise form of `addRule`. */
   async addRuleAsync(spec: RuleSpec, options?: { after?: number }): Promise<Rule> {
     return (await this.singleAsync((tx) => tx.addRule(spec, options), RULE_CHANGE)).created.at(-1) as Rule;
   }
@@ -290,54 +344,85 @@ export class NftablesConnection {
     return this.single((tx) => tx.insertRule(spec, options), RULE_CHANGE).created.at(-1) as Rule;
   }
 
+  /** Promise form of `insertRule`. */
   async insertRuleAsync(spec: RuleSpec, options?: { before?: number }): Promise<Rule> {
     return (await this.singleAsync((tx) => tx.insertRule(spec, options), RULE_CHANGE)).created.at(-1) as Rule;
   }
 
+  /**
+   * Replaces the rule with `spec.handle` in place (`nft replace rule ... handle N`); returns the new rule as the kernel stored it.
+   * @throws NetlinkError with code ENOENT when no rule has that handle in the chain.
+   */
   replaceRule(spec: RuleSpec & { handle: number }): Rule {
     return this.single((tx) => tx.replaceRule(spec), RULE_CHANGE).created.at(-1) as Rule;
   }
 
+  /** Promise form of `replaceRule`. */
   async replaceRuleAsync(spec: RuleSpec & { handle: number }): Promise<Rule> {
     return (await this.singleAsync((tx) => tx.replaceRule(spec), RULE_CHANGE)).created.at(-1) as Rule;
   }
 
+  /**
+   * `delete rule ... handle N`.
+   * @throws NetlinkError with code ENOENT when no rule has that handle in the chain.
+   */
   deleteRule(ref: RuleRef): TransactionResult {
     return this.single((tx) => tx.deleteRule(ref));
   }
 
+  /** Promise form of `deleteRule`. */
   deleteRuleAsync(ref: RuleRef): Promise<TransactionResult> {
     return this.singleAsync((tx) => tx.deleteRule(ref));
   }
 
+  /**
+   * `add set` / `add map` (or `create` with `exclusive`) with any `spec.elements`, in a batch of its own.
+   * @throws NetlinkError when the kernel refuses it; InvalidArgumentError for an invalid spec or element.
+   */
   addSet(spec: SetSpec, options?: AddOptions): TransactionResult {
     return this.single((tx) => tx.addSet(spec, options));
   }
 
+  /** Promise form of `addSet`. */
   addSetAsync(spec: SetSpec, options?: AddOptions): Promise<TransactionResult> {
     return this.singleAsync((tx) => tx.addSet(spec, options));
   }
 
+  /**
+   * `delete set` / `delete map`.
+   * @throws NetlinkError with code EBUSY while rules refer to it, ENOENT when it does not exist.
+   */
   deleteSet(ref: SetRef): TransactionResult {
     return this.single((tx) => tx.deleteSet(ref));
   }
 
+  /** Promise form of `deleteSet`. */
   deleteSetAsync(ref: SetRef): Promise<TransactionResult> {
     return this.singleAsync((tx) => tx.deleteSet(ref));
   }
 
+  /**
+   * `add element`: elements encoded against the set's types (looked up with GETSET unless `target` gives them); existing ones are left as they are.
+   * @throws NetlinkError when the kernel refuses them (ENOENT for a missing set); InvalidArgumentError for an element that does not fit the type.
+   */
   addElements(target: SetTarget, elements: readonly SetElementInput[]): TransactionResult {
     return this.single((tx) => tx.addElements(target, elements));
   }
 
+  /** Promise form of `addElements`. */
   addElementsAsync(target: SetTarget, elements: readonly SetElementInput[]): Promise<TransactionResult> {
     return this.singleAsync((tx) => tx.addElements(target, elements));
   }
 
+  /**
+   * `delete element`: all of them must exist.
+   * @throws NetlinkError with code ENOENT when one does not; InvalidArgumentError for an element that does not fit the type.
+   */
   deleteElements(target: SetTarget, elements: readonly SetElementInput[]): TransactionResult {
     return this.single((tx) => tx.deleteElements(target, elements));
   }
 
+  /** Promise form of `deleteElements`. */
   deleteElementsAsync(target: SetTarget, elements: readonly SetElementInput[]): Promise<TransactionResult> {
     return this.singleAsync((tx) => tx.deleteElements(target, elements));
   }

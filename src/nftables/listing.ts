@@ -19,8 +19,11 @@ import { NFGENMSG_LENGTH, nftMessageType, writeNfgenmsg } from './protocol/nfgen
 
 /** Narrows a listing; every field is optional. */
 export interface ListFilter {
+  /** Only objects of this family (the dump is requested for it, NFPROTO_*); absent lists every family. */
   family?: NftFamily;
+  /** Only objects in tables of this name. */
   table?: string;
+  /** Only rules and chains of this chain name (listings that have chains). */
   chain?: string;
 }
 

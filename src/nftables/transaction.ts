@@ -20,17 +20,24 @@ import { exclusiveOption, requireFlagList } from './objects/shape.js';
 
 /** Names a set for element operations; its types are looked up when not given. */
 export interface SetTarget {
+  /** Family of the set's table. */
   family: NftFamily;
+  /** Table of the set. */
   table: string;
+  /** Set or map name. */
   name: string;
+  /** Key type, to encode elements without asking the kernel (GETSET) for the set's types; needed for nothing else. */
   type?: TypeSpec;
+  /** Data type of a map, given together with `type`. */
   map?: TypeSpec;
+  /** The set's flags, given together with `type`; `interval` makes prefixes and ranges encode as intervals. */
   flags?: SetSpec['flags'];
 }
 
 /** How a transaction learns the shape of a set it did not add itself (a GETSET to the kernel). */
 export type SetShapeLookup = (family: NftFamily, table: string, name: string) => SetShape;
 
+/** Options of the add methods: `nft add` (idempotent) by default, `nft create` with `exclusive`. */
 export interface AddOptions {
   /** Fail with EEXIST if the object exists (`nft create`), instead of leaving it as it is (`nft add`). */
   exclusive?: boolean;
@@ -39,6 +46,7 @@ export interface AddOptions {
 /** What the kernel created, per command, when the commit asked for `echo`. */
 export type EchoedObject = Table | Chain | Rule | NftSet | StatefulObject;
 
+/** What a committed transaction reports. */
 export interface TransactionResult {
   /** Ruleset generation after the commit. */
   generation: number;
@@ -80,6 +88,7 @@ export class Transaction {
   private readonly sets = new Map<string, SetShape>();
   private nextSetId = 1;
 
+  /** @internal Made by `NftablesConnection.transaction()`, which supplies the set lookup and the committer. */
   constructor(
     private readonly lookupShape: SetShapeLookup,
     private readonly committer: {
@@ -103,31 +112,55 @@ export class Transaction {
     return this.commands;
   }
 
+  /**
+   * Queues `add table` (or `create table` with `exclusive`); an existing table is kept, only its flags updated when `spec.flags` is given.
+   * @throws InvalidArgumentError for an invalid spec.
+   */
   addTable(spec: TableSpec, options?: AddOptions): this {
     this.commands.push(addTableCommand(spec, exclusiveOption(options)));
     return this;
   }
 
+  /**
+   * Queues `delete table`: the table and everything in it.
+   * @throws InvalidArgumentError for an invalid ref.
+   */
   deleteTable(ref: TableRef): this {
     this.commands.push(deleteTableCommand(ref));
     return this;
   }
 
+  /**
+   * Queues `flush table`: every rule of every chain in the table goes, chains, sets and objects stay.
+   * @throws InvalidArgumentError for an invalid ref.
+   */
   flushTable(ref: { family: NftFamily; name: string }): this {
     this.commands.push(flushTableCommand(ref));
     return this;
   }
 
+  /**
+   * Queues `add chain` (or `create chain` with `exclusive`); a base chain when `type`, `hook` and `priority` are given.
+   * @throws InvalidArgumentError for an invalid spec, e.g. a base chain without a hook, or a hook the family lacks.
+   */
   addChain(spec: ChainSpec, options?: AddOptions): this {
     this.commands.push(addChainCommand(spec, exclusiveOption(options)));
     return this;
   }
 
+  /**
+   * Queues `delete chain`; the commit fails with EBUSY if the chain still has rules or is jumped to.
+   * @throws InvalidArgumentError for an invalid ref.
+   */
   deleteChain(ref: ChainRef): this {
     this.commands.push(deleteChainCommand(ref));
     return this;
   }
 
+  /**
+   * Queues `flush chain`: deletes every rule of the chain.
+   * @throws InvalidArgumentError for an invalid ref.
+   */
   flushChain(ref: { family: NftFamily; table: string; name: string }): this {
     this.commands.push(flushChainCommand(ref));
     return this;
@@ -151,6 +184,10 @@ export class Transaction {
     return this.queueRule(spec, { where: 'replace', handle: spec.handle });
   }
 
+  /**
+   * Queues `delete rule ... handle N`.
+   * @throws InvalidArgumentError for an invalid ref.
+   */
   deleteRule(ref: RuleRef): this {
     this.commands.push(deleteRuleCommand(ref));
     return this;
@@ -176,16 +213,28 @@ export class Transaction {
     return this;
   }
 
+  /**
+   * Queues `delete counter` / `delete quota`; the commit fails with EBUSY while rules refer to it.
+   * @throws InvalidArgumentError for an invalid ref.
+   */
   deleteObject(ref: ObjectRef): this {
     this.commands.push(deleteObjectCommand(ref));
     return this;
   }
 
+  /**
+   * Queues `delete set` / `delete map`; the commit fails with EBUSY while rules refer to it.
+   * @throws InvalidArgumentError for an invalid ref.
+   */
   deleteSet(ref: SetRef): this {
     this.commands.push(deleteSetCommand(ref));
     return this;
   }
 
+  /**
+   * Queues `flush set`: removes every element, keeping the set.
+   * @throws InvalidArgumentError for an invalid ref.
+   */
   flushSet(ref: { family: NftFamily; table: string; name: string }): this {
     this.commands.push(flushSetCommand(ref));
     return this;

@@ -19,15 +19,27 @@ import './describe.js';
  * `ip link`, `ip addr`, `ip route`, `ip neigh`, `ip rule`, `ip netns set/list-id`). Every method has a synchronous form and an `...Async` form.
  */
 export class RouteConnection implements RouteContext {
+  /** Network interfaces (`ip link`): RTM_NEWLINK/DELLINK/GETLINK. */
   readonly link: LinkService;
+  /** Interface addresses (`ip addr`): RTM_NEWADDR/DELADDR/GETADDR. */
   readonly addr: AddressService;
+  /** Routing table entries (`ip route`): RTM_NEWROUTE/DELROUTE/GETROUTE. */
   readonly route: RouteService;
+  /** ARP / NDP neighbour entries and bridge fdb (`ip neigh`): RTM_NEWNEIGH/DELNEIGH/GETNEIGH. */
   readonly neigh: NeighbourService;
+  /** Policy routing rules (`ip rule`): RTM_NEWRULE/DELRULE/GETRULE. */
   readonly rule: RuleService;
+  /** Namespace ids as seen from this namespace (`ip netns set` / `ip netns list-id`): RTM_NEWNSID/GETNSID. */
   readonly nsid: NsidService;
 
+  /**
+   * Wraps an already open NETLINK_ROUTE socket; {@link openRoute} is the usual way in.
+   * @throws InvalidArgumentError when `socket` is not a NetlinkSocket or `label` not a string.
+   */
   constructor(
+    /** The NETLINK_ROUTE socket every service sends on; owned by this connection and closed by {@link close}. */
     readonly socket: NetlinkSocket,
+    /** e.g. `netns pod1`, or `current netns`; appended to error messages. */
     readonly label: string,
   ) {
     requireSocket(socket, 'RouteConnection', 'openRoute()');
@@ -40,6 +52,7 @@ export class RouteConnection implements RouteContext {
     this.nsid = new NsidService(this);
   }
 
+  /** Closes the socket; any later call on the services fails. */
   close(): void {
     this.socket.close();
   }

@@ -2,7 +2,8 @@ import { NETLINK_ROUTE } from '../generated/netlink.js';
 import { registerDescriber } from '../netlink/debug.js';
 import type { Message } from '../netlink/message.js';
 
-type RouteDescriber = (message: Message) => string;
+/** Renders the body of one rtnetlink message (header fields, key attributes) as a short one-line summary for debug output. */
+export type RouteDescriber = (message: Message) => string;
 const byType = new Map<number, { name: string; describe?: RouteDescriber }>();
 
 /**

@@ -3,7 +3,11 @@ export type { RouteContext } from './context.js';
 export type { IpJson } from './ipjson.js';
 export { resolveLinkIndex, resolveLinkIndexAsync, validateLinkRef, LinkNotFoundError, IFINFOMSG_LEN, type LinkRef } from './resolve.js';
 export { validateIfName, MAX_IFNAME_BYTES } from './names.js';
-export { registerRouteMessage } from './describe.js';
+export { registerRouteMessage, type RouteDescriber } from './describe.js';
+export type { IpValue } from './ip-value.js';
+export type { PreparedMetrics } from './routes/metrics.js';
+export type { TakenName } from './links/kinds/kind.js';
+export { VLAN_PROTOCOLS } from './links/kinds/bridge.js';
 export {
   routeTableName, parseRouteTable, routeProtocolName, parseRouteProtocol, scopeName, parseScope, routeTypeName, parseRouteType,
   routePrefName, parseRoutePref, ipProtocolName, parseIpProtocol, groupName,

@@ -33,6 +33,7 @@ function parseNamed(value: unknown, values: ReadonlyMap<string, number>, max: nu
 const TABLE_NAMES = new Map<number, string>([[RT_TABLE_DEFAULT, 'default'], [RT_TABLE_MAIN, 'main'], [RT_TABLE_LOCAL, 'local']]);
 const TABLE_VALUES = invert(TABLE_NAMES);
 
+/** The routing tables `ip` knows by name: main (254), local (255), default (253); any other table is a number. */
 export type RouteTableName = 'main' | 'local' | 'default';
 
 /** 'main', 'local', 'default', or the number as text (as `ip` prints tables). */
@@ -61,14 +62,20 @@ const PROTOCOL_NAMES = new Map<number, string>([
 ]);
 const PROTOCOL_VALUES = invert(PROTOCOL_NAMES);
 
+/** Route origin names (rtm_protocol, RTPROT_*) as in iproute2's rt_protos: `ip route add ... proto static`. */
 export type RouteProtocolName =
   | 'unspec' | 'redirect' | 'kernel' | 'boot' | 'static' | 'gated' | 'ra' | 'mrt' | 'zebra' | 'bird' | 'dnrouted' | 'xorp'
   | 'ntk' | 'dhcp' | 'keepalived' | 'babel' | 'openr' | 'bgp' | 'isis' | 'ospf' | 'rip' | 'eigrp';
 
+/** `ip`'s name for an rtm_protocol value (`kernel`, `boot`, `static`, `dhcp`, ...), or the number as text. */
 export function routeProtocolName(protocol: number): string {
   return PROTOCOL_NAMES.get(protocol) ?? String(protocol);
 }
 
+/**
+ * A protocol (RTPROT_*) by RouteProtocolName or as an integer 0-255.
+ * @throws InvalidArgumentError for an unknown name or an out-of-range number; `what` names the field.
+ */
 export function parseRouteProtocol(value: unknown, what = 'protocol'): number {
   return parseNamed(value, PROTOCOL_VALUES, 255, what, 'protocol');
 }
@@ -86,6 +93,7 @@ const SCOPE_NAMES = new Map<number, string>([
 
 const SCOPE_VALUES = new Map<string, number>([...invert(SCOPE_NAMES), ['universe', RT_SCOPE_UNIVERSE]]);
 
+/** Scope names (RT_SCOPE_*) as `ip` takes them; `global` and `universe` are both 0. */
 export type ScopeName = 'global' | 'universe' | 'site' | 'link' | 'host' | 'nowhere';
 
 /** `ip`'s name for a scope, or the number as text. */
@@ -116,14 +124,20 @@ const TYPE_NAMES = new Map<number, string>([
 const TYPE_VALUES = invert(TYPE_NAMES);
 TYPE_VALUES.delete('none');
 
+/** Route types (rtm_type, RTN_*) as `ip route add TYPE PREFIX` takes them; RTN_UNSPEC is not settable. */
 export type RouteTypeName =
   | 'unicast' | 'local' | 'broadcast' | 'anycast' | 'multicast' | 'blackhole' | 'unreachable' | 'prohibit' | 'throw'
   | 'nat' | 'xresolve';
 
+/** `ip`'s name for an rtm_type value (`unicast`, `blackhole`, ...; 0 is `none`), or the number as text. */
 export function routeTypeName(type: number): string {
   return TYPE_NAMES.get(type) ?? String(type);
 }
 
+/**
+ * A route type by RouteTypeName or as an integer 1-255.
+ * @throws InvalidArgumentError for an unknown name, 0 (RTN_UNSPEC) or an out-of-range number.
+ */
 export function parseRouteType(value: unknown, what = 'type'): number {
   const type = parseNamed(value, TYPE_VALUES, 255, what, 'route type');
   if (type === RTN_UNSPEC) throw new InvalidArgumentError(`${what} 0 (RTN_UNSPEC) is not a route type; use unicast, blackhole, ...`);
@@ -135,12 +149,18 @@ export function parseRouteType(value: unknown, what = 'type'): number {
 const PREF_NAMES = new Map<number, string>([[ICMPV6_ROUTER_PREF_LOW, 'low'], [ICMPV6_ROUTER_PREF_MEDIUM, 'medium'], [ICMPV6_ROUTER_PREF_HIGH, 'high']]);
 const PREF_VALUES = invert(PREF_NAMES);
 
+/** IPv6 router preference (RTA_PREF, RFC 4191) as `ip -6 route add ... pref low|medium|high` takes it. */
 export type RoutePrefName = 'low' | 'medium' | 'high';
 
+/** The name of an RTA_PREF value; undefined for a value outside low/medium/high (e.g. the reserved 2). */
 export function routePrefName(pref: number): string | undefined {
   return PREF_NAMES.get(pref);
 }
 
+/**
+ * The RTA_PREF value (ICMPV6_ROUTER_PREF_*) for 'low', 'medium' or 'high'; numbers are not accepted.
+ * @throws InvalidArgumentError for anything else.
+ */
 export function parseRoutePref(value: unknown, what = 'pref'): number {
   const pref = PREF_VALUES.get(value as string);
   if (pref === undefined) throw new InvalidArgumentError(`${what} must be 'low', 'medium' or 'high', got ${String(value)}`);

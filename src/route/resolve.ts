@@ -18,9 +18,19 @@ export type LinkRef = string | number;
 
 /** The link does not exist in the namespace the request was aimed at. */
 export class LinkNotFoundError extends Error {
+  /** Always `'LinkNotFoundError'`. */
   override readonly name = 'LinkNotFoundError';
+  /** Always `'ENODEV'`, the errno the kernel gives for an unknown ifindex or name. */
   readonly code = 'ENODEV';
-  constructor(readonly link: LinkRef, where: string) {
+  /**
+   * @param link - The name or ifindex that was not found.
+   * @param where - The namespace label, e.g. `netns pod1`, for the message.
+   */
+  constructor(
+    /** The interface name or ifindex that was looked up. */
+    readonly link: LinkRef,
+    where: string,
+  ) {
     super(`link ${typeof link === 'number' ? `#${link}` : `"${link}"`} does not exist in ${where}`);
   }
 }

@@ -10,8 +10,10 @@ import { deleteNetns } from '../netns/lifecycle.js';
 import { validateNetnsName } from '../netns/names.js';
 import type { NetnsRef } from '../netns/reference.js';
 import { openRoute } from './connection.js';
+import type { Link } from './links/types.js';
 import { LinkNotFoundError } from './resolve.js';
 
+/** Options of {@link deleteNetnsAndWait}: which namespace to watch, and for how long. */
 export interface NetnsTeardownOptions {
   /**
    * The namespace whose devices die with the deleted one (the host ends of
@@ -24,10 +26,13 @@ export interface NetnsTeardownOptions {
 
 /** A device in the watched namespace that went away with the deleted namespace. */
 export interface TornDownLink {
+  /** Its ifindex in the watched namespace. */
   index: number;
+  /** Its interface name in the watched namespace (e.g. the host end of a veth). */
   name: string;
 }
 
+/** What {@link deleteNetnsAndWait} observed: the devices that went with the namespace, and how long it took. */
 export interface NetnsTeardown {
   /** Devices of the watched namespace that the kernel removed with the namespace. */
   links: TornDownLink[];
@@ -41,11 +46,16 @@ export interface NetnsTeardown {
  * it, an open fd or socket, another bind mount), or the machine is very slow.
  */
 export class NetnsTeardownTimeoutError extends Error {
+  /** Always `'NetnsTeardownTimeoutError'`. */
   override readonly name = 'NetnsTeardownTimeoutError';
+  /** Always `'ETIMEDOUT'`. */
   readonly code = 'ETIMEDOUT';
   constructor(
+    /** The namespace name that was deleted (its /run/netns entry is already gone). */
     readonly netns: string,
+    /** Devices of the watched namespace that were still present when the wait ended. */
     readonly remaining: TornDownLink[],
+    /** How long the call waited, in milliseconds. */
     readonly timeoutMs: number,
   ) {
     super(
@@ -84,6 +94,20 @@ function watchRef(watch: NetnsRef | undefined): NetnsRef {
  * The socket inside is closed before returning: an open socket would keep
  * the namespace alive.
  */
+/**
+ * Pair devices die with their peer: deleting the namespace removes the ends
+ * it holds, and the kernel then removes their peers in the watched namespace.
+ * Other links pointing there (a macvlan or vxlan over a host device) only
+ * name their lower device, which stays.
+ */
+const PAIR_KINDS = new Set(['veth', 'netkit', 'vxcan']);
+
+function peersIn(links: readonly Link[], id: number): number[] {
+  return links
+    .filter((l) => l.linkNetnsId === id && l.link !== undefined && l.link > 0 && PAIR_KINDS.has(l.kind ?? ''))
+    .map((l) => l.link!);
+}
+
 function dependents(name: string, watchAt: NetnsRef): number[] {
   const inside = openRoute({ netns: name });
   try {
@@ -91,7 +115,7 @@ function dependents(name: string, watchAt: NetnsRef): number[] {
     const links = inside.link.list();
     const id = inside.nsid.get(watchAt);
     if (id === undefined) return [];
-    return links.filter((l) => l.linkNetnsId === id && l.link !== undefined && l.link > 0).map((l) => l.link!);
+    return peersIn(links, id);
   } finally {
     inside.close();
   }
@@ -103,7 +127,7 @@ async function dependentsAsync(name: string, watchAt: NetnsRef): Promise<number[
     const links = await inside.link.listAsync();
     const id = await inside.nsid.getAsync(watchAt);
     if (id === undefined) return [];
-    return links.filter((l) => l.linkNetnsId === id && l.link !== undefined && l.link > 0).map((l) => l.link!);
+    return peersIn(links, id);
   } finally {
     inside.close();
   }

@@ -27,11 +27,14 @@ export function permissionHint(syscall: string, errno: number): string {
 
 /** A failed system call: which call, on what, and the errno it set. */
 export class SyscallError extends Error {
+  /** Always `'SyscallError'`. */
   override readonly name = 'SyscallError';
   /** errno name, e.g. `ENOENT`; same convention as Node's own `err.code`. */
   readonly code: string;
   constructor(
+    /** The libc function that failed, e.g. `setns`, `mount`, `sendmsg`. */
     readonly syscall: string,
+    /** The positive errno value the call set (2 for ENOENT); `code` is its name. */
     readonly errno: number,
     /** What the call was applied to (a path, a namespace name, an fd). */
     readonly target?: string,

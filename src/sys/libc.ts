@@ -4,7 +4,7 @@ import koffi from 'koffi';
 import { SyscallError } from './errors.js';
 import {
   AF_NETLINK, MNT_DETACH, MSG_DONTWAIT, O_CLOEXEC, O_CREAT, O_EXCL, O_RDONLY, SOCK_CLOEXEC, SOCK_RAW,
-  SOL_SOCKET,
+  SOL_NETLINK, SOL_SOCKET,
 } from './constants.js';
 
 const libc = koffi.load('libc.so.6');
@@ -18,6 +18,7 @@ const c = {
   getsockopt: libc.func('int getsockopt(int, int, int, void *, void *)'),
   send: libc.func('intptr_t send(int, void *, size_t, int)'),
   recv: libc.func('intptr_t recv(int, void *, size_t, int)'),
+  recvmsg: libc.func('intptr_t recvmsg(int, void *, int)'),
   close: libc.func('int close(int)'),
   open: libc.func('int open(const char *, int, uint32_t)'),
   setns: libc.func('int setns(int, int)'),
@@ -166,6 +167,29 @@ export function pollReadable(fd: number, timeoutMs: number): boolean {
   }
 }
 
+/**
+ * Blocks until any of `fds` is readable or `timeoutMs` passes (negative: no
+ * limit); returns false on timeout. For a monitor's two sockets.
+ */
+export function pollAnyReadable(fds: readonly number[], timeoutMs: number): boolean {
+  if (fds.length === 0) return false;
+  const box = Buffer.alloc(8 * fds.length);
+  const deadline = timeoutMs < 0 ? Infinity : Date.now() + timeoutMs;
+  for (;;) {
+    fds.forEach((fd, i) => {
+      box.writeInt32LE(fd, 8 * i);
+      box.writeInt16LE(POLLIN, 8 * i + 4);
+      box.writeInt16LE(0, 8 * i + 6);
+    });
+    const wait = deadline === Infinity ? -1 : Math.max(0, Math.min(0x7fffffff, deadline - Date.now()));
+    const n = c.poll(box, fds.length, wait);
+    if (n > 0) return true;
+    if (n === 0) return false;
+    const errno = koffi.errno();
+    if (errno !== EINTR) throw new SyscallError('poll', errno, `fds ${fds.join(', ')}`);
+  }
+}
+
 /** A readiness watch on the libuv loop; `close()` stops it at once (before the fd may be closed). */
 export interface ReadableWatch {
   close(): void;
@@ -183,6 +207,72 @@ export function watchReadable(fd: number, onReadable: () => void): ReadableWatch
     closed = true;
     handle.close();
     onReadable();
+  });
+  return {
+    close() {
+      if (closed) return;
+      closed = true;
+      handle.close();
+    },
+  };
+}
+
+/** NETLINK_LISTEN_ALL_NSID: the option, and the control message type carrying the source nsid. */
+const NETLINK_LISTEN_ALL_NSID = 8;
+/** struct msghdr, struct iovec and one cmsghdr + int, as laid out on 64-bit Linux. */
+const MSGHDR_SIZE = 56;
+const CMSG_HEADER_SIZE = 16;
+const CONTROL_SIZE = 64;
+
+// Synchronous calls on one thread: the headers can be shared.
+const recvmsgBoxes = { msg: Buffer.alloc(MSGHDR_SIZE), iov: Buffer.alloc(16), control: Buffer.alloc(CONTROL_SIZE) };
+
+/** A datagram read with recvmsg(2): its full length and the nsid of the namespace it came from, if the kernel said. */
+export interface ReceivedDatagram {
+  /** The datagram's full length (MSG_TRUNC semantics), or -1 when nothing was queued. */
+  length: number;
+  /** The source namespace's id in the receiver's namespace (NETLINK_LISTEN_ALL_NSID), when given. */
+  nsid?: number;
+}
+
+/**
+ * recvmsg(2) into `buf` with room for control messages, for sockets with
+ * NETLINK_LISTEN_ALL_NSID: the kernel tells each notification's namespace in
+ * a control message. `buf` must stay alive for the call (it is passed by address).
+ */
+export function recvWithNsid(fd: number, buf: Buffer, flags: number): ReceivedDatagram {
+  const { msg, iov, control } = recvmsgBoxes;
+  control.fill(0);
+  iov.writeBigUInt64LE(koffi.address(buf), 0);
+  iov.writeBigUInt64LE(BigInt(buf.length), 8);
+  msg.writeBigUInt64LE(koffi.address(iov), 16);
+  msg.writeBigUInt64LE(1n, 24);
+  msg.writeBigUInt64LE(koffi.address(control), 32);
+  msg.writeBigUInt64LE(BigInt(CONTROL_SIZE), 40);
+  const n = Number(c.recvmsg(fd, msg, flags));
+  if (n < 0) {
+    const errno = koffi.errno();
+    if (errno === 11 && (flags & MSG_DONTWAIT) !== 0) return { length: -1 };
+    throw new SyscallError('recvmsg', errno, `fd ${fd}`);
+  }
+  const controlLength = Number(msg.readBigUInt64LE(40));
+  let nsid: number | undefined;
+  for (let at = 0; at + CMSG_HEADER_SIZE <= controlLength && at + CMSG_HEADER_SIZE <= CONTROL_SIZE;) {
+    const length = Number(control.readBigUInt64LE(at));
+    if (length < CMSG_HEADER_SIZE) break;
+    if (control.readInt32LE(at + 8) === SOL_NETLINK && control.readInt32LE(at + 12) === NETLINK_LISTEN_ALL_NSID && length >= CMSG_HEADER_SIZE + 4) {
+      nsid = control.readInt32LE(at + CMSG_HEADER_SIZE);
+    }
+    at += (length + 7) & ~7;
+  }
+  return nsid === undefined ? { length: n } : { length: n, nsid };
+}
+
+/** A readiness watch that stays armed; `close()` stops it at once (before the fd may be closed). */
+export function watchReadableRepeatedly(fd: number, onReadable: () => void): ReadableWatch {
+  let closed = false;
+  const handle = koffi.node.poll(fd, { readable: true }, () => {
+    if (!closed) onReadable();
   });
   return {
     close() {

@@ -13,7 +13,7 @@ export function tsBlocks(file: string): string[] {
 
 /** Writes each block as its own module under .tap/<dirName> and returns tsc's complaints ('' when none). */
 export function typecheckBlocks(blocks: readonly string[], dirName: string): string {
-  const dir = join(root, '.tap', dirName);
+  const dir = join(root, '.tap', `${dirName}-${process.pid}`);
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
   const files = blocks.map((code, i) => {
@@ -32,5 +32,7 @@ export function typecheckBlocks(blocks: readonly string[], dirName: string): str
     return '';
   } catch (error) {
     return String((error as { stdout?: string }).stdout ?? error);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
   }
 }

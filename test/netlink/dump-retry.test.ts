@@ -104,7 +104,7 @@ t.test('backoff: immediate retries first, then growing delays with jitter, cappe
 });
 
 t.test('socket options are checked as a JavaScript caller may pass them', async (t) => {
-  t.throws(() => NetlinkSocket.open(NETLINK_ROUTE, 'pod1' as never), /options must be an object, got the string "pod1" \(to open it in a namespace, pass \{ netns: "pod1" \}\)/);
+  t.throws(() => NetlinkSocket.open(NETLINK_ROUTE, 'pod1' as never), /options must be an object, got the string "pod1" \(to open a socket in a namespace, use openNetlinkSocket\(protocol, \{ netns: "pod1" \}\)\)/);
   t.throws(() => NetlinkSocket.open(NETLINK_ROUTE, { dumpRetries: 0 }), /dumpRetries must be an integer from 1/);
   t.throws(() => NetlinkSocket.open(NETLINK_ROUTE, { inconsistentDumps: 'ignore' as never }), /inconsistentDumps must be 'throw' or 'return'/);
   t.throws(() => NetlinkSocket.open(NETLINK_ROUTE, { recieveBufferSize: 1 } as never), /unknown option "recieveBufferSize"/);

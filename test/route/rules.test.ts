@@ -105,6 +105,8 @@ t.test('bad input is refused before anything is sent', async (t) => {
     ['not', () => rule.add({ not: 'yes' as never }), /not must be true or false/],
     ['unknown option', () => rule.add({ pref: 10 } as never), /has no option "pref"/],
     ['delete too', () => rule.delete({ lookup: 10 } as never), /has no option "lookup"/],
+    ['delete without selector', () => rule.delete({}), /needs at least one selector/],
+    ['delete with only a family', () => rule.delete({ family: 6 }), /needs at least one selector/],
     ['list filter', () => rule.list({ family: 5 as never }), /family must be 4 or 6/],
   ];
   for (const [name, run, message] of bad) t.throws(run, { name: 'InvalidArgumentError', message }, name);

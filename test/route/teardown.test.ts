@@ -37,6 +37,30 @@ t.test('deleteNetnsAndWait returns once the host ends are gone; the names can be
   }
 });
 
+t.test('a macvlan or vxlan moved into the pod is not waited for: its lower device on the host stays', async (t) => {
+  if (!requireRoot(t)) return;
+  const [host] = testNetns(t, 1, 'tdmv');
+  const rt = openRoute({ netns: host });
+  t.teardown(() => rt.close());
+  rt.link.add({ name: 'br0', type: 'bridge', up: true });
+  const pod = podNamespace(t);
+  rt.link.add({ name: 'mv0', type: 'macvlan', link: 'br0', mode: 'bridge', netns: pod });
+  rt.link.add({ name: 'vpod', type: 'veth', peer: { name: 'eth0', netns: pod } });
+  for (const mode of ['sync', 'async'] as const) {
+    const vpod = rt.link.get('vpod').index;
+    const started = Date.now();
+    const result = mode === 'sync'
+      ? deleteNetnsAndWait(pod, { watch: host, timeoutMs: 5000 })
+      : await deleteNetnsAndWaitAsync(pod, { watch: host, timeoutMs: 5000 });
+    t.same(result.links, [{ index: vpod, name: 'vpod' }], `${mode}: only the veth's host end is waited for`);
+    t.ok(Date.now() - started < 5000, `${mode}: no timeout`);
+    t.equal(rt.link.get('br0').name, 'br0', `${mode}: the macvlan's lower device is still there`);
+    createNetns(pod);
+    rt.link.add({ name: 'mv0', type: 'macvlan', link: 'br0', mode: 'bridge', netns: pod });
+    rt.link.add({ name: 'vpod', type: 'veth', peer: { name: 'eth0', netns: pod } });
+  }
+});
+
 t.test('a namespace kept alive by an open fd times out with the remaining devices named', async (t) => {
   if (!requireRoot(t)) return;
   const [host] = testNetns(t, 1, 'tdhold');
@@ -111,4 +135,22 @@ t.test('EEXIST says which name is taken, where, and when a teardown holds it', a
   }
   t.ok(exists > 0, `EEXIST seen in ${exists} re-creations`);
   t.ok(tornDown > 0, 'and its message pointed at the teardown in progress');
+});
+
+t.test('an EEXIST the kernel explains keeps its words; a veth peer without netns is looked up where the kernel puts it', async (t) => {
+  if (!requireRoot(t)) return;
+  const [host, other] = testNetns(t, 2, 'tdvx');
+  const rt = openRoute({ netns: host });
+  t.teardown(() => rt.close());
+  rt.link.add({ name: 'vx0', type: 'vxlan', id: 42, dstport: 4789 });
+  const vni = t.throws(() => rt.link.add({ name: 'vx1', type: 'vxlan', id: 42, dstport: 4789 })) as NetlinkError;
+  t.match(vni, { code: 'EEXIST' });
+  t.match(vni.extack?.message, /VNI/, "the kernel's message stays in extack");
+  t.notMatch(vni.message, /teardown|free now/, 'no guess about a teardown');
+  await t.rejects(rt.link.addAsync({ name: 'vx1', type: 'vxlan', id: 42, dstport: 4789 }), { code: 'EEXIST', message: /VNI/ });
+
+  // The host end goes to `other`, the peer stays in the connection's namespace.
+  rt.link.add({ name: 'taken', type: 'veth', peer: { name: 'tpeer' } });
+  const peer = t.throws(() => rt.link.add({ name: 'h1', type: 'veth', netns: other, peer: { name: 'taken' } })) as NetlinkError;
+  t.match(peer.message, new RegExp(`veth peer name "taken" is already taken in .*${host}|veth peer name "taken" is already taken in this namespace`), peer.message);
 });

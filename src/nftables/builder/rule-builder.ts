@@ -45,23 +45,35 @@ const ICMPX_CODES: Record<string, number> = {
   'admin-prohibited': NFT_REJECT_ICMPX_ADMIN_PROHIBITED,
 };
 
+/** NAT flags nft writes after the target: `snat to 10.0.0.1 random, persistent`. */
 export interface NatOptions {
+  /** `random`: pick the port (or address) from the range by a hash instead of keeping it (NF_NAT_RANGE_PROTO_RANDOM). */
   random?: boolean;
+  /** `fully-random`: pick ports with a PRNG for every connection (NF_NAT_RANGE_PROTO_RANDOM_FULLY). */
   fullyRandom?: boolean;
+  /** `persistent`: give a client the same address on every connection (NF_NAT_RANGE_PERSISTENT). */
   persistent?: boolean;
 }
 
+/** What `log()` takes: `log prefix "x" level info`, or `log group 2` for nflog. */
 export interface LogOptions {
+  /** `log prefix "dropped: "`: text put before the log line, at most 127 bytes. */
   prefix?: string;
+  /** Kernel-log level; default `warn`. Not with `group`. */
   level?: LogLevel;
   /** nflog group instead of the kernel log. */
   group?: number;
+  /** Bytes of the packet copied to the nflog group; only with `group`. */
   snaplen?: number;
+  /** Extra details in the line: `tcp sequence`, `tcp options`, `ip options`, `skuid`, `ether`. */
   flags?: LogFlag[];
 }
 
+/** What `limit()` takes: `{ rate: 10, per: 'second' }` is `limit rate 10/second`. */
 export interface LimitOptions {
+  /** Packets (or, with `bytes`, bytes) allowed per `per`; an integer of at least 1. */
   rate: number;
+  /** The period the rate counts over: `second`, `minute`, `hour`, `day` or `week`. */
   per: LimitUnit;
   /** Default 5 packets (0 for byte rates), like nft. */
   burst?: number;
@@ -104,57 +116,109 @@ export class RuleBuilder implements RuleSource {
     });
   }
 
+  /**
+   * IPv4 header matches (`ip saddr 10.0.0.0/8`). In an `inet`, `bridge` or
+   * `netdev` table they first check that the packet is IPv4, as nft does; an
+   * `ip6` or `arp` table refuses them with InvalidArgumentError.
+   */
   get ip() {
     return {
+      /** `ip saddr`: source address, a prefix (`10.0.0.0/8`), a range, a set `@name` or a list. */
       saddr: this.matcher(IP_FIELDS.saddr),
+      /** `ip daddr`: destination address, a prefix, a range, a set `@name` or a list. */
       daddr: this.matcher(IP_FIELDS.daddr),
+      /** `ip protocol tcp`: the IPv4 protocol field; an equality also tells later port matches which header to read. */
       protocol: this.protocolMatcher(IP_FIELDS.protocol, (l, p) => l.establishTransport(p)),
+      /** `ip ttl`: time to live, 0-255. */
       ttl: this.matcher(IP_FIELDS.ttl),
+      /** `ip length`: total length of the IPv4 packet in bytes, header included. */
       length: this.matcher(IP_FIELDS.length),
     };
   }
 
+  /** IPv6 header matches (`ip6 saddr fd00::/64`); `inet`, `bridge` and `netdev` tables first check that the packet is IPv6, `ip` and `arp` tables refuse them. */
   get ip6() {
     return {
+      /** `ip6 saddr`: source address, a prefix (`fd00::/64`), a range, a set `@name` or a list. */
       saddr: this.matcher(IP6_FIELDS.saddr),
+      /** `ip6 daddr`: destination address, a prefix, a range, a set `@name` or a list. */
       daddr: this.matcher(IP6_FIELDS.daddr),
+      /** `ip6 nexthdr tcp`: the next header field (not walking extension headers); an equality also sets the transport protocol. */
       nexthdr: this.protocolMatcher(IP6_FIELDS.nexthdr, (l, p) => l.establishTransport(p)),
+      /** `ip6 hoplimit`: hop limit, 0-255. */
       hoplimit: this.matcher(IP6_FIELDS.hoplimit),
     };
   }
 
+  /** Ethernet header matches (`ether saddr 02:00:00:00:00:01`): the link-layer header of packets that came in over Ethernet. */
   get ether() {
-    return { saddr: this.matcher(ETHER_FIELDS.saddr), daddr: this.matcher(ETHER_FIELDS.daddr), type: this.matcher(ETHER_FIELDS.type) };
+    return {
+      /** `ether saddr`: source MAC address. */
+      saddr: this.matcher(ETHER_FIELDS.saddr),
+      /** `ether daddr`: destination MAC address. */
+      daddr: this.matcher(ETHER_FIELDS.daddr),
+      /** `ether type`: the ethertype, `ip`, `ip6`, `arp` or a number. */
+      type: this.matcher(ETHER_FIELDS.type),
+    };
   }
 
+  /** TCP header matches (`tcp dport 22`); they first check `meta l4proto tcp` unless the protocol is already known. */
   get tcp() {
     const f = portFields('tcp');
-    return { sport: this.matcher(f.sport), dport: this.matcher(f.dport) };
+    return {
+      /** `tcp sport`: source port, a range (`1024-65535`), a set `@name` or a list. */
+      sport: this.matcher(f.sport),
+      /** `tcp dport`: destination port, a range, a set `@name` or a list (`[80, 443]`). */
+      dport: this.matcher(f.dport),
+    };
   }
 
+  /** UDP header matches (`udp dport 53`); they first check `meta l4proto udp` unless the protocol is already known. */
   get udp() {
     const f = portFields('udp');
-    return { sport: this.matcher(f.sport), dport: this.matcher(f.dport) };
+    return {
+      /** `udp sport`: source port, a range, a set `@name` or a list. */
+      sport: this.matcher(f.sport),
+      /** `udp dport`: destination port, a range, a set `@name` or a list. */
+      dport: this.matcher(f.dport),
+    };
   }
 
   /** The transport header of any protocol with ports (`th dport 53`). */
   get th() {
     const f = portFields('th');
-    return { sport: this.matcher(f.sport), dport: this.matcher(f.dport) };
+    return {
+      /** `th sport`: source port of whatever transport protocol the packet has (TCP, UDP, SCTP, DCCP...). */
+      sport: this.matcher(f.sport),
+      /** `th dport`: destination port of whatever transport protocol the packet has. */
+      dport: this.matcher(f.dport),
+    };
   }
 
+  /** Packet metadata matches (`meta l4proto tcp`, `meta mark 0x1`): properties the kernel knows about the packet, not header bytes. */
   get meta() {
     return {
+      /** `meta l4proto tcp`: the transport protocol, after IPv6 extension headers; an equality also sets it for port matches. */
       l4proto: this.protocolMatcher(META_FIELDS.l4proto, (l, p) => l.establishTransport(p)),
+      /** `meta nfproto ipv4`: the packet's netfilter family, useful in `inet` tables; an equality also sets the network header. */
       nfproto: this.protocolMatcher(META_FIELDS.nfproto, (l, p) => l.establishNetwork(networkOfNfproto(p))),
+      /** `meta protocol ip6`: the ethertype of the packet (skb->protocol); an equality also sets the network header. */
       protocol: this.protocolMatcher(META_FIELDS.protocol, (l, p) => l.establishNetwork(p === ETH_P_IPV6 ? 'ip6' : 'ip')),
+      /** `meta mark`: the packet mark (skb->mark), a 32-bit number. */
       mark: this.matcher(META_FIELDS.mark),
+      /** `meta iif`: input interface index; fixed at rule load, so prefer `iifname` for interfaces that come and go. */
       iif: this.matcher(META_FIELDS.iif),
+      /** `meta oif`: output interface index; fixed at rule load, so prefer `oifname` for interfaces that come and go. */
       oif: this.matcher(META_FIELDS.oif),
+      /** `meta iifname "eth0"`: input interface name, or a prefix ending in `*`. */
       iifname: this.ifnameMatcher(META_FIELDS.iifname),
+      /** `meta oifname "eth0"`: output interface name, or a prefix ending in `*`. */
       oifname: this.ifnameMatcher(META_FIELDS.oifname),
+      /** `meta skuid`: UID owning the sending socket (locally generated packets: output and postrouting). */
       skuid: this.matcher(META_FIELDS.skuid),
+      /** `meta skgid`: GID owning the sending socket (locally generated packets). */
       skgid: this.matcher(META_FIELDS.skgid),
+      /** `meta pkttype`: `host`, `broadcast`, `multicast` or `other`, from the link-layer destination. */
       pkttype: this.matcher(META_FIELDS.pkttype),
     };
   }
@@ -164,6 +228,7 @@ export class RuleBuilder implements RuleSource {
     return this.ifnameMatcher(META_FIELDS.iifname);
   }
 
+  /** `oifname "eth*"`: an output interface name, or a prefix ending in `*`. */
   get oifname(): Matcher {
     return this.ifnameMatcher(META_FIELDS.oifname);
   }
@@ -186,13 +251,18 @@ export class RuleBuilder implements RuleSource {
     }) as Matcher;
   }
 
+  /** Connection tracking matches (`ct state established,related`): properties of the packet's conntrack entry. */
   get ct() {
     return {
       /** `ct state established,related`: any of the states. */
       state: (...states: string[]) => this.flagMatch(ctField('state', CT_STATE_TYPE), states),
+      /** `ct status dnat`: any of the status bits (`expected`, `seen-reply`, `assured`, `confirmed`, `snat`, `dnat`, `dying`); a leading `!=` compares the whole value. */
       status: (...statuses: string[]) => this.flagMatch(ctField('status', CT_STATUS_TYPE), statuses),
+      /** `ct mark`: the connection's mark (a 32-bit number), set with `setCtMark`. */
       mark: this.matcher(CT_FIELDS.mark),
+      /** `ct zone`: the conntrack zone, 0-65535. */
       zone: this.matcher(CT_FIELDS.zone),
+      /** `ct direction original`: whether the packet goes the way the connection started (`original`) or back (`reply`). */
       direction: this.matcher(CT_FIELDS.direction),
     };
   }
@@ -256,26 +326,38 @@ export class RuleBuilder implements RuleSource {
     return this.add({ kind: 'immediate', dreg: NFT_REG_VERDICT, verdict });
   }
 
+  /** `accept`: ends rule evaluation for this hook and lets the packet through (later hooks still see it). */
   accept(): this {
     return this.verdict({ code: 'accept' });
   }
 
+  /** `drop`: discards the packet, with no answer to the sender. */
   drop(): this {
     return this.verdict({ code: 'drop' });
   }
 
+  /** `continue`: goes on with the next rule, as if this one had not matched. */
   continue(): this {
     return this.verdict({ code: 'continue' });
   }
 
+  /** `return`: leaves the current chain for the one that jumped to it; in a base chain, applies its policy. */
   return(): this {
     return this.verdict({ code: 'return' });
   }
 
+  /**
+   * `jump <chain>`: runs the rules of another chain of the same table, then comes back here unless it decided.
+   * @throws InvalidArgumentError when `chain` is not a valid chain name.
+   */
   jump(chain: string): this {
     return this.verdict({ code: 'jump', chain: requireName(chain, 'jump target chain') });
   }
 
+  /**
+   * `goto <chain>`: continues in another chain without coming back; its end returns to this chain's caller.
+   * @throws InvalidArgumentError when `chain` is not a valid chain name.
+   */
   goto(chain: string): this {
     return this.verdict({ code: 'goto', chain: requireName(chain, 'goto target chain') });
   }
@@ -307,6 +389,10 @@ export class RuleBuilder implements RuleSource {
     return this;
   }
 
+  /**
+   * `log`: writes a kernel-log line for the packet (default level `warn`), or sends it to an nflog group.
+   * @throws InvalidArgumentError for an unknown option, a level with a group, or a value out of range.
+   */
   log(options?: LogOptions): this {
     options = optionalObject<LogOptions>(options, 'log options', {}, "{ prefix: 'dropped: ' }");
     requireKnownKeys(options, LOG_KEYS, 'log options');
@@ -328,6 +414,10 @@ export class RuleBuilder implements RuleSource {
     return this.add(e);
   }
 
+  /**
+   * `limit rate [over] 10/second [burst 5 packets]`: matches while the traffic stays under a token-bucket rate (or, with `over`, above it).
+   * @throws InvalidArgumentError for an unknown option, a rate below 1 or an unknown period.
+   */
   limit(options: LimitOptions): this {
     requireObject(options, 'limit options', "{ rate: 10, per: 'second' }");
     requireKnownKeys(options, LIMIT_KEYS, 'limit options');
@@ -343,6 +433,7 @@ export class RuleBuilder implements RuleSource {
     });
   }
 
+  /** `quota [over] 100000 bytes`: an anonymous quota of this rule, matching until `bytes` have passed (or, with `over`, after). */
   quota(bytes: number, options?: { over?: boolean }): this {
     requireInteger(bytes, 'quota bytes', 0, Number.MAX_SAFE_INTEGER);
     const o = optionalObject<{ over?: boolean }>(options, 'quota options', {}, '{ over: true }');
@@ -351,6 +442,7 @@ export class RuleBuilder implements RuleSource {
     return this.add({ kind: 'quota', bytes, over, consumed: 0 });
   }
 
+  /** `notrack`: exempts the packet from connection tracking; effective only in chains that run before conntrack (priority below -200, such as `raw`). */
   notrack(): this {
     return this.add({ kind: 'notrack' });
   }
@@ -466,6 +558,10 @@ export class RuleBuilder implements RuleSource {
 
   // ---- output ------------------------------------------------------------------
 
+  /**
+   * The expressions nft would generate for this rule in the context's family and table, anonymous sets requested through `context`; called by `addRule`.
+   * @throws InvalidArgumentError when a match does not fit the family (an `ip6` field in an `ip` table) or a value does not fit its field.
+   */
   linearize(context: LinearizeContext): Expression[] {
     requireObject(context, 'linearize context', "{ family: 'inet', table: 'filter', anonymousSet }");
     familyNumber(context.family, 'linearize context family');
@@ -550,9 +646,13 @@ function portRange(value: number | string, what: string): [number, number] {
   return [min, max];
 }
 
-interface NatTarget {
+/** A parsed `snat to`/`dnat to` target: an address or range, and optionally ports. */
+export interface NatTarget {
+  /** `ip` for IPv4 addresses, `ip6` for IPv6. */
   family: 'ip' | 'ip6';
+  /** First and last address of the range; the same twice for a single address. */
   addresses: [string, string];
+  /** First and last port of the range; absent when the target has no `:port`. */
   ports?: [number, number];
 }
 

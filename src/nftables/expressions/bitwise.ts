@@ -6,6 +6,7 @@ import { InvalidArgumentError } from '../../netlink/addresses.js';
 import { readDataValue, writeDataValue } from '../protocol/data.js';
 import { EnumNames, keepUnknown, requireBytes, requireRegister, requireUint, writeUnknown, type ExpressionCodec, type KeepsUnknown } from './codec.js';
 
+/** Bitwise operation (NFTA_BITWISE_OP): `bool` is `(reg & mask) ^ xor` (NFT_BITWISE_BOOL), `lshift`/`rshift` shift by `data` bits. */
 export type BitwiseOp = 'bool' | 'lshift' | 'rshift';
 
 const bitwiseOps = new EnumNames<BitwiseOp>('bitwise operator', {
@@ -17,12 +18,19 @@ const bitwiseOps = new EnumNames<BitwiseOp>('bitwise operator', {
  * `length` bytes by `data` bits (ops `lshift`, `rshift`).
  */
 export interface BitwiseExpression extends KeepsUnknown {
+  /** The kernel's `bitwise` expression (nft_bitwise). */
   kind: 'bitwise';
+  /** Source register (NFTA_BITWISE_SREG): 1-4 for the 128-bit registers, 8-23 for the 32-bit ones. */
   sreg: number;
+  /** Destination register (NFTA_BITWISE_DREG), often the same as `sreg`. */
   dreg: number;
+  /** Bytes operated on (NFTA_BITWISE_LEN), 1-64; `mask` and `xor` must be this long. */
   length: number;
+  /** The operation; a raw number for one nlkit does not name. Decodes as `bool` from kernels before 5.6, which do not report it. */
   op: BitwiseOp | number;
+  /** AND mask of a `bool` operation (NFTA_BITWISE_MASK), `length` bytes in register byte order. */
   mask?: Buffer;
+  /** XOR applied after the mask in a `bool` operation (NFTA_BITWISE_XOR), `length` bytes; all zero for a plain mask. */
   xor?: Buffer;
   /** Shift amount (a u32 in host byte order) for lshift/rshift. */
   data?: Buffer;

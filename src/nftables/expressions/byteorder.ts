@@ -4,16 +4,23 @@ import {
 } from '../../generated/nf_tables.js';
 import { EnumNames, keepUnknown, requireRegister, requireUint, writeUnknown, type ExpressionCodec, type KeepsUnknown } from './codec.js';
 
+/** Conversion direction (NFTA_BYTEORDER_OP): `ntoh` network to host order, `hton` host to network. */
 export type ByteorderOp = 'ntoh' | 'hton';
 const byteorderOps = new EnumNames<ByteorderOp>('byteorder operation', { ntoh: NFT_BYTEORDER_NTOH, hton: NFT_BYTEORDER_HTON });
 
 /** `[ byteorder reg 1 = ntoh(reg 1, 2, 2) ]`: converts `length` bytes of `size`-byte words between byte orders. */
 export interface ByteorderExpression extends KeepsUnknown {
+  /** The kernel's `byteorder` expression (nft_byteorder). */
   kind: 'byteorder';
+  /** Register holding the value to convert (NFTA_BYTEORDER_SREG). */
   sreg: number;
+  /** Register receiving the converted value (NFTA_BYTEORDER_DREG). */
   dreg: number;
+  /** Conversion direction; a raw number for one nlkit does not name. */
   op: ByteorderOp | number;
+  /** Total bytes converted (NFTA_BYTEORDER_LEN), a multiple of `size`. */
   length: number;
+  /** Word size in bytes (NFTA_BYTEORDER_SIZE): 2, 4 or 8. */
   size: number;
 }
 

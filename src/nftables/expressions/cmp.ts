@@ -4,6 +4,7 @@ import {
 import { readDataValue, writeDataValue } from '../protocol/data.js';
 import { EnumNames, keepUnknown, requireBytes, requireRegister, writeUnknown, type ExpressionCodec, type KeepsUnknown } from './codec.js';
 
+/** Comparison (NFTA_CMP_OP): `eq`, `neq`, `lt`, `lte`, `gt`, `gte`; orderings compare the bytes as a big-endian number. */
 export type CmpOp = 'eq' | 'neq' | 'lt' | 'lte' | 'gt' | 'gte';
 
 export const cmpOps = new EnumNames<CmpOp>('cmp operator', {
@@ -12,9 +13,13 @@ export const cmpOps = new EnumNames<CmpOp>('cmp operator', {
 
 /** `[ cmp eq reg 1 0x00000006 ]`: compares a register with constant bytes; a mismatch ends the rule. */
 export interface CmpExpression extends KeepsUnknown {
+  /** The kernel's `cmp` expression (nft_cmp). */
   kind: 'cmp';
+  /** Register compared (NFTA_CMP_SREG): 1-4 for the 128-bit registers, 8-23 for the 32-bit ones. */
   sreg: number;
+  /** Comparison; a raw number for one nlkit does not name. */
   op: CmpOp | number;
+  /** The constant compared with (NFTA_CMP_DATA), as many bytes as the loaded field, in the field's byte order (ports big-endian, `meta mark` host order). */
   data: Buffer;
 }
 

@@ -8,16 +8,23 @@ import { NLA_F_NESTED, type MessageWriter } from '../../netlink/writer.js';
  * NFTA_EXPR_DATA, `decode` reads them back. `kind` is the kernel's name for
  * the expression (NFTA_EXPR_NAME).
  */
-export interface ExpressionCodec<E extends { kind: string }> {
+export interface ExpressionCodec<E extends {
+  /** The kernel's expression name (NFTA_EXPR_NAME). */
+  kind: string;
+}> {
+  /** The kernel's name for the expression (NFTA_EXPR_NAME): `payload`, `cmp`, `ct`... */
   readonly kind: E['kind'];
   /** The kernel sends no NFTA_EXPR_DATA for this kind (it has no attributes), so nlkit sends none either. */
   readonly withoutData?: boolean;
+  /** Writes the expression's attributes into the NFTA_EXPR_DATA nest the caller opened; throws InvalidArgumentError for a field out of range. */
   encode(writer: MessageWriter, expression: E): void;
+  /** Reads an expression back from a cursor over its NFTA_EXPR_DATA attributes; attributes it does not know go to `unknown`. */
   decode(cursor: AttributeCursor): E;
 }
 
 /** Attributes a decoder did not understand, kept verbatim so encoding them again loses nothing. */
 export interface KeepsUnknown {
+  /** Attributes a listing carried that this version does not decode, kept verbatim and written back on encode; absent when there are none. */
   unknown?: RawAttribute[];
 }
 

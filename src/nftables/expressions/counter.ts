@@ -3,8 +3,11 @@ import { keepUnknown, readBe64, requireUint, writeUnknown, type ExpressionCodec,
 
 /** `[ counter pkts 0 bytes 0 ]`: counts what reaches it; the values are the starting counts on add. */
 export interface CounterExpression extends KeepsUnknown {
+  /** The kernel's `counter` expression (nft_counter), nft's `counter` statement. */
   kind: 'counter';
+  /** Packets counted (NFTA_COUNTER_PACKETS); on add, the starting count. */
   packets: number;
+  /** Bytes counted, link-layer headers excluded (NFTA_COUNTER_BYTES); on add, the starting count. */
   bytes: number;
 }
 

@@ -37,29 +37,51 @@ export const ctKeys = new EnumNames<CtKey>('ct key', {
   id: K.NFT_CT_ID,
 });
 
+/** Which tuple of the connection a `ct` key reads (NFTA_CT_DIRECTION): `original` (as the first packet went) or `reply`, as in `ct original saddr`. */
 export type CtDirection = 'original' | 'reply';
 const ctDirections = new EnumNames<CtDirection>('ct direction', { original: IP_CT_DIR_ORIGINAL, reply: IP_CT_DIR_REPLY });
 
 /** Conntrack state bits as `ct state` matches them (NF_CT_STATE_BIT(ctinfo)). */
-export const CT_STATE_BITS = { invalid: 1, established: 2, related: 4, new: 8, untracked: 64 } as const;
+export const CT_STATE_BITS = {
+  /** `ct state invalid`: conntrack could not make sense of the packet (malformed, out of window, no matching connection). */
+  invalid: 1,
+  /** `ct state established`: the connection has seen traffic both ways (IP_CT_ESTABLISHED). */
+  established: 2,
+  /** `ct state related`: the packet belongs to a connection expected by another (FTP data, ICMP errors). */
+  related: 4,
+  /** `ct state new`: the first packet of a connection, or traffic seen one way only so far. */
+  new: 8,
+  /** `ct state untracked`: the packet was exempted from tracking (`notrack`). */
+  untracked: 64,
+} as const;
+/** A conntrack state as `ct state` names it: `new`, `established`, `related`, `invalid`, `untracked`. */
 export type CtState = keyof typeof CT_STATE_BITS;
 
 /** `[ ct load state => reg 1 ]`: a conntrack property into a register. */
 export interface CtLoadExpression extends KeepsUnknown {
+  /** The kernel's `ct` expression (nft_ct), in its load form. */
   kind: 'ct';
+  /** What is read (NFTA_CT_KEY), e.g. `state` for `ct state`; a raw NFT_CT_* number for one nlkit does not name. */
   key: CtKey | number;
+  /** Register receiving the value (NFTA_CT_DREG). */
   dreg: number;
+  /** Tuple to read for direction-dependent keys (addresses, ports); absent for keys of the whole connection. */
   direction?: CtDirection | number;
 }
 
 /** `[ ct set mark with reg 1 ]`: a register into the connection's mark, zone, label... */
 export interface CtSetExpression extends KeepsUnknown {
+  /** The kernel's `ct` expression (nft_ct), in its set form. */
   kind: 'ct';
+  /** What is written (NFTA_CT_KEY): `mark`, `zone`, `label`, `helper`, `event`, `secmark`... */
   key: CtKey | number;
+  /** Register holding the value to store (NFTA_CT_SREG). */
   sreg: number;
+  /** Direction for `ct original zone` / `ct reply zone`; absent to set it for both. */
   direction?: CtDirection | number;
 }
 
+/** The `ct` expression in either form: a load has `dreg`, a set has `sreg`. */
 export type CtExpression = CtLoadExpression | CtSetExpression;
 
 export const ctCodec: ExpressionCodec<CtExpression> = {

@@ -10,10 +10,12 @@ import {
 import { decodeExpression, decodeExpressionList, encodeExpressionBody, encodeExpressionList } from './registry.js';
 import type { Expression } from './types.js';
 
+/** What the packet does to the set (NFTA_DYNSET_OP): `add` an element if absent, `update` (add, or refresh its timeout), `delete` it. */
 export type DynsetOp = 'add' | 'update' | 'delete';
 const dynsetOps = new EnumNames<DynsetOp>('dynset operation', {
   add: NFT_DYNSET_OP_ADD, update: NFT_DYNSET_OP_UPDATE, delete: NFT_DYNSET_OP_DELETE,
 });
+/** Dynset flags (NFTA_DYNSET_FLAGS): `inv` (NFT_DYNSET_F_INV) inverts the match on whether the operation succeeded, `expr` (NFT_DYNSET_F_EXPR) marks per-element expressions. */
 export type DynsetFlag = 'inv' | 'expr';
 const dynsetFlags = new FlagNames<DynsetFlag>('dynset', { inv: NFT_DYNSET_F_INV, expr: NFT_DYNSET_F_EXPR });
 
@@ -23,15 +25,23 @@ const dynsetFlags = new FlagNames<DynsetFlag>('dynset', { inv: NFT_DYNSET_F_INV,
  * per-element expressions (a counter, a limit).
  */
 export interface DynsetExpression extends KeepsUnknown {
+  /** The kernel's `dynset` expression (nft_dynset). */
   kind: 'dynset';
+  /** Name of the set updated (NFTA_DYNSET_SET_NAME), written `@name` in nft. */
   set: string;
+  /** NFTA_DYNSET_SET_ID of a set added in the same batch; absent for an existing set. */
   setId?: number;
+  /** The operation; a raw number for one nlkit does not name. */
   op: DynsetOp | number;
+  /** Register holding the element key (NFTA_DYNSET_SREG_KEY). */
   sregKey: number;
+  /** Register holding the data of a map element (NFTA_DYNSET_SREG_DATA); absent for a plain set. */
   sregData?: number;
   /** Element timeout in milliseconds; 0 keeps the set's default. */
   timeout?: number;
+  /** Flags as listed; unnamed bits appear as hex strings. Absent when none were sent. */
   flags?: (DynsetFlag | `0x${string}`)[];
+  /** Stateful expressions attached to the new element, e.g. `counter` or `limit rate 10/second` in `add @s { ip saddr limit rate 10/second }`. */
   expressions?: Expression[];
 }
 

@@ -4,10 +4,12 @@ import {
 } from '../../generated/nf_tables.js';
 import { EnumNames, FlagNames, keepUnknown, requireRegister, writeUnknown, type ExpressionCodec, type KeepsUnknown } from './codec.js';
 
+/** What the FIB lookup yields (NFTA_FIB_RESULT): `oif` the output interface index, `oifname` its name, `type` the address type (`local`, `unicast`, `broadcast`...). */
 export type FibResult = 'oif' | 'oifname' | 'type';
 const fibResults = new EnumNames<FibResult>('fib result', {
   oif: NFT_FIB_RESULT_OIF, oifname: NFT_FIB_RESULT_OIFNAME, type: NFT_FIB_RESULT_ADDRTYPE,
 });
+/** FIB lookup inputs (NFTA_FIB_FLAGS): `saddr` or `daddr` to look up, and `mark`, `iif`, `oif` to take into account; `present` (`fib ... exists`) yields only whether a result was found. */
 export type FibFlag = 'saddr' | 'daddr' | 'mark' | 'iif' | 'oif' | 'present';
 const fibFlags = new FlagNames<FibFlag>('fib', {
   saddr: NFTA_FIB_F_SADDR, daddr: NFTA_FIB_F_DADDR, mark: NFTA_FIB_F_MARK, iif: NFTA_FIB_F_IIF, oif: NFTA_FIB_F_OIF,
@@ -16,9 +18,13 @@ const fibFlags = new FlagNames<FibFlag>('fib', {
 
 /** `[ fib daddr type => reg 1 ]`: a routing lookup for the packet (address type, output interface). */
 export interface FibExpression extends KeepsUnknown {
+  /** The kernel's `fib` expression (nft_fib). */
   kind: 'fib';
+  /** Register receiving the result (NFTA_FIB_DREG). */
   dreg: number;
+  /** What is looked up; a raw number for a result nlkit does not name. */
   result: FibResult | number;
+  /** Lookup inputs; `fib saddr . iif oif` is `['saddr', 'iif']` with result `oif`. */
   flags: (FibFlag | `0x${string}`)[];
 }
 

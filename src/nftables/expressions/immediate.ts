@@ -5,18 +5,25 @@ import { keepUnknown, requireBytes, requireRegister, writeUnknown, type Expressi
 
 /** `[ immediate reg 1 0x0200000a ]`: constant bytes into a register. */
 export interface ImmediateDataExpression extends KeepsUnknown {
+  /** The kernel's `immediate` expression (nft_immediate), loading data. */
   kind: 'immediate';
+  /** Register loaded (NFTA_IMMEDIATE_DREG): 1-4 for the 128-bit registers, 8-23 for the 32-bit ones. */
   dreg: number;
+  /** The constant bytes (NFTA_IMMEDIATE_DATA, NFTA_DATA_VALUE), at most 16. */
   data: Buffer;
 }
 
 /** `[ immediate reg 0 accept ]`: the rule's verdict (register 0). */
 export interface ImmediateVerdictExpression extends KeepsUnknown {
+  /** The kernel's `immediate` expression (nft_immediate), setting the verdict. */
   kind: 'immediate';
+  /** Always 0, NFT_REG_VERDICT. */
   dreg: 0;
+  /** The verdict (NFTA_DATA_VERDICT): accept, drop, jump/goto a chain, return... */
   verdict: Verdict;
 }
 
+/** The `immediate` expression in either form: data into a register, or the rule's verdict. */
 export type ImmediateExpression = ImmediateDataExpression | ImmediateVerdictExpression;
 
 export const immediateCodec: ExpressionCodec<ImmediateExpression> = {

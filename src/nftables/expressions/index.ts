@@ -39,7 +39,7 @@ export type { CmpExpression, CmpOp } from './cmp.js';
 export type { CounterExpression } from './counter.js';
 export type { CtExpression, CtLoadExpression, CtSetExpression, CtKey, CtDirection, CtState } from './ct.js';
 export { CT_STATE_BITS } from './ct.js';
-export type { DynsetExpression, DynsetOp } from './dynset.js';
+export type { DynsetExpression, DynsetOp, DynsetFlag } from './dynset.js';
 export type { FibExpression, FibResult, FibFlag } from './fib.js';
 export type { ImmediateExpression, ImmediateDataExpression, ImmediateVerdictExpression } from './immediate.js';
 export type { LimitExpression, LimitType, LimitUnit } from './limit.js';

@@ -7,6 +7,7 @@ import { NF_LOG_IPOPT, NF_LOG_MACDECODE, NF_LOG_PREFIXLEN, NF_LOG_TCPOPT, NF_LOG
 import { InvalidArgumentError } from '../../netlink/addresses.js';
 import { EnumNames, FlagNames, keepUnknown, requireUint, writeUnknown, type ExpressionCodec, type KeepsUnknown } from './codec.js';
 
+/** Syslog level of a kernel-log message (NFTA_LOG_LEVEL, `log level warn`); `audit` sends the record to the audit subsystem instead. */
 export type LogLevel = 'emerg' | 'alert' | 'crit' | 'err' | 'warn' | 'notice' | 'info' | 'debug' | 'audit';
 export const logLevels = new EnumNames<LogLevel>('log level', {
   emerg: NFT_LOGLEVEL_EMERG,
@@ -20,6 +21,7 @@ export const logLevels = new EnumNames<LogLevel>('log level', {
   audit: NFT_LOGLEVEL_AUDIT,
 });
 
+/** Extra details in a kernel-log line (NFTA_LOG_FLAGS): TCP sequence numbers, TCP and IP options, the socket's UID (`skuid`), the link-layer header (`ether`). */
 export type LogFlag = 'tcp sequence' | 'tcp options' | 'ip options' | 'skuid' | 'ether';
 export const logFlags = new FlagNames<LogFlag>('log', {
   'tcp sequence': NF_LOG_TCPSEQ,
@@ -31,12 +33,19 @@ export const logFlags = new FlagNames<LogFlag>('log', {
 
 /** `[ log prefix x ]`: logs the packet to the kernel log (level) or to an nflog group (group). */
 export interface LogExpression extends KeepsUnknown {
+  /** The kernel's `log` expression (nft_log). */
   kind: 'log';
+  /** Text put before the log line (NFTA_LOG_PREFIX, `log prefix "drop: "`), at most 127 bytes. */
   prefix?: string;
+  /** Kernel-log level; absent uses the kernel default (`warn`). Not with `group`. */
   level?: LogLevel | number;
+  /** Extra details to log; unnamed bits appear as hex strings. */
   flags?: (LogFlag | `0x${string}`)[];
+  /** nflog group (NFTA_LOG_GROUP, 0-65535, `log group 2`): the packet goes to userspace listeners (ulogd) instead of the kernel log. */
   group?: number;
+  /** Bytes of the packet copied to the nflog group (NFTA_LOG_SNAPLEN); absent copies the whole packet. Only with `group`. */
   snaplen?: number;
+  /** Packets queued in the kernel before an nflog batch goes to userspace (NFTA_LOG_QTHRESHOLD). Only with `group`. */
   qthreshold?: number;
 }
 

@@ -9,11 +9,15 @@ import { keepUnknown, requireRegister, requireUint, writeUnknown, type Expressio
  * `dreg`, a map lookup that loads the element's data (register 0 for a verdict map).
  */
 export interface LookupExpression extends KeepsUnknown {
+  /** The kernel's `lookup` expression (nft_lookup). */
   kind: 'lookup';
+  /** Name of the set or map looked in (NFTA_LOOKUP_SET), `@name` in nft; `__set%d` for an anonymous set. */
   set: string;
   /** NFTA_SET_ID of a set added in the same batch (anonymous sets). */
   setId?: number;
+  /** Register holding the key (NFTA_LOOKUP_SREG); a concatenated key spans consecutive registers. */
   sreg: number;
+  /** Register receiving the element's data in a map lookup (NFTA_LOOKUP_DREG), 0 for a verdict map (`vmap`); absent for a plain membership test. */
   dreg?: number;
   /** `!= @set`. */
   invert?: boolean;

@@ -4,9 +4,13 @@ import { natFlags, type NatFlags } from './nat-flags.js';
 
 /** `[ masq ]`: source NAT to the address of the outgoing interface, optionally to a port range. */
 export interface MasqExpression extends KeepsUnknown {
+  /** The kernel's `masq` expression (nft_masq), nft's `masquerade`. */
   kind: 'masq';
+  /** NAT range flags, e.g. `random`, `fully-random`, `persistent`; absent for none. */
   flags?: NatFlags;
+  /** Register holding the lowest source port (NFTA_MASQ_REG_PROTO_MIN), for `masquerade to :1024-2048`; absent keeps ports unless they clash. */
   protoMin?: number;
+  /** Register holding the highest source port (NFTA_MASQ_REG_PROTO_MAX); the same as `protoMin` for a single port. */
   protoMax?: number;
 }
 

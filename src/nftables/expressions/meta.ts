@@ -50,18 +50,25 @@ export const metaKeys = new EnumNames<MetaKey>('meta key', {
 
 /** `[ meta load l4proto => reg 1 ]`: a packet property into a register. */
 export interface MetaLoadExpression extends KeepsUnknown {
+  /** The kernel's `meta` expression (nft_meta), in its load form. */
   kind: 'meta';
+  /** What is read (NFTA_META_KEY), e.g. `l4proto` for `meta l4proto tcp`; a raw NFT_META_* number for one nlkit does not name. */
   key: MetaKey | number;
+  /** Register receiving the value (NFTA_META_DREG). */
   dreg: number;
 }
 
 /** `[ meta set mark with reg 1 ]`: a register into a packet property. */
 export interface MetaSetExpression extends KeepsUnknown {
+  /** The kernel's `meta` expression (nft_meta), in its set form. */
   kind: 'meta';
+  /** What is written (NFTA_META_KEY): `mark`, `priority`, `nftrace`, `pkttype`, `secmark`... */
   key: MetaKey | number;
+  /** Register holding the value to store (NFTA_META_SREG). */
   sreg: number;
 }
 
+/** The `meta` expression in either form: a load has `dreg`, a set has `sreg`. */
 export type MetaExpression = MetaLoadExpression | MetaSetExpression;
 
 export const metaCodec: ExpressionCodec<MetaExpression> = {

@@ -17,4 +17,5 @@ export const natFlags = new FlagNames<NatFlag>('nat', {
   netmap: NF_NAT_RANGE_NETMAP,
 });
 
+/** NF_NAT_RANGE_* flags by name, as nft prints them after the target (`snat to 10.0.0.1 random, persistent`); unnamed bits appear as hex strings. */
 export type NatFlags = (NatFlag | `0x${string}`)[];

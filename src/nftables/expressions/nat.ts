@@ -6,6 +6,7 @@ import { familyName, familyNumber, type NftFamily } from '../objects/family.js';
 import { EnumNames, keepUnknown, requireRegister, writeUnknown, type ExpressionCodec, type KeepsUnknown } from './codec.js';
 import { natFlags, type NatFlags } from './nat-flags.js';
 
+/** NAT direction (NFTA_NAT_TYPE): `snat` rewrites the source (postrouting, input), `dnat` the destination (prerouting, output). */
 export type NatType = 'snat' | 'dnat';
 const natTypes = new EnumNames<NatType>('nat type', { snat: NFT_NAT_SNAT, dnat: NFT_NAT_DNAT });
 
@@ -14,14 +15,21 @@ const natTypes = new EnumNames<NatType>('nat type', { snat: NFT_NAT_SNAT, dnat: 
  * rewrites addresses/ports to the ranges held in registers.
  */
 export interface NatExpression extends KeepsUnknown {
+  /** The kernel's `nat` expression (nft_nat). */
   kind: 'nat';
+  /** Source or destination NAT; a raw number for one nlkit does not name. */
   type: NatType | number;
   /** Address family of the registers: `ip` or `ip6`. */
   family: NftFamily;
+  /** Register holding the lowest address to map to (NFTA_NAT_REG_ADDR_MIN); absent keeps the address (port-only NAT). */
   addrMin?: number;
+  /** Register holding the highest address of the range (NFTA_NAT_REG_ADDR_MAX); the same as `addrMin` for one address. */
   addrMax?: number;
+  /** Register holding the lowest port (NFTA_NAT_REG_PROTO_MIN), for `dnat to 10.0.0.2:8080`; absent keeps the port. */
   protoMin?: number;
+  /** Register holding the highest port (NFTA_NAT_REG_PROTO_MAX); the same as `protoMin` for one port. */
   protoMax?: number;
+  /** NAT range flags; `map-ips` when addresses are given and `proto-specified` when ports are, as nft sets them. */
   flags?: NatFlags;
 }
 

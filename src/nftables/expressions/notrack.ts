@@ -2,6 +2,7 @@ import { keepUnknown, writeUnknown, type ExpressionCodec, type KeepsUnknown } fr
 
 /** `[ notrack ]`: exempts the packet from connection tracking (raw-priority chains). */
 export interface NotrackExpression extends KeepsUnknown {
+  /** The kernel's `notrack` expression (nft_notrack); it has no attributes. */
   kind: 'notrack';
 }
 

@@ -7,6 +7,7 @@ import { InvalidArgumentError } from '../../netlink/addresses.js';
 import { requireName } from '../objects/names.js';
 import { EnumNames, keepUnknown, requireRegister, requireUint, writeUnknown, type ExpressionCodec, type KeepsUnknown } from './codec.js';
 
+/** Stateful object types (NFT_OBJECT_*) by nft's names; nlkit creates `counter` and `quota`, and refers to any. */
 export type ObjectType = 'counter' | 'quota' | 'ct helper' | 'limit' | 'connlimit' | 'tunnel' | 'ct timeout' | 'secmark' | 'ct expectation' | 'synproxy';
 export const objectTypes = new EnumNames<ObjectType>('object type', {
   counter: NFT_OBJECT_COUNTER,
@@ -23,12 +24,17 @@ export const objectTypes = new EnumNames<ObjectType>('object type', {
 
 /** `counter name "c"`: applies a named stateful object, fixed or picked through a map (`counter name ip saddr map @m`). */
 export interface ObjrefExpression extends KeepsUnknown {
+  /** The kernel's `objref` expression (nft_objref). */
   kind: 'objref';
+  /** Type of the object applied (NFTA_OBJREF_IMM_TYPE); a raw number for one nlkit does not name. Absent in the map variant. */
   objectType?: ObjectType | number;
+  /** Name of the object applied (NFTA_OBJREF_IMM_NAME), as in `counter name "web"`; absent in the map variant. */
   name?: string;
   /** The map variant: register holding the key, and the map (`set`). */
   sreg?: number;
+  /** Name of the object map (NFTA_OBJREF_SET_NAME) in the map variant. */
   set?: string;
+  /** NFTA_OBJREF_SET_ID of a map added in the same batch; absent for an existing map. */
   setId?: number;
 }
 

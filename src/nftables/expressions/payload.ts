@@ -7,31 +7,46 @@ import {
 import { InvalidArgumentError } from '../../netlink/addresses.js';
 import { EnumNames, keepUnknown, requireRegister, requireUint, writeUnknown, type ExpressionCodec, type KeepsUnknown } from './codec.js';
 
+/** Header an offset counts from (NFTA_PAYLOAD_BASE): `link` (Ethernet), `network` (IP), `transport` (TCP/UDP), `inner` (inside a tunnel). */
 export type PayloadBase = 'link' | 'network' | 'transport' | 'inner';
+/** Checksum fixed after a payload write (NFTA_PAYLOAD_CSUM_TYPE): `none`, `inet` (the Internet checksum of IP, TCP, UDP, ICMP) or `sctp` (CRC32c). */
 export type ChecksumType = 'none' | 'inet' | 'sctp';
 
 /** Loads `length` bytes at `offset` from a header into `dreg` (`[ payload load 2b @ transport header + 2 => reg 1 ]`). */
 export interface PayloadLoadExpression extends KeepsUnknown {
+  /** The kernel's `payload` expression (nft_payload), in its load form. */
   kind: 'payload';
+  /** Header the offset counts from; a raw number for one nlkit does not name. */
   base: PayloadBase | number;
+  /** Byte offset of the field from the start of the `base` header (NFTA_PAYLOAD_OFFSET), e.g. 2 for a TCP destination port. */
   offset: number;
+  /** Bytes loaded (NFTA_PAYLOAD_LEN), 1-16; e.g. 2 for a port, 4 for an IPv4 address. */
   length: number;
+  /** Register receiving the bytes (NFTA_PAYLOAD_DREG), in packet (network) byte order. */
   dreg: number;
 }
 
 /** Writes `sreg` into the packet, updating the checksum at `csumOffset` (`payload write`, e.g. `ip dscp set`). */
 export interface PayloadSetExpression extends KeepsUnknown {
+  /** The kernel's `payload` expression (nft_payload), in its write form. */
   kind: 'payload';
+  /** Header the offset counts from; a raw number for one nlkit does not name. */
   base: PayloadBase | number;
+  /** Byte offset of the field written from the start of the `base` header (NFTA_PAYLOAD_OFFSET). */
   offset: number;
+  /** Bytes written (NFTA_PAYLOAD_LEN). */
   length: number;
+  /** Register holding the new bytes (NFTA_PAYLOAD_SREG). */
   sreg: number;
+  /** Checksum to update; absent for none. */
   csumType?: ChecksumType | number;
+  /** Offset of the checksum field from the start of the `base` header (NFTA_PAYLOAD_CSUM_OFFSET), e.g. 10 for the IPv4 header checksum. */
   csumOffset?: number;
   /** NFT_PAYLOAD_L4CSUM_PSEUDOHDR (1): also fix the layer 4 checksum over the pseudo header. */
   csumFlags?: number;
 }
 
+/** The `payload` expression in either form: a load has `dreg`, a write has `sreg`. */
 export type PayloadExpression = PayloadLoadExpression | PayloadSetExpression;
 
 export const payloadBases = new EnumNames<PayloadBase>('payload base', {

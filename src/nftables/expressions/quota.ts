@@ -5,9 +5,13 @@ import { keepUnknown, readBe64, requireUint, writeUnknown, type ExpressionCodec,
 
 /** `[ quota bytes 1000 consumed 0 flags 0 ]`: matches until (or, with `over`, after) `bytes` have passed. */
 export interface QuotaExpression extends KeepsUnknown {
+  /** The kernel's `quota` expression (nft_quota), nft's anonymous `quota` statement. */
   kind: 'quota';
+  /** The quota in bytes (NFTA_QUOTA_BYTES), as in `quota over 100 mbytes`. */
   bytes: number;
+  /** `quota over`: match once the quota is used up (NFT_QUOTA_F_INV); false matches until then (`quota until`). */
   over: boolean;
+  /** Bytes used so far (NFTA_QUOTA_CONSUMED); on add, the starting amount. */
   consumed: number;
   /** Reported by the kernel once the quota is used up. */
   depleted?: boolean;

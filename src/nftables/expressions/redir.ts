@@ -4,9 +4,13 @@ import { natFlags, type NatFlags } from './nat-flags.js';
 
 /** `[ redir proto_min reg 1 ]`: destination NAT to the local host, optionally to another port. */
 export interface RedirExpression extends KeepsUnknown {
+  /** The kernel's `redir` expression (nft_redir), nft's `redirect`. */
   kind: 'redir';
+  /** Register holding the local port to redirect to (NFTA_REDIR_REG_PROTO_MIN), for `redirect to :8080`; absent keeps the port. */
   protoMin?: number;
+  /** Register holding the highest port of a range (NFTA_REDIR_REG_PROTO_MAX); the same as `protoMin` for one port. */
   protoMax?: number;
+  /** NAT range flags; `proto-specified` when a port is given, as nft sets it. */
   flags?: NatFlags;
 }
 

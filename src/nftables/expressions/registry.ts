@@ -8,7 +8,10 @@ import type { Expression, UnknownExpression } from './types.js';
 const codecs = new Map<string, ExpressionCodec<{ kind: string }>>();
 
 /** Adds an expression kind; one file per kind registers itself through expressions/index.ts. */
-export function registerExpression<E extends { kind: string }>(codec: ExpressionCodec<E>): void {
+export function registerExpression<E extends {
+  /** The kernel's expression name (NFTA_EXPR_NAME). */
+  kind: string;
+}>(codec: ExpressionCodec<E>): void {
   const c = codec as Partial<ExpressionCodec<E>> | null;
   if (c === null || typeof c !== 'object' || typeof c.kind !== 'string' || c.kind === '' || typeof c.encode !== 'function' || typeof c.decode !== 'function') {
     throw new InvalidArgumentError('registerExpression: codec must be an object like { kind, encode(writer, expression), decode(cursor) }');
@@ -16,10 +19,15 @@ export function registerExpression<E extends { kind: string }>(codec: Expression
   codecs.set(codec.kind, codec as unknown as ExpressionCodec<{ kind: string }>);
 }
 
-export function expressionCodec(kind: string): ExpressionCodec<{ kind: string }> | undefined {
+/** The codec registered for an expression kind (NFTA_EXPR_NAME), or undefined when nlkit has none. */
+export function expressionCodec(kind: string): ExpressionCodec<{
+  /** The kernel's expression name (NFTA_EXPR_NAME). */
+  kind: string;
+}> | undefined {
   return codecs.get(kind);
 }
 
+/** Names of every expression kind with a registered codec, sorted. */
 export function registeredExpressionKinds(): string[] {
   return [...codecs.keys()].sort();
 }

@@ -3,6 +3,7 @@ import {
 } from '../../generated/nf_tables.js';
 import { EnumNames, keepUnknown, requireUint, writeUnknown, type ExpressionCodec, type KeepsUnknown } from './codec.js';
 
+/** How a packet is refused (NFTA_REJECT_TYPE): `icmp-unreach` (ICMP or ICMPv6 per family), `tcp-rst`, or `icmpx-unreach` (family-neutral codes, for inet/bridge/netdev). */
 export type RejectType = 'icmp-unreach' | 'tcp-rst' | 'icmpx-unreach';
 const rejectTypes = new EnumNames<RejectType>('reject type', {
   'icmp-unreach': NFT_REJECT_ICMP_UNREACH,
@@ -12,7 +13,9 @@ const rejectTypes = new EnumNames<RejectType>('reject type', {
 
 /** `[ reject type 0 code 3 ]`: drops the packet and answers with an ICMP error or a TCP reset. */
 export interface RejectExpression extends KeepsUnknown {
+  /** The kernel's `reject` expression (nft_reject). */
   kind: 'reject';
+  /** Kind of answer; a raw number for one nlkit does not name. */
   type: RejectType | number;
   /** ICMP code for icmp-unreach (per family), or an NFT_REJECT_ICMPX_* code for icmpx-unreach. */
   code?: number;

@@ -22,8 +22,11 @@ import type { RejectExpression } from './reject.js';
 
 /** An expression nlkit has no codec for, kept as its name and raw NFTA_EXPR_DATA so it can be sent back unchanged. */
 export interface UnknownExpression {
+  /** Marks an expression nlkit has no codec for. */
   kind: 'unknown';
+  /** The kernel's name for it (NFTA_EXPR_NAME), e.g. `tunnel`, `synproxy`. */
   name: string;
+  /** Its raw NFTA_EXPR_DATA payload; absent when the kernel sent none. */
   data?: Buffer;
 }
 

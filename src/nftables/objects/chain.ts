@@ -20,8 +20,10 @@ import { hookName, hookNumber, priorityNumber, requireChainType, type ChainHook,
 import { requireHandle, requireName } from './names.js';
 import { requireSpec } from './shape.js';
 
+/** Base chain policy (NFTA_CHAIN_POLICY, `policy drop;`): the verdict for packets that reach the end of the chain undecided. */
 export type ChainPolicy = 'accept' | 'drop';
 const policies = new EnumNames<ChainPolicy>('chain policy', { accept: NF_ACCEPT, drop: NF_DROP });
+/** Chain flags (NFTA_CHAIN_FLAGS): `base` (NFT_CHAIN_BASE) marks a chain attached to a hook, `hw-offload` (NFT_CHAIN_HW_OFFLOAD) is nft's `flags offload`, `binding` (NFT_CHAIN_BINDING) an anonymous chain bound to the rule that jumps to it. */
 export type ChainFlag = 'base' | 'hw-offload' | 'binding';
 const chainFlags = new FlagNames<ChainFlag>('chain', { base: NFT_CHAIN_BASE, 'hw-offload': NFT_CHAIN_HW_OFFLOAD, binding: NFT_CHAIN_BINDING });
 
@@ -30,36 +32,71 @@ const chainFlags = new FlagNames<ChainFlag>('chain', { base: NFT_CHAIN_BASE, 'hw
  * a base chain also has `type`, `hook` and `priority` and sees packets.
  */
 export interface ChainSpec {
+  /** Family of the table the chain belongs to. */
   family: NftFamily;
+  /** Name of the table the chain belongs to (NFTA_CHAIN_TABLE). */
   table: string;
+  /** Chain name (NFTA_CHAIN_NAME), unique within its table; at most 255 bytes. */
   name: string;
+  /** Base chain type (NFTA_CHAIN_TYPE, `type filter`); absent for a regular chain. */
   type?: ChainType;
+  /** Hook the base chain attaches to (NFTA_HOOK_HOOKNUM, `hook input`); absent for a regular chain. */
   hook?: ChainHook;
   /** A number, or a standard name: `raw`, `mangle`, `dstnat`, `filter`, `security`, `srcnat`. */
   priority?: number | string;
+  /** Verdict for packets nothing in the base chain decided; the kernel defaults to `accept`. Base chains only; a nat chain takes no `drop`. */
   policy?: ChainPolicy;
   /** The device of a netdev `ingress`/`egress` chain. */
   device?: string;
+  /** Free text kept in NFTA_CHAIN_USERDATA, shown by `nft list` as `comment "..."`. */
   comment?: string;
 }
 
 /** A chain as the kernel lists it. */
 export interface Chain extends Omit<ChainSpec, 'priority' | 'hook'> {
+  /** Kernel-assigned handle (NFTA_CHAIN_HANDLE), stable for the chain's life; usable instead of the name in a ChainRef. */
   handle: number;
+  /** Hook of a base chain by name; the raw hook number when this version has no name for it in the family. */
   hook?: ChainHook | number;
+  /** Base chain priority (NFTA_HOOK_PRIORITY), names resolved to numbers: `filter` lists as 0, `dstnat` as -100. */
   priority?: number;
   /** Devices of a netdev chain hooked to several (NFTA_HOOK_DEVS). */
   devices?: string[];
+  /** Flags the kernel reports; unnamed bits appear as hex strings. Absent when the kernel sends no NFTA_CHAIN_FLAGS. */
   flags?: (ChainFlag | `0x${string}`)[];
   /** Number of rules and jumps referring to it. */
   use: number;
   /** Policy counters of a base chain. */
-  counters?: { packets: number; bytes: number };
+  counters?: {
+    /** Packets the policy decided. */
+    packets: number;
+    /** Bytes of those packets. */
+    bytes: number;
+  };
+  /** Raw NFTA_CHAIN_USERDATA (nft's TLVs, of which `comment` is decoded); absent when the chain has none. */
   userdata?: Buffer;
+  /** Attributes this version does not decode, kept verbatim; absent when there are none. */
   unknown?: RawAttribute[];
 }
 
-export type ChainRef = { family: NftFamily; table: string; name: string } | { family: NftFamily; table: string; handle: number };
+/** Names a chain, by name or by handle, for delete. */
+export type ChainRef =
+  | {
+      /** Family of the chain's table. */
+      family: NftFamily;
+      /** Name of the chain's table. */
+      table: string;
+      /** Chain name. */
+      name: string;
+    }
+  | {
+      /** Family of the chain's table. */
+      family: NftFamily;
+      /** Name of the chain's table. */
+      table: string;
+      /** Chain handle (NFTA_CHAIN_HANDLE) from a listing, as in `nft delete chain inet filter handle 4`. */
+      handle: number;
+    };
 
 function label(family: NftFamily, table: string, name: string): string {
   return `${family} ${table} ${name}`;

@@ -15,6 +15,7 @@ export type ScalarValue = string | number;
  * byte order, and how values look.
  */
 export interface Datatype {
+  /** nft's name for the type, as written in `type ipv4_addr;`. */
   readonly name: string;
   /** nft's TYPE_* number (src/datatype.h of nftables; userspace, not in the uapi). */
   readonly id: number;
@@ -24,7 +25,9 @@ export interface Datatype {
   readonly byteorder: 'big' | 'host' | 'none';
   /** Whether values are ordered big-endian numbers, so ranges and prefixes make sense. */
   readonly ordered: boolean;
+  /** Encodes one value to its `length` wire bytes; `what` names it in the InvalidArgumentError thrown for a value that does not fit the type. */
   encode(value: ScalarValue, what: string): Buffer;
+  /** Formats wire bytes the way nft prints them: an address string, a protocol name, a port number. */
   format(bytes: Buffer): ScalarValue;
 }
 
@@ -100,6 +103,7 @@ export function integerType(name: string, id: number, length: number, byteorder:
   };
 }
 
+/** The set key and map data types nlkit encodes, by nft name: `ipv4_addr`, `ipv6_addr`, `ether_addr`, `inet_proto`, `inet_service`, `mark`, `iface_index`, `ifname`. */
 export const DATATYPES: Record<string, Datatype> = {
   ipv4_addr: {
     name: 'ipv4_addr', id: TYPE_IPADDR, length: 4, byteorder: 'big', ordered: true,

@@ -25,14 +25,19 @@ export type ElementValue = ScalarValue | ScalarValue[];
 /** Map data: a value, or a verdict (`{ code: 'accept' }`, or the words `accept`, `drop`, `jump chain`...). */
 export type ElementData = ElementValue | Verdict;
 
+/** One set or map element (`10.0.0.1`, `80 : accept`, `10.0.0.0/8 timeout 30s comment "x"`), as given to add/delete and as listed. */
 export interface SetElement {
+  /** The key (NFTA_SET_ELEM_KEY, plus NFTA_SET_ELEM_KEY_END for concatenated ranges); in an interval set a listed range comes back as `a-b` or `a/len`. */
   key: ElementValue;
+  /** Map data (NFTA_SET_ELEM_DATA): the value or verdict the key maps to; required in a map, refused in a plain set. */
   data?: ElementData;
   /** Milliseconds until the element expires (sets with the timeout flag). */
   timeout?: number;
   /** Milliseconds left, as the kernel reports it. */
   expires?: number;
+  /** Free text kept in NFTA_SET_ELEM_USERDATA (`comment "..."`). */
   comment?: string;
+  /** Attributes of a listed element this version does not decode, kept verbatim; absent when there are none. */
   unknown?: RawAttribute[];
 }
 

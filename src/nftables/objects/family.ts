@@ -18,6 +18,7 @@ const NUMBERS: Record<NftFamily, number> = {
 
 const NAMES = new Map<number, NftFamily>(Object.entries(NUMBERS).map(([name, n]) => [n, name as NftFamily]));
 
+/** Every family name `familyNumber` accepts, in the order nft lists them: ip, ip6, inet, arp, bridge, netdev. */
 export const NFT_FAMILIES = Object.keys(NUMBERS) as NftFamily[];
 
 /** NFPROTO_* of a family name; InvalidArgumentError for anything else. */

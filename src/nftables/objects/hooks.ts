@@ -6,7 +6,9 @@ import {
 import { InvalidArgumentError } from '../../netlink/addresses.js';
 import type { NftFamily } from './family.js';
 
+/** Netfilter hook a base chain attaches to (`hook input`). ip/ip6/inet/bridge have prerouting to postrouting (inet also ingress), arp has input, output and forward, netdev has ingress and egress. */
 export type ChainHook = 'prerouting' | 'input' | 'forward' | 'output' | 'postrouting' | 'ingress' | 'egress';
+/** Base chain type (`type filter hook ...`): `filter` in every family, `nat` (conntrack-driven address translation) and `route` (re-routes output packets whose marks or addresses change) in ip, ip6 and inet. */
 export type ChainType = 'filter' | 'nat' | 'route';
 
 

@@ -19,14 +19,22 @@ import type { AnonymousSetRequest } from './set.js';
 
 /** What a rule source may ask of the batch it is added to: anonymous sets (`tcp dport { 80, 443 }`). */
 export interface LinearizeContext {
+  /** Family of the table the rule goes into; anonymous sets are created there. */
   readonly family: NftFamily;
+  /** Table the rule goes into; anonymous sets are created there. */
   readonly table: string;
   /** Adds an anonymous constant set to the batch; the lookup refers to it by name and id. */
-  anonymousSet(request: AnonymousSetRequest): { name: string; id: number };
+  anonymousSet(request: AnonymousSetRequest): {
+    /** The set's batch-local name (`__set%d`), for NFTA_LOOKUP_SET. */
+    name: string;
+    /** Its NFTA_SET_ID, for NFTA_LOOKUP_SET_ID. */
+    id: number;
+  };
 }
 
 /** Something that turns into a rule's expressions, such as the rule builder. */
 export interface RuleSource {
+  /** Produces the rule's expressions in kernel order, adding any anonymous sets it needs through `context`; throws InvalidArgumentError for a rule that cannot be expressed. */
   linearize(context: LinearizeContext): Expression[];
   /** A comment the source carries (`rule()...comment('x')`), used when the spec has none. */
   readonly ruleComment?: string | undefined;
@@ -34,10 +42,15 @@ export interface RuleSource {
 
 /** What `addRule` takes: the rule as a source (builder) or as ready expressions. */
 export interface RuleSpec {
+  /** Family of the table the rule goes into. */
   family: NftFamily;
+  /** Table the rule goes into (NFTA_RULE_TABLE). */
   table: string;
+  /** Chain the rule goes into (NFTA_RULE_CHAIN). */
   chain: string;
+  /** The rule as a builder, e.g. `rule().tcp.dport(22).accept()`; give this or `expressions`, not both. */
   rule?: RuleSource;
+  /** The rule as ready expressions (NFTA_RULE_EXPRESSIONS), in kernel order; give this or `rule`, not both. */
   expressions?: readonly Expression[];
   /** Stored as userdata exactly as nft stores it, so `nft list` shows `comment "..."`. */
   comment?: string;
@@ -47,22 +60,35 @@ export interface RuleSpec {
 
 /** A rule as the kernel lists it, with its expressions decoded. */
 export interface Rule {
+  /** Family of the rule's table. */
   family: NftFamily;
+  /** Table of the rule. */
   table: string;
+  /** Chain of the rule. */
   chain: string;
+  /** Kernel-assigned handle (NFTA_RULE_HANDLE), unique within the table; what `nft -a list` shows as `# handle 4` and what delete, replace and positions take. */
   handle: number;
   /** Handle of the rule before it (present in NLM_F_ECHO replies and listings of inserted rules). */
   position?: number;
+  /** The rule's expressions in kernel order (NFTA_RULE_EXPRESSIONS), decoded; unknown kinds stay raw. */
   expressions: Expression[];
+  /** The `comment` from the rule's userdata, when it has one. */
   comment?: string;
+  /** Raw NFTA_RULE_USERDATA (nft's TLVs, of which `comment` is decoded); absent when the rule has none. */
   userdata?: Buffer;
+  /** Attributes this version does not decode, kept verbatim; absent when there are none. */
   unknown?: RawAttribute[];
 }
 
+/** Names one rule by its handle, for delete (`nft delete rule inet filter input handle 4`). */
 export interface RuleRef {
+  /** Family of the rule's table. */
   family: NftFamily;
+  /** Table of the rule. */
   table: string;
+  /** Chain of the rule. */
   chain: string;
+  /** The rule's handle (NFTA_RULE_HANDLE), as listed. */
   handle: number;
 }
 
@@ -103,10 +129,10 @@ function encodeRuleBody(spec: RuleSpec, context: LinearizeContext): { expression
   return body;
 }
 
-/** `add rule` (append, or after `after`), `insert rule` (first, or before `before`) and `replace rule`. */
 /** A RuleSpec's fields, and those of a listed Rule (ignored), so a listed rule can be added again. */
 const RULE_SPEC_KEYS: ReadonlySet<string> = new Set(['family', 'table', 'chain', 'rule', 'expressions', 'comment', 'userdata', 'handle', 'position', 'unknown']);
 
+/** `add rule` (append, or after `after`), `insert rule` (first, or before `before`) and `replace rule`. */
 export function addRuleCommand(spec: RuleSpec, placement: RulePlacement, context: LinearizeContext): BatchCommand {
   requireSpec(spec, 'rule spec', "{ family: 'inet', table: 'filter', chain: 'input', rule: rule().tcp.dport(22).accept() }", RULE_SPEC_KEYS);
   const family = familyNumber(spec.family, 'rule spec family');

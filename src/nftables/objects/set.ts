@@ -26,6 +26,7 @@ import { familyName, familyNumber, type NftFamily } from './family.js';
 import { requireHandle, requireName } from './names.js';
 import { requireFlagList, requireSpec } from './shape.js';
 
+/** Set flags (NFTA_SET_FLAGS), as nft names them: `constant`, `interval` (elements are ranges or prefixes), `timeout` (elements expire), `dynamic` (NFT_SET_EVAL: rules add elements), plus `anonymous`, `map`, `object`, `concat` and `expr` that nft and the kernel set themselves. */
 export type SetFlag = 'anonymous' | 'constant' | 'interval' | 'map' | 'timeout' | 'dynamic' | 'object' | 'concat' | 'expr';
 export const setFlags = new FlagNames<SetFlag>('set', {
   anonymous: NFT_SET_ANONYMOUS,
@@ -39,6 +40,7 @@ export const setFlags = new FlagNames<SetFlag>('set', {
   expr: NFT_SET_EXPR,
 });
 
+/** Set policy (NFTA_SET_POLICY, `policy memory;`): which backend the kernel favours, the faster (`performance`, default) or the smaller (`memory`). */
 export type SetPolicy = 'performance' | 'memory';
 const setPolicies = new EnumNames<SetPolicy>('set policy', { performance: NFT_SET_POL_PERFORMANCE, memory: NFT_SET_POL_MEMORY });
 
@@ -50,12 +52,17 @@ export type TypeSpec = string | string[];
  * Elements may be added with the set, in the same batch.
  */
 export interface SetSpec {
+  /** Family of the table the set belongs to. */
   family: NftFamily;
+  /** Name of the table the set belongs to (NFTA_SET_TABLE). */
   table: string;
+  /** Set name (NFTA_SET_NAME), unique within its table; rules refer to it as `@name`. */
   name: string;
+  /** Key type (`type ipv4_addr;`): a datatype name such as `ipv4_addr`, `ipv6_addr`, `inet_service`, `ifname`, or a concatenation of them. */
   type: TypeSpec;
   /** Data type of a map: a type, a concatenation, or `verdict` for a verdict map. */
   map?: TypeSpec;
+  /** Flags as in `flags interval, timeout;`; `map` is added by itself when `map` is given. */
   flags?: (SetFlag | `0x${string}`)[];
   /** Default element timeout in milliseconds (needs the `timeout` flag). */
   timeout?: number;
@@ -63,39 +70,76 @@ export interface SetSpec {
   gcInterval?: number;
   /** Maximum number of elements. */
   size?: number;
+  /** Backend preference; the kernel defaults to `performance`. */
   policy?: SetPolicy;
+  /** Free text kept in NFTA_SET_USERDATA, shown by `nft list` as `comment "..."`. */
   comment?: string;
+  /** Elements to add with the set, in the same batch (`elements = { ... }`). */
   elements?: SetElementInput[];
 }
 
 /** A set or map as the kernel lists it. */
 export interface NftSet {
+  /** Family of the table the set belongs to. */
   family: NftFamily;
+  /** Name of the table the set belongs to. */
   table: string;
+  /** Set name; for an anonymous set the kernel's `__set%d` name. */
   name: string;
+  /** Kernel-assigned handle (NFTA_SET_HANDLE), stable for the set's life; usable instead of the name in a SetRef. */
   handle: number;
   /** Key type; the raw NFTA_SET_KEY_TYPE number when nlkit does not know it. */
   type: TypeSpec | number;
+  /** Key length in bytes (NFTA_SET_KEY_LEN), each concatenated field padded to 4 bytes. */
   keyLength: number;
+  /** Data type of a map (NFTA_SET_DATA_TYPE): a type, `verdict`, or the raw number when nlkit does not know it; absent for a plain set. */
   map?: TypeSpec | number;
+  /** Data length of a map in bytes (NFTA_SET_DATA_LEN); absent for a plain set. */
   dataLength?: number;
+  /** Flags the kernel reports; unnamed bits appear as hex strings. Empty when none are set. */
   flags: (SetFlag | `0x${string}`)[];
+  /** Default element timeout in milliseconds (NFTA_SET_TIMEOUT); absent when the set has none. */
   timeout?: number;
+  /** Garbage collection interval in milliseconds (NFTA_SET_GC_INTERVAL); absent when the kernel reports none. */
   gcInterval?: number;
+  /** Maximum number of elements (NFTA_SET_DESC_SIZE); absent when unbounded. */
   size?: number;
+  /** Backend preference (NFTA_SET_POLICY), the raw number for a value nlkit does not name; absent when not reported. */
   policy?: SetPolicy | number;
+  /** The `comment` from the set's userdata, when it has one. */
   comment?: string;
+  /** Raw NFTA_SET_USERDATA (nft's TLVs: key/data byte order, typeof, comment); absent when the set has none. */
   userdata?: Buffer;
+  /** Attributes this version does not decode (an object map's NFTA_SET_OBJ_TYPE among them), kept verbatim; absent when there are none. */
   unknown?: RawAttribute[];
 }
 
 /** Names a set for delete, flush and element operations. */
-export type SetRef = { family: NftFamily; table: string; name: string } | { family: NftFamily; table: string; handle: number };
+export type SetRef =
+  | {
+      /** Family of the set's table. */
+      family: NftFamily;
+      /** Name of the set's table. */
+      table: string;
+      /** Set or map name. */
+      name: string;
+    }
+  | {
+      /** Family of the set's table. */
+      family: NftFamily;
+      /** Name of the set's table. */
+      table: string;
+      /** Set handle (NFTA_SET_HANDLE) from a listing, as in `nft delete set inet filter handle 5`. */
+      handle: number;
+    };
 
 /** An anonymous constant set a rule needs (`tcp dport { 80, 443 }`), added in the rule's batch. */
 export interface AnonymousSetRequest {
+  /** Key type of the anonymous set, e.g. `inet_service` for `tcp dport { 80, 443 }`. */
   type: TypeSpec;
+  /** Whether its elements are ranges or prefixes (`{ 10.0.0.0/8, 1000-2000 }`), making it an interval set. */
   interval?: boolean;
+  /** The elements written between the braces. */
   elements: SetElementInput[];
 }
 

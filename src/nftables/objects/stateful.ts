@@ -18,10 +18,15 @@ import { familyName, familyNumber, type NftFamily } from './family.js';
 import { requireName } from './names.js';
 import { requireSpec } from './shape.js';
 
-interface ObjectBase {
+/** The fields every named stateful object has, whatever its type. */
+export interface ObjectBase {
+  /** Family of the table the object belongs to. */
   family: NftFamily;
+  /** Table the object belongs to (NFTA_OBJ_TABLE). */
   table: string;
+  /** Object name (NFTA_OBJ_NAME), unique per type within the table; rules refer to it as `counter name "web"`. */
   name: string;
+  /** Free text kept in NFTA_OBJ_USERDATA (`comment "..."`). */
   comment?: string;
 }
 
@@ -31,17 +36,54 @@ interface ObjectBase {
  * the counter and quota expressions.
  */
 export type StatefulObjectSpec =
-  | (ObjectBase & { type: 'counter'; packets?: number; bytes?: number })
-  | (ObjectBase & { type: 'quota'; bytes: number; over?: boolean; consumed?: number });
+  | (ObjectBase & {
+      /** A named counter (NFT_OBJECT_COUNTER, `counter web { }`). */
+      type: 'counter';
+      /** Starting packet count (NFTA_COUNTER_PACKETS); default 0. */
+      packets?: number;
+      /** Starting byte count (NFTA_COUNTER_BYTES); default 0. */
+      bytes?: number;
+    })
+  | (ObjectBase & {
+      /** A named quota (NFT_OBJECT_QUOTA, `quota web { over 10 gbytes }`). */
+      type: 'quota';
+      /** The quota in bytes (NFTA_QUOTA_BYTES). */
+      bytes: number;
+      /** Match once `bytes` are exceeded (`over`, NFT_QUOTA_F_INV) rather than until then (`until`, default). */
+      over?: boolean;
+      /** Bytes already used (NFTA_QUOTA_CONSUMED); default 0. */
+      consumed?: number;
+    });
 
 /** An object as the kernel lists it; other types keep their data raw. */
-export type StatefulObject = (StatefulObjectSpec | (ObjectBase & { type: string | number; data?: Buffer })) & {
+export type StatefulObject = (
+  | StatefulObjectSpec
+  | (ObjectBase & {
+      /** Object type nlkit does not decode: its name (`limit`, `ct helper`...) or the raw NFT_OBJECT_* number. */
+      type: string | number;
+      /** Raw NFTA_OBJ_DATA payload; absent when the kernel sent none. */
+      data?: Buffer;
+    })
+) & {
+  /** Kernel-assigned handle (NFTA_OBJ_HANDLE). */
   handle: number;
+  /** Number of rules and set elements referring to the object (NFTA_OBJ_USE). */
   use: number;
+  /** Attributes this version does not decode, kept verbatim; absent when there are none. */
   unknown?: RawAttribute[];
 };
 
-export type ObjectRef = { family: NftFamily; table: string; name: string; type: 'counter' | 'quota' };
+/** Names a counter or quota object, for delete. */
+export type ObjectRef = {
+  /** Family of the object's table. */
+  family: NftFamily;
+  /** Table of the object. */
+  table: string;
+  /** Object name. */
+  name: string;
+  /** Object type; a counter and a quota may share a name. */
+  type: 'counter' | 'quota';
+};
 
 function label(ref: { family: NftFamily; table: string; name: string; type: string }): string {
   return `${ref.family} ${ref.table} ${ref.name}`;
@@ -53,12 +95,12 @@ function typeNumber(type: unknown): number {
   throw new InvalidArgumentError(`object type ${JSON.stringify(type)}: nlkit creates counter and quota objects`);
 }
 
-/** `add counter` / `add quota` (idempotent), or `create` with `exclusive`. */
 /** A StatefulObjectSpec's fields, and those of a listed object (ignored), so a listed object can be added again. */
 const OBJECT_SPEC_KEYS: ReadonlySet<string> = new Set([
   'family', 'table', 'name', 'type', 'packets', 'bytes', 'over', 'consumed', 'comment', 'handle', 'use', 'data', 'unknown',
 ]);
 
+/** `add counter` / `add quota` (idempotent), or `create` with `exclusive`. */
 export function addObjectCommand(spec: StatefulObjectSpec, exclusive = false): BatchCommand {
   requireSpec(spec, 'object spec', "{ family: 'inet', table: 'filter', name: 'web', type: 'counter' }", OBJECT_SPEC_KEYS);
   const family = familyNumber(spec.family, 'object spec family');

@@ -16,31 +16,50 @@ import { familyName, familyNumber, type NftFamily } from './family.js';
 import { requireHandle, requireName } from './names.js';
 import { requireFlagList, requireSpec } from './shape.js';
 
+/** Table flags (NFTA_TABLE_FLAGS): `dormant` is NFT_TABLE_F_DORMANT (`nft add table ... { flags dormant; }`), `owner` is NFT_TABLE_F_OWNER. */
 export type TableFlag = 'dormant' | 'owner';
 const tableFlags = new FlagNames<TableFlag>('table', { dormant: NFT_TABLE_F_DORMANT, owner: NFT_TABLE_F_OWNER });
 
 /** What `addTable` takes. */
 export interface TableSpec {
+  /** Address family the table filters: `ip`, `ip6`, `inet`, `arp`, `bridge` or `netdev`. */
   family: NftFamily;
+  /** Table name (NFTA_TABLE_NAME), unique within its family; at most 255 bytes. */
   name: string;
   /** `dormant` disables every base chain; `owner` ties the table to this socket (removed when it closes). */
   flags?: (TableFlag | `0x${string}`)[];
+  /** Free text kept in NFTA_TABLE_USERDATA, shown by `nft list` as `comment "..."`. */
   comment?: string;
 }
 
 /** A table as the kernel lists it. */
 export interface Table extends TableSpec {
+  /** Kernel-assigned handle (NFTA_TABLE_HANDLE), stable for the table's life; usable instead of the name in a TableRef. */
   handle: number;
   /** Number of chains, sets and objects in the table. */
   use: number;
   /** Netlink port id of the owning socket, for `owner` tables. */
   owner?: number;
+  /** Raw NFTA_TABLE_USERDATA (nft's TLVs, of which `comment` is decoded); absent when the table has none. */
   userdata?: Buffer;
+  /** Attributes this version does not decode, kept verbatim; absent when there are none. */
   unknown?: RawAttribute[];
 }
 
 /** Names a table or its handle, for delete and flush. */
-export type TableRef = { family: NftFamily; name: string } | { family: NftFamily; handle: number };
+export type TableRef =
+  | {
+      /** Family of the table. */
+      family: NftFamily;
+      /** Table name, as in `nft delete table inet filter`. */
+      name: string;
+    }
+  | {
+      /** Family of the table. */
+      family: NftFamily;
+      /** Table handle (NFTA_TABLE_HANDLE) from a listing, as in `nft delete table inet handle 7`. */
+      handle: number;
+    };
 
 function label(family: NftFamily, name: string): string {
   return `${family} ${name}`;

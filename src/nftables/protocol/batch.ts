@@ -31,6 +31,7 @@ export interface BatchCommand {
   encode(writer: MessageWriter): void;
 }
 
+/** Options of `Transaction.commit`. */
 export interface CommitOptions {
   /**
    * Commit only if the ruleset is still at this generation (NFNL_BATCH_GENID);
@@ -50,9 +51,11 @@ export interface CommitResult {
 
 /** The ruleset generation: a counter the kernel bumps on every committed batch. */
 export interface Generation {
+  /** The generation number (NFTA_GEN_ID), bumped by every committed batch; pass it as `CommitOptions.generation` to commit only if nothing changed since. */
   id: number;
   /** Process that committed the last batch, when the kernel reports it. */
   pid?: number;
+  /** Name (comm) of the process that committed the last batch (NFTA_GEN_PROC_NAME), when the kernel reports it. */
   processName?: string;
 }
 

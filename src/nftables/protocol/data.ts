@@ -7,11 +7,14 @@ import { InvalidArgumentError } from '../../netlink/addresses.js';
 import type { AttributeCursor } from '../../netlink/attributes.js';
 import type { MessageWriter } from '../../netlink/writer.js';
 
+/** A verdict as nft names it: `accept`, `drop`, `queue`, `continue`, `return`, `jump`, `goto`; `break` (NFT_BREAK) ends the rule; `stolen`, `repeat` and `stop` are rare netfilter verdicts. */
 export type VerdictCode = 'accept' | 'drop' | 'continue' | 'break' | 'return' | 'jump' | 'goto' | 'queue' | 'stolen' | 'repeat' | 'stop';
 
 /** A verdict as immediate data or set element data; `chain` for jump and goto. */
 export interface Verdict {
+  /** What happens to the packet. */
   code: VerdictCode;
+  /** Target chain of `jump` and `goto` (NFTA_VERDICT_CHAIN), in the same table; absent for the other codes. */
   chain?: string;
 }
 

@@ -20,12 +20,17 @@ export interface RecipeTable {
  * rules again, whatever else lives in the same chains.
  */
 export interface RecipePlan {
+  /** The `inet` table the chains and rules go in. */
   table: string;
+  /** The comment every rule of the recipe carries, `nlkit:<kind>:<id>`, by which apply and remove find them again. */
   tag: string;
+  /** Chains the recipe needs, added if missing (`add chain` leaves an existing chain as it is). */
   chains: ChainSpec[];
+  /** The recipe's rules, appended to their chains with `tag` as their comment. */
   rules: RuleSpec[];
 }
 
+/** The `inet` table recipes use when given no `table`: `nlkit`. */
 export const DEFAULT_TABLE = 'nlkit';
 
 /** Checks the identifier a recipe tags its rules with (it becomes part of a rule comment). */
@@ -81,6 +86,7 @@ export function applyRecipe(conn: NftablesConnection, plan: RecipePlan): Transac
   return buildApply(conn, plan, existing).commit();
 }
 
+/** Promise form of `applyRecipe`. */
 export async function applyRecipeAsync(conn: NftablesConnection, plan: RecipePlan): Promise<TransactionResult> {
   requireConnection(conn, 'applyRecipeAsync');
   requirePlan(plan);
@@ -103,6 +109,7 @@ export function removeRecipe(conn: NftablesConnection, table: string, tag: strin
   return rules.length;
 }
 
+/** Promise form of `removeRecipe`. */
 export async function removeRecipeAsync(conn: NftablesConnection, table: string, tag: string): Promise<number> {
   requireConnection(conn, 'removeRecipeAsync');
   requireName(table, 'recipe table');
@@ -117,12 +124,25 @@ export async function removeRecipeAsync(conn: NftablesConnection, table: string,
 }
 
 /** A recipe's operations, all keyed by the caller's id: plan, apply (one batch) and remove, sync and Async. */
-export interface Recipe<O extends RecipeTable & { id: string }> {
+export interface Recipe<O extends RecipeTable & {
+  /** Identifies this use of the recipe (a network, a container); its rules are tagged with it. */
+  id: string;
+}> {
+  /**
+   * The chains and rules `apply` would add, without touching the kernel.
+   * @throws InvalidArgumentError for invalid options.
+   */
   plan(options: O): RecipePlan;
+  /**
+   * Adds the table and chains if missing and replaces the rules tagged with this id by the planned ones, all in one batch.
+   * @throws InvalidArgumentError for invalid options; NetlinkError when the kernel refuses the batch (nothing changes then).
+   */
   apply(conn: NftablesConnection, options: O): TransactionResult;
+  /** Promise form of `apply`. */
   applyAsync(conn: NftablesConnection, options: O): Promise<TransactionResult>;
   /** Deletes the rules tagged with this id, leaving every other rule alone; returns how many. */
   remove(conn: NftablesConnection, options: { id: string } & RecipeTable): number;
+  /** Promise form of `remove`. */
   removeAsync(conn: NftablesConnection, options: { id: string } & RecipeTable): Promise<number>;
 }
 
@@ -131,7 +151,10 @@ export interface Recipe<O extends RecipeTable & { id: string }> {
  * table and the tag. `optionKeys` names the options `parts` reads besides
  * `id` and `table`; with it, any other key is refused as a typo.
  */
-export function defineRecipe<O extends RecipeTable & { id: string }>(
+export function defineRecipe<O extends RecipeTable & {
+  /** Identifies this use of the recipe (a network, a container); its rules are tagged with it. */
+  id: string;
+}>(
   kind: string,
   parts: (options: O, table: string) => Pick<RecipePlan, 'chains' | 'rules'>,
   optionKeys?: readonly string[],

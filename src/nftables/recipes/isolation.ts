@@ -41,6 +41,14 @@ export const podIsolation = defineRecipe('isolation', (options: PodIsolationOpti
 }, ['subnets']);
 
 export const {
-  plan: podIsolationPlan, apply: applyPodIsolation, applyAsync: applyPodIsolationAsync,
-  remove: removePodIsolation, removeAsync: removePodIsolationAsync,
+  /** The chains and rules of pod isolation (podIsolation), without touching the kernel; throws InvalidArgumentError for invalid options. */
+  plan: podIsolationPlan,
+  /** Applies pod isolation (podIsolation) in one batch: the table and forward chain if missing, this id's rules replaced; returns the commit's result. */
+  apply: applyPodIsolation,
+  /** Promise form of `applyPodIsolation`. */
+  applyAsync: applyPodIsolationAsync,
+  /** Deletes the pod isolation rules tagged with this id, leaving every other rule and the chains alone; returns how many went. */
+  remove: removePodIsolation,
+  /** Promise form of `removePodIsolation`. */
+  removeAsync: removePodIsolationAsync,
 } = podIsolation;

@@ -35,6 +35,14 @@ export const podMasquerade = defineRecipe('masquerade', (options: PodMasqueradeO
 }, ['subnet', 'outInterface']);
 
 export const {
-  plan: podMasqueradePlan, apply: applyPodMasquerade, applyAsync: applyPodMasqueradeAsync,
-  remove: removePodMasquerade, removeAsync: removePodMasqueradeAsync,
+  /** The chains and rules of pod masquerade (podMasquerade), without touching the kernel; throws InvalidArgumentError for invalid options. */
+  plan: podMasqueradePlan,
+  /** Applies pod masquerade (podMasquerade) in one batch: the table and postrouting chain if missing, this id's rules replaced; returns the commit's result. */
+  apply: applyPodMasquerade,
+  /** Promise form of `applyPodMasquerade`. */
+  applyAsync: applyPodMasqueradeAsync,
+  /** Deletes the pod masquerade rules tagged with this id, leaving every other rule and the chains alone; returns how many went. */
+  remove: removePodMasquerade,
+  /** Promise form of `removePodMasquerade`. */
+  removeAsync: removePodMasqueradeAsync,
 } = podMasquerade;

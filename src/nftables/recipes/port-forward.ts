@@ -4,10 +4,13 @@ import { rule, type RuleBuilder } from '../builder/rule-builder.js';
 import type { RuleSpec } from '../objects/rule.js';
 import { defineRecipe, type RecipeTable } from './apply.js';
 
+/** One forwarded port: connections to `hostPort` on the host are DNATed to `podPort` of the pod. */
 export interface PortMapping {
+  /** Port on the host, 1-65535. */
   hostPort: number;
   /** The pod's port; default the host port. */
   podPort?: number;
+  /** Transport protocol; default `tcp`. */
   protocol?: 'tcp' | 'udp';
   /** Only connections to this host address; default any local address. */
   hostAddress?: string;
@@ -18,6 +21,7 @@ export interface PortForwardOptions extends RecipeTable {
   id: string;
   /** The pod's address, IPv4 or IPv6. */
   podAddress: string;
+  /** The forwarded ports; at least one. */
   ports: PortMapping[];
 }
 
@@ -77,6 +81,14 @@ export const portForward = defineRecipe('portmap', (options: PortForwardOptions,
 }, ['podAddress', 'ports']);
 
 export const {
-  plan: portForwardPlan, apply: applyPortForward, applyAsync: applyPortForwardAsync,
-  remove: removePortForward, removeAsync: removePortForwardAsync,
+  /** The chains and rules of port forwarding (portForward), without touching the kernel; throws InvalidArgumentError for invalid options. */
+  plan: portForwardPlan,
+  /** Applies port forwarding (portForward) in one batch: the table and prerouting and output chains if missing, this id's rules replaced; returns the commit's result. */
+  apply: applyPortForward,
+  /** Promise form of `applyPortForward`. */
+  applyAsync: applyPortForwardAsync,
+  /** Deletes the port forwarding rules tagged with this id, leaving every other rule and the chains alone; returns how many went. */
+  remove: removePortForward,
+  /** Promise form of `removePortForward`. */
+  removeAsync: removePortForwardAsync,
 } = portForward;

@@ -6,6 +6,7 @@ import { ADDRESS_FLAG_NAMES } from './flags.js';
 import { FOREVER, type Address } from './message.js';
 import { requireArray, requireObject } from '../../netlink/checks.js';
 
+/** Options of {@link addressesToIpJson}. */
 export interface AddressesIpJsonOptions {
   /**
    * Every link of the namespace, by which the links' `link` and `master`

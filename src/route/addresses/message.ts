@@ -26,14 +26,17 @@ export const FOREVER = 0xffffffff;
 
 /** An IPv4 or IPv6 address as the kernel reports it (RTM_NEWADDR). */
 export interface Address {
+  /** 4 or 6, from ifa_family. */
   family: IpFamily;
   /** ifindex of the link the address is on. */
   index: number;
+  /** ifa_prefixlen: the `/24` of `10.0.0.2/24`. */
   prefixLength: number;
   /** IFA_F_* bits: IFA_FLAGS when present (all 32 bits), else the header's 8. */
   flags: number;
   /** The set flags in `ip`'s words and order, e.g. ['nodad', 'noprefixroute']. */
   flagNames: string[];
+  /** ifa_scope (RT_SCOPE_*): 0 global, 253 link, 254 host. */
   scope: number;
   /** 'global', 'link', 'host', ... as `ip` prints it. */
   scopeName: string;
@@ -41,16 +44,21 @@ export interface Address {
   address: string;
   /** IFA_LOCAL: the local address (IPv4 always; IPv6 only with a peer). */
   local?: string;
+  /** IFA_BROADCAST: the IPv4 broadcast address (`brd`), when one is set. */
   broadcast?: string;
+  /** IFA_ANYCAST: present on IPv6 anycast addresses. */
   anycast?: string;
+  /** IFA_MULTICAST: the group, on the entries of a multicast address dump. */
   multicast?: string;
   /** IPv4 label, e.g. 'eth0:1'. */
   label?: string;
   /** Seconds left, or 'forever'. */
   validLifetime: number | 'forever';
+  /** Seconds left before the address turns deprecated, or 'forever' (`preferred_lft`). */
   preferredLifetime: number | 'forever';
   /** IFA_CACHEINFO time stamps, in hundredths of a second since boot. */
   created?: number;
+  /** Last change of the address (ifa_cacheinfo.tstamp), in hundredths of a second since boot. */
   updated?: number;
   /** IFA_RT_PRIORITY: metric of the prefix route. */
   metric?: number;
@@ -62,19 +70,31 @@ export interface Address {
 
 /** Everything an RTM_NEWADDR/RTM_DELADDR request carries, validated and resolved. */
 export interface AddressRequest {
+  /** AF_INET or AF_INET6 (ifa_family). */
   family: number;
+  /** ifa_prefixlen, 0-32 or 0-128. */
   prefixLength: number;
+  /** IFA_F_* bits; the low 8 go in the header, all 32 in IFA_FLAGS when non-zero. */
   flags: number;
+  /** ifa_scope (RT_SCOPE_*); 0 (global) in a delete. */
   scope: number;
+  /** ifindex of the link, filled in once `dev` is resolved. */
   index: number;
+  /** IFA_LOCAL: the address itself. */
   local?: IpValue;
+  /** IFA_ADDRESS: the peer on a point-to-point address, else the address again. */
   address?: IpValue;
+  /** IFA_BROADCAST (IPv4 only). */
   broadcast?: IpValue;
+  /** IFA_ANYCAST. */
   anycast?: IpValue;
+  /** IFA_LABEL (IPv4 only), at most 15 bytes. */
   label?: string;
   /** Seconds, FOREVER for none; IFA_CACHEINFO is sent when either is set. */
   validLifetime?: number;
+  /** Seconds until deprecated, FOREVER for none; at most validLifetime. */
   preferredLifetime?: number;
+  /** IFA_RT_PRIORITY: metric of the prefix route the kernel adds. */
   metric?: number;
 }
 

@@ -23,12 +23,15 @@ import { prepareAddress, type AddressSpec, type PreparedAddress } from './spec.j
 
 /** Which addresses `list` returns; the kernel filters by family and link. */
 export interface AddressFilter {
+  /** Only addresses on this link (`ip addr show dev eth0`); LinkNotFoundError if it does not exist. */
   dev?: LinkRef;
+  /** Only IPv4 (`ip -4`) or IPv6 (`ip -6`) addresses; both when absent. */
   family?: 4 | 6;
 }
 
 /** Which addresses `flush` deletes: like `ip addr flush dev eth0 scope global label eth0:*`. */
 export interface AddressFlushFilter extends AddressFilter {
+  /** Only addresses of this scope, e.g. 'global' to keep link-local ones. */
   scope?: ScopeName | number;
   /** Exact IPv4 label; a trailing '*' matches any rest, as in `ip addr flush label 'eth0:*'`. */
   label?: string;
@@ -107,6 +110,7 @@ export class AddressService {
     this.runMany(specs, ADD);
   }
 
+  /** Deletes many addresses (`ip addr del` each), packed into few sends; failures come back together as a NetlinkBatchError. */
   deleteMany(specs: readonly AddressSpec[]): void {
     this.runMany(specs, DELETE);
   }
@@ -138,26 +142,32 @@ export class AddressService {
     throw this.flushStuck(query);
   }
 
+  /** Promise form of {@link AddressService.add}. */
   async addAsync(spec: AddressSpec): Promise<void> {
     await this.runOneAsync(spec, ADD);
   }
 
+  /** Promise form of {@link AddressService.replace}. */
   async replaceAsync(spec: AddressSpec): Promise<void> {
     await this.runOneAsync(spec, REPLACE);
   }
 
+  /** Promise form of {@link AddressService.delete}. */
   async deleteAsync(spec: AddressSpec): Promise<void> {
     await this.runOneAsync(spec, DELETE);
   }
 
+  /** Promise form of {@link AddressService.addMany}. */
   async addManyAsync(specs: readonly AddressSpec[]): Promise<void> {
     await this.runManyAsync(specs, ADD);
   }
 
+  /** Promise form of {@link AddressService.deleteMany}. */
   async deleteManyAsync(specs: readonly AddressSpec[]): Promise<void> {
     await this.runManyAsync(specs, DELETE);
   }
 
+  /** Promise form of {@link AddressService.list}. */
   async listAsync(filter?: AddressFilter): Promise<Address[]> {
     const query = this.listQuery(filter, LIST_KEYS);
     const index = query.dev === undefined ? 0 : (await LinkIndexes.resolveAsync(this.ctx, [query.dev])).of(query.dev);
@@ -168,6 +178,7 @@ export class AddressService {
     }
   }
 
+  /** Promise form of {@link AddressService.flush}. */
   async flushAsync(filter?: AddressFlushFilter): Promise<number> {
     const query = this.flushQuery(filter);
     let deleted = 0;

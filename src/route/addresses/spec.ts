@@ -13,6 +13,7 @@ import { FOREVER, type AddressRequest } from './message.js';
 
 /** An address to add, replace or delete, in the words of `ip addr`. */
 export interface AddressSpec {
+  /** The link to put the address on, by name or ifindex (`dev eth0`). */
   dev: LinkRef;
   /** '10.0.0.2/24', 'fd00::1/64'; a bare address means a host prefix (/32, /128). */
   address: string;
@@ -22,7 +23,9 @@ export interface AddressSpec {
   broadcast?: string;
   /** IPv4 label such as 'eth0:1' (at most 15 bytes). */
   label?: string;
+  /** `scope`: default global, host for 127.0.0.0/8 as `ip` does. */
   scope?: ScopeName | number;
+  /** IFA_F_* flags to set, e.g. `{ nodad: true, noprefixroute: true }`; only add and replace use them. */
   flags?: AddressFlags;
   /** Seconds, or 'forever' (default). */
   validLifetime?: number | 'forever';
@@ -34,7 +37,9 @@ export interface AddressSpec {
 
 /** A validated spec: the request to encode once `dev` is resolved, and how to name it in errors. */
 export interface PreparedAddress {
+  /** The link as given; resolved to an ifindex when the request is sent. */
   dev: LinkRef;
+  /** The checked request; `index` is still 0 until `dev` is resolved. */
   request: AddressRequest;
   /** e.g. '10.0.0.2/24 dev eth0' */
   text: string;

@@ -84,6 +84,9 @@ const PEER_NAMESPACE_DYING = -1;
  */
 export function explainLinkExists(error: NetlinkError, op: Operation, lookups: readonly TakenNameLookup[]): NetlinkError {
   const taken = lookups.find((l) => l.holder !== undefined);
+  // A clash the kernel explains itself is not about a name ("A VXLAN device
+  // with the specified VNI already exists"): its words stand.
+  if (!taken && error.extack?.message) return error;
   let message: string;
   if (!taken) {
     // Taken when the kernel checked, free a moment later: a device was on its way out.

@@ -47,10 +47,12 @@ export function linkFlagNames(flags: number): string[] {
   return names.slice();
 }
 
+/** IFLA_OPERSTATE (RFC 2863 operational state, IF_OPER_*) as `ip link` prints it: UP means ready to pass packets. */
 export type OperState = 'UNKNOWN' | 'NOTPRESENT' | 'DOWN' | 'LOWERLAYERDOWN' | 'TESTING' | 'DORMANT' | 'UP';
 /** IF_OPER_* in value order (RFC 2863 operational states). */
 export const OPER_STATES: readonly OperState[] = ['UNKNOWN', 'NOTPRESENT', 'DOWN', 'LOWERLAYERDOWN', 'TESTING', 'DORMANT', 'UP'];
 
+/** IFLA_LINKMODE (IF_LINK_MODE_*): DORMANT lets a supplicant hold the link in operstate DORMANT until it authenticates. */
 export type LinkMode = 'DEFAULT' | 'DORMANT' | 'TESTING';
 /** IF_LINK_MODE_* in value order. */
 export const LINK_MODES: readonly LinkMode[] = ['DEFAULT', 'DORMANT', 'TESTING'];

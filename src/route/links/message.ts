@@ -41,20 +41,35 @@ export interface LinkRequest {
   index?: number;
   /** ifi_flags / ifi_change: which IFF_* bits to set (flags) among those to change (change). */
   flags?: number;
+  /** IFF_* bits to change; the kernel leaves other bits of ifi_flags alone. */
   change?: number;
+  /** IFLA_IFNAME: the new name, or the link addressed by name when `index` is 0. */
   name?: string;
+  /** IFLA_MTU in bytes. */
   mtu?: number;
+  /** IFLA_ADDRESS: MAC address as colon-separated hex. */
   address?: string;
+  /** IFLA_TXQLEN in packets. */
   txqueuelen?: number;
+  /** IFLA_GROUP: device group. */
   group?: number;
   /** Empty string clears the alias. */
   alias?: string;
   /** 0 releases the link from its master. */
   master?: number;
+  /** IFLA_NET_NS_FD: an open namespace fd to create the link in or move it to. */
   netnsFd?: number;
+  /** IFLA_EXT_MASK: RTEXT_FILTER_* bits that select what a dump or get returns. */
   extMask?: number;
   /** A kind to create, with its options (IFLA_LINKINFO with IFLA_INFO_DATA). */
-  create?: { kind: LinkKind; spec: unknown; ctx: KindEncodeContext };
+  create?: {
+    /** The kind that encodes IFLA_INFO_DATA (and any top-level attributes it needs, e.g. a veth peer). */
+    kind: LinkKind;
+    /** The caller's spec, already checked by the kind's `validate`. */
+    spec: unknown;
+    /** Resolved ifindexes and namespace fds the kind needs while encoding. */
+    ctx: KindEncodeContext;
+  };
   /** Only the kind's name (IFLA_LINKINFO with IFLA_INFO_KIND alone): the kind filter of a dump. */
   kind?: string;
 }

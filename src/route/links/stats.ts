@@ -2,28 +2,51 @@ import { u64le } from '../../netlink/byte-reads.js';
 
 /** struct rtnl_link_stats64 (IFLA_STATS64), counters as numbers (exact below 2^53). */
 export interface LinkStats64 {
+  /** rx_packets: packets received and handed to the stack. */
   rxPackets: number;
+  /** tx_packets: packets transmitted successfully. */
   txPackets: number;
+  /** rx_bytes: bytes of the received packets (layer 2, without FCS). */
   rxBytes: number;
+  /** tx_bytes: bytes of the transmitted packets. */
   txBytes: number;
+  /** rx_errors: bad packets received, in total (the rx*Errors counters break it down). */
   rxErrors: number;
+  /** tx_errors: packets that failed to transmit, in total. */
   txErrors: number;
+  /** rx_dropped: packets received but dropped (no buffer, unknown protocol, ...). */
   rxDropped: number;
+  /** tx_dropped: packets dropped on the way to transmission (e.g. no memory). */
   txDropped: number;
+  /** multicast: multicast packets received. */
   multicast: number;
+  /** collisions: collisions while transmitting (half-duplex media). */
   collisions: number;
+  /** rx_length_errors: packets dropped for a wrong length. */
   rxLengthErrors: number;
+  /** rx_over_errors: receive ring buffer overflows (the NIC had no room to put a packet). */
   rxOverErrors: number;
+  /** rx_crc_errors: packets with a bad frame checksum. */
   rxCrcErrors: number;
+  /** rx_frame_errors: frame alignment errors. */
   rxFrameErrors: number;
+  /** rx_fifo_errors: receive FIFO errors. */
   rxFifoErrors: number;
+  /** rx_missed_errors: packets the NIC missed because the host did not keep up. */
   rxMissedErrors: number;
+  /** tx_aborted_errors: transmissions aborted (e.g. excessive collisions). */
   txAbortedErrors: number;
+  /** tx_carrier_errors: transmissions failed for loss of carrier. */
   txCarrierErrors: number;
+  /** tx_fifo_errors: transmit FIFO underruns. */
   txFifoErrors: number;
+  /** tx_heartbeat_errors: SQE heartbeat test failures (old Ethernet). */
   txHeartbeatErrors: number;
+  /** tx_window_errors: late collisions. */
   txWindowErrors: number;
+  /** rx_compressed: compressed packets received (CSLIP, PPP). */
   rxCompressed: number;
+  /** tx_compressed: compressed packets transmitted (CSLIP, PPP). */
   txCompressed: number;
   /** Since Linux 4.6. */
   rxNohandler?: number;

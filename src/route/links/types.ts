@@ -16,9 +16,11 @@ import type { LinkStats64 } from './stats.js';
 export interface LinkCommonSpec {
   /** Interface name: at most 15 bytes, no "/", ":" or whitespace. */
   name: string;
+  /** IFLA_MTU in bytes (`mtu 9000`); the kind's default (1500 for Ethernet-like) when absent. */
   mtu?: number;
   /** MAC address, e.g. "02:00:00:00:00:01". */
   address?: string;
+  /** IFLA_TXQLEN: transmit queue length in packets (`txqueuelen`). */
   txqueuelen?: number;
   /** Device group (u32); 0 is "default". */
   group?: number;
@@ -39,8 +41,11 @@ export type LinkSpec = VethSpec | BridgeSpec | MacvlanSpec | VxlanSpec | IfbSpec
 
 /** Changes `set` applies in one request, named as `ip link set` names them. */
 export interface LinkChanges {
+  /** true sets IFF_UP (`ip link set DEV up`), false clears it (`down`). */
   up?: boolean;
+  /** IFLA_MTU in bytes (`mtu`). */
   mtu?: number;
+  /** MAC address (IFLA_ADDRESS, `address`), e.g. "02:00:00:00:00:01". */
   address?: string;
   /** Enslave to this link; null releases it (`nomaster`). */
   master?: LinkRef | null;
@@ -50,7 +55,9 @@ export interface LinkChanges {
   name?: string;
   /** Set the alias; null or "" clears it. */
   alias?: string | null;
+  /** IFLA_TXQLEN in packets (`txqueuelen`). */
   txqueuelen?: number;
+  /** IFLA_GROUP: device group (`group`), 0 is "default". */
   group?: number;
 }
 
@@ -60,6 +67,7 @@ export interface LinkFilter {
   type?: string;
   /** Only ports of this master. */
   master?: LinkRef;
+  /** Only links in this device group (`ip link show group N`). */
   group?: number;
 }
 
@@ -67,22 +75,30 @@ export interface LinkFilter {
 export interface LinkXdp {
   /** XDP_ATTACHED_* (0 none, 1 driver, 2 generic, 3 offload, 4 several). */
   attached: number;
+  /** IFLA_XDP_PROG_ID: id of the attached program when exactly one is attached (`bpftool prog show id N`). */
   progId?: number;
+  /** IFLA_XDP_DRV_PROG_ID: program attached in native (driver) mode, with several attached. */
   driverProgId?: number;
+  /** IFLA_XDP_SKB_PROG_ID: program attached in generic (skb) mode, with several attached. */
   genericProgId?: number;
+  /** IFLA_XDP_HW_PROG_ID: program offloaded to the NIC, with several attached. */
   offloadProgId?: number;
+  /** IFLA_XDP_FLAGS: XDP_FLAGS_* the program was attached with. */
   flags?: number;
 }
 
 /** Kind-specific data of a decoded link; narrow it by `Link.kind`. */
 export type LinkKindInfo = VethInfo | BridgeInfo | MacvlanInfo | VxlanInfo | TunInfo | KindData;
+/** Port-specific data of a decoded link (IFLA_INFO_SLAVE_DATA); narrow it by `Link.slaveKind`. */
 export type LinkSlaveInfo = BridgePortInfo | KindData;
 
 /** A link as the kernel describes it in RTM_NEWLINK. */
 export interface Link {
   /** ifi_family (0 for links). */
   family: number;
+  /** ifi_index: the ifindex, unique within the namespace. */
   index: number;
+  /** IFLA_IFNAME: the interface name, e.g. "eth0". */
   name: string;
   /** ifi_type, an ARPHRD_* value. */
   type: number;
@@ -96,17 +112,27 @@ export interface Link {
   change: number;
   /** IFF_UP is set (administratively up). */
   up: boolean;
+  /** IFLA_MTU in bytes. */
   mtu: number;
+  /** IFLA_MIN_MTU: smallest MTU the device accepts, in bytes. */
   minMtu?: number;
+  /** IFLA_MAX_MTU: largest MTU the device accepts, in bytes. */
   maxMtu?: number;
+  /** IFLA_QDISC: root queueing discipline, e.g. "noqueue", "fq_codel". */
   qdisc?: string;
   /** Operational state; a number when the kernel reports one ip has no name for. */
   operstate: OperState | number;
+  /** IFLA_LINKMODE: DEFAULT, or DORMANT when a supplicant controls the operstate; a number for an unknown mode. */
   linkmode?: LinkMode | number;
+  /** IFLA_GROUP: device group, 0 ("default") when unset. */
   group: number;
+  /** IFLA_TXQLEN: transmit queue length in packets. */
   txqueuelen?: number;
+  /** IFLA_ADDRESS: the link-layer address, e.g. "02:00:00:00:00:01" (an IP address for IP tunnels). */
   address?: string;
+  /** IFLA_BROADCAST: the link-layer broadcast address (ff:ff:ff:ff:ff:ff on Ethernet). */
   broadcast?: string;
+  /** IFLA_PERM_ADDRESS: the hardware's burnt-in address, when the driver reports one. */
   permAddress?: string;
   /** ifindex of the master (bridge) this link is a port of. */
   master?: number;
@@ -114,39 +140,65 @@ export interface Link {
   link?: number;
   /** Namespace id (as this namespace numbers them) where `link` lives. */
   linkNetnsId?: number;
+  /** IFLA_IFALIAS: the alias (`ip link set DEV alias TEXT`), absent when none is set. */
   alias?: string;
+  /** IFLA_INFO_KIND: the driver kind, e.g. "veth", "bridge", "vxlan"; absent for physical devices. */
   kind?: string;
+  /** IFLA_INFO_DATA decoded per `kind`; unknown kinds keep their attributes raw in `unknown`. */
   info?: LinkKindInfo;
+  /** IFLA_INFO_SLAVE_KIND: the master's kind for a port, e.g. "bridge" for a bridge port. */
   slaveKind?: string;
+  /** IFLA_INFO_SLAVE_DATA decoded per `slaveKind` (e.g. BridgePortInfo). */
   slaveInfo?: LinkSlaveInfo;
   /** IFLA_INFO_XSTATS, undecoded. */
   xstats?: Buffer;
+  /** IFLA_STATS64: interface counters; absent when the dump asked the kernel to skip stats. */
   stats64?: LinkStats64;
+  /** IFLA_PROMISCUITY: how many users have put the device in promiscuous mode (0 = not promiscuous). */
   promiscuity?: number;
+  /** IFLA_ALLMULTI: how many users asked to receive all multicast. */
   allmulti?: number;
+  /** IFLA_NUM_TX_QUEUES: number of transmit queues. */
   numTxQueues?: number;
+  /** IFLA_NUM_RX_QUEUES: number of receive queues. */
   numRxQueues?: number;
+  /** IFLA_GSO_MAX_SIZE: largest GSO packet the stack builds for the device, in bytes. */
   gsoMaxSize?: number;
+  /** IFLA_GSO_MAX_SEGS: most segments in a GSO packet. */
   gsoMaxSegs?: number;
+  /** IFLA_TSO_MAX_SIZE: largest TSO packet the hardware accepts, in bytes. */
   tsoMaxSize?: number;
+  /** IFLA_TSO_MAX_SEGS: most segments the hardware accepts in a TSO packet. */
   tsoMaxSegs?: number;
+  /** IFLA_GRO_MAX_SIZE: largest packet GRO builds, in bytes. */
   groMaxSize?: number;
+  /** IFLA_CARRIER: whether the device has carrier (false shows as NO-CARRIER). */
   carrier?: boolean;
+  /** IFLA_CARRIER_CHANGES: carrier transitions since the device was created. */
   carrierChanges?: number;
+  /** IFLA_CARRIER_UP_COUNT: times the carrier came up. */
   carrierUpCount?: number;
+  /** IFLA_CARRIER_DOWN_COUNT: times the carrier went down. */
   carrierDownCount?: number;
+  /** IFLA_PROTO_DOWN: a control protocol holds the link down (`ip link set DEV protodown on`). */
   protoDown?: boolean;
   /** IFLA_PROTO_DOWN_REASON value bits. */
   protoDownReason?: number;
   /** Hex strings, as ip prints them. */
   physPortId?: string;
+  /** IFLA_PHYS_PORT_NAME: the port's name on its switch or NIC, e.g. "p0". */
   physPortName?: string;
+  /** IFLA_PHYS_SWITCH_ID: id of the switch ASIC the port belongs to, as hex. */
   physSwitchId?: string;
+  /** IFLA_PARENT_DEV_NAME: the parent device, e.g. a PCI address "0000:03:00.0". */
   parentDevName?: string;
+  /** IFLA_PARENT_DEV_BUS_NAME: the parent device's bus, e.g. "pci". */
   parentDevBusName?: string;
+  /** IFLA_PROP_LIST / IFLA_ALT_IFNAME: alternative names (`ip link property add dev DEV altname NAME`). */
   altNames?: string[];
   /** IFLA_EVENT (notifications only): IFLA_EVENT_*. */
   event?: number;
+  /** IFLA_XDP: the attached XDP programs. */
   xdp?: LinkXdp;
   /** IN6_ADDR_GEN_MODE_* from IFLA_AF_SPEC's AF_INET6 block. */
   inet6AddrGenMode?: number;
@@ -154,10 +206,13 @@ export interface Link {
   afSpec?: Buffer;
   /** IFLA_NEW_NETNSID / IFLA_NEW_IFINDEX (notifications of a move). */
   newNetnsId?: number;
+  /** IFLA_NEW_IFINDEX: the link's ifindex in the namespace it moved to. */
   newIfindex?: number;
   /** Request-only attributes, present when a request is decoded (debug output, tests). */
   netnsFd?: number;
+  /** IFLA_NET_NS_PID of a decoded request: the target namespace by process id. */
   netnsPid?: number;
+  /** IFLA_EXT_MASK of a decoded request: RTEXT_FILTER_* bits. */
   extMask?: number;
   /** Top-level attributes nlkit does not decode, kept verbatim. */
   unknown: RawAttribute[];

@@ -7,6 +7,7 @@ import { requireArray, requireMap, requireObject } from '../../netlink/checks.js
 /** One entry as `ip -j neigh show` prints it. */
 export type NeighbourIpJson = Record<string, string | number | null | string[]>;
 
+/** Options of {@link neighbourToIpJson}. */
 export interface NeighbourIpJsonOptions {
   /** Add the cache ages and probes that `ip -s` prints (refcnt, used, confirmed, updated, probes). */
   stats?: boolean;

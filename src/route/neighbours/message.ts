@@ -23,9 +23,13 @@ const EMPTY = new Uint8Array(0);
 
 /** NDA_CACHEINFO: ages in clock ticks (USER_HZ, hundredths of a second), and users of the entry. */
 export interface NeighbourCacheInfo {
+  /** ndm_confirmed: ticks since the neighbour last proved reachable. */
   confirmed: number;
+  /** ndm_used: ticks since the entry was last used to send. */
   used: number;
+  /** ndm_updated: ticks since the entry last changed state. */
   updated: number;
+  /** ndm_refcnt: references the kernel holds on the entry, less one (`ip -s neigh` shows it as `ref`). */
   refcnt: number;
 }
 
@@ -33,6 +37,7 @@ export interface NeighbourCacheInfo {
 export interface NeighbourMessage {
   /** AF_INET, AF_INET6 (or AF_BRIDGE for bridge fdb entries). */
   addressFamily: number;
+  /** ndm_ifindex: the link the entry is on (`dev`). */
   ifindex: number;
   /** NUD_* bits. */
   state: number;
@@ -40,18 +45,29 @@ export interface NeighbourMessage {
   flags: number;
   /** ndm_type: RTN_UNICAST, RTN_MULTICAST, ... */
   type: number;
+  /** NDA_DST: the neighbour's IP address (or the MAC destination of a bridge fdb entry's remote, for vxlan). */
   dst?: string;
+  /** NDA_LLADDR: the link-layer address, colon-separated hex; '' on devices without one (e.g. tunnels); absent for incomplete entries. */
   lladdr?: string;
+  /** NDA_PROBES: unanswered solicitations sent so far. */
   probes?: number;
+  /** NDA_CACHEINFO: ages of the entry; present in kernel dumps. */
   cacheinfo?: NeighbourCacheInfo;
+  /** NDA_VLAN: VLAN id of a bridge fdb entry. */
   vlan?: number;
+  /** NDA_PORT: UDP destination port of a vxlan fdb entry (host byte order here). */
   port?: number;
+  /** NDA_VNI: VXLAN network identifier of a vxlan fdb entry. */
   vni?: number;
+  /** NDA_MASTER: ifindex of the bridge (or VRF) the entry belongs to. */
   master?: number;
+  /** NDA_LINK_NETNSID: nsid of the namespace the entry's link peer lives in. */
   linkNetnsId?: number;
+  /** NDA_SRC_VNI: source VNI of a vxlan fdb entry in collect-metadata mode. */
   srcVni?: number;
   /** NDA_PROTOCOL: who installed the entry (RTPROT_*). */
   protocol?: number;
+  /** NDA_NH_ID: the nexthop object (`ip nexthop`) an fdb entry points at. */
   nhId?: number;
   /** NDA_FLAGS_EXT: NTF_EXT_* bits (NTF_EXT_MANAGED). */
   flagsExt?: number;

@@ -20,7 +20,9 @@ import { matchesStateMask, parseStateFilter, STATE_NONE_BIT, type NeighbourState
 
 /** Which entries `list` and `flush` take, like `ip neigh show dev eth0 nud stale` or `ip neigh show proxy`. */
 export interface NeighbourFilter {
+  /** Only entries on this link (NDA_IFINDEX filter); LinkNotFoundError if it does not exist. */
   dev?: LinkRef;
+  /** Only ARP (4) or NDP (6) entries; both when absent. */
   family?: 4 | 6;
   /**
    * NUD states to keep: one, several, or 'all'. `list` keeps every state when
@@ -33,8 +35,11 @@ export interface NeighbourFilter {
 
 /** Which entry `get` looks up: `ip neigh get 10.0.0.9 dev eth0` (or `proxy 10.0.0.9`). */
 export interface NeighbourQuery {
+  /** The link the entry is on, by name or ifindex. */
   dev: LinkRef;
+  /** The neighbour's IP address, without prefix length. */
   address: string;
+  /** Look in the proxy table (NTF_PROXY) instead of the neighbour cache. */
   proxy?: boolean;
 }
 
@@ -124,32 +129,38 @@ export class NeighbourService {
     throw this.flushStuck(selection);
   }
 
+  /** Promise form of {@link NeighbourService.add}. */
   async addAsync(spec: NeighbourSpec): Promise<void> {
     await this.runOneAsync(spec, ADD);
   }
 
+  /** Promise form of {@link NeighbourService.replace}. */
   async replaceAsync(spec: NeighbourSpec): Promise<void> {
     await this.runOneAsync(spec, REPLACE);
   }
 
+  /** Promise form of {@link NeighbourService.delete}. */
   async deleteAsync(spec: NeighbourSpec): Promise<void> {
     const prepared = prepareNeighbour(spec, 'delete');
     prepared.message.ifindex = await resolveLinkIndexAsync(this.ctx, prepared.dev);
     await this.ctx.socket.executeAsync(request(DELETE.type, DELETE.flags, prepared.message), this.op(DELETE.operation, prepared.text));
   }
 
+  /** Promise form of {@link NeighbourService.get}. */
   async getAsync(query: NeighbourQuery): Promise<Neighbour> {
     const prepared = this.prepareQuery(query);
     prepared.message.ifindex = await resolveLinkIndexAsync(this.ctx, prepared.dev);
     return (await this.ctx.socket.executeAsync(request(RTM_GETNEIGH, 0, prepared.message), this.op('get neighbour', prepared.text), decodeNeighbour))[0]!;
   }
 
+  /** Promise form of {@link NeighbourService.list}. */
   async listAsync(filter?: NeighbourFilter): Promise<Neighbour[]> {
     const selection = this.selection(filter, ALL_STATES);
     const ifindex = selection.dev === undefined ? 0 : await resolveLinkIndexAsync(this.ctx, selection.dev);
     return deriveFromDump(await this.ctx.socket.dumpAsync(this.dumpRequest(selection, ifindex), this.listOp(selection), decodeNeighbour), (d) => this.select(d, selection, ifindex));
   }
 
+  /** Promise form of {@link NeighbourService.flush}. */
   async flushAsync(filter?: NeighbourFilter): Promise<number> {
     const selection = this.selection(filter, FLUSH_STATES);
     const ifindex = selection.dev === undefined ? 0 : await resolveLinkIndexAsync(this.ctx, selection.dev);

@@ -13,6 +13,7 @@ import { parseNeighbourState, type NeighbourState } from './state.js';
  * `delete` and `get` only use `dev`, `address` and `proxy`.
  */
 export interface NeighbourSpec {
+  /** The link the neighbour is on, by name or ifindex (`dev eth0`). */
   dev: LinkRef;
   /** The neighbour's IP address (no prefix length). */
   address: string;
@@ -32,11 +33,14 @@ export interface NeighbourSpec {
   protocol?: string | number;
 }
 
+/** What a spec is prepared for: `add` (add and replace) uses every field; `delete` and `get` only dev, address and proxy. */
 export type NeighbourPurpose = 'add' | 'delete' | 'get';
 
 /** A validated spec: the link still to resolve, the message to send (ifindex filled in later), its text for errors. */
 export interface PreparedNeighbour {
+  /** The link as given; resolved to an ifindex when the request is sent. */
   dev: LinkRef;
+  /** The checked ndmsg and attributes; `ifindex` is still 0 until `dev` is resolved. */
   message: NeighbourMessage;
   /** e.g. '10.0.0.9 dev eth0' or 'proxy 10.0.0.9 dev eth0'. */
   text: string;

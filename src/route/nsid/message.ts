@@ -19,6 +19,7 @@ export interface NsidMessage {
   nsid?: number;
   /** NETNSA_PID / NETNSA_FD: the peer namespace, by a process in it or an open nsfs fd. */
   pid?: number;
+  /** NETNSA_FD: the peer namespace as an open nsfs fd of the sending process (set requests use this form). */
   fd?: number;
   /** NETNSA_TARGET_NSID: ask about the namespace with this id instead of the socket's own. */
   targetNsid?: number;
@@ -34,6 +35,7 @@ export interface NetnsId {
   nsid: number;
   /** With a target nsid: the same peer's id in the socket's own namespace (-1 if it has none). */
   currentNsid?: number;
+  /** Attributes nlkit does not decode, kept verbatim. */
   unknown: RawAttribute[];
 }
 
@@ -56,7 +58,10 @@ function nsidAttributes(message: Message): AttributeCursor {
 }
 
 /** Decodes any nsid message, request or reply; MalformedMessageError for one that does not fit. */
-export function decodeNsidMessage(message: Message): NsidMessage & { unknown: RawAttribute[] } {
+export function decodeNsidMessage(message: Message): NsidMessage & {
+  /** Attributes nlkit does not decode, kept verbatim; always present (possibly empty) after decoding. */
+  unknown: RawAttribute[];
+} {
   const m: NsidMessage & { unknown: RawAttribute[] } = { unknown: [] };
   const c = nsidAttributes(message);
   while (c.next()) {

@@ -13,6 +13,7 @@ import { decodeNetnsId, encodeNsid, nsidAttributeName, RTGENMSG_LEN, type NetnsI
 
 /** Which table `list` shows: the socket's own namespace's, or (targetNsid) that of the namespace with this id. */
 export interface NsidFilter {
+  /** `ip netns list-id target-nsid N`: list the ids of the namespace that has id N here (NETNSA_TARGET_NSID); each entry then also carries `currentNsid`. */
   targetNsid?: number;
 }
 
@@ -70,6 +71,7 @@ export class NsidService {
     return this.ctx.socket.dump(this.dumpRequest(target), this.listOp(target), decodeNetnsId);
   }
 
+  /** Promise form of {@link NsidService.set}. */
   async setAsync(netns: NetnsRef, id: number | 'auto'): Promise<number> {
     const nsid = parseId(id);
     const handle = openNetns(netns);
@@ -81,6 +83,7 @@ export class NsidService {
     }
   }
 
+  /** Promise form of {@link NsidService.get}. */
   async getAsync(netns: NetnsRef): Promise<number | undefined> {
     const handle = openNetns(netns);
     try {
@@ -90,6 +93,7 @@ export class NsidService {
     }
   }
 
+  /** Promise form of {@link NsidService.list}. */
   async listAsync(filter?: NsidFilter): Promise<NetnsId[]> {
     const target = this.target(filter);
     return this.ctx.socket.dumpAsync(this.dumpRequest(target), this.listOp(target), decodeNetnsId);

@@ -16,6 +16,7 @@ import { USER_HZ, type Route, type RouteCacheInfo, type RouteNexthop, type Route
 import { kernelMetricValues, lockBits, type RouteMetrics } from './metrics.js';
 import { requireMap, requireObject } from '../../netlink/checks.js';
 
+/** Options of {@link routeToIpJson}: which `ip` command line to mirror. */
 export interface RouteIpJsonOptions {
   /** Mirror `ip -d` (default true); false mirrors plain `ip -j route ...`. */
   details?: boolean;

@@ -27,7 +27,9 @@ export const USER_HZ = 100;
 
 /** RTA_VIA: a gateway of another family than the route's (IPv4 route via an IPv6 neighbour). */
 export interface RouteVia {
+  /** 4 or 6, or the raw AF_* number of another family (e.g. AF_MPLS). */
   family: IpFamily | number;
+  /** The gateway address, formatted for its family. */
   address: string;
 }
 
@@ -39,31 +41,45 @@ export interface RouteNexthop {
   weight: number;
   /** RTNH_F_* (onlink, dead, linkdown, ...). */
   flags: number;
+  /** RTA_GATEWAY: this path's next hop; absent for a device-only path. */
   gateway?: string;
+  /** RTA_VIA: a next hop of another family than the route's. */
   via?: RouteVia;
   /** RTA_FLOW: realms, `to` in the low 16 bits and `from` in the high. */
   flow?: number;
+  /** Nexthop attributes nlkit does not decode (RTA_ENCAP, ...), kept verbatim; absent when there are none. */
   unknown?: RawAttribute[];
 }
 
 /** struct rta_cacheinfo, times in clock ticks (USER_HZ). */
 export interface RouteCacheInfo {
+  /** rta_clntref: references held on the cached dst entry. */
   clntref: number;
+  /** rta_lastuse: ticks since the route was last used. */
   lastuse: number;
   /** Ticks until the route expires (signed; 0 = does not). */
   expires: number;
+  /** rta_error: the error a reject route (unreachable, prohibit, ...) returns, as a positive errno; 0 otherwise. */
   error: number;
+  /** rta_used: how often the cached entry was used (mostly 0 on current kernels). */
   used: number;
+  /** rta_id: IPv4 IP ID of the cached peer; 0 on current kernels. */
   id: number;
+  /** rta_ts: TCP timestamp of the cached peer; 0 on current kernels. */
   ts: number;
+  /** rta_tsage: seconds since `ts` was recorded; 0 on current kernels. */
   tsage: number;
 }
 
 /** A route as the kernel reports it (RTM_NEWROUTE). */
 export interface Route {
+  /** 4 or 6 (rtm_family). */
   family: IpFamily;
+  /** rtm_dst_len: prefix length of `dst`; 0 for a default route. */
   dstLength: number;
+  /** rtm_src_len: prefix length of `src` (IPv6 source routing); 0 when unset. */
   srcLength: number;
+  /** rtm_tos: the IPv4 TOS / DS field the route matches (`ip route ... tos`); 0 for any. */
   tos: number;
   /** RTA_TABLE when present (any 32-bit id), else rtm_table. */
   table: number;
@@ -79,7 +95,9 @@ export interface Route {
   dst?: string;
   /** Source prefix (RTA_SRC, `ip route ... from`). */
   src?: string;
+  /** RTA_GATEWAY: the next hop (`via`), same family as the route. */
   gateway?: string;
+  /** RTA_VIA: a next hop of another family (`via inet6 ...` on an IPv4 route). */
   via?: RouteVia;
   /** Output interface index. */
   oif?: number;
@@ -89,18 +107,25 @@ export interface Route {
   prefsrc?: string;
   /** The route's metric (RTA_PRIORITY). */
   priority?: number;
+  /** RTA_METRICS: per-route TCP/path metrics (`mtu`, `advmss`, `initcwnd`, ...), when any is set. */
   metrics?: RouteMetrics;
+  /** RTA_MULTIPATH: the paths of a multipath route (`nexthop ... nexthop ...`); absent for a single-path route. */
   nexthops?: RouteNexthop[];
   /** IPv6 router preference. */
   pref?: RoutePrefName | number;
   /** Seconds until the route expires (from RTA_CACHEINFO). */
   expires?: number;
+  /** RTA_CACHEINFO: the raw cache counters; the kernel sends it on IPv6 routes and on `ip route get` answers. */
   cacheInfo?: RouteCacheInfo;
+  /** RTA_MARK: the fwmark a lookup was made with (`ip route get ... mark`). */
   mark?: number;
+  /** RTA_UID: the uid a lookup was made for; present in `ip route get` answers. */
   uid?: number;
+  /** RTA_FLOW: realms, `to` in the low 16 bits and `from` in the high (`ip route ... realm`). */
   flow?: number;
   /** Nexthop object id (RTA_NH_ID). */
   nhid?: number;
+  /** RTA_TTL_PROPAGATE: whether the IP TTL is copied into / out of the MPLS label stack; absent when it follows the sysctl. */
   ttlPropagate?: boolean;
   /** Attributes nlkit does not decode (RTA_ENCAP, RTA_NEWDST, ...), kept verbatim. */
   unknown: RawAttribute[];
@@ -108,36 +133,61 @@ export interface Route {
 
 /** A nexthop ready to encode. */
 export interface NexthopRequest {
+  /** rtnh_ifindex: the path's output ifindex, 0 when the gateway alone decides. */
   oif: number;
+  /** 1-256; sent as rtnh_hops = weight - 1. */
   weight: number;
+  /** RTNH_F_* bits (RTNH_F_ONLINK for `onlink`). */
   flags: number;
+  /** RTA_GATEWAY of this path. */
   gateway?: IpValue;
 }
 
 /** Everything an RTM_NEWROUTE/DELROUTE/GETROUTE request carries, validated and resolved. */
 export interface RouteRequest {
+  /** AF_INET or AF_INET6 (rtm_family). */
   family: number;
+  /** rtm_dst_len: prefix length of dst; 0 for default. */
   dstLength: number;
+  /** rtm_src_len: prefix length of src (a lookup's `from` is full-length). */
   srcLength: number;
+  /** rtm_tos: IPv4 DS field; the ECN bits must be 0. */
   tos: number;
+  /** Table id, 1-2^32-1; values above 255 go in RTA_TABLE. 0 in a lookup. */
   table: number;
+  /** rtm_protocol (RTPROT_*); 0 in a delete matches any. */
   protocol: number;
+  /** rtm_scope (RT_SCOPE_*); RT_SCOPE_NOWHERE (255) in a delete matches any. */
   scope: number;
+  /** rtm_type (RTN_*); 0 in a delete matches any. */
   type: number;
+  /** rtm_flags: RTNH_F_ONLINK, or RTM_F_* bits in a lookup. */
   flags: number;
+  /** RTA_DST: the destination prefix's address; absent for default. */
   dst?: IpValue;
+  /** RTA_SRC: source address of a lookup (`ip route get ... from`). */
   src?: IpValue;
+  /** RTA_GATEWAY (`via`). */
   gateway?: IpValue;
+  /** RTA_OIF: output ifindex (`dev`), filled in once resolved. */
   oif?: number;
+  /** RTA_IIF: input ifindex of a lookup (`iif`). */
   iif?: number;
+  /** RTA_PREFSRC: preferred source address (`src` of `ip route add`). */
   prefsrc?: IpValue;
+  /** RTA_PRIORITY: the route's metric (`metric N`). */
   priority?: number;
+  /** RTA_METRICS, already checked and converted to kernel units. */
   metrics?: PreparedMetrics;
+  /** RTA_MULTIPATH: the paths of a multipath route. */
   nexthops?: NexthopRequest[];
+  /** RTA_PREF: IPv6 router preference (ICMPV6_ROUTER_PREF_*). */
   pref?: number;
   /** Seconds (IPv6). */
   expires?: number;
+  /** RTA_MARK: fwmark of a lookup. */
   mark?: number;
+  /** RTA_UID: uid of a lookup (`ip route get ... uid`). */
   uid?: number;
 }
 
@@ -177,8 +227,11 @@ export function encodeRouteRequest(writer: MessageWriter, r: RouteRequest): void
 export interface RouteDumpFilter {
   /** AF_INET, AF_INET6 or AF_UNSPEC (both, and other families). */
   family: number;
+  /** Only this table (rtm_table / RTA_TABLE); any when absent or 0. */
   table?: number;
+  /** Only routes of this RTPROT_* origin; any when absent or 0. */
   protocol?: number;
+  /** Only routes of this RTN_* type; any when absent or 0. */
   type?: number;
   /** Routes through this ifindex. */
   oif?: number;

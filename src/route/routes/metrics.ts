@@ -15,27 +15,39 @@ import { checkKeys } from '../keys.js';
  * keeps rtt ×8 and rttvar ×4), everything else as the kernel stores it.
  */
 export interface RouteMetrics {
+  /** RTAX_MTU: path MTU in bytes (`mtu`), 1-65520. */
   mtu?: number;
+  /** RTAX_WINDOW: largest TCP window to advertise, in bytes (`window`). */
   window?: number;
   /** Milliseconds. */
   rtt?: number;
   /** Milliseconds. */
   rttvar?: number;
+  /** RTAX_SSTHRESH: initial TCP slow-start threshold, in segments (`ssthresh`). */
   ssthresh?: number;
+  /** RTAX_CWND: TCP congestion window clamp, in segments (`cwnd`; honoured only when locked). */
   cwnd?: number;
+  /** RTAX_ADVMSS: MSS to advertise on TCP connections, in bytes (`advmss`). */
   advmss?: number;
+  /** RTAX_REORDERING: expected packet reordering, for TCP (`reordering`). */
   reordering?: number;
+  /** RTAX_HOPLIMIT: TTL / hop limit of outgoing packets, 1-255 (`hoplimit`). */
   hoplimit?: number;
+  /** RTAX_INITCWND: initial TCP congestion window, in segments (`initcwnd`). */
   initcwnd?: number;
   /** RTAX_FEATURES bits (RTAX_FEATURE_*); `ecn` sets the ECN bit. */
   features?: number;
+  /** RTAX_FEATURE_ECN: force ECN on TCP connections over the route (`features ecn`). */
   ecn?: boolean;
   /** Milliseconds. */
   rtoMin?: number;
+  /** RTAX_INITRWND: initial TCP receive window to advertise, in segments (`initrwnd`). */
   initrwnd?: number;
+  /** RTAX_QUICKACK: 1 disables delayed ACKs on the route (`quickack 1`). */
   quickack?: number;
   /** TCP congestion control algorithm, e.g. 'cubic'. */
   congctl?: string;
+  /** RTAX_FASTOPEN_NO_COOKIE: 1 allows TCP Fast Open without a cookie on the route (`fastopen_no_cookie 1`). */
   fastopenNoCookie?: number;
   /** Metrics the kernel must not change (`ip route ... mtu lock 1400`). */
   lock?: MetricName[];
@@ -43,6 +55,7 @@ export interface RouteMetrics {
   unknown?: RawAttribute[];
 }
 
+/** The name of one settable metric, as used in `lock` (`congctl` and `features` included). */
 export type MetricName = Exclude<keyof RouteMetrics, 'lock' | 'unknown' | 'ecn' | 'features'> | 'features';
 
 interface MetricDef {
@@ -90,6 +103,11 @@ const MAX_CONGCTL = 15;
 /** [RTAX type, value] pairs ready to encode, checked against the kernel's ranges. */
 export type PreparedMetrics = (readonly [number, number | string])[];
 
+/**
+ * Checks a RouteMetrics object against the kernel's ranges and converts it
+ * to kernel units (rtt ×8, rttvar ×4), with the RTAX_LOCK bits last.
+ * @throws InvalidArgumentError for an unknown key or a value out of range.
+ */
 export function prepareMetrics(metrics: unknown): PreparedMetrics {
   if (typeof metrics !== 'object' || metrics === null || Array.isArray(metrics)) {
     throw new InvalidArgumentError(`metrics must be an object like { mtu: 1400 }, got ${String(metrics)}`);
@@ -148,6 +166,11 @@ export function encodeMetrics(writer: MessageWriter, type: number, metrics: Prep
   writer.endNested(nest);
 }
 
+/**
+ * Decodes the RTAX_* attributes inside RTA_METRICS back to `ip route`'s units;
+ * unknown types go to `unknown`.
+ * @throws MalformedMessageError for a metric shorter than its u32.
+ */
 export function decodeMetrics(c: AttributeCursor): RouteMetrics {
   const metrics: RouteMetrics = {};
   let lock = 0;

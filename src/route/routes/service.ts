@@ -26,12 +26,17 @@ import { describeRoute, prepareLookup, prepareRoute, type PreparedLookup, type P
  * selects the dump; scope is filtered here, as the kernel cannot.
  */
 export interface RouteFilter {
+  /** IPv4 or IPv6 routes only; both when absent. */
   family?: 4 | 6;
+  /** Table to show; 'all' shows every table (`ip route show table all`). Default 'main'. */
   table?: number | RouteTableName | 'all';
+  /** Only routes installed by this origin (`proto static`, `proto kernel`, ...). */
   protocol?: RouteProtocolName | number;
+  /** Only routes of this type (`ip route show type blackhole`). */
   type?: RouteTypeName | number;
   /** Routes through this link (any nexthop of a multipath route counts). */
   dev?: LinkRef;
+  /** Only routes of this scope (`scope link`). */
   scope?: ScopeName | number;
 }
 
@@ -101,6 +106,7 @@ export class RouteService {
     this.runMany(specs, ADD);
   }
 
+  /** Deletes many routes (`ip route del` each), packed into few sends; failures come back together as a NetlinkBatchError. */
   deleteMany(specs: readonly RouteSpec[]): void {
     this.runMany(specs, DELETE);
   }
@@ -123,36 +129,44 @@ export class RouteService {
     }
   }
 
+  /** Promise form of {@link RouteService.add}. */
   async addAsync(spec: RouteSpec): Promise<void> {
     await this.runOneAsync(spec, ADD);
   }
 
+  /** Promise form of {@link RouteService.replace}. */
   async replaceAsync(spec: RouteSpec): Promise<void> {
     await this.runOneAsync(spec, REPLACE);
   }
 
+  /** Promise form of {@link RouteService.append}. */
   async appendAsync(spec: RouteSpec): Promise<void> {
     await this.runOneAsync(spec, APPEND);
   }
 
+  /** Promise form of {@link RouteService.delete}. */
   async deleteAsync(spec: RouteSpec): Promise<void> {
     await this.runOneAsync(spec, DELETE);
   }
 
+  /** Promise form of {@link RouteService.addMany}. */
   async addManyAsync(specs: readonly RouteSpec[]): Promise<void> {
     await this.runManyAsync(specs, ADD);
   }
 
+  /** Promise form of {@link RouteService.deleteMany}. */
   async deleteManyAsync(specs: readonly RouteSpec[]): Promise<void> {
     await this.runManyAsync(specs, DELETE);
   }
 
+  /** Promise form of {@link RouteService.get}. */
   async getAsync(lookup: RouteLookup): Promise<Route> {
     const prepared = prepareLookup(lookup);
     const links = await LinkIndexes.resolveAsync(this.ctx, [prepared.iif, prepared.oif]);
     return this.answer(await this.ctx.socket.executeAsync(this.lookupRequest(prepared, links), this.lookupOp(prepared), decodeRoute), prepared);
   }
 
+  /** Promise form of {@link RouteService.list}. */
   async listAsync(filter?: RouteFilter): Promise<Route[]> {
     const query = this.listQuery(filter);
     const index = query.dev === undefined ? 0 : (await LinkIndexes.resolveAsync(this.ctx, [query.dev])).of(query.dev);

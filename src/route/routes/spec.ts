@@ -19,10 +19,13 @@ import { prepareMetrics, type RouteMetrics } from './metrics.js';
 
 /** One path of a multipath route: `nexthop via GW dev DEV weight N [onlink]`. */
 export interface RouteNexthopSpec {
+  /** `via`: this path's next hop, same family as the route. */
   gateway?: string;
+  /** `dev`: this path's output link; a gateway or a dev is required. */
   dev?: LinkRef;
   /** 1-256; default 1. */
   weight?: number;
+  /** RTNH_F_ONLINK: use the gateway even if it is not on a connected subnet of dev. */
   onlink?: boolean;
 }
 
@@ -34,10 +37,13 @@ export interface RouteSpec {
   family?: IpFamily;
   /** `via`: the next hop's address, same family as dst. */
   gateway?: string;
+  /** `dev`: the output link (RTA_OIF), by name or ifindex. */
   dev?: LinkRef;
   /** Preferred source address (`ip route ... src`), same family as dst. */
   src?: string;
+  /** `table`: default main, or local for local, broadcast, nat and anycast routes, as `ip` chooses. */
   table?: number | RouteTableName;
+  /** `scope`: `ip`'s default for IPv4 is link for a unicast route without gateway, host for local and nat, link for broadcast, multicast and anycast, global otherwise; IPv6 routes are always global. */
   scope?: ScopeName | number;
   /** Default 'boot', as with `ip route add`. */
   protocol?: RouteProtocolName | number;
@@ -45,6 +51,7 @@ export interface RouteSpec {
   type?: RouteTypeName | number;
   /** RTA_PRIORITY (`ip route ... metric N`). */
   metric?: number;
+  /** RTA_METRICS: per-route path and TCP parameters (`mtu`, `advmss`, `initcwnd`, ...). */
   metrics?: RouteMetrics;
   /** Multipath: two or more paths (one is allowed too); excludes gateway and dev. */
   nexthops?: RouteNexthopSpec[];
@@ -62,11 +69,17 @@ export interface RouteSpec {
 export interface RouteLookup {
   /** The destination address (a bare address, or with a full-length prefix). */
   to: string;
+  /** Source address to assume (`from`), same family as `to`. */
   from?: string;
+  /** Pretend the packet arrived on this link (`iif`), i.e. look up a forwarded packet. */
   iif?: LinkRef;
+  /** Force this output link (`oif`), as for a socket bound to it. */
   oif?: LinkRef;
+  /** fwmark to assume, for policy rules that match on it (`mark`). */
   mark?: number;
+  /** Socket owner uid to assume, for `uidrange` rules (`uid`). */
   uid?: number;
+  /** IPv4 TOS / DS field to assume (`tos`), 0-255. */
   tos?: number;
   /** Return the FIB entry that matched instead of the resolved route (`ip route get ... fibmatch`). */
   fibMatch?: boolean;
@@ -74,7 +87,9 @@ export interface RouteLookup {
 
 /** A validated spec: the request once its devices are resolved, and how to name it in errors. */
 export interface PreparedRoute {
+  /** The checked request; `oif` and the nexthops' `oif` are filled in once the devices are resolved. */
   request: RouteRequest;
+  /** The route's `dev` as given, resolved when sent; undefined without one. */
   dev: LinkRef | undefined;
   /** One per nexthop, aligned with request.nexthops. */
   nexthopDevs: (LinkRef | undefined)[] | undefined;
@@ -226,9 +241,13 @@ export function describeRoute(prepared: PreparedRoute): string {
 
 /** A prepared RTM_GETROUTE lookup and the devices it names. */
 export interface PreparedLookup {
+  /** The RTM_GETROUTE request; `iif`/`oif` are filled in once the devices are resolved. */
   request: RouteRequest;
+  /** The lookup's `iif` as given, undefined without one. */
   iif: LinkRef | undefined;
+  /** The lookup's `oif` as given, undefined without one. */
   oif: LinkRef | undefined;
+  /** The lookup in `ip route get` words, e.g. '10.1.2.3 from 10.0.0.2 iif eth0', for error messages. */
   text: string;
 }
 

@@ -10,6 +10,7 @@ import { requireArray, requireObject } from '../../netlink/checks.js';
 /** One rule as `ip -j rule show` prints it. */
 export type RuleIpJson = Record<string, string | number | null>;
 
+/** Options of {@link ruleToIpJson} and {@link rulesToIpJson}. */
 export interface RuleIpJsonOptions {
   /** As with `ip -d`: print the protocol of every rule, `kernel` and `unspec` included. Default true. */
   details?: boolean;

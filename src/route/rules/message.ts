@@ -26,8 +26,11 @@ export type Range = [start: number, end: number];
 export interface RuleMessage {
   /** AF_INET, AF_INET6, or RTNL_FAMILY_IPMR/IP6MR for multicast routing rules. */
   addressFamily: number;
+  /** Prefix length of `dst` (the header's dst_len); 0 matches every destination. */
   dstLength: number;
+  /** Prefix length of `src` (the header's src_len); 0 matches every source. */
   srcLength: number;
+  /** TOS / DS field to match (`ip rule ... tos`); 0 matches any. */
   tos: number;
   /** FRA_TABLE, which the kernel always reports; the header's byte only says RT_TABLE_COMPAT above 255. */
   table: number;
@@ -37,12 +40,17 @@ export interface RuleMessage {
   flags: number;
   /** FRA_PRIORITY; the kernel leaves it out for priority 0. */
   priority?: number;
+  /** FRA_SRC: the source prefix's address (`from`); absent for `from all`. */
   src?: string;
+  /** FRA_DST: the destination prefix's address (`to`); absent for `to all`. */
   dst?: string;
   /** FRA_IIFNAME / FRA_OIFNAME: interface names (the link need not exist). */
   iif?: string;
+  /** FRA_OIFNAME: outgoing interface name (`oif`), for sockets bound to a device. */
   oif?: string;
+  /** FRA_FWMARK: the packet mark to match (`fwmark`). */
   fwmark?: number;
+  /** FRA_FWMASK: bits of the mark compared (`fwmark MARK/MASK`); the kernel assumes 0xffffffff with a mark and none given. */
   fwmask?: number;
   /** FRA_GOTO: priority of the rule to continue at. */
   goto?: number;
@@ -52,18 +60,25 @@ export interface RuleMessage {
   tunId?: bigint;
   /** -1 when unset: the kernel reports FRA_SUPPRESS_PREFIXLEN on every rule. */
   suppressPrefixLength?: number;
+  /** FRA_SUPPRESS_IFGROUP: ignore lookup results whose device is in this group (`suppress_ifgroup`); absent when unset. */
   suppressIfgroup?: number;
+  /** FRA_L3MDEV: 1 to look up the table of the packet's VRF (`ip rule add l3mdev`). */
   l3mdev?: number;
+  /** FRA_UID_RANGE: inclusive range of socket owner uids (`uidrange 1000-1999`); absent when the rule has none. */
   uidrange?: Range;
   /** FRA_PROTOCOL: who installed the rule (RTPROT_*). */
   protocol?: number;
+  /** FRA_IP_PROTO: IP protocol number to match (`ipproto tcp` is 6). */
   ipproto?: number;
+  /** FRA_SPORT_RANGE: inclusive source port range (`sport 1024-65535`). */
   sport?: Range;
+  /** FRA_DPORT_RANGE: inclusive destination port range (`dport 80`). */
   dport?: Range;
   /** Attributes nlkit does not decode, kept verbatim. */
   unknown?: RawAttribute[];
 }
 
+/** Rule actions (FR_ACT_*) as `ip rule` names them: `lookup` is FR_ACT_TO_TBL. */
 export type RuleActionName = 'lookup' | 'goto' | 'nop' | 'blackhole' | 'unreachable' | 'prohibit';
 
 /** A policy routing rule as the kernel reports it (RTM_NEWRULE). */
@@ -82,6 +97,7 @@ const ACTION_NAMES = new Map<number, RuleActionName | 'unspec'>([
   [FR_ACT_BLACKHOLE, 'blackhole'], [FR_ACT_UNREACHABLE, 'unreachable'], [FR_ACT_PROHIBIT, 'prohibit'],
 ]);
 
+/** `ip rule`'s word for a FR_ACT_* value (`lookup`, `goto`, `blackhole`, ...), or the number as text. */
 export function ruleActionName(action: number): string {
   return ACTION_NAMES.get(action) ?? String(action);
 }

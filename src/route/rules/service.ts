@@ -13,6 +13,7 @@ import { prepareRule, type RuleSpec } from './spec.js';
 
 /** Which rules `list` returns: one family, or IPv4 and IPv6 together. */
 export interface RuleFilter {
+  /** Only IPv4 (`ip rule`) or IPv6 (`ip -6 rule`) rules; both when absent. */
   family?: IpFamily;
 }
 
@@ -47,16 +48,19 @@ export class RuleService {
     return deriveFromDump(this.ctx.socket.dump(this.dumpRequest(family), this.listOp(family), decodeRule), (d) => this.select(d, family));
   }
 
+  /** Promise form of {@link RuleService.add}. */
   async addAsync(spec: RuleSpec): Promise<void> {
     const { request, op } = this.modify(spec, 'add');
     await this.ctx.socket.executeAsync(request, op);
   }
 
+  /** Promise form of {@link RuleService.delete}. */
   async deleteAsync(spec: RuleSpec): Promise<void> {
     const { request, op } = this.modify(spec, 'delete');
     await this.ctx.socket.executeAsync(request, op);
   }
 
+  /** Promise form of {@link RuleService.list}. */
   async listAsync(filter?: RuleFilter): Promise<Rule[]> {
     const family = this.family(filter);
     return deriveFromDump(await this.ctx.socket.dumpAsync(this.dumpRequest(family), this.listOp(family), decodeRule), (d) => this.select(d, family));

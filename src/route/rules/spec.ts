@@ -28,7 +28,9 @@ export interface RuleSpec {
   tos?: number;
   /** The table of a 'lookup' rule; 'main' when an added lookup rule names none. */
   table?: number | RouteTableName;
+  /** Packet mark to match (`fwmark`), 0-0xffffffff. */
   fwmark?: number;
+  /** Which bits of the mark to compare (`fwmark MARK/MASK`); all 32 when absent. */
   fwmask?: number;
   /** Incoming interface name (the link need not exist yet). */
   iif?: string;
@@ -44,6 +46,7 @@ export interface RuleSpec {
   ipproto?: number | string;
   /** Source port or inclusive port range. */
   sport?: number | Range;
+  /** Destination port or inclusive port range. */
   dport?: number | Range;
   /** Inclusive range of socket owner uids. */
   uidrange?: Range;
@@ -59,10 +62,12 @@ export interface RuleSpec {
   tunId?: number | bigint;
 }
 
+/** What a spec is prepared for: `add` fills in defaults (action lookup, table main); `delete` sends only the fields given. */
 export type RulePurpose = 'add' | 'delete';
 
 /** A validated spec: the message to send and its text for errors. */
 export interface PreparedRule {
+  /** The checked fib_rule_hdr and attributes, ready to encode. */
   message: RuleMessage;
   /** e.g. 'priority 100 from 10.1.0.0/16 lookup 100'. */
   text: string;
@@ -125,6 +130,12 @@ function ruleFamily(spec: RuleSpec): { family: IpFamily; from?: ReturnType<typeo
 export function prepareRule(spec: RuleSpec, purpose: RulePurpose): PreparedRule {
   requireObject(spec, 'rule spec', "{ from: '10.1.0.0/16', table: 100 }");
   checkKeys(spec, SPEC_KEYS, 'rule spec');
+  if (purpose === 'delete' && Object.entries(spec).every(([key, value]) => key === 'family' || value === undefined)) {
+    // The kernel deletes the first rule that matches what it is given: with
+    // nothing given, priority 0 `lookup local`, and the namespace stops
+    // delivering packets to its own addresses.
+    throw new InvalidArgumentError('a rule to delete needs at least one selector (priority, from, to, table, fwmark, iif, ...): with none the kernel deletes the first rule, priority 0 lookup local');
+  }
   const { family, from, to } = ruleFamily(spec);
   const not = optionalBoolean(spec.not, 'not');
   const l3mdev = optionalBoolean(spec.l3mdev, 'l3mdev');

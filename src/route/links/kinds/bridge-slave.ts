@@ -17,44 +17,79 @@ import type { IpJsonNames, KindData, SlaveKind } from './kind.js';
 
 /** IFLA_BRPORT_*: a bridge port as its bridge describes it (timers in clock_t, centiseconds). */
 export interface BridgePortInfo extends KindData {
+  /** IFLA_BRPORT_STATE: STP port state, BR_STATE_* (0 disabled, 1 listening, 2 learning, 3 forwarding, 4 blocking). */
   state?: number;
+  /** IFLA_BRPORT_PRIORITY: STP port priority, 0-63 (`bridge link set ... priority`), default 32. */
   priority?: number;
+  /** IFLA_BRPORT_COST: STP path cost (`cost`); derived from the link speed unless set. */
   cost?: number;
   /** Hairpin mode. */
   mode?: boolean;
+  /** IFLA_BRPORT_GUARD: BPDU guard, STP BPDUs received on the port disable it (`guard on`). */
   guard?: boolean;
   /** Root block. */
   protect?: boolean;
+  /** IFLA_BRPORT_FAST_LEAVE: leave a multicast group at once on an IGMP/MLD leave (`fastleave on`). */
   fastLeave?: boolean;
+  /** IFLA_BRPORT_LEARNING: learn source MACs into the fdb (`learning on`, the default). */
   learning?: boolean;
+  /** IFLA_BRPORT_UNICAST_FLOOD: flood unknown-unicast traffic to this port (`flood on`, the default). */
   unicastFlood?: boolean;
+  /** IFLA_BRPORT_PROXYARP: answer ARP requests on the port from the bridge's neighbour table (`proxy_arp on`). */
   proxyarp?: boolean;
+  /** IFLA_BRPORT_LEARNING_SYNC: sync addresses learned by the hardware into the bridge fdb. */
   learningSync?: boolean;
+  /** IFLA_BRPORT_PROXYARP_WIFI: proxy ARP for wireless (IEEE 802.11 / Hotspot 2.0) clients (`proxy_arp_wifi on`). */
   proxyarpWifi?: boolean;
+  /** IFLA_BRPORT_ROOT_ID: the STP root bridge as this port sees it. */
   rootId?: BridgeId;
+  /** IFLA_BRPORT_BRIDGE_ID: the designated bridge on the port's segment. */
   bridgeId?: BridgeId;
+  /** IFLA_BRPORT_DESIGNATED_PORT: port id of the designated port on the segment. */
   designatedPort?: number;
+  /** IFLA_BRPORT_DESIGNATED_COST: path cost to the root through the designated port. */
   designatedCost?: number;
+  /** IFLA_BRPORT_ID: the STP port id, (priority << 10) | port number. */
   id?: number;
+  /** IFLA_BRPORT_NO: the port number within the bridge. */
   no?: number;
+  /** IFLA_BRPORT_TOPOLOGY_CHANGE_ACK: 1 when a topology change acknowledgement is pending for the port. */
   topologyChangeAck?: number;
+  /** IFLA_BRPORT_CONFIG_PENDING: 1 when a configuration BPDU is waiting to be sent. */
   configPending?: number;
+  /** IFLA_BRPORT_MESSAGE_AGE_TIMER: time left on the message age timer, in centiseconds. */
   messageAgeTimer?: number;
+  /** IFLA_BRPORT_FORWARD_DELAY_TIMER: time left on the forward delay timer, in centiseconds. */
   forwardDelayTimer?: number;
+  /** IFLA_BRPORT_HOLD_TIMER: time left on the BPDU hold timer, in centiseconds. */
   holdTimer?: number;
+  /** IFLA_BRPORT_MULTICAST_ROUTER: MDB_RTR_TYPE_* (0 disabled, 1 learned from queries, the default; 2 permanent; 3 temporary). */
   multicastRouter?: number;
+  /** IFLA_BRPORT_MCAST_FLOOD: flood unknown multicast to this port (`mcast_flood on`, the default). */
   mcastFlood?: boolean;
+  /** IFLA_BRPORT_MCAST_TO_UCAST: send multicast to this port as unicast copies per listener (`mcast_to_unicast on`). */
   mcastToUcast?: boolean;
+  /** IFLA_BRPORT_VLAN_TUNNEL: map VLANs to tunnel ids on this (vxlan) port (`vlan_tunnel on`). */
   vlanTunnel?: boolean;
+  /** IFLA_BRPORT_BCAST_FLOOD: flood broadcast to this port (`bcast_flood on`, the default). */
   bcastFlood?: boolean;
+  /** IFLA_BRPORT_GROUP_FWD_MASK: bits of 01:80:c2:00:00:0X link-local groups forwarded from this port (bit 0 STP, 2 LACP, 14 LLDP). */
   groupFwdMask?: number;
+  /** IFLA_BRPORT_NEIGH_SUPPRESS: suppress ARP/ND flooding, answering from the neighbour table (`neigh_suppress on`). */
   neighSuppress?: boolean;
+  /** IFLA_BRPORT_ISOLATED: isolated ports cannot talk to each other, only to non-isolated ones (`isolated on`). */
   isolated?: boolean;
+  /** IFLA_BRPORT_BACKUP_PORT: ifindex of the port that takes the traffic when this one loses carrier. */
   backupPort?: number;
+  /** IFLA_BRPORT_MRP_RING_OPEN: MRP (IEC 62439-2) saw the ring open on this port. */
   mrpRingOpen?: boolean;
+  /** IFLA_BRPORT_MRP_IN_OPEN: MRP saw the interconnection ring open on this port. */
   mrpInOpen?: boolean;
+  /** IFLA_BRPORT_MCAST_EHT_HOSTS_LIMIT: most IGMPv3/MLDv2 hosts tracked per port (explicit host tracking), default 512. */
   mcastEhtHostsLimit?: number;
+  /** IFLA_BRPORT_MCAST_EHT_HOSTS_CNT: hosts currently tracked per port. */
   mcastEhtHostsCnt?: number;
+  /** IFLA_BRPORT_LOCKED: only fdb entries added by user space let a host through (802.1X, `locked on`). */
   locked?: boolean;
 }
 

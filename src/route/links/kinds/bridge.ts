@@ -28,7 +28,14 @@ import { clockTimer, decodeBridgeId, formatBridgeId, type BridgeId } from './for
 import type { KindData, LinkKind } from './kind.js';
 
 // linux/if_ether.h is not among the generated headers: the two VLAN ethertypes a bridge speaks.
-const VLAN_PROTOCOLS = { '802.1Q': ETH_P_8021Q, '802.1ad': ETH_P_8021AD } as const;
+/** The VLAN ethertypes a bridge can filter on, by the name `ip link ... vlan_protocol` takes: 802.1Q (0x8100) and 802.1ad / QinQ (0x88a8). */
+export const VLAN_PROTOCOLS = {
+  /** IEEE 802.1Q customer VLAN tag, ethertype 0x8100. */
+  '802.1Q': ETH_P_8021Q,
+  /** IEEE 802.1ad service VLAN tag (QinQ outer tag), ethertype 0x88a8. */
+  '802.1ad': ETH_P_8021AD,
+} as const;
+/** `vlan_protocol`: the ethertype of the VLAN tags a VLAN-filtering bridge uses, 802.1Q (default) or 802.1ad. */
 export type BridgeVlanProtocol = keyof typeof VLAN_PROTOCOLS;
 
 /**
@@ -36,92 +43,171 @@ export type BridgeVlanProtocol = keyof typeof VLAN_PROTOCOLS;
  * second (clock_t), exactly as `ip link` takes them: forwardDelay 1500 is 15 s.
  */
 export interface BridgeSpec extends LinkCommonSpec {
+  /** Selects the bridge kind (IFLA_INFO_KIND "bridge"). */
   type: 'bridge';
   /** Spanning tree on/off (stp_state). */
   stp?: boolean;
+  /** IFLA_BR_FORWARD_DELAY: STP listening/learning time (`forward_delay`), default 1500 (15 s). */
   forwardDelay?: number;
+  /** IFLA_BR_HELLO_TIME: interval between STP hello BPDUs (`hello_time`), default 200 (2 s). */
   helloTime?: number;
+  /** IFLA_BR_MAX_AGE: how long received STP information stays valid (`max_age`), default 2000 (20 s). */
   maxAge?: number;
+  /** IFLA_BR_AGEING_TIME: lifetime of learned fdb entries (`ageing_time`), default 30000 (300 s). */
   ageingTime?: number;
   /** Bridge priority, 0..65535. */
   priority?: number;
+  /** IFLA_BR_VLAN_FILTERING: forward by per-port VLAN membership (`vlan_filtering 1`); off by default. */
   vlanFiltering?: boolean;
+  /** IFLA_BR_VLAN_PROTOCOL: the VLAN tag ethertype to filter on (`vlan_protocol`), default 802.1Q. */
   vlanProtocol?: BridgeVlanProtocol;
+  /** IFLA_BR_VLAN_DEFAULT_PVID: the PVID new ports get (`vlan_default_pvid`), default 1; 0 gives none. */
   vlanDefaultPvid?: number;
+  /** IFLA_BR_VLAN_STATS_ENABLED: keep per-VLAN counters (`vlan_stats_enabled`). */
   vlanStatsEnabled?: boolean;
+  /** IFLA_BR_GROUP_FWD_MASK: bits of the 01:80:c2:00:00:0X link-local groups to forward instead of consume (`group_fwd_mask`); STP, pause and LACP bits are refused. */
   groupFwdMask?: number;
+  /** IFLA_BR_GROUP_ADDR: STP group MAC address (`group_address`), 01:80:c2:00:00:0X; default 01:80:c2:00:00:00. */
   groupAddress?: string;
+  /** IFLA_BR_MCAST_SNOOPING: IGMP/MLD snooping (`mcast_snooping`), on by default. */
   mcastSnooping?: boolean;
+  /** IFLA_BR_MCAST_QUERIER: send IGMP/MLD queries when no other querier is present (`mcast_querier`); off by default. */
   mcastQuerier?: boolean;
+  /** IFLA_BR_MCAST_QUERY_USE_IFADDR: use the bridge's own IP as the query source instead of 0.0.0.0 (`mcast_query_use_ifaddr`). */
   mcastQueryUseIfaddr?: boolean;
   /** 0 disabled, 1 automatic (default), 2 permanent. */
   mcastRouter?: number;
+  /** IFLA_BR_MCAST_HASH_MAX: most multicast groups in the MDB (`mcast_hash_max`), default 4096. */
   mcastHashMax?: number;
+  /** IFLA_BR_MCAST_LAST_MEMBER_CNT: group-specific queries sent after a leave (`mcast_last_member_count`), default 2. */
   mcastLastMemberCount?: number;
+  /** IFLA_BR_MCAST_STARTUP_QUERY_CNT: queries sent at startup (`mcast_startup_query_count`), default 2. */
   mcastStartupQueryCount?: number;
+  /** IFLA_BR_MCAST_LAST_MEMBER_INTVL: interval between those group-specific queries, default 100 (1 s). */
   mcastLastMemberInterval?: number;
+  /** IFLA_BR_MCAST_MEMBERSHIP_INTVL: how long a group lives without a report, default 26000 (260 s). */
   mcastMembershipInterval?: number;
+  /** IFLA_BR_MCAST_QUERIER_INTVL: how long another querier counts as present after its last query, default 25500 (255 s). */
   mcastQuerierInterval?: number;
+  /** IFLA_BR_MCAST_QUERY_INTVL: interval between general queries as querier, default 12500 (125 s). */
   mcastQueryInterval?: number;
+  /** IFLA_BR_MCAST_QUERY_RESPONSE_INTVL: max response time put in queries, default 1000 (10 s). */
   mcastQueryResponseInterval?: number;
+  /** IFLA_BR_MCAST_STARTUP_QUERY_INTVL: interval between startup queries, default 3125 (31.25 s). */
   mcastStartupQueryInterval?: number;
+  /** IFLA_BR_MCAST_STATS_ENABLED: keep IGMP/MLD counters (`mcast_stats_enabled`). */
   mcastStatsEnabled?: boolean;
+  /** IFLA_BR_MCAST_IGMP_VERSION: IGMP version of the bridge's queries (`mcast_igmp_version`), default 2. */
   mcastIgmpVersion?: 2 | 3;
+  /** IFLA_BR_MCAST_MLD_VERSION: MLD version of the bridge's queries (`mcast_mld_version`), default 1. */
   mcastMldVersion?: 1 | 2;
+  /** IFLA_BR_NF_CALL_IPTABLES: pass bridged IPv4 traffic through iptables (needs br_netfilter). */
   nfCallIptables?: boolean;
+  /** IFLA_BR_NF_CALL_IP6TABLES: pass bridged IPv6 traffic through ip6tables (needs br_netfilter). */
   nfCallIp6tables?: boolean;
+  /** IFLA_BR_NF_CALL_ARPTABLES: pass bridged ARP through arptables (needs br_netfilter). */
   nfCallArptables?: boolean;
+  /** BR_BOOLOPT_NO_LL_LEARN: do not learn source MACs from link-local frames (`no_linklocal_learn 1`). */
   noLinklocalLearn?: boolean;
+  /** BR_BOOLOPT_MCAST_VLAN_SNOOPING: per-VLAN multicast snooping (`mcast_vlan_snooping 1`); needs vlanFiltering. */
   mcastVlanSnooping?: boolean;
 }
 
 /** IFLA_BR_* as the kernel reports them; times in clock_t (centiseconds). */
 export interface BridgeInfo extends KindData {
+  /** IFLA_BR_FORWARD_DELAY: STP listening/learning time, centiseconds. */
   forwardDelay?: number;
+  /** IFLA_BR_HELLO_TIME: interval between STP hello BPDUs, centiseconds. */
   helloTime?: number;
+  /** IFLA_BR_MAX_AGE: lifetime of received STP information, centiseconds. */
   maxAge?: number;
+  /** IFLA_BR_AGEING_TIME: lifetime of learned fdb entries, centiseconds. */
   ageingTime?: number;
+  /** IFLA_BR_STP_STATE: 0 STP off, 1 kernel STP, 2 user-space STP. */
   stpState?: number;
+  /** IFLA_BR_PRIORITY: bridge priority, 0-65535 (default 32768). */
   priority?: number;
+  /** IFLA_BR_VLAN_FILTERING: 1 when VLAN filtering is on. */
   vlanFiltering?: number;
   /** Ethertype, e.g. 0x8100. */
   vlanProtocol?: number;
+  /** IFLA_BR_GROUP_FWD_MASK: link-local group bits forwarded instead of consumed. */
   groupFwdMask?: number;
+  /** IFLA_BR_ROOT_ID: the STP root bridge. */
   rootId?: BridgeId;
+  /** IFLA_BR_BRIDGE_ID: this bridge's own STP id (priority and MAC). */
   bridgeId?: BridgeId;
+  /** IFLA_BR_ROOT_PORT: port number of the root port; 0 when this bridge is the root. */
   rootPort?: number;
+  /** IFLA_BR_ROOT_PATH_COST: STP path cost to the root. */
   rootPathCost?: number;
+  /** IFLA_BR_TOPOLOGY_CHANGE: 1 while STP signals a topology change. */
   topologyChange?: number;
+  /** IFLA_BR_TOPOLOGY_CHANGE_DETECTED: 1 when this bridge detected a topology change. */
   topologyChangeDetected?: number;
+  /** IFLA_BR_HELLO_TIMER: time left until the next hello BPDU, centiseconds. */
   helloTimer?: number;
+  /** IFLA_BR_TCN_TIMER: time left on the topology change notification timer, centiseconds. */
   tcnTimer?: number;
+  /** IFLA_BR_TOPOLOGY_CHANGE_TIMER: time left in the topology change period, centiseconds. */
   topologyChangeTimer?: number;
+  /** IFLA_BR_GC_TIMER: time left until the next fdb garbage collection, centiseconds. */
   gcTimer?: number;
+  /** IFLA_BR_GROUP_ADDR: STP group MAC address. */
   groupAddr?: string;
+  /** IFLA_BR_MCAST_ROUTER: 0 disabled, 1 learned from queries (default), 2 permanent. */
   mcastRouter?: number;
+  /** IFLA_BR_MCAST_SNOOPING: 1 when IGMP/MLD snooping is on. */
   mcastSnooping?: number;
+  /** IFLA_BR_MCAST_QUERY_USE_IFADDR: 1 when queries use the bridge's IP as source. */
   mcastQueryUseIfaddr?: number;
+  /** IFLA_BR_MCAST_QUERIER: 1 when the bridge acts as querier if none is present. */
   mcastQuerier?: number;
+  /** IFLA_BR_MCAST_HASH_ELASTICITY: obsolete since Linux 5.0, always reported as 16. */
   mcastHashElasticity?: number;
+  /** IFLA_BR_MCAST_HASH_MAX: most multicast groups in the MDB. */
   mcastHashMax?: number;
+  /** IFLA_BR_MCAST_LAST_MEMBER_CNT: group-specific queries sent after a leave. */
   mcastLastMemberCnt?: number;
+  /** IFLA_BR_MCAST_STARTUP_QUERY_CNT: queries sent at startup. */
   mcastStartupQueryCnt?: number;
+  /** IFLA_BR_MCAST_LAST_MEMBER_INTVL: interval between group-specific queries, centiseconds. */
   mcastLastMemberIntvl?: number;
+  /** IFLA_BR_MCAST_MEMBERSHIP_INTVL: group lifetime without a report, centiseconds. */
   mcastMembershipIntvl?: number;
+  /** IFLA_BR_MCAST_QUERIER_INTVL: how long another querier counts as present, centiseconds. */
   mcastQuerierIntvl?: number;
+  /** IFLA_BR_MCAST_QUERY_INTVL: interval between general queries, centiseconds. */
   mcastQueryIntvl?: number;
+  /** IFLA_BR_MCAST_QUERY_RESPONSE_INTVL: max response time in queries, centiseconds. */
   mcastQueryResponseIntvl?: number;
+  /** IFLA_BR_MCAST_STARTUP_QUERY_INTVL: interval between startup queries, centiseconds. */
   mcastStartupQueryIntvl?: number;
+  /** IFLA_BR_NF_CALL_IPTABLES: 1 when bridged IPv4 goes through iptables. */
   nfCallIptables?: number;
+  /** IFLA_BR_NF_CALL_IP6TABLES: 1 when bridged IPv6 goes through ip6tables. */
   nfCallIp6tables?: number;
+  /** IFLA_BR_NF_CALL_ARPTABLES: 1 when bridged ARP goes through arptables. */
   nfCallArptables?: number;
+  /** IFLA_BR_VLAN_DEFAULT_PVID: the PVID new ports get; 0 for none. */
   vlanDefaultPvid?: number;
+  /** IFLA_BR_VLAN_STATS_ENABLED: 1 when per-VLAN counters are kept. */
   vlanStatsEnabled?: number;
+  /** IFLA_BR_MCAST_STATS_ENABLED: 1 when IGMP/MLD counters are kept. */
   mcastStatsEnabled?: number;
+  /** IFLA_BR_MCAST_IGMP_VERSION: 2 or 3. */
   mcastIgmpVersion?: number;
+  /** IFLA_BR_MCAST_MLD_VERSION: 1 or 2. */
   mcastMldVersion?: number;
+  /** IFLA_BR_VLAN_STATS_PER_PORT: 1 when VLAN counters are kept per port. */
   vlanStatsPerPort?: number;
-  multiBoolopt?: { optval: number; optmask: number };
+  /** IFLA_BR_MULTI_BOOLOPT: the BR_BOOLOPT_* switches (no_linklocal_learn, mcast_vlan_snooping, ...). */
+  multiBoolopt?: {
+    /** BR_BOOLOPT_* bits that are on. */
+    optval: number;
+    /** BR_BOOLOPT_* bits the kernel supports (and so reports in optval). */
+    optmask: number;
+  };
   /** IFLA_BR_MCAST_QUERIER_STATE, undecoded. */
   mcastQuerierState?: Buffer;
 }

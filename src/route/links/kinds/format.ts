@@ -15,7 +15,9 @@ export function clockTimer(centiseconds: number): number {
 
 /** struct ifla_bridge_id: the bridge priority and MAC address. */
 export interface BridgeId {
+  /** Bridge priority, 0-65535 (`ip link ... type bridge priority`), default 32768 (0x8000). */
   priority: number;
+  /** The bridge's MAC address, colon-separated hex. */
   address: string;
 }
 

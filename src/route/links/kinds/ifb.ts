@@ -3,6 +3,7 @@ import type { KindData, LinkKind } from './kind.js';
 
 /** `ip link add NAME type ifb`: an intermediate functional block for ingress shaping. */
 export interface IfbSpec extends LinkCommonSpec {
+  /** Selects the ifb kind (IFLA_INFO_KIND "ifb"). */
   type: 'ifb';
 }
 

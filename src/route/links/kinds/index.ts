@@ -20,6 +20,10 @@ export function registerLinkKind(kind: LinkKind): void {
   kinds.set(kind.kind, kind);
 }
 
+/**
+ * Adds a port (slave) kind, which decodes IFLA_INFO_SLAVE_DATA; a later registration of the same name replaces the earlier.
+ * @throws InvalidArgumentError when the plug-in has no `kind` name or no decodeSlaveData().
+ */
 export function registerSlaveKind(kind: SlaveKind): void {
   requirePlugin(kind, 'slave kind', ['decodeSlaveData']);
   slaveKinds.set(kind.kind, kind);
@@ -37,6 +41,7 @@ export function linkKind(name: string): LinkKind | undefined {
   return kinds.get(name);
 }
 
+/** The slave-kind plug-in for IFLA_INFO_SLAVE_KIND `name`, if nlkit knows it. */
 export function slaveKind(name: string): SlaveKind | undefined {
   return slaveKinds.get(name);
 }

@@ -6,6 +6,7 @@ import type { AttributeNames } from '../attribute-names.js';
 
 /** What every decoded kind-specific object carries: the attributes nlkit did not decode. */
 export interface KindData {
+  /** Members of IFLA_INFO_DATA (or _SLAVE_DATA) nlkit does not decode, kept verbatim. */
   unknown: RawAttribute[];
 }
 
@@ -24,8 +25,11 @@ export interface KindEncodeContext {
 export interface FollowUp {
   /** The namespace of the link; the connection's own when absent. */
   netns?: NetnsRef;
+  /** The link's name in that namespace. */
   name: string;
+  /** Set IFF_UP on the link. */
   up?: boolean;
+  /** Set IFLA_IFALIAS on the link. */
   alias?: string;
 }
 
@@ -33,7 +37,9 @@ export interface FollowUp {
 export interface TakenName {
   /** What the name is, for messages: `veth peer`. */
   role: string;
+  /** The interface name the request claims. */
   name: string;
+  /** The namespace the name is claimed in; the connection's own when absent. */
   netns?: NetnsRef;
 }
 
@@ -50,6 +56,7 @@ export interface IpJsonNames {
  * IFLA_INFO_DATA, decoding, and the `info_data` object `ip -j -d` prints.
  */
 export interface LinkKind<Spec = any, Info extends KindData = any> {
+  /** The IFLA_INFO_KIND string, as `ip link add ... type KIND` takes it. */
   readonly kind: string;
   /** False for kinds nlkit decodes but cannot create through rtnetlink (tun). */
   readonly creatable: boolean;
@@ -91,6 +98,7 @@ export interface LinkKind<Spec = any, Info extends KindData = any> {
 
 /** The kind of a link's master as seen from the port (IFLA_INFO_SLAVE_KIND / _DATA). */
 export interface SlaveKind<Info extends KindData = any> {
+  /** The IFLA_INFO_SLAVE_KIND string: the master's kind, e.g. "bridge". */
   readonly kind: string;
   /** Reads IFLA_INFO_SLAVE_DATA; like decodeInfoData, over the link's own copy of its message. */
   decodeSlaveData(cursor: AttributeCursor): Info;

@@ -11,6 +11,7 @@ import type { LinkCommonSpec } from '../types.js';
 import { validateBoolean, validateOneOf, validateU32 } from '../validate.js';
 import type { KindData, LinkKind } from './kind.js';
 
+/** How a macvlan forwards between siblings on the same lower device (MACVLAN_MODE_*): `bridge` switches locally, `vepa` hairpins through the external switch, `private` isolates, `passthru` gives the lower device to one macvlan, `source` filters by source MAC. */
 export type MacvlanMode = 'private' | 'vepa' | 'bridge' | 'passthru' | 'source';
 
 const MODES: Record<MacvlanMode, number> = {
@@ -24,9 +25,11 @@ const MODE_NAMES = Object.keys(MODES) as MacvlanMode[];
 
 /** `ip link add NAME link DEV type macvlan [mode MODE] [nopromisc] [bcqueuelen N]` */
 export interface MacvlanSpec extends LinkCommonSpec {
+  /** Selects the macvlan kind (IFLA_INFO_KIND "macvlan"). */
   type: 'macvlan';
   /** The lower device. */
   link: LinkRef;
+  /** IFLA_MACVLAN_MODE; the kernel defaults to 'vepa'. */
   mode?: MacvlanMode;
   /** Do not put the lower device in promiscuous mode (passthru only). */
   nopromisc?: boolean;
@@ -35,13 +38,17 @@ export interface MacvlanSpec extends LinkCommonSpec {
 }
 
 export interface MacvlanInfo extends KindData {
+  /** IFLA_MACVLAN_MODE by name; the raw number for a mode nlkit does not know. */
   mode?: MacvlanMode | number;
   /** MACVLAN_FLAG_* bits. */
   flags?: number;
+  /** IFLA_MACVLAN_MACADDR_COUNT: how many source MACs a 'source' mode macvlan accepts. */
   macaddrCount?: number;
   /** Source-mode MAC addresses. */
   macaddrs?: string[];
+  /** IFLA_MACVLAN_BC_QUEUE_LEN: requested broadcast/multicast queue length in packets (`bcqueuelen`, default 1000). */
   bcQueueLen?: number;
+  /** IFLA_MACVLAN_BC_QUEUE_LEN_USED: the length actually used, the largest any macvlan on the same lower device asked for. */
   bcQueueLenUsed?: number;
 }
 

@@ -13,13 +13,21 @@ import type { KindData, LinkKind } from './kind.js';
 export interface TunInfo extends KindData {
   /** "tun", "tap", or the raw IFF_* type. */
   type?: 'tun' | 'tap' | number;
+  /** IFLA_TUN_OWNER: uid allowed to attach to the device (`ip tuntap ... user`); absent when any may. */
   owner?: number;
+  /** IFLA_TUN_GROUP: gid allowed to attach to the device (`ip tuntap ... group`); absent when any may. */
   group?: number;
+  /** IFLA_TUN_PI: frames carry the 4-byte packet information header (no IFF_NO_PI). */
   pi?: boolean;
+  /** IFLA_TUN_VNET_HDR: frames carry a virtio_net_hdr (IFF_VNET_HDR), as for vhost-net. */
   vnetHdr?: boolean;
+  /** IFLA_TUN_PERSIST: the device outlives the process that created it (TUNSETPERSIST). */
   persist?: boolean;
+  /** IFLA_TUN_MULTI_QUEUE: several fds can attach, one queue each (IFF_MULTI_QUEUE). */
   multiQueue?: boolean;
+  /** IFLA_TUN_NUM_QUEUES: queues currently attached. */
   numQueues?: number;
+  /** IFLA_TUN_NUM_DISABLED_QUEUES: attached queues disabled with TUNSETQUEUE. */
   numDisabledQueues?: number;
 }
 

@@ -16,39 +16,57 @@ import type { KindData, KindEncodeContext, LinkKind } from './kind.js';
 
 /** The other end of a veth pair, created in the same request. */
 export interface VethPeerSpec {
+  /** The peer's interface name (`peer name PEER`), at most 15 bytes. */
   name: string;
   /** Create the peer directly inside this namespace. */
   netns?: NetnsRef;
+  /** The peer's MAC address; random when absent. */
   address?: string;
+  /** The peer's MTU in bytes; the host end's when absent. */
   mtu?: number;
   /** Brought up right after creation (the kernel cannot while creating the pair). */
   up?: boolean;
   /** Honoured by the kernel only together with the host end's `index`. */
   index?: number;
+  /** The peer's transmit queue length in packets. */
   txqueuelen?: number;
 }
 
 /** `ip link add NAME type veth peer name PEER [netns NS]` */
 export interface VethSpec extends LinkCommonSpec {
+  /** Selects the veth kind (IFLA_INFO_KIND "veth"). */
   type: 'veth';
+  /** The other end, sent as VETH_INFO_PEER. */
   peer: VethPeerSpec;
 }
 
 /** VETH_INFO_PEER as found in a request (the kernel never reports veth options). */
 export interface VethPeerInfo {
+  /** The peer's ifi_index: the ifindex asked for, 0 for any. */
   index: number;
+  /** The peer's ifi_flags (IFF_* bits). */
   flags: number;
+  /** The peer's ifi_change. */
   change: number;
+  /** IFLA_IFNAME of the peer. */
   name?: string;
+  /** IFLA_MTU of the peer, in bytes. */
   mtu?: number;
+  /** IFLA_ADDRESS of the peer. */
   address?: string;
+  /** IFLA_TXQLEN of the peer, in packets. */
   txqueuelen?: number;
+  /** IFLA_NET_NS_FD: the namespace fd the peer is created in. */
   netnsFd?: number;
+  /** IFLA_NET_NS_PID: the namespace, by process id, the peer is created in. */
   netnsPid?: number;
+  /** Peer attributes nlkit does not decode, kept verbatim. */
   unknown: RawAttribute[];
 }
 
+/** IFLA_INFO_DATA of a veth; only decoded requests carry it, the kernel reports none for veth. */
 export interface VethInfo extends KindData {
+  /** VETH_INFO_PEER: the peer's ifinfomsg and attributes, as the request carried them. */
   peer?: VethPeerInfo;
 }
 
@@ -105,8 +123,9 @@ export const veth: LinkKind<VethSpec, VethInfo> = {
   },
 
   takenNames(spec) {
-    // Without its own netns the peer is born beside the host end.
-    return [{ role: 'veth peer', name: spec.peer.name, netns: spec.peer.netns ?? spec.netns }];
+    // Without its own netns the kernel creates the peer in the requesting
+    // socket's namespace, even when the host end goes to `netns` (as ip does).
+    return [{ role: 'veth peer', name: spec.peer.name, netns: spec.peer.netns }];
   },
 
   followUps(spec) {

@@ -21,6 +21,7 @@ import type { KindData, LinkKind } from './kind.js';
 export const VXLAN_VNI_MAX = 0xffffff;
 const FLOWLABEL_MAX = 0xfffff;
 
+/** How the outer IPv4 header's DF bit is set (IFLA_VXLAN_DF, `df unset|set|inherit`): never, always, or copied from the inner packet. */
 export type VxlanDf = 'unset' | 'set' | 'inherit';
 const DF_VALUES: Record<VxlanDf, number> = { unset: VXLAN_DF_UNSET, set: VXLAN_DF_SET, inherit: VXLAN_DF_INHERIT };
 const DF_NAMES = Object.keys(DF_VALUES) as VxlanDf[];
@@ -31,6 +32,7 @@ const DF_NAMES = Object.keys(DF_VALUES) as VxlanDf[];
  * device group with `set(name, { group })`.
  */
 export interface VxlanSpec extends Omit<LinkCommonSpec, 'group'> {
+  /** Selects the vxlan kind (IFLA_INFO_KIND "vxlan"). */
   type: 'vxlan';
   /** VXLAN network identifier, 0..16777215. Required unless `external`. */
   id?: number;
@@ -50,20 +52,29 @@ export interface VxlanSpec extends Omit<LinkCommonSpec, 'group'> {
   ttl?: number | 'inherit' | 'auto';
   /** Outer TOS; 'inherit' copies the inner one. */
   tos?: number | 'inherit';
+  /** Outer IPv4 DF bit (`df`); the kernel default is 'unset'. */
   df?: VxlanDf;
   /** IPv6 flow label, 0..0xfffff. */
   label?: number;
+  /** Learn remote MACs into the fdb from received packets (`[no]learning`); on by default. */
   learning?: boolean;
+  /** ARP/ND proxy: answer from the neighbour table instead of flooding (`proxy`). */
   proxy?: boolean;
+  /** Route short-circuit: for a routed packet, use the fdb entry of the next hop's MAC (`rsc`). */
   rsc?: boolean;
+  /** Send netlink notifications on fdb misses (`l2miss`), for an external control plane. */
   l2miss?: boolean;
+  /** Send netlink notifications on IP neighbour misses (`l3miss`). */
   l3miss?: boolean;
   /** FDB entry lifetime in seconds. */
   ageing?: number;
   /** Maximum number of FDB entries (`maxaddress`). */
   maxAddresses?: number;
+  /** Compute the outer UDP checksum over an IPv4 underlay (`udpcsum`); off by default. */
   udpCsum?: boolean;
+  /** Send a zero UDP checksum over an IPv6 underlay (`udp6zerocsumtx`). */
   udp6ZeroCsumTx?: boolean;
+  /** Accept a zero UDP checksum over an IPv6 underlay (`udp6zerocsumrx`). */
   udp6ZeroCsumRx?: boolean;
   /** Collect metadata (flow-based tunnelling, `external`). */
   external?: boolean;
@@ -72,36 +83,65 @@ export interface VxlanSpec extends Omit<LinkCommonSpec, 'group'> {
 }
 
 export interface VxlanInfo extends KindData {
+  /** IFLA_VXLAN_ID: the VNI, 0-16777215. */
   id?: number;
   /** IFLA_VXLAN_GROUP: the IPv4 remote or multicast group. */
   group?: string;
+  /** IFLA_VXLAN_GROUP6: the IPv6 remote or multicast group. */
   group6?: string;
+  /** IFLA_VXLAN_LOCAL: IPv4 source address of the encapsulated packets. */
   local?: string;
+  /** IFLA_VXLAN_LOCAL6: IPv6 source address of the encapsulated packets. */
   local6?: string;
+  /** IFLA_VXLAN_LINK: ifindex of the underlay device (`dev`). */
   link?: number;
+  /** IFLA_VXLAN_TTL: outer TTL; 0 lets the route decide (`ttl auto`). */
   ttl?: number;
+  /** IFLA_VXLAN_TTL_INHERIT: the outer TTL copies the inner one (`ttl inherit`). */
   ttlInherit?: boolean;
+  /** IFLA_VXLAN_TOS: outer TOS; 1 means inherit from the inner packet. */
   tos?: number;
+  /** IFLA_VXLAN_DF by name; the raw number for a value nlkit does not know. */
   df?: VxlanDf | number;
+  /** IFLA_VXLAN_LABEL: IPv6 flow label of the outer header (host byte order). */
   label?: number;
+  /** IFLA_VXLAN_LEARNING: remote MACs are learned from received packets. */
   learning?: boolean;
+  /** IFLA_VXLAN_AGEING: fdb entry lifetime in seconds (default 300). */
   ageing?: number;
+  /** IFLA_VXLAN_LIMIT: most fdb entries (`maxaddress`); 0 is unlimited. */
   limit?: number;
+  /** IFLA_VXLAN_PORT_RANGE: UDP source port range [min, max] (`srcport`). */
   portRange?: [number, number];
+  /** IFLA_VXLAN_PROXY: ARP/ND proxy is on. */
   proxy?: boolean;
+  /** IFLA_VXLAN_RSC: route short-circuit is on. */
   rsc?: boolean;
+  /** IFLA_VXLAN_L2MISS: fdb misses are notified. */
   l2miss?: boolean;
+  /** IFLA_VXLAN_L3MISS: IP neighbour misses are notified. */
   l3miss?: boolean;
+  /** IFLA_VXLAN_PORT: UDP destination port (`dstport`), host byte order. */
   port?: number;
+  /** IFLA_VXLAN_UDP_CSUM: outer UDP checksums are computed over IPv4. */
   udpCsum?: boolean;
+  /** IFLA_VXLAN_UDP_ZERO_CSUM6_TX: zero UDP checksums are sent over IPv6. */
   udpZeroCsum6Tx?: boolean;
+  /** IFLA_VXLAN_UDP_ZERO_CSUM6_RX: zero UDP checksums are accepted over IPv6. */
   udpZeroCsum6Rx?: boolean;
+  /** IFLA_VXLAN_REMCSUM_TX: remote checksum offload on transmit (`remcsumtx`). */
   remcsumTx?: boolean;
+  /** IFLA_VXLAN_REMCSUM_RX: remote checksum offload on receive (`remcsumrx`). */
   remcsumRx?: boolean;
+  /** IFLA_VXLAN_REMCSUM_NOPARTIAL: remote checksum offload without partial checksums. */
   remcsumNopartial?: boolean;
+  /** IFLA_VXLAN_GBP: the Group Based Policy extension is on (`gbp`). */
   gbp?: boolean;
+  /** IFLA_VXLAN_GPE: Generic Protocol Extension (VXLAN-GPE) is on (`gpe`). */
   gpe?: boolean;
+  /** IFLA_VXLAN_COLLECT_METADATA: flow-based (`external`) mode; the VNI and remote come from per-packet metadata. */
   collectMetadata?: boolean;
+  /** IFLA_VXLAN_VNIFILTER: per-VNI filtering of an `external` device (`vnifilter on`). */
   vnifilter?: boolean;
 }
 

@@ -1,0 +1,80 @@
+// Runs the real events scenario with a tiny writer cycle: proves the plumbing
+// end to end (namespace, writer worker, markers, the three consumers, view
+// check, rows), measures nothing.
+import { readdirSync, readFileSync } from 'node:fs';
+import { setTimeout as sleep } from 'node:timers/promises';
+import t from 'tap';
+import { BENCH_PREFIX } from '../../bench/harness/namespaces.js';
+import { cycleChanges } from '../../bench/scenarios/events-writer.js';
+import { eventsSizes, expectedNotifications } from '../../bench/scenarios/events.js';
+import { runSuite } from '../../bench/suite.js';
+import { listNetns } from '../../src/netns/index.js';
+import { requireRoot } from '../helpers/netns.js';
+
+const METRICS = ['rate', 'cpu', 'lost', 'lag', 'overruns', 'synthesized', 'writer'];
+const IMPLEMENTATIONS = ['nlkit', 'nlkit-resync', 'ip-monitor'];
+
+/** Processes whose command line names one of this process's bench namespaces (ip monitor). */
+function benchProcesses(): string[] {
+  const found: string[] = [];
+  for (const pid of readdirSync('/proc').filter((p) => /^\d+$/.test(p))) {
+    try {
+      const cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' ');
+      if (cmdline.includes(BENCH_PREFIX)) found.push(`${pid}: ${cmdline}`);
+    } catch {
+      // Exited meanwhile.
+    }
+  }
+  return found;
+}
+
+t.test('expected notifications: one per change, and a local route with each IPv4 address', async (t) => {
+  const cycle = { links: 2, addresses: 10, routes4: 5, routes6: 3 };
+  const expected = expectedNotifications(cycle);
+  t.same(expected, { 'link:new': 2, 'link:del': 2, 'address:new': 10, 'address:del': 10, 'route:new': 18, 'route:del': 18 });
+  t.equal(Object.values(expected).reduce((a, b) => a + b, 0), cycleChanges(cycle) + 2 * cycle.addresses);
+  for (const [quick, smoke] of [[false, false], [true, false], [true, true]] as const) {
+    const { cycle: c } = eventsSizes(quick, smoke);
+    t.ok(c.links >= 1 && c.addresses > 0 && c.routes4 > 0 && c.routes6 > 0, `sizes quick=${quick} smoke=${smoke}`);
+  }
+  t.ok(cycleChanges(eventsSizes(true, false).cycle) < cycleChanges(eventsSizes(false, false).cycle), '--quick is smaller');
+});
+
+t.test('events smoke run: every metric, every consumer, verified, nothing left behind', async (t) => {
+  if (!requireRoot(t)) return;
+  const log: string[] = [];
+  const started = performance.now();
+  const report = await runSuite({ quick: true, smoke: true, runs: 1, warmup: 0, scenarios: ['events'] }, (m) => log.push(`${Math.round(performance.now() - started)} ms: ${m}`));
+  t.comment(log.join('\n'));
+  t.same(listNetns().filter((n) => n.startsWith(BENCH_PREFIX)), [], 'no bench namespace left behind');
+  for (let i = 0; i < 40 && benchProcesses().length > 0; i++) await sleep(50);
+  t.same(benchProcesses(), [], 'no ip monitor left behind');
+  for (const impl of IMPLEMENTATIONS) t.ok(log.some((m) => m.includes(`events: run 1/1 ${impl}`)), `${impl} measured`);
+
+  const rows = report.scenarios;
+  t.notOk(rows.some((r) => r.skipped !== undefined), `not skipped: ${rows.find((r) => r.skipped)?.skipped}`);
+  t.same(rows.map((r) => r.name), METRICS.map((m) => `events.${m}`));
+  for (const row of rows) {
+    t.match(row, { scenario: 'events', unit: String, better: /^(higher|lower)$/, description: String });
+    t.ok(row.verified, `${row.name} verified: ${JSON.stringify(row.verification)}`);
+    t.same(row.errors, {}, `${row.name} without errors`);
+    t.same(Object.keys(row.results).sort(), [...IMPLEMENTATIONS].sort(), `${row.name}: a column per implementation`);
+    t.equal(row.runs.length, row.metric === 'synthesized' ? 1 : 3, `${row.name}: one measured run per implementation that reports it`);
+  }
+  const row = (metric: string) => rows.find((r) => r.name === `events.${metric}`)!;
+  const expected = Object.values(expectedNotifications(eventsSizes(true, true).cycle)).reduce((a, b) => a + b, 0);
+  for (const impl of IMPLEMENTATIONS) {
+    t.ok(row('rate').results[impl]! > 0, `${impl}: decoding rate measured`);
+    t.ok(row('cpu').results[impl]! > 0, `${impl}: CPU rate measured`);
+    t.ok(row('writer').results[impl]! > 0, `${impl}: writer rate measured`);
+    const lost = row('lost').results[impl]!;
+    t.ok(lost >= 0 && lost <= expected, `${impl}: lost ${lost} within 0..${expected}`);
+    t.ok(row('lag').results[impl]! >= 0, `${impl}: lag measured`);
+  }
+  if (row('overruns').results.nlkit === 0) t.equal(row('lost').results.nlkit, 0, 'nlkit without overrun loses nothing');
+  t.ok(row('synthesized').results['nlkit-resync']! >= 0, 'nlkit-resync counts synthesized events');
+  t.match(row('synthesized').notApplicable, { nlkit: /no view/, 'ip-monitor': /no view/ });
+  t.ok(row('rate').ratios['nlkit/ip-monitor']! > 0, 'rate ratio nlkit/ip-monitor');
+  t.ok(row('cpu').ratios['nlkit/ip-monitor']! > 0, 'cpu ratio nlkit/ip-monitor');
+  t.same(row('overruns').ratios, {}, 'overruns has no ratios');
+});
