@@ -19,6 +19,7 @@ const c = {
   send: libc.func('intptr_t send(int, void *, size_t, int)'),
   recv: libc.func('intptr_t recv(int, void *, size_t, int)'),
   recvmsg: libc.func('intptr_t recvmsg(int, void *, int)'),
+  recvmmsg: libc.func('int recvmmsg(int, void *, unsigned int, int, void *)'),
   close: libc.func('int close(int)'),
   open: libc.func('int open(const char *, int, uint32_t)'),
   setns: libc.func('int setns(int, int)'),
@@ -266,6 +267,60 @@ export function recvWithNsid(fd: number, buf: Buffer, flags: number): ReceivedDa
     at += (length + 7) & ~7;
   }
   return nsid === undefined ? { length: n } : { length: n, nsid };
+}
+
+/** struct mmsghdr: a msghdr and the received length, padded to 64 bytes on 64-bit Linux. */
+const MMSGHDR_SIZE = 64;
+/** MSG_TRUNC in a received message's msg_flags: the datagram was longer than its slot. */
+const MSG_FLAG_TRUNC = 0x20;
+
+/** Where recvmmsg puts datagrams: `slots` buffers of `slotSize` bytes, and the headers describing them. */
+export interface DatagramBatch {
+  /** The slots, one after the other: datagram i starts at i * slotSize. */
+  readonly buffer: Buffer;
+  readonly slotSize: number;
+  readonly slots: number;
+  /** The mmsghdr array, pointing at the slots. */
+  readonly headers: Buffer;
+  /** The iovec array behind the headers (kept alive with them). */
+  readonly iovecs: Buffer;
+}
+
+/** Allocates a batch of `slots` datagram buffers of `slotSize` bytes for {@link recvBatch}. */
+export function datagramBatch(slots: number, slotSize: number): DatagramBatch {
+  const buffer = Buffer.alloc(slots * slotSize);
+  const headers = Buffer.alloc(slots * MMSGHDR_SIZE);
+  const iovecs = Buffer.alloc(slots * 16);
+  const base = koffi.address(buffer);
+  const iovBase = koffi.address(iovecs);
+  for (let i = 0; i < slots; i++) {
+    iovecs.writeBigUInt64LE(base + BigInt(i * slotSize), 16 * i);
+    iovecs.writeBigUInt64LE(BigInt(slotSize), 16 * i + 8);
+    headers.writeBigUInt64LE(iovBase + BigInt(16 * i), MMSGHDR_SIZE * i + 16);
+    headers.writeBigUInt64LE(1n, MMSGHDR_SIZE * i + 24);
+  }
+  return { buffer, slotSize, slots, headers, iovecs };
+}
+
+/**
+ * recvmmsg(2) without blocking: reads up to `batch.slots` datagrams in one
+ * system call and returns their lengths (-1 for one truncated by its slot);
+ * an empty array when nothing is queued.
+ */
+export function recvBatch(fd: number, batch: DatagramBatch): number[] {
+  for (let i = 0; i < batch.slots; i++) batch.headers.writeInt32LE(0, MMSGHDR_SIZE * i + 48);
+  const n = c.recvmmsg(fd, batch.headers, batch.slots, MSG_DONTWAIT, null);
+  if (n < 0) {
+    const errno = koffi.errno();
+    if (errno === 11) return [];
+    throw new SyscallError('recvmmsg', errno, `fd ${fd}`);
+  }
+  const lengths: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const truncated = (batch.headers.readInt32LE(MMSGHDR_SIZE * i + 48) & MSG_FLAG_TRUNC) !== 0;
+    lengths.push(truncated ? -1 : batch.headers.readUInt32LE(MMSGHDR_SIZE * i + 56));
+  }
+  return lengths;
 }
 
 /** A readiness watch that stays armed; `close()` stops it at once (before the fd may be closed). */
