@@ -364,8 +364,9 @@ export class Monitor implements AsyncIterable<MonitorEvent> {
       return;
     }
     const before = event.kind === 'link' ? view.link(event.link.index) : undefined;
-    const changed = view.apply(event);
-    if (!changed && tracked(event) && event.action === 'new') return; // a repeat: nothing new to tell
+    // A repeat, or the removal of something the view does not hold (announced
+    // after it was inferred, or never announced at all): nothing new to tell.
+    if (!view.apply(event) && tracked(event)) return;
     emit(event);
     if (event.kind === 'link') this.inferFromLink(event.action, event.link, before, emit);
     if (event.kind === 'address' && event.action === 'del' && event.address.family === 4) {
