@@ -10,13 +10,7 @@ import {
   RTM_DELADDR, RTM_DELLINK, RTM_DELNEIGH, RTM_DELNSID, RTM_DELROUTE, RTM_DELRULE,
   RTM_NEWADDR, RTM_NEWLINK, RTM_NEWNEIGH, RTM_NEWNSID, RTM_NEWROUTE, RTM_NEWRULE,
 } from '../generated/rtnetlink.js';
-import type { EventAction, EventOrigin, RouteObjectEvent } from './events.js';
-
-function origin(message: Message, action: EventAction, nsid: number | undefined): EventOrigin {
-  const o: EventOrigin = { action, flags: message.flags, portId: message.pid };
-  if (nsid !== undefined) o.nsid = nsid;
-  return o;
-}
+import type { RouteObjectEvent } from './events.js';
 
 /**
  * The event an rtnetlink notification announces; undefined for message types
@@ -27,32 +21,39 @@ export function decodeRouteEvent(message: Message, nsid?: number): RouteObjectEv
   switch (message.type) {
     case RTM_NEWLINK:
     case RTM_DELLINK:
-      return { kind: 'link', ...origin(message, message.type === RTM_NEWLINK ? 'new' : 'del', nsid), link: decodeLink(message) };
+      return withNsid({ kind: 'link', action: message.type === RTM_NEWLINK ? 'new' : 'del', flags: message.flags, portId: message.pid, link: decodeLink(message) }, nsid);
     case RTM_NEWADDR:
     case RTM_DELADDR: {
       const address = decodeAddress(message);
-      return address && { kind: 'address', ...origin(message, message.type === RTM_NEWADDR ? 'new' : 'del', nsid), address };
+      return address && withNsid({ kind: 'address', action: message.type === RTM_NEWADDR ? 'new' : 'del', flags: message.flags, portId: message.pid, address }, nsid);
     }
     case RTM_NEWROUTE:
     case RTM_DELROUTE: {
       const route = decodeRoute(message);
-      return route && { kind: 'route', ...origin(message, message.type === RTM_NEWROUTE ? 'new' : 'del', nsid), route };
+      return route && withNsid({ kind: 'route', action: message.type === RTM_NEWROUTE ? 'new' : 'del', flags: message.flags, portId: message.pid, route }, nsid);
     }
     case RTM_NEWNEIGH:
     case RTM_DELNEIGH: {
       const neighbour = decodeNeighbour(message);
       if (neighbour.family === 0) return undefined;
-      return { kind: 'neighbour', ...origin(message, message.type === RTM_NEWNEIGH ? 'new' : 'del', nsid), neighbour };
+      return withNsid({ kind: 'neighbour', action: message.type === RTM_NEWNEIGH ? 'new' : 'del', flags: message.flags, portId: message.pid, neighbour }, nsid);
     }
     case RTM_NEWRULE:
     case RTM_DELRULE: {
       const rule = decodeRule(message);
-      return { kind: 'rule', ...origin(message, message.type === RTM_NEWRULE ? 'new' : 'del', nsid), rule };
+      return withNsid({ kind: 'rule', action: message.type === RTM_NEWRULE ? 'new' : 'del', flags: message.flags, portId: message.pid, rule }, nsid);
     }
     case RTM_NEWNSID:
     case RTM_DELNSID:
-      return { kind: 'nsid', ...origin(message, message.type === RTM_NEWNSID ? 'new' : 'del', nsid), netnsId: decodeNetnsId(message) };
+      return withNsid({ kind: 'nsid', action: message.type === RTM_NEWNSID ? 'new' : 'del', flags: message.flags, portId: message.pid, netnsId: decodeNetnsId(message) }, nsid);
     default:
       return undefined;
   }
+}
+
+// Object literals of one shape per kind (no spread: it makes every event a
+// dictionary-shaped copy), the nsid added only where there is one.
+function withNsid<E extends RouteObjectEvent>(event: E, nsid: number | undefined): E {
+  if (nsid !== undefined) event.nsid = nsid;
+  return event;
 }

@@ -372,7 +372,7 @@ export class Monitor implements AsyncIterable<MonitorEvent> {
     if (event.kind === 'address' && event.action === 'del' && event.address.family === 4) {
       // The kernel silently drops routes that use the address as their source (fib_sync_down_addr).
       const address = event.address.local ?? event.address.address;
-      if ([...view.routes.values()].some((r) => r.family === 4 && r.prefsrc === address && r.table !== 255)) this.schedule(new Set(['route']), 'inferred');
+      if (view.hasIpv4RoutesFrom(address)) this.schedule(new Set(['route']), 'inferred');
     }
   }
 
@@ -399,9 +399,7 @@ export class Monitor implements AsyncIterable<MonitorEvent> {
       return;
     }
     if (before?.up && !link.up) {
-      const index = link.index;
-      const through = [...view.routes.values()].some((r) => r.family === 4 && (r.oif === index || r.nexthops?.some((hop) => hop.oif === index)));
-      if (through) this.schedule(new Set(['route']), 'inferred');
+      if (view.hasIpv4RoutesThrough(link.index)) this.schedule(new Set(['route']), 'inferred');
     }
   }
 
@@ -452,8 +450,7 @@ export class Monitor implements AsyncIterable<MonitorEvent> {
       const fresh = new NetworkView();
       for (const kind of kinds) {
         const objects = await this.dump(kind);
-        const map = fresh.mapOf(kind) as Map<string, unknown>;
-        for (const object of objects) map.set(objectKey(kind, object), object);
+        for (const object of objects) fresh.put(kind, objectKey(kind, object), object);
       }
       if (!this.open) return;
       this.sync = undefined;
@@ -497,7 +494,7 @@ export class Monitor implements AsyncIterable<MonitorEvent> {
     for (const [key, object] of current) {
       if (next.has(key) || announced.has(`${kind}:${key}`)) continue;
       const event = objectEvent(kind, 'del', object, marks);
-      current.delete(key);
+      view.remove(kind, key);
       this.deliver(event);
     }
     for (const [key, object] of next) {

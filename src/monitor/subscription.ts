@@ -143,13 +143,14 @@ export class Subscription {
       }
       if (lengths.length === 0) break;
       read += lengths.length;
-      lengths.forEach((length, slot) => {
+      for (let slot = 0; slot < lengths.length; slot++) {
+        const length = lengths[slot]!;
         if (length < 0) {
           result.malformed.push(new MalformedMessageError(`a notification did not fit the ${BATCH_SLOT}-byte receive slot`, { offset: 0 }));
-          return;
+          continue;
         }
-        this.collect(Buffer.from(batch!.buffer.subarray(slot * BATCH_SLOT, slot * BATCH_SLOT + length)), length, undefined, result);
-      });
+        this.collect(Buffer.from(batch.buffer.subarray(slot * BATCH_SLOT, slot * BATCH_SLOT + length)), length, undefined, result);
+      }
       if (lengths.length < batch.slots) break;
     }
     return result;

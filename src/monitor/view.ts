@@ -126,11 +126,64 @@ export class NetworkView {
   apply(event: RouteObjectEvent): boolean {
     if (!tracked(event)) return false;
     const object = eventObject(event);
-    const map = this.mapOf(event.kind) as Map<string, unknown>;
     const key = objectKey(event.kind, object);
-    if (event.action === 'del') return map.delete(key);
-    const before = map.get(key);
-    map.set(key, object);
+    if (event.action === 'del') return this.remove(event.kind, key);
+    const before = this.put(event.kind, key, object);
     return before === undefined || fingerprint(before) !== fingerprint(object);
   }
+
+  /** Stores an object under its key; returns the one it replaces. */
+  put<K extends RouteObjectKind>(kind: K, key: string, object: ViewObjects[K]): ViewObjects[K] | undefined {
+    const map = this.mapOf(kind);
+    const before = map.get(key);
+    if (kind === 'route') {
+      if (before !== undefined) this.indexRoute(before as Route, -1);
+      this.indexRoute(object as Route, 1);
+    }
+    map.set(key, object);
+    return before;
+  }
+
+  /** Removes the object stored under a key; false when there was none. */
+  remove(kind: RouteObjectKind, key: string): boolean {
+    const map = this.mapOf(kind);
+    const before = map.get(key);
+    if (before === undefined) return false;
+    map.delete(key);
+    if (kind === 'route') this.indexRoute(before as Route, -1);
+    return true;
+  }
+
+  /**
+   * Whether an IPv4 route outside table local has `address` as preferred
+   * source: the kernel drops those silently when the address goes.
+   */
+  hasIpv4RoutesFrom(address: string): boolean {
+    return this.ipv4RoutesBySource.has(address);
+  }
+
+  /** Whether an IPv4 route goes through device `index`: the kernel drops those silently when it goes down. */
+  hasIpv4RoutesThrough(index: number): boolean {
+    return this.ipv4RoutesByDevice.has(index);
+  }
+
+  // Counts, not scans: an address deletion or a device going down asks these
+  // on every notification, and a view may hold a whole routing table.
+  private readonly ipv4RoutesBySource = new Map<string, number>();
+  private readonly ipv4RoutesByDevice = new Map<number, number>();
+
+  private indexRoute(route: Route, delta: 1 | -1): void {
+    if (route.family !== 4) return;
+    if (route.prefsrc !== undefined && route.table !== 255) count(this.ipv4RoutesBySource, route.prefsrc, delta);
+    const devices = new Set<number>();
+    if (route.oif !== undefined) devices.add(route.oif);
+    for (const hop of route.nexthops ?? []) if (hop.oif !== undefined) devices.add(hop.oif);
+    for (const device of devices) count(this.ipv4RoutesByDevice, device, delta);
+  }
+}
+
+function count<K>(counts: Map<K, number>, key: K, delta: 1 | -1): void {
+  const n = (counts.get(key) ?? 0) + delta;
+  if (n > 0) counts.set(key, n);
+  else counts.delete(key);
 }

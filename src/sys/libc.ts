@@ -308,7 +308,7 @@ export function datagramBatch(slots: number, slotSize: number): DatagramBatch {
  * an empty array when nothing is queued.
  */
 export function recvBatch(fd: number, batch: DatagramBatch): number[] {
-  for (let i = 0; i < batch.slots; i++) batch.headers.writeInt32LE(0, MMSGHDR_SIZE * i + 48);
+  // No reset of msg_flags: the kernel writes them for every datagram it returns.
   const n = c.recvmmsg(fd, batch.headers, batch.slots, MSG_DONTWAIT, null);
   if (n < 0) {
     const errno = koffi.errno();
