@@ -8,6 +8,7 @@ export * from './netlink/index.js';
 export * from './netns/index.js';
 export * from './route/index.js';
 export * from './monitor/index.js';
+export * from './pod/index.js';
 // nf_tables: everything under the `nftables` namespace (its Rule/RuleSpec are
 // not rtnetlink's), and the entry points by name.
 export * as nftables from './nftables/index.js';

@@ -36,15 +36,20 @@ function prepareRunDir(): void {
  * The calling thread is back in its own namespace when this returns or throws.
  */
 export function createNetns(name: string): void {
+  createNetnsWithin(name, () => undefined);
+}
+
+/**
+ * {@link createNetns}, running `inside` while the thread is in the new
+ * namespace (after the bind mount): a socket opened there belongs to it
+ * without a second trip in. If `inside` throws, the namespace is removed again.
+ * @internal
+ */
+export function createNetnsWithin<T>(name: string, inside: () => T): T {
   const path = netnsPath(name);
-  prepareRunDir();
-  try {
-    libc.close(libc.createExclusive(path));
-  } catch (error) {
-    if (error instanceof SyscallError && error.code === 'EEXIST') throw new NetnsExistsError(name, path);
-    throw error;
-  }
+  createMountTarget(name, path);
   let mounted = false;
+  let result: T;
   try {
     const original = libc.openReadOnly('/proc/thread-self/ns/net');
     try {
@@ -52,6 +57,7 @@ export function createNetns(name: string): void {
       try {
         libc.mount('/proc/thread-self/ns/net', path, 'none', MS_BIND);
         mounted = true;
+        result = inside();
       } finally {
         libc.setns(original, CLONE_NEWNET, 'original namespace');
       }
@@ -65,6 +71,36 @@ export function createNetns(name: string): void {
     throw error;
   }
   log('created %s', name);
+  return result;
+}
+
+/**
+ * Gives a name to a namespace held open by `fd` (one made without a name,
+ * e.g. by a namespace pool), as `ip netns attach NAME PID` does: the bind
+ * mount under /run/netns that `ip netns` and every nlkit call by name use.
+ * @internal
+ */
+export function nameNetns(name: string, fd: number): void {
+  const path = netnsPath(name);
+  createMountTarget(name, path);
+  try {
+    libc.mount(`/proc/self/fd/${fd}`, path, 'none', MS_BIND);
+  } catch (error) {
+    unlinkSync(path);
+    throw error;
+  }
+  log('named %s (fd %d)', name, fd);
+}
+
+/** The empty file a namespace is bind-mounted onto; NetnsExistsError when the name is taken. */
+function createMountTarget(name: string, path: string): void {
+  prepareRunDir();
+  try {
+    libc.close(libc.createExclusive(path));
+  } catch (error) {
+    if (error instanceof SyscallError && error.code === 'EEXIST') throw new NetnsExistsError(name, path);
+    throw error;
+  }
 }
 
 /**
