@@ -7,7 +7,7 @@
 import { writeFileSync } from 'node:fs';
 import { IFF_UP } from '../generated/if.js';
 import { NETLINK_ROUTE } from '../generated/netlink.js';
-import { RTM_DELLINK, RTM_NEWADDR, RTM_NEWLINK, RTM_NEWROUTE } from '../generated/rtnetlink.js';
+import { RTM_NEWADDR, RTM_NEWLINK, RTM_NEWROUTE } from '../generated/rtnetlink.js';
 import { InvalidArgumentError } from '../netlink/addresses.js';
 import type { Operation } from '../netlink/errors.js';
 import { NLM_F_CREATE, NLM_F_ECHO, NLM_F_EXCL } from '../netlink/message.js';
@@ -203,31 +203,88 @@ function writeSysctls(p: PreparedPod, ns: PodNamespace): void {
   });
 }
 
-/** The devices the echoed host end names, or undefined when the kernel did not echo (before Linux 6.3). */
-function devicesFromEcho(echoed: Link[], p: PreparedPod): { hostEnd: PodDevice; podIndex: number } | undefined {
-  const link = echoed.find((l) => l.name === p.hostEnd.name);
-  if (!link || link.link === undefined || link.address === undefined) return undefined;
-  return { hostEnd: { name: link.name, index: link.index, address: link.address }, podIndex: link.link };
-}
+/** A pod being made: what it needs until it is returned or undone. */
+class PodBuild {
+  readonly refs = new References();
+  /** The host end's ifindex once the pair exists: what to delete if a later step fails in an existing namespace. */
+  private hostIndex: number | undefined;
 
-/** Undoes a pod that failed half-way: its namespace if it made one, else its veth. Never throws. */
-function undo(host: RouteConnection, ns: PodNamespace, p: PreparedPod, hostIndex: number | undefined): void {
-  try {
-    if (ns.created) deleteNetns(p.name!);
-    else if (hostIndex !== undefined) host.socket.execute({ type: RTM_DELLINK, flags: 0, encode: (w) => encodeLinkRequest(w, { index: hostIndex }) }, linkOperation('delete link', `${p.hostEnd.name} in ${host.label}`));
-  } catch (error) {
-    log('undo of pod %s failed: %s', ns.label, (error as Error).message);
+  constructor(
+    readonly host: RouteConnection,
+    readonly p: PreparedPod,
+    readonly ns: PodNamespace,
+  ) {}
+
+  vethRequest(): Request {
+    return vethRequest(this.p, this.ns, this.refs);
+  }
+
+  vethOperation(): Operation {
+    return vethOperation(this.p, this.host, this.ns);
+  }
+
+  /** A connection on the pod's socket, for the lookups a kernel without NLM_F_ECHO on RTM_NEWLINK (before Linux 6.3) needs. */
+  inside(): RouteConnection {
+    return new RouteConnection(this.ns.socket, this.ns.label);
+  }
+
+  /** The devices the echoed host end names; undefined when the kernel did not echo. */
+  echoed(links: Link[]): PodDevices | undefined {
+    const link = links.find((l) => l.name === this.p.hostEnd.name);
+    if (!link || link.link === undefined || link.address === undefined) return undefined;
+    return { hostEnd: { name: link.name, index: link.index, address: link.address }, podIndex: link.link };
+  }
+
+  lookedUp(hostEnd: Link, podEnd: Link): PodDevices {
+    return { hostEnd: { name: hostEnd.name, index: hostEnd.index, address: hostEnd.address ?? '' }, podIndex: podEnd.index };
+  }
+
+  /** Once the pair exists: the sysctls, then the requests of the one send inside the pod. */
+  configure(devices: PodDevices): { requests: Request[]; ops: (index: number) => Operation } {
+    this.hostIndex = devices.hostEnd.index;
+    writeSysctls(this.p, this.ns);
+    const { requests, ops } = insideRequests(this.p, devices.podIndex, this.ns.label);
+    return { requests, ops: (i) => ops[i]! };
+  }
+
+  pod(devices: PodDevices): Pod {
+    log('pod %s: host end %s (%d), pod end %s (%d)', this.ns.label, this.p.hostEnd.name, devices.hostEnd.index, this.p.podEndName, devices.podIndex);
+    return {
+      netns: this.p.name ?? this.p.existing!,
+      createdNetns: this.ns.created,
+      fromPool: this.ns.fromPool,
+      hostEnd: devices.hostEnd,
+      podEnd: { name: this.p.podEndName, index: devices.podIndex, address: this.p.podEndAddress },
+    };
+  }
+
+  /** Undoes a pod that failed half-way: its namespace if it made one, else its veth; returns the error to throw. */
+  undo(error: unknown): unknown {
+    try {
+      if (this.ns.created) deleteNetns(this.p.name!);
+      else if (this.hostIndex !== undefined) this.host.link.delete(this.hostIndex);
+    } catch (cleanup) {
+      log('undo of pod %s failed: %s', this.ns.label, (cleanup as Error).message);
+    }
+    return error;
+  }
+
+  release(): void {
+    this.refs.close();
+    this.ns.socket.close();
+    this.ns.handle.close();
   }
 }
 
-function finish(p: PreparedPod, ns: PodNamespace, hostEnd: PodDevice, podIndex: number): Pod {
-  return {
-    netns: p.name ?? p.existing!,
-    createdNetns: ns.created,
-    fromPool: ns.fromPool,
-    hostEnd,
-    podEnd: { name: p.podEndName, index: podIndex, address: p.podEndAddress },
-  };
+interface PodDevices {
+  hostEnd: PodDevice;
+  podIndex: number;
+}
+
+function beginPod(host: RouteConnection, spec: PodSpec): PodBuild {
+  requireHost(host);
+  const p = preparePod(spec);
+  return new PodBuild(host, p, acquireNamespace(p));
 }
 
 /**
@@ -244,37 +301,23 @@ function finish(p: PreparedPod, ns: PodNamespace, hostEnd: PodDevice, podIndex: 
  * @throws NetlinkError / NetlinkBatchError when the kernel refuses a step.
  */
 export function createPod(host: RouteConnection, spec: PodSpec): Pod {
-  requireHost(host);
-  const p = preparePod(spec);
   const timed = podStepTimes.enabled;
   let t = timed ? performance.now() : 0;
-  const ns = acquireNamespace(p);
+  const build = beginPod(host, spec);
   if (timed) t = step('namespace', t);
-  const refs = new References();
-  let hostIndex: number | undefined;
   try {
-    const echoed = host.socket.execute(vethRequest(p, ns, refs), vethOperation(p, host, ns), decodeLink);
+    const echoed = host.socket.execute(build.vethRequest(), build.vethOperation(), decodeLink);
     if (timed) t = step('veth', t);
-    let devices = devicesFromEcho(echoed, p);
-    if (!devices) {
-      const hostLink = host.link.get(p.hostEnd.name);
-      devices = { hostEnd: { name: hostLink.name, index: hostLink.index, address: hostLink.address! }, podIndex: new RouteConnection(ns.socket, ns.label).link.get(p.podEndName).index };
-    }
-    hostIndex = devices.hostEnd.index;
-    writeSysctls(p, ns);
+    const devices = build.echoed(echoed) ?? build.lookedUp(host.link.get(build.p.hostEnd.name), build.inside().link.get(build.p.podEndName));
+    const { requests, ops } = build.configure(devices);
     if (timed) t = step('sysctls', t);
-    const { requests, ops } = insideRequests(p, devices.podIndex, ns.label);
-    ns.socket.executeMany(requests, (i) => ops[i]!);
+    build.ns.socket.executeMany(requests, ops);
     if (timed) t = step('inside', t);
-    log('pod %s: host end %s (%d), pod end %s (%d)', ns.label, p.hostEnd.name, hostIndex, p.podEndName, devices.podIndex);
-    return finish(p, ns, devices.hostEnd, devices.podIndex);
+    return build.pod(devices);
   } catch (error) {
-    undo(host, ns, p, hostIndex);
-    throw error;
+    throw build.undo(error);
   } finally {
-    refs.close();
-    ns.socket.close();
-    ns.handle.close();
+    build.release();
     if (timed) step('close', t);
   }
 }
@@ -290,30 +333,17 @@ function step(name: 'namespace' | 'veth' | 'sysctls' | 'inside' | 'close', since
  * loop; making or naming the namespace (a few system calls) runs on it.
  */
 export async function createPodAsync(host: RouteConnection, spec: PodSpec): Promise<Pod> {
-  requireHost(host);
-  const p = preparePod(spec);
-  const ns = acquireNamespace(p);
-  const refs = new References();
-  let hostIndex: number | undefined;
+  const build = beginPod(host, spec);
   try {
-    const echoed = await host.socket.executeAsync(vethRequest(p, ns, refs), vethOperation(p, host, ns), decodeLink);
-    let devices = devicesFromEcho(echoed, p);
-    if (!devices) {
-      const hostLink = await host.link.getAsync(p.hostEnd.name);
-      devices = { hostEnd: { name: hostLink.name, index: hostLink.index, address: hostLink.address! }, podIndex: (await new RouteConnection(ns.socket, ns.label).link.getAsync(p.podEndName)).index };
-    }
-    hostIndex = devices.hostEnd.index;
-    writeSysctls(p, ns);
-    const { requests, ops } = insideRequests(p, devices.podIndex, ns.label);
-    await ns.socket.executeManyAsync(requests, (i) => ops[i]!);
-    return finish(p, ns, devices.hostEnd, devices.podIndex);
+    const echoed = await host.socket.executeAsync(build.vethRequest(), build.vethOperation(), decodeLink);
+    const devices = build.echoed(echoed) ?? build.lookedUp(await host.link.getAsync(build.p.hostEnd.name), await build.inside().link.getAsync(build.p.podEndName));
+    const { requests, ops } = build.configure(devices);
+    await build.ns.socket.executeManyAsync(requests, ops);
+    return build.pod(devices);
   } catch (error) {
-    undo(host, ns, p, hostIndex);
-    throw error;
+    throw build.undo(error);
   } finally {
-    refs.close();
-    ns.socket.close();
-    ns.handle.close();
+    build.release();
   }
 }
 
