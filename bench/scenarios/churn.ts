@@ -11,7 +11,10 @@ import { loadRouteApi, type Loaded, type OpenRoute } from '../harness/nlkit.js';
 import type { Implementation, RunInfo, RunOutput, Scenario, ScenarioContext, ScenarioRow, Verifier } from '../harness/scenario.js';
 import { perSecond } from '../harness/stats.js';
 import { countLines, ipBatch, ipIn, ipJsonIn, run } from '../harness/tools.js';
-import { ask, startTsWorker } from '../harness/worker.js';
+import { ask, startTsWorker, type WorkerReply } from '../harness/worker.js';
+import {
+  encodeRawPod, loadPodApi, setupPodsFast, setupPodsPaced, setupPodsRaw, type FastSetupTimes, type PodApi, type StepSamples,
+} from './churn-fast.js';
 import {
   BRIDGE, BRIDGE_ADDRESS, planPods, setupPodsAsync, setupPodsSync, teardownPodsAsync, teardownPodsSync, waitUntilGone,
   type PodPlan, type SetupTimes,
@@ -19,6 +22,10 @@ import {
 
 export interface ChurnSizes {
   pods: number;
+  /** The sustained rate of nlkit-pool-paced, pods/s. */
+  pacedRate: number;
+  /** Namespaces nlkit-pool-paced keeps ready. */
+  pacedPool: number;
   /** Pods in flight at once for nlkit-async. */
   inFlight: number;
   /** Worker threads for nlkit-workers. */
@@ -26,7 +33,7 @@ export interface ChurnSizes {
 }
 
 export function churnSizes(quick: boolean): ChurnSizes {
-  return { pods: quick ? 40 : 200, inFlight: 4, workers: 2 };
+  return { pods: quick ? 40 : 200, pacedRate: 300, pacedPool: 32, inFlight: 4, workers: 2 };
 }
 
 /** Makes `netns` stand in for the host: a bridge with the pods' gateway address, up. */
@@ -69,12 +76,20 @@ export function verifyPodsGone(verify: Verifier, hostNetns: string, pods: readon
   verify.check(ends === 0, `${ends} host ends still on ${BRIDGE} after teardown`);
 }
 
-function output(pods: number, setup: SetupTimes | { ms: number }, teardownMs: number): RunOutput {
+function output(pods: number, setup: SetupTimes | FastSetupTimes | { ms: number }, teardownMs: number): RunOutput {
+  const steps: Partial<StepSamples> = 'steps' in setup ? setup.steps : {};
   return {
     metrics: { setup: perSecond(pods, setup.ms), cycle: perSecond(pods, setup.ms + teardownMs) },
-    ...('latencies' in setup ? { samples: { latency: setup.latencies } } : {}),
+    ...('latencies' in setup ? { samples: { latency: setup.latencies, ...steps } } : {}),
   };
 }
+
+/** The step rows, for implementations that do not time steps. */
+const NO_STEPS = {
+  'step-namespace': 'steps are timed for the fast path, the pool and the floor only',
+  'step-veth': 'steps are timed for the fast path, the pool and the floor only',
+  'step-inside': 'steps are timed for the fast path, the pool and the floor only',
+};
 
 let runCounter = 0;
 /** A short tag unique to one run, so names never collide with a pod still being destroyed. */
@@ -218,14 +233,17 @@ function nlkitWorkersImplementation(sizes: ChurnSizes, route: Loaded<OpenRoute>)
       const share = Math.ceil(sizes.pods / workers.length);
       const plans = workers.map((_, w) => planPods(`${tag}w${w}`, Math.min(share, sizes.pods - w * share)));
       const t0 = performance.now();
-      const setups = await Promise.all(workers.map(({ worker }, w) => ask<{ id: number; ms: number; latencies: number[] }>(worker, { cmd: 'setup', pods: plans[w] })));
+      const setups = await Promise.all(workers.map(({ worker }, w) => ask<WorkerReply & FastSetupTimes>(worker, { cmd: 'setup', pods: plans[w] })));
       const setupMs = performance.now() - t0;
       workers.forEach(({ hostNetns }, w) => verifyPodsUp(verify, hostNetns, plans[w]!));
       const t1 = performance.now();
       await Promise.all(workers.map(({ worker }) => ask(worker, { cmd: 'teardown' })));
       const teardownMs = performance.now() - t1;
       workers.forEach(({ hostNetns }, w) => verifyPodsGone(verify, hostNetns, plans[w]!));
-      return output(sizes.pods, { ms: setupMs, latencies: setups.flatMap((s) => s.latencies) }, teardownMs);
+      const steps: StepSamples = {
+        namespace: setups.flatMap((s) => s.steps.namespace), veth: setups.flatMap((s) => s.steps.veth), inside: setups.flatMap((s) => s.steps.inside),
+      };
+      return output(sizes.pods, { ms: setupMs, latencies: setups.flatMap((s) => s.latencies), steps }, teardownMs);
     },
     async dispose() {
       for (const { worker } of workers) {
@@ -237,7 +255,146 @@ function nlkitWorkersImplementation(sizes: ChurnSizes, route: Loaded<OpenRoute>)
   };
 }
 
-export function churnDefinition(hostNetns: string, sizes: ChurnSizes, route: Loaded<OpenRoute>): MeasureDefinition {
+/** Which implementations time the steps, and which one takes namespaces from a pool at a pace. */
+const TIMES_STEPS = new Set(['nlkit-pod', 'nlkit-pool', 'nlkit-workers', 'raw-floor']);
+
+function withRowsNotApplicable(implementations: Implementation[]): Implementation[] {
+  return implementations.map((impl) => ({
+    ...impl,
+    metricNotApplicable: {
+      ...(TIMES_STEPS.has(impl.name) || impl.name === 'nlkit-pool-paced' ? {} : NO_STEPS),
+      ...(impl.name === 'nlkit-pool-paced' ? {} : { 'from-pool': 'only the paced pool row takes namespaces from a pool that may run dry' }),
+      ...impl.metricNotApplicable,
+    },
+  }));
+}
+
+/** A host connection and the bridge's index, opened untimed before the runs. */
+function hostOf(hostNetns: string, route: Loaded<OpenRoute>): { host: RouteConnection; bridgeIndex: number } {
+  const host = route.api!({ netns: hostNetns });
+  return { host, bridgeIndex: host.link.get(BRIDGE).index };
+}
+
+function nlkitPodImplementation(hostNetns: string, sizes: ChurnSizes, route: Loaded<OpenRoute>, pod: { api?: PodApi; unavailable?: string }): Implementation {
+  let state: { host: RouteConnection; bridgeIndex: number } | undefined;
+  const unavailable = route.unavailable ?? pod.unavailable;
+  return {
+    name: 'nlkit-pod',
+    ...(unavailable !== undefined ? { notApplicable: unavailable } : {}),
+    prepare() {
+      state = hostOf(hostNetns, route);
+    },
+    async run({ verify }: RunInfo) {
+      const { host, bridgeIndex } = state!;
+      const pods = planPods(runTag(), sizes.pods);
+      const setup = setupPodsFast(pod.api!, host, bridgeIndex, pods);
+      verifyPodsUp(verify, hostNetns, pods);
+      const t1 = performance.now();
+      await teardownPodsSync(host, bridgeIndex, pods);
+      const teardownMs = performance.now() - t1;
+      verifyPodsGone(verify, hostNetns, pods);
+      return output(pods.length, setup, teardownMs);
+    },
+    dispose() {
+      state?.host.close();
+    },
+  };
+}
+
+function nlkitPoolImplementation(hostNetns: string, sizes: ChurnSizes, route: Loaded<OpenRoute>, pod: { api?: PodApi; unavailable?: string }): Implementation {
+  let state: { host: RouteConnection; bridgeIndex: number } | undefined;
+  let pool: import('../../src/pod/pool.js').NamespacePool | undefined;
+  const unavailable = route.unavailable ?? pod.unavailable;
+  return {
+    name: 'nlkit-pool',
+    ...(unavailable !== undefined ? { notApplicable: unavailable } : {}),
+    prepare() {
+      state = hostOf(hostNetns, route);
+      pool = pod.api!.openNamespacePool({ size: sizes.pods });
+    },
+    async run({ verify }: RunInfo) {
+      const { host, bridgeIndex } = state!;
+      // The pool fills while the host is idle: between bursts, untimed.
+      await pool!.whenReady();
+      const pods = planPods(runTag(), sizes.pods);
+      const setup = setupPodsFast(pod.api!, host, bridgeIndex, pods, pool);
+      verifyPodsUp(verify, hostNetns, pods);
+      const t1 = performance.now();
+      await teardownPodsSync(host, bridgeIndex, pods);
+      const teardownMs = performance.now() - t1;
+      verifyPodsGone(verify, hostNetns, pods);
+      return output(pods.length, setup, teardownMs);
+    },
+    async dispose() {
+      await pool?.close();
+      state?.host.close();
+    },
+  };
+}
+
+function nlkitPoolPacedImplementation(hostNetns: string, sizes: ChurnSizes, route: Loaded<OpenRoute>, pod: { api?: PodApi; unavailable?: string }): Implementation {
+  let state: { host: RouteConnection; bridgeIndex: number } | undefined;
+  let pool: import('../../src/pod/pool.js').NamespacePool | undefined;
+  const unavailable = route.unavailable ?? pod.unavailable;
+  return {
+    name: 'nlkit-pool-paced',
+    ...(unavailable !== undefined ? { notApplicable: unavailable } : {}),
+    metricNotApplicable: { ...NO_STEPS, setup: `paced at ${sizes.pacedRate} pods/s: its setup rate is the pace, not a capacity`, cycle: `paced at ${sizes.pacedRate} pods/s: its cycle rate is the pace, not a capacity` },
+    prepare() {
+      state = hostOf(hostNetns, route);
+      pool = pod.api!.openNamespacePool({ size: sizes.pacedPool });
+    },
+    async run({ verify }: RunInfo) {
+      const { host, bridgeIndex } = state!;
+      await pool!.whenReady();
+      const pods = planPods(runTag(), sizes.pods);
+      const setup = await setupPodsPaced(pod.api!, host, bridgeIndex, pods, pool!, sizes.pacedRate);
+      const achieved = perSecond(pods.length, setup.ms);
+      verify.check(achieved >= sizes.pacedRate * 0.9, `kept only ${Math.round(achieved)} pods/s of the ${sizes.pacedRate} asked`);
+      verifyPodsUp(verify, hostNetns, pods);
+      const t1 = performance.now();
+      await teardownPodsSync(host, bridgeIndex, pods);
+      const teardownMs = performance.now() - t1;
+      verifyPodsGone(verify, hostNetns, pods);
+      const out = output(pods.length, setup, teardownMs);
+      out.metrics['from-pool'] = setup.fromPool / pods.length;
+      return out;
+    },
+    async dispose() {
+      await pool?.close();
+      state?.host.close();
+    },
+  };
+}
+
+function rawFloorImplementation(hostNetns: string, sizes: ChurnSizes, route: Loaded<OpenRoute>): Implementation {
+  let state: { host: RouteConnection; bridgeIndex: number } | undefined;
+  return {
+    name: 'raw-floor',
+    ...(route.unavailable !== undefined ? { notApplicable: route.unavailable } : {}),
+    prepare() {
+      state = hostOf(hostNetns, route);
+    },
+    async run({ verify }: RunInfo) {
+      const { host, bridgeIndex } = state!;
+      const pods = planPods(runTag(), sizes.pods);
+      // Encoded before the clock starts: the floor measures system calls and the kernel only.
+      const raws = pods.map((p) => encodeRawPod(p, bridgeIndex));
+      const setup = setupPodsRaw(host.socket.fd, raws);
+      verifyPodsUp(verify, hostNetns, pods);
+      const t1 = performance.now();
+      await teardownPodsSync(host, bridgeIndex, pods);
+      const teardownMs = performance.now() - t1;
+      verifyPodsGone(verify, hostNetns, pods);
+      return output(pods.length, setup, teardownMs);
+    },
+    dispose() {
+      state?.host.close();
+    },
+  };
+}
+
+export function churnDefinition(hostNetns: string, sizes: ChurnSizes, route: Loaded<OpenRoute>, pod: { api?: PodApi; unavailable?: string }): MeasureDefinition {
   return {
     scenario: 'churn',
     metrics: [
@@ -245,21 +402,36 @@ export function churnDefinition(hostNetns: string, sizes: ChurnSizes, route: Loa
       { key: 'setup', unit: 'pods/s', better: 'higher', description: 'pods set up per second' },
       { key: 'p50', unit: 'ms', better: 'lower', description: 'median setup time of one pod', fromSamples: { sample: 'latency', percentile: 50 } },
       { key: 'p99', unit: 'ms', better: 'lower', description: '99th percentile setup time of one pod', fromSamples: { sample: 'latency', percentile: 99 } },
+      { key: 'step-namespace', unit: 'ms', better: 'lower', description: 'median time of the namespace step: made (unshare, bind mount, a socket inside) or, with a pool, named (bind mount, a socket inside)', fromSamples: { sample: 'namespace', percentile: 50 } },
+      { key: 'step-veth', unit: 'ms', better: 'lower', description: 'median time of the veth request (pair made, peer in the pod, host end enslaved and up)', fromSamples: { sample: 'veth', percentile: 50 } },
+      { key: 'step-inside', unit: 'ms', better: 'lower', description: 'median time of the send inside the pod (lo up, address, eth0 up, default route) and its acks', fromSamples: { sample: 'inside', percentile: 50 } },
+      { key: 'from-pool', unit: 'share', better: 'higher', description: 'share of the paced pods whose namespace came from the pool (the rest were made on the spot)', noRatios: true },
     ],
-    implementations: [
+    ratioPairs: [
+      ['nlkit', 'ip-batch'], ['nlkit', 'ip-fork'], ['nlkit-pod', 'raw-floor'], ['nlkit-pool', 'raw-floor'], ['nlkit-pod', 'nlkit'],
+      ['nlkit-workers', 'nlkit-pod'], ['nlkit-async', 'nlkit'], ['nlkit-pool-paced', 'raw-floor'],
+    ],
+    implementations: withRowsNotApplicable([
       nlkitSyncImplementation(hostNetns, sizes, route),
       nlkitAsyncImplementation(hostNetns, sizes, route),
+      nlkitPodImplementation(hostNetns, sizes, route, pod),
+      nlkitPoolImplementation(hostNetns, sizes, route, pod),
+      nlkitPoolPacedImplementation(hostNetns, sizes, route, pod),
       nlkitWorkersImplementation(sizes, route),
+      rawFloorImplementation(hostNetns, sizes, route),
       ipForkImplementation(hostNetns, sizes),
       ipBatchImplementation(hostNetns, sizes),
-    ],
+    ]),
     pauseMs: 100,
     notes: [
       `${sizes.pods} pods per run; the "host" is a bench namespace holding bridge ${BRIDGE} (${BRIDGE_ADDRESS}/16), never the real host`,
       'every implementation creates the veth with one request: host end enslaved and up, peer eth0 born in the pod (`ip link add vhN master br0 up type veth peer name eth0 netns POD`); the kernel refuses to bring the peer up in that request (ENOTCONN), so eth0 up is a step of its own',
       'ip-fork: one `ip` process per step (netns add, link add, lo up, addr add, eth0 up, route add; netns delete per pod); polls `ip -o link show master br0` until the host ends are gone',
       'ip-batch: one `ip -batch -` for every pod\'s netns add (it cannot share the next batch: under -n, ip works in a private mount namespace where netns add would not persist), one `ip -n HOST -batch -` for every pod\'s link add, one `ip -n POD -batch -` per pod for the 4 steps inside, one `ip -batch -` for all netns deletes; polls like ip-fork',
-      `nlkit: sync API, one pod after another; nlkit-async: Promise API with ${sizes.inFlight} pods in flight, each lane with its own host socket; nlkit-workers: ${sizes.workers} worker threads, each with its own host namespace, bridge and sockets, doing its share of the pods with the sync API`,
+      `nlkit: the plain sync API as the README showed it before the fast path (name lookups included), one pod after another; nlkit-async: the same with the Promise API, ${sizes.inFlight} pods in flight, each lane with its own host socket`,
+      `nlkit-pod: createPod, one pod after another (namespace made with its socket opened inside, one echoed veth request, one send of 4 requests inside); nlkit-pool: the same with a NamespacePool of ${sizes.pods} filled between runs (untimed), so each pod's namespace is only named; nlkit-pool-paced: createPod with a pool of ${sizes.pacedPool} at a sustained ${sizes.pacedRate} pods/s (the worker refills while pods arrive), p50/p99 are its per-pod latencies; nlkit-workers: ${sizes.workers} worker threads, each with its own host namespace, bridge and sockets, doing its share of the pods with createPod`,
+      'raw-floor: the same pod as nlkit-pod with every request encoded before the clock starts and sent straight through src/sys (open, unshare, mount, socket, setns; send/recv of the encoded bytes with the namespace fd patched in; eth0 assumed to be ifindex 2): what a C program would do',
+      'step-*: per-pod medians of the steps: namespace (made, or named from the pool, with a socket inside), veth (the request with its ack), inside (the 4 requests in one send with their acks, plus closing the pod\'s socket); nlkit-workers pools the steps of all its threads',
       'teardown deletes the pod namespaces, then polls a link dump of the bridge\'s ports every 1 ms until empty; p50/p99 pool the per-pod setup times of all measured runs',
     ],
   };
@@ -271,6 +443,7 @@ export const churn: Scenario = {
   async run(ctx: ScenarioContext): Promise<ScenarioRow[]> {
     const sizes = churnSizes(ctx.quick);
     const route = await loadRouteApi();
-    return withBenchNamespaces(['churn-host'], ([host]) => measure(ctx, churnDefinition(addBridge(host), sizes, route)));
+    const pod = await loadPodApi();
+    return withBenchNamespaces(['churn-host'], ([host]) => measure(ctx, churnDefinition(addBridge(host!), sizes, route, pod)));
   },
 };
