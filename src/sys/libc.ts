@@ -146,7 +146,9 @@ export function gettid(): number {
 
 const POLLIN = 0x1;
 const EINTR = 4;
-const pollBox = Buffer.alloc(8);
+/** pollfd entries reused across calls (poll runs on this thread only); grown when more fds are asked for. */
+let pollBox = Buffer.alloc(16);
+const oneFd: number[] = [0];
 
 /**
  * Blocks the calling thread until `fd` is readable or `timeoutMs` passes
@@ -154,18 +156,8 @@ const pollBox = Buffer.alloc(8);
  * conditions count as readable so that the following recv reports them.
  */
 export function pollReadable(fd: number, timeoutMs: number): boolean {
-  const deadline = timeoutMs < 0 ? Infinity : Date.now() + timeoutMs;
-  for (;;) {
-    pollBox.writeInt32LE(fd, 0);
-    pollBox.writeInt16LE(POLLIN, 4);
-    pollBox.writeInt16LE(0, 6);
-    const wait = deadline === Infinity ? -1 : Math.max(0, Math.min(0x7fffffff, deadline - Date.now()));
-    const n = c.poll(pollBox, 1, wait);
-    if (n > 0) return true;
-    if (n === 0) return false;
-    const errno = koffi.errno();
-    if (errno !== EINTR) throw new SyscallError('poll', errno, `fd ${fd}`);
-  }
+  oneFd[0] = fd;
+  return pollAnyReadable(oneFd, timeoutMs);
 }
 
 /**
@@ -174,20 +166,21 @@ export function pollReadable(fd: number, timeoutMs: number): boolean {
  */
 export function pollAnyReadable(fds: readonly number[], timeoutMs: number): boolean {
   if (fds.length === 0) return false;
-  const box = Buffer.alloc(8 * fds.length);
+  if (pollBox.length < 8 * fds.length) pollBox = Buffer.alloc(8 * fds.length);
+  const box = pollBox;
   const deadline = timeoutMs < 0 ? Infinity : Date.now() + timeoutMs;
   for (;;) {
-    fds.forEach((fd, i) => {
-      box.writeInt32LE(fd, 8 * i);
+    for (let i = 0; i < fds.length; i++) {
+      box.writeInt32LE(fds[i]!, 8 * i);
       box.writeInt16LE(POLLIN, 8 * i + 4);
       box.writeInt16LE(0, 8 * i + 6);
-    });
+    }
     const wait = deadline === Infinity ? -1 : Math.max(0, Math.min(0x7fffffff, deadline - Date.now()));
     const n = c.poll(box, fds.length, wait);
     if (n > 0) return true;
     if (n === 0) return false;
     const errno = koffi.errno();
-    if (errno !== EINTR) throw new SyscallError('poll', errno, `fds ${fds.join(', ')}`);
+    if (errno !== EINTR) throw new SyscallError('poll', errno, fds.length === 1 ? `fd ${fds[0]}` : `fds ${fds.join(', ')}`);
   }
 }
 
