@@ -1,31 +1,13 @@
 // Runs the real dump-under-churn scenario with a few dumps on small tables
 // while its churners run: proves the plumbing end to end (namespaces,
 // churner processes, attempt counting, rows), measures nothing.
-import { readdirSync, readFileSync } from 'node:fs';
-import { setTimeout as sleep } from 'node:timers/promises';
 import t from 'tap';
-import { BENCH_PREFIX } from '../../bench/harness/namespaces.js';
 import { extraBudgets } from '../../bench/scenarios/dump-under-churn.js';
-import { runSuite } from '../../bench/suite.js';
-import { listNetns } from '../../src/netns/index.js';
+import { runSmoke } from '../helpers/bench-smoke.js';
 import { requireRoot } from '../helpers/netns.js';
 
 const TABLES = ['addrs', 'links', 'routes'];
 const METRICS = ['ok', 'first-intr', 'attempts', 'attempts-p99', 'attempts-max', 'p50', 'p90', 'p99', 'max', 'incomplete', 'churn'];
-
-/** Processes whose command line names one of this process's bench namespaces (the churners and their ip). */
-function benchProcesses(): string[] {
-  const found: string[] = [];
-  for (const pid of readdirSync('/proc').filter((p) => /^\d+$/.test(p))) {
-    try {
-      const cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' ');
-      if (cmdline.includes(BENCH_PREFIX)) found.push(`${pid}: ${cmdline}`);
-    } catch {
-      // Exited meanwhile.
-    }
-  }
-  return found;
-}
 
 t.test('NLKB_DUMP_BUDGETS lists whole milliseconds', async (t) => {
   t.same(extraBudgets(undefined), []);
@@ -37,18 +19,9 @@ t.test('NLKB_DUMP_BUDGETS lists whole milliseconds', async (t) => {
 
 t.test('dump-under-churn smoke run: every table, every metric, verified, nothing left behind', async (t) => {
   if (!requireRoot(t)) return;
-  const log: string[] = [];
-  const started = performance.now();
-  const report = await runSuite({ quick: true, smoke: true, runs: 1, warmup: 0, scenarios: ['dump-under-churn'] }, (m) => log.push(`${Math.round(performance.now() - started)} ms: ${m}`));
-  t.comment(log.join('\n'));
-  t.same(listNetns().filter((n) => n.startsWith(BENCH_PREFIX)), [], 'no bench namespace left behind');
-  // The churners were killed (SIGKILL to their process group); give the reaper a moment.
-  for (let i = 0; i < 40 && benchProcesses().length > 0; i++) await sleep(50);
-  t.same(benchProcesses(), [], 'no churner process left behind');
+  const { rows, log } = await runSmoke(t, 'dump-under-churn');
   for (const table of TABLES) t.ok(log.some((m) => m.includes(`dump-under-churn: ${table}: making the table`)), `${table} measured`);
 
-  const rows = report.scenarios;
-  t.notOk(rows.some((r) => r.skipped !== undefined), `not skipped: ${rows.find((r) => r.skipped)?.skipped}`);
   t.same(rows.map((r) => r.name), TABLES.flatMap((table) => METRICS.map((m) => `dump-under-churn.${table}.${m}`)));
   for (const row of rows) {
     t.ok(row.verified, `${row.name} verified: ${JSON.stringify(row.verification)}`);

@@ -1,32 +1,14 @@
 // Runs the real events scenario with a tiny writer cycle: proves the plumbing
 // end to end (namespace, writer worker, markers, the three consumers, view
 // check, rows), measures nothing.
-import { readdirSync, readFileSync } from 'node:fs';
-import { setTimeout as sleep } from 'node:timers/promises';
 import t from 'tap';
-import { BENCH_PREFIX } from '../../bench/harness/namespaces.js';
 import { cycleChanges } from '../../bench/scenarios/events-writer.js';
 import { eventsSizes, expectedNotifications } from '../../bench/scenarios/events.js';
-import { runSuite } from '../../bench/suite.js';
-import { listNetns } from '../../src/netns/index.js';
+import { runSmoke } from '../helpers/bench-smoke.js';
 import { requireRoot } from '../helpers/netns.js';
 
 const METRICS = ['rate', 'cpu', 'lost', 'lag', 'overruns', 'synthesized', 'writer'];
 const IMPLEMENTATIONS = ['nlkit', 'nlkit-resync', 'ip-monitor'];
-
-/** Processes whose command line names one of this process's bench namespaces (ip monitor). */
-function benchProcesses(): string[] {
-  const found: string[] = [];
-  for (const pid of readdirSync('/proc').filter((p) => /^\d+$/.test(p))) {
-    try {
-      const cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' ');
-      if (cmdline.includes(BENCH_PREFIX)) found.push(`${pid}: ${cmdline}`);
-    } catch {
-      // Exited meanwhile.
-    }
-  }
-  return found;
-}
 
 t.test('expected notifications: one per change, and a local route with each IPv4 address', async (t) => {
   const cycle = { links: 2, addresses: 10, routes4: 5, routes6: 3 };
@@ -42,17 +24,9 @@ t.test('expected notifications: one per change, and a local route with each IPv4
 
 t.test('events smoke run: every metric, every consumer, verified, nothing left behind', async (t) => {
   if (!requireRoot(t)) return;
-  const log: string[] = [];
-  const started = performance.now();
-  const report = await runSuite({ quick: true, smoke: true, runs: 1, warmup: 0, scenarios: ['events'] }, (m) => log.push(`${Math.round(performance.now() - started)} ms: ${m}`));
-  t.comment(log.join('\n'));
-  t.same(listNetns().filter((n) => n.startsWith(BENCH_PREFIX)), [], 'no bench namespace left behind');
-  for (let i = 0; i < 40 && benchProcesses().length > 0; i++) await sleep(50);
-  t.same(benchProcesses(), [], 'no ip monitor left behind');
+  const { rows, log } = await runSmoke(t, 'events');
   for (const impl of IMPLEMENTATIONS) t.ok(log.some((m) => m.includes(`events: run 1/1 ${impl}`)), `${impl} measured`);
 
-  const rows = report.scenarios;
-  t.notOk(rows.some((r) => r.skipped !== undefined), `not skipped: ${rows.find((r) => r.skipped)?.skipped}`);
   t.same(rows.map((r) => r.name), METRICS.map((m) => `events.${m}`));
   for (const row of rows) {
     t.match(row, { scenario: 'events', unit: String, better: /^(higher|lower)$/, description: String });
