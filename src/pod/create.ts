@@ -7,13 +7,14 @@
 import { writeFileSync } from 'node:fs';
 import { IFF_UP } from '../generated/if.js';
 import { NETLINK_ROUTE } from '../generated/netlink.js';
-import { RTM_NEWADDR, RTM_NEWLINK, RTM_NEWROUTE } from '../generated/rtnetlink.js';
+import { RTM_DELROUTE, RTM_NEWADDR, RTM_NEWLINK, RTM_NEWROUTE } from '../generated/rtnetlink.js';
 import { InvalidArgumentError } from '../netlink/addresses.js';
-import type { Operation } from '../netlink/errors.js';
+import { NetlinkBatchError, type Operation } from '../netlink/errors.js';
+import { ReceiveOverrunError } from '../netlink/socket-errors.js';
 import { NLM_F_CREATE, NLM_F_ECHO, NLM_F_EXCL } from '../netlink/message.js';
 import { NetlinkSocket, type Request } from '../netlink/socket.js';
 import { createNetnsWithin, deleteNetns, nameNetns } from '../netns/lifecycle.js';
-import { describeNetns, openNetns, type NetnsHandle } from '../netns/reference.js';
+import { describeNetns, openNetns, type NetnsHandle, type NetnsRef } from '../netns/reference.js';
 import { withNetns } from '../netns/switch.js';
 import * as libc from '../sys/libc.js';
 import { encodeAddressRequest, IFADDRMSG_LEN, addressAttributeName } from '../route/addresses/message.js';
@@ -28,6 +29,7 @@ import { describeRoute } from '../route/routes/spec.js';
 import { encodeRouteRequest, routeAttributeName, RTMSG_LEN } from '../route/routes/message.js';
 import { createLog } from '../netlink/logger.js';
 import type { PooledNamespace } from './pool.js';
+import { PodSysctlError } from './errors.js';
 import { preparePod, type PodSpec, type PreparedPod } from './spec.js';
 
 const log = createLog('nlkit:pod');
@@ -51,12 +53,8 @@ export interface PodDevice {
  */
 export const podStepTimes = { enabled: false, namespace: 0, veth: 0, sysctls: 0, inside: 0, close: 0 };
 
-/** What {@link createPod} made. */
-export interface Pod {
-  /** The pod's namespace: its name when the pod created it, else the reference given. */
-  netns: PodSpec['netns'];
-  /** Whether createPod created the namespace (and {@link deletePod} deletes it). */
-  createdNetns: boolean;
+/** What every {@link Pod} has, wherever its namespace came from. */
+export interface PodCommon {
   /** Whether the namespace came from a {@link NamespacePool}. */
   fromPool: boolean;
   /** The veth end in the host namespace. */
@@ -64,6 +62,25 @@ export interface Pod {
   /** The veth end inside the pod. */
   podEnd: PodDevice;
 }
+
+/** A pod whose namespace createPod made (and {@link deletePod} deletes). */
+export interface CreatedNetnsPod extends PodCommon {
+  /** Always true. */
+  createdNetns: true;
+  /** The namespace's name, as `ip netns list` shows it. */
+  netns: string;
+}
+
+/** A pod put into an existing namespace ({@link deletePod} removes only its veth). */
+export interface ExistingNetnsPod extends PodCommon {
+  /** Always false. */
+  createdNetns: false;
+  /** The reference the spec gave. */
+  netns: Exclude<NetnsRef, string>;
+}
+
+/** What {@link createPod} made: check `createdNetns` to know what `netns` is. */
+export type Pod = CreatedNetnsPod | ExistingNetnsPod;
 
 function requireHost(host: unknown): RouteConnection {
   if (!(host instanceof RouteConnection)) throw new InvalidArgumentError(`createPod: the first argument must be the host namespace's RouteConnection (openRoute()), got ${host === null ? 'null' : typeof host}`);
@@ -157,7 +174,8 @@ function vethRequest(p: PreparedPod, ns: PodNamespace, refs: References): Reques
 }
 
 function vethOperation(p: PreparedPod, host: RouteConnection, ns: PodNamespace): Operation {
-  return linkOperation('create pod veth', `${p.hostEnd.name} in ${host.label} with peer ${p.podEndName} in ${ns.label}`, veth);
+  const master = p.hostEnd.master === undefined ? '' : `, master ifindex ${p.hostEnd.master}`;
+  return linkOperation('create pod veth', `${p.hostEnd.name} in ${host.label}${master} with peer ${p.podEndName} in ${ns.label}`, veth);
 }
 
 function upRequest(index: number): Request {
@@ -165,13 +183,25 @@ function upRequest(index: number): Request {
   return { type: RTM_NEWLINK, flags: 0, encode: (w) => encodeLinkRequest(w, body) };
 }
 
-/** Loopback up, the addresses, the pod end up, the routes: one send, in the order the kernel needs. */
-function insideRequests(p: PreparedPod, podIndex: number, label: string): { requests: Request[]; ops: Operation[] } {
+function downRequest(index: number): Request {
+  const body: LinkRequest = { index, flags: 0, change: IFF_UP };
+  return { type: RTM_NEWLINK, flags: 0, encode: (w) => encodeLinkRequest(w, body) };
+}
+
+/**
+ * The requests of the one send inside the pod — loopback up, the addresses,
+ * the pod end up, the routes, in the order the kernel needs — and for each
+ * what reverts it where deleting the veth would not (lo brought up, routes
+ * through lo or through no device), for a pod in an existing namespace.
+ */
+function insideRequests(p: PreparedPod, podIndex: number, label: string, loopbackWasUp: boolean): { requests: Request[]; ops: Operation[]; reverts: (Request | undefined)[] } {
   const requests: Request[] = [];
   const ops: Operation[] = [];
+  const reverts: (Request | undefined)[] = [];
   if (p.loopback) {
     requests.push(upRequest(LOOPBACK_INDEX));
     ops.push(linkOperation('set link', `lo up in ${label}`));
+    reverts[requests.length - 1] = loopbackWasUp ? undefined : downRequest(LOOPBACK_INDEX);
   }
   for (const a of p.addresses) {
     const request = { ...a.request, index: podIndex };
@@ -184,8 +214,9 @@ function insideRequests(p: PreparedPod, podIndex: number, label: string): { requ
     const request = device === undefined ? prepared.request : { ...prepared.request, oif: device === 'lo' ? LOOPBACK_INDEX : podIndex };
     requests.push(new EncodedRequest(RTM_NEWROUTE, NLM_F_CREATE | NLM_F_EXCL, request, encodeRouteRequest));
     ops.push({ operation: 'add route', object: `${describeRoute(prepared)} in ${label}`, headerLength: RTMSG_LEN, attributeName: routeAttributeName });
+    if (device !== 'pod') reverts[requests.length - 1] = new EncodedRequest(RTM_DELROUTE, 0, request, encodeRouteRequest);
   }
-  return { requests, ops };
+  return { requests, ops, reverts };
 }
 
 function writeSysctls(p: PreparedPod, ns: PodNamespace): void {
@@ -197,7 +228,7 @@ function writeSysctls(p: PreparedPod, ns: PodNamespace): void {
         writeFileSync(path, value);
       } catch (error) {
         const e = error as NodeJS.ErrnoException;
-        throw new InvalidArgumentError(`sysctl ${path.slice(10).replaceAll('/', '.')} = ${value} in ${ns.label}: ${e.code === 'ENOENT' ? 'no such setting' : e.message}`);
+        throw new PodSysctlError(path.slice(10).replaceAll('/', '.'), value, e.code ?? 'EIO', ns.label, e.message);
       }
     }
   });
@@ -208,6 +239,10 @@ class PodBuild {
   readonly refs = new References();
   /** The host end's ifindex once the pair exists: what to delete if a later step fails in an existing namespace. */
   private hostIndex: number | undefined;
+  /** In an existing namespace: whether lo was up before the pod (then undo leaves it up). */
+  loopbackWasUp = true;
+  /** Per request of the send inside, what reverts it (see insideRequests); set once it is sent. */
+  private reverts: (Request | undefined)[] | undefined;
 
   constructor(
     readonly host: RouteConnection,
@@ -239,34 +274,64 @@ class PodBuild {
     return { hostEnd: { name: hostEnd.name, index: hostEnd.index, address: hostEnd.address ?? '' }, podIndex: podEnd.index };
   }
 
+  /** Whether undo needs lo's state first: in a namespace the pod did not make, lo may have been down. */
+  get needsLoopbackState(): boolean {
+    return !this.ns.created && this.p.loopback;
+  }
+
   /** Once the pair exists: the sysctls, then the requests of the one send inside the pod. */
   configure(devices: PodDevices): { requests: Request[]; ops: (index: number) => Operation } {
     this.hostIndex = devices.hostEnd.index;
     writeSysctls(this.p, this.ns);
-    const { requests, ops } = insideRequests(this.p, devices.podIndex, this.ns.label);
+    const { requests, ops, reverts } = insideRequests(this.p, devices.podIndex, this.ns.label, this.loopbackWasUp);
+    this.reverts = reverts;
     return { requests, ops: (i) => ops[i]! };
   }
 
   pod(devices: PodDevices): Pod {
     log('pod %s: host end %s (%d), pod end %s (%d)', this.ns.label, this.p.hostEnd.name, devices.hostEnd.index, this.p.podEndName, devices.podIndex);
-    return {
-      netns: this.p.name ?? this.p.existing!,
-      createdNetns: this.ns.created,
+    const common: PodCommon = {
       fromPool: this.ns.fromPool,
       hostEnd: devices.hostEnd,
       podEnd: { name: this.p.podEndName, index: devices.podIndex, address: this.p.podEndAddress },
     };
+    return this.ns.created ? { netns: this.p.name!, createdNetns: true, ...common } : { netns: this.p.existing!, createdNetns: false, ...common };
   }
 
-  /** Undoes a pod that failed half-way: its namespace if it made one, else its veth; returns the error to throw. */
+  /**
+   * Undoes a pod that failed half-way: its namespace if it made one; else
+   * what succeeded inside that the veth's deletion would not take (lo up,
+   * routes through lo or no device), then the veth. Returns the error to throw.
+   */
   undo(error: unknown): unknown {
     try {
       if (this.ns.created) deleteNetns(this.p.name!);
-      else if (this.hostIndex !== undefined) this.host.link.delete(this.hostIndex);
+      else if (this.hostIndex !== undefined) {
+        this.revertInside(error);
+        this.host.link.delete(this.hostIndex);
+      }
     } catch (cleanup) {
       log('undo of pod %s failed: %s', this.ns.label, (cleanup as Error).message);
     }
     return error;
+  }
+
+  private revertInside(error: unknown): void {
+    if (!this.reverts) return;
+    // Only requests known to have succeeded are reverted: a route the kernel
+    // refused as existing belongs to someone else. After an overrun nothing is known.
+    if (!(error instanceof NetlinkBatchError)) {
+      if (error instanceof ReceiveOverrunError) log('undo of pod %s: outcome inside unknown after an overrun; lo and routes not through the pod end are left', this.ns.label);
+      if (error instanceof ReceiveOverrunError || error instanceof PodSysctlError) return;
+    }
+    const failed = new Set(error instanceof NetlinkBatchError ? error.failures.map((f) => f.index) : []);
+    const reverts = this.reverts.flatMap((request, index) => (request && !failed.has(index) ? [request] : []));
+    if (reverts.length === 0) return;
+    try {
+      this.ns.socket.executeMany(reverts, linkOperation('undo pod', this.ns.label));
+    } catch (cleanup) {
+      log('undo of pod %s inside failed: %s', this.ns.label, (cleanup as Error).message);
+    }
   }
 
   release(): void {
@@ -309,6 +374,7 @@ export function createPod(host: RouteConnection, spec: PodSpec): Pod {
     const echoed = host.socket.execute(build.vethRequest(), build.vethOperation(), decodeLink);
     if (timed) t = step('veth', t);
     const devices = build.echoed(echoed) ?? build.lookedUp(host.link.get(build.p.hostEnd.name), build.inside().link.get(build.p.podEndName));
+    if (build.needsLoopbackState) build.loopbackWasUp = build.inside().link.get(LOOPBACK_INDEX).up;
     const { requests, ops } = build.configure(devices);
     if (timed) t = step('sysctls', t);
     build.ns.socket.executeMany(requests, ops);
@@ -337,6 +403,7 @@ export async function createPodAsync(host: RouteConnection, spec: PodSpec): Prom
   try {
     const echoed = await host.socket.executeAsync(build.vethRequest(), build.vethOperation(), decodeLink);
     const devices = build.echoed(echoed) ?? build.lookedUp(await host.link.getAsync(build.p.hostEnd.name), await build.inside().link.getAsync(build.p.podEndName));
+    if (build.needsLoopbackState) build.loopbackWasUp = (await build.inside().link.getAsync(LOOPBACK_INDEX)).up;
     const { requests, ops } = build.configure(devices);
     await build.ns.socket.executeManyAsync(requests, ops);
     return build.pod(devices);
@@ -357,7 +424,7 @@ export async function createPodAsync(host: RouteConnection, spec: PodSpec): Prom
 export function deletePod(pod: Pod, host?: RouteConnection): void {
   if (pod === null || typeof pod !== 'object' || typeof pod.hostEnd !== 'object') throw new InvalidArgumentError(`deletePod: expected the Pod createPod returned, got ${pod === null ? 'null' : typeof pod}`);
   if (pod.createdNetns) {
-    deleteNetns(pod.netns as string);
+    deleteNetns(pod.netns);
     return;
   }
   if (!(host instanceof RouteConnection)) throw new InvalidArgumentError(`deletePod: a pod in an existing namespace is removed by deleting its veth, which needs the host RouteConnection as second argument`);

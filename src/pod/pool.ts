@@ -62,8 +62,7 @@ export class NamespacePool {
   private waiters: { count: number; resolve: () => void; reject: (error: Error) => void }[] = [];
   private readonly size: number;
   private readonly maxRestarts: number;
-  /** Namespaces the pool handed out since it was opened. */
-  taken = 0;
+  private handedOut = 0;
 
   /** @internal Use {@link openNamespacePool}. */
   constructor(options: NamespacePoolOptions = {}) {
@@ -77,6 +76,11 @@ export class NamespacePool {
   /** Namespaces ready to take now. */
   get available(): number {
     return this.ready.length;
+  }
+
+  /** Namespaces the pool handed out since it was opened. */
+  get taken(): number {
+    return this.handedOut;
   }
 
   /** Whether the pool still makes namespaces. */
@@ -94,14 +98,19 @@ export class NamespacePool {
       this.refill();
       return undefined;
     }
-    this.taken++;
+    this.handedOut++;
     this.refill();
     return { fd };
   }
 
   /** Resolves once `count` namespaces (default: the pool's size) are ready; rejects if the pool stops first. */
   whenReady(count = this.size): Promise<void> {
-    const wanted = checkCount(count, 'count', this.size, this.size);
+    let wanted: number;
+    try {
+      wanted = checkCount(count, 'count', this.size, this.size);
+    } catch (error) {
+      return Promise.reject(error);
+    }
     if (this.ready.length >= wanted) return Promise.resolve();
     if (this.closed || this.failure) return Promise.reject(this.stoppedError());
     return new Promise((resolve, reject) => this.waiters.push({ count: wanted, resolve, reject }));

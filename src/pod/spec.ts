@@ -187,7 +187,7 @@ export function preparePod(input: PodSpec): PreparedPod {
   const podEndName = podEnd.name === undefined ? 'eth0' : validateIfName(podEnd.name, 'podEnd.name');
   if (podEndName === 'lo') throw new InvalidArgumentError(`podEnd.name cannot be "lo": every namespace has its loopback device under that name`);
   const podEndAddress = optionalMac(podEnd.address, 'podEnd.address') ?? randomMac();
-  const podEndMtu = optionalMtu(podEnd.mtu, 'podEnd.mtu');
+  const podEndMtu = optionalMtu(podEnd.mtu, 'podEnd.mtu') ?? hostEnd.mtu;
 
   if (spec.loopback !== undefined && typeof spec.loopback !== 'boolean') throw new InvalidArgumentError(`pod spec loopback must be true or false, got ${describeValue(spec.loopback)}`);
   if (spec.addresses !== undefined && !Array.isArray(spec.addresses)) throw new InvalidArgumentError(`pod spec addresses must be an array like ['10.88.0.2/16'], got ${describeValue(spec.addresses)}`);

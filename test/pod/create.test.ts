@@ -5,7 +5,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import t, { type Test } from 'tap';
 import {
   createNetns, createPod, createPodAsync, deletePod, InvalidArgumentError, NetlinkBatchError, NetnsExistsError, netnsExists,
-  openRoute, withNetns, type Pod, type PodSpec, type RouteConnection,
+  openRoute, PodSysctlError, withNetns, type Pod, type PodSpec, type RouteConnection,
 } from '../../src/index.js';
 import { deleteNetns } from '../../src/netns/index.js';
 import { openNlkitFds } from '../helpers/fds.js';
@@ -57,7 +57,7 @@ function fullSpec(netns: string, bridge: number, extra: Partial<PodSpec> = {}): 
 /** The same pod with the plain API, step by step, as the README showed it before the fast path. */
 function plainPod(host: RouteConnection, netns: string, bridge: number): void {
   createNetns(netns);
-  host.link.add({ type: 'veth', name: 'vpod', master: bridge, up: true, mtu: 1400, address: HOST_MAC, peer: { name: 'eth0', netns, address: POD_MAC } });
+  host.link.add({ type: 'veth', name: 'vpod', master: bridge, up: true, mtu: 1400, address: HOST_MAC, peer: { name: 'eth0', netns, address: POD_MAC, mtu: 1400 } });
   withNetns(netns, () => {
     writeFileSync('/proc/sys/net/ipv4/conf/eth0/arp_notify', '1');
     writeFileSync('/proc/sys/net/ipv6/conf/eth0/accept_ra', '0');
@@ -215,4 +215,55 @@ t.test('loopback: false leaves lo down; a route with no device', async (t) => {
   createPod(host, { netns: name, hostEnd: { name: 'vn', master: bridge }, loopback: false, addresses: ['10.88.0.8/16'], routes: [{ dst: '10.98.0.0/16', type: 'blackhole' }] });
   t.notOk(ipJson(name, 'link', 'show', 'lo')[0].flags.includes('UP'), 'lo stays down');
   t.equal(ipJson(name, 'route', 'show', 'type', 'blackhole').length, 1, 'a route without a device');
+});
+
+t.test('the pod end takes the host end\'s MTU unless it gives its own', async (t) => {
+  const { host, bridge } = hostWithBridge(t);
+  const a = podName(t, 'mtu');
+  const b = podName(t, 'mtu');
+  createPod(host, { netns: a, hostEnd: { name: 'vmtu1', master: bridge, mtu: 1400 } });
+  createPod(host, { netns: b, hostEnd: { name: 'vmtu2', master: bridge, mtu: 1400 }, podEnd: { mtu: 1300 } });
+  t.equal(ipJson(a, 'link', 'show', 'eth0')[0].mtu, 1400);
+  t.equal(ipJson(b, 'link', 'show', 'eth0')[0].mtu, 1300);
+});
+
+t.test('a sysctl that cannot be written is a PodSysctlError, and the pod is undone', async (t) => {
+  const { host, netns, bridge } = hostWithBridge(t);
+  const name = podName(t, 'sysctl');
+  const error = (() => {
+    try {
+      createPod(host, { netns: name, hostEnd: { name: 'vsys', master: bridge }, podEnd: { name: 'net0' }, sysctls: { 'net.ipv4.conf.eth0.arp_notify': 1 } });
+    } catch (e) {
+      return e;
+    }
+  })();
+  t.type(error, PodSysctlError);
+  t.match(error, { code: 'ENOENT', setting: 'net.ipv4.conf.eth0.arp_notify', value: '1', message: /no such setting/ });
+  t.notOk(netnsExists(name));
+  for (let i = 0; i < 500 && ipJson(netns, 'link', 'show').some((l: { ifname: string }) => l.ifname === 'vsys'); i++) await new Promise((r) => setTimeout(r, 10));
+  t.notOk(ipJson(netns, 'link', 'show').some((l: { ifname: string }) => l.ifname === 'vsys'), 'the host end is gone');
+});
+
+t.test('in an existing namespace a failure reverts what the veth does not take with it', async (t) => {
+  const { host, netns, bridge } = hostWithBridge(t);
+  const [existing] = testNetns(t, 1, 'revert');
+  // Someone else's route: the pod's identical route is refused, and must not be deleted by the undo.
+  const other = openRoute({ netns: existing! });
+  t.teardown(() => other.close());
+  other.link.set('lo', { up: true });
+  other.route.add({ dst: '10.96.0.0/16', type: 'blackhole' });
+  other.link.set('lo', { up: false });
+  const before = ipJson(existing!, 'route', 'show', 'table', 'all');
+  const error = await createPodAsync(host, {
+    netns: { name: existing! },
+    hostEnd: { name: 'vrev', master: bridge },
+    addresses: ['10.88.0.5/16'],
+    routes: [{ dst: '10.97.0.1', dev: 'lo' }, { dst: '10.98.0.0/16', type: 'blackhole' }, { dst: '10.96.0.0/16', type: 'blackhole' }, { dst: '10.99.0.0/16', gateway: '10.77.0.1' }],
+  }).catch((e: unknown) => e);
+  t.type(error, NetlinkBatchError);
+  t.same((error as NetlinkBatchError).failures.map((f) => f.error.code), ['EEXIST', 'ENETUNREACH']);
+  t.same(ipJson(existing!, 'route', 'show', 'table', 'all'), before, 'the routes are as they were (the other route stays)');
+  t.notOk(ipJson(existing!, 'link', 'show', 'lo')[0].flags.includes('UP'), 'lo is down again, as it was');
+  t.same(ipJson(existing!, 'link', 'show').map((l: { ifname: string }) => l.ifname), ['lo'], 'the pod end is gone');
+  t.notOk(ipJson(netns, 'link', 'show').some((l: { ifname: string }) => l.ifname === 'vrev'), 'the host end is gone');
 });

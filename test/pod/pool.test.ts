@@ -19,6 +19,9 @@ t.test('options are checked', async (t) => {
   t.throws(() => openNamespacePool({ size: 1.5 }), InvalidArgumentError);
   t.throws(() => openNamespacePool({ sise: 4 } as never), /unknown option "sise"/);
   t.throws(() => openNamespacePool(null as never), InvalidArgumentError);
+  const pool = openNamespacePool({ size: 2 });
+  t.teardown(() => pool.close());
+  await t.rejects(pool.whenReady(5), InvalidArgumentError, 'a count beyond the size rejects (no throw from a Promise function)');
 });
 
 t.test('never hands out a namespace twice, nor the caller\'s own', async (t) => {
