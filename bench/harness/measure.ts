@@ -52,6 +52,9 @@ export function ratioOf(subject: number, baseline: number, better: 'higher' | 'l
   return better === 'higher' ? subject / baseline : baseline / subject;
 }
 
+/** Idle time after the full collection before each run (measured: 100 ms lets a run start as fast as without the collection). */
+const GC_SETTLE_MS = 100;
+
 export async function measure(ctx: ScenarioContext, def: MeasureDefinition): Promise<ScenarioRow[]> {
   const active = def.implementations.filter((impl) => impl.notApplicable === undefined);
   const collected = new Map<string, Collected>(active.map((impl) => [impl.name, { outputs: [], records: new Map() }]));
@@ -82,6 +85,10 @@ export async function measure(ctx: ScenarioContext, def: MeasureDefinition): Pro
         };
         try {
           collectGarbage();
+          // The collector finishes its work (sweeping) on background threads
+          // after gc() returns: timed at once, a run would pay for it, and an
+          // in-process implementation more than one that works in a child.
+          await sleep(Math.max(def.pauseMs ?? 0, GC_SETTLE_MS));
           const output = await impl.run({ round, warmup, verify });
           if (!warmup) {
             state.outputs.push(output);
@@ -95,7 +102,6 @@ export async function measure(ctx: ScenarioContext, def: MeasureDefinition): Pro
           state.error = messageOf(error);
           ctx.progress(`${def.scenario}: ${impl.name} failed: ${state.error}`);
         }
-        if (def.pauseMs) await sleep(def.pauseMs);
       }
     }
   } finally {
