@@ -78,7 +78,7 @@ export function encodeIp(address: string): Buffer {
 
 /** Formats 4 or 16 bytes as an address the way iproute2 prints it (RFC 5952 for IPv6). */
 export function formatIp(buf: Uint8Array, at = 0, length = buf.length - at): string {
-  if (length === 4) return `${buf[at]}.${buf[at + 1]}.${buf[at + 2]}.${buf[at + 3]}`;
+  if (length === 4) return formatIPv4(buf, at);
   if (length !== 16) return Buffer.from(buf.subarray(at, at + length)).toString('hex');
   const words: number[] = [];
   for (let i = 0; i < 8; i++) words.push((buf[at + i * 2]! << 8) | buf[at + i * 2 + 1]!);
@@ -104,6 +104,43 @@ export function formatIp(buf: Uint8Array, at = 0, length = buf.length - at): str
   const hex = words.map((w) => w.toString(16));
   if (bestStart < 0) return hex.join(':');
   return `${hex.slice(0, bestStart).join(':')}::${hex.slice(bestStart + bestLength).join(':')}`;
+}
+
+// Dumps format an IPv4 address or two per object, and every string made
+// survives until the dump returns, so the garbage collector copies each one
+// again; how the string is built and how many are built dominate the cost.
+// A template literal longer than 12 characters makes a tree of cons strings
+// (several heap objects); the digits written into a scratch buffer and read
+// back as latin1 make one flat string. Repeated addresses (the gateway of
+// every route, an address's local, the link's own prefix source) come from a
+// small direct-mapped cache: strings are immutable, so sharing one is invisible.
+const IPV4_CACHE_BITS = 10;
+const ipv4CacheKeys = new Int32Array(1 << IPV4_CACHE_BITS);
+const ipv4CacheValues: string[] = new Array<string>(1 << IPV4_CACHE_BITS).fill('');
+const ipv4Scratch = Buffer.alloc(16);
+
+function formatIPv4(buf: Uint8Array, at: number): string {
+  const key = (buf[at]! << 24) | (buf[at + 1]! << 16) | (buf[at + 2]! << 8) | buf[at + 3]!;
+  const slot = Math.imul(key, 0x9e3779b1) >>> (32 - IPV4_CACHE_BITS);
+  const cached = ipv4CacheValues[slot]!;
+  if (cached !== '' && ipv4CacheKeys[slot] === key) return cached;
+  const out = ipv4Scratch;
+  let n = 0;
+  for (let i = 0; i < 4; i++) {
+    const v = buf[at + i]!;
+    if (i !== 0) out[n++] = 0x2e;
+    if (v >= 100) {
+      out[n++] = 0x30 + ((v / 100) | 0);
+      out[n++] = 0x30 + (((v / 10) | 0) % 10);
+    } else if (v >= 10) {
+      out[n++] = 0x30 + ((v / 10) | 0);
+    }
+    out[n++] = 0x30 + (v % 10);
+  }
+  const text = out.toString('latin1', 0, n);
+  ipv4CacheKeys[slot] = key;
+  ipv4CacheValues[slot] = text;
+  return text;
 }
 
 /** An address with its prefix length, as parsed from `10.0.0.1/24` or `fd00::1/64`. */

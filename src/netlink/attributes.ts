@@ -35,6 +35,32 @@ export interface DecodeContext {
   attributeName?(path: readonly number[]): string | undefined;
 }
 
+const STRING_CACHE_BITS = 9;
+const stringCache: string[] = new Array<string>(1 << STRING_CACHE_BITS).fill('');
+
+/** The ASCII bytes `buf[start, end)` as a string, from the cache when it holds them (`hash`: FNV-1a of the bytes). */
+function shortString(buf: Buffer, start: number, end: number, hash: number): string {
+  const n = end - start;
+  if (n === 0) return '';
+  const slot = hash >>> (32 - STRING_CACHE_BITS);
+  const cached = stringCache[slot]!;
+  if (cached.length === n) {
+    let i = 0;
+    while (i < n && cached.charCodeAt(i) === buf[start + i]) i++;
+    if (i === n) return cached;
+  }
+  let out: string;
+  if (n < 13) {
+    // Below 13 characters V8 concatenates into flat strings; longer ones would be cons trees.
+    out = '';
+    for (let i = start; i < end; i++) out += String.fromCharCode(buf[i]!);
+  } else {
+    out = buf.toString('latin1', start, end);
+  }
+  stringCache[slot] = out;
+  return out;
+}
+
 /**
  * Walks the attributes between two offsets, in the style of a cursor:
  * `while (c.next()) switch (c.type) { case X: v = c.u32(); }`.
@@ -194,23 +220,27 @@ export class AttributeCursor {
   }
   /** A string, stopping at the first NUL. */
   string(): string {
-    // Names, kinds and qdiscs are short ASCII: built from the bytes directly,
-    // cheaper than the NUL search and UTF-8 decoder used for anything else.
+    // Names, kinds and qdiscs are short ASCII, and the same few recur in
+    // every message (`lo`, `noqueue`, `veth`, an address's label): they come
+    // from a small cache of strings already made, checked byte by byte, so a
+    // repeated name costs no allocation and no copy by the garbage collector.
     if (this.length <= SHORT_STRING) {
       const b = this.buf;
-      const stop = this.start + this.length;
-      let out = '';
+      const start = this.start;
+      const stop = start + this.length;
+      let end = start;
+      let hash = 0x811c9dc5;
       let ascii = true;
-      for (let i = this.start; i < stop; i++) {
-        const byte = b[i]!;
+      for (; end < stop; end++) {
+        const byte = b[end]!;
         if (byte === 0) break;
         if (byte >= 0x80) {
           ascii = false;
           break;
         }
-        out += String.fromCharCode(byte);
+        hash = Math.imul(hash ^ byte, 0x01000193);
       }
-      if (ascii) return out;
+      if (ascii) return shortString(b, start, end, hash);
     }
     let end = this.start + this.length;
     const nul = this.buf.indexOf(0, this.start);

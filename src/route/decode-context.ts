@@ -27,8 +27,16 @@ export function routeContext(
   attributeName: (path: readonly number[]) => string | undefined,
   offsetBias = 0,
 ): DecodeContext {
-  return { family: 'rtnetlink', messageType: routeMessageName(message.type), offsetBias, attributeName };
+  if (offsetBias !== 0) return { family: 'rtnetlink', messageType: routeMessageName(message.type), offsetBias, attributeName };
+  // One shared context per decoder and message type: it is read only when a
+  // message turns out malformed, yet a dump would build one per object.
+  let byType = sharedContexts.get(attributeName);
+  if (byType === undefined) sharedContexts.set(attributeName, byType = []);
+  const type = message.type & 0xffff;
+  return byType[type] ??= { family: 'rtnetlink', messageType: routeMessageName(type), offsetBias: 0, attributeName };
 }
+
+const sharedContexts = new Map<(path: readonly number[]) => string | undefined, DecodeContext[]>();
 
 /** Throws MalformedMessageError unless the payload holds the family's fixed header. */
 export function requireRouteHeader(message: Message, length: number, header: string): void {

@@ -149,26 +149,58 @@ export function decodeAddress(message: Message): Address | undefined {
   return decodeAddressMessage(message, 0);
 }
 
+// A constructor rather than an object literal, as for links (links/link-object.ts):
+// `new` gives the object room for every field assigned to `this` in the body,
+// so the optional fields an address gains while decoding (local, label,
+// created, updated...) do not regrow its property store. In a dump every
+// address survives to the end, and the garbage collector copies each grown
+// store again. The prototype is Object.prototype: the same plain object,
+// with the same keys in the same order, as the literal made.
+function AddressObject(this: Address, family: IpFamily, index: number, prefixLength: number, flags: number, scope: number): void {
+  this.family = family;
+  this.index = index;
+  this.prefixLength = prefixLength;
+  this.flags = flags;
+  this.flagNames = NO_NAMES;
+  this.scope = scope;
+  this.scopeName = scopeName(scope);
+  this.address = '';
+  this.validLifetime = 'forever';
+  this.preferredLifetime = 'forever';
+  this.unknown = [];
+  if (false) {
+    // Never runs: reserves room for the optional fields.
+    this.local = this.broadcast = this.anycast = this.multicast = this.label = undefined;
+    this.created = this.updated = this.metric = this.protocol = undefined;
+  }
+}
+AddressObject.prototype = Object.prototype;
+const PlainAddress = AddressObject as unknown as new (family: IpFamily, index: number, prefixLength: number, flags: number, scope: number) => Address;
+const NO_NAMES: string[] = [];
+
+/**
+ * addressFlagNames for each flags value seen, copied per address: a dump
+ * holds thousands of addresses with the same two or three flag sets.
+ */
+const flagNamesCache = [new Map<number, readonly string[]>(), new Map<number, readonly string[]>()];
+
+function flagNamesOf(flags: number, family: IpFamily): string[] {
+  const cache = flagNamesCache[family === 6 ? 1 : 0]!;
+  let names = cache.get(flags);
+  if (names === undefined) {
+    names = addressFlagNames(flags, family);
+    if (cache.size < 256) cache.set(flags, names);
+  }
+  return names.slice();
+}
+
 function decodeAddressMessage(message: Message, offsetBias: number): Address | undefined {
   const b = message.buf;
   const o = message.offset;
   const family = ipFamilyOf(b[o]!);
   if (family === 0) return undefined;
-  const scope = b[o + 3]!;
   let flags = b[o + 2]!;
-  const result: Address = {
-    family,
-    index: u32le(b, o + 4),
-    prefixLength: b[o + 1]!,
-    flags,
-    flagNames: [],
-    scope,
-    scopeName: scopeName(scope),
-    address: '',
-    validLifetime: 'forever',
-    preferredLifetime: 'forever',
-    unknown: [],
-  };
+  const result = new PlainAddress(family, u32le(b, o + 4), b[o + 1]!, flags, b[o + 3]!);
   const c = new AttributeCursor(b, o + IFADDRMSG_LEN, message.end, routeContext(message, addressAttributeName, offsetBias));
   while (c.next()) {
     switch (c.type) {
@@ -194,7 +226,7 @@ function decodeAddressMessage(message: Message, offsetBias: number): Address | u
   }
   if (result.address === '' && result.local !== undefined) result.address = result.local;
   result.flags = flags;
-  result.flagNames = addressFlagNames(flags, family);
+  result.flagNames = flagNamesOf(flags, family);
   return result;
 }
 

@@ -17,6 +17,21 @@ export class DecoderTable<T extends { unknown: RawAttribute[] }> {
     return this;
   }
 
+  /** Whether attributes of `type` have a decoder (the others are kept raw in `unknown`). */
+  has(type: number): boolean {
+    return this.decoders[type] !== undefined;
+  }
+
+  /**
+   * Decodes the attributes left under the cursor that have a decoder, and
+   * skips the rest: for a target that builds `unknown` itself when read.
+   */
+  decodeKnown(c: AttributeCursor, target: T): T {
+    const decoders = this.decoders;
+    while (c.next()) decoders[c.type]?.(target, c);
+    return target;
+  }
+
   /**
    * Decodes every attribute left under the cursor into `target`; those
    * without a decoder go to `target.unknown`, as views (the cursor walks the

@@ -23,7 +23,7 @@ function LinkObject(this: Link, family: number, index: number, type: number, lin
   this.mtu = 0;
   this.operstate = 'UNKNOWN';
   this.group = 0;
-  this.unknown = [];
+  // `unknown` comes next, as an accessor the decoder adds (lazy-fields.ts).
   if (false) {
     // Never runs: reserves room for the optional fields (see above).
     this.minMtu = this.maxMtu = this.qdisc = this.linkmode = this.txqueuelen = undefined;

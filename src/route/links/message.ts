@@ -27,6 +27,7 @@ import { writeIfinfomsg } from './ifinfomsg.js';
 import { linkKind, slaveKind, type KindEncodeContext, type LinkKind } from './kinds/index.js';
 import { PlainLink } from './link-object.js';
 import { copyMessage } from './message-copy.js';
+import { attachLinkBytes, lazyField } from './lazy-fields.js';
 import { keepLatestShape, keepShapeAlive } from './shape-keeper.js';
 import { decodeStats64, STATS64_BASE_LEN } from './stats.js';
 import type { VethInfo } from './kinds/veth.js';
@@ -127,9 +128,9 @@ function decodeXdp(c: AttributeCursor): LinkXdp {
 }
 
 function decodeAfSpec(c: AttributeCursor, link: Link): void {
-  // Kept whole (a kilobyte of per-family configuration); only the IPv6
-  // address generation mode, which ip prints, is read out.
-  link.afSpec = c.view();
+  // Kept whole (a kilobyte of per-family configuration), as a view made when
+  // read; only the IPv6 address generation mode, which ip prints, is read out.
+  Object.defineProperty(link, 'afSpec', AF_SPEC_FIELD);
   const families = c.nestedCursor();
   while (families.next()) {
     if (families.type !== AF_INET6) continue;
@@ -149,7 +150,7 @@ function decodeLinkInfo(c: AttributeCursor, link: Link): void {
       case IFLA_INFO_SLAVE_KIND: link.slaveKind = c.string(); break;
       case IFLA_INFO_SLAVE_DATA: slaveData = c.nestedCursor(); break;
       case IFLA_INFO_XSTATS: link.xstats = c.view(); break;
-      default: link.unknown.push(c.rawView());
+      // Other members go to `unknown` when it is read (unknownAttributes).
     }
   }
   if (data) {
@@ -206,7 +207,7 @@ on(IFLA_LINKINFO, (l, c) => decodeLinkInfo(c.nestedCursor(), l));
 on(IFLA_STATS64, (l, c) => {
   // Newer kernels append counters; the 23 of the original struct are always there.
   c.need(STATS64_BASE_LEN);
-  l.stats64 = decodeStats64(c.buf, c.start, c.length);
+  Object.defineProperty(l, 'stats64', STATS64_FIELD);
 });
 on(IFLA_PROMISCUITY, (l, c) => { l.promiscuity = c.u32(); });
 on(IFLA_ALLMULTI, (l, c) => { l.allmulti = c.u32(); });
@@ -238,6 +239,51 @@ on(IFLA_NET_NS_FD, (l, c) => { l.netnsFd = c.u32(); });
 on(IFLA_NET_NS_PID, (l, c) => { l.netnsPid = c.u32(); });
 on(IFLA_EXT_MASK, (l, c) => { l.extMask = c.u32(); });
 on(IFLA_PAD, () => {});
+
+/** IFLA_INFO_* members decodeLinkInfo reads; the others are kept raw in the link's `unknown`. */
+const LINK_INFO_MEMBERS = new Set([IFLA_INFO_KIND, IFLA_INFO_DATA, IFLA_INFO_SLAVE_KIND, IFLA_INFO_SLAVE_DATA, IFLA_INFO_XSTATS]);
+
+/**
+ * The attributes decoding kept raw, in message order: top-level attributes
+ * without a decoder, and unread members of IFLA_LINKINFO where it stands.
+ * Runs on bytes the link's decoding has already walked and checked.
+ */
+function unknownAttributes(own: Buffer): RawAttribute[] {
+  const unknown: RawAttribute[] = [];
+  const c = new AttributeCursor(own, IFINFOMSG_LEN, own.length);
+  while (c.next()) {
+    if (!LINK_ATTRIBUTES.has(c.type)) {
+      unknown.push(c.rawView());
+    } else if (c.type === IFLA_LINKINFO) {
+      const info = c.nestedCursor();
+      while (info.next()) if (!LINK_INFO_MEMBERS.has(info.type)) unknown.push(info.rawView());
+    }
+  }
+  return unknown;
+}
+
+/** A cursor on the last attribute of `type` (the one eager decoding kept); the link has one. */
+function lastAttribute(own: Buffer, type: number): AttributeCursor {
+  const c = new AttributeCursor(own, IFINFOMSG_LEN, own.length);
+  let start = 0;
+  let length = 0;
+  while (c.next()) {
+    if (c.type === type) {
+      start = c.start;
+      length = c.length;
+    }
+  }
+  c.start = start;
+  c.length = length;
+  return c;
+}
+
+const UNKNOWN_FIELD = lazyField('unknown', unknownAttributes);
+const STATS64_FIELD = lazyField('stats64', (own) => {
+  const c = lastAttribute(own, IFLA_STATS64);
+  return decodeStats64(own, c.start, c.length);
+});
+const AF_SPEC_FIELD = lazyField('afSpec', (own) => lastAttribute(own, IFLA_AF_SPEC).view());
 
 /**
  * What a link's cursors report a malformed attribute with: the message, and
@@ -273,8 +319,10 @@ function decodeLinkBytes(buf: Buffer, start: number, end: number, messageType: s
   const flags = u32le(own, 8);
   const link = new PlainLink(own[0]!, s32le(own, 4), type, linkTypeName(type), flags, linkFlagNames(flags), u32le(own, 12));
   // Offsets in the copy are offsets from `start` in the caller's buffer.
+  attachLinkBytes(link, own);
+  Object.defineProperty(link, 'unknown', UNKNOWN_FIELD);
   const context = new LinkDecodeContext(messageType, start + offsetBias, link);
-  LINK_ATTRIBUTES.decode(new AttributeCursor(own, IFINFOMSG_LEN, own.length, context), link);
+  LINK_ATTRIBUTES.decodeKnown(new AttributeCursor(own, IFINFOMSG_LEN, own.length, context), link);
   keepLatestShape(link);
   return link;
 }

@@ -258,7 +258,18 @@ async function linkOrNoneAsync(get: () => Promise<Link>): Promise<Link | undefin
  * work runs off the event loop.
  */
 export class LinkService {
+  /** The request and operation of the last `get`: callers poll the same link over and over. */
+  private lastGet: { ref: LinkRef; request: GetLinkRequest; op: GetLinkOperation } | undefined;
+
   constructor(private readonly ctx: RouteContext) {}
+
+  private getExchange(ref: LinkRef): { request: GetLinkRequest; op: GetLinkOperation } {
+    const last = this.lastGet;
+    if (last !== undefined && last.ref === ref) return last;
+    const made = { ref, request: new GetLinkRequest(ref), op: new GetLinkOperation(ref, this.ctx.label) };
+    this.lastGet = made;
+    return made;
+  }
 
   // ---- synchronous -----------------------------------------------------------
 
@@ -310,7 +321,8 @@ export class LinkService {
   get(dev: LinkRef): Link {
     const ref = validateLinkRef(dev, 'dev');
     try {
-      return this.ctx.socket.execute(new GetLinkRequest(ref), new GetLinkOperation(ref, this.ctx.label), decodeLink)[0]!;
+      const { request, op } = this.getExchange(ref);
+      return this.ctx.socket.execute(request, op, decodeLink)[0]!;
     } catch (error) {
       throw notFound(error, ref, this.ctx);
     }
@@ -408,7 +420,8 @@ export class LinkService {
   async getAsync(dev: LinkRef): Promise<Link> {
     const ref = validateLinkRef(dev, 'dev');
     try {
-      return (await this.ctx.socket.executeAsync(new GetLinkRequest(ref), new GetLinkOperation(ref, this.ctx.label), decodeLink))[0]!;
+      const { request, op } = this.getExchange(ref);
+      return (await this.ctx.socket.executeAsync(request, op, decodeLink))[0]!;
     } catch (error) {
       throw notFound(error, ref, this.ctx);
     }

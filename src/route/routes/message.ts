@@ -321,6 +321,40 @@ function decodeCacheInfo(buf: Buffer, at: number): RouteCacheInfo {
   };
 }
 
+
+// A constructor rather than an object literal, as for links (links/link-object.ts):
+// `new` gives the object room for every field assigned to `this` in the body,
+// so the attributes a route gains while decoding (dst, gateway, oif...) do not
+// regrow its property store, which the garbage collector would copy again
+// for every route a dump keeps. The prototype is Object.prototype: the same
+// plain object, with the same keys in the same order, as the literal made.
+function RouteObject(
+  this: Route, family: IpFamily, dstLength: number, srcLength: number, tos: number, table: number,
+  protocol: number, scope: number, type: number, flags: number,
+): void {
+  this.family = family;
+  this.dstLength = dstLength;
+  this.srcLength = srcLength;
+  this.tos = tos;
+  this.table = table;
+  this.protocol = protocol;
+  this.scope = scope;
+  this.type = type;
+  this.flags = flags;
+  this.unknown = [];
+  if (false) {
+    // Never runs: reserves room for the optional fields.
+    this.dst = this.src = this.gateway = this.via = this.oif = this.iif = this.prefsrc = this.priority = undefined;
+    this.metrics = this.nexthops = this.pref = this.expires = this.cacheInfo = this.mark = this.uid = undefined;
+    this.flow = this.nhid = this.ttlPropagate = undefined;
+  }
+}
+RouteObject.prototype = Object.prototype;
+const PlainRoute = RouteObject as unknown as new (
+  family: IpFamily, dstLength: number, srcLength: number, tos: number, table: number,
+  protocol: number, scope: number, type: number, flags: number,
+) => Route;
+
 /**
  * Decodes an RTM_NEWROUTE/DELROUTE message (dump entry, lookup answer or a
  * request); undefined for families other than IPv4 and IPv6, which an
@@ -340,18 +374,7 @@ function decodeRouteMessage(m: Message, offsetBias: number): Route | undefined {
   const o = m.offset;
   const family = ipFamilyOf(b[o]!);
   if (family === 0) return undefined;
-  const route: Route = {
-    family,
-    dstLength: b[o + 1]!,
-    srcLength: b[o + 2]!,
-    tos: b[o + 3]!,
-    table: b[o + 4]!,
-    protocol: b[o + 5]!,
-    scope: b[o + 6]!,
-    type: b[o + 7]!,
-    flags: u32le(b, o + 8),
-    unknown: [],
-  };
+  const route = new PlainRoute(family, b[o + 1]!, b[o + 2]!, b[o + 3]!, b[o + 4]!, b[o + 5]!, b[o + 6]!, b[o + 7]!, u32le(b, o + 8));
   const c = new AttributeCursor(b, o + RTMSG_LEN, m.end, routeContext(m, routeAttributeName, offsetBias));
   while (c.next()) {
     switch (c.type) {
