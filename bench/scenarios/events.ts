@@ -493,6 +493,7 @@ export const events: Scenario = {
           implementations: [nlkitImplementation(() => world, api), nlkitResyncImplementation(() => world, api), ipMonitorImplementation(() => world)],
           ratioPairs: [['nlkit', 'ip-monitor'], ['nlkit-resync', 'ip-monitor']],
           pauseMs: 50,
+          collectGarbageBetweenRuns: false,
           notes: [
             `writer: a child process on nlkit's sync API (a process of its own, so none of its CPU, garbage collection included, is charged to a consumer), the fastest single writer tried: \`ip -n NS -batch FILE\` with the same lines made about 6,000 changes/s, nlkit about 15,000-40,000 (ip sends and awaits one request per line, nlkit packs addresses and routes many to a send with addMany / deleteMany); one cycle per run: ${cycle.links} ifb links created then deleted one by one, ${cycle.addresses} IPv4 /32 addresses added then deleted on a veth (each with its local route), ${cycle.routes4} IPv4 /32 and ${cycle.routes6} IPv6 /128 routes added then deleted: ${cycleChanges(cycle)} changes, ${total(expected)} notifications (${describeCounts(expected)})`,
             `expected notifications counted from the writer's changes and checked by an untimed calibration cycle read by a quiet monitor; every run is framed by MTU changes of the idle ifb ${MARK} (resent every ${MARK_RESEND_MS} ms until seen, in case an overrun dropped one), which no count includes`,
