@@ -201,6 +201,24 @@ export class NetlinkSocket {
     }
   }
 
+  /**
+   * A socket for a few requests and their acks (a pod's one send): the
+   * kernel's default buffers, which hold them, instead of sizing both.
+   * @internal
+   */
+  static openForFewReplies(protocol: number): NetlinkSocket {
+    const resolved = resolveSocketOptions({}, 'NetlinkSocket.openForFewReplies');
+    const fd = libc.netlinkSocket(protocol);
+    try {
+      libc.setIntOption(fd, SOL_NETLINK, NETLINK_CAP_ACK, 1);
+      libc.setIntOption(fd, SOL_NETLINK, NETLINK_EXT_ACK, 1);
+      return new NetlinkSocket(protocol, fd, libc.bindNetlink(fd), resolved);
+    } catch (error) {
+      libc.close(fd);
+      throw error;
+    }
+  }
+
   /** True once `close()` was called; every request then rejects with SocketClosedError. */
   get isClosed(): boolean {
     return this.closed;
