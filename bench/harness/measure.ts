@@ -21,15 +21,6 @@ export interface MeasureDefinition {
   ratioPairs?: [string, string][];
   /** Pause between runs so the kernel finishes deferred work (namespace cleanup) first. */
   pauseMs?: number;
-  /**
-   * A full garbage collection before each run (default true), so a run does
-   * not pay for the garbage of the one before. Off where the measured code
-   * runs in this process and is JIT-sensitive: a forced collection frees the
-   * hidden classes of the last run's objects, V8 then throws away the
-   * optimized code built on them ("weak objects" deoptimizations), and every
-   * run would measure re-optimization, which a long-running process pays once.
-   */
-  collectGarbageBetweenRuns?: boolean;
 }
 
 interface Collected {
@@ -93,7 +84,7 @@ export async function measure(ctx: ScenarioContext, def: MeasureDefinition): Pro
           },
         };
         try {
-          if (def.collectGarbageBetweenRuns !== false) collectGarbage();
+          collectGarbage();
           // The collector finishes its work (sweeping) on background threads
           // after gc() returns: timed at once, a run would pay for it, and an
           // in-process implementation more than one that works in a child.
