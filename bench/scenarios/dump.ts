@@ -1,6 +1,7 @@
 // dump: decode throughput of a large link dump and a large route dump —
 // objects and netlink megabytes per second — against `ip` printing the same.
-import { RT_TABLE_MAIN, RTM_GETLINK, RTM_GETROUTE } from '../../src/generated/rtnetlink.js';
+import { execFileSync } from 'node:child_process';
+import { RT_TABLE_MAIN, RTM_GETADDR, RTM_GETLINK, RTM_GETROUTE } from '../../src/generated/rtnetlink.js';
 import { NETLINK_ROUTE } from '../../src/generated/netlink.js';
 import type { Message } from '../../src/netlink/message.js';
 import type { NetlinkSocket, Request } from '../../src/netlink/socket.js';
@@ -18,6 +19,7 @@ import { addRoutingLinks, routeDestination } from './routes.js';
 /** sizeof(struct ifinfomsg), sizeof(struct rtmsg) */
 const IFINFOMSG_LEN = 16;
 const RTMSG_LEN = 12;
+const IFADDRMSG_LEN = 8;
 /** From glibc's <bits/socket.h>, which codegen does not cover. */
 const AF_INET = 2;
 
@@ -25,15 +27,17 @@ export interface DumpSizes {
   /** veth pairs, so the link dump holds twice as many links plus lo. */
   vethPairs: number;
   routes: number;
+  /** IPv4 /32 addresses on one veth. */
+  addresses: number;
 }
 
 export function dumpSizes(quick: boolean): DumpSizes {
-  return quick ? { vethPairs: 500, routes: 100_000 } : { vethPairs: 1_000, routes: 100_000 };
+  return quick ? { vethPairs: 500, routes: 100_000, addresses: 2_000 } : { vethPairs: 1_000, routes: 100_000, addresses: 5_000 };
 }
 
 /** What is dumped, by each implementation's means. */
 interface DumpTarget {
-  key: 'links' | 'routes';
+  key: 'links' | 'routes' | 'addresses';
   netns: string;
   expected: number;
   nlkit(rt: RouteConnection): unknown[];
@@ -42,6 +46,14 @@ interface DumpTarget {
   /** `ip` arguments printing the objects; text has one object per line with -o. */
   ipText: string[];
   ipJson: string[];
+  /** Objects in ip's parsed JSON, when they are not its top-level entries (`ip -j addr` lists links). */
+  countJson?: (parsed: unknown[]) => number;
+}
+
+/** The first dump of a fresh process (see dump-first.ts): cold JIT, as a short-lived tool or a just-started agent sees it. */
+function firstCallDump(target: DumpTarget): { objects: number; ms: number } {
+  const out = execFileSync(process.execPath, ['--import', import.meta.resolve('tsx'), new URL('./dump-first.ts', import.meta.url).pathname, target.key, target.netns], { encoding: 'utf8' });
+  return JSON.parse(out) as { objects: number; ms: number };
 }
 
 /** The netlink bytes of one dump, measured once at socket level: sum of message lengths. */
@@ -61,6 +73,7 @@ function implementations(targets: DumpTarget[], route: Loaded<OpenRoute>): Imple
   const noBytes = {
     'links-mb': "ip's netlink traffic is not observable from outside; compare objects/s",
     'routes-mb': "ip's netlink traffic is not observable from outside; compare objects/s",
+    'addresses-mb': "ip's netlink traffic is not observable from outside; compare objects/s",
   };
   return [
     {
@@ -82,6 +95,19 @@ function implementations(targets: DumpTarget[], route: Loaded<OpenRoute>): Imple
       },
       dispose() {
         for (const c of connections.values()) c.close();
+      },
+    },
+    {
+      name: 'nlkit-first',
+      ...(route.unavailable !== undefined ? { notApplicable: route.unavailable } : {}),
+      run({ verify }: RunInfo) {
+        let metrics = {};
+        for (const t of targets) {
+          const { objects, ms } = firstCallDump(t);
+          verify.check(objects === t.expected, `nlkit's first dump in a fresh process returned ${objects} ${t.key}, expected ${t.expected}`);
+          metrics = { ...metrics, ...rates(t.key, objects, ms, true) };
+        }
+        return { metrics };
       },
     },
     {
@@ -116,8 +142,9 @@ function implementations(targets: DumpTarget[], route: Loaded<OpenRoute>): Imple
         let metrics = {};
         for (const t of targets) {
           const t0 = performance.now();
-          const objects = JSON.parse(ipIn(t.netns, '-j', ...t.ipJson)) as unknown[];
+          const parsed = JSON.parse(ipIn(t.netns, '-j', ...t.ipJson)) as unknown[];
           const ms = performance.now() - t0;
+          const objects = { length: t.countJson ? t.countJson(parsed) : parsed.length };
           verify.check(objects.length === t.expected, `ip -j ${t.ipJson.join(' ')} gave ${objects.length} ${t.key}, expected ${t.expected}`);
           metrics = { ...metrics, ...rates(t.key, objects.length, ms, false) };
         }
@@ -146,6 +173,17 @@ function linkDumpRequest(): Request {
   return { type: RTM_GETLINK, encode: (w) => void w.reserve(IFINFOMSG_LEN) };
 }
 
+function addressDumpRequest(): Request {
+  // struct ifaddrmsg, family AF_INET.
+  return {
+    type: RTM_GETADDR,
+    encode(w) {
+      const at = w.reserve(IFADDRMSG_LEN);
+      w.buf[at] = AF_INET;
+    },
+  };
+}
+
 function routeDumpRequest(): Request {
   return {
     type: RTM_GETROUTE,
@@ -159,12 +197,13 @@ function routeDumpRequest(): Request {
 
 export const dump: Scenario = {
   name: 'dump',
-  title: 'decode throughput of a large link dump and a large route dump',
+  title: 'decode throughput of large link, route and address dumps, warm and as a process\'s first call',
   async run(ctx: ScenarioContext): Promise<ScenarioRow[]> {
     const sizes = dumpSizes(ctx.quick);
     const route = await loadRouteApi();
-    return withBenchNamespaces(['dump-links', 'dump-routes'], ([linksNetns, routesNetns]) => {
-      ctx.progress(`dump: creating ${sizes.vethPairs} veth pairs and ${sizes.routes} routes (untimed)`);
+    return withBenchNamespaces(['dump-links', 'dump-routes', 'dump-addresses'], ([linksNetns, routesNetns, addressesNetns]) => {
+      ctx.progress(`dump: creating ${sizes.vethPairs} veth pairs, ${sizes.routes} routes and ${sizes.addresses} addresses (untimed)`);
+      ipBatch(['link add da0 type veth peer name da1', ...Array.from({ length: sizes.addresses }, (_, i) => `addr add 10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}/32 dev da0`)], addressesNetns);
       ipBatch(Array.from({ length: sizes.vethPairs }, (_, i) => `link add dl${i} type veth peer name dr${i}`), linksNetns);
       addRoutingLinks(routesNetns);
       ipBatch(Array.from({ length: sizes.routes }, (_, i) => `route add ${routeDestination(i)}/32 via 10.9.0.2`), routesNetns);
@@ -181,6 +220,12 @@ export const dump: Scenario = {
           nlkit: (rt) => rt.route.list({ family: 4, table: 'main' }), request: routeDumpRequest(),
           ipText: ['route', 'show'], ipJson: ['route', 'show'],
         },
+        {
+          key: 'addresses', netns: addressesNetns!, expected: sizes.addresses,
+          nlkit: (rt) => rt.addr.list({ family: 4 }), request: addressDumpRequest(),
+          ipText: ['-4', '-o', 'addr', 'show'], ipJson: ['-4', 'addr', 'show'],
+          countJson: (links) => (links as { addr_info?: unknown[] }[]).reduce((n, l) => n + (l.addr_info?.length ?? 0), 0),
+        },
       ];
       return measure(ctx, {
         scenario: 'dump',
@@ -189,12 +234,15 @@ export const dump: Scenario = {
           { key: 'links-mb', unit: 'MB/s', better: 'higher', description: 'netlink bytes of the link dump consumed per second', noRatios: true },
           { key: 'routes', unit: 'routes/s', better: 'higher', description: `routes dumped per second (${routeCount} routes, table main)` },
           { key: 'routes-mb', unit: 'MB/s', better: 'higher', description: 'netlink bytes of the route dump consumed per second', noRatios: true },
+          { key: 'addresses', unit: 'addrs/s', better: 'higher', description: `addresses dumped per second (${sizes.addresses} IPv4 addresses on one link)` },
+          { key: 'addresses-mb', unit: 'MB/s', better: 'higher', description: 'netlink bytes of the address dump consumed per second', noRatios: true },
         ],
         implementations: implementations(targets, route),
-        ratioPairs: [['nlkit', 'ip-json'], ['nlkit', 'ip-text'], ['nlkit', 'nlkit-socket']],
+        ratioPairs: [['nlkit', 'ip-json'], ['nlkit', 'ip-text'], ['nlkit', 'nlkit-socket'], ['nlkit-first', 'nlkit'], ['nlkit-first', 'ip-json']],
         notes: [
-          `${targets[0]!.expected} links (veth pairs + lo) in one namespace; ${routeCount} IPv4 routes in another`,
-          'nlkit: rt.link.list() / rt.route.list({ family: 4, table: "main" }) decoding every message into objects; nlkit-socket: the same dump through NetlinkSocket.dump with no attribute decoding (the receive + framing floor)',
+          `${targets[0]!.expected} links (veth pairs + lo) in one namespace; ${routeCount} IPv4 routes in another; ${sizes.addresses} IPv4 /32 addresses on one veth in a third`,
+          'nlkit is warm (the same calls ran in the warm-up round and every run before); nlkit-first is the first call of a fresh process per run (node --import=tsx bench/scenarios/dump-first.ts: the connection is opened untimed, the one dump timed), where V8 has compiled none of the decoders yet',
+          'nlkit: rt.link.list() / rt.route.list({ family: 4, table: "main" }) / rt.addr.list({ family: 4 }) decoding every message into objects; nlkit-socket: the same dump through NetlinkSocket.dump with no attribute decoding (the receive + framing floor)',
           'ip-json: `ip -j -d link show` / `ip -j route show` + JSON.parse in Node; ip-text: `ip -d -o link show` / `ip route show`, printing only',
           'MB/s counts the netlink bytes of nlkit\'s own dump request (measured once, untimed); nlkit/nlkit-socket is the share of the floor that full decoding keeps',
         ],

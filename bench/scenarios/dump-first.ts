@@ -1,0 +1,19 @@
+// One dump as the first call of a fresh process (V8 has compiled nothing of
+// nlkit's decoders yet): the dump scenario's nlkit-first column. Run as
+// `node --import=tsx dump-first.ts KEY NETNS`; prints `{ objects, ms }`.
+import { openRoute } from '../../src/index.js';
+
+const [key, netns] = process.argv.slice(2);
+const rt = openRoute({ netns: netns! });
+const dumps: Record<string, () => unknown[]> = {
+  links: () => rt.link.list(),
+  routes: () => rt.route.list({ family: 4, table: 'main' }),
+  addresses: () => rt.addr.list({ family: 4 }),
+};
+const dumpOf = dumps[key!];
+if (!dumpOf) throw new Error(`unknown dump "${key}" (known: ${Object.keys(dumps).join(', ')})`);
+const t0 = performance.now();
+const objects = dumpOf().length;
+const ms = performance.now() - t0;
+rt.close();
+process.stdout.write(JSON.stringify({ objects, ms }));
