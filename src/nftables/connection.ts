@@ -32,7 +32,12 @@ export interface Ruleset {
   tables: Table[];
   /** Every chain of those tables. */
   chains: Chain[];
-  /** Named sets and maps, each with its elements. */
+  /**
+   * Sets and maps, each with its elements: named ones, and the anonymous sets
+   * of rules (`__set%d`, flag `anonymous`) and meters, so the ruleset can be
+   * re-created from this listing (`Transaction.addSet` gives anonymous sets
+   * new names and points the rules added after them at these).
+   */
   sets: (NftSet & {
     /** The set's elements, intervals joined back into prefixes and ranges. */
     elements: SetElement[];
@@ -238,7 +243,7 @@ export class NftablesConnection {
     const f = listFilter(filter, FAMILY_FILTER_KEYS);
     for (let attempt = 1; ; attempt++) {
       const before = this.generation().id;
-      const sets = this.listSets(f).map((s) => ({ ...s, elements: this.interpret(s, this.list(elementsListing(s.family, s.table, s.name))) }));
+      const sets = this.list(setsListing(f, true)).map((s) => ({ ...s, elements: this.interpret(s, this.list(elementsListing(s.family, s.table, s.name))) }));
       const ruleset: Ruleset = {
         generation: before,
         tables: this.listTables(f),
@@ -257,7 +262,7 @@ export class NftablesConnection {
     for (let attempt = 1; ; attempt++) {
       const before = (await this.generationAsync()).id;
       const sets = [];
-      for (const s of await this.listSetsAsync(f)) {
+      for (const s of await this.listAsync(setsListing(f, true))) {
         sets.push({ ...s, elements: this.interpret(s, await this.listAsync(elementsListing(s.family, s.table, s.name))) });
       }
       const ruleset: Ruleset = {

@@ -96,14 +96,18 @@ export function rulesListing(filter: ListFilter = {}): Listing<Rule> {
   };
 }
 
-export function setsListing(filter: ListFilter = {}): Listing<NftSet> {
+/**
+ * Sets and maps. Anonymous ones (`__set%d` of `tcp dport { 80, 443 }`, and
+ * meters) belong to their rules and are left out, as `nft list sets` does,
+ * unless `anonymous` asks for them (a whole ruleset needs them to be re-created).
+ */
+export function setsListing(filter: ListFilter = {}, anonymous = false): Listing<NftSet> {
   return {
     // The kernel filters set dumps by table only within one family, so nlkit filters by table itself.
     request: dumpRequest(NFT_MSG_GETSET, familyOf(filter)),
     op: op('sets', filter),
     decode: decodeSet,
-    // Anonymous sets belong to their rules; `nft list sets` does not show them either.
-    keep: (s) => matches(filter, s) && !s.flags.includes('anonymous'),
+    keep: (s) => matches(filter, s) && (anonymous || !s.flags.includes('anonymous')),
   };
 }
 

@@ -86,6 +86,8 @@ function commitOptions(options: unknown): CommitOptions {
 export class Transaction {
   private readonly commands: BatchCommand[] = [];
   private readonly sets = new Map<string, SetShape>();
+  /** Anonymous sets added by `addSet`, by the name they were listed under: what rules added later refer to instead. */
+  private readonly anonymousSets = new Map<string, { name: string; id: number }>();
   private nextSetId = 1;
 
   /** @internal Made by `NftablesConnection.transaction()`, which supplies the set lookup and the committer. */
@@ -193,28 +195,40 @@ export class Transaction {
     return this;
   }
 
-  /** Adds a set or map, with its elements when `spec.elements` is given. */
+  /**
+   * Adds a set or map, with its elements when `spec.elements` is given.
+   *
+   * A set with the `anonymous` flag (as `listRuleset` lists the sets of
+   * `tcp dport { 80, 443 }` and of meters) is added the way nft adds it: a
+   * listed `__setN` name goes out as `__set%d`, for the kernel to number, and
+   * rules added to this transaction afterwards with `expressions` that name
+   * the set (lookup, dynset, objref) are pointed at it by its batch id.
+   */
   addSet(spec: SetSpec, options?: AddOptions): this {
     const shape = validateSet(spec);
     const exclusive = exclusiveOption(options);
     const id = this.nextSetId++;
-    const commands = [addSetCommand(spec, id, exclusive)];
+    const anonymous = spec.flags?.includes('anonymous') ?? false;
+    const name = anonymous && /^__set\d+$/.test(spec.name) ? ANONYMOUS_SET_NAME : spec.name;
+    const sent = name === spec.name ? spec : { ...spec, name };
+    const commands = [addSetCommand(sent, id, exclusive)];
     if (spec.elements?.length) {
-      commands.push(...elementsCommands({ family: spec.family, table: spec.table, set: spec.name, setId: id }, shape, spec.elements, 'populate'));
+      commands.push(...elementsCommands({ family: spec.family, table: spec.table, set: name, setId: id }, shape, spec.elements, 'populate'));
     }
     this.commands.push(...commands);
-    this.sets.set(setKey(spec.family, spec.table, spec.name), shape);
+    if (anonymous) this.anonymousSets.set(setKey(spec.family, spec.table, spec.name), { name, id });
+    else this.sets.set(setKey(spec.family, spec.table, spec.name), shape);
     return this;
   }
 
-  /** Adds a named counter or quota that rules can share (`counter name "web"`). */
+  /** Adds a named stateful object that rules can share (`counter name "web"`, `limit name "l1"`, ...). */
   addObject(spec: StatefulObjectSpec, options?: AddOptions): this {
     this.commands.push(addObjectCommand(spec, exclusiveOption(options)));
     return this;
   }
 
   /**
-   * Queues `delete counter` / `delete quota`; the commit fails with EBUSY while rules refer to it.
+   * Queues `delete counter` / `delete limit` / ...; the commit fails with EBUSY while rules refer to it.
    * @throws InvalidArgumentError for an invalid ref.
    */
   deleteObject(ref: ObjectRef): this {
@@ -295,9 +309,23 @@ export class Transaction {
         return { name: ANONYMOUS_SET_NAME, id };
       },
     };
-    const command = addRuleCommand(spec, placement, context);
+    const command = addRuleCommand(this.withAnonymousSets(spec), placement, context);
     this.commands.push(...anonymous, command);
     return this;
+  }
+
+  /** A rule whose expressions name anonymous sets added by `addSet` refers to them by their batch name and id instead. */
+  private withAnonymousSets(spec: RuleSpec): RuleSpec {
+    if (this.anonymousSets.size === 0 || !Array.isArray(spec.expressions)) return spec;
+    let changed = false;
+    const expressions = spec.expressions.map((e) => {
+      if ((e.kind !== 'lookup' && e.kind !== 'dynset' && e.kind !== 'objref') || typeof e.set !== 'string') return e;
+      const added = this.anonymousSets.get(setKey(spec.family, spec.table, e.set));
+      if (!added) return e;
+      changed = true;
+      return { ...e, set: added.name, setId: added.id };
+    });
+    return changed ? { ...spec, expressions } : spec;
   }
 
   private shape(target: SetTarget): SetShape {

@@ -28,7 +28,7 @@ const SAMPLES: Expression[] = [
     expressions: [{ kind: 'counter', packets: 0, bytes: 0 }],
   },
   {
-    kind: 'dynset', set: 'seen', setId: 3, op: 'add', sregKey: 1, sregData: 2, timeout: 0, flags: ['expr'],
+    kind: 'dynset', set: 'seen', setId: 3, op: 'add', sregKey: 1, sregData: 2, flags: ['expr'],
     expressions: [{ kind: 'counter', packets: 0, bytes: 0 }, { kind: 'limit', rate: 10, unit: 1, burst: 5, type: 'packets', invert: false }],
   },
   { kind: 'ct', key: 'state', dreg: 1 },

@@ -53,7 +53,9 @@ export const dynsetCodec: ExpressionCodec<DynsetExpression> = {
     w.be32(NFTA_DYNSET_OP, dynsetOps.encode(e.op));
     w.string(NFTA_DYNSET_SET_NAME, requireName(e.set, 'dynset set'));
     if (e.setId !== undefined) w.be32(NFTA_DYNSET_SET_ID, requireUint(e.setId, 'dynset setId'));
-    if (e.timeout !== undefined) w.be64(NFTA_DYNSET_TIMEOUT, requireUint(e.timeout, 'dynset timeout', Number.MAX_SAFE_INTEGER));
+    // The kernel dumps a timeout of 0 for every dynset but refuses one (EINVAL) for a set without the
+    // timeout flag; 0 means "the set's default" either way, so it is not sent.
+    if (e.timeout !== undefined && requireUint(e.timeout, 'dynset timeout', Number.MAX_SAFE_INTEGER) !== 0) w.be64(NFTA_DYNSET_TIMEOUT, e.timeout);
     const expressions = e.expressions ?? [];
     // One expression travels as NFTA_DYNSET_EXPR (what older kernels know); several need the list.
     if (expressions.length === 1) {

@@ -46,8 +46,10 @@ export interface ChainSpec {
   priority?: number | string;
   /** Verdict for packets nothing in the base chain decided; the kernel defaults to `accept`. Base chains only; a nat chain takes no `drop`. */
   policy?: ChainPolicy;
-  /** The device of a netdev `ingress`/`egress` chain. */
+  /** The device of a netdev `ingress`/`egress` (or inet `ingress`) chain; `devices` for several. */
   device?: string;
+  /** The devices of a chain hooked to several (`devices = { eth0, eth1 }`, NFTA_HOOK_DEVS); may be given with `device` when it is one of them. */
+  devices?: string[];
   /** Free text kept in NFTA_CHAIN_USERDATA, shown by `nft list` as `comment "..."`. */
   comment?: string;
 }
@@ -60,7 +62,7 @@ export interface Chain extends Omit<ChainSpec, 'priority' | 'hook'> {
   hook?: ChainHook | number;
   /** Base chain priority (NFTA_HOOK_PRIORITY), names resolved to numbers: `filter` lists as 0, `dstnat` as -100. */
   priority?: number;
-  /** Devices of a netdev chain hooked to several (NFTA_HOOK_DEVS). */
+  /** Devices of a netdev chain (NFTA_HOOK_DEVS), also when it has one (then `device` names it as well). */
   devices?: string[];
   /** Flags the kernel reports; unnamed bits appear as hex strings. Absent when the kernel sends no NFTA_CHAIN_FLAGS. */
   flags?: (ChainFlag | `0x${string}`)[];
@@ -124,17 +126,40 @@ export function validateChain(spec: ChainSpec): void {
     requireChainType(spec.family, spec.type);
     priorityNumber(spec.family, spec.priority);
     if (spec.type === 'nat' && spec.policy === 'drop') throw new InvalidArgumentError(`${what}: nat chains accept no drop policy`);
-    if (spec.family === 'netdev' && (typeof spec.device !== 'string' || spec.device === '')) {
+    if (spec.family === 'netdev' && chainDevices(spec, what).length === 0) {
       throw new InvalidArgumentError(`netdev ${what} needs the device it hooks to`);
     }
-  } else if (spec.policy !== undefined || spec.device !== undefined) {
+  } else if (spec.policy !== undefined || spec.device !== undefined || spec.devices !== undefined) {
     throw new InvalidArgumentError(`${what}: policy and device belong to base chains (give type, hook and priority too)`);
   }
   if (spec.policy !== undefined) requireOneOf(spec.policy, `${what} policy`, ['accept', 'drop']);
-  if (spec.device !== undefined && (typeof spec.device !== 'string' || Buffer.byteLength(spec.device) >= 16)) {
-    throw new InvalidArgumentError(`${what}: device must be an interface name shorter than 16 bytes`);
-  }
+  chainDevices(spec, what);
   if (spec.comment !== undefined) commentEntry(UDATA_COMMENT, spec.comment, 'chain');
+}
+
+function requireDevice(name: unknown, what: string): string {
+  if (typeof name !== 'string' || name === '' || Buffer.byteLength(name) >= 16) {
+    throw new InvalidArgumentError(`${what}: a device must be an interface name of 1-15 bytes, got ${JSON.stringify(name)}`);
+  }
+  return name;
+}
+
+/**
+ * The devices a chain hooks to: `devices`, and `device` when given (a listed
+ * chain has both for one device; a `device` that is not among `devices` is refused).
+ */
+function chainDevices(spec: ChainSpec, what: string): string[] {
+  const out: string[] = [];
+  if (spec.devices !== undefined) {
+    if (!Array.isArray(spec.devices)) throw new InvalidArgumentError(`${what}: devices must be an array of interface names`);
+    for (const d of spec.devices) if (!out.includes(requireDevice(d, what))) out.push(d);
+  }
+  if (spec.device !== undefined) {
+    requireDevice(spec.device, what);
+    if (spec.devices === undefined) out.push(spec.device);
+    else if (!out.includes(spec.device)) throw new InvalidArgumentError(`${what}: device ${spec.device} is not among devices ${out.join(', ')}`);
+  }
+  return out;
 }
 
 /** `add chain` (idempotent; updates the policy of an existing base chain), or `create chain` with `exclusive`. */
@@ -156,7 +181,14 @@ export function addChainCommand(spec: ChainSpec, exclusive = false): BatchComman
         const hook = w.beginNested(NFTA_CHAIN_HOOK);
         w.be32(NFTA_HOOK_HOOKNUM, hookNumber(spec.family, spec.hook));
         w.be32(NFTA_HOOK_PRIORITY, priorityNumber(spec.family, spec.priority) >>> 0);
-        if (spec.device !== undefined) w.string(NFTA_HOOK_DEV, spec.device);
+        // As nft sends it: one device as NFTA_HOOK_DEV, several as NFTA_HOOK_DEVS of NFTA_DEVICE_NAME.
+        const devices = chainDevices(spec, 'chain');
+        if (devices.length === 1) w.string(NFTA_HOOK_DEV, devices[0]!);
+        else if (devices.length > 1) {
+          const list = w.beginNested(NFTA_HOOK_DEVS);
+          for (const d of devices) w.string(NFTA_DEVICE_NAME, d);
+          w.endNested(list);
+        }
         w.endNested(hook);
       }
     },

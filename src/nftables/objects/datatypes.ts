@@ -304,6 +304,14 @@ function intervalOf(type: Datatype, value: ScalarValue, what: string): [Buffer, 
       return [start, end];
     }
   }
+  // An interface wildcard (`"eth*"`) in a concatenated interval set: every name starting with the
+  // prefix, as nft encodes it (the prefix padded with zeros up to the prefix padded with 0xff).
+  if (type.name === 'ifname' && typeof value === 'string' && value.endsWith('*') && value.length > 1) {
+    const start = type.encode(value.slice(0, -1), what);
+    const end = Buffer.from(start);
+    end.fill(0xff, Buffer.byteLength(value) - 1);
+    return [start, end];
+  }
   if (!type.ordered && typeof value === 'string' && rangeDash(value) > 0 && type.name !== 'ifname') {
     throw new InvalidArgumentError(`${what} "${value}": ranges need an ordered type; ${type.name} is not`);
   }
@@ -324,6 +332,12 @@ function numericOr(text: string): ScalarValue {
 /** Prints [s, e] as one value, a prefix (addresses) or a range. */
 function formatRange(type: Datatype, s: Buffer, e: Buffer): ScalarValue {
   if (s.equals(e)) return type.format(s);
+  if (type.name === 'ifname') {
+    // `"eth*"`: a common prefix, then zeros in the start and 0xff in the end.
+    let n = 0;
+    while (n < s.length && s[n] === e[n] && s[n] !== 0) n++;
+    if (n > 0 && s.subarray(n).every((b) => b === 0) && e.subarray(n).every((b) => b === 0xff)) return `${type.format(s)}*`;
+  }
   if (type.name === 'ipv4_addr' || type.name === 'ipv6_addr') {
     const prefix = prefixOf(s, e);
     if (prefix !== undefined) return `${type.format(s)}/${prefix}`;

@@ -143,8 +143,9 @@ function toWire(shape: SetShape, inputs: readonly SetElementInput[], sentinel: b
   for (const { end, element } of intervals) {
     out.push(element);
     const next = incrementBytes(end);
-    // An interval that runs to the last value needs no end element.
-    if (next) out.push({ key: next, end: true, ...(element.timeout !== undefined ? { timeout: element.timeout } : {}) });
+    // An interval that runs to the last value needs no end element. The end element carries only its
+    // key: the kernel refuses (EINVAL) a timeout, expiration or userdata on NFT_SET_ELEM_INTERVAL_END.
+    if (next) out.push({ key: next, end: true });
   }
   return out;
 }

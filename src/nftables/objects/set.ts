@@ -181,7 +181,9 @@ export function validateSet(spec: SetSpec): SetShape {
   if (spec.elements !== undefined) requireArray(spec.elements, 'set spec elements');
   const shape = shapeOf(spec);
   const what = `set ${setLabel(spec.family, spec.table, spec.name)}`;
-  if (shape.interval && !shape.key.parts.every((p) => p.ordered)) {
+  // A concatenated interval set (pipapo) compares every field byte-wise, so a string field such as
+  // `ifname` is fine there; a single-field interval set (rbtree) needs an ordered big-endian key.
+  if (shape.interval && !shape.key.parts.every((p) => p.ordered || (shape.key.concat && p.name === 'ifname'))) {
     throw new InvalidArgumentError(`${what}: interval sets need ordered key types (addresses, ports, protocols), not ${shape.key.parts.map((p) => p.name).join(' . ')}`);
   }
   for (const [field, value] of [['timeout', spec.timeout], ['gcInterval', spec.gcInterval], ['size', spec.size]] as const) {

@@ -15,8 +15,15 @@ import type { BatchCommand } from '../protocol/batch.js';
 import { nftAttributes, readNfgenmsg } from '../protocol/nfgenmsg.js';
 import { commentEntry, decodeUserdata, encodeUserdata, UDATA_COMMENT, userdataString } from '../protocol/userdata.js';
 import { familyName, familyNumber, type NftFamily } from './family.js';
+import { ctExpectationObject, type CtExpectationFields } from './ct-expectation.js';
+import { ctHelperObject, type CtHelperFields } from './ct-helper.js';
+import { ctTimeoutObject, type CtTimeoutFields } from './ct-timeout.js';
+import { limitObject, type LimitObjectFields } from './limit-object.js';
 import { requireName } from './names.js';
+import type { ObjectKind } from './object-kind.js';
+import { secmarkObject, type SecmarkFields } from './secmark.js';
 import { requireSpec } from './shape.js';
+import { synproxyObject, type SynproxyFields } from './synproxy.js';
 
 /** The fields every named stateful object has, whatever its type. */
 export interface ObjectBase {
@@ -31,9 +38,9 @@ export interface ObjectBase {
 }
 
 /**
- * Named stateful objects that rules share (`counter name "web"`): nlkit
- * creates counters and quotas. Their state travels in the same attributes as
- * the counter and quota expressions.
+ * Named stateful objects that rules share (`counter name "web"`): counters,
+ * quotas, limits, conntrack helpers, timeouts and expectations, synproxies and
+ * secmarks. Each kind beyond counter and quota is a module beside this one.
  */
 export type StatefulObjectSpec =
   | (ObjectBase & {
@@ -53,7 +60,34 @@ export type StatefulObjectSpec =
       over?: boolean;
       /** Bytes already used (NFTA_QUOTA_CONSUMED); default 0. */
       consumed?: number;
+    })
+  | (ObjectBase & LimitObjectFields & {
+      /** A named limit (NFT_OBJECT_LIMIT). */
+      type: 'limit';
+    })
+  | (ObjectBase & CtHelperFields & {
+      /** A conntrack helper (NFT_OBJECT_CT_HELPER). */
+      type: 'ct helper';
+    })
+  | (ObjectBase & CtTimeoutFields & {
+      /** A conntrack timeout policy (NFT_OBJECT_CT_TIMEOUT). */
+      type: 'ct timeout';
+    })
+  | (ObjectBase & CtExpectationFields & {
+      /** A conntrack expectation (NFT_OBJECT_CT_EXPECT). */
+      type: 'ct expectation';
+    })
+  | (ObjectBase & SynproxyFields & {
+      /** A synproxy (NFT_OBJECT_SYNPROXY). */
+      type: 'synproxy';
+    })
+  | (ObjectBase & SecmarkFields & {
+      /** A security mark (NFT_OBJECT_SECMARK); needs an LSM such as SELinux in the kernel. */
+      type: 'secmark';
     });
+
+/** The object types nlkit creates. */
+export type StatefulObjectType = StatefulObjectSpec['type'];
 
 /** An object as the kernel lists it; other types keep their data raw. */
 export type StatefulObject = (
@@ -73,7 +107,7 @@ export type StatefulObject = (
   unknown?: RawAttribute[];
 };
 
-/** Names a counter or quota object, for delete. */
+/** Names an object, for delete. */
 export type ObjectRef = {
   /** Family of the object's table. */
   family: NftFamily;
@@ -81,36 +115,50 @@ export type ObjectRef = {
   table: string;
   /** Object name. */
   name: string;
-  /** Object type; a counter and a quota may share a name. */
-  type: 'counter' | 'quota';
+  /** Object type; objects of different types may share a name. */
+  type: StatefulObjectType;
 };
 
 function label(ref: { family: NftFamily; table: string; name: string; type: string }): string {
   return `${ref.family} ${ref.table} ${ref.name}`;
 }
 
+/** The kinds beyond counter and quota, one module each, by nft's type name. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+const KINDS: ReadonlyMap<string, ObjectKind<any>> = new Map(
+  [limitObject, ctHelperObject, ctTimeoutObject, ctExpectationObject, synproxyObject, secmarkObject].map((k) => [k.type, k]),
+);
+
 function typeNumber(type: unknown): number {
   if (type === 'counter') return NFT_OBJECT_COUNTER;
   if (type === 'quota') return NFT_OBJECT_QUOTA;
-  throw new InvalidArgumentError(`object type ${JSON.stringify(type)}: nlkit creates counter and quota objects`);
+  const kind = typeof type === 'string' ? KINDS.get(type) : undefined;
+  if (kind) return kind.number;
+  throw new InvalidArgumentError(`object type ${JSON.stringify(type)}: nlkit creates ${['counter', 'quota', ...KINDS.keys()].join(', ')} objects`);
 }
 
-/** A StatefulObjectSpec's fields, and those of a listed object (ignored), so a listed object can be added again. */
-const OBJECT_SPEC_KEYS: ReadonlySet<string> = new Set([
-  'family', 'table', 'name', 'type', 'packets', 'bytes', 'over', 'consumed', 'comment', 'handle', 'use', 'data', 'unknown',
+/** Fields every spec has, and those of a listed object (ignored), so a listed object can be added again. */
+const COMMON_KEYS = ['family', 'table', 'name', 'type', 'comment', 'handle', 'use', 'data', 'unknown'];
+const OBJECT_SPEC_KEYS: ReadonlyMap<string, ReadonlySet<string>> = new Map([
+  ['counter', new Set([...COMMON_KEYS, 'packets', 'bytes'])],
+  ['quota', new Set([...COMMON_KEYS, 'bytes', 'over', 'consumed'])],
+  ...[...KINDS.values()].map((k) => [k.type, new Set([...COMMON_KEYS, ...k.keys])] as [string, ReadonlySet<string>]),
 ]);
+const ALL_SPEC_KEYS: ReadonlySet<string> = new Set([...OBJECT_SPEC_KEYS.values()].flatMap((keys) => [...keys]));
 
-/** `add counter` / `add quota` (idempotent), or `create` with `exclusive`. */
+/** `add counter` / `add limit` / ... (idempotent), or `create` with `exclusive`. */
 export function addObjectCommand(spec: StatefulObjectSpec, exclusive = false): BatchCommand {
-  requireSpec(spec, 'object spec', "{ family: 'inet', table: 'filter', name: 'web', type: 'counter' }", OBJECT_SPEC_KEYS);
+  requireSpec(spec, 'object spec', "{ family: 'inet', table: 'filter', name: 'web', type: 'counter' }", ALL_SPEC_KEYS);
+  const type = typeNumber(spec.type);
+  requireSpec(spec, `${spec.type} spec`, "{ family: 'inet', table: 'filter', name: 'web', type: 'counter' }", OBJECT_SPEC_KEYS.get(spec.type)!);
   const family = familyNumber(spec.family, 'object spec family');
   requireName(spec.table, 'table');
   requireName(spec.name, String(spec.type));
-  const type = typeNumber(spec.type);
   // Encoded now, so bad values fail before anything is sent.
   const data = new MessageWriter(64);
   if (spec.type === 'counter') counterCodec.encode(data, { kind: 'counter', packets: spec.packets ?? 0, bytes: spec.bytes ?? 0 });
-  else quotaCodec.encode(data, { kind: 'quota', bytes: spec.bytes, over: spec.over ?? false, consumed: spec.consumed ?? 0 });
+  else if (spec.type === 'quota') quotaCodec.encode(data, { kind: 'quota', bytes: spec.bytes, over: spec.over ?? false, consumed: spec.consumed ?? 0 });
+  else KINDS.get(spec.type)!.encode(data, spec, `${spec.type} ${spec.name}`);
   const body = Buffer.from(data.bytes());
   const userdata = spec.comment !== undefined ? encodeUserdata([commentEntry(UDATA_COMMENT, spec.comment, spec.type)]) : undefined;
   return {
@@ -131,7 +179,7 @@ export function addObjectCommand(spec: StatefulObjectSpec, exclusive = false): B
   };
 }
 
-/** `delete counter` / `delete quota`: fails while rules refer to it. */
+/** `delete counter` / `delete limit` / ...: fails while rules refer to it. */
 export function deleteObjectCommand(ref: ObjectRef): BatchCommand {
   requireObject(ref, 'object ref', "{ family: 'inet', table: 'filter', name: 'web', type: 'counter' }");
   const family = familyNumber(ref.family, 'object ref family');
@@ -186,7 +234,15 @@ export function decodeObject(m: Message): StatefulObject {
       const { bytes, over, consumed } = quotaCodec.decode(data);
       Object.assign(out, { bytes, over, consumed });
     } else {
-      out.data = Buffer.from(dataBytes!);
+      const kind = typeof out.type === 'string' ? KINDS.get(out.type) : undefined;
+      if (kind) {
+        const unknown: RawAttribute[] = [];
+        Object.assign(out, kind.decode(data, unknown));
+        // Data attributes this version does not know: kept raw, beside the decoded fields.
+        if (unknown.length) out.data = Buffer.from(dataBytes!);
+      } else {
+        out.data = Buffer.from(dataBytes!);
+      }
     }
   }
   return out as unknown as StatefulObject;
