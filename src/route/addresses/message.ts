@@ -1,3 +1,4 @@
+import { keepLatestShape } from '../shape-keeper.js';
 import * as ifAddr from '../../generated/if_addr.js';
 import {
   IFA_ADDRESS, IFA_ANYCAST, IFA_BROADCAST, IFA_CACHEINFO, IFA_FLAGS, IFA_LABEL, IFA_LOCAL, IFA_MULTICAST, IFA_PROTO,
@@ -227,6 +228,7 @@ function decodeAddressMessage(message: Message, offsetBias: number): Address | u
   if (result.address === '' && result.local !== undefined) result.address = result.local;
   result.flags = flags;
   result.flagNames = flagNamesOf(flags, family);
+  keepLatestShape('address', result);
   return result;
 }
 

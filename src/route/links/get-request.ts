@@ -4,7 +4,7 @@ import type { Request } from '../../netlink/socket.js';
 import type { MessageWriter } from '../../netlink/writer.js';
 import type { LinkRef } from '../resolve.js';
 import { writeIfinfomsg } from './ifinfomsg.js';
-import { keepShapeAlive } from './shape-keeper.js';
+import { keepShapeAlive } from '../shape-keeper.js';
 
 /** What `ip link show` asks the kernel to include. */
 export const SHOW_EXT_MASK = RTEXT_FILTER_VF;

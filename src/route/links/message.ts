@@ -28,7 +28,7 @@ import { linkKind, slaveKind, type KindEncodeContext, type LinkKind } from './ki
 import { PlainLink } from './link-object.js';
 import { copyMessage } from './message-copy.js';
 import { attachLinkBytes, lazyField } from './lazy-fields.js';
-import { keepLatestShape, keepShapeAlive } from './shape-keeper.js';
+import { keepLatestShape, keepShapeAlive } from '../shape-keeper.js';
 import { decodeStats64, STATS64_BASE_LEN } from './stats.js';
 import type { VethInfo } from './kinds/veth.js';
 import type { Link, LinkXdp } from './types.js';
@@ -323,7 +323,7 @@ function decodeLinkBytes(buf: Buffer, start: number, end: number, messageType: s
   Object.defineProperty(link, 'unknown', UNKNOWN_FIELD);
   const context = new LinkDecodeContext(messageType, start + offsetBias, link);
   LINK_ATTRIBUTES.decodeKnown(new AttributeCursor(own, IFINFOMSG_LEN, own.length, context), link);
-  keepLatestShape(link);
+  keepLatestShape('link', link);
   return link;
 }
 

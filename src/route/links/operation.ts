@@ -4,7 +4,7 @@ import type { Operation } from '../../netlink/errors.js';
 import { describeLinkRef, IFINFOMSG_LEN, type LinkRef } from '../resolve.js';
 import { linkAttributeName } from './attribute-names.js';
 import type { LinkKind } from './kinds/index.js';
-import { keepShapeAlive } from './shape-keeper.js';
+import { keepShapeAlive } from '../shape-keeper.js';
 
 /** IFLA_LINKINFO / IFLA_INFO_DATA / VETH_INFO_PEER opens with the peer's own ifinfomsg. */
 export function nestedHeaderLength(path: readonly number[]): number {

@@ -1,3 +1,4 @@
+import { keepLatestShape } from '../shape-keeper.js';
 import * as rtnetlink from '../../generated/rtnetlink.js';
 import {
   RT_TABLE_UNSPEC, RTA_CACHEINFO, RTA_DST, RTA_EXPIRES, RTA_FLOW, RTA_GATEWAY, RTA_IIF, RTA_MARK, RTA_METRICS,
@@ -409,6 +410,7 @@ function decodeRouteMessage(m: Message, offsetBias: number): Route | undefined {
         route.unknown.push(c.raw());
     }
   }
+  keepLatestShape('route', route);
   return route;
 }
 
