@@ -32,6 +32,8 @@ export interface SetTarget {
   map?: TypeSpec;
   /** The set's flags, given together with `type`; `interval` makes prefixes and ranges encode as intervals. */
   flags?: SetSpec['flags'];
+  /** Object type of an object map, given together with `type` (elements then name objects). */
+  objectType?: SetSpec['objectType'];
 }
 
 /** How a transaction learns the shape of a set it did not add itself (a GETSET to the kernel). */
@@ -61,7 +63,7 @@ const AFTER_KEYS: ReadonlySet<'after'> = new Set(['after'] as const);
 const BEFORE_KEYS: ReadonlySet<'before'> = new Set(['before'] as const);
 const COMMIT_KEYS = new Set(['generation', 'echo']);
 /** A SetTarget's fields, and those of a listed NftSet (ignored), so a listed set can be the target. */
-const TARGET_KEYS = new Set(['family', 'table', 'name', 'type', 'map', 'flags', 'handle', 'keyLength', 'dataLength', 'timeout', 'gcInterval', 'size', 'policy', 'comment', 'userdata', 'unknown']);
+const TARGET_KEYS = new Set(['family', 'table', 'name', 'type', 'map', 'flags', 'objectType', 'handle', 'keyLength', 'dataLength', 'timeout', 'gcInterval', 'size', 'policy', 'comment', 'userdata', 'expressions', 'unknown']);
 
 /** A placement option bag (`{ after }` or `{ before }`): optional, an object, nothing else in it. */
 function placementOption<K extends 'after' | 'before'>(options: unknown, keys: ReadonlySet<K>): { [P in K]?: number } {
@@ -336,7 +338,10 @@ export class Transaction {
     requireName(target.name, 'set');
     requireFlagList(target.flags, 'set target flags');
     if (target.type !== undefined) {
-      return shapeOf({ name: target.name, type: target.type, ...(target.map !== undefined ? { map: target.map } : {}), ...(target.flags ? { flags: target.flags } : {}) });
+      return shapeOf({
+        name: target.name, type: target.type, ...(target.map !== undefined ? { map: target.map } : {}), ...(target.flags ? { flags: target.flags } : {}),
+        ...(target.objectType !== undefined ? { objectType: target.objectType } : {}),
+      });
     }
     return this.sets.get(setKey(target.family, target.table, target.name)) ?? this.lookupShape(target.family, target.table, target.name);
   }

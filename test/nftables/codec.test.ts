@@ -5,33 +5,24 @@ import {
 } from '../../src/generated/nf_tables.js';
 import { NETLINK_NETFILTER } from '../../src/generated/netlink.js';
 import { describeMessage } from '../../src/netlink/debug.js';
-import { MessageWriter, parseMessages, type Message } from '../../src/netlink/index.js';
+import { parseMessages } from '../../src/netlink/index.js';
 import type { NetlinkSocket } from '../../src/netlink/socket.js';
 import { KeyType } from '../../src/nftables/objects/datatypes.js';
 import { decodeRawElements, elementsCommands, interpretElements } from '../../src/nftables/objects/elements.js';
 import { addSetCommand, shapeOf, type SetSpec } from '../../src/nftables/objects/set.js';
 import { addTableCommand } from '../../src/nftables/objects/table.js';
-import { encodeBatch, type BatchCommand } from '../../src/nftables/protocol/batch.js';
-import { nftAttributes, writeNfgenmsg } from '../../src/nftables/protocol/nfgenmsg.js';
+import { encodeBatch } from '../../src/nftables/protocol/batch.js';
+import { nftAttributes } from '../../src/nftables/protocol/nfgenmsg.js';
 import { commentEntry, decodeUserdata, encodeUserdata, UDATA_COMMENT } from '../../src/nftables/protocol/userdata.js';
 import { Transaction } from '../../src/nftables/transaction.js';
 import '../../src/nftables/protocol/describe.js';
+import { messageOf } from './helpers.js';
 
 function fakeSocket(): NetlinkSocket {
   let seq = 100;
   return { allocateSeq: () => ++seq, portId: 1 } as unknown as NetlinkSocket;
 }
 
-/** Encodes one command as the message it becomes. */
-function messageOf(command: BatchCommand): Message {
-  const w = new MessageWriter();
-  const start = w.beginMessage((10 << 8) | command.message, 1 | command.flags, 1);
-  writeNfgenmsg(w, command.family);
-  command.encode(w);
-  w.endMessage(start);
-  const bytes = Buffer.from(w.bytes());
-  return parseMessages(bytes, bytes.length)[0]!;
-}
 
 t.test('a batch is framed as nft frames it: BEGIN (res_id nftables, big-endian), commands, END; then GETGEN apart', async (t) => {
   const command = addTableCommand({ family: 'inet', name: 'f' });

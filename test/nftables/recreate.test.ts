@@ -1,48 +1,8 @@
 // Issue 11: list a ruleset with nlkit, flush, re-create it from the listed objects in one
 // transaction; `nft list ruleset` must print the same text. Each case in a namespace of its own.
-import t, { type Test } from 'tap';
-import { openNftables, type ChainSpec, type NftablesConnection, type Ruleset, type SetSpec } from '../../src/nftables/index.js';
-import { ip, requireRoot, testNetns } from '../helpers/netns.js';
-import { maskNftText } from '../helpers/volatile.js';
-import { nft, nftLoad } from './helpers.js';
-
-function open(t: Test, netns: string): NftablesConnection {
-  const conn = openNftables({ netns });
-  t.teardown(() => conn.close());
-  return conn;
-}
-
-/** `nft list ruleset`, element expiry countdowns masked. */
-function text(netns: string): string {
-  return maskNftText(nft(netns, 'list', 'ruleset'));
-}
-
-/** Queues everything listed, in nft's order: tables, chains, sets (anonymous ones too), objects, rules. */
-function recreate(conn: NftablesConnection, rs: Ruleset): void {
-  const tx = conn.transaction();
-  for (const table of rs.tables) tx.addTable(table);
-  // Listed hooks and types are names whenever nlkit knows them (numbers only otherwise).
-  for (const chain of rs.chains) tx.addChain(chain as ChainSpec);
-  for (const set of rs.sets) tx.addSet(set as SetSpec);
-  for (const object of rs.objects) tx.addObject(object as never);
-  for (const rule of rs.rules) tx.addRule(rule);
-  tx.commit();
-}
-
-/** Loads `ruleset` with nft, lists it with nlkit, flushes, re-creates it with nlkit and compares nft's text. */
-function roundTrip(t: Test, ruleset: string, setup?: (netns: string) => void): Ruleset {
-  const [ns] = testNetns(t, 1, 'nftrt');
-  setup?.(ns!);
-  nftLoad(ns!, ruleset);
-  const before = text(ns!);
-  const conn = open(t, ns!);
-  const rs = conn.listRuleset();
-  nft(ns!, 'flush', 'ruleset');
-  t.equal(nft(ns!, 'list', 'ruleset').trim(), '', 'flushed');
-  recreate(conn, rs);
-  t.equal(text(ns!), before, 'nft list ruleset is identical after re-creation');
-  return rs;
-}
+import t from 'tap';
+import { ip, requireRoot } from '../helpers/netns.js';
+import { roundTrip } from './helpers.js';
 
 t.test('dynset: the timeout 0 the kernel dumps is not sent back (set without the timeout flag)', async (t) => {
   if (!requireRoot(t)) return;

@@ -5,6 +5,10 @@ import {
 import { IPPROTO_ICMPV6 } from '../../generated/in6.js';
 import { encodeIp, formatIp, formatMac, encodeMac, InvalidArgumentError, ipFamily, parseCidr } from '../../netlink/addresses.js';
 import { describeValue } from '../../netlink/checks.js';
+import {
+  ARP_OPS, CT_DIRS, CT_STATES, CT_STATUSES, DAYS, DSCPS, ECNS, ETHER_TYPES, FIB_ADDRTYPES, ICMP_CODES, ICMP_TYPES,
+  ICMPV6_CODES, ICMPV6_TYPES, ICMPX_CODES, PKT_TYPES, TCP_FLAGS,
+} from './datatype-symbols.js';
 
 /** A value as written in nft syntax: an address, a port, a name, or (intervals) `a-b` and `a/len`. */
 export type ScalarValue = string | number;
@@ -23,8 +27,13 @@ export interface Datatype {
   readonly length: number;
   /** How nft records the byte order in set userdata; single bytes have none. */
   readonly byteorder: 'big' | 'host' | 'none';
-  /** Whether values are ordered big-endian numbers, so ranges and prefixes make sense. */
+  /**
+   * Whether values are ordered numbers, so ranges and prefixes make sense. Host-order numbers
+   * count too: in interval sets nft stores them big-endian (KeyType swaps them there).
+   */
   readonly ordered: boolean;
+  /** A string type (`ifname`, `string`): bytes as they are, never byte-swapped. */
+  readonly text?: boolean;
   /** Encodes one value to its `length` wire bytes; `what` names it in the InvalidArgumentError thrown for a value that does not fit the type. */
   encode(value: ScalarValue, what: string): Buffer;
   /** Formats wire bytes the way nft prints them: an address string, a protocol name, a port number. */
@@ -33,14 +42,39 @@ export interface Datatype {
 
 // Userspace numbers from nftables' datatype.h (enum datatypes).
 const TYPE_VERDICT = 1;
+const TYPE_INTEGER = 4;
+const TYPE_STRING = 5;
 const TYPE_IPADDR = 7;
 const TYPE_IP6ADDR = 8;
 const TYPE_ETHERADDR = 9;
+const TYPE_ETHERTYPE = 10;
+const TYPE_ARPOP = 11;
 const TYPE_INET_PROTOCOL = 12;
 const TYPE_INET_SERVICE = 13;
+const TYPE_ICMP_TYPE = 14;
+const TYPE_TCP_FLAG = 15;
+const TYPE_TIME = 18;
 const TYPE_MARK = 19;
 const TYPE_IFINDEX = 20;
+const TYPE_REALM = 22;
+const TYPE_CLASSID = 23;
+const TYPE_UID = 24;
+const TYPE_GID = 25;
+const TYPE_CT_STATE = 26;
+const TYPE_CT_DIR = 27;
+const TYPE_CT_STATUS = 28;
+const TYPE_ICMP6_TYPE = 29;
+const TYPE_PKTTYPE = 31;
+const TYPE_ICMP_CODE = 32;
+const TYPE_ICMPV6_CODE = 33;
+const TYPE_ICMPX_CODE = 34;
+const TYPE_DSCP = 36;
+const TYPE_ECN = 37;
+const TYPE_FIB_ADDR = 38;
 const TYPE_IFNAME = 41;
+const TYPE_TIME_DATE = 43;
+const TYPE_TIME_HOUR = 44;
+const TYPE_TIME_DAY = 45;
 const IFNAMSIZ = 16;
 
 /** Protocol names as `nft` prints them (from /etc/protocols). */
@@ -74,34 +108,238 @@ function address(family: 4 | 6) {
   };
 }
 
+const NUMBER = /^(0x[0-9a-f]+|\d+)$/i;
+
+function readUint(b: Buffer, big: boolean): number {
+  return big ? b.readUIntBE(0, b.length) : b.readUIntLE(0, b.length);
+}
+
+function writeUint(n: number, length: number, big: boolean): Buffer {
+  const b = Buffer.alloc(length);
+  if (big) b.writeUIntBE(n, 0, length);
+  else b.writeUIntLE(n, 0, length);
+  return b;
+}
+
+/** value → name, the first name winning where two share a value (nft prints `host`, not `unicast`). */
+function namesByValue(names: Record<string, number>): Map<number, string> {
+  const out = new Map<number, string>();
+  for (const [k, v] of Object.entries(names)) if (!out.has(v)) out.set(v, k);
+  return out;
+}
+
 /**
- * An unsigned integer of `length` bytes, big-endian (ordered, so ranges work)
- * or in host order, with optional names for values (`established`, `local`).
+ * An unsigned integer of `length` bytes, big-endian or in host order, with
+ * optional names for values (`established`, `local`) and an optional maximum
+ * below the byte width (`dscp` is 6 bits).
  */
-export function integerType(name: string, id: number, length: number, byteorder: 'big' | 'host', names: Record<string, number> = {}): Datatype {
+export function integerType(
+  name: string, id: number, length: number, byteorder: 'big' | 'host' | 'none', names: Record<string, number> = {}, max = 2 ** (length * 8) - 1,
+): Datatype {
   const byName = new Map(Object.entries(names));
-  const byValue = new Map(Object.entries(names).map(([k, v]) => [v, k]));
-  const max = 2 ** (length * 8) - 1;
-  const big = byteorder === 'big';
+  const byValue = namesByValue(names);
+  const big = byteorder !== 'host';
   return {
-    name, id, length, byteorder, ordered: big,
+    name, id, length, byteorder, ordered: true,
     encode(value: ScalarValue, what: string): Buffer {
-      const n = typeof value === 'number' ? value : byName.get(value) ?? (/^(0x[0-9a-f]+|\d+)$/i.test(value) ? Number(value) : NaN);
+      const n = typeof value === 'number' ? value : byName.get(value) ?? (NUMBER.test(value) ? Number(value) : NaN);
       if (!Number.isInteger(n) || n < 0 || n > max) {
         const known = byName.size ? ` or one of ${[...byName.keys()].join(', ')}` : '';
         throw new InvalidArgumentError(`${what} must be an integer 0-${max}${known}, got ${JSON.stringify(value)}`);
       }
-      const b = Buffer.alloc(length);
-      if (big) b.writeUIntBE(n, 0, length);
-      else b.writeUIntLE(n, 0, length);
-      return b;
+      return writeUint(n, length, big);
     },
     format(b: Buffer): ScalarValue {
-      const n = big ? b.readUIntBE(0, length) : b.readUIntLE(0, length);
+      const n = readUint(b, big);
       return byValue.get(n) ?? n;
     },
   };
 }
+
+/**
+ * A bitmask (`ct_state`, `tcp_flag`): a named bit, a number, or bits joined
+ * with `|` (`syn|ack`, as nft's JSON `{"|": ["syn", "ack"]}`). A value of one
+ * known bit formats as its name, a value with no known bit as a number.
+ */
+export function bitmaskType(name: string, id: number, length: number, byteorder: 'big' | 'host', bits: Record<string, number>): Datatype {
+  const max = 2 ** (length * 8) - 1;
+  const big = byteorder === 'big';
+  const known = Object.entries(bits);
+  return {
+    name, id, length, byteorder, ordered: true,
+    encode(value: ScalarValue, what: string): Buffer {
+      let n = 0;
+      const parts = typeof value === 'number' ? [value] : value.split('|').map((p) => p.trim());
+      for (const part of parts) {
+        const bit = typeof part === 'number' ? part : Object.hasOwn(bits, part) ? bits[part]! : NUMBER.test(part) ? Number(part) : NaN;
+        if (!Number.isInteger(bit) || bit < 0 || bit > max) {
+          throw new InvalidArgumentError(`${what} must be a ${name}: ${known.map(([k]) => k).join(', ')}, an integer 0-${max}, or several joined with |, got ${JSON.stringify(value)}`);
+        }
+        n = (n | bit) >>> 0;
+      }
+      return writeUint(n, length, big);
+    },
+    format(b: Buffer): ScalarValue {
+      const n = readUint(b, big);
+      const names: string[] = [];
+      let rest = n;
+      for (const [k, v] of known) {
+        if (v !== 0 && (n & v) === v && (rest & v) !== 0) {
+          names.push(k);
+          rest = (rest & ~v) >>> 0;
+        }
+      }
+      if (names.length === 0) return n;
+      if (rest !== 0) names.push(`0x${rest.toString(16)}`);
+      return names.length === 1 ? names[0]! : names.join('|');
+    },
+  };
+}
+
+/** A NUL-padded string of `length` bytes (`ifname` is 16). */
+function stringType(name: string, id: number, length: number, what = 'a string', maxBytes = length): Datatype {
+  return {
+    name, id, length, byteorder: 'host', ordered: false, text: true,
+    encode(value, label) {
+      if (typeof value !== 'string' || value === '' || value.includes('\0') || Buffer.byteLength(value) > maxBytes) {
+        throw new InvalidArgumentError(`${label} must be ${what} of 1-${maxBytes} bytes, got ${JSON.stringify(value)}`);
+      }
+      const b = Buffer.alloc(length);
+      b.write(value, 'utf8');
+      return b;
+    },
+    format(b) {
+      const nul = b.indexOf(0);
+      return b.toString('utf8', 0, nul < 0 ? b.length : nul);
+    },
+  };
+}
+
+const TC_H_ROOT = 0xffffffff;
+const TC_H_UNSPEC = 0;
+
+/** `classid`: `root`, `none`, or `major:minor` in hex as tc writes it (`1:2`, `10:0`). */
+const CLASSID: Datatype = {
+  name: 'classid', id: TYPE_CLASSID, length: 4, byteorder: 'host', ordered: true,
+  encode(value, what) {
+    let n: number | undefined;
+    if (typeof value === 'number') n = value;
+    else if (value === 'root') n = TC_H_ROOT;
+    else if (value === 'none') n = TC_H_UNSPEC;
+    else {
+      const m = /^([0-9a-f]{1,4}):([0-9a-f]{0,4})$/i.exec(value);
+      if (m) n = ((parseInt(m[1]!, 16) << 16) | (m[2] ? parseInt(m[2], 16) : 0)) >>> 0;
+    }
+    if (n === undefined || !Number.isInteger(n) || n < 0 || n > 0xffffffff) {
+      throw new InvalidArgumentError(`${what} must be a classid: root, none, major:minor in hex (1:2) or an integer, got ${JSON.stringify(value)}`);
+    }
+    return writeUint(n, 4, false);
+  },
+  format(b) {
+    const n = b.readUInt32LE(0);
+    if (n === TC_H_ROOT) return 'root';
+    if (n === TC_H_UNSPEC) return 'none';
+    return `${(n >>> 16).toString(16)}:${(n & 0xffff).toString(16)}`;
+  },
+};
+
+const TIME_UNITS: [string, number][] = [['d', 86_400_000], ['h', 3_600_000], ['m', 60_000], ['s', 1000], ['ms', 1]];
+
+/** nft's time string for milliseconds: `1s`, `10m`, `1h30m`, `1d2h3m4s5ms`. */
+export function formatDuration(ms: number): string {
+  let out = '';
+  let rest = ms;
+  for (const [unit, size] of TIME_UNITS) {
+    const n = Math.floor(rest / size);
+    if (n > 0) out += `${n}${unit}`;
+    rest -= n * size;
+  }
+  return out || '0s';
+}
+
+/** `time` (TYPE_TIME, relative time): milliseconds in 4 host-order bytes; a number of milliseconds or nft's `1h30m`. */
+const TIME: Datatype = {
+  name: 'time', id: TYPE_TIME, length: 4, byteorder: 'host', ordered: true,
+  encode(value, what) {
+    let ms: number = NaN;
+    if (typeof value === 'number') ms = value;
+    else if (/^\d+$/.test(value)) ms = Number(value);
+    else if (/^(\d+(d|h|ms|m|s))+$/.test(value)) {
+      ms = 0;
+      for (const [, n, unit] of value.matchAll(/(\d+)(d|h|ms|m|s)/g)) ms += Number(n) * TIME_UNITS.find(([u]) => u === unit)![1];
+    }
+    if (!Number.isInteger(ms) || ms < 0 || ms > 0xffffffff) {
+      throw new InvalidArgumentError(`${what} must be a time: milliseconds, or nft's form such as 10s, 5m, 1h30m, 250ms, got ${JSON.stringify(value)}`);
+    }
+    return writeUint(ms, 4, false);
+  },
+  format: (b) => formatDuration(b.readUInt32LE(0)),
+};
+
+const two = (n: number) => String(n).padStart(2, '0');
+
+/** `hour` (meta hour): seconds since midnight, 4 host-order bytes; `HH:MM` or `HH:MM:SS` (UTC: nft shifts by the local zone, which is UTC on these machines). */
+const HOUR: Datatype = {
+  name: 'hour', id: TYPE_TIME_HOUR, length: 4, byteorder: 'host', ordered: true,
+  encode(value, what) {
+    let s: number = NaN;
+    if (typeof value === 'number') s = value;
+    else {
+      const m = /^(\d{1,2}):(\d{2})(?::(\d{2}))?$/.exec(value);
+      if (m && Number(m[1]) < 24 && Number(m[2]) < 60 && Number(m[3] ?? 0) < 60) s = Number(m[1]) * 3600 + Number(m[2]) * 60 + Number(m[3] ?? 0);
+    }
+    if (!Number.isInteger(s) || s < 0 || s >= 86_400) throw new InvalidArgumentError(`${what} must be an hour: HH:MM or HH:MM:SS, got ${JSON.stringify(value)}`);
+    return writeUint(s, 4, false);
+  },
+  format(b) {
+    const s = b.readUInt32LE(0);
+    const hm = `${two(Math.floor(s / 3600))}:${two(Math.floor(s / 60) % 60)}`;
+    return s % 60 === 0 ? hm : `${hm}:${two(s % 60)}`;
+  },
+};
+
+/** `day` (meta day): Sunday..Saturday, 0-6 (names matched without regard to case). */
+const DAY: Datatype = (() => {
+  const base = integerType('day', TYPE_TIME_DAY, 1, 'host', DAYS, 6);
+  return {
+    ...base,
+    encode(value, what) {
+      const named = typeof value === 'string' ? Object.keys(DAYS).find((d) => d.toLowerCase() === value.toLowerCase()) : undefined;
+      return base.encode(named ?? value, what);
+    },
+  };
+})();
+
+/**
+ * `date` (TYPE_TIME_DATE, what `meta time` compares; nft calls it `time` too, a name nlkit
+ * keeps for TYPE_TIME): nanoseconds since the epoch in 8 host-order bytes, written
+ * `YYYY-MM-DD HH:MM:SS` (UTC), or a number of seconds since the epoch.
+ */
+const DATE: Datatype = {
+  name: 'date', id: TYPE_TIME_DATE, length: 8, byteorder: 'host', ordered: true,
+  encode(value, what) {
+    let seconds: number = NaN;
+    if (typeof value === 'number') seconds = value;
+    else {
+      const m = /^(\d{4})-(\d{2})-(\d{2})(?: (\d{2}):(\d{2})(?::(\d{2}))?)?$/.exec(value);
+      if (m) {
+        const ms = Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]), Number(m[4] ?? 0), Number(m[5] ?? 0), Number(m[6] ?? 0));
+        const d = new Date(ms);
+        if (d.getUTCMonth() === Number(m[2]) - 1 && d.getUTCDate() === Number(m[3])) seconds = ms / 1000;
+      }
+    }
+    if (!Number.isSafeInteger(seconds) || seconds < 0) {
+      throw new InvalidArgumentError(`${what} must be a date: YYYY-MM-DD HH:MM:SS (UTC) or seconds since the epoch, got ${JSON.stringify(value)}`);
+    }
+    const b = Buffer.alloc(8);
+    b.writeBigUInt64LE(BigInt(seconds) * 1_000_000_000n);
+    return b;
+  },
+  format(b) {
+    const d = new Date(Number(b.readBigUInt64LE(0) / 1_000_000n));
+    return `${d.getUTCFullYear()}-${two(d.getUTCMonth() + 1)}-${two(d.getUTCDate())} ${two(d.getUTCHours())}:${two(d.getUTCMinutes())}:${two(d.getUTCSeconds())}`;
+  },
+};
 
 /** The set key and map data types nlkit encodes, by nft name: `ipv4_addr`, `ipv6_addr`, `ether_addr`, `inet_proto`, `inet_service`, `mark`, `iface_index`, `ifname`. */
 export const DATATYPES: Record<string, Datatype> = {
@@ -131,36 +369,75 @@ export const DATATYPES: Record<string, Datatype> = {
   inet_service: integerType('inet_service', TYPE_INET_SERVICE, 2, 'big'),
   mark: integerType('mark', TYPE_MARK, 4, 'host'),
   iface_index: integerType('iface_index', TYPE_IFINDEX, 4, 'host'),
-  ifname: {
-    name: 'ifname', id: TYPE_IFNAME, length: IFNAMSIZ, byteorder: 'host', ordered: false,
-    encode(value, what) {
-      if (typeof value !== 'string' || value === '' || Buffer.byteLength(value) >= IFNAMSIZ) {
-        throw new InvalidArgumentError(`${what} must be an interface name of 1-${IFNAMSIZ - 1} bytes, got ${JSON.stringify(value)}`);
-      }
-      const b = Buffer.alloc(IFNAMSIZ);
-      b.write(value, 'utf8');
-      return b;
-    },
-    format(b) {
-      const nul = b.indexOf(0);
-      return b.toString('utf8', 0, nul < 0 ? b.length : nul);
-    },
-  },
+  ifname: stringType('ifname', TYPE_IFNAME, IFNAMSIZ, 'an interface name', IFNAMSIZ - 1),
+  icmp_type: integerType('icmp_type', TYPE_ICMP_TYPE, 1, 'big', ICMP_TYPES),
+  icmp_code: integerType('icmp_code', TYPE_ICMP_CODE, 1, 'big', ICMP_CODES),
+  icmpv6_type: integerType('icmpv6_type', TYPE_ICMP6_TYPE, 1, 'big', ICMPV6_TYPES),
+  icmpv6_code: integerType('icmpv6_code', TYPE_ICMPV6_CODE, 1, 'big', ICMPV6_CODES),
+  icmpx_code: integerType('icmpx_code', TYPE_ICMPX_CODE, 1, 'big', ICMPX_CODES),
+  ct_state: bitmaskType('ct_state', TYPE_CT_STATE, 4, 'host', CT_STATES),
+  ct_status: bitmaskType('ct_status', TYPE_CT_STATUS, 4, 'host', CT_STATUSES),
+  ct_dir: integerType('ct_dir', TYPE_CT_DIR, 1, 'none', CT_DIRS),
+  tcp_flag: bitmaskType('tcp_flag', TYPE_TCP_FLAG, 1, 'big', TCP_FLAGS),
+  dscp: integerType('dscp', TYPE_DSCP, 1, 'big', DSCPS, 0x3f),
+  ecn: integerType('ecn', TYPE_ECN, 1, 'big', ECNS, 3),
+  ether_type: integerType('ether_type', TYPE_ETHERTYPE, 2, 'big', ETHER_TYPES),
+  arp_op: integerType('arp_op', TYPE_ARPOP, 2, 'big', ARP_OPS),
+  pkt_type: integerType('pkt_type', TYPE_PKTTYPE, 1, 'host', PKT_TYPES),
+  uid: integerType('uid', TYPE_UID, 4, 'host'),
+  gid: integerType('gid', TYPE_GID, 4, 'host'),
+  realm: integerType('realm', TYPE_REALM, 4, 'host'),
+  classid: CLASSID,
+  fib_addrtype: integerType('fib_addrtype', TYPE_FIB_ADDR, 4, 'host', FIB_ADDRTYPES),
+  time: TIME,
+  hour: HOUR,
+  day: DAY,
+  date: DATE,
 };
+
+/** Other spellings accepted for a type (nft's keywords): `pkttype`, `ethertype`. */
+const ALIASES: Record<string, string> = { pkttype: 'pkt_type', ethertype: 'ether_type' };
+
+/**
+ * Types whose size the set gives (`typeof` keys): `integer(32)` is a 32-bit big-endian
+ * integer, `integer(32,host)` one in host order, `string(128)` a 16-byte string.
+ */
+const SIZED = /^(integer|string)\((\d+)(?:,\s*(big|host))?\)$/;
+
+function sizedType(kind: 'integer' | 'string', bits: number, byteorder: 'big' | 'host' = 'big'): Datatype | undefined {
+  if (bits <= 0 || bits % 8 !== 0) return undefined;
+  const length = bits / 8;
+  if (kind === 'string') return length <= 256 ? stringType(`string(${bits})`, TYPE_STRING, length) : undefined;
+  if (length > 6) return undefined;
+  return integerType(byteorder === 'host' ? `integer(${bits},host)` : `integer(${bits})`, TYPE_INTEGER, length, byteorder);
+}
 
 /** The map data type of a verdict map (`type ifname : verdict`): NFT_DATA_VERDICT on the wire. */
 export const VERDICT_TYPE_ID = TYPE_VERDICT;
 
 export function datatype(name: unknown, what: string): Datatype {
   // Own keys only: "toString" is not a datatype.
-  const type = typeof name === 'string' && Object.hasOwn(DATATYPES, name) ? DATATYPES[name] : undefined;
-  if (!type) throw new InvalidArgumentError(`${what} ${JSON.stringify(name)} is not a supported type; use one of ${Object.keys(DATATYPES).join(', ')}`);
+  const key = typeof name === 'string' && Object.hasOwn(ALIASES, name) ? ALIASES[name]! : name;
+  let type = typeof key === 'string' && Object.hasOwn(DATATYPES, key) ? DATATYPES[key] : undefined;
+  const sized = typeof key === 'string' ? SIZED.exec(key.replace(/\s+/g, '')) : null;
+  if (!type && sized) {
+    if (sized[1] === 'string' && sized[3] !== undefined) throw new InvalidArgumentError(`${what} ${JSON.stringify(name)}: a string has no byte order`);
+    type = sizedType(sized[1] as 'integer' | 'string', Number(sized[2]), sized[3] as 'big' | 'host' | undefined);
+    if (!type) throw new InvalidArgumentError(`${what} ${JSON.stringify(name)} has an unsupported size: integers take 8-48 bits, strings 8-2048, in whole bytes`);
+  }
+  if (!type && (key === 'integer' || key === 'string')) {
+    throw new InvalidArgumentError(`${what} ${JSON.stringify(name)} needs a size in bits, as nft's typeof keys have one: ${key}(32)${key === 'integer' ? ' (big-endian) or integer(32,host)' : ''}`);
+  }
+  if (!type) throw new InvalidArgumentError(`${what} ${JSON.stringify(name)} is not a supported type; use one of ${Object.keys(DATATYPES).join(', ')}, integer(bits), string(bits)`);
   return type;
 }
 
 export function datatypeById(id: number): Datatype | undefined {
   return Object.values(DATATYPES).find((t) => t.id === id);
 }
+
+/** nft's byte order number in set userdata (UDATA_SET_KEYBYTEORDER): 1 host, 2 big-endian. */
+export type ByteorderHint = 'big' | 'host' | number;
 
 // nft folds a concatenation's type numbers into one key type, 6 bits each (TYPE_BITS).
 const CONCAT_TYPE_BITS = 6;
@@ -237,8 +514,9 @@ export class KeyType {
     const out: ScalarValue[] = [];
     let at = 0;
     this.parts.forEach((p, i) => {
-      const s = start.subarray(at, at + p.length);
-      const e = end.subarray(at, at + p.length);
+      // Stored big-endian in interval sets (see intervalOf); back to the type's own order.
+      const s = intervalOrder(p, start.subarray(at, at + p.length));
+      const e = intervalOrder(p, end.subarray(at, at + p.length));
       out.push(formatRange(p, s, e));
       at += this.fieldLengths[i]!;
     });
@@ -258,8 +536,17 @@ export class KeyType {
     return [value];
   }
 
-  /** Decodes NFTA_SET_KEY_TYPE back into datatype names; undefined if nlkit does not know one of them. */
-  static fromId(id: number, length: number): KeyType | undefined {
+  /**
+   * Decodes NFTA_SET_KEY_TYPE back into datatype names; undefined if nlkit does not know one of them.
+   * A plain `integer` or `string` key (nft's typeof sets) takes its size from `length` and, for an
+   * integer, its byte order from `byteorder` (the set's UDATA_SET_KEYBYTEORDER; big-endian when not given).
+   */
+  static fromId(id: number, length: number, byteorder?: ByteorderHint): KeyType | undefined {
+    if (id === TYPE_INTEGER || id === TYPE_STRING) {
+      const order = byteorder === 'host' || byteorder === 1 ? 'host' : 'big';
+      const type = sizedType(id === TYPE_INTEGER ? 'integer' : 'string', length * 8, order);
+      return type ? new KeyType(type.name, 'type') : undefined;
+    }
     const parts: Datatype[] = [];
     for (let rest = id >>> 0; rest !== 0; rest >>>= CONCAT_TYPE_BITS) {
       const part = datatypeById(rest & ((1 << CONCAT_TYPE_BITS) - 1));
@@ -279,7 +566,25 @@ function pad(b: Buffer, length: number): Buffer {
   return out;
 }
 
-/** Start and inclusive end of `a`, `a-b` or `a/len` for one ordered datatype. */
+/**
+ * nft stores host-order numbers big-endian in interval sets (plain and concatenated), so the
+ * kernel's byte-wise ordering is numeric: swaps a host-order number, leaves anything else.
+ * Its own inverse.
+ */
+function intervalOrder(type: Datatype, b: Buffer): Buffer {
+  return type.byteorder === 'host' && !type.text && b.length > 1 ? Buffer.from(b).reverse() : b;
+}
+
+function encodes(type: Datatype, value: ScalarValue): boolean {
+  try {
+    type.encode(value, 'value');
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Start and inclusive end of `a`, `a-b` or `a/len` for one datatype, in interval-set byte order. */
 function intervalOf(type: Datatype, value: ScalarValue, what: string): [Buffer, Buffer] {
   if (typeof value === 'string' && type.ordered) {
     if (value.includes('/') && (type.name === 'ipv4_addr' || type.name === 'ipv6_addr')) {
@@ -296,12 +601,19 @@ function intervalOf(type: Datatype, value: ScalarValue, what: string): [Buffer, 
       for (let bit = cidr.prefixLength; bit < bits; bit++) start[bit >> 3]! &= ~(0x80 >> (bit & 7));
       return [start, end];
     }
-    const dash = rangeDash(value);
-    if (dash > 0) {
-      const start = type.encode(numericOr(value.slice(0, dash)), what);
-      const end = type.encode(numericOr(value.slice(dash + 1)), what);
-      if (Buffer.compare(start, end) > 0) throw new InvalidArgumentError(`${what} "${value}" is a range whose start is after its end`);
-      return [start, end];
+    // A value that is one value of the type (`echo-request`) is not a range; otherwise the
+    // first `-` whose two sides are values of the type separates one (`echo-reply-echo-request`).
+    if (rangeDash(value) > 0 && !encodes(type, value)) {
+      for (let dash = rangeDash(value); dash > 0; dash = value.indexOf('-', dash + 1)) {
+        const from = numericOr(value.slice(0, dash).trim());
+        const to = numericOr(value.slice(dash + 1).trim());
+        if (!encodes(type, from) || !encodes(type, to)) continue;
+        const start = intervalOrder(type, type.encode(from, what));
+        const end = intervalOrder(type, type.encode(to, what));
+        if (Buffer.compare(start, end) > 0) throw new InvalidArgumentError(`${what} "${value}" is a range whose start is after its end`);
+        return [start, end];
+      }
+      throw new InvalidArgumentError(`${what} "${value}" is neither a ${type.name} nor a range of two`);
     }
   }
   // An interface wildcard (`"eth*"`) in a concatenated interval set: every name starting with the
@@ -312,10 +624,10 @@ function intervalOf(type: Datatype, value: ScalarValue, what: string): [Buffer, 
     end.fill(0xff, Buffer.byteLength(value) - 1);
     return [start, end];
   }
-  if (!type.ordered && typeof value === 'string' && rangeDash(value) > 0 && type.name !== 'ifname') {
+  if (!type.ordered && typeof value === 'string' && rangeDash(value) > 0 && !type.text && !encodes(type, value)) {
     throw new InvalidArgumentError(`${what} "${value}": ranges need an ordered type; ${type.name} is not`);
   }
-  const b = type.encode(value, what);
+  const b = intervalOrder(type, type.encode(value, what));
   return [b, Buffer.from(b)];
 }
 

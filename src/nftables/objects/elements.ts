@@ -2,14 +2,15 @@ import {
   NFT_MSG_DELSETELEM, NFT_MSG_NEWSETELEM, NFT_SET_ELEM_INTERVAL_END, NFTA_LIST_ELEM, NFTA_SET_ELEM_DATA,
   NFTA_SET_ELEM_EXPIRATION, NFTA_SET_ELEM_FLAGS, NFTA_SET_ELEM_KEY, NFTA_SET_ELEM_KEY_END, NFTA_SET_ELEM_LIST_ELEMENTS,
   NFTA_SET_ELEM_LIST_SET, NFTA_SET_ELEM_LIST_SET_ID, NFTA_SET_ELEM_LIST_TABLE, NFTA_SET_ELEM_PAD, NFTA_SET_ELEM_TIMEOUT,
-  NFTA_SET_ELEM_USERDATA,
+  NFTA_SET_ELEM_USERDATA, NFTA_SET_ELEM_EXPR, NFTA_SET_ELEM_EXPRESSIONS, NFTA_SET_ELEM_OBJREF,
 } from '../../generated/nf_tables.js';
 import { InvalidArgumentError } from '../../netlink/addresses.js';
 import type { AttributeCursor, RawAttribute } from '../../netlink/attributes.js';
-import { requireArray, requireKnownKeys } from '../../netlink/checks.js';
+import { requireArray, requireKnownKeys, requireObject } from '../../netlink/checks.js';
 import type { Message } from '../../netlink/message.js';
 import { MalformedMessageError, NLM_F_CREATE, NLM_F_EXCL } from '../../netlink/message.js';
 import { MessageWriter } from '../../netlink/writer.js';
+import { decodeExpression, decodeExpressionList, encodeExpressionBody, encodeExpressionList, type Expression } from '../expressions/index.js';
 import type { BatchCommand } from '../protocol/batch.js';
 import { readData, requireVerdict, writeDataValue, writeDataVerdict, type Verdict, type VerdictCode } from '../protocol/data.js';
 import { nftAttributes } from '../protocol/nfgenmsg.js';
@@ -37,6 +38,13 @@ export interface SetElement {
   expires?: number;
   /** Free text kept in NFTA_SET_ELEM_USERDATA (`comment "..."`). */
   comment?: string;
+  /** In an object map: the name of the stateful object the key maps to (NFTA_SET_ELEM_OBJREF), as in `10.0.0.1 : "c1"`; required there, refused elsewhere. */
+  object?: string;
+  /**
+   * Stateful expressions of the element (`10.0.0.1 counter packets 3 bytes 120`: NFTA_SET_ELEM_EXPR, or
+   * NFTA_SET_ELEM_EXPRESSIONS for several); listed with their current values, which a re-created element starts from.
+   */
+  expressions?: Expression[];
   /** Attributes of a listed element this version does not decode, kept verbatim; absent when there are none. */
   unknown?: RawAttribute[];
 }
@@ -51,10 +59,12 @@ interface WireElement {
   data?: Buffer | Verdict;
   timeout?: number;
   userdata?: Buffer;
+  object?: string;
+  expressions?: Expression[];
 }
 
 /** A SetElement's fields (`expires` and `unknown` come with listed elements and are ignored). */
-const ELEMENT_KEYS: ReadonlySet<string> = new Set(['key', 'data', 'timeout', 'expires', 'comment', 'unknown']);
+const ELEMENT_KEYS: ReadonlySet<string> = new Set(['key', 'data', 'timeout', 'expires', 'comment', 'object', 'expressions', 'unknown']);
 
 function normalize(input: SetElementInput, what: string): SetElement {
   if (input !== null && typeof input === 'object' && !Array.isArray(input)) {
@@ -77,7 +87,25 @@ export function parseVerdict(value: unknown, what: string): Verdict {
   return requireVerdict(value as Verdict, what);
 }
 
+function wireObject(shape: SetShape, element: SetElement, what: string): string | undefined {
+  if (!shape.object) {
+    if (element.object !== undefined) throw new InvalidArgumentError(`${what} names an object but the set is not an object map`);
+    return undefined;
+  }
+  if (element.data !== undefined) throw new InvalidArgumentError(`${what} has data but the set is an object map: name the object with \`object\``);
+  if (element.object === undefined) throw new InvalidArgumentError(`${what} needs object: the set is an object map`);
+  return requireName(element.object, 'object');
+}
+
+function wireExpressions(element: SetElement, what: string): Expression[] | undefined {
+  if (element.expressions === undefined) return undefined;
+  requireArray(element.expressions, `${what} expressions`);
+  for (const e of element.expressions) requireObject(e, `${what} expression`, "{ kind: 'counter', packets: 0, bytes: 0 }");
+  return element.expressions.length ? element.expressions : undefined;
+}
+
 function wireData(shape: SetShape, element: SetElement, what: string): Buffer | Verdict | undefined {
+  if (shape.object) return undefined;
   if (shape.data === undefined) {
     if (element.data !== undefined) throw new InvalidArgumentError(`${what} has data but the set is not a map`);
     return undefined;
@@ -112,6 +140,10 @@ function toWire(shape: SetShape, inputs: readonly SetElementInput[], sentinel: b
     const wire: WireElement = { key: Buffer.alloc(0) };
     const data = wireData(shape, element, what);
     if (data !== undefined) wire.data = data;
+    const object = wireObject(shape, element, what);
+    if (object !== undefined) wire.object = object;
+    const expressions = wireExpressions(element, what);
+    if (expressions !== undefined) wire.expressions = expressions;
     const timeout = requireTimeout(element, shape, what);
     if (timeout !== undefined) wire.timeout = timeout;
     if (element.comment !== undefined) wire.userdata = encodeUserdata([commentEntry(UDATA_COMMENT, element.comment, 'element')]);
@@ -159,6 +191,14 @@ function writeElement(w: MessageWriter, e: WireElement): void {
   else if (e.data) writeDataVerdict(w, NFTA_SET_ELEM_DATA, e.data as Verdict);
   if (e.timeout !== undefined) w.be64(NFTA_SET_ELEM_TIMEOUT, e.timeout);
   if (e.userdata) w.binary(NFTA_SET_ELEM_USERDATA, e.userdata);
+  if (e.object !== undefined) w.string(NFTA_SET_ELEM_OBJREF, e.object);
+  if (e.expressions?.length === 1) {
+    const nest = w.beginNested(NFTA_SET_ELEM_EXPR);
+    encodeExpressionBody(w, e.expressions[0]!);
+    w.endNested(nest);
+  } else if (e.expressions?.length) {
+    encodeExpressionList(w, NFTA_SET_ELEM_EXPRESSIONS, e.expressions);
+  }
   w.endNested(nest);
 }
 
@@ -226,6 +266,8 @@ export interface RawElement {
   timeout?: number;
   expires?: number;
   userdata?: Buffer;
+  object?: string;
+  expressions?: Expression[];
   unknown?: RawAttribute[];
 }
 
@@ -240,6 +282,9 @@ function decodeRawElement(c: AttributeCursor): RawElement {
       case NFTA_SET_ELEM_TIMEOUT: e.timeout = Number(c.be64()); break;
       case NFTA_SET_ELEM_EXPIRATION: e.expires = Number(c.be64()); break;
       case NFTA_SET_ELEM_USERDATA: e.userdata = c.bytes(); break;
+      case NFTA_SET_ELEM_OBJREF: e.object = c.string(); break;
+      case NFTA_SET_ELEM_EXPR: (e.expressions ??= []).push(decodeExpression(c.nestedCursor())); break;
+      case NFTA_SET_ELEM_EXPRESSIONS: e.expressions = decodeExpressionList(c); break;
       case NFTA_SET_ELEM_PAD: break;
       default: (e.unknown ??= []).push(c.raw());
     }
@@ -269,6 +314,8 @@ function finish(shape: SetShape, raw: RawElement, key: ElementValue): SetElement
     const comment = userdataString(decodeUserdata(raw.userdata), UDATA_COMMENT);
     if (comment !== undefined) element.comment = comment;
   }
+  if (raw.object !== undefined) element.object = raw.object;
+  if (raw.expressions) element.expressions = raw.expressions;
   if (raw.unknown) element.unknown = raw.unknown;
   return element;
 }

@@ -5,7 +5,7 @@ import {
   NFTA_SET_DESC_CONCAT, NFTA_SET_DESC_SIZE, NFTA_SET_ELEM_LIST_SET, NFTA_SET_ELEM_LIST_TABLE, NFTA_SET_FIELD_LEN,
   NFTA_SET_FLAGS, NFTA_SET_GC_INTERVAL, NFTA_SET_HANDLE, NFTA_SET_ID, NFTA_SET_KEY_LEN, NFTA_SET_KEY_TYPE,
   NFTA_SET_NAME, NFTA_SET_OBJ_TYPE, NFTA_SET_PAD, NFTA_SET_POLICY, NFTA_SET_TABLE, NFTA_SET_TIMEOUT,
-  NFTA_SET_USERDATA,
+  NFTA_SET_USERDATA, NFTA_SET_EXPR, NFTA_SET_EXPRESSIONS, NFT_USERDATA_MAXLEN,
 } from '../../generated/nf_tables.js';
 import { InvalidArgumentError } from '../../netlink/addresses.js';
 import type { RawAttribute } from '../../netlink/attributes.js';
@@ -13,11 +13,13 @@ import { requireArray, requireObject, requireOneOf } from '../../netlink/checks.
 import type { Message } from '../../netlink/message.js';
 import { NLM_F_CREATE, NLM_F_EXCL } from '../../netlink/message.js';
 import { EnumNames, FlagNames } from '../expressions/codec.js';
+import { decodeExpression, decodeExpressionList, encodeExpressionBody, encodeExpressionList, type Expression } from '../expressions/index.js';
+import { objectTypes, type ObjectType } from '../expressions/objref.js';
 import type { BatchCommand } from '../protocol/batch.js';
 import { nftAttributes, readNfgenmsg } from '../protocol/nfgenmsg.js';
 import {
   commentEntry, decodeUserdata, encodeUserdata, u32Entry, UDATA_SET_COMMENT, UDATA_SET_DATA_INTERVAL,
-  UDATA_SET_DATA_TYPEOF, UDATA_SET_DATABYTEORDER, UDATA_SET_KEY_TYPEOF, UDATA_SET_KEYBYTEORDER, userdataString,
+  UDATA_SET_DATA_TYPEOF, UDATA_SET_DATABYTEORDER, UDATA_SET_KEY_TYPEOF, UDATA_SET_KEYBYTEORDER, userdataString, userdataU32,
   type UserdataEntry,
 } from '../protocol/userdata.js';
 import { KeyType } from './datatypes.js';
@@ -74,6 +76,22 @@ export interface SetSpec {
   policy?: SetPolicy;
   /** Free text kept in NFTA_SET_USERDATA, shown by `nft list` as `comment "..."`. */
   comment?: string;
+  /**
+   * An object map (`type ipv4_addr : counter`, NFTA_SET_OBJ_TYPE with the `object` flag, added by itself):
+   * each element names a stateful object (`object`). Excludes `map`.
+   */
+  objectType?: ObjectType;
+  /**
+   * Stateful expressions of the set (`counter;`, `limit rate 10/second;`: NFTA_SET_EXPR, or NFTA_SET_EXPRESSIONS
+   * with the `expr` flag for several): every element gets its own instance.
+   */
+  expressions?: Expression[];
+  /**
+   * NFTA_SET_USERDATA to send verbatim (as listed: nft's typeof, auto-merge and comment), instead of the
+   * userdata nlkit derives from `type` and `map`; `comment`, when it differs, replaces the comment in it.
+   * Leave it out when changing a listed set's types: nft reads its types from it.
+   */
+  userdata?: Buffer;
   /** Elements to add with the set, in the same batch (`elements = { ... }`). */
   elements?: SetElementInput[];
 }
@@ -110,7 +128,11 @@ export interface NftSet {
   comment?: string;
   /** Raw NFTA_SET_USERDATA (nft's TLVs: key/data byte order, typeof, comment); absent when the set has none. */
   userdata?: Buffer;
-  /** Attributes this version does not decode (an object map's NFTA_SET_OBJ_TYPE among them), kept verbatim; absent when there are none. */
+  /** Object type of an object map (NFTA_SET_OBJ_TYPE), the raw number for one nlkit does not name; absent otherwise. */
+  objectType?: ObjectType | number;
+  /** Stateful expressions of the set (NFTA_SET_EXPR / NFTA_SET_EXPRESSIONS); absent when it has none. */
+  expressions?: Expression[];
+  /** Attributes this version does not decode, kept verbatim; absent when there are none. */
   unknown?: RawAttribute[];
 }
 
@@ -148,6 +170,8 @@ export interface SetShape {
   key: KeyType;
   /** Absent for a plain set; `verdict` for a verdict map. */
   data?: KeyType | 'verdict';
+  /** An object map: elements carry an object name (NFTA_SET_ELEM_OBJREF), no data. */
+  object?: boolean;
   interval: boolean;
   timeout: boolean;
 }
@@ -156,10 +180,11 @@ export function setLabel(family: NftFamily, table: string, name: string): string
   return `${family} ${table} ${name}`;
 }
 
-export function shapeOf(spec: Pick<SetSpec, 'type' | 'map' | 'flags' | 'name'>): SetShape {
+export function shapeOf(spec: Pick<SetSpec, 'type' | 'map' | 'flags' | 'name'> & { objectType?: unknown }): SetShape {
   const key = new KeyType(spec.type, `set ${spec.name} type`);
   const flags = new Set(spec.flags ?? []);
   const shape: SetShape = { key, interval: flags.has('interval'), timeout: flags.has('timeout') };
+  if (spec.objectType !== undefined || flags.has('object')) shape.object = true;
   if (spec.map !== undefined) shape.data = spec.map === 'verdict' ? 'verdict' : new KeyType(spec.map, `map ${spec.name} data type`);
   return shape;
 }
@@ -167,7 +192,7 @@ export function shapeOf(spec: Pick<SetSpec, 'type' | 'map' | 'flags' | 'name'>):
 /** A SetSpec's fields, and those of a listed NftSet (ignored), so a listed set can be added again. */
 const SET_SPEC_KEYS: ReadonlySet<string> = new Set([
   'family', 'table', 'name', 'type', 'map', 'flags', 'timeout', 'gcInterval', 'size', 'policy', 'comment', 'elements',
-  'handle', 'keyLength', 'dataLength', 'userdata', 'unknown',
+  'objectType', 'expressions', 'userdata', 'handle', 'keyLength', 'dataLength', 'unknown',
 ]);
 
 /** Checks a set before anything is sent; returns its shape. */
@@ -192,6 +217,20 @@ export function validateSet(spec: SetSpec): SetShape {
   if (spec.timeout !== undefined && !shape.timeout) throw new InvalidArgumentError(`${what}: a default timeout needs the timeout flag`);
   if (spec.policy !== undefined) requireOneOf(spec.policy, `${what} policy`, ['performance', 'memory']);
   if (spec.comment !== undefined) commentEntry(UDATA_SET_COMMENT, spec.comment, 'set');
+  if (spec.objectType !== undefined) {
+    objectTypes.encode(spec.objectType);
+    if (spec.map !== undefined) throw new InvalidArgumentError(`${what}: objectType makes an object map; it excludes map`);
+  } else if (spec.flags?.includes('object')) {
+    throw new InvalidArgumentError(`${what}: the object flag needs objectType (an object map such as type ipv4_addr : counter)`);
+  }
+  if (spec.expressions !== undefined) {
+    requireArray(spec.expressions, `${what} expressions`);
+    for (const e of spec.expressions) requireObject(e, `${what} expression`, "{ kind: 'counter', packets: 0, bytes: 0 }");
+  }
+  if (spec.userdata !== undefined) {
+    if (!(spec.userdata instanceof Uint8Array)) throw new InvalidArgumentError(`${what}: userdata must be a Buffer`);
+    if (spec.userdata.length > NFT_USERDATA_MAXLEN) throw new InvalidArgumentError(`${what}: userdata is ${spec.userdata.length} bytes; the kernel stores at most ${NFT_USERDATA_MAXLEN}`);
+  }
   return shape;
 }
 
@@ -202,6 +241,7 @@ const BYTEORDER = { invalid: 0, none: 0, host: 1, big: 2 } as const;
 
 /** The userdata nft stores with a set so `nft list` prints its types and values properly. */
 function setUserdata(spec: SetSpec, shape: SetShape): Buffer {
+  if (spec.userdata !== undefined) return givenUserdata(spec);
   const entries: UserdataEntry[] = [];
   entries.push(u32Entry(UDATA_SET_KEYBYTEORDER, shape.key.concat ? BYTEORDER.invalid : BYTEORDER[shape.key.parts[0]!.byteorder]));
   if (shape.data !== undefined) {
@@ -215,6 +255,17 @@ function setUserdata(spec: SetSpec, shape: SetShape): Buffer {
   return encodeUserdata(entries);
 }
 
+/** A set's own userdata, verbatim unless `comment` differs from the comment in it (then replaced in place, or added or dropped). */
+function givenUserdata(spec: SetSpec): Buffer {
+  const given = Buffer.from(spec.userdata!);
+  const entries = decodeUserdata(given);
+  if (userdataString(entries, UDATA_SET_COMMENT) === spec.comment) return given;
+  const at = entries.findIndex((e) => e.type === UDATA_SET_COMMENT);
+  const rest = entries.filter((e) => e.type !== UDATA_SET_COMMENT);
+  if (spec.comment !== undefined) rest.splice(at < 0 ? rest.length : at, 0, commentEntry(UDATA_SET_COMMENT, spec.comment, 'set'));
+  return encodeUserdata(rest);
+}
+
 /** `add set` / `add map` (idempotent), or `create` with `exclusive`. `id` is its batch-local NFTA_SET_ID. */
 export function addSetCommand(spec: SetSpec, id: number, exclusive = false, anonymous = false): BatchCommand {
   const shape = validateSet(spec);
@@ -222,8 +273,12 @@ export function addSetCommand(spec: SetSpec, id: number, exclusive = false, anon
   if (shape.data !== undefined) flags |= NFT_SET_MAP;
   if (shape.key.concat && shape.interval) flags |= NFT_SET_CONCAT;
   if (anonymous) flags |= NFT_SET_ANONYMOUS | NFT_SET_CONSTANT;
+  if (spec.objectType !== undefined) flags |= NFT_SET_OBJECT;
+  const expressions = spec.expressions ?? [];
+  // Several set expressions travel in NFTA_SET_EXPRESSIONS, which the kernel takes only with NFT_SET_EXPR.
+  if (expressions.length > 1) flags |= NFT_SET_EXPR;
   const userdata = setUserdata(spec, shape);
-  const kind = shape.data === undefined ? 'set' : 'map';
+  const kind = shape.data === undefined && spec.objectType === undefined ? 'set' : 'map';
   return {
     message: NFT_MSG_NEWSET,
     family: familyNumber(spec.family),
@@ -243,6 +298,7 @@ export function addSetCommand(spec: SetSpec, id: number, exclusive = false, anon
         w.be32(NFTA_SET_DATA_TYPE, shape.data.id);
         w.be32(NFTA_SET_DATA_LEN, shape.data.length);
       }
+      if (spec.objectType !== undefined) w.be32(NFTA_SET_OBJ_TYPE, objectTypes.encode(spec.objectType));
       if (spec.policy !== undefined) w.be32(NFTA_SET_POLICY, setPolicies.encode(spec.policy));
       const concatDesc = shape.key.concat && shape.interval;
       if (spec.size !== undefined || concatDesc) {
@@ -263,6 +319,13 @@ export function addSetCommand(spec: SetSpec, id: number, exclusive = false, anon
       if (spec.timeout !== undefined) w.be64(NFTA_SET_TIMEOUT, spec.timeout);
       if (spec.gcInterval !== undefined) w.be32(NFTA_SET_GC_INTERVAL, spec.gcInterval);
       w.binary(NFTA_SET_USERDATA, userdata);
+      if (expressions.length === 1) {
+        const nest = w.beginNested(NFTA_SET_EXPR);
+        encodeExpressionBody(w, expressions[0]!);
+        w.endNested(nest);
+      } else if (expressions.length > 1) {
+        encodeExpressionList(w, NFTA_SET_EXPRESSIONS, expressions);
+      }
     },
   };
 }
@@ -340,14 +403,19 @@ export function decodeSet(m: Message): NftSet {
         if (comment !== undefined) set.comment = comment;
         break;
       }
+      case NFTA_SET_OBJ_TYPE: set.objectType = objectTypes.decode(c.be32()); break;
+      case NFTA_SET_EXPR: (set.expressions ??= []).push(decodeExpression(c.nestedCursor())); break;
+      case NFTA_SET_EXPRESSIONS: set.expressions = decodeExpressionList(c); break;
       case NFTA_SET_ID: case NFTA_SET_PAD: break;
-      case NFTA_SET_OBJ_TYPE: // object maps: kept raw, nlkit does not create them
       default: (set.unknown ??= []).push(c.raw());
     }
   }
-  set.type = KeyType.fromId(keyType, set.keyLength)?.spec ?? keyType;
+  // A plain integer key (from `typeof meta cpu`) is in whatever byte order nft
+  // recorded in the userdata; without it, host-order values read swapped.
+  const udata = set.userdata ? decodeUserdata(set.userdata) : [];
+  set.type = KeyType.fromId(keyType, set.keyLength, userdataU32(udata, UDATA_SET_KEYBYTEORDER))?.spec ?? keyType;
   if (dataType !== undefined) {
-    set.map = dataType === NFT_DATA_VERDICT ? 'verdict' : KeyType.fromId(dataType, set.dataLength ?? 0)?.spec ?? dataType;
+    set.map = dataType === NFT_DATA_VERDICT ? 'verdict' : KeyType.fromId(dataType, set.dataLength ?? 0, userdataU32(udata, UDATA_SET_DATABYTEORDER))?.spec ?? dataType;
   }
   return set;
 }
@@ -355,6 +423,6 @@ export function decodeSet(m: Message): NftSet {
 /** The shape of a listed set, for decoding its elements; undefined when its types are unknown to nlkit. */
 export function shapeOfListed(set: NftSet): SetShape | undefined {
   if (typeof set.type === 'number' || typeof set.map === 'number') return undefined;
-  return shapeOf({ name: set.name, type: set.type, ...(set.map !== undefined ? { map: set.map } : {}), flags: set.flags });
+  return shapeOf({ name: set.name, type: set.type, ...(set.map !== undefined ? { map: set.map } : {}), flags: set.flags, ...(set.objectType !== undefined ? { objectType: set.objectType } : {}) });
 }
 
