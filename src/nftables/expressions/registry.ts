@@ -3,6 +3,7 @@ import { InvalidArgumentError } from '../../netlink/addresses.js';
 import { AttributeCursor } from '../../netlink/attributes.js';
 import type { MessageWriter } from '../../netlink/writer.js';
 import type { ExpressionCodec } from './codec.js';
+import { rawDataForWrite } from './raw-write.js';
 import type { Expression, UnknownExpression } from './types.js';
 
 const codecs = new Map<string, ExpressionCodec<{ kind: string }>>();
@@ -42,7 +43,8 @@ export function encodeExpressionBody(writer: MessageWriter, expression: Expressi
     writer.string(NFTA_EXPR_NAME, raw.name);
     if (raw.data) {
       const data = writer.beginNested(NFTA_EXPR_DATA);
-      writer.raw(raw.data);
+      // As listed, minus attributes the kernel dumps but refuses on writes (exthdr, osf).
+      writer.raw(rawDataForWrite(raw.name, raw.data));
       writer.endNested(data);
     }
     return;

@@ -26,7 +26,7 @@ export interface UnknownExpression {
   kind: 'unknown';
   /** The kernel's name for it (NFTA_EXPR_NAME), e.g. `tunnel`, `synproxy`. */
   name: string;
-  /** Its raw NFTA_EXPR_DATA payload; absent when the kernel sent none. */
+  /** Its raw NFTA_EXPR_DATA payload; absent when the kernel sent none. Written back as is, except attributes the kernel lists but refuses on writes (`exthdr` FLAGS on `tcp option ... set`, FLAGS/OFFSET/LEN on `reset tcp option`; `osf` FLAGS 0). */
   data?: Buffer;
 }
 
