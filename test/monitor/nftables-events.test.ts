@@ -25,6 +25,7 @@ import { SOL_NETLINK } from '../../src/sys/constants.js';
 import { MSG_DONTWAIT, pollReadable, recv, setIntOption } from '../../src/sys/libc.js';
 import { isRoot, testNetns } from '../helpers/netns.js';
 import { nft, nftLoad } from '../nftables/helpers.js';
+import { edgeRuleset } from '../../fixtures/monitor/edge-ruleset.js';
 
 /** Every notification the live tests received, copied, for the corruption test. */
 const seen: Message[] = [];
@@ -267,31 +268,7 @@ t.test('changes made by nft are announced with nft as the committer', { skip: !i
   const byNft = { processName: 'nft' };
   const foreign = (batch: AnnouncedBatch) => t.not(batch.generation.portId, conn.socket.portId, 'not nlkit\'s socket');
 
-  nftLoad(netns!, `
-table ip edge {
-	comment "from nft"
-	counter c {
-	}
-	quota q {
-		over 1 mbytes
-	}
-	set blocked {
-		type ipv4_addr
-		flags interval,timeout
-		elements = { 10.0.0.0/8 timeout 1h comment "ten" }
-	}
-	map jumps {
-		type ipv4_addr : verdict
-		elements = { 1.1.1.1 : jump other }
-	}
-	chain other {
-	}
-	chain pre {
-		type filter hook prerouting priority -150; policy accept;
-		ip saddr @blocked counter drop comment "block"
-	}
-}
-`);
+  nftLoad(netns!, edgeRuleset());
   let batch = listener.batch();
   checkOrigin(t, batch, byNft);
   foreign(batch);
