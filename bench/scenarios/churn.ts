@@ -85,6 +85,21 @@ function output(pods: number, setup: SetupTimes | FastSetupTimes | { ms: number 
   };
 }
 
+/**
+ * The end of every run: checks with ip that the pods are up, times
+ * `teardown` (until the kernel removed the host ends), checks they are gone.
+ */
+async function verifiedCycle(
+  verify: Verifier, hostNetns: string, pods: readonly PodPlan[], setup: SetupTimes | FastSetupTimes | { ms: number }, teardown: () => Promise<void>,
+): Promise<RunOutput> {
+  verifyPodsUp(verify, hostNetns, pods);
+  const t1 = performance.now();
+  await teardown();
+  const teardownMs = performance.now() - t1;
+  verifyPodsGone(verify, hostNetns, pods);
+  return output(pods.length, setup, teardownMs);
+}
+
 /** The step rows, for implementations that do not time steps. */
 const NO_STEPS = {
   'step-namespace': 'steps are timed for the fast path, the pool and the floor only',
@@ -125,13 +140,10 @@ function ipForkImplementation(hostNetns: string, sizes: ChurnSizes): Implementat
         latencies.push(performance.now() - p0);
       }
       const setupMs = performance.now() - t0;
-      verifyPodsUp(verify, hostNetns, pods);
-      const t1 = performance.now();
-      for (const pod of pods) run('ip', ['netns', 'delete', pod.netns]);
-      await waitHostEndsGoneByIp(hostNetns);
-      const teardownMs = performance.now() - t1;
-      verifyPodsGone(verify, hostNetns, pods);
-      return output(pods.length, { ms: setupMs, latencies }, teardownMs);
+      return verifiedCycle(verify, hostNetns, pods, { ms: setupMs, latencies }, async () => {
+        for (const pod of pods) run('ip', ['netns', 'delete', pod.netns]);
+        await waitHostEndsGoneByIp(hostNetns);
+      });
     },
   };
 }
@@ -152,13 +164,10 @@ function ipBatchImplementation(hostNetns: string, sizes: ChurnSizes): Implementa
       ipBatch(pods.map(ipLinkAddLine), hostNetns);
       for (const pod of pods) ipBatch(podInsideLines(pod), pod.netns);
       const setupMs = performance.now() - t0;
-      verifyPodsUp(verify, hostNetns, pods);
-      const t1 = performance.now();
-      ipBatch(pods.map((pod) => `netns delete ${pod.netns}`));
-      await waitHostEndsGoneByIp(hostNetns);
-      const teardownMs = performance.now() - t1;
-      verifyPodsGone(verify, hostNetns, pods);
-      return output(pods.length, { ms: setupMs }, teardownMs);
+      return verifiedCycle(verify, hostNetns, pods, { ms: setupMs }, async () => {
+        ipBatch(pods.map((pod) => `netns delete ${pod.netns}`));
+        await waitHostEndsGoneByIp(hostNetns);
+      });
     },
   };
 }
@@ -176,12 +185,7 @@ function nlkitSyncImplementation(hostNetns: string, sizes: ChurnSizes, route: Lo
     async run({ verify }: RunInfo) {
       const pods = planPods(runTag(), sizes.pods);
       const setup = setupPodsSync(route.api!, host!, bridgeIndex, pods);
-      verifyPodsUp(verify, hostNetns, pods);
-      const t1 = performance.now();
-      await teardownPodsSync(host!, bridgeIndex, pods);
-      const teardownMs = performance.now() - t1;
-      verifyPodsGone(verify, hostNetns, pods);
-      return output(pods.length, setup, teardownMs);
+      return verifiedCycle(verify, hostNetns, pods, setup, () => teardownPodsSync(host!, bridgeIndex, pods));
     },
     dispose() {
       host?.close();
@@ -202,12 +206,7 @@ function nlkitAsyncImplementation(hostNetns: string, sizes: ChurnSizes, route: L
     async run({ verify }: RunInfo) {
       const pods = planPods(runTag(), sizes.pods);
       const setup = await setupPodsAsync(route.api!, hosts, bridgeIndex, pods);
-      verifyPodsUp(verify, hostNetns, pods);
-      const t1 = performance.now();
-      await teardownPodsAsync(hosts[0]!, bridgeIndex, pods);
-      const teardownMs = performance.now() - t1;
-      verifyPodsGone(verify, hostNetns, pods);
-      return output(pods.length, setup, teardownMs);
+      return verifiedCycle(verify, hostNetns, pods, setup, () => teardownPodsAsync(hosts[0]!, bridgeIndex, pods));
     },
     dispose() {
       for (const host of hosts) host.close();
@@ -292,12 +291,7 @@ function nlkitPodImplementation(hostNetns: string, sizes: ChurnSizes, route: Loa
       const { host, bridgeIndex } = state!;
       const pods = planPods(runTag(), sizes.pods);
       const setup = setupPodsFast(pod.api!, host, bridgeIndex, pods);
-      verifyPodsUp(verify, hostNetns, pods);
-      const t1 = performance.now();
-      await teardownPodsSync(host, bridgeIndex, pods);
-      const teardownMs = performance.now() - t1;
-      verifyPodsGone(verify, hostNetns, pods);
-      return output(pods.length, setup, teardownMs);
+      return verifiedCycle(verify, hostNetns, pods, setup, () => teardownPodsSync(host, bridgeIndex, pods));
     },
     dispose() {
       state?.host.close();
@@ -322,12 +316,7 @@ function nlkitPoolImplementation(hostNetns: string, sizes: ChurnSizes, route: Lo
       await pool!.whenReady();
       const pods = planPods(runTag(), sizes.pods);
       const setup = setupPodsFast(pod.api!, host, bridgeIndex, pods, pool);
-      verifyPodsUp(verify, hostNetns, pods);
-      const t1 = performance.now();
-      await teardownPodsSync(host, bridgeIndex, pods);
-      const teardownMs = performance.now() - t1;
-      verifyPodsGone(verify, hostNetns, pods);
-      return output(pods.length, setup, teardownMs);
+      return verifiedCycle(verify, hostNetns, pods, setup, () => teardownPodsSync(host, bridgeIndex, pods));
     },
     async dispose() {
       await pool?.close();
@@ -353,12 +342,7 @@ function nlkitPoolPacedImplementation(hostNetns: string, sizes: ChurnSizes, rout
       await pool!.whenReady();
       const pods = planPods(runTag(), sizes.pods);
       const setup = await setupPodsPaced(pod.api!, host, bridgeIndex, pods, pool!, sizes.pacedRate);
-      verifyPodsUp(verify, hostNetns, pods);
-      const t1 = performance.now();
-      await teardownPodsSync(host, bridgeIndex, pods);
-      const teardownMs = performance.now() - t1;
-      verifyPodsGone(verify, hostNetns, pods);
-      const out = output(pods.length, setup, teardownMs);
+      const out = await verifiedCycle(verify, hostNetns, pods, setup, () => teardownPodsSync(host, bridgeIndex, pods));
       out.metrics['from-pool'] = setup.fromPool / pods.length;
       // Reported, not asserted: a loaded machine may not keep the pace.
       out.metrics.pace = perSecond(pods.length, setup.ms);
@@ -385,12 +369,7 @@ function rawFloorImplementation(hostNetns: string, sizes: ChurnSizes, route: Loa
       // Encoded before the clock starts: the floor measures system calls and the kernel only.
       const raws = pods.map((p) => encodeRawPod(p, bridgeIndex));
       const setup = setupPodsRaw(host.socket.fd, raws);
-      verifyPodsUp(verify, hostNetns, pods);
-      const t1 = performance.now();
-      await teardownPodsSync(host, bridgeIndex, pods);
-      const teardownMs = performance.now() - t1;
-      verifyPodsGone(verify, hostNetns, pods);
-      return output(pods.length, setup, teardownMs);
+      return verifiedCycle(verify, hostNetns, pods, setup, () => teardownPodsSync(host, bridgeIndex, pods));
     },
     dispose() {
       state?.host.close();
