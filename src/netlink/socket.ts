@@ -185,34 +185,31 @@ export class NetlinkSocket {
 
   /** Opens a socket in the calling thread's current network namespace. */
   static open(protocol: number, options: SocketOptions = {}): NetlinkSocket {
-    const resolved = resolveSocketOptions(options, 'NetlinkSocket.open');
+    return NetlinkSocket.openResolved(protocol, resolveSocketOptions(options, 'NetlinkSocket.open'), true);
+  }
+
+  /**
+   * A socket for a few requests and their acks (a pod's one send): the
+   * kernel's default buffers, which hold them, instead of sizing both, and
+   * no strict checking (it sends no dump or get to be checked).
+   * @internal
+   */
+  static openForFewReplies(protocol: number): NetlinkSocket {
+    return NetlinkSocket.openResolved(protocol, resolveSocketOptions({ strictCheck: false }, 'NetlinkSocket.openForFewReplies'), false);
+  }
+
+  private static openResolved(protocol: number, resolved: ResolvedSocketOptions, sizeBuffers: boolean): NetlinkSocket {
     const fd = libc.netlinkSocket(protocol);
     try {
       libc.setIntOption(fd, SOL_NETLINK, NETLINK_CAP_ACK, 1);
       libc.setIntOption(fd, SOL_NETLINK, NETLINK_EXT_ACK, 1);
       if (resolved.strictCheck) libc.setIntOption(fd, SOL_NETLINK, NETLINK_GET_STRICT_CHK, 1);
-      libc.setBufferSize(fd, SO_RCVBUFFORCE, SO_RCVBUF, resolved.receiveBufferSize);
-      libc.setBufferSize(fd, SO_SNDBUFFORCE, SO_SNDBUF, resolved.sendBufferSize);
+      if (sizeBuffers) {
+        libc.setBufferSize(fd, SO_RCVBUFFORCE, SO_RCVBUF, resolved.receiveBufferSize);
+        libc.setBufferSize(fd, SO_SNDBUFFORCE, SO_SNDBUF, resolved.sendBufferSize);
+      }
       const portId = libc.bindNetlink(fd);
       return new NetlinkSocket(protocol, fd, portId, resolved);
-    } catch (error) {
-      libc.close(fd);
-      throw error;
-    }
-  }
-
-  /**
-   * A socket for a few requests and their acks (a pod's one send): the
-   * kernel's default buffers, which hold them, instead of sizing both.
-   * @internal
-   */
-  static openForFewReplies(protocol: number): NetlinkSocket {
-    const resolved = resolveSocketOptions({}, 'NetlinkSocket.openForFewReplies');
-    const fd = libc.netlinkSocket(protocol);
-    try {
-      libc.setIntOption(fd, SOL_NETLINK, NETLINK_CAP_ACK, 1);
-      libc.setIntOption(fd, SOL_NETLINK, NETLINK_EXT_ACK, 1);
-      return new NetlinkSocket(protocol, fd, libc.bindNetlink(fd), resolved);
     } catch (error) {
       libc.close(fd);
       throw error;

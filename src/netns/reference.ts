@@ -88,6 +88,15 @@ function openPath(path: string, label: string, name?: string): NetnsHandle {
     }
     throw error;
   }
+  return ownedNetnsHandle(fd, label);
+}
+
+/**
+ * A handle that owns `fd` (an open nsfs file, e.g. one a namespace pool
+ * made) and closes it once, on the first `close()`.
+ * @internal
+ */
+export function ownedNetnsHandle(fd: number, label: string): NetnsHandle {
   let closed = false;
   return {
     fd,

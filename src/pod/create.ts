@@ -17,7 +17,7 @@ import { MalformedMessageError, NLM_F_CREATE, NLM_F_ECHO, NLM_F_EXCL, type Messa
 import { ReceiveOverrunError } from '../netlink/socket-errors.js';
 import { NetlinkSocket, type Request } from '../netlink/socket.js';
 import { createNetnsWithin, deleteNetns, nameNetns } from '../netns/lifecycle.js';
-import { describeNetns, openNetns, type NetnsHandle, type NetnsRef } from '../netns/reference.js';
+import { describeNetns, openNetns, ownedNetnsHandle, type NetnsHandle, type NetnsRef } from '../netns/reference.js';
 import { withNetns } from '../netns/switch.js';
 import { addressAttributeName, encodeAddressRequest, IFADDRMSG_LEN } from '../route/addresses/message.js';
 import { RouteConnection } from '../route/connection.js';
@@ -103,19 +103,6 @@ function openInside(handle: NetnsHandle): NetlinkSocket {
   return withNetns(handle, () => NetlinkSocket.openForFewReplies(NETLINK_ROUTE));
 }
 
-function ownedHandle(fd: number, label: string): NetnsHandle {
-  let closed = false;
-  return {
-    fd, label,
-    close() {
-      if (!closed) {
-        closed = true;
-        libc.close(fd);
-      }
-    },
-  };
-}
-
 /** Creates, takes or opens the pod's namespace; nothing is left behind if that fails. */
 function acquireNamespace(p: PreparedPod): PodNamespace {
   if (p.existing) {
@@ -131,7 +118,7 @@ function acquireNamespace(p: PreparedPod): PodNamespace {
   const label = `netns ${name}`;
   const pooled: PooledNamespace | undefined = p.pool?.take();
   if (pooled) {
-    const handle = ownedHandle(pooled.fd, label);
+    const handle = ownedNetnsHandle(pooled.fd, label);
     try {
       nameNetns(name, handle.fd);
     } catch (error) {
@@ -157,7 +144,7 @@ function acquireNamespace(p: PreparedPod): PodNamespace {
       throw error;
     }
   });
-  return { handle: ownedHandle(fd, label), socket, created: true, fromPool: false, label };
+  return { handle: ownedNetnsHandle(fd, label), socket, created: true, fromPool: false, label };
 }
 
 /** The RTM_NEWLINK that makes the pair: host end named, enslaved and up; the peer born in the pod. */

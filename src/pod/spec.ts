@@ -3,7 +3,7 @@
 import { randomFillSync } from 'node:crypto';
 import { RTN_BLACKHOLE, RTN_PROHIBIT, RTN_THROW, RTN_UNICAST, RTN_UNREACHABLE } from '../generated/rtnetlink.js';
 import { InvalidArgumentError } from '../netlink/addresses.js';
-import { describeValue } from '../netlink/checks.js';
+import { describeValue, requireObject } from '../netlink/checks.js';
 import { validateNetnsName } from '../netns/names.js';
 import { validateNetnsRef, type NetnsRef } from '../netns/reference.js';
 import { prepareAddress, type AddressSpec, type PreparedAddress } from '../route/addresses/spec.js';
@@ -100,11 +100,6 @@ const NO_DEVICE_TYPES: ReadonlySet<number> = new Set([RTN_BLACKHOLE, RTN_UNREACH
 const MAC = /^[0-9a-f]{2}(:[0-9a-f]{2}){5}$/i;
 const SYSCTL_PART = /^[A-Za-z0-9_.@:+-]+$/;
 
-function requirePlainObject(value: unknown, what: string, example: string): Record<string, unknown> {
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) throw new InvalidArgumentError(`${what} must be an object like ${example}, got ${describeValue(value)}`);
-  return value as Record<string, unknown>;
-}
-
 function checkKeys(object: Record<string, unknown>, keys: ReadonlySet<string>, what: string): void {
   for (const key of Object.keys(object)) {
     if (!keys.has(key)) throw new InvalidArgumentError(`${what} has no field "${key}" (known: ${[...keys].join(', ')})`);
@@ -142,7 +137,7 @@ export function randomMac(): string {
 
 function prepareSysctls(value: unknown): { path: string; value: string }[] {
   if (value === undefined) return [];
-  const object = requirePlainObject(value, 'sysctls', "{ 'net.ipv4.conf.eth0.arp_notify': 1 }");
+  const object = requireObject(value, 'sysctls', "{ 'net.ipv4.conf.eth0.arp_notify': 1 }");
   return Object.entries(object).map(([key, v]) => {
     const parts = key.includes('/') ? key.split('/') : key.split('.');
     if (parts[0] !== 'net' || parts.length < 3 || parts.some((p) => !SYSCTL_PART.test(p) || p === '.' || p === '..')) {
@@ -156,7 +151,7 @@ function prepareSysctls(value: unknown): { path: string; value: string }[] {
 
 /** Checks a pod spec and prepares its requests; InvalidArgumentError names the first thing wrong. */
 export function preparePod(input: PodSpec): PreparedPod {
-  const spec = requirePlainObject(input, 'pod spec', "{ netns: 'pod1', hostEnd: { name: 'veth1' }, addresses: ['10.88.0.2/16'] }") as unknown as PodSpec;
+  const spec = requireObject(input, 'pod spec', "{ netns: 'pod1', hostEnd: { name: 'veth1' }, addresses: ['10.88.0.2/16'] }") as unknown as PodSpec;
   checkKeys(spec as unknown as Record<string, unknown>, SPEC_KEYS, 'pod spec');
   let name: string | undefined;
   let existing: Exclude<NetnsRef, string> | undefined;
@@ -169,7 +164,7 @@ export function preparePod(input: PodSpec): PreparedPod {
     if (existing) throw new InvalidArgumentError(`pod spec pool applies only to a namespace the pod creates (netns given as a name), not to an existing one`);
   }
 
-  const host = requirePlainObject(spec.hostEnd, 'pod spec hostEnd', "{ name: 'veth1', master: bridgeIndex }");
+  const host = requireObject(spec.hostEnd, 'pod spec hostEnd', "{ name: 'veth1', master: bridgeIndex }");
   checkKeys(host, HOST_KEYS, 'pod spec hostEnd');
   validateIfName(host.name, 'hostEnd.name');
   if (host.master !== undefined && (typeof host.master !== 'number' || !Number.isInteger(host.master) || host.master < 1 || host.master > 0x7fffffff)) {
@@ -182,7 +177,7 @@ export function preparePod(input: PodSpec): PreparedPod {
   const hostMac = optionalMac(host.address, 'hostEnd.address');
   if (hostMac !== undefined) hostEnd.address = hostMac;
 
-  const podEnd = spec.podEnd === undefined ? {} : requirePlainObject(spec.podEnd, 'pod spec podEnd', "{ name: 'eth0' }");
+  const podEnd = spec.podEnd === undefined ? {} : requireObject(spec.podEnd, 'pod spec podEnd', "{ name: 'eth0' }");
   checkKeys(podEnd, POD_END_KEYS, 'pod spec podEnd');
   const podEndName = podEnd.name === undefined ? 'eth0' : validateIfName(podEnd.name, 'podEnd.name');
   if (podEndName === 'lo') throw new InvalidArgumentError(`podEnd.name cannot be "lo": every namespace has its loopback device under that name`);
@@ -194,12 +189,12 @@ export function preparePod(input: PodSpec): PreparedPod {
   if (spec.routes !== undefined && !Array.isArray(spec.routes)) throw new InvalidArgumentError(`pod spec routes must be an array like [{ dst: 'default', gateway: '10.88.0.1' }], got ${describeValue(spec.routes)}`);
   const addresses = (spec.addresses ?? []).map((a, i) => {
     if (typeof a === 'string') return prepareAddress({ dev: podEndName, address: a }, 'add');
-    const object = requirePlainObject(a, `pod spec addresses[${i}]`, "'10.88.0.2/16' or { address: '10.88.0.2/16', flags: { nodad: true } }");
+    const object = requireObject(a, `pod spec addresses[${i}]`, "'10.88.0.2/16' or { address: '10.88.0.2/16', flags: { nodad: true } }");
     if ('dev' in object) throw new InvalidArgumentError(`pod spec addresses[${i}] takes no dev: the pod's addresses go on its veth end`);
     return prepareAddress({ ...(object as Omit<AddressSpec, 'dev'>), dev: podEndName }, 'add');
   });
   const routes = (spec.routes ?? []).map((r, i) => {
-    const object = requirePlainObject(r, `pod spec routes[${i}]`, "{ dst: 'default', gateway: '10.88.0.1' }");
+    const object = requireObject(r, `pod spec routes[${i}]`, "{ dst: 'default', gateway: '10.88.0.1' }");
     if ('nexthops' in object) throw new InvalidArgumentError(`pod spec routes[${i}]: a pod has one device besides lo, so routes take gateway, not nexthops`);
     const dev = object.dev;
     if (dev !== undefined && dev !== 'lo' && dev !== podEndName) throw new InvalidArgumentError(`pod spec routes[${i}] dev must be "lo" or the pod end "${podEndName}", got ${describeValue(dev)}`);
