@@ -96,19 +96,19 @@ export class Subscription {
 
   /** Reads what is queued, up to `limit` datagrams, without blocking. */
   drain(limit: number): DrainResult {
-    if (!this.listenAllNsid) return this.drainBatched(limit);
+    return this.listenAllNsid ? this.drainWithNsid(limit) : this.drainBatched(limit);
+  }
+
+  /** One recvmsg per datagram: the source nsid comes in its control message, which recvmmsg's batch does not read. */
+  private drainWithNsid(limit: number): DrainResult {
     const result: DrainResult = { notifications: [], overrun: false, malformed: [] };
     for (let i = 0; i < limit && this.open; i++) {
       let length: number;
       let nsid: number | undefined;
       try {
-        if (this.listenAllNsid) {
-          const datagram = libc.recvWithNsid(this.fd, receiveBuffer, MSG_DONTWAIT | MSG_TRUNC);
-          length = datagram.length;
-          nsid = datagram.nsid;
-        } else {
-          length = libc.recv(this.fd, receiveBuffer, MSG_DONTWAIT | MSG_TRUNC);
-        }
+        const datagram = libc.recvWithNsid(this.fd, receiveBuffer, MSG_DONTWAIT | MSG_TRUNC);
+        length = datagram.length;
+        nsid = datagram.nsid;
       } catch (error) {
         if (error instanceof SyscallError && error.code === 'ENOBUFS') {
           result.overrun = true;
