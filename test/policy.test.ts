@@ -13,10 +13,25 @@ function sourceFiles(dir: string): string[] {
 
 const files = sourceFiles('src');
 
-t.test('nothing under src/ starts a process', async (t) => {
+// The one exception: `nlkit netns exec` runs the user's own command.
+const EXEC_ALLOWED = join('src', 'cli', 'commands', 'netns.ts');
+
+t.test('nothing under src/ starts a process (but the user\'s command in `nlkit netns exec`)', async (t) => {
   t.ok(files.length > 10, 'found the sources');
-  const offenders = files.filter((f) => /child_process|\bexecSync\b|\bspawn\(|process\.binding/.test(readFileSync(f, 'utf8')));
+  const offenders = files.filter((f) => f !== EXEC_ALLOWED && /child_process|\bexecSync\b|\bspawn\(|process\.binding/.test(readFileSync(f, 'utf8')));
   t.same(offenders, []);
+});
+
+t.test('the CLI sits on top: the library never imports src/cli, the CLI imports only public entry points', async (t) => {
+  const library = files.filter((f) => !f.startsWith(join('src', 'cli')));
+  t.same(library.filter((f) => /from '[./]*\/cli\//.test(readFileSync(f, 'utf8'))), [], 'no library file imports the CLI');
+  // The CLI may import src/index.ts and the per-area barrels it re-exports (lazily, for start-up time).
+  const publicEntry = /^(\.\.\/)+(index|netlink\/index|netns\/index|route\/index|nftables\/index|monitor\/index|pod\/index)\.js$/;
+  for (const f of files.filter((f) => f.startsWith(join('src', 'cli')))) {
+    const imports = [...readFileSync(f, 'utf8').matchAll(/from '(\.\.\/[^']+)'/g)].map((m) => m[1]!);
+    const outside = imports.filter((p) => !p.startsWith('./') && p.split('/').filter((x) => x === '..').length > (f.split('/').length - 3));
+    t.same(outside.filter((p) => !publicEntry.test(p)), [], `${f} imports only public entry points`);
+  }
 });
 
 t.test('only src/sys imports koffi', async (t) => {

@@ -99,6 +99,8 @@ async function usesWork(t: Test, dir: string): Promise<void> {
   const cjs = await run(process.execPath, ['cjs.cjs'], dir);
   t.same(JSON.parse(cjs.stdout), expected, 'a CommonJS module requires nlkit and uses it');
   t.notMatch(cjs.stderr, /ExperimentalWarning|Error/, 'require() of nlkit prints no warning');
+  const command = await run(join(dir, 'node_modules', '.bin', 'nlkit'), ['-V'], dir);
+  t.match(command.stdout, /^nlkit, ip-compatible/, 'the nlkit command is installed and runs from dist/');
 }
 
 let tarball = '';

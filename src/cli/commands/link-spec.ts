@@ -1,0 +1,192 @@
+// `ip link add|set` words into nlkit's LinkSpec / LinkChanges (iproute2's
+// iplink_parse and the per-kind parsers of ip/link_*.c, for the kinds nlkit
+// builds).
+import type { LinkChanges, LinkSpec } from '../../route/index.js';
+import { CliUsageError, invalidArgument, parseUnsigned, Words } from '../args.js';
+
+const ON_OFF_FLAGS: Record<string, 'promisc' | 'allmulticast' | 'multicast' | 'arp' | 'dynamic'> = {
+  promisc: 'promisc', allmulticast: 'allmulticast', multicast: 'multicast', arp: 'arp', dynamic: 'dynamic',
+};
+
+function onOff(keyword: string, word: string): boolean {
+  if (word === 'on') return true;
+  if (word === 'off') return false;
+  throw new CliUsageError(`Error: argument of "${keyword}" must be "on" or "off", not "${word}"`);
+}
+
+function group(word: string): number {
+  return word === 'default' ? 0 : parseUnsigned(word, 'group');
+}
+
+/** The words iplink_parse reads before `type`, shared by add, set and a veth's peer. */
+export interface CommonWords {
+  name?: string;
+  changes: LinkChanges & { index?: number; link?: string };
+  type?: string;
+  typeWords: string[];
+}
+
+/** Reads link words until `type` (whose arguments are returned unparsed). */
+export function readLinkWords(words: Words, options: { nameIsDevice?: boolean } = {}): CommonWords {
+  const out: CommonWords = { changes: {}, typeWords: [] };
+  const c = out.changes as Record<string, unknown>;
+  while (!words.done) {
+    const word = words.take()!;
+    switch (word) {
+      case 'up': c.up = true; break;
+      case 'down': c.up = false; break;
+      case 'name': out.name = words.argument(word); if (options.nameIsDevice) c.name = out.name; break;
+      case 'index': c.index = parseUnsigned(words.argument(word), 'index'); break;
+      case 'link': c.link = words.argument(word); break;
+      case 'address': c.address = words.argument(word); break;
+      case 'mtu': c.mtu = parseUnsigned(words.argument(word), 'mtu'); break;
+      case 'txqueuelen': case 'qlen': case 'txqlen': c.txqueuelen = parseUnsigned(words.argument(word), 'txqueuelen'); break;
+      case 'netns': c.netns = /^\d+$/.test(words.peek() ?? '') ? Number(words.argument(word)) : words.argument(word); break;
+      case 'group': c.group = group(words.argument(word)); break;
+      case 'master': c.master = words.argument(word); break;
+      case 'nomaster': c.master = null; break;
+      case 'alias': c.alias = words.argument(word); break;
+      case 'gso_max_size': c.gsoMaxSize = parseUnsigned(words.argument(word), word); break;
+      case 'gso_max_segs': c.gsoMaxSegs = parseUnsigned(words.argument(word), word); break;
+      case 'gro_max_size': c.groMaxSize = parseUnsigned(words.argument(word), word); break;
+      case 'carrier': c.carrier = onOff(word, words.argument(word)); break;
+      case 'protodown': c.protodown = onOff(word, words.argument(word)); break;
+      case 'type':
+        out.type = words.argument(word);
+        out.typeWords = words.rest();
+        break;
+      case 'dev':
+        out.name = words.argument(word);
+        break;
+      default:
+        if (ON_OFF_FLAGS[word]) c[ON_OFF_FLAGS[word]!] = onOff(word, words.argument(word));
+        else if (out.name === undefined && !word.startsWith('-')) out.name = word;
+        else throw new CliUsageError(`Error: either "dev" is duplicate, or "${word}" is a garbage.`);
+    }
+  }
+  return out;
+}
+
+type KindParser = (words: Words, spec: Record<string, unknown>) => void;
+
+function vethArgs(words: Words, spec: Record<string, unknown>): void {
+  if (words.done) return;
+  if (words.take() !== 'peer') throw new CliUsageError('Error: unknown veth argument; expected "peer"');
+  const peer = readLinkWords(new Words(words.rest()));
+  if (peer.name === undefined) throw new CliUsageError('Error: peer name is required');
+  const { up: _up, ...peerChanges } = peer.changes;
+  spec.peer = { name: peer.name, ...peerChanges };
+}
+
+const BRIDGE_NUMBERS: Record<string, string> = {
+  forward_delay: 'forwardDelay', hello_time: 'helloTime', max_age: 'maxAge', ageing_time: 'ageingTime', priority: 'priority',
+  vlan_default_pvid: 'vlanDefaultPvid', group_fwd_mask: 'groupFwdMask', mcast_router: 'mcastRouter', mcast_hash_max: 'mcastHashMax',
+  mcast_last_member_count: 'mcastLastMemberCount', mcast_startup_query_count: 'mcastStartupQueryCount',
+  mcast_last_member_interval: 'mcastLastMemberInterval', mcast_membership_interval: 'mcastMembershipInterval',
+  mcast_querier_interval: 'mcastQuerierInterval', mcast_query_interval: 'mcastQueryInterval',
+  mcast_query_response_interval: 'mcastQueryResponseInterval', mcast_startup_query_interval: 'mcastStartupQueryInterval',
+  mcast_igmp_version: 'mcastIgmpVersion', mcast_mld_version: 'mcastMldVersion',
+};
+const BRIDGE_BOOLEANS: Record<string, string> = {
+  stp_state: 'stp', vlan_filtering: 'vlanFiltering', vlan_stats_enabled: 'vlanStatsEnabled', mcast_snooping: 'mcastSnooping',
+  mcast_querier: 'mcastQuerier', mcast_query_use_ifaddr: 'mcastQueryUseIfaddr', mcast_stats_enabled: 'mcastStatsEnabled',
+  nf_call_iptables: 'nfCallIptables', nf_call_ip6tables: 'nfCallIp6tables', nf_call_arptables: 'nfCallArptables',
+  mcast_vlan_snooping: 'mcastVlanSnooping', no_linklocal_learn: 'noLinklocalLearn',
+};
+
+function bridgeArgs(words: Words, spec: Record<string, unknown>): void {
+  while (!words.done) {
+    const word = words.take()!;
+    if (BRIDGE_NUMBERS[word]) spec[BRIDGE_NUMBERS[word]!] = parseUnsigned(words.argument(word), word);
+    else if (BRIDGE_BOOLEANS[word]) spec[BRIDGE_BOOLEANS[word]!] = parseUnsigned(words.argument(word), word, 1) === 1;
+    else if (word === 'vlan_protocol') spec.vlanProtocol = words.argument(word);
+    else if (word === 'group_address') spec.groupAddress = words.argument(word);
+    else throw new CliUsageError(`bridge: unknown command "${word}"?`);
+  }
+}
+
+function macvlanArgs(words: Words, spec: Record<string, unknown>): void {
+  while (!words.done) {
+    const word = words.take()!;
+    if (word === 'mode') spec.mode = words.argument(word);
+    else if (word === 'nopromisc') spec.nopromisc = true;
+    else if (word === 'bcqueuelen') spec.bcqueuelen = parseUnsigned(words.argument(word), word);
+    else throw new CliUsageError(`macvlan: unknown command "${word}"?`);
+  }
+}
+
+function vxlanArgs(words: Words, spec: Record<string, unknown>): void {
+  while (!words.done) {
+    const word = words.take()!;
+    switch (word) {
+      case 'id': case 'vni': spec.id = parseUnsigned(words.argument(word), 'id', 0xffffff); break;
+      case 'remote': spec.remote = words.argument(word); break;
+      case 'group': spec.group = words.argument(word); break;
+      case 'local': spec.local = words.argument(word); break;
+      case 'dev': spec.link = words.argument(word); break;
+      case 'dstport': spec.dstport = parseUnsigned(words.argument(word), word, 0xffff); break;
+      case 'srcport': spec.srcport = [parseUnsigned(words.argument(word), word, 0xffff), parseUnsigned(words.argument(word), word, 0xffff)]; break;
+      case 'ttl': case 'hoplimit': { const v = words.argument(word); spec.ttl = v === 'inherit' || v === 'auto' ? v : parseUnsigned(v, 'ttl', 255); break; }
+      case 'tos': case 'dsfield': { const v = words.argument(word); spec.tos = v === 'inherit' ? v : parseUnsigned(v, 'tos', 255); break; }
+      case 'df': spec.df = words.argument(word); break;
+      case 'flowlabel': spec.label = parseUnsigned(words.argument(word), word); break;
+      case 'learning': spec.learning = true; break;
+      case 'nolearning': spec.learning = false; break;
+      case 'proxy': spec.proxy = true; break;
+      case 'noproxy': spec.proxy = false; break;
+      case 'rsc': spec.rsc = true; break;
+      case 'norsc': spec.rsc = false; break;
+      case 'ageing': spec.ageing = parseUnsigned(words.argument(word), word); break;
+      case 'maxaddress': spec.maxAddresses = parseUnsigned(words.argument(word), word); break;
+      case 'udpcsum': spec.udpCsum = true; break;
+      case 'noudpcsum': spec.udpCsum = false; break;
+      case 'external': spec.external = true; break;
+      case 'noexternal': spec.external = false; break;
+      case 'gbp': spec.gbp = true; break;
+      default: throw invalidArgument('unknown vxlan argument', word);
+    }
+  }
+}
+
+const KINDS: Record<string, KindParser> = {
+  veth: vethArgs,
+  bridge: bridgeArgs,
+  macvlan: macvlanArgs,
+  vxlan: vxlanArgs,
+  ifb: (words) => {
+    if (!words.done) throw invalidArgument('ifb takes no arguments', words.peek()!);
+  },
+};
+
+/** `ip link add ...` words as a LinkSpec. */
+export function parseLinkAdd(args: readonly string[]): LinkSpec {
+  const parsed = readLinkWords(new Words(args));
+  if (parsed.name === undefined) throw new CliUsageError('Not enough information: "dev" argument is required.');
+  if (parsed.type === undefined) throw new CliUsageError('Not enough information: "type" argument is required');
+  const parser = KINDS[parsed.type];
+  if (!parser) throw new CliUsageError(`Error: nlkit does not create links of type "${parsed.type}" (it builds ${Object.keys(KINDS).join(', ')}).`, 2);
+  const { link, master, ...rest } = parsed.changes;
+  const spec: Record<string, unknown> = { name: parsed.name, type: parsed.type, ...rest };
+  if (master !== undefined && master !== null) spec.master = master;
+  if (link !== undefined) {
+    if (parsed.type === 'macvlan' || parsed.type === 'vxlan') spec.link = link;
+    else throw new CliUsageError(`Error: "link" does not apply to type "${parsed.type}".`);
+  }
+  parser(new Words(parsed.typeWords), spec);
+  return spec as unknown as LinkSpec;
+}
+
+/** `ip link set DEV ...` words: the device and its changes. */
+export function parseLinkSet(args: readonly string[]): { dev: string; changes: LinkChanges } {
+  const words = new Words(args);
+  let dev: string | undefined;
+  if (words.peek() === 'dev') {
+    words.take();
+    dev = words.argument('dev');
+  } else if (!words.done) dev = words.take();
+  if (dev === undefined) throw new CliUsageError('Not enough of information: "dev" argument is required.');
+  const parsed = readLinkWords(words, { nameIsDevice: true });
+  if (parsed.type !== undefined) throw new CliUsageError(`Error: nlkit's "link set" does not change "type ${parsed.type}" options yet.`, 2);
+  const { index: _index, link: _link, ...changes } = parsed.changes;
+  return { dev, changes };
+}

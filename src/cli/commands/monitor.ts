@@ -1,0 +1,70 @@
+// `nlkit monitor [all|link|address|route|neigh|rule|nsid]`: the events API as
+// ip monitor prints it. With -j each notification is one line of JSON (the
+// object ip's printers emit, monitorEventToIpJson); ip 6.1 itself ignores -j
+// under monitor and prints text. Runs until interrupted (SIGINT/SIGTERM) or
+// until the caller's abort signal fires.
+import { monitorEventToIpJson, openMonitor, type MonitorGroup } from '../../monitor/index.js';
+import type { Link } from '../../route/index.js';
+import { CliUsageError, matchKeyword } from '../args.js';
+import type { CliContext } from '../context.js';
+import { formatIpJson } from '../json-writer.js';
+
+const OBJECTS = ['all', 'link', 'address', 'route', 'neigh', 'rule', 'nsid'] as const;
+const GROUPS: Record<(typeof OBJECTS)[number], MonitorGroup[]> = {
+  all: ['link', 'address', 'route', 'neighbour', 'rule', 'nsid'],
+  link: ['link'],
+  address: ['address'],
+  route: ['route'],
+  neigh: ['neighbour'],
+  rule: ['rule'],
+  nsid: ['nsid'],
+};
+
+function textOf(json: Record<string, unknown>): string {
+  const { deleted, ...rest } = json;
+  const parts = Object.entries(rest).map(([k, v]) => (typeof v === 'object' && v !== null ? `${k} ${JSON.stringify(v)}` : `${k} ${v}`));
+  return `${deleted ? 'Deleted ' : ''}${parts.join(' ')}\n`;
+}
+
+export async function runMonitor(ctx: CliContext, args: string[]): Promise<number> {
+  const signal = ctx.io.signal;
+  const groups = new Set<MonitorGroup>();
+  for (const word of args) {
+    const object = matchKeyword(word, OBJECTS);
+    if (!object) throw new CliUsageError(`Argument "${word}" is unknown, try "nlkit monitor help".`);
+    for (const g of GROUPS[object]) groups.add(g);
+  }
+  if (groups.size === 0) for (const g of GROUPS.all) groups.add(g);
+  const options = ctx.options.netns === undefined ? {} : { netns: ctx.options.netns };
+  const links = new Map<number, Link>(ctx.rt().link.list().map((l) => [l.index, l]));
+  const monitor = openMonitor({ ...options, groups: [...groups] });
+  const stop = () => monitor.close();
+  signal?.addEventListener('abort', stop, { once: true });
+  const onSignal = () => stop();
+  if (!signal) {
+    process.once('SIGINT', onSignal);
+    process.once('SIGTERM', onSignal);
+  }
+  try {
+    for await (const event of monitor) {
+      if (event.kind === 'overrun') {
+        ctx.io.stderr('nlkit monitor: the kernel dropped notifications (receive buffer overrun)\n');
+        continue;
+      }
+      if (!('action' in event)) continue;
+      if (event.kind === 'link') {
+        if (event.action === 'del') links.delete(event.link.index);
+        else links.set(event.link.index, event.link);
+      }
+      const json = monitorEventToIpJson(event as never, links, { details: ctx.options.details > 0 });
+      if (!json) continue;
+      ctx.out(ctx.options.json ? formatIpJson(json, ctx.options.pretty) : textOf(json));
+    }
+  } finally {
+    signal?.removeEventListener('abort', stop);
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+    monitor.close();
+  }
+  return 0;
+}

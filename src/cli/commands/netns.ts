@@ -1,0 +1,138 @@
+// `nlkit netns`: list, add, delete, set, list-id, identify, pids, exec, as `ip netns` has them.
+//
+// `exec` is the one place nlkit starts a process, and only the user's own
+// command. It differs from `ip netns exec` in one way: ip forks, gives the
+// child a new mount namespace, remounts /sys for the target namespace and
+// bind-mounts /etc/netns/NAME/* over /etc. A Node process is multi-threaded,
+// and unshare(CLONE_NEWNS) is refused to a thread that shares its filesystem
+// context, so nlkit runs the command in the target network namespace with
+// the caller's mounts: /sys/class/net shows the caller's devices and
+// /etc/netns/NAME is not applied.
+import { spawnSync } from 'node:child_process';
+import { existsSync, readdirSync, readlinkSync } from 'node:fs';
+import { createNetns, deleteNetns, withNetns } from '../../netns/index.js';
+import { CliUsageError, matchKeyword, parseUnsigned } from '../args.js';
+import type { CliContext } from '../context.js';
+import { printList } from '../output.js';
+
+const RUN_DIR = '/run/netns';
+
+/** The names under /run/netns in directory order, as ip lists them. */
+function names(): string[] {
+  return existsSync(RUN_DIR) ? readdirSync(RUN_DIR) : [];
+}
+
+function list(ctx: CliContext): number {
+  const rt = ctx.rt();
+  {
+    const entries = names().map((name) => {
+      let id: number | undefined;
+      try {
+        id = rt.nsid.get(name);
+      } catch {
+        id = undefined;
+      }
+      return id === undefined ? { name } : { name, id };
+    });
+    printList(ctx, entries, (e) => (e.id === undefined ? `${e.name}\n` : `${e.name} (id: ${e.id})\n`));
+  }
+  return 0;
+}
+
+function listIds(ctx: CliContext): number {
+  const rt = ctx.rt();
+  {
+    const nameOf = new Map<number, string>();
+    for (const name of names()) {
+      try {
+        const id = rt.nsid.get(name);
+        if (id !== undefined && !nameOf.has(id)) nameOf.set(id, name);
+      } catch {
+        // a name whose mount vanished: ip skips it too
+      }
+    }
+    const entries = rt.nsid.list().map((e) => {
+      const name = nameOf.get(e.nsid);
+      return name === undefined ? { nsid: e.nsid } : { nsid: e.nsid, name };
+    });
+    printList(ctx, entries, (e) => `nsid ${e.nsid} ${e.name !== undefined ? `(iproute2 netns name: ${e.name})` : ''}\n`);
+  }
+  return 0;
+}
+
+function identify(ctx: CliContext, pid: string | undefined): number {
+  const target = readlinkSync(`/proc/${pid ?? 'self'}/ns/net`);
+  const found = names().filter((name) => {
+    try {
+      return withNetns(name, () => readlinkSync('/proc/thread-self/ns/net')) === target;
+    } catch {
+      return false;
+    }
+  });
+  ctx.out(found.map((n) => `${n}\n`).join(''));
+  return 0;
+}
+
+function pids(ctx: CliContext, name: string): number {
+  const target = withNetns(name, () => readlinkSync('/proc/thread-self/ns/net'));
+  const out: string[] = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      if (readlinkSync(`/proc/${entry}/ns/net`) === target) out.push(entry);
+    } catch {
+      // the process exited or hides its namespace
+    }
+  }
+  ctx.out(out.map((p) => `${p}\n`).join(''));
+  return 0;
+}
+
+function exec(ctx: CliContext, args: string[]): number {
+  const [name, command, ...rest] = args;
+  if (name === undefined) throw new CliUsageError('No netns name specified');
+  if (command === undefined) throw new CliUsageError('No command specified');
+  const result = withNetns(name, () => spawnSync(command, rest, { stdio: 'inherit' }));
+  if (result.error) {
+    ctx.io.stderr(`exec of "${command}" failed: ${(result.error as NodeJS.ErrnoException).code === 'ENOENT' ? 'No such file or directory' : result.error.message}\n`);
+    return 255;
+  }
+  if (result.signal) return 128 + (({ SIGINT: 2, SIGKILL: 9, SIGTERM: 15 } as Record<string, number>)[result.signal] ?? 1);
+  return result.status ?? 0;
+}
+
+const COMMANDS = ['list', 'show', 'lst', 'add', 'delete', 'set', 'list-id', 'identify', 'pids', 'exec', 'help'] as const;
+
+export function runNetns(ctx: CliContext, args: string[]): number {
+  if (args.length === 0) return list(ctx);
+  const [word, ...rest] = args;
+  switch (matchKeyword(word!, COMMANDS)) {
+    case 'list': case 'show': case 'lst': return list(ctx);
+    case 'list-id': return listIds(ctx);
+    case 'add':
+      if (rest[0] === undefined) throw new CliUsageError('No netns name specified');
+      createNetns(rest[0]);
+      return 0;
+    case 'delete':
+      if (rest[0] === undefined) throw new CliUsageError('No netns name specified');
+      deleteNetns(rest[0]);
+      return 0;
+    case 'set': {
+      const [name, id] = rest;
+      if (name === undefined || id === undefined) throw new CliUsageError('No netns name specified');
+      ctx.rt().nsid.set(name, id === 'auto' ? 'auto' : parseUnsigned(id, 'nsid', 0x7fffffff));
+      return 0;
+    }
+    case 'identify': return identify(ctx, rest[0]);
+    case 'pids':
+      if (rest[0] === undefined) throw new CliUsageError('No netns name specified');
+      return pids(ctx, rest[0]);
+    case 'exec': return exec(ctx, rest);
+    case 'help':
+      ctx.io.stderr('Usage: nlkit netns list\n       nlkit netns add NAME\n       nlkit netns attach NAME PID\n       nlkit netns set NAME NETNSID\n       nlkit [-all] netns delete [NAME]\n       nlkit netns identify [PID]\n       nlkit netns pids NAME\n       nlkit [-all] netns exec [NAME] cmd ...\n       nlkit netns list-id\n');
+      return 255;
+    default:
+      throw new CliUsageError(`Command "${word}" is unknown, try "nlkit netns help".`, 255);
+  }
+}
+

@@ -1,0 +1,137 @@
+// `nlkit`: iproute2's grammar and output over nlkit's public API. Only this
+// folder (and nothing it is imported by) may start a process: `netns exec`
+// runs the user's command, the one exception in nlkit.
+import { CliUsageError, matches } from './args.js';
+import { CliContext, defaultOptions, type CliIo, type GlobalOptions } from './context.js';
+import { reportError } from './report-error.js';
+import { OBJECTS, findObject } from './objects.js';
+import { readBatchLines, splitBatchLine } from './batch.js';
+
+const VERSION_TEXT = 'nlkit, ip-compatible (iproute2 6.1 grammar and JSON)\n';
+
+const USAGE = `Usage: nlkit [ OPTIONS ] OBJECT { COMMAND | help }
+       nlkit [ -force ] -batch filename
+where  OBJECT := { address | link | monitor | neighbor | netns | nft | route | rule }
+       OPTIONS := { -V[ersion] | -s[tatistics] | -d[etails] | -f[amily] { inet | inet6 | link } |
+                    -4 | -6 | -o[neline] | -n[etns] name | -j[son] | -p[retty] | -force | -batch filename }
+`;
+
+const FAMILIES: Record<string, GlobalOptions['family']> = { inet: 4, inet6: 6, link: 'link', bridge: 'bridge', mpls: 'mpls' };
+
+/** Reads the global options off the front of `argv`; returns the options and the rest. */
+export function parseGlobalOptions(argv: readonly string[]): { options: GlobalOptions; rest: string[]; version?: true; help?: true } {
+  const options = defaultOptions();
+  let i = 0;
+  const next = (what: string): string => {
+    const v = argv[++i];
+    if (v === undefined) throw new CliUsageError(`option requires an argument: ${what}`, 255);
+    return v;
+  };
+  for (; i < argv.length; i++) {
+    let opt = argv[i]!;
+    if (opt === '--') {
+      i++;
+      break;
+    }
+    if (!opt.startsWith('-')) break;
+    if (opt.startsWith('--')) opt = opt.slice(1);
+    if (matches(opt, '-family')) {
+      const name = next('family type');
+      const family = FAMILIES[name];
+      if (family === undefined) throw new CliUsageError(`Error: argument "${name}" is wrong: invalid protocol family`, 255);
+      options.family = family;
+    } else if (opt === '-4') options.family = 4;
+    else if (opt === '-6') options.family = 6;
+    else if (opt === '-0') options.family = 'link';
+    else if (opt === '-B') options.family = 'bridge';
+    else if (matches(opt, '-stats') || matches(opt, '-statistics')) options.stats++;
+    else if (matches(opt, '-details')) options.details++;
+    else if (matches(opt, '-oneline')) options.oneline = true;
+    else if (matches(opt, '-Version')) return { options, rest: [], version: true };
+    else if (matches(opt, '-force')) options.force = true;
+    else if (matches(opt, '-batch')) options.batch = next('batch file');
+    else if (matches(opt, '-json')) options.json = true;
+    else if (matches(opt, '-pretty')) options.pretty = true;
+    else if (matches(opt, '-help')) return { options, rest: [], help: true };
+    else if (matches(opt, '-netns')) options.netns = next('netns');
+    else if (matches(opt, '-Numeric')) options.numeric = true;
+    else if (matches(opt, '-all')) options.all = true;
+    else throw new CliUsageError(`Option "${argv[i]}" is unknown, try "nlkit -help".`, 255);
+  }
+  return { options, rest: argv.slice(i) };
+}
+
+/** Runs one command (`link show dev lo`) in `ctx`; returns ip's exit status. */
+export async function runCommand(ctx: CliContext, words: readonly string[]): Promise<number> {
+  const [objectWord, ...args] = words;
+  if (objectWord === undefined) {
+    ctx.io.stderr(USAGE);
+    return 255;
+  }
+  const object = findObject(objectWord);
+  if (!object) {
+    ctx.io.stderr(`Object "${objectWord}" is unknown, try "nlkit help".\n`);
+    return 1;
+  }
+  try {
+    return await object.run(ctx, args);
+  } catch (error) {
+    return reportError(ctx, error);
+  }
+}
+
+async function runBatch(ctx: CliContext, file: string): Promise<number> {
+  let lines: string[];
+  try {
+    lines = readBatchLines(file, ctx.io);
+  } catch (error) {
+    const e = error as NodeJS.ErrnoException;
+    ctx.io.stderr(`Cannot open file "${file}" for reading: ${e.message.replace(/^[A-Z]+: /, '').replace(/, open .*$/, '')}\n`);
+    return 1;
+  }
+  let status = 0;
+  for (let n = 0; n < lines.length; n++) {
+    const words = splitBatchLine(lines[n]!);
+    if (words.length === 0) continue;
+    if ((await runCommand(ctx, words)) !== 0) {
+      ctx.io.stderr(`Command failed ${file}:${n + 1}\n`);
+      status = 1;
+      if (!ctx.options.force) break;
+    }
+  }
+  return status;
+}
+
+/** Runs `nlkit ARGV...` with its output going to `io`; resolves to the exit status. Never throws. */
+export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
+  let parsed: ReturnType<typeof parseGlobalOptions>;
+  try {
+    parsed = parseGlobalOptions(argv);
+  } catch (error) {
+    io.stderr(`${(error as Error).message}\n`);
+    return error instanceof CliUsageError ? error.status : 255;
+  }
+  if (parsed.version) {
+    io.stdout(VERSION_TEXT);
+    return 0;
+  }
+  if (parsed.help) {
+    io.stderr(USAGE);
+    return 255;
+  }
+  const ctx = new CliContext(parsed.options, io);
+  try {
+    if (parsed.options.batch !== undefined) return await runBatch(ctx, parsed.options.batch);
+    if (parsed.rest.length === 0) {
+      io.stderr(USAGE);
+      return 255;
+    }
+    return await runCommand(ctx, parsed.rest);
+  } catch (error) {
+    return reportError(ctx, error);
+  } finally {
+    ctx.close();
+  }
+}
+
+export { OBJECTS };
