@@ -6,6 +6,7 @@ import { CliContext, defaultOptions, type CliIo, type GlobalOptions } from './co
 import { reportError } from './report-error.js';
 import { OBJECTS, findObject } from './objects.js';
 import { readBatchLines, splitBatchLine } from './batch.js';
+import { runPackedBatch } from './batch-packing.js';
 
 const VERSION_TEXT = 'nlkit, ip-compatible (iproute2 6.1 grammar and JSON)\n';
 
@@ -89,17 +90,8 @@ async function runBatch(ctx: CliContext, file: string): Promise<number> {
     ctx.io.stderr(`Cannot open file "${file}" for reading: ${e.message.replace(/^[A-Z]+: /, '').replace(/, open .*$/, '')}\n`);
     return 1;
   }
-  let status = 0;
-  for (let n = 0; n < lines.length; n++) {
-    const words = splitBatchLine(lines[n]!);
-    if (words.length === 0) continue;
-    if ((await runCommand(ctx, words)) !== 0) {
-      ctx.io.stderr(`Command failed ${file}:${n + 1}\n`);
-      status = 1;
-      if (!ctx.options.force) break;
-    }
-  }
-  return status;
+  const commands = lines.map((line, n) => ({ number: n + 1, words: splitBatchLine(line) })).filter((l) => l.words.length > 0);
+  return runPackedBatch(ctx, file, commands, (words) => runCommand(ctx, words));
 }
 
 /** Runs `nlkit ARGV...` with its output going to `io`; resolves to the exit status. Never throws. */

@@ -50,7 +50,7 @@ function show(ctx: CliContext, args: string[]): number {
   return 0;
 }
 
-function parseSpec(args: string[]): AddressSpec {
+export function parseAddressSpec(args: readonly string[]): AddressSpec {
   const words = new Words(args);
   const spec: Record<string, unknown> = {};
   const flags: Record<string, boolean> = {};
@@ -106,9 +106,9 @@ export function runAddress(ctx: CliContext, args: string[]): number {
   if (args.length === 0) return show(ctx, []);
   const [word, ...rest] = args;
   switch (matchKeyword(word!, COMMANDS)) {
-    case 'add': ctx.rt().addr.add(parseSpec(rest)); return 0;
-    case 'change': case 'chg': case 'replace': ctx.rt().addr.replace(parseSpec(rest)); return 0;
-    case 'delete': ctx.rt().addr.delete(parseSpec(rest)); return 0;
+    case 'add': ctx.rt().addr.add(parseAddressSpec(rest)); return 0;
+    case 'change': case 'chg': case 'replace': ctx.rt().addr.replace(parseAddressSpec(rest)); return 0;
+    case 'delete': ctx.rt().addr.delete(parseAddressSpec(rest)); return 0;
     case 'list': case 'show': case 'lst': return show(ctx, rest);
     case 'flush': return flush(ctx, rest);
     case 'help':
