@@ -2,13 +2,13 @@
 // namespace named for this test instead of `cli-docs`.
 import { readFileSync } from 'node:fs';
 import t from 'tap';
-import { uniqueNetnsName } from '../helpers/netns.js';
+import { requireRoot, uniqueNetnsName } from '../helpers/netns.js';
 import { deleteNetns, netnsExists } from '../../src/netns/index.js';
 import { splitBatchLine } from '../../src/cli/batch.js';
 import { nlkit } from './helpers.js';
 
 t.test('docs/cli.md: the example runs, every line exits 0', async (t) => {
-  if (process.getuid?.() !== 0) return t.skip('needs root');
+  if (!requireRoot(t)) return;
   const text = readFileSync(new URL('../../docs/cli.md', import.meta.url), 'utf8');
   const block = /```sh\n([\s\S]*?)```/.exec(text)![1]!;
   const ns = uniqueNetnsName('clidocs');
