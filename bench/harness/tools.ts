@@ -44,6 +44,12 @@ export function ipBatch(lines: readonly string[], netns?: string): void {
   run('ip', [...(netns ? ['-n', netns] : []), '-batch', '-'], `${lines.join('\n')}\n`);
 }
 
+/** `nlkit [-n NETNS] -batch -` with `lines` on stdin: the command as a user runs it (bin/nlkit, dist/ when built). */
+export function nlkitBatch(lines: readonly string[], netns?: string): void {
+  const bin = new URL('../../bin/nlkit', import.meta.url).pathname;
+  run(process.execPath, [bin, ...(netns ? ['-n', netns] : []), '-batch', '-'], lines.join('\n') + '\n');
+}
+
 /** Lines of output, without the empty last one. */
 export function countLines(text: string): number {
   if (text === '') return 0;

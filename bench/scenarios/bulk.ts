@@ -5,7 +5,7 @@ import type { RouteConnection } from '../../src/route/connection.js';
 import type { Loaded, OpenRoute } from '../harness/nlkit.js';
 import type { Implementation, MetricSpec, RunInfo, Verifier } from '../harness/scenario.js';
 import { perSecond } from '../harness/stats.js';
-import { ipBatch, ipIn, run } from '../harness/tools.js';
+import { ipBatch, ipIn, nlkitBatch, run } from '../harness/tools.js';
 
 export interface BulkDefinition<Spec> {
   /** Plural noun for units and messages: `routes`, `addresses`. */
@@ -157,7 +157,21 @@ export function bulkImplementations<Spec>(def: BulkDefinition<Spec>, route: Load
     },
   };
 
-  return [packed, each, batch, json, fork];
+  // The nlkit command, as a user runs it: one process reading the same batch
+  // file ip-batch reads (Node's start-up included).
+  const cliBatch: Implementation = {
+    name: 'cli-batch',
+    metricNotApplicable: { dump: 'see nlkit (the command prints ip\'s JSON from the same listing)' },
+    run({ verify }: RunInfo) {
+      const addMs = timed(() => nlkitBatch(addLines, netns));
+      checkPresent(verify, count, 'after nlkit -batch');
+      const deleteMs = timed(() => nlkitBatch(deleteLines, netns));
+      checkPresent(verify, 0, 'after the deleting nlkit -batch');
+      return { metrics: { add: perSecond(count, addMs), delete: perSecond(count, deleteMs) } };
+    },
+  };
+
+  return [packed, each, batch, json, fork, cliBatch];
 }
 
 export function bulkNotes(def: { noun: string; count: number; forks: number; ipShow: string[] }): string[] {

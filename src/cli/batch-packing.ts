@@ -4,7 +4,7 @@
 // ip's error and "Command failed FILE:LINE"; without -force, the lines after
 // the first failure, which the kernel also applied, are taken back (deleted),
 // so the namespace ends as `ip -batch` leaves it.
-import { NetlinkBatchError } from '../netlink/index.js';
+import type { NetlinkBatchError } from '../netlink/index.js';
 import { matches, matchKeyword } from './args.js';
 import type { CliContext } from './context.js';
 import { kernelErrorLine } from './report-error.js';
@@ -19,27 +19,37 @@ interface PackableKind {
 
 const ADD_WORDS = ['add', 'change', 'chg', 'replace', 'prepend', 'append', 'test', 'delete', 'list', 'show', 'lst', 'flush', 'get', 'help'] as const;
 
+let addressKind: PackableKind | undefined;
+let routeKind: PackableKind | undefined;
+
+/** The packable kind of a line, or undefined; the command modules load once. */
 async function kindOf(words: readonly string[]): Promise<PackableKind | undefined> {
   const [object, command] = words;
   if (object === undefined || command === undefined || matchKeyword(command, ADD_WORDS) !== 'add') return undefined;
   // ip's object order: `a` is address, `r` is route (before rule).
   if (matches(object, 'address')) {
-    const { parseAddressSpec } = await import('./commands/address.js');
-    return {
-      key: 'address add',
-      parse: (_ctx, args) => parseAddressSpec(args),
-      addMany: (ctx, specs) => ctx.rt().addr.addMany(specs as never),
-      deleteMany: (ctx, specs) => ctx.rt().addr.deleteMany(specs as never),
-    };
+    if (!addressKind) {
+      const { parseAddressSpec } = await import('./commands/address.js');
+      addressKind = {
+        key: 'address add',
+        parse: (_ctx, args) => parseAddressSpec(args),
+        addMany: (ctx, specs) => ctx.rt().addr.addMany(specs as never),
+        deleteMany: (ctx, specs) => ctx.rt().addr.deleteMany(specs as never),
+      };
+    }
+    return addressKind;
   }
   if (matches(object, 'route')) {
-    const { parseRouteSpec } = await import('./commands/route.js');
-    return {
-      key: 'route add',
-      parse: (ctx, args) => parseRouteSpec(args, ctx.ipFamily()),
-      addMany: (ctx, specs) => ctx.rt().route.addMany(specs as never),
-      deleteMany: (ctx, specs) => ctx.rt().route.deleteMany(specs as never),
-    };
+    if (!routeKind) {
+      const { parseRouteSpec } = await import('./commands/route.js');
+      routeKind = {
+        key: 'route add',
+        parse: (ctx, args) => parseRouteSpec(args, ctx.ipFamily()),
+        addMany: (ctx, specs) => ctx.rt().route.addMany(specs as never),
+        deleteMany: (ctx, specs) => ctx.rt().route.deleteMany(specs as never),
+      };
+    }
+    return routeKind;
   }
   return undefined;
 }
@@ -100,12 +110,12 @@ export async function runPackedBatch(
     try {
       kind.addMany(ctx, group.map((g) => g.spec));
     } catch (error) {
-      if (!(error instanceof NetlinkBatchError)) {
+      if (!(error instanceof Error && error.name === 'NetlinkBatchError')) {
         // Refused before sending (a spec nlkit rejects): nothing was applied; run the lines one by one.
         for (const g of group) if ((await runOne(g.line.words)) !== 0 && failed(g.line)) return status;
         continue;
       }
-      const failures = new Map(error.failures.map((f) => [f.index, f.error]));
+      const failures = new Map((error as NetlinkBatchError).failures.map((f) => [f.index, f.error]));
       for (let n = 0; n < group.length; n++) {
         const e = failures.get(n);
         if (!e) continue;

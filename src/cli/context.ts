@@ -1,7 +1,7 @@
 // What one nlkit command line runs with: its global options, where it writes,
 // and the route connections it opened (one per namespace, kept for a whole
 // batch file so its commands share sockets).
-import { openRoute, type RouteConnection } from '../route/index.js';
+import type { openRoute, RouteConnection } from '../route/index.js';
 
 /** Where the command writes; the process's streams, or buffers in tests. */
 export interface CliIo {
@@ -35,12 +35,19 @@ export function defaultOptions(): GlobalOptions {
 
 export class CliContext {
   private route: RouteConnection | undefined;
+  private openRoute: typeof openRoute | undefined;
 
   constructor(readonly options: GlobalOptions, readonly io: CliIo) {}
 
+  /** Loads the rtnetlink modules; called before a command runs, never for -V or help (start-up). */
+  async load(): Promise<void> {
+    this.openRoute ??= (await import('../route/index.js')).openRoute;
+  }
+
   /** The rtnetlink connection in the namespace `-n` names (the current one otherwise), opened on first use. */
   rt(): RouteConnection {
-    this.route ??= openRoute(this.options.netns === undefined ? {} : { netns: this.options.netns });
+    if (!this.openRoute) throw new Error('CliContext.load() was not awaited');
+    this.route ??= this.openRoute(this.options.netns === undefined ? {} : { netns: this.options.netns });
     return this.route;
   }
 

@@ -75,6 +75,7 @@ export async function runCommand(ctx: CliContext, words: readonly string[]): Pro
     return 1;
   }
   try {
+    await ctx.load();
     return await object.run(ctx, args);
   } catch (error) {
     return reportError(ctx, error);

@@ -1,7 +1,7 @@
 // An error as iproute2 would report it: one line on stderr and ip's exit status.
-import { InvalidArgumentError, NetlinkBatchError, NetlinkError } from '../netlink/index.js';
-import { NetnsNotFoundError } from '../netns/index.js';
-import { LinkNotFoundError } from '../route/index.js';
+// nlkit's errors are told apart by name (each class fixes its `name`), so
+// reporting one does not load the library's modules: start-up stays small.
+import type { NetlinkBatchError, NetlinkError } from '../netlink/index.js';
 import { CliUsageError } from './args.js';
 import type { CliContext } from './context.js';
 import { strerror } from './strerror.js';
@@ -20,31 +20,32 @@ export function reportError(ctx: CliContext, error: unknown): number {
     line(error.message);
     return error.status;
   }
-  if (error instanceof NetlinkBatchError) {
-    const first = error.errors.find((e): e is NetlinkError => e instanceof NetlinkError);
-    line(first ? kernelErrorLine(first) : `Error: ${error.message}`);
+  const name = error instanceof Error ? error.name : '';
+  if (name === 'NetlinkBatchError') {
+    const first = (error as NetlinkBatchError).failures[0]?.error;
+    line(first ? kernelErrorLine(first) : `Error: ${(error as Error).message}`);
     return 2;
   }
-  if (error instanceof NetlinkError) {
-    line(kernelErrorLine(error));
+  if (name === 'NetlinkError') {
+    line(kernelErrorLine(error as NetlinkError));
     return 2;
   }
-  if (error instanceof LinkNotFoundError) {
-    line(`Cannot find device "${error.link}"`);
+  if (name === 'LinkNotFoundError') {
+    line(`Cannot find device "${(error as Error & { link: unknown }).link}"`);
     return 1;
   }
-  if (error instanceof NetnsNotFoundError) {
-    line(`Cannot open network namespace "${error.netns}": No such file or directory`);
+  if (name === 'NetnsNotFoundError') {
+    line(`Cannot open network namespace "${(error as Error & { netns: string }).netns}": No such file or directory`);
     return 255;
   }
   // SyscallError (src/index.ts exports it; its module is not a barrel the CLI may import).
-  if (error instanceof Error && error.name === 'SyscallError') {
+  if (name === 'SyscallError') {
     const e = error as Error & { syscall: string; errno: number };
     line(`Error: ${e.syscall}: ${strerror(e.errno)}`);
     return 1;
   }
-  if (error instanceof InvalidArgumentError) {
-    line(`Error: ${error.message}`);
+  if (name === 'InvalidArgumentError') {
+    line(`Error: ${(error as Error).message}`);
     return 1;
   }
   line(`Error: ${error instanceof Error ? error.message : String(error)}`);

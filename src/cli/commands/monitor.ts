@@ -40,6 +40,7 @@ export async function runMonitor(ctx: CliContext, args: string[]): Promise<numbe
   const monitor = openMonitor({ ...options, groups: [...groups] });
   const stop = () => monitor.close();
   signal?.addEventListener('abort', stop, { once: true });
+  if (signal?.aborted) stop();
   const onSignal = () => stop();
   if (!signal) {
     process.once('SIGINT', onSignal);

@@ -9,7 +9,7 @@
 // the caller's mounts: /sys/class/net shows the caller's devices and
 // /etc/netns/NAME is not applied.
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, readlinkSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { createNetns, deleteNetns, withNetns } from '../../netns/index.js';
 import { CliUsageError, matchKeyword, parseUnsigned } from '../args.js';
 import type { CliContext } from '../context.js';
@@ -60,29 +60,29 @@ function listIds(ctx: CliContext): number {
   return 0;
 }
 
+/** Whether two paths are the same namespace: nsfs files compare by device and inode, as ip compares them. */
+function sameNamespace(a: string, b: { dev: number; ino: number }): boolean {
+  try {
+    const st = statSync(a);
+    return st.dev === b.dev && st.ino === b.ino;
+  } catch {
+    return false;
+  }
+}
+
 function identify(ctx: CliContext, pid: string | undefined): number {
-  const target = readlinkSync(`/proc/${pid ?? 'self'}/ns/net`);
-  const found = names().filter((name) => {
-    try {
-      return withNetns(name, () => readlinkSync('/proc/thread-self/ns/net')) === target;
-    } catch {
-      return false;
-    }
-  });
-  ctx.out(found.map((n) => `${n}\n`).join(''));
+  const target = statSync(`/proc/${pid ?? 'self'}/ns/net`);
+  // ip prints the last matching name, or an empty line.
+  const found = names().filter((name) => sameNamespace(`${RUN_DIR}/${name}`, target)).at(-1) ?? '';
+  ctx.out(`${found}\n`);
   return 0;
 }
 
 function pids(ctx: CliContext, name: string): number {
-  const target = withNetns(name, () => readlinkSync('/proc/thread-self/ns/net'));
+  const target = statSync(`${RUN_DIR}/${name}`);
   const out: string[] = [];
   for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      if (readlinkSync(`/proc/${entry}/ns/net`) === target) out.push(entry);
-    } catch {
-      // the process exited or hides its namespace
-    }
+    if (/^\d+$/.test(entry) && sameNamespace(`/proc/${entry}/ns/net`, target)) out.push(entry);
   }
   ctx.out(out.map((p) => `${p}\n`).join(''));
   return 0;
