@@ -92,6 +92,7 @@ async function runBatch(ctx: CliContext, file: string): Promise<number> {
     return 1;
   }
   const commands = lines.map((line, n) => ({ number: n + 1, words: splitBatchLine(line) })).filter((l) => l.words.length > 0);
+  await ctx.load();
   return runPackedBatch(ctx, file, commands, (words) => runCommand(ctx, words));
 }
 

@@ -67,3 +67,26 @@ t.test('-batch: same state, messages and status as ip -batch', async (t) => {
     t.match(ipOut('-n', a!, 'route', 'show'), /10\.9\.0\.0\/16 via 10\.0\.0\.2 dev v0/);
   });
 });
+
+t.test('-batch packs runs of route and address adds into addMany calls', async (t) => {
+  const { runPackedBatch } = await import('../../src/cli/batch-packing.js');
+  const { CliContext, defaultOptions } = await import('../../src/cli/context.js');
+  const calls: string[] = [];
+  const ctx = new CliContext(defaultOptions(), { stdout: () => {}, stderr: () => {} });
+  const service = (name: string) => ({
+    addMany: (specs: unknown[]) => void calls.push(`${name}.addMany ${specs.length}`),
+    deleteMany: (specs: unknown[]) => void calls.push(`${name}.deleteMany ${specs.length}`),
+  });
+  (ctx as unknown as { rt: () => unknown }).rt = () => ({ route: service('route'), addr: service('addr') });
+  const lines = [
+    ...Array.from({ length: 5000 }, (_, i) => `route add 10.${i >> 8}.${i & 255}.0/24 via 10.255.0.1`),
+    'addr add 10.0.0.1/24 dev v0', 'a add 10.0.0.2/24 dev v0',
+    'link show',
+    'r add 10.255.1.0/24 dev v0',
+  ].map((line, n) => ({ number: n + 1, words: line.split(' ') }));
+  const ran: string[] = [];
+  const status = await runPackedBatch(ctx, 'f', lines, async (words) => { ran.push(words.join(' ')); return 0; });
+  t.equal(status, 0);
+  t.same(calls, ['route.addMany 4096', 'route.addMany 904', 'addr.addMany 2', 'route.addMany 1'], 'adds go packed, at most 4096 per call');
+  t.same(ran, ['link show'], 'other lines run one by one');
+});
