@@ -70,6 +70,10 @@ const SINGLE_HEADERS: readonly string[] = [
   'linux/icmpv6.h',
   'linux/icmp.h',
   'linux/netfilter_arp.h',
+  'linux/pkt_sched.h',
+  'linux/pkt_cls.h',
+  'linux/tc_act/tc_mirred.h',
+  'linux/tc_act/tc_gact.h',
 ];
 
 export const MODULES: readonly ModuleSpec[] = [

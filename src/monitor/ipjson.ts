@@ -32,6 +32,7 @@ import { RTM_F_CLONED } from '../generated/rtnetlink.js';
 import { ruleToIpJson } from '../route/rules/ipjson.js';
 import { requireMap, requireObject } from '../netlink/checks.js';
 import type { EventAction, RouteObjectEvent } from './events.js';
+import { AF_BRIDGE } from '../sys/constants.js';
 
 /** Options of {@link monitorEventToIpJson}: which `ip monitor` command line to mirror. */
 export interface MonitorIpJsonOptions {
@@ -48,9 +49,6 @@ export interface MonitorIpJsonOptions {
    */
   netnsNames?: ReadonlyMap<number, string>;
 }
-
-/** PF_BRIDGE: the family of a bridge's own link notifications (<linux/socket.h>). */
-const AF_BRIDGE = 7;
 
 /** Keys print_linkinfo prints only with -d (show_details). */
 const LINK_DETAIL_KEYS = [

@@ -7,10 +7,12 @@ import { openNetlinkSocket, type NamespacedSocketOptions } from '../netns/socket
 import { AddressService } from './addresses/service.js';
 import type { RouteContext } from './context.js';
 import { LinkService } from './links/service.js';
+import { FdbService } from './fdb/service.js';
 import { NeighbourService } from './neighbours/service.js';
 import { NsidService } from './nsid/service.js';
 import { RouteService } from './routes/service.js';
 import { RuleService } from './rules/service.js';
+import { TcService } from './tc/service.js';
 import './describe.js';
 
 /**
@@ -27,10 +29,14 @@ export class RouteConnection implements RouteContext {
   readonly route: RouteService;
   /** ARP / NDP neighbour entries and bridge fdb (`ip neigh`): RTM_NEWNEIGH/DELNEIGH/GETNEIGH. */
   readonly neigh: NeighbourService;
+  /** Bridge forwarding database (`bridge fdb`): RTM_NEWNEIGH/DELNEIGH/GETNEIGH of family AF_BRIDGE. */
+  readonly fdb: FdbService;
   /** Policy routing rules (`ip rule`): RTM_NEWRULE/DELRULE/GETRULE. */
   readonly rule: RuleService;
   /** Namespace ids as seen from this namespace (`ip netns set` / `ip netns list-id`): RTM_NEWNSID/GETNSID. */
   readonly nsid: NsidService;
+  /** Traffic control (`tc qdisc|class|filter`): RTM_*QDISC, RTM_*TCLASS, RTM_*TFILTER. */
+  readonly tc: TcService;
 
   /**
    * Wraps an already open NETLINK_ROUTE socket; {@link openRoute} is the usual way in.
@@ -48,8 +54,10 @@ export class RouteConnection implements RouteContext {
     this.addr = new AddressService(this);
     this.route = new RouteService(this);
     this.neigh = new NeighbourService(this);
+    this.fdb = new FdbService(this);
     this.rule = new RuleService(this);
     this.nsid = new NsidService(this);
+    this.tc = new TcService(this);
   }
 
   /** Closes the socket; any later call on the services fails. */

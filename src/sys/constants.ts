@@ -5,6 +5,8 @@
 export const AF_UNSPEC = 0;
 /** IPv4 address family (`ip -4`). */
 export const AF_INET = 2;
+/** Bridge address family (PF_BRIDGE): FDB entries (`bridge fdb`) and a bridge's own link messages. */
+export const AF_BRIDGE = 7;
 /** IPv6 address family (`ip -6`). */
 export const AF_INET6 = 10;
 /** Netlink socket domain, the first argument of socket(2) for every netlink socket. */
@@ -33,6 +35,8 @@ export const MSG_TRUNC = 0x20;
 export const MSG_DONTWAIT = 0x40;
 /** open(2) read-only access mode, enough to setns(2) into an nsfs file. */
 export const O_RDONLY = 0;
+/** open(2) read-write access mode (/dev/net/tun). */
+export const O_RDWR = 2;
 /** open(2) flag: create the file if missing (the /run/netns mount point). */
 export const O_CREAT = 0o100;
 /** open(2) flag with O_CREAT: fail with EEXIST if the file already exists. */
@@ -41,3 +45,16 @@ export const O_EXCL = 0o200;
 export const O_CLOEXEC = 0o2000000;
 /** umount2(2) flag: lazy unmount, detach now and clean up once no longer busy (`ip netns del` uses it). */
 export const MNT_DETACH = 2;
+
+// ioctl request numbers (_IOW('T', n, int) and sockios.h); the generic ioctl
+// encoding gives the same values on x86_64 and arm64.
+/** ioctl on a /dev/net/tun fd: attach to, or create, the tun/tap device named in a struct ifreq. */
+export const TUNSETIFF = 0x400454ca;
+/** ioctl on an attached tun fd: keep the device after the fd is closed (1) or not (0). */
+export const TUNSETPERSIST = 0x400454cb;
+/** ioctl on an attached tun fd: only this uid may attach to the device. */
+export const TUNSETOWNER = 0x400454cc;
+/** ioctl on an attached tun fd: only this gid may attach to the device. */
+export const TUNSETGROUP = 0x400454ce;
+/** ioctl on a socket: a new fd of the network namespace the socket lives in. */
+export const SIOCGSKNS = 0x894c;

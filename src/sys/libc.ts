@@ -3,8 +3,8 @@
 import koffi from 'koffi';
 import { SyscallError } from './errors.js';
 import {
-  AF_NETLINK, MNT_DETACH, MSG_DONTWAIT, O_CLOEXEC, O_CREAT, O_EXCL, O_RDONLY, SOCK_CLOEXEC, SOCK_RAW,
-  SOL_NETLINK, SOL_SOCKET,
+  AF_NETLINK, MNT_DETACH, MSG_DONTWAIT, O_CLOEXEC, O_CREAT, O_EXCL, O_RDONLY, O_RDWR, SIOCGSKNS, SOCK_CLOEXEC, SOCK_RAW,
+  SOL_NETLINK, SOL_SOCKET, TUNSETGROUP, TUNSETIFF, TUNSETOWNER, TUNSETPERSIST,
 } from './constants.js';
 
 const libc = koffi.load('libc.so.6');
@@ -28,6 +28,10 @@ const c = {
   umount2: libc.func('int umount2(const char *, int)'),
   gettid: libc.func('int gettid(void)'),
   poll: libc.func('int poll(void *, unsigned long, int)'),
+  // ioctl is variadic; on Linux (x86_64 and arm64) a variadic argument is passed
+  // like a named one, so two fixed prototypes cover the pointer and the integer forms.
+  ioctlPointer: libc.func('ioctl', 'int', ['int', 'unsigned long', 'void *']),
+  ioctlValue: libc.func('ioctl', 'int', ['int', 'unsigned long', 'unsigned long']),
 };
 
 function check(result: number, syscall: string, target?: string | number): number {
@@ -333,3 +337,46 @@ export function watchReadableRepeatedly(fd: number, onReadable: () => void): Rea
 
 // Re-exported so callers check DONTWAIT results without importing constants twice.
 export { MSG_DONTWAIT };
+
+/** Opens /dev/net/tun read-write and close-on-exec; the fd creates devices in the calling thread's namespace. */
+export function openTunDevice(): number {
+  return check(c.open('/dev/net/tun', O_RDWR | O_CLOEXEC, 0), 'open', '/dev/net/tun');
+}
+
+/** sizeof(struct ifreq) and IFNAMSIZ. */
+const IFREQ_LEN = 40;
+const IFNAMSIZ = 16;
+
+/**
+ * TUNSETIFF: attaches `fd` to the tun/tap device `name` (IFF_* `flags` in
+ * ifr_flags), creating it if absent. Returns the device's name as the kernel
+ * wrote it back (a `tap%d` pattern becomes the name it chose).
+ */
+export function tunSetIff(fd: number, name: string, flags: number): string {
+  const ifreq = Buffer.alloc(IFREQ_LEN);
+  ifreq.write(name, 0, IFNAMSIZ - 1, 'utf8');
+  ifreq.writeUInt16LE(flags, IFNAMSIZ);
+  check(c.ioctlPointer(fd, TUNSETIFF, ifreq), 'ioctl TUNSETIFF', name);
+  const end = ifreq.indexOf(0);
+  return ifreq.toString('utf8', 0, end < 0 || end > IFNAMSIZ ? IFNAMSIZ : end);
+}
+
+/** TUNSETPERSIST: whether the device outlives the fds attached to it. */
+export function tunSetPersist(fd: number, persist: boolean): void {
+  check(c.ioctlValue(fd, TUNSETPERSIST, persist ? 1 : 0), 'ioctl TUNSETPERSIST', fd);
+}
+
+/** TUNSETOWNER: only this uid (and root) may attach to the device. */
+export function tunSetOwner(fd: number, uid: number): void {
+  check(c.ioctlValue(fd, TUNSETOWNER, uid), 'ioctl TUNSETOWNER', fd);
+}
+
+/** TUNSETGROUP: only this gid (and root) may attach to the device. */
+export function tunSetGroup(fd: number, gid: number): void {
+  check(c.ioctlValue(fd, TUNSETGROUP, gid), 'ioctl TUNSETGROUP', fd);
+}
+
+/** SIOCGSKNS: opens the network namespace a socket lives in; the caller closes the fd it returns. */
+export function socketNetns(fd: number): number {
+  return check(c.ioctlValue(fd, SIOCGSKNS, 0), 'ioctl SIOCGSKNS', fd);
+}

@@ -232,6 +232,23 @@ function routeCases(rt: RouteConnection): Refusal[] {
       ...both(rt.neigh, m, `neigh.${m}(filter) proxy`, ['yes', 1], /proxy/, (v) => [{ proxy: v }]),
       ...both(rt.neigh, m, `neigh.${m}(filter) dev`, [[], NaN, null], /\bdev\b/, (v) => [{ dev: v }]),
     ]),
+    // bridge fdb
+    ...['add', 'append', 'replace', 'delete'].flatMap((m) => [
+      ...both(rt.fdb, m, `fdb.${m}(spec)`, NOT_OBJECTS, /fdb spec/, (v) => [v]),
+      ...both(rt.fdb, m, `fdb.${m}(spec) dev`, NOT_LINK_REFS, /\bdev\b/, (v) => [{ dev: v, mac: '02:00:00:00:00:01' }]),
+      ...both(rt.fdb, m, `fdb.${m}(spec) mac`, [undefined, 5, {}, 'zz', '02:00:00:00:00'], /\bmac\b/, (v) => [{ dev: 'v0', mac: v }]),
+      ...both(rt.fdb, m, `fdb.${m}(spec) vni`, ['1', NaN, -1, 1.5, 2 ** 24, null], /\bvni\b/, (v) => [{ dev: 'v0', mac: '02:00:00:00:00:01', vni: v }]),
+      ...both(rt.fdb, m, `fdb.${m}(spec) master`, ['yes', 1, null], /master/, (v) => [{ dev: 'v0', mac: '02:00:00:00:00:01', master: v }]),
+    ]),
+    ...both(rt.fdb, 'list', 'fdb.list(filter)', NOT_OPTIONS, /filter/, (v) => [v]),
+    ...both(rt.fdb, 'list', 'fdb.list(filter) vlan', [0, 4095, 'x', null], /vlan/, (v) => [{ vlan: v }]),
+    // tun/tap, alternative names, port options, protodown reasons
+    ...both(rt.link, 'addTunTap', 'link.addTunTap(spec)', NOT_OBJECTS, /tun\/tap spec/, (v) => [v]),
+    ...both(rt.link, 'addTunTap', 'link.addTunTap(spec) mode', ['nope', 5, null, undefined], /mode/, (v) => [{ name: 'tap9', mode: v }]),
+    ...both(rt.link, 'addAltName', 'link.addAltName(dev)', NOT_LINK_REFS, /\bdev\b/, (v) => [v, 'alt']),
+    ...both(rt.link, 'addAltName', 'link.addAltName(dev, name)', [...NOT_STRINGS, '', 'a b', 'x'.repeat(128)], /altname/, (v) => ['v0', v]),
+    ...both(rt.link, 'set', 'link.set(dev, changes) bridgePort', ['on', 5, null, [], { hairpin: 'on' }, { cost: 0 }], /bridgePort/, (v) => ['v0', { bridgePort: v }]),
+    ...both(rt.link, 'set', 'link.set(dev, changes) protodownReason', ['x', 5, null, { 32: true }, { 3: 'on' }], /protodownReason/, (v) => ['v0', { protodownReason: v }]),
     // rules
     ...['add', 'delete'].flatMap((m) => [
       ...both(rt.rule, m, `rule.${m}(spec)`, NOT_OBJECTS, /rule spec/, (v) => [v]),

@@ -1,5 +1,7 @@
 export { LinkService } from './service.js';
-export { decodeLink, decodeLinkPayload, describeLink, encodeLinkRequest, type LinkRequest } from './message.js';
+export {
+  decodeLink, decodeLinkPayload, describeLink, encodeLinkRequest, type LinkRequest, type LinkSlaveRequest, type ProtoDownReasonRequest,
+} from './message.js';
 export { linkToIpJson, type IpLinkJson, type LinkDirectory } from './ipjson.js';
 export { linkFlagNames, linkTypeName, OPER_STATES, LINK_MODES, type LinkMode, type OperState } from './flags.js';
 export { decodeStats64, type LinkStats64 } from './stats.js';
@@ -8,12 +10,18 @@ export {
   creatableKinds, kindToCreate, linkKind, registerLinkKind, registerSlaveKind, slaveKind,
   type FollowUp, type IpJsonNames, type KindData, type KindEncodeContext, type LinkKind, type SlaveKind,
 } from './kinds/index.js';
-export type { Link, LinkChanges, LinkCommonSpec, LinkFilter, LinkKindInfo, LinkSlaveInfo, LinkSpec, LinkXdp } from './types.js';
+export type { Link, LinkChanges, LinkCommonSpec, LinkFilter, LinkFlagsAndLimits, LinkKindInfo, LinkSlaveInfo, LinkSpec, LinkXdp } from './types.js';
 export type { VethSpec, VethPeerSpec, VethInfo, VethPeerInfo } from './kinds/veth.js';
 export type { BridgeSpec, BridgeInfo, BridgeVlanProtocol } from './kinds/bridge.js';
 export type { BridgePortInfo } from './kinds/bridge-slave.js';
+export { BRIDGE_PORT_STATES, type BridgePortOptions, type BridgePortState } from './bridge-port.js';
+export { tunTapFlags, type TunTapSpec } from './tuntap.js';
 export type { MacvlanSpec, MacvlanInfo, MacvlanMode } from './kinds/macvlan.js';
 export type { VxlanSpec, VxlanInfo, VxlanDf } from './kinds/vxlan.js';
 export type { IfbSpec } from './kinds/ifb.js';
+export type { DummySpec } from './kinds/dummy.js';
+export type { VlanSpec, VlanFlags, VlanInfo, VlanQosMapping } from './kinds/vlan.js';
+export type { VrfSpec, VrfInfo } from './kinds/vrf.js';
+export type { IpvlanSpec, IpvlanInfo, IpvlanMode, IpvlanIsolation } from './kinds/ipvlan.js';
 export type { TunInfo } from './kinds/tun.js';
 export type { BridgeId } from './kinds/format.js';

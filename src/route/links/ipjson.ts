@@ -111,6 +111,8 @@ export function linkToIpJson(link: Link, links?: LinkDirectory): IpLinkJson {
   if (link.permAddress !== undefined && link.permAddress !== link.address) out.permaddr = link.permAddress;
   if (link.linkNetnsId !== undefined) out.link_netnsid = link.linkNetnsId;
   if (link.protoDown) out.proto_down = true;
+  const reasons = protoDownReasons(link);
+  if (reasons) out.proto_down_reason = reasons;
   if (link.promiscuity !== undefined) out.promiscuity = link.promiscuity;
   if (link.allmulti !== undefined) out.allmulti = link.allmulti;
   if (link.minMtu !== undefined) out.min_mtu = link.minMtu;
@@ -134,4 +136,18 @@ export function linkToIpJson(link: Link, links?: LinkDirectory): IpLinkJson {
   if (link.alias !== undefined) out.ifalias = link.alias;
   if (link.altNames !== undefined) out.altnames = [...link.altNames];
   return out;
+}
+
+/**
+ * The reason bits ip prints (print_proto_down, iproute2 6.1): only the low
+ * byte of the value, as numbers (names come from /etc/iproute2/protodown_reasons.d,
+ * which nlkit does not read), and only when the message carries attribute 2
+ * (ip tests tb[IFLA_PROTO_DOWN_REASON_VALUE] of the top level, which is IFLA_BROADCAST).
+ */
+function protoDownReasons(link: Link): string[] | undefined {
+  let reason = (link.protoDownReason ?? 0) & 0xff;
+  if (!reason || link.broadcast === undefined) return undefined;
+  const bits: string[] = [];
+  for (let bit = 0; reason; bit++, reason >>= 1) if (reason & 1) bits.push(String(bit));
+  return bits;
 }

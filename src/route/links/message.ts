@@ -8,10 +8,10 @@ import {
   IFLA_NEW_IFINDEX, IFLA_NEW_NETNSID, IFLA_NUM_RX_QUEUES, IFLA_NUM_TX_QUEUES, IFLA_OPERSTATE, IFLA_PAD,
   IFLA_PARENT_DEV_BUS_NAME, IFLA_PARENT_DEV_NAME, IFLA_PERM_ADDRESS, IFLA_PHYS_PORT_ID, IFLA_PHYS_PORT_NAME,
   IFLA_PHYS_SWITCH_ID, IFLA_PROMISCUITY, IFLA_PROP_LIST, IFLA_PROTO_DOWN, IFLA_PROTO_DOWN_REASON,
-  IFLA_PROTO_DOWN_REASON_VALUE, IFLA_QDISC, IFLA_STATS64, IFLA_TSO_MAX_SEGS, IFLA_TSO_MAX_SIZE, IFLA_TXQLEN, IFLA_XDP,
+  IFLA_PROTO_DOWN_REASON_MASK, IFLA_PROTO_DOWN_REASON_VALUE, IFLA_QDISC, IFLA_STATS64, IFLA_TSO_MAX_SEGS, IFLA_TSO_MAX_SIZE, IFLA_TXQLEN, IFLA_XDP,
   IFLA_XDP_ATTACHED, IFLA_XDP_DRV_PROG_ID, IFLA_XDP_FLAGS, IFLA_XDP_HW_PROG_ID, IFLA_XDP_PROG_ID, IFLA_XDP_SKB_PROG_ID,
 } from '../../generated/if_link.js';
-import { RTM_DELLINK, RTM_GETLINK, RTM_NEWLINK, RTM_SETLINK } from '../../generated/rtnetlink.js';
+import { RTM_DELLINK, RTM_DELLINKPROP, RTM_GETLINK, RTM_NEWLINK, RTM_NEWLINKPROP, RTM_SETLINK } from '../../generated/rtnetlink.js';
 import { AttributeCursor, type DecodeContext, type RawAttribute } from '../../netlink/attributes.js';
 import { MalformedMessageError, NLM_F_REQUEST, type Message } from '../../netlink/message.js';
 import { NLMSG_HDRLEN, type MessageWriter } from '../../netlink/writer.js';
@@ -26,12 +26,29 @@ import { formatLinkAddress, LINK_MODES, linkFlagNames, linkTypeName, OPER_STATES
 import { writeIfinfomsg } from './ifinfomsg.js';
 import { linkKind, slaveKind, type KindEncodeContext, type LinkKind } from './kinds/index.js';
 import { PlainLink } from './link-object.js';
+import { rawMembers } from './kinds/raw-members.js';
 import { copyMessage } from './message-copy.js';
 import { attachLinkBytes, lazyField } from './lazy-fields.js';
 import { keepLatestShape, keepShapeAlive } from '../shape-keeper.js';
 import { decodeStats64, STATS64_BASE_LEN } from './stats.js';
 import type { VethInfo } from './kinds/veth.js';
 import type { Link, LinkXdp } from './types.js';
+
+/** Options of a link as a port of its master, in a LinkRequest (IFLA_INFO_SLAVE_KIND / IFLA_INFO_SLAVE_DATA). */
+export interface LinkSlaveRequest {
+  /** IFLA_INFO_SLAVE_KIND: the master's kind, e.g. "bridge". */
+  kind: string;
+  /** Writes the members of IFLA_INFO_SLAVE_DATA. */
+  encode(writer: MessageWriter): void;
+}
+
+/** IFLA_PROTO_DOWN_REASON of a LinkRequest. */
+export interface ProtoDownReasonRequest {
+  /** IFLA_PROTO_DOWN_REASON_MASK: the reason bits to change. */
+  mask: number;
+  /** IFLA_PROTO_DOWN_REASON_VALUE: their new values. */
+  value: number;
+}
 
 /**
  * A link request before encoding: validated, with every name already turned
@@ -73,6 +90,26 @@ export interface LinkRequest {
   };
   /** Only the kind's name (IFLA_LINKINFO with IFLA_INFO_KIND alone): the kind filter of a dump. */
   kind?: string;
+  /**
+   * Options of the link as a port of its master (IFLA_LINKINFO with
+   * IFLA_INFO_SLAVE_KIND and IFLA_INFO_SLAVE_DATA): `kind` is the master's
+   * kind, `encode` writes the members of IFLA_INFO_SLAVE_DATA.
+   */
+  slave?: LinkSlaveRequest;
+  /** IFLA_CARRIER: 1 carrier on, 0 off (drivers with ndo_change_carrier only). */
+  carrier?: boolean;
+  /** IFLA_GSO_MAX_SIZE in bytes. */
+  gsoMaxSize?: number;
+  /** IFLA_GSO_MAX_SEGS. */
+  gsoMaxSegs?: number;
+  /** IFLA_GRO_MAX_SIZE in bytes. */
+  groMaxSize?: number;
+  /** IFLA_PROTO_DOWN. */
+  protoDown?: boolean;
+  /** IFLA_PROP_LIST with one IFLA_ALT_IFNAME per name: the alternative names of RTM_NEWLINKPROP / RTM_DELLINKPROP. */
+  altNames?: readonly string[];
+  /** IFLA_PROTO_DOWN_REASON: set the `mask` bits of the reason to the bits of `value`. */
+  protoDownReason?: ProtoDownReasonRequest;
 }
 
 /** Writes an ifinfomsg and its attributes (the nlmsghdr is already written). */
@@ -88,6 +125,31 @@ export function encodeLinkRequest(w: MessageWriter, r: LinkRequest): void {
   if (r.master !== undefined) w.u32(IFLA_MASTER, r.master);
   if (r.netnsFd !== undefined) w.u32(IFLA_NET_NS_FD, r.netnsFd);
   if (r.extMask !== undefined) w.u32(IFLA_EXT_MASK, r.extMask);
+  if (r.carrier !== undefined) w.u8(IFLA_CARRIER, r.carrier ? 1 : 0);
+  if (r.gsoMaxSize !== undefined) w.u32(IFLA_GSO_MAX_SIZE, r.gsoMaxSize);
+  if (r.gsoMaxSegs !== undefined) w.u32(IFLA_GSO_MAX_SEGS, r.gsoMaxSegs);
+  if (r.groMaxSize !== undefined) w.u32(IFLA_GRO_MAX_SIZE, r.groMaxSize);
+  if (r.protoDown !== undefined) w.u8(IFLA_PROTO_DOWN, r.protoDown ? 1 : 0);
+  if (r.protoDownReason !== undefined) {
+    const reason = w.beginNested(IFLA_PROTO_DOWN_REASON);
+    w.u32(IFLA_PROTO_DOWN_REASON_MASK, r.protoDownReason.mask);
+    w.u32(IFLA_PROTO_DOWN_REASON_VALUE, r.protoDownReason.value);
+    w.endNested(reason);
+  }
+  if (r.altNames !== undefined) {
+    const list = w.beginNested(IFLA_PROP_LIST);
+    for (const name of r.altNames) w.string(IFLA_ALT_IFNAME, name);
+    w.endNested(list);
+  }
+  if (r.slave) {
+    // The kernel hands IFLA_INFO_SLAVE_DATA to the current master's slave_changelink.
+    const info = w.beginNested(IFLA_LINKINFO);
+    w.string(IFLA_INFO_SLAVE_KIND, r.slave.kind);
+    const data = w.beginNested(IFLA_INFO_SLAVE_DATA);
+    r.slave.encode(w);
+    w.endNested(data);
+    w.endNested(info);
+  }
   if (r.create) {
     const { kind, spec, ctx } = r.create;
     kind.encodeLinkAttributes?.(spec, w, ctx);
@@ -163,11 +225,6 @@ function decodeLinkInfo(c: AttributeCursor, link: Link): void {
   }
 }
 
-function rawMembers(c: AttributeCursor): { unknown: RawAttribute[] } {
-  const unknown: RawAttribute[] = [];
-  while (c.next()) unknown.push(c.rawView());
-  return { unknown };
-}
 
 function decodeProtoDownReason(c: AttributeCursor, link: Link): void {
   while (c.next()) if (c.type === IFLA_PROTO_DOWN_REASON_VALUE) link.protoDownReason = c.u32();
@@ -392,6 +449,7 @@ export function describeLink(link: Link, request = false): string {
   const peer = link.kind === 'veth' ? (link.info as VethInfo | undefined)?.peer : undefined;
   if (peer) parts.push(`peer ${peer.name ?? ''}${peer.index ? ` #${peer.index}` : ''}${peer.netnsFd !== undefined ? ` netns fd ${peer.netnsFd}` : ''}`);
   if (link.slaveKind) parts.push(`${link.slaveKind} port`);
+  if (link.altNames?.length) parts.push(`altname ${link.altNames.join(',')}`);
   return parts.join(' ') || '(all)';
 }
 
@@ -406,6 +464,8 @@ registerRouteMessage(RTM_NEWLINK, 'RTM_NEWLINK', describe);
 registerRouteMessage(RTM_DELLINK, 'RTM_DELLINK', describe);
 registerRouteMessage(RTM_GETLINK, 'RTM_GETLINK', describe);
 registerRouteMessage(RTM_SETLINK, 'RTM_SETLINK', describe);
+registerRouteMessage(RTM_NEWLINKPROP, 'RTM_NEWLINKPROP', describe);
+registerRouteMessage(RTM_DELLINKPROP, 'RTM_DELLINKPROP', describe);
 
 // Link decoding is the heaviest cursor user; keep its optimized code across full GCs.
 keepShapeAlive(new AttributeCursor(Buffer.alloc(0), 0, 0));

@@ -1,9 +1,9 @@
-import { IFF_UP } from '../../generated/if.js';
+import { IFF_ALLMULTI, IFF_DYNAMIC, IFF_MULTICAST, IFF_NOARP, IFF_PROMISC, IFF_UP } from '../../generated/if.js';
 import { deriveFromDump } from '../../netlink/dump-retry.js';
-import { RTM_DELLINK, RTM_GETLINK, RTM_NEWLINK, RTM_SETLINK } from '../../generated/rtnetlink.js';
+import { RTM_DELLINK, RTM_DELLINKPROP, RTM_GETLINK, RTM_NEWLINK, RTM_NEWLINKPROP, RTM_SETLINK } from '../../generated/rtnetlink.js';
 import { InvalidArgumentError } from '../../netlink/addresses.js';
 import { NetlinkError, type Operation } from '../../netlink/errors.js';
-import { NLM_F_CREATE, NLM_F_EXCL } from '../../netlink/message.js';
+import { NLM_F_APPEND, NLM_F_CREATE, NLM_F_EXCL } from '../../netlink/message.js';
 import type { Request } from '../../netlink/socket.js';
 import type { MessageWriter } from '../../netlink/writer.js';
 import { describeNetns, type NetnsRef } from '../../netns/reference.js';
@@ -12,28 +12,35 @@ import { validateIfName, validateInteger } from '../names.js';
 import {
   describeLinkRef, LinkNotFoundError, resolveLinkIndex, resolveLinkIndexAsync, validateLinkRef, type LinkRef,
 } from '../resolve.js';
+import { bridgePortLinkRefs, encodeBridgePortOptions, validateBridgePortOptions } from './bridge-port.js';
 import { GetLinkRequest, SHOW_EXT_MASK } from './get-request.js';
+import { createTunTap, type TunTapSpec } from './tuntap.js';
 import { kindToCreate, type FollowUp, type LinkKind } from './kinds/index.js';
 import type { TakenName } from './kinds/kind.js';
 import { explainLinkExists, peerNamespaceDying, peerNamespaceDyingAsync } from './exists-explanation.js';
 import { decodeLink, encodeLinkRequest, type LinkRequest } from './message.js';
 import { GetLinkOperation, linkOperation } from './operation.js';
 import { References, withRouteIn } from './references.js';
-import type { Link, LinkChanges, LinkFilter, LinkSpec } from './types.js';
+import type { Link, LinkChanges, LinkFilter, LinkFlagsAndLimits, LinkSpec } from './types.js';
 import {
-  S32_MAX, U32_MAX, validateBoolean, validateKeys, validateMac, validateNetnsRef, validateObject, validateString, validateU32,
+  S32_MAX, U32_MAX, validateAltName, validateBoolean, validateKeys, validateMac, validateNetnsRef, validateObject, validateString, validateU32,
 } from './validate.js';
 
 const ALIAS_MAX_BYTES = 255;
 
-const COMMON_SPEC_KEYS = ['type', 'name', 'mtu', 'address', 'txqueuelen', 'group', 'alias', 'master', 'up', 'netns', 'index'];
+/** Link flags and limits `add` and `set` both take. */
+const FLAG_AND_LIMIT_KEYS = ['promisc', 'allmulticast', 'multicast', 'arp', 'dynamic', 'gsoMaxSize', 'gsoMaxSegs', 'groMaxSize'];
+const COMMON_SPEC_KEYS = ['type', 'name', 'mtu', 'address', 'txqueuelen', 'group', 'alias', 'master', 'up', 'netns', 'index', ...FLAG_AND_LIMIT_KEYS];
 const specKeys = new WeakMap<LinkKind, ReadonlySet<string>>();
 function specKeysOf(kind: LinkKind): ReadonlySet<string> {
   let keys = specKeys.get(kind);
   if (!keys) specKeys.set(kind, (keys = new Set([...COMMON_SPEC_KEYS, ...kind.specKeys])));
   return keys;
 }
-const CHANGE_KEYS = ['up', 'mtu', 'address', 'master', 'netns', 'name', 'alias', 'txqueuelen', 'group'];
+const CHANGE_KEYS = [
+  'up', 'mtu', 'address', 'master', 'netns', 'name', 'alias', 'txqueuelen', 'group', ...FLAG_AND_LIMIT_KEYS,
+  'carrier', 'protodown', 'protodownReason', 'bridgePort',
+];
 const FILTER_KEYS = ['type', 'master', 'group'];
 
 /** A request with everything checked, and the names it still needs turned into numbers. */
@@ -65,7 +72,7 @@ function addressing(dev: LinkRef): LinkRequest {
 }
 
 /** The fields `add` and `set` share, checked and encoded the same way. */
-interface SharedFields {
+interface SharedFields extends LinkFlagsAndLimits {
   up?: boolean;
   mtu?: number;
   address?: string;
@@ -76,8 +83,30 @@ interface SharedFields {
   netns?: NetnsRef;
 }
 
+/** ifi_flags bits the boolean fields stand for; `arp` is the inverse of IFF_NOARP. */
+const FLAG_FIELDS: readonly (readonly [keyof SharedFields, number, boolean])[] = [
+  ['up', IFF_UP, false], ['promisc', IFF_PROMISC, false], ['allmulticast', IFF_ALLMULTI, false],
+  ['multicast', IFF_MULTICAST, false], ['arp', IFF_NOARP, true], ['dynamic', IFF_DYNAMIC, false],
+];
+
+/** ifi_flags and ifi_change for the flag fields given: the kernel changes only the bits in ifi_change. */
+function flagBits(f: SharedFields): { flags: number; change: number } {
+  let flags = 0;
+  let change = 0;
+  for (const [key, bit, inverse] of FLAG_FIELDS) {
+    const value = f[key];
+    if (value === undefined) continue;
+    change |= bit;
+    if (value !== inverse) flags |= bit;
+  }
+  return { flags, change };
+}
+
 function validateShared(f: SharedFields, ownGroup: boolean): void {
-  if (f.up !== undefined) validateBoolean(f.up, 'up');
+  for (const [key] of FLAG_FIELDS) if (f[key] !== undefined) validateBoolean(f[key], key);
+  if (f.gsoMaxSize !== undefined) validateU32(f.gsoMaxSize, 'gsoMaxSize');
+  if (f.gsoMaxSegs !== undefined) validateU32(f.gsoMaxSegs, 'gsoMaxSegs');
+  if (f.groMaxSize !== undefined) validateU32(f.groMaxSize, 'groMaxSize');
   if (f.mtu !== undefined) validateInteger(f.mtu, 'mtu', 0, S32_MAX);
   if (f.address !== undefined) validateMac(f.address, 'address');
   if (f.txqueuelen !== undefined) validateU32(f.txqueuelen, 'txqueuelen');
@@ -90,15 +119,33 @@ function validateShared(f: SharedFields, ownGroup: boolean): void {
 /** The request attributes for the shared fields (`alias` is left to the caller: creation cannot carry it). */
 function sharedAttributes(f: SharedFields, refs: References, ownGroup: boolean): LinkRequest {
   return {
-    flags: f.up ? IFF_UP : 0,
-    change: f.up === undefined ? 0 : IFF_UP,
+    ...flagBits(f),
     mtu: f.mtu,
     address: f.address,
     txqueuelen: f.txqueuelen,
     group: ownGroup ? f.group : undefined,
     master: f.master === undefined ? undefined : f.master === null ? 0 : refs.linkIndex(f.master),
     netnsFd: f.netns === undefined ? undefined : refs.netnsFd(f.netns),
+    gsoMaxSize: f.gsoMaxSize,
+    gsoMaxSegs: f.gsoMaxSegs,
+    groMaxSize: f.groMaxSize,
   };
+}
+
+/** IFLA_PROTO_DOWN_REASON from `{ 3: true, 5: false }`: the bits named, and which of them to set. */
+function protoDownReason(input: unknown): { mask: number; value: number } {
+  const reasons = validateObject(input, 'protodownReason');
+  let mask = 0;
+  let value = 0;
+  for (const [key, on] of Object.entries(reasons)) {
+    const bit = /^\d+$/.test(key) ? Number(key) : NaN;
+    if (!(bit >= 0 && bit <= 31)) throw new InvalidArgumentError(`protodownReason keys must be reason bits 0-31, got ${JSON.stringify(key)}`);
+    validateBoolean(on, `protodownReason[${key}]`);
+    mask |= 1 << bit;
+    if (on) value |= 1 << bit;
+  }
+  if (mask === 0) throw new InvalidArgumentError('protodownReason names no reason bit; give e.g. { 3: true }');
+  return { mask: mask >>> 0, value: value >>> 0 };
 }
 
 function planCreate(ctx: RouteContext, input: LinkSpec): Plan {
@@ -150,6 +197,16 @@ function planSet(ctx: RouteContext, dev: LinkRef, input: LinkChanges): Plan {
   if (!Object.values(changes).some((v) => v !== undefined)) throw new InvalidArgumentError(`set ${describeLinkRef(dev)}: no changes given; known: ${CHANGE_KEYS.join(', ')}`);
   validateShared(changes, true);
   if (changes.name !== undefined) validateIfName(changes.name, 'name');
+  if (changes.carrier !== undefined) validateBoolean(changes.carrier, 'carrier');
+  if (changes.protodown !== undefined) validateBoolean(changes.protodown, 'protodown');
+  const reason = changes.protodownReason === undefined ? undefined : protoDownReason(changes.protodownReason);
+  const port = changes.bridgePort === undefined ? undefined : validateBridgePortOptions(changes.bridgePort);
+  if (port && changes.master !== undefined) {
+    throw new InvalidArgumentError(
+      `set ${describeLinkRef(dev)}: the kernel applies port options through the link's current master, before a new master is set; ` +
+        'set master first, then bridgePort in a second call',
+    );
+  }
   if (changes.netns !== undefined && typeof changes.master === 'string') {
     throw new InvalidArgumentError(
       `set ${describeLinkRef(dev)}: the kernel moves the link first and then looks up its master in the new namespace; ` +
@@ -160,8 +217,10 @@ function planSet(ctx: RouteContext, dev: LinkRef, input: LinkChanges): Plan {
   // A rename carries the new name in IFLA_IFNAME, so the link must be addressed by index.
   if (changes.name !== undefined && typeof dev === 'string') names.push(dev);
   if (typeof changes.master === 'string') names.push(changes.master);
+  if (port) names.push(...bridgePortLinkRefs(port).filter((ref) => typeof ref === 'string'));
   return {
-    type: RTM_SETLINK,
+    // Only RTM_NEWLINK reaches the master's slave_changelink; RTM_SETLINK ignores IFLA_LINKINFO.
+    type: port ? RTM_NEWLINK : RTM_SETLINK,
     flags: 0,
     names,
     namespaces: changes.netns === undefined ? [] : [changes.netns],
@@ -172,6 +231,10 @@ function planSet(ctx: RouteContext, dev: LinkRef, input: LinkChanges): Plan {
       ...sharedAttributes(changes, refs, true),
       ...(changes.name !== undefined ? { index: refs.linkIndex(dev), name: changes.name } : addressing(dev)),
       alias: changes.alias === null ? '' : changes.alias,
+      carrier: changes.carrier,
+      protoDown: changes.protodown,
+      protoDownReason: reason,
+      slave: port && { kind: 'bridge', encode: (w: MessageWriter) => encodeBridgePortOptions(w, port, refs) },
     }),
   };
 }
@@ -182,6 +245,19 @@ function planDelete(ctx: RouteContext, dev: LinkRef): Plan {
     type: RTM_DELLINK, flags: 0, names: [], namespaces: [], addressed: dev, followUps: [],
     op: linkOperation('delete link', `${describeLinkRef(dev)} in ${ctx.label}`),
     build: () => addressing(dev),
+  };
+}
+
+/** `ip link property add|del dev DEV altname NAME`: RTM_NEWLINKPROP / RTM_DELLINKPROP with IFLA_PROP_LIST. */
+function planAltName(ctx: RouteContext, dev: LinkRef, name: string, add: boolean): Plan {
+  validateLinkRef(dev, 'dev');
+  validateAltName(name, 'altname');
+  return {
+    // The flags ip sends; the kernel refuses a name any link of the namespace already has (EEXIST).
+    type: add ? RTM_NEWLINKPROP : RTM_DELLINKPROP, flags: add ? NLM_F_CREATE | NLM_F_EXCL | NLM_F_APPEND : 0,
+    names: [], namespaces: [], addressed: dev, followUps: [],
+    op: linkOperation(add ? 'add altname' : 'delete altname', `${name} of ${describeLinkRef(dev)} in ${ctx.label}`),
+    build: () => ({ ...addressing(dev), altNames: [name] }),
   };
 }
 
@@ -317,6 +393,30 @@ export class LinkService {
     this.run(planDeleteGroup(this.ctx, group));
   }
 
+  /**
+   * Creates a persistent tun or tap device, as `ip tuntap add` does: through
+   * /dev/net/tun and ioctls (the kernel makes them no other way), in this
+   * connection's namespace. Delete it with `delete`, like any link.
+   * Failures are SyscallErrors: EBUSY when a link of that name exists
+   * (IFF_TUN_EXCL: nlkit never attaches to an existing device).
+   */
+  addTunTap(spec: TunTapSpec): void {
+    createTunTap(this.ctx, spec);
+  }
+
+  /**
+   * Gives a link an alternative name (`ip link property add dev DEV altname NAME`),
+   * up to 127 bytes; `get` and every other method then find the link by it too.
+   */
+  addAltName(dev: LinkRef, name: string): void {
+    this.run(planAltName(this.ctx, dev, name, true));
+  }
+
+  /** Removes an alternative name (`ip link property del dev DEV altname NAME`). */
+  deleteAltName(dev: LinkRef, name: string): void {
+    this.run(planAltName(this.ctx, dev, name, false));
+  }
+
   /** One link by name or index, with a direct RTM_GETLINK (never a dump). */
   get(dev: LinkRef): Link {
     const ref = validateLinkRef(dev, 'dev');
@@ -414,6 +514,24 @@ export class LinkService {
   /** Promise form of `deleteGroup`. */
   async deleteGroupAsync(group: number): Promise<void> {
     await this.runAsync(planDeleteGroup(this.ctx, group));
+  }
+
+  /**
+   * Promise form of `addTunTap`. The ioctls take microseconds and the thread
+   * must enter the namespace to open /dev/net/tun, so the work runs on the calling thread.
+   */
+  async addTunTapAsync(spec: TunTapSpec): Promise<void> {
+    createTunTap(this.ctx, spec);
+  }
+
+  /** Promise form of `addAltName`. */
+  async addAltNameAsync(dev: LinkRef, name: string): Promise<void> {
+    await this.runAsync(planAltName(this.ctx, dev, name, true));
+  }
+
+  /** Promise form of `deleteAltName`. */
+  async deleteAltNameAsync(dev: LinkRef, name: string): Promise<void> {
+    await this.runAsync(planAltName(this.ctx, dev, name, false));
   }
 
   /** Promise form of `get`. */

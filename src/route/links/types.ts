@@ -5,15 +5,40 @@ import type { LinkMode, OperState } from './flags.js';
 import type { KindData } from './kinds/kind.js';
 import type { BridgeInfo, BridgeSpec } from './kinds/bridge.js';
 import type { BridgePortInfo } from './kinds/bridge-slave.js';
+import type { BridgePortOptions } from './bridge-port.js';
+import type { DummySpec } from './kinds/dummy.js';
 import type { IfbSpec } from './kinds/ifb.js';
+import type { IpvlanInfo, IpvlanSpec } from './kinds/ipvlan.js';
 import type { MacvlanInfo, MacvlanSpec } from './kinds/macvlan.js';
 import type { TunInfo } from './kinds/tun.js';
 import type { VethInfo, VethSpec } from './kinds/veth.js';
+import type { VlanInfo, VlanSpec } from './kinds/vlan.js';
+import type { VrfInfo, VrfSpec } from './kinds/vrf.js';
 import type { VxlanInfo, VxlanSpec } from './kinds/vxlan.js';
 import type { LinkStats64 } from './stats.js';
 
+/** Link flags and offload limits, which `add` and `set` both take (`ip link set DEV promisc on gso_max_size N …`). */
+export interface LinkFlagsAndLimits {
+  /** IFF_PROMISC (`promisc on|off`): receive every frame, whatever its destination MAC. */
+  promisc?: boolean;
+  /** IFF_ALLMULTI (`allmulticast on|off`): receive every multicast frame. */
+  allmulticast?: boolean;
+  /** IFF_MULTICAST (`multicast on|off`): the link does multicast. */
+  multicast?: boolean;
+  /** `arp on|off`: false sets IFF_NOARP (no ARP/ND on the link). */
+  arp?: boolean;
+  /** IFF_DYNAMIC (`dynamic on|off`): the link's addresses may change (dial-up). */
+  dynamic?: boolean;
+  /** IFLA_GSO_MAX_SIZE (`gso_max_size`): largest GSO packet the stack builds for the link, in bytes. */
+  gsoMaxSize?: number;
+  /** IFLA_GSO_MAX_SEGS (`gso_max_segs`): most segments of a GSO packet. */
+  gsoMaxSegs?: number;
+  /** IFLA_GRO_MAX_SIZE (`gro_max_size`): largest packet GRO builds, in bytes. */
+  groMaxSize?: number;
+}
+
 /** Fields every link kind accepts at creation, named as `ip link add` names them. */
-export interface LinkCommonSpec {
+export interface LinkCommonSpec extends LinkFlagsAndLimits {
   /** Interface name: at most 15 bytes, no "/", ":" or whitespace. */
   name: string;
   /** IFLA_MTU in bytes (`mtu 9000`); the kind's default (1500 for Ethernet-like) when absent. */
@@ -37,10 +62,10 @@ export interface LinkCommonSpec {
 }
 
 /** What `add` creates, a discriminated union on `type`. */
-export type LinkSpec = VethSpec | BridgeSpec | MacvlanSpec | VxlanSpec | IfbSpec;
+export type LinkSpec = VethSpec | BridgeSpec | MacvlanSpec | VxlanSpec | IfbSpec | DummySpec | VlanSpec | VrfSpec | IpvlanSpec;
 
 /** Changes `set` applies in one request, named as `ip link set` names them. */
-export interface LinkChanges {
+export interface LinkChanges extends LinkFlagsAndLimits {
   /** true sets IFF_UP (`ip link set DEV up`), false clears it (`down`). */
   up?: boolean;
   /** IFLA_MTU in bytes (`mtu`). */
@@ -59,6 +84,14 @@ export interface LinkChanges {
   txqueuelen?: number;
   /** IFLA_GROUP: device group (`group`), 0 is "default". */
   group?: number;
+  /** IFLA_CARRIER (`carrier on|off`): only drivers that let user space set the carrier (dummy, not veth or bridge): else EOPNOTSUPP. */
+  carrier?: boolean;
+  /** IFLA_PROTO_DOWN (`protodown on|off`): a control protocol holds the link down (vxlan, macvlan; not veth: EOPNOTSUPP). */
+  protodown?: boolean;
+  /** IFLA_PROTO_DOWN_REASON (`protodown_reason N on|off`): reason bits 0–31 to set (true) or clear (false), e.g. `{ 3: true }`. */
+  protodownReason?: Readonly<Record<number, boolean>>;
+  /** Options of the link as a bridge port (`ip link set dev X type bridge_slave …`); the link must already be a port. */
+  bridgePort?: BridgePortOptions;
 }
 
 /** Narrows `list`; `type` and `master` are filtered by the kernel, `group` by nlkit. */
@@ -88,7 +121,7 @@ export interface LinkXdp {
 }
 
 /** Kind-specific data of a decoded link; narrow it by `Link.kind`. */
-export type LinkKindInfo = VethInfo | BridgeInfo | MacvlanInfo | VxlanInfo | TunInfo | KindData;
+export type LinkKindInfo = VethInfo | BridgeInfo | MacvlanInfo | VxlanInfo | TunInfo | VlanInfo | VrfInfo | IpvlanInfo | KindData;
 /** Port-specific data of a decoded link (IFLA_INFO_SLAVE_DATA); narrow it by `Link.slaveKind`. */
 export type LinkSlaveInfo = BridgePortInfo | KindData;
 

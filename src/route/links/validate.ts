@@ -61,3 +61,16 @@ export function validateObject(value: unknown, what: string): Record<string, unk
 
 /** Checks the shape of a namespace reference without opening it. */
 export { validateNetnsRef } from '../../netns/reference.js';
+
+/** ALTIFNAMSIZ - 1: the kernel's limit on an alternative interface name, in bytes. */
+export const MAX_ALTNAME_BYTES = 127;
+
+/** An alternative name, checked as the kernel's dev_valid_name checks it, with the altname length limit. */
+export function validateAltName(name: unknown, what: string): string {
+  if (typeof name !== 'string' || name === '') throw new InvalidArgumentError(`${what} must be a non-empty string, got ${describeValue(name)}`);
+  const bytes = Buffer.byteLength(name);
+  if (bytes > MAX_ALTNAME_BYTES) throw new InvalidArgumentError(`${what} "${name}" is ${bytes} bytes; Linux allows at most ${MAX_ALTNAME_BYTES}`);
+  if (name === '.' || name === '..') throw new InvalidArgumentError(`${what} "${name}" is not allowed`);
+  if (/[/:\s\0]/.test(name)) throw new InvalidArgumentError(`${what} "${name}" must not contain "/", ":", NUL or whitespace`);
+  return name;
+}

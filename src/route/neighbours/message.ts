@@ -71,6 +71,8 @@ export interface NeighbourMessage {
   nhId?: number;
   /** NDA_FLAGS_EXT: NTF_EXT_* bits (NTF_EXT_MANAGED). */
   flagsExt?: number;
+  /** NDA_IFINDEX: the outgoing link of a vxlan fdb entry's remote (`bridge fdb … via DEV`); in a dump request, the link to list. */
+  via?: number;
   /** Attributes nlkit does not decode, kept verbatim. */
   unknown?: RawAttribute[];
 }
@@ -120,6 +122,7 @@ export function encodeNeighbour(writer: MessageWriter, n: NeighbourMessage): voi
   if (n.protocol !== undefined) writer.u8(NDA_PROTOCOL, n.protocol);
   if (n.nhId !== undefined) writer.u32(NDA_NH_ID, n.nhId);
   if (n.flagsExt !== undefined) writer.u32(NDA_FLAGS_EXT, n.flagsExt);
+  if (n.via !== undefined) writer.u32(NDA_IFINDEX, n.via);
   writeRawAttributes(writer, n.unknown);
 }
 
@@ -186,6 +189,7 @@ function decodeNeighbourMessage(message: Message, offsetBias: number): Neighbour
       case NDA_PROTOCOL: n.protocol = c.u8(); break;
       case NDA_NH_ID: n.nhId = c.u32(); break;
       case NDA_FLAGS_EXT: n.flagsExt = c.u32(); break;
+      case NDA_IFINDEX: n.via = c.u32(); break;
       default: n.unknown.push(c.raw());
     }
   }

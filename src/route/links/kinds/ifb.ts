@@ -1,5 +1,6 @@
 import type { LinkCommonSpec } from '../types.js';
 import type { KindData, LinkKind } from './kind.js';
+import { rawMembers } from './raw-members.js';
 
 /** `ip link add NAME type ifb`: an intermediate functional block for ingress shaping. */
 export interface IfbSpec extends LinkCommonSpec {
@@ -12,10 +13,6 @@ export const ifb: LinkKind<IfbSpec, KindData> = {
   creatable: true,
   specKeys: [],
   validate() {},
-  decodeInfoData(c) {
-    const info: KindData = { unknown: [] };
-    while (c.next()) info.unknown.push(c.rawView());
-    return info;
-  },
+  decodeInfoData: rawMembers,
   // ip has no print_opt for ifb: it prints only info_kind.
 };

@@ -2,11 +2,15 @@ import { InvalidArgumentError } from '../../../netlink/addresses.js';
 import { describeValue, requireNonEmptyString, requireObject } from '../../../netlink/checks.js';
 import { bridge } from './bridge.js';
 import { bridgeSlave } from './bridge-slave.js';
+import { dummy } from './dummy.js';
 import { ifb } from './ifb.js';
+import { ipvlan } from './ipvlan.js';
 import type { LinkKind, SlaveKind } from './kind.js';
 import { macvlan } from './macvlan.js';
 import { TUN_REFUSAL, tun } from './tun.js';
 import { veth } from './veth.js';
+import { vlan } from './vlan.js';
+import { vrf } from './vrf.js';
 import { vxlan } from './vxlan.js';
 
 export type { FollowUp, IpJsonNames, KindData, KindEncodeContext, LinkKind, SlaveKind } from './kind.js';
@@ -61,5 +65,6 @@ export function kindToCreate(type: unknown): LinkKind {
   return kind;
 }
 
-for (const kind of [veth, bridge, macvlan, vxlan, ifb, tun] as LinkKind[]) registerLinkKind(kind);
+// dummy, vlan, vrf and ipvlan are encoded like iproute2 (test/route/links/iproute2-requests.test.ts); the kernel here lacks them.
+for (const kind of [veth, bridge, macvlan, vxlan, ifb, tun, dummy, vlan, vrf, ipvlan] as LinkKind[]) registerLinkKind(kind);
 registerSlaveKind(bridgeSlave);

@@ -34,8 +34,8 @@ export interface TunInfo extends KindData {
 /** Why `add` refuses tun and tap. */
 export const TUN_REFUSAL =
   'tun/tap devices cannot be created through rtnetlink: the kernel only creates them when a process opens /dev/net/tun ' +
-  'and issues the TUNSETIFF ioctl (TUNSETPERSIST keeps them after it exits), which nlkit does not do. Create them with ' +
-  '`ip tuntap add NAME mode tap` (or your runtime), then manage them with nlkit (set, get, list, delete).';
+  'and issues the TUNSETIFF ioctl (TUNSETPERSIST keeps them after it exits). Create them with ' +
+  "rt.link.addTunTap({ name, mode: 'tap' }) (as `ip tuntap add NAME mode tap` does), then manage them like any link (set, get, list, delete).";
 
 export const tun: LinkKind<never, TunInfo> = {
   kind: 'tun',
