@@ -2,15 +2,16 @@ import { NETLINK_NETFILTER } from '../generated/netlink.js';
 import { deriveFromDump } from '../netlink/dump-retry.js';
 import { InvalidArgumentError } from '../netlink/addresses.js';
 import { optionalObject, requireInteger, requireKnownKeys, requireObject, requireSocket, requireString } from '../netlink/checks.js';
-import { NetlinkBatchError } from '../netlink/errors.js';
+import { NetlinkBatchError, NetlinkError } from '../netlink/errors.js';
 import type { NetlinkSocket } from '../netlink/socket.js';
 import { resolveSocketOptions } from '../netlink/socket-options.js';
 import { describeNetns, validateNetnsRef, type NetnsRef } from '../netns/reference.js';
 import { openNetlinkSocket, type NamespacedSocketOptions } from '../netns/socket.js';
 import {
-  chainsListing, elementsListing, objectsListing, rulesListing, setRequest, setsListing, tablesListing, type ListFilter, type Listing,
+  chainsListing, elementsListing, flowtablesListing, objectsListing, rulesListing, setRequest, setsListing, tablesListing, type ListFilter, type Listing,
 } from './listing.js';
 import type { Chain, ChainRef, ChainSpec } from './objects/chain.js';
+import type { Flowtable, FlowtableRef, FlowtableSpec } from './objects/flowtable.js';
 import { interpretElements, type RawElement, type SetElement, type SetElementInput } from './objects/elements.js';
 import { familyNumber, type NftFamily } from './objects/family.js';
 import { requireName } from './objects/names.js';
@@ -22,31 +23,8 @@ import {
   commitBatch, commitBatchAsync, getGeneration, getGenerationAsync, type Generation,
 } from './protocol/batch.js';
 import './protocol/describe.js';
+import type { ListedSet, Ruleset, RulesetContents } from './ruleset.js';
 import { Transaction, type AddOptions, type SetTarget, type TransactionResult } from './transaction.js';
-
-/** Everything in the ruleset (or one family of it), read at one generation. */
-export interface Ruleset {
-  /** Ruleset generation the listing was read at (NFTA_GEN_ID). */
-  generation: number;
-  /** Every table, of the filtered family if one was given. */
-  tables: Table[];
-  /** Every chain of those tables. */
-  chains: Chain[];
-  /**
-   * Sets and maps, each with its elements: named ones, and the anonymous sets
-   * of rules (`__set%d`, flag `anonymous`) and meters, so the ruleset can be
-   * re-created from this listing (`Transaction.addSet` gives anonymous sets
-   * new names and points the rules added after them at these).
-   */
-  sets: (NftSet & {
-    /** The set's elements, intervals joined back into prefixes and ranges. */
-    elements: SetElement[];
-  })[];
-  /** Named stateful objects (counters, quotas...). */
-  objects: StatefulObject[];
-  /** Every rule, with its expressions decoded. */
-  rules: Rule[];
-}
 
 /** Options of `openNftables`: the socket options, and `netns` for the namespace to open the socket in. */
 export interface NftablesOptions extends NamespacedSocketOptions {}
@@ -82,6 +60,15 @@ interface SingleChange {
 const OBJECT_CHANGE: SingleChange = { echo: false, main: () => 0 };
 /** A rule comes after the anonymous sets it uses, and is echoed to learn its handle. */
 const RULE_CHANGE: SingleChange = { echo: true, main: (tx) => tx.size - 1 };
+
+/**
+ * Errors of a flowtable dump that mean "no flowtables here": kernels older
+ * than 4.16 have no NFT_MSG_GETFLOWTABLE (nfnetlink answers EINVAL or
+ * EOPNOTSUPP); a kernel without nf_flow_table answers the dump with nothing.
+ */
+function noFlowtableSupport(error: unknown): boolean {
+  return error instanceof NetlinkError && (error.code === 'EINVAL' || error.code === 'EOPNOTSUPP');
+}
 
 /** The NetlinkError of the change itself when a one-change batch fails; other errors as they are. */
 function failureOf(error: unknown, main: number): unknown {
@@ -206,6 +193,19 @@ export class NftablesConnection {
   }
 
   /**
+   * Flowtables, like `nft list flowtables`; filter by family and table. Empty where the kernel has none.
+   * @throws InvalidArgumentError for an invalid filter.
+   */
+  listFlowtables(filter?: ListFilter): Flowtable[] {
+    return this.list(flowtablesListing(listFilter(filter, TABLE_FILTER_KEYS)));
+  }
+
+  /** Promise form of `listFlowtables`. */
+  async listFlowtablesAsync(filter?: ListFilter): Promise<Flowtable[]> {
+    return this.listAsync(flowtablesListing(listFilter(filter, TABLE_FILTER_KEYS)));
+  }
+
+  /**
    * One set or map by name (NFT_MSG_GETSET), without its elements.
    * @throws NetlinkError with code ENOENT when the table or set does not exist.
    */
@@ -235,9 +235,11 @@ export class NftablesConnection {
   }
 
   /**
-   * Tables, chains, sets with elements, and rules, all from one generation:
-   * the generation is read before and after, and the listing repeated if a
-   * batch committed in between.
+   * Tables, chains, sets with elements (anonymous ones too), objects,
+   * flowtables and rules, all from one generation: the generation is read
+   * before and after, and the listing repeated if a batch committed in
+   * between. `addRuleset` re-creates what it returns. A kernel without
+   * flowtable messages lists no flowtables rather than failing.
    */
   listRuleset(filter?: { family?: NftFamily }): Ruleset {
     const f = listFilter(filter, FAMILY_FILTER_KEYS);
@@ -250,6 +252,7 @@ export class NftablesConnection {
         chains: this.listChains(f),
         sets,
         objects: this.listObjects(f),
+        flowtables: this.flowtablesIfSupported(f),
         rules: this.listRules(f),
       };
       if (this.generation().id === before || attempt >= RULESET_ATTEMPTS) return ruleset;
@@ -271,10 +274,46 @@ export class NftablesConnection {
         chains: await this.listChainsAsync(f),
         sets,
         objects: await this.listObjectsAsync(f),
+        flowtables: await this.flowtablesIfSupportedAsync(f),
         rules: await this.listRulesAsync(f),
       };
       if ((await this.generationAsync()).id === before || attempt >= RULESET_ATTEMPTS) return ruleset;
     }
+  }
+
+  // ---- whole rulesets (one batch each) ----------------------------------------
+
+  /**
+   * Adds a whole ruleset in one atomic batch: what `listRuleset` returned
+   * (from this namespace or another), or one put together from specs.
+   * Tables, objects, chains, flowtables, sets with their elements and rules
+   * go in the order the kernel needs (see `Transaction.addRuleset`); the
+   * kernel applies all of it or none.
+   * @throws NetlinkBatchError when the kernel refuses a command (nothing is applied); InvalidArgumentError for an invalid item (nothing is sent).
+   */
+  addRuleset(ruleset: RulesetContents, options?: AddOptions): TransactionResult {
+    return this.transaction().addRuleset(ruleset, options).commit();
+  }
+
+  /** Promise form of `addRuleset`. */
+  async addRulesetAsync(ruleset: RulesetContents, options?: AddOptions): Promise<TransactionResult> {
+    return this.transaction().addRuleset(ruleset, options).commitAsync();
+  }
+
+  /**
+   * `flush ruleset` and `addRuleset` in one atomic batch: the kernel swaps
+   * the old ruleset for the new one with no moment in between, and keeps
+   * the old one when it refuses anything. With `family`, only that family's
+   * tables are flushed.
+   * @throws NetlinkBatchError when the kernel refuses a command (the old ruleset stays); InvalidArgumentError for an invalid item (nothing is sent).
+   */
+  replaceRuleset(ruleset: RulesetContents, options?: { family?: NftFamily }): TransactionResult {
+    return this.transaction().flushRuleset(options).addRuleset(ruleset).commit();
+  }
+
+  /** Promise form of `replaceRuleset`. */
+  async replaceRulesetAsync(ruleset: RulesetContents, options?: { family?: NftFamily }): Promise<TransactionResult> {
+    return this.transaction().flushRuleset(options).addRuleset(ruleset).commitAsync();
   }
 
   // ---- single changes (each its own batch) -----------------------------------
@@ -312,12 +351,12 @@ export class NftablesConnection {
    * `add chain` (or `create chain` with `exclusive`) in a batch of its own; a base chain when `type`, `hook` and `priority` are given.
    * @throws NetlinkError when the kernel refuses it (ENOENT for a missing table, EEXIST with `exclusive`); InvalidArgumentError for an invalid spec.
    */
-  addChain(spec: ChainSpec, options?: AddOptions): TransactionResult {
+  addChain(spec: ChainSpec | Chain, options?: AddOptions): TransactionResult {
     return this.single((tx) => tx.addChain(spec, options));
   }
 
   /** Promise form of `addChain`. */
-  addChainAsync(spec: ChainSpec, options?: AddOptions): Promise<TransactionResult> {
+  addChainAsync(spec: ChainSpec | Chain, options?: AddOptions): Promise<TransactionResult> {
     return this.singleAsync((tx) => tx.addChain(spec, options));
   }
 
@@ -384,12 +423,12 @@ export class NftablesConnection {
    * `add set` / `add map` (or `create` with `exclusive`) with any `spec.elements`, in a batch of its own.
    * @throws NetlinkError when the kernel refuses it; InvalidArgumentError for an invalid spec or element.
    */
-  addSet(spec: SetSpec, options?: AddOptions): TransactionResult {
+  addSet(spec: SetSpec | ListedSet, options?: AddOptions): TransactionResult {
     return this.single((tx) => tx.addSet(spec, options));
   }
 
   /** Promise form of `addSet`. */
-  addSetAsync(spec: SetSpec, options?: AddOptions): Promise<TransactionResult> {
+  addSetAsync(spec: SetSpec | ListedSet, options?: AddOptions): Promise<TransactionResult> {
     return this.singleAsync((tx) => tx.addSet(spec, options));
   }
 
@@ -404,6 +443,32 @@ export class NftablesConnection {
   /** Promise form of `deleteSet`. */
   deleteSetAsync(ref: SetRef): Promise<TransactionResult> {
     return this.singleAsync((tx) => tx.deleteSet(ref));
+  }
+
+  /**
+   * `add flowtable` (or `create flowtable` with `exclusive`) in a batch of its own; encoded as nft 1.0.6 sends it.
+   * @throws NetlinkError when the kernel refuses it (ENOENT for a missing table, or a kernel without nf_flow_table); InvalidArgumentError for an invalid spec.
+   */
+  addFlowtable(spec: FlowtableSpec | Flowtable, options?: AddOptions): TransactionResult {
+    return this.single((tx) => tx.addFlowtable(spec, options));
+  }
+
+  /** Promise form of `addFlowtable`. */
+  addFlowtableAsync(spec: FlowtableSpec | Flowtable, options?: AddOptions): Promise<TransactionResult> {
+    return this.singleAsync((tx) => tx.addFlowtable(spec, options));
+  }
+
+  /**
+   * `delete flowtable`, by name or handle.
+   * @throws NetlinkError with code EBUSY while rules offload to it, ENOENT when it does not exist.
+   */
+  deleteFlowtable(ref: FlowtableRef): TransactionResult {
+    return this.single((tx) => tx.deleteFlowtable(ref));
+  }
+
+  /** Promise form of `deleteFlowtable`. */
+  deleteFlowtableAsync(ref: FlowtableRef): Promise<TransactionResult> {
+    return this.singleAsync((tx) => tx.deleteFlowtable(ref));
   }
 
   /**
@@ -453,6 +518,24 @@ export class NftablesConnection {
   }
 
   // ---- internals ---------------------------------------------------------------
+
+  private flowtablesIfSupported(filter: ListFilter): Flowtable[] {
+    try {
+      return this.list(flowtablesListing(filter));
+    } catch (error) {
+      if (noFlowtableSupport(error)) return [];
+      throw error;
+    }
+  }
+
+  private async flowtablesIfSupportedAsync(filter: ListFilter): Promise<Flowtable[]> {
+    try {
+      return await this.listAsync(flowtablesListing(filter));
+    } catch (error) {
+      if (noFlowtableSupport(error)) return [];
+      throw error;
+    }
+  }
 
   private setShape(family: NftFamily, table: string, name: string): SetShape {
     const set = this.getSet(family, table, name);

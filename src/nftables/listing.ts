@@ -1,5 +1,5 @@
 import {
-  NFT_MSG_GETCHAIN, NFT_MSG_GETOBJ, NFT_MSG_GETRULE, NFT_MSG_GETSET, NFT_MSG_GETSETELEM, NFT_MSG_GETTABLE, NFTA_RULE_CHAIN,
+  NFT_MSG_GETCHAIN, NFT_MSG_GETFLOWTABLE, NFT_MSG_GETOBJ, NFT_MSG_GETRULE, NFT_MSG_GETSET, NFT_MSG_GETSETELEM, NFT_MSG_GETTABLE, NFTA_RULE_CHAIN,
   NFTA_RULE_TABLE, NFTA_SET_ELEM_LIST_SET, NFTA_SET_ELEM_LIST_TABLE, NFTA_SET_NAME, NFTA_SET_TABLE,
 } from '../generated/nf_tables.js';
 import { NFPROTO_UNSPEC } from '../generated/netfilter.js';
@@ -10,6 +10,7 @@ import type { MessageWriter } from '../netlink/writer.js';
 import { decodeChain, type Chain } from './objects/chain.js';
 import { decodeRawElements, type RawElement } from './objects/elements.js';
 import { familyNumber, type NftFamily } from './objects/family.js';
+import { decodeFlowtable, type Flowtable } from './objects/flowtable.js';
 import { requireName } from './objects/names.js';
 import { decodeRule, type Rule } from './objects/rule.js';
 import { decodeSet, type NftSet } from './objects/set.js';
@@ -147,5 +148,14 @@ export function objectsListing(filter: ListFilter = {}): Listing<StatefulObject>
     op: op('objects', filter),
     decode: decodeObject,
     keep: (o) => matches(filter, o),
+  };
+}
+
+export function flowtablesListing(filter: ListFilter = {}): Listing<Flowtable> {
+  return {
+    request: dumpRequest(NFT_MSG_GETFLOWTABLE, familyOf(filter)),
+    op: op('flowtables', filter),
+    decode: decodeFlowtable,
+    keep: (f) => matches(filter, f),
   };
 }

@@ -1,10 +1,13 @@
-import { NFT_MSG_NEWCHAIN, NFT_MSG_NEWOBJ, NFT_MSG_NEWRULE, NFT_MSG_NEWSET, NFT_MSG_NEWTABLE } from '../generated/nf_tables.js';
+import { NFT_MSG_DELTABLE, NFT_MSG_NEWCHAIN, NFT_MSG_NEWFLOWTABLE, NFT_MSG_NEWOBJ, NFT_MSG_NEWRULE, NFT_MSG_NEWSET, NFT_MSG_NEWTABLE } from '../generated/nf_tables.js';
 import { InvalidArgumentError } from '../netlink/addresses.js';
 import { optionalObject, requireArray, requireBoolean, requireFunction, requireKnownKeys, requireObject } from '../netlink/checks.js';
 import type { Message } from '../netlink/message.js';
 import { addChainCommand, decodeChain, deleteChainCommand, flushChainCommand, type Chain, type ChainRef, type ChainSpec } from './objects/chain.js';
 import { elementsCommands, type SetElementInput } from './objects/elements.js';
 import type { NftFamily } from './objects/family.js';
+import {
+  addFlowtableCommand, decodeFlowtable, deleteFlowtableCommand, type Flowtable, type FlowtableRef, type FlowtableSpec,
+} from './objects/flowtable.js';
 import { addRuleCommand, decodeRule, deleteRuleCommand, type LinearizeContext, type Rule, type RuleRef, type RuleSpec } from './objects/rule.js';
 import {
   addSetCommand, decodeSet, deleteSetCommand, flushSetCommand, shapeOf, validateSet, type AnonymousSetRequest, type NftSet,
@@ -15,8 +18,11 @@ import { addTableCommand, decodeTable, deleteTableCommand, flushTableCommand, ty
 import type { BatchCommand, CommitOptions } from './protocol/batch.js';
 import { nftMessageOf } from './protocol/nfgenmsg.js';
 import { familyNumber } from './objects/family.js';
+import { NFPROTO_UNSPEC } from '../generated/netfilter.js';
 import { requireName } from './objects/names.js';
 import { exclusiveOption, requireFlagList } from './objects/shape.js';
+import { rulesetParts, type ListedSet, type RulesetContents } from './ruleset.js';
+import { setsAndRulesInBatchOrder } from './ruleset-order.js';
 
 /** Names a set for element operations; its types are looked up when not given. */
 export interface SetTarget {
@@ -46,7 +52,7 @@ export interface AddOptions {
 }
 
 /** What the kernel created, per command, when the commit asked for `echo`. */
-export type EchoedObject = Table | Chain | Rule | NftSet | StatefulObject;
+export type EchoedObject = Table | Chain | Rule | NftSet | StatefulObject | Flowtable;
 
 /** What a committed transaction reports. */
 export interface TransactionResult {
@@ -62,6 +68,7 @@ const ANONYMOUS_SET_NAME = '__set%d';
 const AFTER_KEYS: ReadonlySet<'after'> = new Set(['after'] as const);
 const BEFORE_KEYS: ReadonlySet<'before'> = new Set(['before'] as const);
 const COMMIT_KEYS = new Set(['generation', 'echo']);
+const FAMILY_KEYS: ReadonlySet<string> = new Set(['family']);
 /** A SetTarget's fields, and those of a listed NftSet (ignored), so a listed set can be the target. */
 const TARGET_KEYS = new Set(['family', 'table', 'name', 'type', 'map', 'flags', 'objectType', 'handle', 'keyLength', 'dataLength', 'timeout', 'gcInterval', 'size', 'policy', 'comment', 'userdata', 'expressions', 'unknown']);
 
@@ -145,10 +152,12 @@ export class Transaction {
 
   /**
    * Queues `add chain` (or `create chain` with `exclusive`); a base chain when `type`, `hook` and `priority` are given.
+   * A listed Chain is taken as it is (its handle, use, counters and flags are the kernel's and ignored).
    * @throws InvalidArgumentError for an invalid spec, e.g. a base chain without a hook, or a hook the family lacks.
    */
-  addChain(spec: ChainSpec, options?: AddOptions): this {
-    this.commands.push(addChainCommand(spec, exclusiveOption(options)));
+  addChain(spec: ChainSpec | Chain, options?: AddOptions): this {
+    // A listed chain's hook is a number only where nlkit has no name for it; addChainCommand refuses that.
+    this.commands.push(addChainCommand(spec as ChainSpec, exclusiveOption(options)));
     return this;
   }
 
@@ -205,17 +214,23 @@ export class Transaction {
    * listed `__setN` name goes out as `__set%d`, for the kernel to number, and
    * rules added to this transaction afterwards with `expressions` that name
    * the set (lookup, dynset, objref) are pointed at it by its batch id.
+   *
+   * A listed set is taken as it is; one whose key or data type nlkit could
+   * not name (listed as a raw number) is refused with InvalidArgumentError.
    */
-  addSet(spec: SetSpec, options?: AddOptions): this {
+  addSet(input: SetSpec | ListedSet, options?: AddOptions): this {
+    const spec = input as SetSpec;
     const shape = validateSet(spec);
     const exclusive = exclusiveOption(options);
     const id = this.nextSetId++;
     const anonymous = spec.flags?.includes('anonymous') ?? false;
-    const name = anonymous && /^__set\d+$/.test(spec.name) ? ANONYMOUS_SET_NAME : spec.name;
+    // nft names anonymous maps (`dnat to ip saddr map { ... }`) `__map%d`, the others `__set%d`.
+    const numbered = anonymous ? /^__(set|map)\d+$/.exec(spec.name) : null;
+    const name = numbered ? (numbered[1] === 'map' ? '__map%d' : ANONYMOUS_SET_NAME) : spec.name;
     const sent = name === spec.name ? spec : { ...spec, name };
     const commands = [addSetCommand(sent, id, exclusive)];
     if (spec.elements?.length) {
-      commands.push(...elementsCommands({ family: spec.family, table: spec.table, set: name, setId: id }, shape, spec.elements, 'populate'));
+      commands.push(...elementsCommands({ family: spec.family, table: spec.table, set: name, setId: id, anonymous }, shape, spec.elements, 'populate'));
     }
     this.commands.push(...commands);
     if (anonymous) this.anonymousSets.set(setKey(spec.family, spec.table, spec.name), { name, id });
@@ -223,9 +238,87 @@ export class Transaction {
     return this;
   }
 
-  /** Adds a named stateful object that rules can share (`counter name "web"`, `limit name "l1"`, ...). */
-  addObject(spec: StatefulObjectSpec, options?: AddOptions): this {
-    this.commands.push(addObjectCommand(spec, exclusiveOption(options)));
+  /**
+   * Adds a named stateful object that rules can share (`counter name "web"`, `limit name "l1"`, ...).
+   * A listed object is taken as it is; one of a type nlkit does not create (kept raw) is refused with InvalidArgumentError.
+   */
+  addObject(spec: StatefulObjectSpec | StatefulObject, options?: AddOptions): this {
+    this.commands.push(addObjectCommand(spec as StatefulObjectSpec, exclusiveOption(options)));
+    return this;
+  }
+
+  /**
+   * Queues `add flowtable` (or `create flowtable` with `exclusive`). Encoded as nft 1.0.6 sends it;
+   * not verified against a kernel with flowtable support.
+   * @throws InvalidArgumentError for an invalid spec (a family without flowtables, a bad device name...).
+   */
+  addFlowtable(spec: FlowtableSpec | Flowtable, options?: AddOptions): this {
+    this.commands.push(addFlowtableCommand(spec, exclusiveOption(options)));
+    return this;
+  }
+
+  /**
+   * Queues `delete flowtable`, by name or handle; the commit fails with EBUSY while rules offload to it.
+   * @throws InvalidArgumentError for an invalid ref.
+   */
+  deleteFlowtable(ref: FlowtableRef): this {
+    this.commands.push(deleteFlowtableCommand(ref));
+    return this;
+  }
+
+  /**
+   * Queues `flush ruleset`: every table of every family (or of `filter.family`) goes, with all it holds.
+   * @throws InvalidArgumentError for an invalid filter.
+   */
+  flushRuleset(filter?: { family?: NftFamily }): this {
+    const f = optionalObject<{ family?: NftFamily }>(filter, 'flush filter', {}, "{ family: 'inet' }");
+    requireKnownKeys(f, FAMILY_KEYS, 'flush filter');
+    const family = f.family === undefined ? NFPROTO_UNSPEC : familyNumber(f.family, 'flush filter family');
+    // As nft sends `flush ruleset`: a DELTABLE naming no table deletes them all.
+    this.commands.push({ message: NFT_MSG_DELTABLE, family, flags: 0, operation: 'flush ruleset', object: f.family ?? 'all families', encode: () => {} });
+    return this;
+  }
+
+  /**
+   * Queues a whole ruleset, as `listRuleset` lists it (or put together from
+   * specs): tables, then objects, chains, flowtables, sets with their
+   * elements, and rules last (an anonymous set just before the rule that
+   * uses it, rules using them first: cheaper for the kernel in large
+   * batches). That order is what the kernel needs within one batch: an object map's elements name objects, a
+   * verdict map's elements jump to chains, rules use sets, objects, chains
+   * and flowtables. Listed items are taken as they are; handles are the
+   * kernel's and ignored (the re-created objects get new ones).
+   *
+   * When one item is invalid nothing of the ruleset is queued.
+   * @throws InvalidArgumentError for an invalid item, naming it.
+   */
+  addRuleset(ruleset: RulesetContents, options?: AddOptions): this {
+    const parts = rulesetParts(ruleset);
+    exclusiveOption(options);
+    const queued = this.commands.length;
+    const sets = new Map(this.sets);
+    const anonymousSets = new Map(this.anonymousSets);
+    const nextSetId = this.nextSetId;
+    try {
+      for (const table of parts.tables) this.addTable(table, options);
+      for (const object of parts.objects) this.addObject(object, options);
+      for (const chain of parts.chains) this.addChain(chain, options);
+      for (const flowtable of parts.flowtables) this.addFlowtable(flowtable, options);
+      // Sets and rules in the order that costs the kernel least (ruleset-order.ts).
+      for (const step of setsAndRulesInBatchOrder(parts.sets, parts.rules)) {
+        if (step.set !== undefined) this.addSet(step.set, options);
+        else this.addRule(step.rule);
+      }
+    } catch (error) {
+      // All of the ruleset or none of it: the transaction is left as it was.
+      this.commands.length = queued;
+      this.sets.clear();
+      for (const [k, v] of sets) this.sets.set(k, v);
+      this.anonymousSets.clear();
+      for (const [k, v] of anonymousSets) this.anonymousSets.set(k, v);
+      this.nextSetId = nextSetId;
+      throw error;
+    }
     return this;
   }
 
@@ -307,7 +400,7 @@ export class Transaction {
         };
         const shape = shapeOf(setSpec);
         anonymous.push(addSetCommand(setSpec, id, false, true));
-        anonymous.push(...elementsCommands({ family: spec.family, table: spec.table, set: ANONYMOUS_SET_NAME, setId: id }, shape, request.elements, 'populate'));
+        anonymous.push(...elementsCommands({ family: spec.family, table: spec.table, set: ANONYMOUS_SET_NAME, setId: id, anonymous: true }, shape, request.elements, 'populate'));
         return { name: ANONYMOUS_SET_NAME, id };
       },
     };
@@ -360,6 +453,7 @@ function decodeEcho(messages: Message[]): EchoedObject | undefined {
       case NFT_MSG_NEWRULE: return decodeRule(m);
       case NFT_MSG_NEWSET: return decodeSet(m);
       case NFT_MSG_NEWOBJ: return decodeObject(m);
+      case NFT_MSG_NEWFLOWTABLE: return decodeFlowtable(m);
     }
   }
   return undefined;

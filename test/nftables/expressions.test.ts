@@ -50,6 +50,7 @@ const SAMPLES: Expression[] = [
   { kind: 'fib', dreg: 1, result: 'type', flags: ['daddr'] },
   { kind: 'fib', dreg: 1, result: 'oif', flags: ['saddr', 'iif'] },
   { kind: 'notrack' },
+  { kind: 'flow_offload', flowtable: 'ft' },
   { kind: 'objref', objectType: 'counter', name: 'web' },
   { kind: 'objref', sreg: 1, set: 'counters' },
   { kind: 'byteorder', sreg: 1, dreg: 1, op: 'hton', length: 4, size: 4 },

@@ -2,15 +2,15 @@
 import { execFileSync } from 'node:child_process';
 import type { Test } from 'tap';
 import { MessageWriter, parseMessages, type Message } from '../../src/netlink/index.js';
-import { openNftables, type ChainSpec, type NftablesConnection, type Ruleset, type SetSpec } from '../../src/nftables/index.js';
+import { openNftables, type NftablesConnection, type Ruleset } from '../../src/nftables/index.js';
 import type { BatchCommand } from '../../src/nftables/protocol/batch.js';
 import { writeNfgenmsg } from '../../src/nftables/protocol/nfgenmsg.js';
 import { testNetns } from '../helpers/netns.js';
 import { maskNftText } from '../helpers/volatile.js';
 
-/** `ip netns exec NS nft ARGS`, stdout as text. */
+/** `ip netns exec NS nft ARGS`, stdout as text (up to 1 GiB: a kube-proxy-sized listing is tens of MB). */
 export function nft(netns: string, ...args: string[]): string {
-  return execFileSync('ip', ['netns', 'exec', netns, 'nft', ...args], { encoding: 'utf8', stdio: ['pipe', 'pipe', 'pipe'] });
+  return execFileSync('ip', ['netns', 'exec', netns, 'nft', ...args], { encoding: 'utf8', maxBuffer: 1 << 30, stdio: ['pipe', 'pipe', 'pipe'] });
 }
 
 /** Loads a ruleset file into the namespace with `nft -f -`. */
@@ -64,20 +64,9 @@ export function rulesetText(netns: string): string {
   return maskNftText(nft(netns, 'list', 'ruleset'));
 }
 
-/**
- * Queues everything a listing returned in one transaction: tables, named
- * objects (object map elements name them), chains, sets (anonymous ones
- * too), rules.
- */
+/** Re-creates what a listing returned, in one transaction (the public `addRuleset`). */
 export function recreate(conn: NftablesConnection, rs: Ruleset): void {
-  const tx = conn.transaction();
-  for (const table of rs.tables) tx.addTable(table);
-  for (const object of rs.objects) tx.addObject(object as never);
-  // Listed hooks and types are names whenever nlkit knows them (numbers only otherwise).
-  for (const chain of rs.chains) tx.addChain(chain as ChainSpec);
-  for (const set of rs.sets) tx.addSet(set as SetSpec);
-  for (const rule of rs.rules) tx.addRule(rule);
-  tx.commit();
+  conn.addRuleset(rs);
 }
 
 /**

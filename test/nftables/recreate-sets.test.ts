@@ -1,9 +1,10 @@
-// Issue 11, sets: object maps, set userdata kept verbatim, set-level and per-element stateful
-// expressions survive list → flush → re-create. Each case in a namespace of its own.
+// Issue 11, sets: object maps (also the ct ones nft cannot declare), set userdata kept verbatim,
+// set-level and per-element stateful expressions, element expiry countdowns survive
+// list → flush → re-create. Each case in a namespace of its own.
 import t from 'tap';
 import { addSetCommand } from '../../src/nftables/objects/set.js';
-import { requireRoot } from '../helpers/netns.js';
-import { roundTrip } from './helpers.js';
+import { requireRoot, testNetns } from '../helpers/netns.js';
+import { nft, nftLoad, openFor, recreate, roundTrip, rulesetText } from './helpers.js';
 
 t.test('object maps keep their object type and their elements the object names', async (t) => {
   if (!requireRoot(t)) return;
@@ -84,6 +85,59 @@ table ip t {
   t.same(s.expressions?.map((e) => e.kind), ['counter']);
   t.same(s.elements.find((e) => e.key === '10.0.0.1')!.expressions, [{ kind: 'counter', packets: 3, bytes: 120 }]);
   t.same(rs.sets.find((x) => x.name === 's3')!.expressions?.map((e) => e.kind), ['counter', 'quota']);
+});
+
+t.test('re-created elements keep their expiry countdown, not their whole timeout', async (t) => {
+  if (!requireRoot(t)) return;
+  // Loaded with countdowns well below the timeouts, as a set listed long after its elements were added.
+  let netns = '';
+  const rs = roundTrip(t, `
+table ip t {
+	set s {
+		type ipv4_addr
+		flags timeout
+		timeout 1h
+		elements = { 10.0.0.1 timeout 10m expires 2m, 10.0.0.2 expires 5m, 10.0.0.3 }
+	}
+}
+`, (ns) => { netns = ns; });
+  const conn = openFor(t, netns);
+  const listed = rs.sets.find((x) => x.name === 's')!.elements;
+  const again = conn.listRuleset().sets.find((x) => x.name === 's')!.elements;
+  const byKey = (els: typeof listed, key: string) => els.find((e) => e.key === key)!;
+  for (const [key, before] of [['10.0.0.1', 120_000], ['10.0.0.2', 300_000], ['10.0.0.3', 3_600_000]] as const) {
+    const expires = byKey(again, key).expires!;
+    t.ok(expires <= byKey(listed, key).expires! && expires > before - 60_000, `${key} expires in ${expires} ms, as it did before (${before} ms at load)`);
+  }
+  t.equal(byKey(again, '10.0.0.1').timeout, 600_000, 'its own timeout stays');
+});
+
+t.test('named ct helper, ct timeout and ct expectation maps, which nft 1.0.6 lists but has no syntax to declare', async (t) => {
+  if (!requireRoot(t)) return;
+  const [ns] = testNetns(t, 1, 'nftctmap');
+  nftLoad(ns!, `
+table ip t {
+	ct helper h_ftp { type "ftp" protocol tcp; l3proto ip; }
+	ct timeout t_tcp { protocol tcp; l3proto ip; policy = { established : 300 }; }
+	ct expectation e_sip { protocol udp; dport 5060; timeout 1m; size 4; l3proto ip; }
+}
+`);
+  const conn = openFor(t, ns!);
+  const f = { family: 'ip', table: 't' } as const;
+  conn.transaction()
+    .addSet({ ...f, name: 'helpers', type: 'inet_service', objectType: 'ct helper', elements: [{ key: 21, object: 'h_ftp' }] })
+    .addSet({ ...f, name: 'timeouts', type: 'ipv4_addr', objectType: 'ct timeout', elements: [{ key: '192.0.2.1', object: 't_tcp' }] })
+    .addSet({ ...f, name: 'expectations', type: 'inet_service', objectType: 'ct expectation', elements: [{ key: 5060, object: 'e_sip' }] })
+    .commit();
+  const before = rulesetText(ns!);
+  for (const line of ['type inet_service : ct helper', 'elements = { 21 : "h_ftp" }', 'type ipv4_addr : ct timeout', 'type inet_service : ct expectation']) {
+    t.match(before, line, `nft lists ${line}`);
+  }
+  const listed = conn.listRuleset();
+  t.same(listed.sets.map((s) => [s.name, s.objectType]), [['helpers', 'ct helper'], ['timeouts', 'ct timeout'], ['expectations', 'ct expectation']]);
+  nft(ns!, 'flush', 'ruleset');
+  recreate(conn, listed);
+  t.equal(rulesetText(ns!), before, 'nft list ruleset is identical after re-creation');
 });
 
 t.test('object map specs are checked before anything is sent', async (t) => {

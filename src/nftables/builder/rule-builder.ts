@@ -614,7 +614,8 @@ function networkOfNfproto(n: number): NetworkProtocol {
   return n === NFPROTO_IPV6 ? 'ip6' : 'ip';
 }
 
-function natFlags(options: NatOptions): NatFlag[] {
+/** The NAT flags of `options`, in the order nft sends them. */
+export function natFlags(options: NatOptions): NatFlag[] {
   const flags: NatFlag[] = [];
   if (options.random) flags.push('random');
   if (options.persistent) flags.push('persistent');

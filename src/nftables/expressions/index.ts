@@ -6,6 +6,7 @@ import { counterCodec } from './counter.js';
 import { ctCodec } from './ct.js';
 import { dynsetCodec } from './dynset.js';
 import { fibCodec } from './fib.js';
+import { flowOffloadCodec } from './flow-offload.js';
 import { immediateCodec } from './immediate.js';
 import { limitCodec } from './limit.js';
 import { logCodec } from './log.js';
@@ -25,7 +26,7 @@ import { rejectCodec } from './reject.js';
 for (const codec of [
   payloadCodec, metaCodec, cmpCodec, bitwiseCodec, rangeCodec, immediateCodec, counterCodec, lookupCodec, dynsetCodec,
   ctCodec, natCodec, masqCodec, redirCodec, rejectCodec, limitCodec, logCodec, quotaCodec, fibCodec, notrackCodec,
-  objrefCodec, byteorderCodec,
+  objrefCodec, byteorderCodec, flowOffloadCodec,
 ]) {
   registerExpression(codec as never);
 }
@@ -41,6 +42,7 @@ export type { CtExpression, CtLoadExpression, CtSetExpression, CtKey, CtDirectio
 export { CT_STATE_BITS } from './ct.js';
 export type { DynsetExpression, DynsetOp, DynsetFlag } from './dynset.js';
 export type { FibExpression, FibResult, FibFlag } from './fib.js';
+export type { FlowOffloadExpression } from './flow-offload.js';
 export type { ImmediateExpression, ImmediateDataExpression, ImmediateVerdictExpression } from './immediate.js';
 export type { LimitExpression, LimitType, LimitUnit } from './limit.js';
 export { LIMIT_UNITS } from './limit.js';

@@ -5,6 +5,7 @@ import type { CounterExpression } from './counter.js';
 import type { CtExpression } from './ct.js';
 import type { DynsetExpression } from './dynset.js';
 import type { FibExpression } from './fib.js';
+import type { FlowOffloadExpression } from './flow-offload.js';
 import type { ImmediateExpression } from './immediate.js';
 import type { LimitExpression } from './limit.js';
 import type { LogExpression } from './log.js';
@@ -35,4 +36,4 @@ export type Expression =
   | PayloadExpression | MetaExpression | CmpExpression | BitwiseExpression | RangeExpression | ImmediateExpression
   | CounterExpression | LookupExpression | DynsetExpression | CtExpression | NatExpression | MasqExpression
   | RedirExpression | RejectExpression | LimitExpression | LogExpression | QuotaExpression | FibExpression
-  | NotrackExpression | ObjrefExpression | ByteorderExpression | UnknownExpression;
+  | NotrackExpression | ObjrefExpression | ByteorderExpression | FlowOffloadExpression | UnknownExpression;

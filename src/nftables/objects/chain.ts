@@ -137,7 +137,8 @@ export function validateChain(spec: ChainSpec): void {
   if (spec.comment !== undefined) commentEntry(UDATA_COMMENT, spec.comment, 'chain');
 }
 
-function requireDevice(name: unknown, what: string): string {
+/** An interface name as the kernel takes one in a hook (IFNAMSIZ: 1-15 bytes); chains and flowtables bind devices. */
+export function requireDevice(name: unknown, what: string): string {
   if (typeof name !== 'string' || name === '' || Buffer.byteLength(name) >= 16) {
     throw new InvalidArgumentError(`${what}: a device must be an interface name of 1-15 bytes, got ${JSON.stringify(name)}`);
   }

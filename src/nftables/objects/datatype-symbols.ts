@@ -72,3 +72,42 @@ export const FIB_ADDRTYPES: Record<string, number> = {
 export const DAYS: Record<string, number> = {
   Sunday: 0, Monday: 1, Tuesday: 2, Wednesday: 3, Thursday: 4, Friday: 5, Saturday: 6,
 };
+
+/** nf_proto (meta nfproto, ct l3proto): NFPROTO_IPV4 and NFPROTO_IPV6. */
+export const NFPROTOS: Record<string, number> = { ipv4: 2, ipv6: 10 };
+
+/** dccp_pkttype (dccp type). */
+export const DCCP_PKTTYPES: Record<string, number> = {
+  request: 0, response: 1, data: 2, ack: 3, dataack: 4, closereq: 5, close: 6, reset: 7, sync: 8, syncack: 9,
+};
+
+/** mh_type (mh type, the IPv6 mobility header). */
+export const MH_TYPES: Record<string, number> = {
+  'binding-refresh-request': 0, 'home-test-init': 1, 'careof-test-init': 2, 'home-test': 3, 'careof-test': 4,
+  'binding-update': 5, 'binding-acknowledgement': 6, 'binding-error': 7, 'fast-binding-update': 8,
+  'fast-binding-acknowledgement': 9, 'fast-binding-advertisement': 10, 'experimental-mobility-header': 11,
+  'home-agent-switch-message': 12,
+};
+
+/** iface_type (meta iiftype/oiftype): ARPHRD_* numbers. */
+export const IFACE_TYPES: Record<string, number> = {
+  ether: 0x0001, ppp: 0x0200, ipip: 0x0300, ipip6: 0x0301, loopback: 0x0304, sit: 0x0308, ipgre: 0x030a,
+};
+
+/** devgroup (meta iifgroup/oifgroup): the names in iproute2's /etc/iproute2/group that every system has. */
+export const DEVGROUPS: Record<string, number> = { default: 0 };
+
+/** boolean (exthdr … exists, meta secpath …, fib … exists). */
+export const BOOLEANS: Record<string, number> = { exists: 1, missing: 0 };
+
+/** Bits of ct_event (ct event set …). */
+export const CT_EVENTS: Record<string, number> = {
+  new: 0x1, related: 0x2, destroy: 0x4, reply: 0x8, assured: 0x10, protoinfo: 0x20, helper: 0x40, mark: 0x80,
+  seqadj: 0x100, secmark: 0x200, label: 0x400,
+};
+
+/** igmp_type (igmp type). */
+export const IGMP_TYPES: Record<string, number> = {
+  'membership-query': 0x11, 'membership-report-v1': 0x12, 'membership-report-v2': 0x16, 'membership-report-v3': 0x22,
+  'leave-group': 0x17,
+};

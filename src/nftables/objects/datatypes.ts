@@ -6,9 +6,12 @@ import { IPPROTO_ICMPV6 } from '../../generated/in6.js';
 import { encodeIp, formatIp, formatMac, encodeMac, InvalidArgumentError, ipFamily, parseCidr } from '../../netlink/addresses.js';
 import { describeValue } from '../../netlink/checks.js';
 import {
-  ARP_OPS, CT_DIRS, CT_STATES, CT_STATUSES, DAYS, DSCPS, ECNS, ETHER_TYPES, FIB_ADDRTYPES, ICMP_CODES, ICMP_TYPES,
-  ICMPV6_CODES, ICMPV6_TYPES, ICMPX_CODES, PKT_TYPES, TCP_FLAGS,
+  ARP_OPS, BOOLEANS, CT_DIRS, CT_EVENTS, CT_STATES, CT_STATUSES, DAYS, DCCP_PKTTYPES, DEVGROUPS, DSCPS, ECNS, ETHER_TYPES,
+  FIB_ADDRTYPES, ICMP_CODES, ICMP_TYPES, ICMPV6_CODES, ICMPV6_TYPES, ICMPX_CODES, IFACE_TYPES, IGMP_TYPES, MH_TYPES, NFPROTOS,
+  PKT_TYPES, TCP_FLAGS,
 } from './datatype-symbols.js';
+import type { PartHint } from './typeof.js';
+import { ctLabelType, registerType, wideIntegerType } from './wide-integers.js';
 
 /** A value as written in nft syntax: an address, a port, a name, or (intervals) `a-b` and `a/len`. */
 export type ScalarValue = string | number;
@@ -41,7 +44,9 @@ export interface Datatype {
 }
 
 // Userspace numbers from nftables' datatype.h (enum datatypes).
+const TYPE_INVALID = 0;
 const TYPE_VERDICT = 1;
+const TYPE_NFPROTO = 2;
 const TYPE_INTEGER = 4;
 const TYPE_STRING = 5;
 const TYPE_IPADDR = 7;
@@ -53,9 +58,12 @@ const TYPE_INET_PROTOCOL = 12;
 const TYPE_INET_SERVICE = 13;
 const TYPE_ICMP_TYPE = 14;
 const TYPE_TCP_FLAG = 15;
+const TYPE_DCCP_PKTTYPE = 16;
+const TYPE_MH_TYPE = 17;
 const TYPE_TIME = 18;
 const TYPE_MARK = 19;
 const TYPE_IFINDEX = 20;
+const TYPE_ARPHRD = 21;
 const TYPE_REALM = 22;
 const TYPE_CLASSID = 23;
 const TYPE_UID = 24;
@@ -64,17 +72,23 @@ const TYPE_CT_STATE = 26;
 const TYPE_CT_DIR = 27;
 const TYPE_CT_STATUS = 28;
 const TYPE_ICMP6_TYPE = 29;
+const TYPE_CT_LABEL = 30;
 const TYPE_PKTTYPE = 31;
 const TYPE_ICMP_CODE = 32;
 const TYPE_ICMPV6_CODE = 33;
 const TYPE_ICMPX_CODE = 34;
+const TYPE_DEVGROUP = 35;
 const TYPE_DSCP = 36;
 const TYPE_ECN = 37;
 const TYPE_FIB_ADDR = 38;
+const TYPE_BOOLEAN = 39;
+const TYPE_CT_EVENTBIT = 40;
 const TYPE_IFNAME = 41;
+const TYPE_IGMP_TYPE = 42;
 const TYPE_TIME_DATE = 43;
 const TYPE_TIME_HOUR = 44;
 const TYPE_TIME_DAY = 45;
+const TYPE_CGROUPV2 = 46;
 const IFNAMSIZ = 16;
 
 /** Protocol names as `nft` prints them (from /etc/protocols). */
@@ -128,10 +142,24 @@ function namesByValue(names: Record<string, number>): Map<number, string> {
   return out;
 }
 
+/** The integer and bitmask types: those a set may hold at another width than their own (registerType). */
+const NUMERIC = new WeakSet<Datatype>();
+
+function numeric(type: Datatype): Datatype {
+  NUMERIC.add(type);
+  return type;
+}
+
 /**
  * An unsigned integer of `length` bytes, big-endian or in host order, with
  * optional names for values (`established`, `local`) and an optional maximum
  * below the byte width (`dscp` is 6 bits).
+ *
+ * Above that maximum, a value is the raw register byte: the anonymous set of
+ * `ip dscp { cs1, ef }` holds the field where the packet has it, shifted left
+ * by 2 (ef is 0xb8). Such bytes format as a hex string (`'0xb8'`), and a hex
+ * string up to the byte width encodes as given, so they round-trip; a decimal
+ * number or a name still has to fit the field.
  */
 export function integerType(
   name: string, id: number, length: number, byteorder: 'big' | 'host' | 'none', names: Record<string, number> = {}, max = 2 ** (length * 8) - 1,
@@ -139,21 +167,24 @@ export function integerType(
   const byName = new Map(Object.entries(names));
   const byValue = namesByValue(names);
   const big = byteorder !== 'host';
-  return {
+  const width = 2 ** (length * 8) - 1;
+  return numeric({
     name, id, length, byteorder, ordered: true,
     encode(value: ScalarValue, what: string): Buffer {
       const n = typeof value === 'number' ? value : byName.get(value) ?? (NUMBER.test(value) ? Number(value) : NaN);
-      if (!Number.isInteger(n) || n < 0 || n > max) {
+      const limit = typeof value === 'string' && /^0x/i.test(value) ? width : max;
+      if (!Number.isInteger(n) || n < 0 || n > limit) {
         const known = byName.size ? ` or one of ${[...byName.keys()].join(', ')}` : '';
-        throw new InvalidArgumentError(`${what} must be an integer 0-${max}${known}, got ${JSON.stringify(value)}`);
+        const raw = max < width ? ` (or a raw register value 0x0-0x${width.toString(16)})` : '';
+        throw new InvalidArgumentError(`${what} must be an integer 0-${max}${known}${raw}, got ${JSON.stringify(value)}`);
       }
       return writeUint(n, length, big);
     },
     format(b: Buffer): ScalarValue {
       const n = readUint(b, big);
-      return byValue.get(n) ?? n;
+      return byValue.get(n) ?? (n > max ? `0x${n.toString(16)}` : n);
     },
-  };
+  });
 }
 
 /**
@@ -165,7 +196,7 @@ export function bitmaskType(name: string, id: number, length: number, byteorder:
   const max = 2 ** (length * 8) - 1;
   const big = byteorder === 'big';
   const known = Object.entries(bits);
-  return {
+  return numeric({
     name, id, length, byteorder, ordered: true,
     encode(value: ScalarValue, what: string): Buffer {
       let n = 0;
@@ -193,7 +224,7 @@ export function bitmaskType(name: string, id: number, length: number, byteorder:
       if (rest !== 0) names.push(`0x${rest.toString(16)}`);
       return names.length === 1 ? names[0]! : names.join('|');
     },
-  };
+  });
 }
 
 /** A NUL-padded string of `length` bytes (`ifname` is 16). */
@@ -389,6 +420,17 @@ export const DATATYPES: Record<string, Datatype> = {
   realm: integerType('realm', TYPE_REALM, 4, 'host'),
   classid: CLASSID,
   fib_addrtype: integerType('fib_addrtype', TYPE_FIB_ADDR, 4, 'host', FIB_ADDRTYPES),
+  nf_proto: integerType('nf_proto', TYPE_NFPROTO, 1, 'host', NFPROTOS),
+  dccp_pkttype: integerType('dccp_pkttype', TYPE_DCCP_PKTTYPE, 1, 'big', DCCP_PKTTYPES, 0xf),
+  mh_type: integerType('mh_type', TYPE_MH_TYPE, 1, 'big', MH_TYPES),
+  iface_type: integerType('iface_type', TYPE_ARPHRD, 2, 'host', IFACE_TYPES),
+  devgroup: integerType('devgroup', TYPE_DEVGROUP, 4, 'host', DEVGROUPS),
+  boolean: integerType('boolean', TYPE_BOOLEAN, 1, 'host', BOOLEANS, 1),
+  ct_event: bitmaskType('ct_event', TYPE_CT_EVENTBIT, 4, 'host', CT_EVENTS),
+  igmp_type: integerType('igmp_type', TYPE_IGMP_TYPE, 1, 'big', IGMP_TYPES),
+  ct_label: ctLabelType(TYPE_CT_LABEL),
+  // The cgroup's id (nft prints its path, looked up under /sys/fs/cgroup).
+  cgroupsv2: numeric(wideIntegerType('cgroupsv2', TYPE_CGROUPV2, 8, 'host')),
   time: TIME,
   hour: HOUR,
   day: DAY,
@@ -408,9 +450,17 @@ function sizedType(kind: 'integer' | 'string', bits: number, byteorder: 'big' | 
   if (bits <= 0 || bits % 8 !== 0) return undefined;
   const length = bits / 8;
   if (kind === 'string') return length <= 256 ? stringType(`string(${bits})`, TYPE_STRING, length) : undefined;
-  if (length > 6) return undefined;
-  return integerType(byteorder === 'host' ? `integer(${bits},host)` : `integer(${bits})`, TYPE_INTEGER, length, byteorder);
+  const name = byteorder === 'host' ? `integer(${bits},host)` : `integer(${bits})`;
+  // Beyond 6 bytes (ct bytes, ct id…) values leave the exact range of a JavaScript number.
+  if (length > 6) return length <= 16 ? numeric(wideIntegerType(name, TYPE_INTEGER, length, byteorder)) : undefined;
+  return integerType(name, TYPE_INTEGER, length, byteorder);
 }
+
+/** An integer type held at another width (`dscp(16)`, `invalid(16)`): see registerType. */
+const REGISTER = /^([a-z][a-z0-9_]*)\((\d+)\)$/;
+
+/** nft's type 0, which it gives some expressions' sets; only ever held at a width (`invalid(16)`). */
+const INVALID = { name: 'invalid', id: TYPE_INVALID, byteorder: 'big' } as const;
 
 /** The map data type of a verdict map (`type ifname : verdict`): NFT_DATA_VERDICT on the wire. */
 export const VERDICT_TYPE_ID = TYPE_VERDICT;
@@ -423,7 +473,16 @@ export function datatype(name: unknown, what: string): Datatype {
   if (!type && sized) {
     if (sized[1] === 'string' && sized[3] !== undefined) throw new InvalidArgumentError(`${what} ${JSON.stringify(name)}: a string has no byte order`);
     type = sizedType(sized[1] as 'integer' | 'string', Number(sized[2]), sized[3] as 'big' | 'host' | undefined);
-    if (!type) throw new InvalidArgumentError(`${what} ${JSON.stringify(name)} has an unsupported size: integers take 8-48 bits, strings 8-2048, in whole bytes`);
+    if (!type) throw new InvalidArgumentError(`${what} ${JSON.stringify(name)} has an unsupported size: integers take 8-128 bits, strings 8-2048, in whole bytes`);
+  }
+  const held = !type && !sized && typeof key === 'string' ? REGISTER.exec(key) : null;
+  if (held) {
+    const known = Object.hasOwn(DATATYPES, held[1]!) ? DATATYPES[held[1]!] : undefined;
+    const base = held[1] === 'invalid' ? INVALID : known && NUMERIC.has(known) ? known : undefined;
+    const bits = Number(held[2]);
+    if (!base) throw new InvalidArgumentError(`${what} ${JSON.stringify(name)}: only integer types (and invalid) can be held at another width`);
+    if (bits <= 0 || bits % 8 !== 0 || bits > 128) throw new InvalidArgumentError(`${what} ${JSON.stringify(name)} has an unsupported width: 8-128 bits, in whole bytes`);
+    type = registerType(base, bits);
   }
   if (!type && (key === 'integer' || key === 'string')) {
     throw new InvalidArgumentError(`${what} ${JSON.stringify(name)} needs a size in bits, as nft's typeof keys have one: ${key}(32)${key === 'integer' ? ' (big-endian) or integer(32,host)' : ''}`);
@@ -540,22 +599,32 @@ export class KeyType {
    * Decodes NFTA_SET_KEY_TYPE back into datatype names; undefined if nlkit does not know one of them.
    * A plain `integer` or `string` key (nft's typeof sets) takes its size from `length` and, for an
    * integer, its byte order from `byteorder` (the set's UDATA_SET_KEYBYTEORDER; big-endian when not given).
+   * Such parts of a concatenation are sized by `partHints` (from the typeof userdata, one per part).
    */
-  static fromId(id: number, length: number, byteorder?: ByteorderHint): KeyType | undefined {
+  static fromId(id: number, length: number, byteorder?: ByteorderHint, partHints?: readonly (PartHint | undefined)[]): KeyType | undefined {
     if (id === TYPE_INTEGER || id === TYPE_STRING) {
       const order = byteorder === 'host' || byteorder === 1 ? 'host' : 'big';
       const type = sizedType(id === TYPE_INTEGER ? 'integer' : 'string', length * 8, order);
       return type ? new KeyType(type.name, 'type') : undefined;
     }
+    const ids: number[] = [];
+    for (let rest = id >>> 0; rest !== 0; rest >>>= CONCAT_TYPE_BITS) ids.unshift(rest & ((1 << CONCAT_TYPE_BITS) - 1));
     const parts: Datatype[] = [];
-    for (let rest = id >>> 0; rest !== 0; rest >>>= CONCAT_TYPE_BITS) {
-      const part = datatypeById(rest & ((1 << CONCAT_TYPE_BITS) - 1));
+    for (const [i, partId] of ids.entries()) {
+      // An integer or string part is sized by the expression nft declared it from (typeof userdata).
+      const hint = partHints?.[i];
+      const part = partId === TYPE_INTEGER || partId === TYPE_STRING
+        ? hint && sizedType(partId === TYPE_INTEGER ? 'integer' : 'string', hint.bits, hint.byteorder)
+        : datatypeById(partId);
       if (!part) return undefined;
-      parts.unshift(part);
+      parts.push(part);
     }
-    if (parts.length === 0) return undefined;
+    if (ids.length === 0) return id === TYPE_INVALID && length > 0 && length <= 16 ? new KeyType(`invalid(${length * 8})`, 'type') : undefined;
     const type = new KeyType(parts.map((p) => p.name), 'type');
-    return type.length === length ? type : undefined;
+    if (type.length === length) return type;
+    // One integer field in a wider register (`ip6 dscp { cs1, ef }`): the type at the set's width.
+    const only = parts.length === 1 ? parts[0]! : undefined;
+    return only && NUMERIC.has(only) && length > 0 && length <= 16 ? new KeyType(`${only.name}(${length * 8})`, 'type') : undefined;
   }
 }
 

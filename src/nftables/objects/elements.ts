@@ -14,7 +14,9 @@ import { decodeExpression, decodeExpressionList, encodeExpressionBody, encodeExp
 import type { BatchCommand } from '../protocol/batch.js';
 import { readData, requireVerdict, writeDataValue, writeDataVerdict, type Verdict, type VerdictCode } from '../protocol/data.js';
 import { nftAttributes } from '../protocol/nfgenmsg.js';
-import { commentEntry, decodeUserdata, encodeUserdata, UDATA_COMMENT, userdataString } from '../protocol/userdata.js';
+import {
+  commentEntry, decodeUserdata, encodeUserdata, u32Entry, UDATA_COMMENT, UDATA_SET_ELEM_FLAGS, UDATA_SET_ELEM_INTERVAL_OPEN, userdataString,
+} from '../protocol/userdata.js';
 import { decrementBytes, incrementBytes, type KeyType, type ScalarValue } from './datatypes.js';
 import { familyNumber, type NftFamily } from './family.js';
 import { requireName } from './names.js';
@@ -34,7 +36,11 @@ export interface SetElement {
   data?: ElementData;
   /** Milliseconds until the element expires (sets with the timeout flag). */
   timeout?: number;
-  /** Milliseconds left, as the kernel reports it. */
+  /**
+   * Milliseconds left, as the kernel reports it. Given back (NFTA_SET_ELEM_EXPIRATION), a re-created
+   * element keeps its countdown instead of starting its timeout afresh; at most the element's timeout
+   * (or the set's), and 0 or absent means the whole timeout.
+   */
   expires?: number;
   /** Free text kept in NFTA_SET_ELEM_USERDATA (`comment "..."`). */
   comment?: string;
@@ -58,12 +64,13 @@ interface WireElement {
   end?: boolean;
   data?: Buffer | Verdict;
   timeout?: number;
+  expires?: number;
   userdata?: Buffer;
   object?: string;
   expressions?: Expression[];
 }
 
-/** A SetElement's fields (`expires` and `unknown` come with listed elements and are ignored). */
+/** A SetElement's fields (`unknown` comes with listed elements and is ignored). */
 const ELEMENT_KEYS: ReadonlySet<string> = new Set(['key', 'data', 'timeout', 'expires', 'comment', 'object', 'expressions', 'unknown']);
 
 function normalize(input: SetElementInput, what: string): SetElement {
@@ -112,6 +119,8 @@ function wireData(shape: SetShape, element: SetElement, what: string): Buffer | 
   }
   if (element.data === undefined) throw new InvalidArgumentError(`${what} needs data: the set is a map`);
   if (shape.data === 'verdict') return parseVerdict(element.data, `${what} data`);
+  // Interval data (`: interval ipv4_addr`) are the start and the inclusive end, one after the other.
+  if (shape.dataInterval) return Buffer.concat(shape.data.encodeInterval(element.data, `${what} data`));
   return shape.data.encode(element.data, `${what} data`);
 }
 
@@ -120,6 +129,17 @@ function requireTimeout(element: SetElement, shape: SetShape, what: string): num
   if (!shape.timeout) throw new InvalidArgumentError(`${what} has a timeout but the set lacks the timeout flag`);
   if (!Number.isSafeInteger(element.timeout) || element.timeout <= 0) throw new InvalidArgumentError(`${what} timeout must be a positive number of milliseconds`);
   return element.timeout;
+}
+
+function requireExpires(element: SetElement, shape: SetShape, what: string): number | undefined {
+  if (element.expires === undefined) return undefined;
+  if (!Number.isSafeInteger(element.expires) || element.expires < 0) throw new InvalidArgumentError(`${what} expires must be a non-negative number of milliseconds`);
+  if (!shape.timeout) throw new InvalidArgumentError(`${what} has expires but the set lacks the timeout flag`);
+  // The kernel refuses (ERANGE) a countdown longer than the element's timeout.
+  if (element.timeout !== undefined && element.expires > element.timeout) {
+    throw new InvalidArgumentError(`${what} expires (${element.expires} ms) must not exceed its timeout (${element.timeout} ms)`);
+  }
+  return element.expires || undefined;
 }
 
 /**
@@ -131,7 +151,7 @@ function requireTimeout(element: SetElement, shape: SetShape, what: string): num
  * is left out when adding to a set that may hold an interval at zero). Concatenated interval sets: start in KEY, inclusive
  * end in KEY_END.
  */
-function toWire(shape: SetShape, inputs: readonly SetElementInput[], sentinel: boolean, label: string): WireElement[] {
+function toWire(shape: SetShape, inputs: readonly SetElementInput[], sentinel: boolean, label: string, anonymous = false): WireElement[] {
   const out: WireElement[] = [];
   const intervals: { start: Buffer; end: Buffer; element: WireElement }[] = [];
   inputs.forEach((input, i) => {
@@ -146,6 +166,8 @@ function toWire(shape: SetShape, inputs: readonly SetElementInput[], sentinel: b
     if (expressions !== undefined) wire.expressions = expressions;
     const timeout = requireTimeout(element, shape, what);
     if (timeout !== undefined) wire.timeout = timeout;
+    const expires = requireExpires(element, shape, what);
+    if (expires !== undefined) wire.expires = expires;
     if (element.comment !== undefined) wire.userdata = encodeUserdata([commentEntry(UDATA_COMMENT, element.comment, 'element')]);
     if (!shape.interval) {
       wire.key = shape.key.encode(element.key, what);
@@ -172,13 +194,17 @@ function toWire(shape: SetShape, inputs: readonly SetElementInput[], sentinel: b
   if (sentinel && intervals.length && intervals[0]!.start.some((b) => b !== 0)) {
     out.push({ key: Buffer.alloc(intervals[0]!.start.length), end: true });
   }
-  for (const { end, element } of intervals) {
+  intervals.forEach(({ end, element }, i) => {
     out.push(element);
     const next = incrementBytes(end);
-    // An interval that runs to the last value needs no end element. The end element carries only its
-    // key: the kernel refuses (EINVAL) a timeout, expiration or userdata on NFT_SET_ELEM_INTERVAL_END.
-    if (next) out.push({ key: next, end: true });
-  }
+    // An interval that runs to the last value needs no end element; in an anonymous set neither does
+    // one the next interval starts right at (nft sends none there; the kernel keeps what it is sent).
+    // The end element carries only its key: the kernel refuses (EINVAL) a timeout, expiration or
+    // userdata on NFT_SET_ELEM_INTERVAL_END.
+    if (next && !(anonymous && intervals[i + 1]?.start.equals(next))) out.push({ key: next, end: true });
+    // nft marks such an open interval in the element's userdata, after its comment (`nft list` reads it).
+    if (!next) element.userdata = Buffer.concat([element.userdata ?? Buffer.alloc(0), encodeUserdata([u32Entry(UDATA_SET_ELEM_FLAGS, UDATA_SET_ELEM_INTERVAL_OPEN)])]);
+  });
   return out;
 }
 
@@ -190,6 +216,7 @@ function writeElement(w: MessageWriter, e: WireElement): void {
   if (Buffer.isBuffer(e.data)) writeDataValue(w, NFTA_SET_ELEM_DATA, e.data);
   else if (e.data) writeDataVerdict(w, NFTA_SET_ELEM_DATA, e.data as Verdict);
   if (e.timeout !== undefined) w.be64(NFTA_SET_ELEM_TIMEOUT, e.timeout);
+  if (e.expires !== undefined) w.be64(NFTA_SET_ELEM_EXPIRATION, e.expires);
   if (e.userdata) w.binary(NFTA_SET_ELEM_USERDATA, e.userdata);
   if (e.object !== undefined) w.string(NFTA_SET_ELEM_OBJREF, e.object);
   if (e.expressions?.length === 1) {
@@ -212,6 +239,11 @@ export interface ElementsTarget {
   set: string;
   /** NFTA_SET_ID of a set added in the same batch. */
   setId?: number;
+  /**
+   * An anonymous set (bound to a rule): nft sends its adjacent intervals without an end element
+   * between them (`1-52 : drop, 53 : accept`), where a named set gets one at 53 before the start.
+   */
+  anonymous?: boolean;
 }
 
 /**
@@ -226,7 +258,7 @@ export function elementsCommands(
   requireName(target.set, 'set');
   requireArray(inputs, 'elements');
   const label = setLabel(target.family, target.table, target.set);
-  const wire = toWire(shape, inputs, op === 'populate', label);
+  const wire = toWire(shape, inputs, op === 'populate', label, target.anonymous);
   const chunks: Buffer[][] = [[]];
   let size = 0;
   const scratch = new MessageWriter(256);
@@ -306,7 +338,7 @@ export function decodeRawElements(m: Message): RawElement[] {
 
 function finish(shape: SetShape, raw: RawElement, key: ElementValue): SetElement {
   const element: SetElement = { key };
-  if (Buffer.isBuffer(raw.data) && shape.data !== undefined && shape.data !== 'verdict') element.data = shape.data.format(raw.data);
+  if (Buffer.isBuffer(raw.data) && shape.data !== undefined && shape.data !== 'verdict') element.data = formatData(shape.data, raw.data, shape.dataInterval);
   else if (raw.data !== undefined) element.data = raw.data as Verdict;
   if (raw.timeout !== undefined) element.timeout = raw.timeout;
   if (raw.expires !== undefined) element.expires = raw.expires;
@@ -320,14 +352,15 @@ function finish(shape: SetShape, raw: RawElement, key: ElementValue): SetElement
   return element;
 }
 
-/**
- * Elements as the user wrote them: keys formatted by type, and the start/end
- * pairs of an interval set joined back into `a/len` prefixes and `a-b` ranges.
- */
-/** Throws MalformedMessageError unless `bytes` has the length its type takes. */
-function requireLength(bytes: Buffer, type: KeyType, attribute: string): void {
-  if (bytes.length === type.length) return;
-  throw new MalformedMessageError(`set element value is ${bytes.length} bytes; the set's ${type.parts.map((p) => p.name).join(' . ')} takes ${type.length}`, {
+/** Map data as written: a value, or for interval data (start, then inclusive end) a value, prefix or range. */
+function formatData(type: KeyType, data: Buffer, interval = false): ElementValue {
+  return interval ? type.formatInterval(data.subarray(0, type.length), data.subarray(type.length)) : type.format(data);
+}
+
+/** Throws MalformedMessageError unless `bytes` has the length its type takes (`count` values of it). */
+function requireLength(bytes: Buffer, type: KeyType, attribute: string, count = 1): void {
+  if (bytes.length === type.length * count) return;
+  throw new MalformedMessageError(`set element value is ${bytes.length} bytes; the set's ${type.parts.map((p) => p.name).join(' . ')} takes ${type.length * count}`, {
     family: 'nftables', messageType: 'NFT_MSG_NEWSETELEM', attribute,
   });
 }
@@ -339,9 +372,13 @@ function requireLength(bytes: Buffer, type: KeyType, attribute: string): void {
 function requireShape(shape: SetShape, raw: RawElement): void {
   requireLength(raw.key, shape.key, 'NFTA_SET_ELEM_KEY');
   if (raw.keyEnd) requireLength(raw.keyEnd, shape.key, 'NFTA_SET_ELEM_KEY_END');
-  if (Buffer.isBuffer(raw.data) && shape.data !== undefined && shape.data !== 'verdict') requireLength(raw.data, shape.data, 'NFTA_SET_ELEM_DATA');
+  if (Buffer.isBuffer(raw.data) && shape.data !== undefined && shape.data !== 'verdict') requireLength(raw.data, shape.data, 'NFTA_SET_ELEM_DATA', shape.dataInterval ? 2 : 1);
 }
 
+/**
+ * Elements as the user wrote them: keys formatted by type, and the start/end
+ * pairs of an interval set joined back into `a/len` prefixes and `a-b` ranges.
+ */
 export function interpretElements(shape: SetShape, raws: readonly RawElement[]): SetElement[] {
   for (const raw of raws) requireShape(shape, raw);
   if (!shape.interval) return raws.map((r) => finish(shape, r, shape.key.format(r.key)));

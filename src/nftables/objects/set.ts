@@ -27,6 +27,7 @@ import type { SetElementInput } from './elements.js';
 import { familyName, familyNumber, type NftFamily } from './family.js';
 import { requireHandle, requireName } from './names.js';
 import { requireFlagList, requireSpec } from './shape.js';
+import { typeofConcatHints } from './typeof.js';
 
 /** Set flags (NFTA_SET_FLAGS), as nft names them: `constant`, `interval` (elements are ranges or prefixes), `timeout` (elements expire), `dynamic` (NFT_SET_EVAL: rules add elements), plus `anonymous`, `map`, `object`, `concat` and `expr` that nft and the kernel set themselves. */
 export type SetFlag = 'anonymous' | 'constant' | 'interval' | 'map' | 'timeout' | 'dynamic' | 'object' | 'concat' | 'expr';
@@ -64,6 +65,12 @@ export interface SetSpec {
   type: TypeSpec;
   /** Data type of a map: a type, a concatenation, or `verdict` for a verdict map. */
   map?: TypeSpec;
+  /**
+   * The map's data are intervals (`type ipv4_addr : interval ipv4_addr`, what NAT maps to address
+   * and port ranges use): each element's data is a value, a prefix or a range, also per part of a
+   * concatenation (`['10.0.0.1-10.0.0.9', '80-90']`). Needs `map` with a type other than verdict.
+   */
+  dataInterval?: boolean;
   /** Flags as in `flags interval, timeout;`; `map` is added by itself when `map` is given. */
   flags?: (SetFlag | `0x${string}`)[];
   /** Default element timeout in milliseconds (needs the `timeout` flag). */
@@ -112,8 +119,10 @@ export interface NftSet {
   keyLength: number;
   /** Data type of a map (NFTA_SET_DATA_TYPE): a type, `verdict`, or the raw number when nlkit does not know it; absent for a plain set. */
   map?: TypeSpec | number;
-  /** Data length of a map in bytes (NFTA_SET_DATA_LEN); absent for a plain set. */
+  /** Data length of a map in bytes (NFTA_SET_DATA_LEN); absent for a plain set. Twice the type's length with `dataInterval`. */
   dataLength?: number;
+  /** `true` when the map's data are intervals (nft's `: interval ipv4_addr`, recorded in the set userdata); absent otherwise. */
+  dataInterval?: true;
   /** Flags the kernel reports; unnamed bits appear as hex strings. Empty when none are set. */
   flags: (SetFlag | `0x${string}`)[];
   /** Default element timeout in milliseconds (NFTA_SET_TIMEOUT); absent when the set has none. */
@@ -170,6 +179,8 @@ export interface SetShape {
   key: KeyType;
   /** Absent for a plain set; `verdict` for a verdict map. */
   data?: KeyType | 'verdict';
+  /** Map data are intervals: each element's data is a start and an inclusive end, one after the other. */
+  dataInterval?: boolean;
   /** An object map: elements carry an object name (NFTA_SET_ELEM_OBJREF), no data. */
   object?: boolean;
   interval: boolean;
@@ -180,18 +191,19 @@ export function setLabel(family: NftFamily, table: string, name: string): string
   return `${family} ${table} ${name}`;
 }
 
-export function shapeOf(spec: Pick<SetSpec, 'type' | 'map' | 'flags' | 'name'> & { objectType?: unknown }): SetShape {
+export function shapeOf(spec: Pick<SetSpec, 'type' | 'map' | 'flags' | 'name' | 'dataInterval'> & { objectType?: unknown }): SetShape {
   const key = new KeyType(spec.type, `set ${spec.name} type`);
   const flags = new Set(spec.flags ?? []);
   const shape: SetShape = { key, interval: flags.has('interval'), timeout: flags.has('timeout') };
   if (spec.objectType !== undefined || flags.has('object')) shape.object = true;
   if (spec.map !== undefined) shape.data = spec.map === 'verdict' ? 'verdict' : new KeyType(spec.map, `map ${spec.name} data type`);
+  if (spec.dataInterval === true) shape.dataInterval = true;
   return shape;
 }
 
 /** A SetSpec's fields, and those of a listed NftSet (ignored), so a listed set can be added again. */
 const SET_SPEC_KEYS: ReadonlySet<string> = new Set([
-  'family', 'table', 'name', 'type', 'map', 'flags', 'timeout', 'gcInterval', 'size', 'policy', 'comment', 'elements',
+  'family', 'table', 'name', 'type', 'map', 'dataInterval', 'flags', 'timeout', 'gcInterval', 'size', 'policy', 'comment', 'elements',
   'objectType', 'expressions', 'userdata', 'handle', 'keyLength', 'dataLength', 'unknown',
 ]);
 
@@ -206,17 +218,18 @@ export function validateSet(spec: SetSpec): SetShape {
   if (spec.elements !== undefined) requireArray(spec.elements, 'set spec elements');
   const shape = shapeOf(spec);
   const what = `set ${setLabel(spec.family, spec.table, spec.name)}`;
-  // A concatenated interval set (pipapo) compares every field byte-wise, so a string field such as
-  // `ifname` is fine there; a single-field interval set (rbtree) needs an ordered big-endian key.
-  if (shape.interval && !shape.key.parts.every((p) => p.ordered || (shape.key.concat && p.name === 'ifname'))) {
-    throw new InvalidArgumentError(`${what}: interval sets need ordered key types (addresses, ports, protocols), not ${shape.key.parts.map((p) => p.name).join(' . ')}`);
-  }
   for (const [field, value] of [['timeout', spec.timeout], ['gcInterval', spec.gcInterval], ['size', spec.size]] as const) {
     if (value !== undefined && (!Number.isSafeInteger(value) || value < 0)) throw new InvalidArgumentError(`${what}: ${field} must be a non-negative integer`);
   }
   if (spec.timeout !== undefined && !shape.timeout) throw new InvalidArgumentError(`${what}: a default timeout needs the timeout flag`);
   if (spec.policy !== undefined) requireOneOf(spec.policy, `${what} policy`, ['performance', 'memory']);
   if (spec.comment !== undefined) commentEntry(UDATA_SET_COMMENT, spec.comment, 'set');
+  if (spec.dataInterval !== undefined) {
+    if (typeof spec.dataInterval !== 'boolean') throw new InvalidArgumentError(`${what}: dataInterval must be true or false`);
+    if (spec.dataInterval && (shape.data === undefined || shape.data === 'verdict')) {
+      throw new InvalidArgumentError(`${what}: dataInterval needs a map whose data is a type (map: 'ipv4_addr'), not ${shape.data === undefined ? 'a plain set' : 'a verdict map'}`);
+    }
+  }
   if (spec.objectType !== undefined) {
     objectTypes.encode(spec.objectType);
     if (spec.map !== undefined) throw new InvalidArgumentError(`${what}: objectType makes an object map; it excludes map`);
@@ -250,7 +263,7 @@ function setUserdata(spec: SetSpec, shape: SetShape): Buffer {
   }
   if (shape.key.concat) entries.push({ type: UDATA_SET_KEY_TYPEOF, value: CONCAT_TYPEOF });
   if (shape.data !== undefined && shape.data !== 'verdict' && shape.data.concat) entries.push({ type: UDATA_SET_DATA_TYPEOF, value: CONCAT_TYPEOF });
-  if (shape.data !== undefined) entries.push(u32Entry(UDATA_SET_DATA_INTERVAL, 0));
+  if (shape.data !== undefined) entries.push(u32Entry(UDATA_SET_DATA_INTERVAL, shape.dataInterval ? 1 : 0));
   if (spec.comment !== undefined) entries.push(commentEntry(UDATA_SET_COMMENT, spec.comment, 'set'));
   return encodeUserdata(entries);
 }
@@ -296,7 +309,8 @@ export function addSetCommand(spec: SetSpec, id: number, exclusive = false, anon
         w.be32(NFTA_SET_DATA_LEN, 0);
       } else if (shape.data !== undefined) {
         w.be32(NFTA_SET_DATA_TYPE, shape.data.id);
-        w.be32(NFTA_SET_DATA_LEN, shape.data.length);
+        // Interval data hold a start and an end: twice the type's length.
+        w.be32(NFTA_SET_DATA_LEN, shape.data.length * (shape.dataInterval ? 2 : 1));
       }
       if (spec.objectType !== undefined) w.be32(NFTA_SET_OBJ_TYPE, objectTypes.encode(spec.objectType));
       if (spec.policy !== undefined) w.be32(NFTA_SET_POLICY, setPolicies.encode(spec.policy));
@@ -306,7 +320,8 @@ export function addSetCommand(spec: SetSpec, id: number, exclusive = false, anon
         if (spec.size !== undefined) w.be32(NFTA_SET_DESC_SIZE, spec.size);
         if (concatDesc) {
           const concat = w.beginNested(NFTA_SET_DESC_CONCAT);
-          for (const length of shape.key.fieldLengths) {
+          // Each field's own length, as nft sends it (2 for inet_service), not the 4-byte register slot it takes in the key.
+          for (const { length } of shape.key.parts) {
             const field = w.beginNested(NFTA_LIST_ELEM);
             w.be32(NFTA_SET_FIELD_LEN, length);
             w.endNested(field);
@@ -411,11 +426,19 @@ export function decodeSet(m: Message): NftSet {
     }
   }
   // A plain integer key (from `typeof meta cpu`) is in whatever byte order nft
-  // recorded in the userdata; without it, host-order values read swapped.
+  // recorded in the userdata; without it, host-order values read swapped. In a
+  // concatenation, the typeof entry sizes such parts.
   const udata = set.userdata ? decodeUserdata(set.userdata) : [];
-  set.type = KeyType.fromId(keyType, set.keyLength, userdataU32(udata, UDATA_SET_KEYBYTEORDER))?.spec ?? keyType;
+  const hints = (type: number) => {
+    const entry = udata.find((e) => e.type === type);
+    return entry && typeofConcatHints(entry.value);
+  };
+  set.type = KeyType.fromId(keyType, set.keyLength, userdataU32(udata, UDATA_SET_KEYBYTEORDER), hints(UDATA_SET_KEY_TYPEOF))?.spec ?? keyType;
   if (dataType !== undefined) {
-    set.map = dataType === NFT_DATA_VERDICT ? 'verdict' : KeyType.fromId(dataType, set.dataLength ?? 0, userdataU32(udata, UDATA_SET_DATABYTEORDER))?.spec ?? dataType;
+    const interval = userdataU32(udata, UDATA_SET_DATA_INTERVAL) === 1;
+    if (interval) set.dataInterval = true;
+    const length = (set.dataLength ?? 0) / (interval ? 2 : 1);
+    set.map = dataType === NFT_DATA_VERDICT ? 'verdict' : KeyType.fromId(dataType, length, userdataU32(udata, UDATA_SET_DATABYTEORDER), hints(UDATA_SET_DATA_TYPEOF))?.spec ?? dataType;
   }
   return set;
 }
@@ -423,6 +446,9 @@ export function decodeSet(m: Message): NftSet {
 /** The shape of a listed set, for decoding its elements; undefined when its types are unknown to nlkit. */
 export function shapeOfListed(set: NftSet): SetShape | undefined {
   if (typeof set.type === 'number' || typeof set.map === 'number') return undefined;
-  return shapeOf({ name: set.name, type: set.type, ...(set.map !== undefined ? { map: set.map } : {}), flags: set.flags, ...(set.objectType !== undefined ? { objectType: set.objectType } : {}) });
+  return shapeOf({
+    name: set.name, type: set.type, ...(set.map !== undefined ? { map: set.map } : {}), flags: set.flags,
+    ...(set.dataInterval ? { dataInterval: true } : {}), ...(set.objectType !== undefined ? { objectType: set.objectType } : {}),
+  });
 }
 

@@ -115,7 +115,8 @@ export function encodeBatch(socket: NetlinkSocket, commands: readonly BatchComma
     throw new InvalidArgumentError(`the batch is ${writer.offset} bytes, more than the ${maxBytes}-byte send buffer; open the connection with a larger sendBufferSize or split the batch`);
   }
   const fenceSeq = socket.allocateSeq();
-  return { bytes: Buffer.from(writer.bytes()), fence: encodeGetGeneration(fenceSeq), beginSeq, endSeq, fenceSeq, seqs, offsets };
+  // The writer is this batch's own: its bytes go out as they are, not copied (tens of MB for a whole ruleset).
+  return { bytes: writer.bytes(), fence: encodeGetGeneration(fenceSeq), beginSeq, endSeq, fenceSeq, seqs, offsets };
 }
 
 /** An NFT_MSG_GETGEN request; the kernel answers with NFT_MSG_NEWGEN. */

@@ -1,6 +1,6 @@
 import {
   NFT_MSG_DELCHAIN, NFT_MSG_DELRULE, NFT_MSG_DELSET, NFT_MSG_DELSETELEM, NFT_MSG_DELTABLE, NFT_MSG_NEWCHAIN,
-  NFT_MSG_DELOBJ, NFT_MSG_GETGEN, NFT_MSG_NEWGEN, NFT_MSG_NEWOBJ, NFT_MSG_NEWRULE, NFT_MSG_NEWSET, NFT_MSG_NEWSETELEM, NFT_MSG_NEWTABLE, NFTA_SET_ELEM_LIST_ELEMENTS,
+  NFT_MSG_DELFLOWTABLE, NFT_MSG_DELOBJ, NFT_MSG_GETGEN, NFT_MSG_NEWFLOWTABLE, NFT_MSG_NEWGEN, NFT_MSG_NEWOBJ, NFT_MSG_NEWRULE, NFT_MSG_NEWSET, NFT_MSG_NEWSETELEM, NFT_MSG_NEWTABLE, NFTA_SET_ELEM_LIST_ELEMENTS,
   NFTA_SET_ELEM_LIST_SET, NFTA_SET_ELEM_LIST_TABLE,
 } from '../../generated/nf_tables.js';
 import { NETLINK_NETFILTER } from '../../generated/netlink.js';
@@ -10,6 +10,7 @@ import { registerDescriber } from '../../netlink/debug.js';
 import type { Message } from '../../netlink/message.js';
 import { decodeChain } from '../objects/chain.js';
 import { familyName } from '../objects/family.js';
+import { decodeFlowtable } from '../objects/flowtable.js';
 import { decodeRule } from '../objects/rule.js';
 import { decodeSet } from '../objects/set.js';
 import { decodeObject } from '../objects/stateful.js';
@@ -76,6 +77,11 @@ export function describeNftMessage(m: Message): string | undefined {
     case NFT_MSG_NEWOBJ: case NFT_MSG_DELOBJ: {
       const o = decodeObject(m);
       return `${name} ${family} ${o.table} ${o.type} ${o.name}`;
+    }
+    case NFT_MSG_NEWFLOWTABLE: case NFT_MSG_DELFLOWTABLE: {
+      const f = decodeFlowtable(m);
+      const devices = f.devices.length ? ` devices ${f.devices.join(',')}` : '';
+      return `${name} ${family} ${f.table} ${f.name || `handle ${f.handle}`}${message === NFT_MSG_NEWFLOWTABLE ? ` { hook ${f.hook} priority ${f.priority}${devices} }` : ''}`;
     }
     case NFT_MSG_NEWGEN:
       return `${name} id ${decodeGeneration(m).id}`;

@@ -21,6 +21,10 @@ export const UDATA_SET_DATA_TYPEOF = 4;
 export const UDATA_SET_EXPR = 5;
 export const UDATA_SET_DATA_INTERVAL = 6;
 export const UDATA_SET_COMMENT = 7;
+/** A set element's flags (NFTNL_UDATA_SET_ELEM_FLAGS), after its comment. */
+export const UDATA_SET_ELEM_FLAGS = 1;
+/** The element's interval runs to the last value of the key, so no end element follows it (NFTNL_SET_ELEM_F_INTERVAL_OPEN). */
+export const UDATA_SET_ELEM_INTERVAL_OPEN = 1;
 
 /** nft refuses comments longer than this (NFTNL_UDATA_COMMENT_MAXLEN). */
 export const COMMENT_MAXLEN = 128;

@@ -1,0 +1,1 @@
+export { nftJsonCommands, queueNftJson, rulesetFromNftJson, type NftJsonCommand, type NftJsonInputOptions, type NftJsonInputRuleset, type NftJsonInputSet, type NftJsonElements, type NftJsonRulesetScope } from './commands.js';
