@@ -7,15 +7,17 @@ import type { BenchReport } from './harness/report.js';
 import { skippedRow, type Scenario, type ScenarioRow } from './harness/scenario.js';
 import { addrs } from './scenarios/addrs.js';
 import { churn } from './scenarios/churn.js';
+import { cliStartup } from './scenarios/cli-startup.js';
 import { dump } from './scenarios/dump.js';
 import { dumpUnderChurn } from './scenarios/dump-under-churn.js';
 import { eventloop } from './scenarios/eventloop.js';
 import { events } from './scenarios/events.js';
 import { nft } from './scenarios/nft.js';
+import { nftRuleset } from './scenarios/nft-ruleset.js';
 import { routes } from './scenarios/routes.js';
 import { rtt } from './scenarios/rtt.js';
 
-export const suite: Scenario[] = [rtt, churn, routes, addrs, dump, dumpUnderChurn, nft, eventloop, events];
+export const suite: Scenario[] = [rtt, churn, routes, addrs, dump, dumpUnderChurn, nft, nftRuleset, eventloop, events, cliStartup];
 
 export const scenarioNames = suite.map((s) => s.name);
 

@@ -9,7 +9,7 @@
 // the caller's mounts: /sys/class/net shows the caller's devices and
 // /etc/netns/NAME is not applied.
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, opendirSync, readdirSync, statSync } from 'node:fs';
 import { createNetns, deleteNetns, withNetns } from '../../netns/index.js';
 import { CliUsageError, matchKeyword, parseUnsigned } from '../args.js';
 import type { CliContext } from '../context.js';
@@ -17,9 +17,17 @@ import { printList } from '../output.js';
 
 const RUN_DIR = '/run/netns';
 
-/** The names under /run/netns in directory order, as ip lists them. */
+/** The names under /run/netns in directory order, as ip lists them (readdirSync would sort them). */
 function names(): string[] {
-  return existsSync(RUN_DIR) ? readdirSync(RUN_DIR) : [];
+  if (!existsSync(RUN_DIR)) return [];
+  const dir = opendirSync(RUN_DIR);
+  const out: string[] = [];
+  try {
+    for (let entry = dir.readSync(); entry; entry = dir.readSync()) out.push(entry.name);
+  } finally {
+    dir.closeSync();
+  }
+  return out;
 }
 
 function list(ctx: CliContext): number {
