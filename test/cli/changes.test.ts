@@ -24,8 +24,9 @@ function state(ns: string): unknown {
     // Link-local addresses derive from the random MACs.
     addresses: (maskAddressJson(j('addr', 'show')) as Record<string, unknown>[]).map((l) => [l.ifname, (l.addr_info as { local: string }[]).filter((a) => !a.local.startsWith('fe80:'))]),
     routes: maskRouteJson(j('-4', 'route', 'show', 'table', 'all')),
-    // Without the link-local addresses' own routes (local table entries of fe80::…).
-    routes6: (maskRouteJson(j('-6', 'route', 'show', 'table', 'all')) as Record<string, unknown>[]).filter((r) => !(r.table === 'local' && String(r.dst).startsWith('fe80:'))),
+    // The routes the commands made: the kernel's own IPv6 routes (fe80::/64, ff00::/8, local entries)
+    // come and go with IPv6 autoconfiguration, on its own schedule.
+    routes6: (maskRouteJson(j('-6', 'route', 'show', 'table', 'all')) as Record<string, unknown>[]).filter((r) => r.protocol !== 'kernel'),
     neighbours: maskNeighbourJson(j('neigh', 'show', 'nud', 'permanent')),
     rules: j('rule', 'show'),
     rules6: j('-6', 'rule', 'show'),
