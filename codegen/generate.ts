@@ -65,6 +65,7 @@ const SINGLE_HEADERS: readonly string[] = [
   'linux/netfilter/nf_log.h',
   'linux/netfilter/nf_conntrack_tuple_common.h',
   'linux/if_tun.h',
+  'linux/if_tunnel.h',
   'linux/if_ether.h',
   'linux/in_route.h',
   'linux/icmpv6.h',

@@ -22,6 +22,17 @@ export type { IfbSpec } from './kinds/ifb.js';
 export type { DummySpec } from './kinds/dummy.js';
 export type { VlanSpec, VlanFlags, VlanInfo, VlanQosMapping } from './kinds/vlan.js';
 export type { VrfSpec, VrfInfo } from './kinds/vrf.js';
+export type * from './kinds/tunnels.js';
+export type {
+  BondSpec, BondInfo, BondAdInfo, BondMode, BondArpValidate, BondArpAllTargets, BondPrimaryReselect, BondFailOverMac, BondXmitHashPolicy,
+  BondLacpRate, BondAdSelect,
+} from './kinds/bond.js';
+export type { BondPortInfo, BondPortState, BondPortMiiStatus } from './kinds/bond-slave.js';
 export type { IpvlanSpec, IpvlanInfo, IpvlanMode, IpvlanIsolation } from './kinds/ipvlan.js';
+export type { GeneveSpec, GeneveInfo, GeneveDf } from './kinds/geneve.js';
+export type { MacvtapSpec, MacvtapInfo } from './kinds/macvtap.js';
+export type { IpvtapSpec, IpvtapInfo } from './kinds/ipvtap.js';
+export type { WireguardSpec } from './kinds/wireguard.js';
+export type { NetkitSpec, NetkitPeerSpec, NetkitInfo, NetkitMode, NetkitPolicy, NetkitScrub } from './kinds/netkit.js';
 export type { TunInfo } from './kinds/tun.js';
 export type { BridgeId } from './kinds/format.js';

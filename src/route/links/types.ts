@@ -9,11 +9,19 @@ import type { BridgePortOptions } from './bridge-port.js';
 import type { DummySpec } from './kinds/dummy.js';
 import type { IfbSpec } from './kinds/ifb.js';
 import type { IpvlanInfo, IpvlanSpec } from './kinds/ipvlan.js';
+import type { GeneveInfo, GeneveSpec } from './kinds/geneve.js';
+import type { IpvtapSpec } from './kinds/ipvtap.js';
+import type { MacvtapSpec } from './kinds/macvtap.js';
+import type { NetkitInfo, NetkitSpec } from './kinds/netkit.js';
+import type { WireguardSpec } from './kinds/wireguard.js';
 import type { MacvlanInfo, MacvlanSpec } from './kinds/macvlan.js';
 import type { TunInfo } from './kinds/tun.js';
 import type { VethInfo, VethSpec } from './kinds/veth.js';
 import type { VlanInfo, VlanSpec } from './kinds/vlan.js';
 import type { VrfInfo, VrfSpec } from './kinds/vrf.js';
+import type { TunnelInfo, TunnelSpec } from './kinds/tunnels.js';
+import type { BondInfo, BondSpec } from './kinds/bond.js';
+import type { BondPortInfo } from './kinds/bond-slave.js';
 import type { VxlanInfo, VxlanSpec } from './kinds/vxlan.js';
 import type { LinkStats64 } from './stats.js';
 
@@ -62,7 +70,7 @@ export interface LinkCommonSpec extends LinkFlagsAndLimits {
 }
 
 /** What `add` creates, a discriminated union on `type`. */
-export type LinkSpec = VethSpec | BridgeSpec | MacvlanSpec | VxlanSpec | IfbSpec | DummySpec | VlanSpec | VrfSpec | IpvlanSpec;
+export type LinkSpec = VethSpec | BridgeSpec | MacvlanSpec | VxlanSpec | IfbSpec | DummySpec | VlanSpec | VrfSpec | IpvlanSpec | GeneveSpec | MacvtapSpec | IpvtapSpec | WireguardSpec | NetkitSpec | BondSpec | TunnelSpec;
 
 /** Changes `set` applies in one request, named as `ip link set` names them. */
 export interface LinkChanges extends LinkFlagsAndLimits {
@@ -121,9 +129,9 @@ export interface LinkXdp {
 }
 
 /** Kind-specific data of a decoded link; narrow it by `Link.kind`. */
-export type LinkKindInfo = VethInfo | BridgeInfo | MacvlanInfo | VxlanInfo | TunInfo | VlanInfo | VrfInfo | IpvlanInfo | KindData;
+export type LinkKindInfo = VethInfo | BridgeInfo | MacvlanInfo | VxlanInfo | TunInfo | VlanInfo | VrfInfo | IpvlanInfo | GeneveInfo | NetkitInfo | BondInfo | TunnelInfo | KindData;
 /** Port-specific data of a decoded link (IFLA_INFO_SLAVE_DATA); narrow it by `Link.slaveKind`. */
-export type LinkSlaveInfo = BridgePortInfo | KindData;
+export type LinkSlaveInfo = BridgePortInfo | BondPortInfo | KindData;
 
 /** A link as the kernel describes it in RTM_NEWLINK. */
 export interface Link {

@@ -74,7 +74,7 @@ t.test('invalid input throws InvalidArgumentError and sends nothing', async (t) 
     ['name with "/"', { name: 'a/b', type: 'ifb' }, /must not contain "\/"/],
     ['bad MAC', { name: 'x0', type: 'ifb', address: '02:00:00:00:00' }, /address must be a MAC address/],
     ['MAC with junk', { name: 'x0', type: 'ifb', address: 'zz:00:00:00:00:01' }, /MAC address/],
-    ['unknown type', { name: 'x0', type: 'wireguard' }, /unknown link type "wireguard"; nlkit can create: veth, bridge, macvlan, vxlan, ifb, dummy, vlan, vrf, ipvlan$/],
+    ['unknown type', { name: 'x0', type: 'batadv' }, /unknown link type "batadv"; nlkit can create: veth, bridge, macvlan, vxlan, ifb, dummy, vlan, vrf, ipvlan, geneve, macvtap, ipvtap, wireguard, netkit, gre, gretap, ip6gre, ip6gretap, ipip, sit, ip6tnl, vti, vti6, bond$/],
     ['no type', { name: 'x0' }, /unknown link type undefined/],
     ['veth without peer', { name: 'x0', type: 'veth' }, /veth "x0" needs peer: \{ name \}/],
     ['veth without peer name', { name: 'x0', type: 'veth', peer: {} }, /needs peer.name/],

@@ -1,17 +1,25 @@
 import { InvalidArgumentError } from '../../../netlink/addresses.js';
 import { describeValue, requireNonEmptyString, requireObject } from '../../../netlink/checks.js';
+import { bond } from './bond.js';
+import { bondSlave } from './bond-slave.js';
 import { bridge } from './bridge.js';
 import { bridgeSlave } from './bridge-slave.js';
 import { dummy } from './dummy.js';
 import { ifb } from './ifb.js';
+import { geneve } from './geneve.js';
 import { ipvlan } from './ipvlan.js';
+import { ipvtap } from './ipvtap.js';
 import type { LinkKind, SlaveKind } from './kind.js';
 import { macvlan } from './macvlan.js';
+import { macvtap } from './macvtap.js';
+import { netkit } from './netkit.js';
 import { TUN_REFUSAL, tun } from './tun.js';
 import { veth } from './veth.js';
 import { vlan } from './vlan.js';
 import { vrf } from './vrf.js';
 import { vxlan } from './vxlan.js';
+import { wireguard } from './wireguard.js';
+import { TUNNEL_KINDS } from './tunnels.js';
 
 export type { FollowUp, IpJsonNames, KindData, KindEncodeContext, LinkKind, SlaveKind } from './kind.js';
 
@@ -67,4 +75,11 @@ export function kindToCreate(type: unknown): LinkKind {
 
 // dummy, vlan, vrf and ipvlan are encoded like iproute2 (test/route/links/iproute2-requests.test.ts); the kernel here lacks them.
 for (const kind of [veth, bridge, macvlan, vxlan, ifb, tun, dummy, vlan, vrf, ipvlan] as LinkKind[]) registerLinkKind(kind);
+// geneve, macvtap, ipvtap and wireguard are encoded like iproute2, netkit from the uapi header (test/route/links/misc-kinds-requests.test.ts).
+for (const kind of [geneve, macvtap, ipvtap, wireguard, netkit] as LinkKind[]) registerLinkKind(kind);
+// The tunnels (gre, ipip, vti families) are encoded like iproute2 (test/route/links/tunnels-requests.test.ts); the kernel here lacks them.
+for (const kind of TUNNEL_KINDS) registerLinkKind(kind);
 registerSlaveKind(bridgeSlave);
+// bond is encoded like iproute2 (test/route/links/bond-requests.test.ts); the kernel here lacks it.
+registerLinkKind(bond);
+registerSlaveKind(bondSlave);

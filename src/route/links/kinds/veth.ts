@@ -72,7 +72,8 @@ export interface VethInfo extends KindData {
 
 const PEER_KEYS = ['name', 'netns', 'address', 'mtu', 'up', 'index', 'txqueuelen'];
 
-function decodePeer(c: AttributeCursor): VethPeerInfo {
+/** A peer's ifinfomsg and attributes (VETH_INFO_PEER, netkit's IFLA_NETKIT_PEER_INFO). */
+export function decodePeer(c: AttributeCursor): VethPeerInfo {
   const b = c.buf;
   const at = c.start;
   // The peer's own ifinfomsg opens the payload (MalformedMessageError when it does not fit).
