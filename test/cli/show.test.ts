@@ -85,7 +85,7 @@ t.test('-p prints ip\'s pretty layout byte for byte; text is ip\'s for the plain
   for (const args of [['link', 'show', 'lo'], ['-4', 'route', 'show'], ['rule', 'show']]) {
     t.equal((await nlkit(['-n', ns!, '-j', '-p', ...args])).stdout, ipRun(['-n', ns!, '-j', '-p', ...args]).stdout, `-j -p ${args.join(' ')}`);
   }
-  for (const args of [['link', 'show'], ['addr', 'show'], ['-o', 'link', 'show'], ['route', 'show'], ['route', 'show', 'table', '100'], ['neigh', 'show', 'dev', 'v1']]) {
+  for (const args of [['link', 'show'], ['addr', 'show'], ['-o', 'link', 'show'], ['route', 'show'], ['route', 'show', 'table', '100'], ['neigh', 'show', 'dev', 'v1'], ['rule', 'show']]) {
     t.equal((await nlkit(['-n', ns!, ...args])).stdout, ipRun(['-n', ns!, ...args]).stdout, `text of ${args.join(' ')}`);
   }
 });

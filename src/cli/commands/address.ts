@@ -25,7 +25,6 @@ function addressText(a: IpJson): string {
   for (const [k, v] of Object.entries(a)) if (!NOT_FLAGS.has(k) && v === true) s += `${k} `;
   if (a.ifa_flags !== undefined) s += `flags ${a.ifa_flags} `;
   if (a.label !== undefined) s += a.label;
-  s = s.replace(/ $/, a.label === undefined ? ' ' : '');
   if (a.valid_life_time !== undefined) s += `\n       valid_lft ${lifetime(a.valid_life_time)} preferred_lft ${lifetime(a.preferred_life_time)}`;
   return s + '\n';
 }

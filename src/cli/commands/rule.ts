@@ -26,7 +26,7 @@ function ruleText(r: Record<string, unknown>): string {
   }
   if (r.table !== undefined) s += `lookup ${r.table} `;
   else if (r.action !== undefined) s += `${r.action} `;
-  return s.trimEnd() + ' \n';
+  return s.trimEnd() + '\n';
 }
 
 function parseSpec(ctx: CliContext, args: readonly string[]): RuleSpec {
