@@ -33,3 +33,4 @@ export type { SfqSpec, SfqOptions } from './qdiscs/sfq.js';
 export type { MatchallSpec, MatchallOptions } from './filters/matchall.js';
 export type { FlowerSpec, FlowerOptions } from './filters/flower.js';
 export type { BpfSpec, BpfOptions, ClassicBpfInstruction } from './filters/bpf.js';
+export { openPinnedBpfProgram, loadBpfProgram, type BpfProgram, type BpfProgramSpec, type BpfProgramType, type OpenPinnedBpfProgramOptions } from './filters/bpf-program.js';

@@ -46,6 +46,12 @@ export interface TcKind<Prepared = any, Options = any> {
   prepare(spec: Record<string, unknown>, object: TcObjectType, header: { protocol: number }): Prepared;
   /** Links the prepared options name (a mirred target), resolved before sending. */
   linkRefs?(prepared: Prepared): readonly LinkRef[];
+  /**
+   * Opens what the request names by fd (bpf: a pinned program), once every
+   * check has passed and just before sending; returns what closes it, which
+   * runs after the request whether it succeeded or not.
+   */
+  acquire?(prepared: Prepared): () => void;
   /** Writes TCA_OPTIONS (or nothing, for kinds without options). */
   encode(writer: MessageWriter, prepared: Prepared, ctx: TcEncodeContext): void;
   /** Reads TCA_OPTIONS; the cursor stands on it. MalformedMessageError for bytes that do not fit. */

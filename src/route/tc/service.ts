@@ -127,16 +127,31 @@ export class TcObjectService<Spec, Ref> {
     return { operation: `${verb} ${this.types.object}`, object: `${p.text} in ${this.ctx.label}`, headerLength: TCMSG_LEN, attributeName: tcAttributeName };
   }
 
+  /** What the kind opens for the request (a pinned bpf program); deletions carry no options and open nothing. */
+  private acquire(p: PreparedTc): (() => void) | undefined {
+    return p.message.prepared === undefined ? undefined : p.message.kind?.acquire?.(p.message.prepared);
+  }
+
   private run(spec: Spec | Ref, purpose: TcPurpose, type: number, flags: number, verb: string): void {
     const p = this.prepare(spec, purpose);
     const links = LinkIndexes.resolve(this.ctx, this.refs(p));
-    this.ctx.socket.execute(this.request(p, links, type, flags), this.op(verb, p));
+    const release = this.acquire(p);
+    try {
+      this.ctx.socket.execute(this.request(p, links, type, flags), this.op(verb, p));
+    } finally {
+      release?.();
+    }
   }
 
   private async runAsync(spec: Spec | Ref, purpose: TcPurpose, type: number, flags: number, verb: string): Promise<void> {
     const p = this.prepare(spec, purpose);
     const links = await LinkIndexes.resolveAsync(this.ctx, this.refs(p));
-    await this.ctx.socket.executeAsync(this.request(p, links, type, flags), this.op(verb, p));
+    const release = this.acquire(p);
+    try {
+      await this.ctx.socket.executeAsync(this.request(p, links, type, flags), this.op(verb, p));
+    } finally {
+      release?.();
+    }
   }
 
   // ---- list ------------------------------------------------------------------------
