@@ -40,3 +40,5 @@ if (existsSync(localTsc)) {
   run(npm[0], [...npm.slice(1), 'ci', '--omit=dev', '--ignore-scripts', '--no-audit', '--no-fund']);
   run(npm[0], [...npm.slice(1), 'exec', '--yes', `--package=typescript@${lockedTypescript()}`, '--', 'tsc', '-p', 'tsconfig.build.json']);
 }
+// dist/cni/ as a CNI_PATH directory (the plugin executables), as `npm run build` leaves it.
+run(process.execPath, [fileURLToPath(new URL('build-cni.mjs', import.meta.url))]);

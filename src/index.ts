@@ -4,6 +4,7 @@
  */
 export * from './constants.js';
 export { SyscallError, errnoName } from './sys/errors.js';
+export { withFileLock, type FileLockOptions, type FileLockMode } from './fs/file-lock.js';
 export * from './netlink/index.js';
 export * from './netns/index.js';
 export * from './route/index.js';

@@ -13,26 +13,32 @@ function sourceFiles(dir: string): string[] {
 
 const files = sourceFiles('src');
 
-// The one exception: `nlkit netns exec` runs the user's own command.
-const EXEC_ALLOWED = join('src', 'cli', 'commands', 'netns.ts');
+// The exceptions: `nlkit netns exec` runs the user's own command, and the CNI
+// plugin runs the IPAM plugin its configuration delegates to, as CNI requires.
+const EXEC_ALLOWED = [join('src', 'cli', 'commands', 'netns.ts'), join('src', 'cni', 'ipam', 'delegate.ts')];
 
-t.test('nothing under src/ starts a process (but the user\'s command in `nlkit netns exec`)', async (t) => {
+t.test('nothing under src/ starts a process (but the user\'s command in `nlkit netns exec` and a delegated CNI IPAM plugin)', async (t) => {
   t.ok(files.length > 10, 'found the sources');
-  const offenders = files.filter((f) => f !== EXEC_ALLOWED && /child_process|\bexecSync\b|\bspawn\(|process\.binding/.test(readFileSync(f, 'utf8')));
+  const offenders = files.filter((f) => !EXEC_ALLOWED.includes(f) && /child_process|\bexecSync\b|\bspawn\(|process\.binding/.test(readFileSync(f, 'utf8')));
   t.same(offenders, []);
 });
 
-t.test('the CLI sits on top: the library never imports src/cli, the CLI imports only public entry points', async (t) => {
-  const library = files.filter((f) => !f.startsWith(join('src', 'cli')));
-  t.same(library.filter((f) => /from '[./]*\/cli\//.test(readFileSync(f, 'utf8'))), [], 'no library file imports the CLI');
-  // The CLI may import src/index.ts and the per-area barrels it re-exports (lazily, for start-up time).
-  const publicEntry = /^(\.\.\/)+(index|netlink\/index|netns\/index|route\/index|nftables\/index|monitor\/index|pod\/index)\.js$/;
-  for (const f of files.filter((f) => f.startsWith(join('src', 'cli')))) {
-    const imports = [...readFileSync(f, 'utf8').matchAll(/from '(\.\.\/[^']+)'/g)].map((m) => m[1]!);
-    const outside = imports.filter((p) => !p.startsWith('./') && p.split('/').filter((x) => x === '..').length > (f.split('/').length - 3));
-    t.same(outside.filter((p) => !publicEntry.test(p)), [], `${f} imports only public entry points`);
-  }
-});
+// The CLI and the CNI plugin are programs on top of the library: nothing in the
+// library imports them, and what they import from outside their own folder is a
+// public entry point (src/index.ts or a per-area barrel it re-exports).
+const publicEntry = /^(\.\.\/)+(index|netlink\/index|netns\/index|route\/index|nftables\/index|monitor\/index|pod\/index)\.js$/;
+for (const program of ['cli', 'cni']) {
+  t.test(`src/${program} sits on top: the library never imports it, it imports only public entry points`, async (t) => {
+    const library = files.filter((f) => !f.startsWith(join('src', program)));
+    const importsProgram = new RegExp(`from '[./]*/${program}/`);
+    t.same(library.filter((f) => importsProgram.test(readFileSync(f, 'utf8'))), [], `no library file imports src/${program}`);
+    for (const f of files.filter((f) => f.startsWith(join('src', program)))) {
+      const imports = [...readFileSync(f, 'utf8').matchAll(/from '(\.\.\/[^']+)'/g)].map((m) => m[1]!);
+      const outside = imports.filter((p) => !p.startsWith('./') && p.split('/').filter((x) => x === '..').length > (f.split('/').length - 3));
+      t.same(outside.filter((p) => !publicEntry.test(p)), [], `${f} imports only public entry points`);
+    }
+  });
+}
 
 t.test('only src/sys imports koffi', async (t) => {
   const offenders = files.filter((f) => !f.startsWith(join('src', 'sys')) && /from 'koffi'|require\('koffi'\)/.test(readFileSync(f, 'utf8')));

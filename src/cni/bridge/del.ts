@@ -1,0 +1,37 @@
+// DEL: the pod end (its veth peer goes with it) if the namespace and the link
+// still exist, then IPAM release. Missing pieces are not errors: a runtime
+// may call DEL again, after the namespace is gone, or for an ADD that never
+// happened.
+import { LinkNotFoundError, NetlinkError, NetnsNotFoundError } from '../../index.js';
+import type { CniCall } from '../call.js';
+import { ipamRequest, runIpam } from '../ipam/run.js';
+import type { BridgeConfig } from './config.js';
+import { removeMasquerade } from './masquerade.js';
+import { openPodRoute, podNetnsGone } from './pod-netns.js';
+
+function isGone(error: unknown): boolean {
+  return error instanceof LinkNotFoundError || error instanceof NetnsNotFoundError || (error instanceof NetlinkError && (error.code === 'ENODEV' || error.code === 'ENOENT'));
+}
+
+/** Deletes CNI_IFNAME in the pod; true when there was one. */
+function deletePodEnd(call: CniCall): boolean {
+  const { netns, ifname } = call.env;
+  if (podNetnsGone(netns)) return false;
+  const pod = openPodRoute(netns);
+  try {
+    pod.link.delete(ifname);
+    return true;
+  } catch (error) {
+    if (isGone(error)) return false;
+    throw error;
+  } finally {
+    pod.close();
+  }
+}
+
+/** DEL: idempotent; the masquerade rules go by their tag, whether or not the pod still exists. */
+export async function bridgeDel(call: CniCall, config: BridgeConfig): Promise<void> {
+  deletePodEnd(call);
+  if (config.ipMasq && config.ipamType !== '') removeMasquerade(call);
+  if (config.ipamType !== '') await runIpam(call, ipamRequest(call, 'DEL'));
+}

@@ -1,0 +1,26 @@
+// One plugin call: its environment, its configuration and the caller's options.
+import type { NetnsRef } from '../index.js';
+import type { CniEnvironment } from './environment.js';
+import type { Ipam } from './ipam/types.js';
+import type { CniNetworkConfig } from './spec/types.js';
+
+/** How {@link runCni} is run: by the executable with none, by an agent or a test with some. */
+export interface RunCniOptions {
+  /**
+   * The namespace that plays the host (where the bridge and the host ends
+   * live); default the calling thread's, as for a plugin the runtime starts.
+   * A delegated IPAM plugin still runs in the caller's namespace.
+   */
+  hostNetns?: Exclude<NetnsRef, string> | string;
+  /** IPAM implementations by `ipam.type` that run in-process instead of as a plugin on CNI_PATH (host-local is built in). */
+  ipam?: Readonly<Record<string, Ipam>>;
+}
+
+/** Everything a command handler needs. */
+export interface CniCall {
+  env: CniEnvironment;
+  /** The whole process environment as given (a delegated plugin gets it). */
+  processEnv: Readonly<Record<string, string | undefined>>;
+  network: CniNetworkConfig;
+  options: RunCniOptions;
+}

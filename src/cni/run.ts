@@ -1,0 +1,87 @@
+// The plugin as a function: environment and stdin in, what to print and the
+// exit code out. The executable (bin/nlkit-bridge.ts) is a thin wrapper; an
+// agent can call it in-process.
+import { NetlinkError } from '../index.js';
+import { bridgeAdd } from './bridge/add.js';
+import { bridgeCheck } from './bridge/check.js';
+import { parseBridgeConfig } from './bridge/config.js';
+import { bridgeDel } from './bridge/del.js';
+import { bridgeGc, bridgeStatus } from './bridge/status.js';
+import type { CniCall, RunCniOptions } from './call.js';
+import { parseNetworkConfig } from './config.js';
+import { parseEnvironment, validateAttachment } from './environment.js';
+import { CniError, CniErrorCode } from './errors.js';
+import { formatResult } from './spec/result.js';
+import type { CniVersionResult } from './spec/types.js';
+import { LATEST_VERSION, requireSupportedVersion, requireVersionFor, SUPPORTED_VERSIONS } from './spec/versions.js';
+
+/** What the plugin prints on stdout and its exit code. */
+export interface CniOutput {
+  stdout: string;
+  exitCode: number;
+}
+
+/** The cniVersion stdin names, if it can be read at all: errors are printed in it. */
+function declaredVersion(stdin: Buffer): string | undefined {
+  try {
+    const v = (JSON.parse(stdin.toString('utf8')) as { cniVersion?: unknown }).cniVersion;
+    return typeof v === 'string' && v !== '' ? v : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Any failure as the spec's error: CniError as is, a kernel refusal as code 100 with the errno, the rest as 999. */
+function asCniError(error: unknown): CniError {
+  if (error instanceof CniError) return error;
+  if (error instanceof NetlinkError) return new CniError(CniErrorCode.kernelError, error.message, `${error.code} (${error.operation}${error.object ? ` ${error.object}` : ''})`);
+  return new CniError(CniErrorCode.internal, error instanceof Error ? error.message : String(error));
+}
+
+function print(value: unknown): string {
+  return `${JSON.stringify(value)}\n`;
+}
+
+async function dispatch(env: Readonly<Record<string, string | undefined>>, stdin: Buffer, options: RunCniOptions): Promise<string> {
+  const parsedEnv = parseEnvironment(env);
+  if (parsedEnv.command === 'VERSION') {
+    const answer: CniVersionResult = { cniVersion: declaredVersion(stdin) ?? LATEST_VERSION, supportedVersions: [...SUPPORTED_VERSIONS] };
+    return print(answer);
+  }
+  const network = parseNetworkConfig(stdin);
+  validateAttachment(parsedEnv);
+  requireSupportedVersion(network.cniVersion);
+  if (parsedEnv.command === 'STATUS' || parsedEnv.command === 'GC') requireVersionFor(parsedEnv.command, network.cniVersion, '1.1.0');
+  const config = parseBridgeConfig(network, parsedEnv.args);
+  const call: CniCall = { env: parsedEnv, processEnv: env, network, options };
+  switch (parsedEnv.command) {
+    case 'ADD':
+      return print(formatResult(await bridgeAdd(call, config), network.cniVersion));
+    case 'DEL':
+      await bridgeDel(call, config);
+      return '';
+    case 'CHECK':
+      await bridgeCheck(call, config);
+      return '';
+    case 'STATUS':
+      await bridgeStatus(call, config);
+      return '';
+    case 'GC':
+      await bridgeGc(call, config);
+      return '';
+  }
+}
+
+/**
+ * Runs one nlkit-bridge call. `env` holds the CNI_* variables (the rest is
+ * passed on to a delegated IPAM plugin), `stdin` the network configuration.
+ * Never throws: a failure is the spec's error JSON with exit code 1.
+ */
+export async function runCni(env: Readonly<Record<string, string | undefined>>, stdin: Buffer | string, options: RunCniOptions = {}): Promise<CniOutput> {
+  const bytes = typeof stdin === 'string' ? Buffer.from(stdin) : stdin;
+  try {
+    return { stdout: await dispatch(env, bytes, options), exitCode: 0 };
+  } catch (error) {
+    return { stdout: print(asCniError(error).toResult(declaredVersion(bytes) ?? LATEST_VERSION)), exitCode: 1 };
+  }
+}
