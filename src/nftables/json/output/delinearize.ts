@@ -4,6 +4,7 @@
 // adds itself as dependencies (`meta l4proto tcp` before `tcp dport`) are left
 // out again, values print with the datatype of what they are compared with.
 import type { BitwiseExpression } from '../../expressions/bitwise.js';
+import type { ByteorderExpression } from '../../expressions/byteorder.js';
 import type { CmpExpression } from '../../expressions/cmp.js';
 import type { Expression } from '../../expressions/types.js';
 import { ICMP_CODES, ICMPV6_CODES, ICMPX_CODES } from '../../objects/datatype-symbols.js';
@@ -12,13 +13,14 @@ import type { NftFamily } from '../../objects/family.js';
 import type { Rule } from '../../objects/rule.js';
 import type { NftJsonStatement, NftJsonValue } from '../schema.js';
 import { NftJsonUnsupportedError } from './errors.js';
-import { ctType, metaType } from './keys.js';
+import { RAW_EXPRESSIONS, type RawExpressionContext, type RegisterLoad } from './expressions/index.js';
+import { ctType, metaName, metaType } from './keys.js';
 import {
   findField, HEADERS, NETWORK_BY_ETHERTYPE, NETWORK_BY_NFPROTO, TRANSPORT_BY_NUMBER, type Header, type HeaderField,
 } from './payload-fields.js';
-import { elementsJson, type SetWithElements } from './set-elements.js';
+import { elementsJson, shiftedMembersJson, type SetWithElements } from './set-elements.js';
 import { counterJson, limitJson, logJson, quotaJson, statefulJson } from './statements.js';
-import { flagsJson, intervalJson, isBitmask, prefixJson, sortBytes, valueJson, verdictJson, type ValueContext } from './values.js';
+import { flagsJson, intervalJson, isBitmask, plainInteger, prefixJson, sortBytes, valueJson, verdictJson, type ValueContext } from './values.js';
 
 /** What a rule is rendered against: its table's sets (for anonymous sets and key lengths) and value naming. */
 export interface RuleRenderContext extends ValueContext {
@@ -42,6 +44,8 @@ interface Operand {
   key?: ProtocolKey;
   /** A payload load whose field a bitwise mask will name (`ip dscp`, `vlan id`). */
   pending?: { header: Header; offset: number; length: number };
+  /** A header field's bits with the rest of its bytes kept (`ip ttl set 64`): only a payload write of those bytes takes it. */
+  write?: { header: Header; field: HeaderField; offset: number; length: number; value: Buffer };
   /** Bits of a sub-byte field below it in the loaded bytes (`ip dscp` is shifted by 2). */
   shift?: number;
   /** Width of a sub-byte field in bits. */
@@ -61,16 +65,26 @@ interface Operand {
    * (A header read only for a nat statement's map keeps them, as nft keeps them.)
    */
   uses?: Header[];
-  /** A map lookup whose data fills more than one register (concatenated or interval data). */
-  wide?: boolean;
+  /** A map lookup: its data's length in bytes and whether the data are intervals (nat reads both). */
+  mapData?: { length: number; interval: boolean };
+  /** A load nft names only with the mask of a bitwise that follows (`tcp option mptcp subtype`). */
+  maskedField?: RegisterLoad['maskedField'];
+  /** A sub-byte field shifted down to its value: inside a concatenation nft prints the shift (`ip dscp >> 2`). */
+  rshift?: number;
+  /** Converted to network byte order in words of this many bytes (`byteorder hton`): compared values are too. */
+  order?: number;
 }
 
 /** A match that may be a dependency nft added: the protocol it establishes and whether it may be left out. */
 interface Candidate {
   protocol: string;
+  layer: 'link' | 'network' | 'transport' | 'vlan';
   statement: number;
   removable: boolean;
 }
+
+/** nft's names of payload bases in raw loads (`@nh,8,8`). */
+const RAW_BASES: Record<string, string> = { link: 'll', network: 'nh', transport: 'th', inner: 'ih' };
 
 const CMP_OPS: Record<string, string> = { eq: '==', neq: '!=', lt: '<', lte: '<=', gt: '>', gte: '>=' };
 
@@ -117,6 +131,14 @@ function fromBigInt(n: bigint, length: number): Buffer {
   return Buffer.from(n.toString(16).padStart(length * 2, '0').slice(-length * 2), 'hex');
 }
 
+/** `data` with each word of `size` bytes reversed (what `byteorder` does to a register). */
+function swapWords(data: Buffer, size: number): Buffer {
+  if (size < 2) return data;
+  const out = Buffer.from(data);
+  for (let at = 0; at + size <= out.length; at += size) out.subarray(at, at + size).reverse();
+  return out;
+}
+
 /** Several flags in a set key or mask print as an or-expression. */
 function orFlags(value: NftJsonValue): NftJsonValue {
   return Array.isArray(value) ? { '|': value } : value;
@@ -134,9 +156,37 @@ class Delinearizer {
   /** The ICMP type an earlier `icmp type` / `icmpv6 type` match established, and that match. */
   private icmpType: { value: number; statement: number } | undefined;
 
+  /** What the modules of expressions printed from raw attributes (exthdr, rt, tproxy...) work with. */
+  private readonly raw: RawExpressionContext;
+
   constructor(private readonly rule: Rule, private readonly ctx: RuleRenderContext, private readonly what: string) {
     if (rule.family === 'bridge' || rule.family === 'netdev') this.link = 'ether';
     if (rule.family === 'ip' || rule.family === 'ip6' || rule.family === 'arp') this.network = rule.family;
+    this.raw = {
+      family: rule.family,
+      fail: (message) => this.fail(message),
+      value: (register, type) => this.value(this.operand(register), type),
+      key: (register, length) => {
+        const used: Operand[] = [];
+        const key = this.key(register, length, used);
+        used.forEach((op) => this.use(op));
+        return key;
+      },
+      load: (register, loaded) => this.store(register, { ...loaded }),
+      emit: (statement) => { this.emit(statement); },
+      releaseDependency: (layer) => this.releaseLayer(layer),
+    };
+  }
+
+  /** The last protocol match nft added for `layer` goes (nft's payload_dependency_release). */
+  private releaseLayer(layer: Candidate['layer']): void {
+    for (let i = this.candidates.length - 1; i >= 0; i--) {
+      const c = this.candidates[i]!;
+      if (c.layer !== layer) continue;
+      this.candidates.splice(i, 1);
+      if (c.removable) this.statements[c.statement] = null;
+      return;
+    }
   }
 
   private fail(message: string): never {
@@ -185,9 +235,6 @@ class Delinearizer {
       this.requireResolved(op);
       // nft stores a sub-byte field's set members as loaded (`ip dscp` shifted up by 2) and prints them shifted back.
       if (op.shift) this.fail('a set lookup of a sub-byte header field');
-      // nft 1.0.6 prints set members of `ct proto-src/proto-dst` as `0x50 [invalid type]`.
-      const ct = op.json !== null && typeof op.json === 'object' && !Array.isArray(op.json) ? op.json.ct : undefined;
-      if (ct && typeof ct === 'object' && !Array.isArray(ct) && (ct.key === 'proto-src' || ct.key === 'proto-dst')) this.fail('a set lookup of ct proto-src or proto-dst');
       used.push(op);
       // A flag mask on a key (`tcp flags & (syn | ack) vmap ...`) prints as an and with an or of flags.
       parts.push(op.flagMask ? { '&': [op.json, orFlags(valueJson(op.type!, op.flagMask, this.ctx))] } : op.json);
@@ -195,7 +242,9 @@ class Delinearizer {
       covered += padded;
       at += padded / 4;
     }
-    return parts.length === 1 ? parts[0]! : { concat: parts };
+    if (parts.length === 1) return parts[0]!;
+    const ops = used.slice(-parts.length);
+    return { concat: parts.map((p, i) => (ops[i]?.rshift ? { '>>': [p, ops[i]!.rshift!] } : p)) };
   }
 
   /**
@@ -214,7 +263,13 @@ class Delinearizer {
   }
 
   private requireResolved(op: Operand): void {
-    if (op.pending) this.fail('a payload load that matches no header field nlkit knows');
+    if (op.write) this.fail('a masked payload value used other than in a write of its bytes');
+    if (op.maskedField) this.fail('a load of bits no field is named by without a mask');
+  }
+
+  /** Compared data in the operand's own byte order: words a `byteorder hton` swapped are swapped back. */
+  private ownOrder(op: Operand, data: Buffer): Buffer {
+    return op.order ? swapWords(data, op.order) : data;
   }
 
   private step(e: Expression): void {
@@ -226,7 +281,7 @@ class Delinearizer {
       case 'meta': {
         if (typeof e.key === 'number') this.fail(`meta key ${e.key} is not one nft names`);
         const type = metaType(e.key) ?? this.fail(`meta ${e.key} values are not printed by nlkit yet`);
-        const json = { meta: { key: e.key } };
+        const json = { meta: { key: metaName(e.key) } };
         if ('dreg' in e) {
           const key: ProtocolKey | undefined = e.key === 'nfproto' ? 'nfproto' : e.key === 'l4proto' ? 'l4proto' : e.key === 'protocol' ? 'ethertype' : e.key === 'iiftype' ? 'iiftype' : undefined;
           this.store(e.dreg, { json, type, length: type.length, ...(key ? { key } : {}) });
@@ -237,7 +292,7 @@ class Delinearizer {
       }
       case 'ct': {
         if (typeof e.key === 'number' || typeof e.direction === 'number') this.fail(`ct key ${e.key} is not one nft names`);
-        const type = ctType(e.key) ?? this.fail(`ct ${e.key} values are not printed by nlkit yet`);
+        const type = this.ctAddressType(e.key) ?? ctType(e.key) ?? this.fail(`ct ${e.key} values are not printed by nlkit yet`);
         const json = { ct: { key: e.key, ...(e.direction !== undefined ? { dir: e.direction } : {}) } };
         if ('dreg' in e) this.store(e.dreg, { json, type, length: type.length });
         else this.emit({ mangle: { key: json, value: this.value(this.operand(e.sreg), type) } });
@@ -270,13 +325,35 @@ class Delinearizer {
       case 'masq': this.emit({ masquerade: this.natTail(undefined, e.protoMin, e.protoMax, e.flags) }); return;
       case 'redir': this.emit({ redirect: this.natTail(undefined, e.protoMin, e.protoMax, e.flags) }); return;
       case 'objref':
-        if (e.set !== undefined || e.name === undefined || typeof e.objectType !== 'string') this.fail('an object reference through a map');
+        if (e.set !== undefined && e.sreg !== undefined) return this.objrefMap(e.set, e.sreg);
+        if (e.name === undefined || typeof e.objectType !== 'string') this.fail('an object reference nft does not name');
         this.emit({ [e.objectType]: e.name });
         return;
       case 'dynset': return this.dynset(e);
+      case 'byteorder': return this.byteorder(e);
+      case 'unknown': {
+        const handler = Object.hasOwn(RAW_EXPRESSIONS, e.name) ? RAW_EXPRESSIONS[e.name] : undefined;
+        if (!handler) this.fail(`the ${e.name} expression is not one nlkit prints yet`);
+        handler(e.data, this.raw, this.what);
+        return;
+      }
       default:
-        this.fail(`the ${e.kind === 'unknown' ? e.name : e.kind} expression is not one nlkit prints yet`);
+        this.fail(`the ${e.kind} expression is not one nlkit prints yet`);
     }
+  }
+
+  /**
+   * `ct saddr` / `ct daddr` are addresses of the table's family, or elsewhere of the protocol matched
+   * before: that match (`meta nfproto ipv4`) is the dependency nft added, and goes.
+   */
+  private ctAddressType(key: string): Datatype | undefined {
+    if (key !== 'saddr' && key !== 'daddr') return undefined;
+    const own = this.rule.family === 'ip' || this.rule.family === 'ip6';
+    const network = own ? this.rule.family : this.network;
+    if (!own) this.releaseLayer('network');
+    if (network === 'ip') return T.ipv4_addr!;
+    if (network === 'ip6') return T.ipv6_addr!;
+    return this.fail(`ct ${key} without a known network protocol`);
   }
 
   private header(base: string | number): Header | undefined {
@@ -295,17 +372,24 @@ class Delinearizer {
     return { header, field };
   }
 
+  /** A load nft names no field for: `{"payload": {"base": "nh", "offset": 8, "len": 8}}` (offsets in bits). */
+  private rawPayload(base: string | number, offset: number, length: number): Operand {
+    const name = RAW_BASES[String(base)] ?? this.fail(`payload base ${String(base)} is not one nft names`);
+    return { json: { payload: { base: name, offset: offset * 8, len: length * 8 } }, type: plainInteger(length), length };
+  }
+
   private payloadLoad(base: string | number, offset: number, length: number, dreg: number): void {
     const found = this.field(base, offset, length);
-    if (!found) this.fail(`a ${String(base)} header load with no protocol known for that header`);
-    const { header, field } = found;
-    if (!field) {
-      // A sub-byte field: the bitwise that follows names it by its mask.
-      this.store(dreg, { json: null, length, pending: { header, offset: offset * 8, length: length * 8 } });
+    if (!found?.field) {
+      // Sub-byte fields (the bitwise that follows names them by its mask) or several fields at once
+      // (the compare that follows splits); otherwise nft prints the load raw.
+      const raw = this.rawPayload(base, offset, length);
+      this.store(dreg, found ? { ...raw, pending: { header: found.header, offset: offset * 8, length: length * 8 } } : raw);
       return;
     }
+    const { header, field } = found;
     // `icmpv6 mtu` implies `icmpv6 type packet-too-big`: nft leaves that match out.
-    if (field.types && this.icmpType && field.types.includes(this.icmpType.value)) {
+    if (field.implies !== undefined && this.icmpType?.value === field.implies) {
       this.statements[this.icmpType.statement] = null;
       this.icmpType = undefined;
     }
@@ -317,11 +401,22 @@ class Delinearizer {
   }
 
   private payloadWrite(base: string | number, offset: number, length: number, sreg: number): void {
+    const op = this.operand(sreg);
+    if (op.write && op.write.offset === offset * 8 && op.write.length === length * 8) {
+      const { header, field, value } = op.write;
+      this.consume(header);
+      this.emit({ mangle: { key: { payload: { protocol: header.name, field: field.name } }, value: valueJson(field.type, value, this.ctx) } });
+      return;
+    }
     const found = this.field(base, offset, length);
-    if (!found?.field || found.field.length !== length * 8) this.fail('a payload write to a field nlkit cannot name');
+    if (!found?.field || found.field.length !== length * 8) {
+      const raw = this.rawPayload(base, offset, length);
+      this.emit({ mangle: { key: raw.json, value: this.value(op, raw.type!) } });
+      return;
+    }
     this.consume(found.header);
     const key = { payload: { protocol: found.header.name, field: found.field.name } };
-    this.emit({ mangle: { key, value: this.value(this.operand(sreg), found.field.type) } });
+    this.emit({ mangle: { key, value: this.value(op, found.field.type) } });
   }
 
   /**
@@ -358,7 +453,7 @@ class Delinearizer {
     else this.link = protocol;
     // nft keeps `ip protocol tcp` before `tcp dport` in inet, bridge and netdev tables.
     const removable = key !== 'ipproto' || this.rule.family === 'ip' || this.rule.family === 'ip6';
-    this.candidates.push({ protocol, statement, removable });
+    this.candidates.push({ protocol, layer, statement, removable });
   }
 
   /** What a register holds, as the value of a statement of `type`. */
@@ -371,13 +466,28 @@ class Delinearizer {
 
   private bitwise(e: BitwiseExpression): void {
     const op = this.operand(e.sreg);
+    if ((e.op === 'lshift' || e.op === 'rshift') && e.data && e.data.length >= 4) return this.shift(e.op, e.data.readUInt32LE(0), op, e.dreg);
     if (e.op !== 'bool' || !e.mask || !e.xor) this.fail(`a bitwise ${String(e.op)} nlkit does not print yet`);
     const mask = e.mask;
     const xor = e.xor;
-    if (isZero(xor) && op.pending) {
+    if (isZero(xor) && op.maskedField) {
       const run = bitRun(mask);
-      const field = run && op.pending.header.fields.find((x) => x.offset === op.pending!.offset + run[0] && x.length === run[1]);
-      if (!run || !field) this.fail('a masked payload load that matches no header field nlkit knows');
+      const named = run && op.maskedField(run[0], run[1]);
+      if (!run || !named) this.fail('a masked load that matches no field nft names');
+      this.store(e.dreg, { json: named.json, type: named.type, length: op.length, shift: op.length * 8 - run[0] - run[1], bits: run[1] });
+      return;
+    }
+    const run = isZero(xor) ? bitRun(mask) : undefined;
+    const named = run && op.pending?.header.fields.find((x) => x.offset === op.pending!.offset + run[0] && x.length === run[1]);
+    if (op.pending && !named) {
+      const write = this.maskedWrite(op.pending, mask, xor);
+      if (write) {
+        this.store(e.dreg, { json: null, length: op.length, write });
+        return;
+      }
+    }
+    if (run && named && op.pending) {
+      const field = named;
       const header = op.pending.header;
       this.store(e.dreg, {
         uses: [this.usedHeader(header, field)],
@@ -404,10 +514,82 @@ class Delinearizer {
       result = { json: { '|': [op.json, valueJson(type, xor, this.ctx)] }, type, length: op.length, ...(op.uses ? { uses: op.uses } : {}) };
     } else if (mask.every((b) => b === 0xff)) {
       result = { json: { '^': [op.json, valueJson(type, xor, this.ctx)] }, type, length: op.length, ...(op.uses ? { uses: op.uses } : {}) };
+    } else if (mask.every((b, i) => (b & xor[i]!) === 0)) {
+      // `(x & m) | v` is sent as mask m & ~v, xor v: nft prints the and with m again.
+      const and = Buffer.from(mask.map((b, i) => b | xor[i]!));
+      const json = { '|': [{ '&': [op.json, valueJson(type, and, this.ctx)] }, valueJson(type, xor, this.ctx)] };
+      result = { json, type, length: op.length, ...(op.uses ? { uses: op.uses } : {}) };
     } else {
       this.fail('a bitwise with both a mask and an xor that is not its complement');
     }
     this.store(e.dreg, result);
+  }
+
+  /**
+   * A shift. Right after the mask that named a sub-byte field, a right shift by the field's offset
+   * (`ip dscp @dscps`: sets hold the values unshifted) leaves the field itself; otherwise `<<` / `>>`.
+   */
+  private shift(kind: 'lshift' | 'rshift', bits: number, op: Operand, dreg: number): void {
+    if (kind === 'rshift' && op.shift !== undefined && op.shift === bits && op.bits !== undefined) {
+      this.store(dreg, { ...op, shift: 0, rshift: bits });
+      return;
+    }
+    this.requireResolved(op);
+    const json = { [kind === 'lshift' ? '<<' : '>>']: [op.json, bits] };
+    this.store(dreg, { json, ...(op.type ? { type: op.type } : {}), length: op.length, ...(op.uses ? { uses: op.uses } : {}) });
+  }
+
+  /** `byteorder hton` before a compare or a concatenated key: the value stays what it is, compared bytes are swapped. */
+  private byteorder(e: ByteorderExpression): void {
+    if (typeof e.op === 'number') this.fail(`byteorder op ${e.op}`);
+    const op = this.operand(e.sreg);
+    if (op.data) {
+      this.store(e.dreg, { ...op, data: swapWords(op.data, e.size) });
+      return;
+    }
+    this.store(e.dreg, { ...op, order: e.size });
+  }
+
+  /**
+   * `(load & mask) ^ xor` where the mask keeps all bits but one field's and the xor sets that field: a
+   * value for a payload write of those bytes (`ip dscp set cs1`, `vlan id set 20`).
+   */
+  private maskedWrite(pending: NonNullable<Operand['pending']>, mask: Buffer, xor: Buffer): Operand['write'] {
+    const inverted = Buffer.from(mask.map((b) => ~b & 0xff));
+    const run = bitRun(inverted);
+    if (!run || xor.some((b, i) => (b & mask[i]!) !== 0)) return undefined;
+    const field = pending.header.fields.find((x) => x.offset === pending.offset + run[0] && x.length === run[1]);
+    if (!field) return undefined;
+    const n = (toBigInt(xor) >> BigInt(pending.length - run[0] - run[1])) & ((1n << BigInt(run[1])) - 1n);
+    return { header: pending.header, field, offset: pending.offset, length: pending.length, value: fromBigInt(n, field.type.length) };
+  }
+
+  /**
+   * A compare of a load spanning several whole fields (`arp htype 1 arp ptype ip` is one 4-byte
+   * compare): one match per field, as nft's payload_expr_expand splits it; false when the
+   * fields do not tile the load.
+   */
+  private splitMatch(pending: NonNullable<Operand['pending']>, data: Buffer): boolean {
+    const end = pending.offset + pending.length;
+    const fields: HeaderField[] = [];
+    for (let at = pending.offset; at < end;) {
+      const here = pending.header.fields.filter((x) => x.offset === at && x.offset + x.length <= end);
+      const field = here.find((x) => this.icmpType !== undefined && x.types?.includes(this.icmpType.value)) ?? here.find((x) => !x.types) ?? here[0];
+      if (!field) return false;
+      fields.push(field);
+      at += field.length;
+    }
+    if (fields.length < 2 || data.length * 8 !== pending.length) return false;
+    const all = toBigInt(data);
+    for (const field of fields) {
+      const n = (all >> BigInt(end - field.offset - field.length)) & ((1n << BigInt(field.length)) - 1n);
+      const bytes = fromBigInt(n, field.type.length);
+      this.consume(this.usedHeader(pending.header, field));
+      const at = this.emit({ match: { op: '==', left: { payload: { protocol: pending.header.name, field: field.name } }, right: valueJson(field.type, bytes, this.ctx) } });
+      if (field.name === pending.header.protocolKey) this.establish(pending.header.layer === 'link' ? 'ethertype' : 'ipproto', bytes, at);
+      if ((pending.header.name === 'icmp' || pending.header.name === 'icmpv6') && field.name === 'type') this.icmpType = { value: bytes[0]!, statement: at };
+    }
+    return true;
   }
 
   /** One value compared with `op`: a sub-byte field's value is shifted down out of its loaded bytes. */
@@ -428,12 +610,15 @@ class Delinearizer {
     if (op.shift !== undefined) return this.scalar(op, data);
     // `iifname "eth*"`: nft compares only the bytes before the wildcard.
     if (type.name === 'ifname' && data.length < type.length) return `${data.toString('utf8')}*`;
+    // `ct original ip saddr 10.0.0.0/8`: only the prefix's bytes are compared.
+    if ((type.name === 'ipv4_addr' || type.name === 'ipv6_addr') && data.length < type.length) return prefixJson(type, data, data.length * 8);
     if (data.length !== type.length) this.fail(`a ${data.length}-byte compare with a ${type.length}-byte ${type.name}`);
     return valueJson(type, data, this.ctx);
   }
 
   private cmp(e: CmpExpression): void {
     const op = this.operand(e.sreg);
+    if (op.pending && e.op === 'eq' && this.splitMatch(op.pending, e.data)) return;
     this.requireResolved(op);
     this.use(op);
     if (!op.type) this.fail('a compare of immediate data');
@@ -454,7 +639,7 @@ class Delinearizer {
         right = valueJson(op.type, e.data, this.ctx);
       }
     } else {
-      right = this.right(op, e.data);
+      right = this.right(op, this.ownOrder(op, e.data));
     }
     const at = this.emit({ match: { op: opName, left, right } });
     if (e.op === 'eq' && op.key && !op.flagMask) this.establish(op.key, e.data, at);
@@ -466,7 +651,7 @@ class Delinearizer {
     this.requireResolved(op);
     if (!op.type || op.prefix !== undefined || op.flagMask) this.fail('a range over a masked value');
     this.use(op);
-    this.emit({ match: { op: opName, left: op.json, right: { range: [this.scalar(op, from), this.scalar(op, to)] } } });
+    this.emit({ match: { op: opName, left: op.json, right: { range: [this.scalar(op, this.ownOrder(op, from)), this.scalar(op, this.ownOrder(op, to))] } } });
   }
 
   /** `@name`, or the members of an anonymous set inline. */
@@ -479,9 +664,20 @@ class Delinearizer {
   }
 
   private lookup(name: string, sreg: number, dreg: number | undefined, invert: boolean): void {
-    const { json, set } = this.setRef(name);
+    const ref = this.setRef(name);
+    const set = ref.set;
+    let json = ref.json;
+    const first = this.registers.get(slot(sreg));
     const used: Operand[] = [];
-    const key = this.key(sreg, set.keyLength, used);
+    let key: NftJsonValue;
+    if (first?.shift && first.bits !== undefined && first.type && set.flags.includes('anonymous') && set.keyLength === first.length) {
+      // nft stores the members of a sub-byte field (`ip6 dscp { cs1, ef }`) as loaded, shifted up; printed shifted back.
+      used.push(first);
+      key = first.json;
+      json = { set: shiftedMembersJson(set, first.type, first.shift, first.bits, this.ctx, `${this.what} set ${name}`) };
+    } else {
+      key = this.key(sreg, set.keyLength, used);
+    }
     if (dreg === undefined) {
       used.forEach((op) => this.use(op));
       this.emit({ match: { op: invert ? '!=' : '==', left: key, right: json } });
@@ -493,8 +689,7 @@ class Delinearizer {
       const uses = used.flatMap((op) => op.uses ?? []);
       this.store(dreg, {
         json: { map: { key, data: json } }, ...(data ? { type: data } : {}), length: set.dataLength ?? 0, uses,
-        // A map to a concatenation or to intervals (`dnat ip to ip daddr . tcp dport map ...`) fills several registers.
-        ...(Array.isArray(set.map) || set.flags.includes('interval') ? { wide: true } : {}),
+        mapData: { length: set.dataLength ?? 0, interval: set.dataInterval === true },
       });
     }
   }
@@ -532,7 +727,6 @@ class Delinearizer {
     if (min === undefined) return undefined;
     const low = this.operand(min);
     if (!low.data) {
-      if (low.wide) this.fail('nat to a map of concatenated or interval data');
       this.requireResolved(low);
       if (!port) this.use(low);
       return low.masked ?? low.json;
@@ -541,6 +735,15 @@ class Delinearizer {
     const high = this.operand(max);
     if (!high.data) this.fail('a nat range whose end is not a constant');
     return intervalJson(type, low.data, high.data, this.ctx);
+  }
+
+  /**
+   * Whether a nat map's data hold the whole nat range: address intervals, or address and port (each
+   * port in a 4-byte register), or intervals of both (nft's is_nat_addr_map, is_nat_proto_map).
+   */
+  private natMapFillsAll(data: NonNullable<Operand['mapData']>, addr: number): boolean {
+    if (data.interval) return data.length === 2 * addr || data.length === 2 * (addr + 4);
+    return data.length === addr + 4;
   }
 
   private natTail(addr: NftJsonValue | undefined, protoMin: number | undefined, protoMax: number | undefined, flags: readonly string[] | undefined): NftJsonValue {
@@ -553,12 +756,22 @@ class Delinearizer {
     const shown = (flags ?? []).filter((x) => x !== 'map-ips' && x !== 'proto-specified').sort((a, b) => order.indexOf(a) - order.indexOf(b));
     if (shown.some((x) => x.startsWith('0x'))) this.fail(`nat flags ${shown.join(',')}`);
     if (shown.length) out.flags = flagsJson(shown);
+    // nft marks a netmap (`snat ip prefix to ...`) with type_flags too.
+    if (shown.includes('netmap')) out.type_flags = 'prefix';
     return Object.keys(out).length ? out : null;
   }
 
   private nat(e: Extract<Expression, { kind: 'nat' }>): void {
     if (typeof e.type === 'number') this.fail(`nat type ${e.type}`);
     const addrType = e.family === 'ip6' ? T.ipv6_addr! : T.ipv4_addr!;
+    const map = e.addrMin !== undefined ? this.operand(e.addrMin) : undefined;
+    if (map?.mapData && this.natMapFillsAll(map.mapData, addrType.length)) {
+      // The map's data are address and port, or intervals of them: nft prints the map as the address alone, with the family.
+      this.use(map);
+      const tail = this.natTail(undefined, undefined, undefined, e.flags) as { [k: string]: NftJsonValue } | null;
+      this.emit({ [e.type]: { family: e.family, addr: map.json, ...(tail ?? {}) } });
+      return;
+    }
     const addr = this.natRange(e.addrMin, e.addrMax, addrType, false);
     const tail = this.natTail(addr, e.protoMin, e.protoMax, e.flags);
     const body: { [k: string]: NftJsonValue } = this.rule.family === 'inet' ? { family: e.family } : {};
@@ -566,16 +779,43 @@ class Delinearizer {
     this.emit({ [e.type]: Object.keys(body).length ? body : null });
   }
 
+  /** `counter name tcp dport map @counters`: the object map's type names the statement. */
+  private objrefMap(name: string, sreg: number): void {
+    const { json, set } = this.setRef(name);
+    if (typeof set.objectType !== 'string') this.fail(`map ${name} is not a map of objects nft names`);
+    const used: Operand[] = [];
+    const key = this.key(sreg, set.keyLength, used);
+    used.forEach((op) => this.use(op));
+    this.emit({ [set.objectType]: { map: { key, data: json } } });
+  }
+
+  /**
+   * A dynamic set statement: `add @s { ip saddr }`; on an anonymous set with a statement, a meter;
+   * with data, a map statement. nft 1.0.6 has no JSON for the map statement (it prints the rule's
+   * text as a string, see docs/nftables.md): nlkit prints it as later nft versions do.
+   */
   private dynset(e: Extract<Expression, { kind: 'dynset' }>): void {
-    if (typeof e.op === 'number' || e.sregData !== undefined) this.fail('a dynamic map update');
-    const set = this.ctx.set(this.rule.family, this.rule.table, e.set);
-    if (!set || set.flags.includes('anonymous')) this.fail(`a dynamic set statement on ${e.set} (a meter)`);
+    if (typeof e.op === 'number') this.fail(`dynset op ${e.op}`);
+    const set = this.ctx.set(this.rule.family, this.rule.table, e.set) ?? this.fail(`set ${e.set} is not in the listing`);
     const used: Operand[] = [];
     let elem = this.key(e.sregKey, set.keyLength, used);
-    used.forEach((op) => this.use(op));
     if (e.timeout !== undefined && e.timeout !== 0) elem = { elem: { val: elem, timeout: Math.floor(e.timeout / 1000) } };
+    const statements = (e.expressions ?? []).map((x) => statefulJson(x, this.what, true));
+    if (e.sregData !== undefined) {
+      const data = this.key(e.sregData, set.dataLength ?? 0, used);
+      used.forEach((op) => this.use(op));
+      const body: { [k: string]: NftJsonValue } = { op: e.op, elem, data, map: `@${e.set}` };
+      if (statements.length) body.stmt = statements;
+      this.emit({ map: body });
+      return;
+    }
+    used.forEach((op) => this.use(op));
+    if (statements.length && set.flags.includes('anonymous')) {
+      this.emit({ meter: { key: elem, stmt: statements[0]!, size: set.size ?? 0, name: e.set } });
+      return;
+    }
     const body: { [k: string]: NftJsonValue } = { op: e.op, elem, set: `@${e.set}` };
-    if (e.expressions?.length) body.stmt = e.expressions.map((x) => statefulJson(x, this.what, true));
+    if (statements.length) body.stmt = statements;
     this.emit({ set: body });
   }
 }

@@ -3,6 +3,7 @@
 import { integerType, DATATYPES as T, type Datatype } from '../../objects/datatypes.js';
 import { NFPROTO_TYPE } from '../../builder/fields.js';
 import { plainInteger } from './values.js';
+import { INET_PROTO } from './protocols.js';
 
 /** ARPHRD_* names nft gives `meta iiftype` values. */
 const ARPHRD = integerType('iface_type', 0, 2, 'host', {
@@ -43,7 +44,7 @@ const META: Record<string, Datatype> = {
   rtclassid: T.realm!,
   secmark: hostU32,
   nfproto: NFPROTO_TYPE,
-  l4proto: T.inet_proto!,
+  l4proto: INET_PROTO,
   pkttype: T.pkt_type!,
   cpu: hostU32,
   iifgroup: DEVGROUP,
@@ -55,7 +56,16 @@ const META: Record<string, Datatype> = {
   hour: T.hour!,
   ibrpvid: plainInteger(2, 'host'),
   ibrvproto: T.ether_type!,
+  ipsec: T.boolean!,
 };
+
+/** Meta keys nft names differently from nlkit's `MetaKey`. */
+const META_NAMES: Record<string, string> = { len: 'length' };
+
+/** A meta key as nft's JSON names it. */
+export function metaName(key: string): string {
+  return META_NAMES[key] ?? key;
+}
 
 const CT: Record<string, Datatype> = {
   state: T.ct_state!,
@@ -66,7 +76,7 @@ const CT: Record<string, Datatype> = {
   l3proto: NFPROTO_TYPE,
   helper: HELPER,
   expiration: EXPIRATION,
-  protocol: T.inet_proto!,
+  protocol: INET_PROTO,
   'proto-src': T.inet_service!,
   'proto-dst': T.inet_service!,
   zone: plainInteger(2, 'host'),
@@ -78,6 +88,8 @@ const CT: Record<string, Datatype> = {
   'ip6 saddr': T.ipv6_addr!,
   'ip6 daddr': T.ipv6_addr!,
   id: plainInteger(4),
+  event: T.ct_event!,
+  label: T.ct_label!,
 };
 
 /** The datatype of a meta key, undefined when nlkit does not print its values yet. */

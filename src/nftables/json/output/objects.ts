@@ -45,8 +45,9 @@ export function setJson(s: SetWithElements, ctx: ValueContext, what: string): { 
   const plain = (t: string) => (t === 'date' ? 'time' : t.replace(/^(integer|string)\(.*\)$/, '$1'));
   const out: NftJsonSet = { family: s.family, name: s.name, table: s.table, type: Array.isArray(s.type) ? s.type.map(plain) : plain(s.type), handle: s.handle };
   const map = s.objectType ?? (s.map === undefined ? undefined : Array.isArray(s.map) ? s.map.map(plain).join(' . ') : plain(s.map));
-  if (map !== undefined) out.map = map;
+  // nft's key order: the comment before the map's data type.
   if (s.comment !== undefined) out.comment = s.comment;
+  if (map !== undefined) out.map = map;
   if (s.policy !== undefined && s.policy !== 'performance') out.policy = s.policy as string;
   // nft sizes constant sets itself (to their elements) and does not print that size.
   if (s.size !== undefined && !s.flags.includes('constant')) out.size = s.size;

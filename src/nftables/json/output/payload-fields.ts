@@ -4,6 +4,7 @@
 // the mask a bitwise applies to it.
 import { integerType, DATATYPES as T, type Datatype } from '../../objects/datatypes.js';
 import { plainInteger } from './values.js';
+import { INET_PROTO } from './protocols.js';
 
 export type Layer = 'link' | 'network' | 'transport';
 
@@ -12,6 +13,12 @@ export interface HeaderField {
   name: string;
   /** ICMP fields that exist only for some message types (`icmpv6 mtu` in packet-too-big): those types. */
   types?: number[];
+  /**
+   * The one ICMP type nft adds as this field's dependency and leaves out again when listing
+   * (payload.c icmp_dep_to_type): `icmpv6 mtu` implies packet-too-big. Echo ids and sequences
+   * depend on a set of types, so a user's `icmp type echo-request` before them stays.
+   */
+  implies?: number;
   /** Bit offset from the start of the header. */
   offset: number;
   /** Length in bits. */
@@ -28,7 +35,9 @@ export interface Header {
   protocolKey?: string;
 }
 
-const f = (name: string, offset: number, length: number, type: Datatype = plainInteger(Math.ceil(length / 8)), types?: number[]): HeaderField => ({ name, offset, length, type, ...(types ? { types } : {}) });
+const f = (name: string, offset: number, length: number, type: Datatype = plainInteger(Math.ceil(length / 8)), types?: number[], implies?: number): HeaderField => ({
+  name, offset, length, type, ...(types ? { types } : {}), ...(implies !== undefined ? { implies } : {}),
+});
 const ipv4 = T.ipv4_addr!;
 const ipv6 = T.ipv6_addr!;
 const service = T.inet_service!;
@@ -60,7 +69,7 @@ export const HEADERS: Record<string, Header> = {
     name: 'ip', layer: 'network', protocolKey: 'protocol',
     fields: [
       f('version', 0, 4), f('hdrlength', 4, 4), f('dscp', 8, 6, T.dscp!), f('ecn', 14, 2, T.ecn!), f('length', 16, 16),
-      f('id', 32, 16), f('frag-off', 48, 16), f('ttl', 64, 8), f('protocol', 72, 8, T.inet_proto!), f('checksum', 80, 16),
+      f('id', 32, 16), f('frag-off', 48, 16), f('ttl', 64, 8), f('protocol', 72, 8, INET_PROTO), f('checksum', 80, 16),
       f('saddr', 96, 32, ipv4), f('daddr', 128, 32, ipv4),
     ],
   },
@@ -68,7 +77,7 @@ export const HEADERS: Record<string, Header> = {
     name: 'ip6', layer: 'network', protocolKey: 'nexthdr',
     fields: [
       f('version', 0, 4), f('dscp', 4, 6, T.dscp!), f('ecn', 10, 2, T.ecn!), f('flowlabel', 12, 20, u20), f('length', 32, 16),
-      f('nexthdr', 48, 8, T.inet_proto!), f('hoplimit', 56, 8), f('saddr', 64, 128, ipv6), f('daddr', 192, 128, ipv6),
+      f('nexthdr', 48, 8, INET_PROTO), f('hoplimit', 56, 8), f('saddr', 64, 128, ipv6), f('daddr', 192, 128, ipv6),
     ],
   },
   icmp: {
@@ -76,15 +85,15 @@ export const HEADERS: Record<string, Header> = {
     fields: [
       f('type', 0, 8, T.icmp_type!), f('code', 8, 8, T.icmp_code!), f('checksum', 16, 16),
       f('id', 32, 16, undefined, [0, 8, 13, 14, 15, 16, 17, 18]), f('sequence', 48, 16, undefined, [0, 8, 13, 14, 15, 16, 17, 18]),
-      f('gateway', 32, 32, undefined, [5]), f('mtu', 48, 16, undefined, [3]),
+      f('gateway', 32, 32, undefined, [5], 5), f('mtu', 48, 16, undefined, [3], 3),
     ],
   },
   icmpv6: {
     name: 'icmpv6', layer: 'transport',
     fields: [
       f('type', 0, 8, T.icmpv6_type!), f('code', 8, 8, T.icmpv6_code!), f('checksum', 16, 16),
-      f('parameter-problem', 32, 32, undefined, [4]), f('mtu', 32, 32, undefined, [2]), f('id', 32, 16, undefined, [128, 129]),
-      f('sequence', 48, 16, undefined, [128, 129]), f('max-delay', 32, 16, undefined, [130, 131, 132]),
+      f('parameter-problem', 32, 32, undefined, [4], 4), f('mtu', 32, 32, undefined, [2], 2), f('id', 32, 16, undefined, [128, 129]),
+      f('sequence', 48, 16, undefined, [128, 129]), f('max-delay', 32, 16, undefined, [130, 131, 132], 130),
     ],
   },
   tcp: {
@@ -101,13 +110,13 @@ export const HEADERS: Record<string, Header> = {
   udp: { name: 'udp', layer: 'transport', fields: [...ports(), f('length', 32, 16), f('checksum', 48, 16)] },
   udplite: { name: 'udplite', layer: 'transport', fields: [...ports(), f('csumcov', 32, 16), f('checksum', 48, 16)] },
   sctp: { name: 'sctp', layer: 'transport', fields: [...ports(), f('vtag', 32, 32), f('checksum', 64, 32)] },
-  dccp: { name: 'dccp', layer: 'transport', fields: [...ports(), f('type', 68, 4)] },
+  dccp: { name: 'dccp', layer: 'transport', fields: [...ports(), f('type', 67, 4, T.dccp_pkttype!)] },
   esp: { name: 'esp', layer: 'transport', fields: [f('spi', 0, 32), f('sequence', 32, 32)] },
   ah: {
     name: 'ah', layer: 'transport',
-    fields: [f('nexthdr', 0, 8, T.inet_proto!), f('hdrlength', 8, 8), f('reserved', 16, 16), f('spi', 32, 32), f('sequence', 64, 32)],
+    fields: [f('nexthdr', 0, 8, INET_PROTO), f('hdrlength', 8, 8), f('reserved', 16, 16), f('spi', 32, 32), f('sequence', 64, 32)],
   },
-  comp: { name: 'comp', layer: 'transport', fields: [f('nexthdr', 0, 8, T.inet_proto!), f('flags', 8, 8), f('cpi', 16, 16)] },
+  comp: { name: 'comp', layer: 'transport', fields: [f('nexthdr', 0, 8, INET_PROTO), f('flags', 8, 8), f('cpi', 16, 16)] },
   // nft's `th`: the ports of whatever transport header follows, when no rule match names it.
   th: { name: 'th', layer: 'transport', fields: ports() },
 };
@@ -130,6 +139,10 @@ export const NETWORK_BY_NFPROTO: Record<number, string> = { 2: 'ip', 10: 'ip6' }
 export function findField(header: Header, offset: number, length: number, icmpType?: number): HeaderField | undefined {
   const exact = header.fields.filter((x) => x.offset === offset && x.length === length);
   // Where ICMP message types lay the same bytes out differently, the type matched before decides.
-  return exact.find((x) => icmpType !== undefined && x.types?.includes(icmpType)) ?? exact.find((x) => !x.types) ?? exact[0]
+  const hit = exact.find((x) => icmpType !== undefined && x.types?.includes(icmpType)) ?? exact.find((x) => !x.types);
+  if (hit) return hit;
+  // Fields of other message types than the one matched before name nothing (`icmpv6 id . sequence` after echo-request).
+  if (exact.length && icmpType !== undefined) return undefined;
+  return exact[0]
     ?? header.fields.find((x) => x.offset === offset && x.length > length && x.length % 8 === 0 && length % 8 === 0);
 }

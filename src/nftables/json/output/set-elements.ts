@@ -9,7 +9,7 @@ import type { Verdict } from '../../protocol/data.js';
 import type { NftJsonStatement, NftJsonValue } from '../schema.js';
 import { InvalidArgumentError } from '../../../netlink/addresses.js';
 import { NftJsonUnsupportedError } from './errors.js';
-import { intervalJson, sortBytes, verdictJson, type ValueContext } from './values.js';
+import { intervalJson, isBitmask, sortBytes, valueJson, verdictJson, type ValueContext } from './values.js';
 
 /** A listed set with its elements, as `listRuleset` returns it. */
 export type SetWithElements = NftSet & { elements: SetElement[] };
@@ -65,13 +65,24 @@ function renderBytes(type: KeyType, value: unknown, interval: boolean, ctx: Valu
     type.parts.forEach((p, i) => {
       const b = bytes.subarray(at, at + p.length);
       parts.push(elementJson(intervalJson(p, b, b, ctx)));
-      sort.push(sortBytes(p, b));
+      sort.push(isBitmask(p) ? lowestFlag(p, b) : sortBytes(p, b));
       at += type.fieldLengths[i]!;
     });
     // nft orders concatenations as one host-order number: by their last bytes first.
     if (type.concat) return { json: { concat: parts }, sort: [Buffer.from(bytes).reverse()] };
   }
   return { json: type.concat ? { concat: parts } : parts[0]!, sort };
+}
+
+/**
+ * nft sorts an element of several flags (`syn | ack`, an or-expression to it) by its left-most
+ * operand, the lowest flag.
+ */
+function lowestFlag(type: Datatype, b: Buffer): Buffer {
+  const ordered = sortBytes(type, b);
+  const n = BigInt(`0x${ordered.toString('hex') || '0'}`);
+  const lowest = n & -n;
+  return Buffer.from(lowest.toString(16).padStart(ordered.length * 2, '0'), 'hex');
 }
 
 function compareSort(a: Buffer[], b: Buffer[]): number {
@@ -86,7 +97,8 @@ function dataJson(shape: SetShape, element: SetElement, ctx: ValueContext, what:
   if (shape.object) return element.object ?? null;
   if (shape.data === undefined) return undefined;
   if (shape.data === 'verdict') return verdictJson(element.data as Verdict);
-  return renderValue(shape.data, element.data, false, ctx, what).json;
+  // Interval data (`: interval ipv4_addr`) print as prefixes and ranges, like interval keys.
+  return renderValue(shape.data, element.data, shape.dataInterval === true, ctx, what).json;
 }
 
 /** The shape of a listed set, or the typed error when nlkit does not know its types. */
@@ -116,11 +128,31 @@ export function elementsJson(set: SetWithElements, ctx: ValueContext, stateful: 
   });
   // nft sorts elements by value, except those of concatenated interval sets, which it prints in the kernel's order.
   if (!(shape.key.concat && shape.interval)) {
-    // Elements of several flags (`syn | ack`) are expressions to nft's sort, not values: their order is its own.
-    if (rendered.length > 1 && rendered.some((r) => JSON.stringify(r.json).includes('"|"'))) {
-      throw new NftJsonUnsupportedError('the order nft prints elements of several flags in is not one nlkit knows', what);
-    }
-    rendered.sort((a, b) => compareSort(a.sort, b.sort));
+    // Equal keys (`syn | ack` and `syn`, both sorted by their lowest flag) come out in the reverse of
+    // the kernel's order, as nft collects the elements: a stable sort of the reversed list.
+    return rendered.reverse().sort((a, b) => compareSort(a.sort, b.sort)).map((r) => r.json);
   }
   return rendered.map((r) => r.json);
+}
+
+/**
+ * The members of an anonymous set of a sub-byte field's values (`ip6 dscp { cs1, ef }`): nft stores
+ * them as loaded, `shift` bits up in the field's bytes, and prints them shifted back, sorted.
+ */
+export function shiftedMembersJson(set: SetWithElements, type: Datatype, shift: number, bits: number, ctx: ValueContext, what: string): NftJsonValue[] {
+  const shape = listedShape(set, what);
+  if (shape.interval || shape.key.concat) throw new NftJsonUnsupportedError('a sub-byte field looked up in an interval or concatenated set', what);
+  const members = set.elements.map((element, i) => {
+    const label = `${what} element #${i}`;
+    if (element.timeout !== undefined || element.comment !== undefined || element.expressions?.length) {
+      throw new NftJsonUnsupportedError('a sub-byte field\'s set member with a timeout, comment or statement', label);
+    }
+    const bytes = shape.key.encode(element.key, label);
+    const n = (BigInt(`0x${bytes.toString('hex') || '0'}`) >> BigInt(shift)) & ((1n << BigInt(bits)) - 1n);
+    const key = valueJson(type, Buffer.from(n.toString(16).padStart(type.length * 2, '0'), 'hex'), ctx);
+    const data = dataJson(shape, element, ctx, label);
+    return { n, json: data === undefined ? key : [key, data] };
+  });
+  members.sort((a, b) => (a.n < b.n ? -1 : a.n > b.n ? 1 : 0));
+  return members.map((m) => m.json);
 }

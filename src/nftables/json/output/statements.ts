@@ -8,6 +8,7 @@ import type { QuotaExpression } from '../../expressions/quota.js';
 import type { Expression } from '../../expressions/types.js';
 import type { NftJsonStatement, NftJsonValue } from '../schema.js';
 import { NftJsonUnsupportedError } from './errors.js';
+import { connlimitJson } from './expressions/connlimit.js';
 import { flagsJson } from './values.js';
 
 const DATA_UNITS = ['bytes', 'kbytes', 'mbytes'];
@@ -40,24 +41,25 @@ export function limitJson(e: LimitExpression, what: string): NftJsonStatement {
   if (e.type === 'bytes') {
     const [rate, rateUnit] = byteUnits(e.rate);
     const [burst, burstUnit] = byteUnits(e.burst);
-    Object.assign(out, { rate, burst, per: perUnit(e.unit, what), rate_unit: rateUnit, burst_unit: burstUnit });
+    // nft's key order: inv before the units.
+    Object.assign(out, { rate, burst, per: perUnit(e.unit, what), ...(e.invert ? { inv: true } : {}), rate_unit: rateUnit, burst_unit: burstUnit });
   } else if (e.type === 'packets') {
-    Object.assign(out, { rate: e.rate, burst: e.burst, per: perUnit(e.unit, what) });
+    Object.assign(out, { rate: e.rate, burst: e.burst, per: perUnit(e.unit, what), ...(e.invert ? { inv: true } : {}) });
   } else {
     throw new NftJsonUnsupportedError(`limit type ${e.type} is not one nft names`, what);
   }
-  if (e.invert) out.inv = true;
   return { limit: out };
 }
 
 export function quotaJson(e: QuotaExpression, stateless = false): NftJsonStatement {
   const [val, valUnit] = byteUnits(e.bytes);
   const out: { [k: string]: NftJsonValue } = { val, val_unit: valUnit };
+  // nft's key order: inv before what was used.
+  if (e.over) out.inv = true;
   if (!stateless && e.consumed > 0) {
     const [used, usedUnit] = byteUnits(e.consumed);
     Object.assign(out, { used, used_unit: usedUnit });
   }
-  if (e.over) out.inv = true;
   return { quota: out };
 }
 
@@ -87,6 +89,8 @@ export function statefulJson(e: Expression, what: string, stateless: boolean): N
     case 'counter': return counterJson(e, stateless);
     case 'limit': return limitJson(e, what);
     case 'quota': return quotaJson(e, stateless);
-    default: throw new NftJsonUnsupportedError(`a ${e.kind === 'unknown' ? e.name : e.kind} expression in a set is not one nlkit prints`, what);
+    default:
+      if (e.kind === 'unknown' && e.name === 'connlimit') return connlimitJson(e.data, what);
+      throw new NftJsonUnsupportedError(`a ${e.kind === 'unknown' ? e.name : e.kind} expression in a set is not one nlkit prints`, what);
   }
 }

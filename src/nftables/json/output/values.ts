@@ -7,7 +7,7 @@ import type { NftJsonValue } from '../schema.js';
 import { NftJsonUnsupportedError } from './errors.js';
 
 /** Datatypes whose values are sets of flags: several bits print as an array of names. */
-const BITMASK_TYPES = new Set(['ct_state', 'ct_status', 'tcp_flag', 'ct_event']);
+const BITMASK_TYPES = new Set(['ct_state', 'ct_status', 'tcp_flag', 'ct_event', 'ct_label']);
 
 /** Names interface indexes (`meta iif`, `fib ... oif`), as nft does from the interfaces it sees. */
 export type InterfaceNamer = (index: number) => string | undefined;
@@ -39,17 +39,14 @@ export function isBitmask(type: Datatype): boolean {
 
 /** Flags as nft prints them: each set bit by its name, lowest bit first; several as an array. */
 function flagsOf(type: Datatype, bytes: Buffer): NftJsonValue {
-  const big = type.byteorder !== 'host';
-  const n = big ? bytes.readUIntBE(0, bytes.length) : bytes.readUIntLE(0, bytes.length);
-  if (n === 0) return type.format(bytes);
+  const ordered = type.byteorder === 'host' ? Buffer.from(bytes).reverse() : bytes;
+  const n = bytes.length ? BigInt(`0x${ordered.toString('hex')}`) : 0n;
+  if (n === 0n) return type.format(bytes);
   const names: ScalarValue[] = [];
   for (let bit = 0; bit < bytes.length * 8; bit++) {
-    const value = 2 ** bit;
-    if (Math.floor(n / value) % 2 === 0) continue;
-    const one = Buffer.alloc(bytes.length);
-    if (big) one.writeUIntBE(value, 0, bytes.length);
-    else one.writeUIntLE(value, 0, bytes.length);
-    names.push(type.format(one));
+    if (((n >> BigInt(bit)) & 1n) === 0n) continue;
+    const one = Buffer.from((1n << BigInt(bit)).toString(16).padStart(bytes.length * 2, '0'), 'hex');
+    names.push(type.format(type.byteorder === 'host' ? one.reverse() : one));
   }
   return names.length === 1 ? names[0]! : names;
 }
@@ -88,10 +85,8 @@ export function intervalJson(type: Datatype, start: Buffer, end: Buffer, ctx: Va
     // Host-order named numbers (`mark`) print aligned ranges as prefixes; big-endian ones (ports) and
     // plain `typeof` integers as ranges.
     const len = prefixOf(sortBytes(type, start), sortBytes(type, end));
-    if (len !== undefined) {
-      if (type.length < 2) throw new NftJsonUnsupportedError(`the range ${String(type.format(start))}-${String(type.format(end))} is prefix-aligned`, what);
-      return { prefix: { addr: valueJson(type, start, ctx), len } };
-    }
+    // One-byte types have no byte order to nft: their aligned ranges stay ranges (`multicast-other`).
+    if (len !== undefined && type.length >= 2) return { prefix: { addr: valueJson(type, start, ctx), len } };
   }
   if (type.name === 'ifname') {
     let n = 0;
@@ -103,7 +98,9 @@ export function intervalJson(type: Datatype, start: Buffer, end: Buffer, ctx: Va
   // A bound of several flags prints as its number.
   const bound = (b: Buffer): NftJsonValue => {
     const v = valueJson(type, b, ctx);
-    return Array.isArray(v) ? (type.byteorder === 'host' ? b.readUIntLE(0, b.length) : b.readUIntBE(0, b.length)) : v;
+    // So does a bound no symbol names (`ce-255`: nft prints the number, not the type's 0x form).
+    const numeric = Array.isArray(v) || (typeof v === 'string' && /^0x[0-9a-f]+$/i.test(v) && b.length <= 6);
+    return numeric ? (type.byteorder === 'host' ? b.readUIntLE(0, b.length) : b.readUIntBE(0, b.length)) : v;
   };
   return { range: [bound(start), bound(end)] };
 }
