@@ -1,6 +1,5 @@
-import { InvalidArgumentError } from '../../../netlink/addresses.js';
 import { ipvlan, type IpvlanInfo, type IpvlanSpec } from './ipvlan.js';
-import type { LinkKind } from './kind.js';
+import { tapVariant } from './tap-variant.js';
 
 /**
  * `ip link add NAME link DEV type ipvtap [mode l2|l3|l3s] [bridge|private|vepa]`:
@@ -17,12 +16,4 @@ export interface IpvtapSpec extends Omit<IpvlanSpec, 'type'> {
 /** IFLA_INFO_DATA of an ipvtap: the same members as an ipvlan's. */
 export type IpvtapInfo = IpvlanInfo;
 
-export const ipvtap: LinkKind<IpvtapSpec, IpvtapInfo> = {
-  ...(ipvlan as unknown as LinkKind<IpvtapSpec, IpvtapInfo>),
-  kind: 'ipvtap',
-  validate(spec) {
-    // Checked here first so the message names the ipvtap, not the ipvlan whose checks follow.
-    if (spec.link === undefined) throw new InvalidArgumentError(`ipvtap "${spec.name}" needs link: the lower device it sits on`);
-    ipvlan.validate({ ...spec, type: 'ipvlan' });
-  },
-};
+export const ipvtap = tapVariant<IpvtapSpec, IpvtapInfo>(ipvlan, 'ipvtap');

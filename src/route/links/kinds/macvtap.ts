@@ -1,6 +1,5 @@
-import { InvalidArgumentError } from '../../../netlink/addresses.js';
-import type { LinkKind } from './kind.js';
 import { macvlan, type MacvlanInfo, type MacvlanSpec } from './macvlan.js';
+import { tapVariant } from './tap-variant.js';
 
 /**
  * `ip link add NAME link DEV type macvtap [mode MODE] [nopromisc] [bcqueuelen N]`:
@@ -16,12 +15,4 @@ export interface MacvtapSpec extends Omit<MacvlanSpec, 'type'> {
 /** IFLA_INFO_DATA of a macvtap: the same members as a macvlan's. */
 export type MacvtapInfo = MacvlanInfo;
 
-export const macvtap: LinkKind<MacvtapSpec, MacvtapInfo> = {
-  ...(macvlan as unknown as LinkKind<MacvtapSpec, MacvtapInfo>),
-  kind: 'macvtap',
-  validate(spec) {
-    // Checked here first so the message names the macvtap, not the macvlan whose checks follow.
-    if (spec.link === undefined) throw new InvalidArgumentError(`macvtap "${spec.name}" needs link: the lower device it sits on`);
-    macvlan.validate({ ...spec, type: 'macvlan' });
-  },
-};
+export const macvtap = tapVariant<MacvtapSpec, MacvtapInfo>(macvlan, 'macvtap');

@@ -1,0 +1,23 @@
+import { InvalidArgumentError } from '../../../netlink/addresses.js';
+import type { KindData, LinkKind } from './kind.js';
+
+/**
+ * The character-device twin of a link kind (macvtap of macvlan, ipvtap of
+ * ipvlan): the kernel takes the base kind's IFLA_INFO_DATA unchanged, so its
+ * encoder and decoder serve both; only the kind's name and the checks'
+ * wording differ.
+ */
+export function tapVariant<Spec extends { type: string; name: string; link?: unknown }, Info extends KindData>(
+  base: LinkKind<any, Info>,
+  kind: Spec['type'],
+): LinkKind<Spec, Info> {
+  return {
+    ...(base as unknown as LinkKind<Spec, Info>),
+    kind,
+    validate(spec) {
+      // Checked here first so the message names the tap kind, not the base kind whose checks follow.
+      if (spec.link === undefined) throw new InvalidArgumentError(`${kind} "${spec.name}" needs link: the lower device it sits on`);
+      base.validate({ ...spec, type: base.kind });
+    },
+  };
+}
