@@ -49,7 +49,7 @@ const only = process.env.NLKIT_EXAMPLES;
 t.setTimeout(20 * 60_000);
 
 t.test('every documentation snippet and example script runs on its own and cleans up', { skip: !isRoot && 'needs root' }, async (t) => {
-  const dir = snippetDirectory(`doc-snippets-${process.pid}`);
+  const dir = await snippetDirectory(`doc-snippets-${process.pid}`);
   t.teardown(() => rmSync(dir, { recursive: true, force: true }));
   const tsconfig = join(dir, 'tsconfig.json');
   const snippets = snippetExamples(dir);

@@ -24,14 +24,30 @@ const tsxLoader = join(root, 'node_modules', 'tsx', 'dist', 'esm', 'index.mjs');
 
 /**
  * A directory under .tap/ where snippets are written as modules that import
- * 'nlkit' from this checkout's source (tsconfig paths, which tsx honours).
+ * 'nlkit' from this checkout's source: src/ built by esbuild into one module
+ * (plus the namespace pool's worker, which pool.ts loads from beside it) and
+ * mapped by tsconfig paths, which tsx honours. One file instead of ~400
+ * source modules through tsx's loader makes each snippet process start about
+ * twice as fast; the code is the same source, bundled as a user's bundler would.
  */
-export function snippetDirectory(name: string): string {
+export async function snippetDirectory(name: string): Promise<string> {
   const dir = join(root, '.tap', name);
   mkdirSync(dir, { recursive: true });
+  const { build } = await import('esbuild');
+  await build({
+    entryPoints: { nlkit: join(root, 'src', 'index.ts'), 'pool-worker': join(root, 'src', 'pod', 'pool-worker.ts') },
+    outdir: dir,
+    bundle: true,
+    format: 'esm',
+    platform: 'node',
+    target: 'node20',
+    // Resolved from node_modules at run time, as an installed nlkit resolves them.
+    external: ['koffi', 'debug', 'tsx'],
+    logLevel: 'error',
+  });
   writeFileSync(join(dir, 'tsconfig.json'), JSON.stringify({
     extends: '../../tsconfig.json',
-    compilerOptions: { noEmit: true, rootDir: '../..', paths: { nlkit: ['../../src/index.ts'] } },
+    compilerOptions: { noEmit: true, rootDir: '../..', paths: { nlkit: ['./nlkit.js'] } },
   }));
   return dir;
 }
