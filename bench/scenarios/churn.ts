@@ -10,7 +10,7 @@ import { createBenchNetns, removeBenchNamespaces, withBenchNamespaces } from '..
 import { loadRouteApi, type Loaded, type OpenRoute } from '../harness/nlkit.js';
 import type { Implementation, RunInfo, RunOutput, Scenario, ScenarioContext, ScenarioRow, Verifier } from '../harness/scenario.js';
 import { perSecond } from '../harness/stats.js';
-import { countLines, ipBatch, ipIn, ipJsonIn, run } from '../harness/tools.js';
+import { countLines, ipBatch, ipIn, ipJsonIn, nlkitBatch, run } from '../harness/tools.js';
 import { ask, startTsWorker, type WorkerReply } from '../harness/worker.js';
 import {
   encodeRawPod, loadPodApi, setupPodsFast, setupPodsPaced, setupPodsRaw, type FastSetupTimes, type PodApi, type StepSamples,
@@ -166,6 +166,35 @@ function ipBatchImplementation(hostNetns: string, sizes: ChurnSizes): Implementa
       const setupMs = performance.now() - t0;
       return verifiedCycle(verify, hostNetns, pods, { ms: setupMs }, async () => {
         ipBatch(pods.map((pod) => `netns delete ${pod.netns}`));
+        await waitHostEndsGoneByIp(hostNetns);
+      });
+    },
+  };
+}
+
+/**
+ * The same lines as ip-batch, through the nlkit command: one `nlkit -batch -`
+ * process for the whole set-up (a line's own `-n NS` picks its namespace, an
+ * nlkit extension), one for the namespace deletes.
+ */
+function cliBatchImplementation(hostNetns: string, sizes: ChurnSizes): Implementation {
+  return {
+    name: 'cli-batch',
+    metricNotApplicable: {
+      p50: 'every pod is set up by one batch process, so a pod has no setup time of its own',
+      p99: 'every pod is set up by one batch process, so a pod has no setup time of its own',
+    },
+    async run({ verify }: RunInfo) {
+      const pods = planPods(runTag(), sizes.pods);
+      const t0 = performance.now();
+      nlkitBatch([
+        ...pods.map((pod) => `netns add ${pod.netns}`),
+        ...pods.map((pod) => `-n ${hostNetns} ${ipLinkAddLine(pod)}`),
+        ...pods.flatMap((pod) => podInsideLines(pod).map((line) => `-n ${pod.netns} ${line}`)),
+      ]);
+      const setupMs = performance.now() - t0;
+      return verifiedCycle(verify, hostNetns, pods, { ms: setupMs }, async () => {
+        nlkitBatch(pods.map((pod) => `netns delete ${pod.netns}`));
         await waitHostEndsGoneByIp(hostNetns);
       });
     },
@@ -393,7 +422,7 @@ export function churnDefinition(hostNetns: string, sizes: ChurnSizes, route: Loa
     ],
     ratioPairs: [
       ['nlkit', 'ip-batch'], ['nlkit', 'ip-fork'], ['nlkit-pod', 'raw-floor'], ['nlkit-pool', 'raw-floor'], ['nlkit-pod', 'nlkit'],
-      ['nlkit-workers', 'nlkit-pod'], ['nlkit-async', 'nlkit'], ['nlkit-pool-paced', 'raw-floor'],
+      ['nlkit-workers', 'nlkit-pod'], ['nlkit-async', 'nlkit'], ['nlkit-pool-paced', 'raw-floor'], ['cli-batch', 'ip-batch'],
     ],
     implementations: withRowsNotApplicable([
       nlkitSyncImplementation(hostNetns, sizes, route),
@@ -405,6 +434,7 @@ export function churnDefinition(hostNetns: string, sizes: ChurnSizes, route: Loa
       rawFloorImplementation(hostNetns, sizes, route),
       ipForkImplementation(hostNetns, sizes),
       ipBatchImplementation(hostNetns, sizes),
+      cliBatchImplementation(hostNetns, sizes),
     ]),
     pauseMs: 100,
     notes: [
@@ -414,6 +444,7 @@ export function churnDefinition(hostNetns: string, sizes: ChurnSizes, route: Loa
       'ip-batch: one `ip -batch -` for every pod\'s netns add (it cannot share the next batch: under -n, ip works in a private mount namespace where netns add would not persist), one `ip -n HOST -batch -` for every pod\'s link add, one `ip -n POD -batch -` per pod for the 4 steps inside, one `ip -batch -` for all netns deletes; polls like ip-fork',
       `nlkit: the plain sync API as the README showed it before the fast path (name lookups included), one pod after another; nlkit-async: the same with the Promise API, ${sizes.inFlight} pods in flight, each lane with its own host socket`,
       `nlkit-pod: createPod, one pod after another (namespace made with its socket opened inside, one echoed veth request, one send of 4 requests inside); nlkit-pool: the same with a NamespacePool of ${sizes.pods} filled between runs (untimed), so each pod's namespace is only named; nlkit-pool-paced: createPod with a pool of ${sizes.pacedPool} at a sustained ${sizes.pacedRate} pods/s (the worker refills while pods arrive), p50/p99 are its per-pod latencies; nlkit-workers: ${sizes.workers} worker threads, each with its own host namespace, bridge and sockets, doing its share of the pods with createPod`,
+      'cli-batch: the ip-batch lines through the nlkit command (bin/nlkit, dist/ when built), Node\'s start-up included: one `nlkit -batch -` process for every pod\'s netns add, link add and 4 steps inside (each line naming its namespace with `-n NS`, which ip -batch lacks), one for all netns deletes; polls like ip-fork',
       'raw-floor: the same pod as nlkit-pod with every request encoded before the clock starts and sent straight through src/sys (open, unshare, mount, socket, setns; send/recv of the encoded bytes with the namespace fd patched in; eth0 assumed to be ifindex 2): what a C program would do',
       'step-*: per-pod medians of the steps: namespace (made, or named from the pool, with a socket inside), veth (the request with its ack), inside (the 4 requests in one send with their acks, plus closing the pod\'s socket); nlkit-workers pools the steps of all its threads',
       'teardown deletes the pod namespaces, then polls a link dump of the bridge\'s ports every 1 ms until empty; p50/p99 pool the per-pod setup times of all measured runs',

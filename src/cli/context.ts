@@ -1,6 +1,6 @@
 // What one nlkit command line runs with: its global options, where it writes,
 // and the route connections it opened (one per namespace, kept for a whole
-// batch file so its commands share sockets).
+// batch file so its commands share sockets, also across its `-n` lines).
 import type { openRoute, RouteConnection } from '../route/index.js';
 
 /** Where the command writes; the process's streams, or buffers in tests. */
@@ -33,22 +33,51 @@ export function defaultOptions(): GlobalOptions {
   return { json: false, pretty: false, details: 0, stats: 0, oneline: false, family: 0, force: false, all: false, numeric: false };
 }
 
+/** openRoute, once the route barrel is loaded (one module graph per process, whichever context loaded it). */
+let loadedOpenRoute: typeof openRoute | undefined;
+
 export class CliContext {
-  private route: RouteConnection | undefined;
-  private openRoute: typeof openRoute | undefined;
+  /** Open connections by namespace name ('' for the current one); shared by the contexts of one batch. */
+  private readonly routes: Map<string, RouteConnection>;
 
-  constructor(readonly options: GlobalOptions, readonly io: CliIo) {}
+  constructor(readonly options: GlobalOptions, readonly io: CliIo, shared?: CliContext) {
+    this.routes = shared?.routes ?? new Map();
+  }
 
-  /** Loads the rtnetlink modules; called before a command runs, never for -V or help (start-up). */
+  /**
+   * Loads the rtnetlink modules (a few hundred ms: every link kind, tc, fdb
+   * come with the barrel); awaited before a command that talks rtnetlink,
+   * never for -V, help or `netns add|del` (start-up).
+   */
   async load(): Promise<void> {
-    this.openRoute ??= (await import('../route/index.js')).openRoute;
+    loadedOpenRoute ??= (await import('../route/index.js')).openRoute;
+  }
+
+  /** The same command line in namespace `netns` (a batch line's `-n NAME`), sharing this context's connections. */
+  inNetns(netns: string): CliContext {
+    return new CliContext({ ...this.options, netns }, this.io, this);
   }
 
   /** The rtnetlink connection in the namespace `-n` names (the current one otherwise), opened on first use. */
   rt(): RouteConnection {
-    if (!this.openRoute) throw new Error('CliContext.load() was not awaited');
-    this.route ??= this.openRoute(this.options.netns === undefined ? {} : { netns: this.options.netns });
-    return this.route;
+    if (!loadedOpenRoute) throw new Error('CliContext.load() was not awaited');
+    const key = this.options.netns ?? '';
+    let route = this.routes.get(key);
+    if (!route) {
+      route = loadedOpenRoute(this.options.netns === undefined ? {} : { netns: this.options.netns });
+      this.routes.set(key, route);
+    }
+    return route;
+  }
+
+  /**
+   * Closes the connection into namespace `netns`, if one is open: a socket
+   * keeps its namespace alive, so `netns del` in a batch would otherwise not
+   * take the namespace's devices with it until the process ends.
+   */
+  release(netns: string): void {
+    this.routes.get(netns)?.close();
+    this.routes.delete(netns);
   }
 
   /** The address family `-4`/`-6` asked for, or undefined. */
@@ -61,7 +90,7 @@ export class CliContext {
   }
 
   close(): void {
-    this.route?.close();
-    this.route = undefined;
+    for (const route of this.routes.values()) route.close();
+    this.routes.clear();
   }
 }

@@ -5,8 +5,7 @@ import { CliUsageError, matches } from './args.js';
 import { CliContext, defaultOptions, type CliIo, type GlobalOptions } from './context.js';
 import { reportError } from './report-error.js';
 import { OBJECTS, findObject } from './objects.js';
-import { readBatchLines, splitBatchLine } from './batch.js';
-import { runPackedBatch } from './batch-packing.js';
+import { batchCommands, readBatchLines } from './batch.js';
 
 const VERSION_TEXT = 'nlkit, ip-compatible (iproute2 6.1 grammar and JSON)\n';
 
@@ -75,7 +74,7 @@ export async function runCommand(ctx: CliContext, words: readonly string[]): Pro
     return 1;
   }
   try {
-    await ctx.load();
+    if (object.usesRoute !== false) await ctx.load();
     return await object.run(ctx, args);
   } catch (error) {
     return reportError(ctx, error);
@@ -91,9 +90,9 @@ async function runBatch(ctx: CliContext, file: string): Promise<number> {
     ctx.io.stderr(`Cannot open file "${file}" for reading: ${e.message.replace(/^[A-Z]+: /, '').replace(/, open .*$/, '')}\n`);
     return 1;
   }
-  const commands = lines.map((line, n) => ({ number: n + 1, words: splitBatchLine(line) })).filter((l) => l.words.length > 0);
-  await ctx.load();
-  return runPackedBatch(ctx, file, commands, (words) => runCommand(ctx, words));
+  // Loaded here, not at start: it pulls in the netlink layer, which -V and help do not need.
+  const { runPackedBatch } = await import('./batch-packing.js');
+  return runPackedBatch(ctx, file, batchCommands(lines), runCommand);
 }
 
 /** Runs `nlkit ARGV...` with its output going to `io`; resolves to the exit status. Never throws. */

@@ -7,23 +7,34 @@ import type { CliContext } from './context.js';
 
 export interface CliObject {
   keyword: string;
+  /** False when the object awaits ctx.load() itself, for the commands that need rtnetlink (start-up). */
+  usesRoute?: false;
   run(ctx: CliContext, args: string[]): Promise<number> | number;
 }
 
 const unsupported = (keyword: string): CliObject => ({
   keyword,
+  usesRoute: false,
   run(ctx) {
     ctx.io.stderr(`Object "${keyword}" is not implemented by nlkit.\n`);
     return 1;
   },
 });
 
-const lazy = (keyword: string, load: () => Promise<(ctx: CliContext, args: string[]) => Promise<number> | number>): CliObject => ({
-  keyword,
-  async run(ctx, args) {
-    return (await load())(ctx, args);
-  },
-});
+type Runner = (ctx: CliContext, args: string[]) => Promise<number> | number;
+
+const lazy = (keyword: string, load: () => Promise<Runner>, usesRoute?: false): CliObject => {
+  // Kept once loaded: a batch runs many lines, and each import() goes through the loader again.
+  let runner: Runner | undefined;
+  return {
+    keyword,
+    ...(usesRoute === false ? { usesRoute } : {}),
+    async run(ctx, args) {
+      runner ??= await load();
+      return runner(ctx, args);
+    },
+  };
+};
 
 // Commands load on first use: a command pays only for the modules it runs.
 export const OBJECTS: readonly CliObject[] = [
@@ -52,7 +63,7 @@ export const OBJECTS: readonly CliObject[] = [
   unsupported('xfrm'),
   unsupported('mroute'),
   unsupported('mrule'),
-  lazy('netns', async () => (await import('./commands/netns.js')).runNetns),
+  lazy('netns', async () => (await import('./commands/netns.js')).runNetns, false),
   unsupported('netconf'),
   unsupported('vrf'),
   unsupported('sr'),
@@ -62,7 +73,7 @@ export const OBJECTS: readonly CliObject[] = [
   lazy('help', async () => (ctx) => {
     ctx.io.stderr('Usage: nlkit [ OPTIONS ] OBJECT { COMMAND | help }\nwhere  OBJECT := { address | link | monitor | neighbor | netns | nft | route | rule }\n');
     return 255;
-  }),
+  }, false),
   unsupported('stats'),
   lazy('nft', async () => (await import('./commands/nft.js')).runNft),
 ];

@@ -111,10 +111,16 @@ function exec(ctx: CliContext, args: string[]): number {
 
 const COMMANDS = ['list', 'show', 'lst', 'add', 'delete', 'set', 'list-id', 'identify', 'pids', 'exec', 'help'] as const;
 
-export function runNetns(ctx: CliContext, args: string[]): number {
-  if (args.length === 0) return list(ctx);
+/** Runs `netns ...`; only the commands that ask rtnetlink (nsids) load it, so `netns add|del` start fast. */
+export async function runNetns(ctx: CliContext, args: string[]): Promise<number> {
+  if (args.length === 0) {
+    await ctx.load();
+    return list(ctx);
+  }
   const [word, ...rest] = args;
-  switch (matchKeyword(word!, COMMANDS)) {
+  const command = matchKeyword(word!, COMMANDS);
+  if (command === 'list' || command === 'show' || command === 'lst' || command === 'list-id' || command === 'set') await ctx.load();
+  switch (command) {
     case 'list': case 'show': case 'lst': return list(ctx);
     case 'list-id': return listIds(ctx);
     case 'add':

@@ -1,0 +1,93 @@
+// Undoing a packed run of deletes. ip -batch stops at the first line that
+// fails, but the kernel runs every request of a packed send, so the deletes
+// packed after a failing one are applied as well. Before such a run nlkit
+// keeps the raw dump of what the lines may delete (every route, or every
+// address); after a failure it sends back whatever vanished, as `ip route
+// restore` / `ip addr restore` send back a saved dump, and the caller runs
+// the lines again one by one from the state ip would have started them in.
+import { NLM_F_CREATE, NLM_F_EXCL, type NetlinkSocket, type Request } from '../netlink/index.js';
+
+// uapi numbers from linux/rtnetlink.h and if_addr.h (the CLI reaches the
+// library through its barrels only, and these are not part of them).
+const RTM_NEWADDR = 20;
+const RTM_GETADDR = 22;
+const RTM_NEWROUTE = 24;
+const RTM_GETROUTE = 26;
+const RTMSG_LEN = 12;
+const IFADDRMSG_LEN = 8;
+const RTA_CACHEINFO = 12;
+const IFA_CACHEINFO = 6;
+/** rtmsg.rtm_flags bits a request may carry (RTNH_F_ONLINK); the others are the kernel's view (linkdown, offload…) and are refused. */
+const RTM_FLAGS_SETTABLE = 0x4;
+
+/** What a snapshot covers: the objects `route del` or `address del` lines can remove. */
+export type SnapshotObject = 'route' | 'address';
+
+interface Shape {
+  get: number;
+  add: number;
+  header: number;
+  /** The attribute whose value changes by itself (ages, timestamps): left out when comparing. */
+  volatile: number;
+}
+
+const SHAPES: Record<SnapshotObject, Shape> = {
+  route: { get: RTM_GETROUTE, add: RTM_NEWROUTE, header: RTMSG_LEN, volatile: RTA_CACHEINFO },
+  address: { get: RTM_GETADDR, add: RTM_NEWADDR, header: IFADDRMSG_LEN, volatile: IFA_CACHEINFO },
+};
+
+/** A dump entry's payload, as a latin1 string (one allocation per entry), and the same without its volatile attribute. */
+interface Entry {
+  payload: string;
+  key: string;
+}
+
+/** The payload without the attribute of type `drop`, or the payload itself when it has none. */
+function keyOf(payload: string, buf: Buffer, start: number, end: number, header: number, drop: number): string {
+  for (let at = start + header; at + 4 <= end;) {
+    const length = buf.readUInt16LE(at);
+    if (length < 4) break;
+    const next = at + ((length + 3) & ~3);
+    if ((buf.readUInt16LE(at + 2) & 0x3fff) === drop) {
+      return payload.slice(0, at - start) + payload.slice(Math.min(next, end) - start);
+    }
+    at = next;
+  }
+  return payload;
+}
+
+function dump(socket: NetlinkSocket, object: SnapshotObject): Entry[] {
+  const shape = SHAPES[object];
+  const request: Request = { type: shape.get, encode: (w) => void w.raw(new Uint8Array(shape.header)) };
+  return socket.dump(request, { operation: `save ${object}s before a packed delete`, headerLength: shape.header }, (m) => {
+    const payload = m.buf.toString('latin1', m.offset, m.end);
+    return { payload, key: keyOf(payload, m.buf, m.offset, m.end, shape.header, shape.volatile) };
+  });
+}
+
+/** The routes or addresses of one namespace before a packed delete run, to put back what the run should not have removed. */
+export class DeleteSnapshot {
+  private constructor(
+    private readonly socket: NetlinkSocket,
+    private readonly object: SnapshotObject,
+    private readonly before: Entry[],
+  ) {}
+
+  static take(socket: NetlinkSocket, object: SnapshotObject): DeleteSnapshot {
+    return new DeleteSnapshot(socket, object, dump(socket, object));
+  }
+
+  /** Adds back every object of the snapshot that is gone now, in dump order (IPv4 primaries before their secondaries). */
+  restore(): void {
+    const now = new Set(dump(this.socket, this.object).map((e) => e.key));
+    const shape = SHAPES[this.object];
+    const requests: Request[] = [];
+    for (const entry of this.before) {
+      if (now.has(entry.key)) continue;
+      const payload = Buffer.from(entry.payload, 'latin1');
+      if (this.object === 'route') payload.writeUInt32LE(payload.readUInt32LE(8) & RTM_FLAGS_SETTABLE, 8);
+      requests.push({ type: shape.add, flags: NLM_F_CREATE | NLM_F_EXCL, encode: (w) => void w.raw(payload) });
+    }
+    if (requests.length) this.socket.executeMany(requests, { operation: `restore ${this.object}s after a failed packed delete`, headerLength: shape.header });
+  }
+}
