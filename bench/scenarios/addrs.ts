@@ -5,7 +5,7 @@ import { withBenchNamespaces } from '../harness/namespaces.js';
 import { loadRouteApi } from '../harness/nlkit.js';
 import type { Scenario, ScenarioContext, ScenarioRow } from '../harness/scenario.js';
 import { ipBatch, ipJsonIn } from '../harness/tools.js';
-import { bulkImplementations, bulkMetrics, bulkNotes, countMatching, type BulkDefinition } from './bulk.js';
+import { bulkImplementations, bulkMetrics, bulkNotes, bulkRatioPairs, countMatching, type BulkDefinition } from './bulk.js';
 
 type AddressSpec = Parameters<RouteConnection['addr']['add']>[0];
 
@@ -55,7 +55,8 @@ export const addrs: Scenario = {
       ipBatch([`link add ${LINK} type veth peer name a1`, `link set ${LINK} up`, 'link set a1 up'], netns);
       const linkIndex = ipJsonIn<{ ifindex: number }[]>(netns, 'link', 'show', LINK)[0]!.ifindex;
       const def = addressesDefinition(netns, linkIndex, count, forks);
-      return measure(ctx, { scenario: 'addrs', metrics: bulkMetrics('addresses'), implementations: bulkImplementations(def, route), notes: bulkNotes(def) });
+      const implementations = bulkImplementations(def, route);
+      return measure(ctx, { scenario: 'addrs', metrics: bulkMetrics('addresses'), implementations, notes: bulkNotes(def), ratioPairs: bulkRatioPairs(implementations) });
     });
   },
 };

@@ -4,6 +4,7 @@
 import type { RouteConnection } from '../../src/route/connection.js';
 import type { Loaded, OpenRoute } from '../harness/nlkit.js';
 import type { Implementation, MetricSpec, RunInfo, Verifier } from '../harness/scenario.js';
+import { defaultRatioPairs } from '../harness/measure.js';
 import { perSecond } from '../harness/stats.js';
 import { ipBatch, ipIn, nlkitBatch, run } from '../harness/tools.js';
 
@@ -188,4 +189,12 @@ export function countMatching(text: string, needle: string): number {
   let n = 0;
   for (const line of text.split('\n')) if (line.includes(needle)) n++;
   return n;
+}
+
+/** nlkit's rows against the baselines, and the `nlkit -batch` command (`cli-batch`) against `ip -batch`. */
+export function bulkRatioPairs(implementations: readonly Implementation[]): [string, string][] {
+  const names = implementations.map((i) => i.name);
+  const pairs = defaultRatioPairs(names);
+  if (names.includes('cli-batch') && names.includes('ip-batch')) pairs.push(['cli-batch', 'ip-batch']);
+  return pairs;
 }

@@ -5,7 +5,7 @@ import { withBenchNamespaces } from '../harness/namespaces.js';
 import { loadRouteApi } from '../harness/nlkit.js';
 import type { Scenario, ScenarioContext, ScenarioRow } from '../harness/scenario.js';
 import { ipBatch } from '../harness/tools.js';
-import { bulkImplementations, bulkMetrics, bulkNotes, countMatching, type BulkDefinition } from './bulk.js';
+import { bulkImplementations, bulkMetrics, bulkNotes, bulkRatioPairs, countMatching, type BulkDefinition } from './bulk.js';
 
 type RouteSpec = Parameters<RouteConnection['route']['add']>[0];
 
@@ -60,7 +60,8 @@ export const routes: Scenario = {
     const route = await loadRouteApi();
     return withBenchNamespaces(['routes'], ([netns]) => {
       const def = routesDefinition(addRoutingLinks(netns), count, forks);
-      return measure(ctx, { scenario: 'routes', metrics: bulkMetrics('routes'), implementations: bulkImplementations(def, route), notes: bulkNotes(def) });
+      const implementations = bulkImplementations(def, route);
+      return measure(ctx, { scenario: 'routes', metrics: bulkMetrics('routes'), implementations, notes: bulkNotes(def), ratioPairs: bulkRatioPairs(implementations) });
     });
   },
 };
