@@ -251,7 +251,7 @@ class DocumentReader {
         if (known.flags !== undefined) target.flags = known.flags;
         if (known.objectType !== undefined) target.objectType = known.objectType;
       }
-      if (known) objects.checkSet({ ...known, elements: target.elements }, node);
+      if (known) objects.checkSet({ ...known, elements: target.elements }, node, this.options.interfaceIndex);
       return [{ command, elements: target }];
     }
     if (command === 'insert' || command === 'replace') return node.fail(`"${command}" applies to rules only`);
@@ -267,7 +267,7 @@ class DocumentReader {
           const ref = objects.setRef(node);
           return [command === 'delete' ? { command, set: ref } : { command, set: flushRef(ref, node) as { family: NftFamily; table: string; name: string } }];
         }
-        const set = objects.set(node, kind === 'map', this.stateful);
+        const set = objects.set(node, kind === 'map', this.stateful, this.options.interfaceIndex);
         // nft sizes a constant set to its elements.
         if (set.flags?.includes('constant') && set.size === undefined && set.elements?.length) {
           set.size = elementsSize(set.type, set.flags.includes('interval'), set.elements);
@@ -298,7 +298,7 @@ class DocumentReader {
       sets.push({ command: 'add', set });
       this.onAnonymous?.(set);
       return set.name;
-    }, (family, table, name) => this.sets.get(key(family, table, name))?.map, this.options.interfaceIndex, (family, table, name) => {
+    }, (family, table, name) => this.sets.get(key(family, table, name)), this.options.interfaceIndex, (family, table, name) => {
       const set = this.sets.get(key(family, table, name));
       // The set's spec is shared with its command (queued before this rule), so the flag goes out with it.
       if (set && !set.flags?.includes('dynamic')) set.flags = [...(set.flags ?? []), 'dynamic'];
@@ -315,8 +315,8 @@ class DocumentReader {
 
   /** An anonymous set as nft makes it: constant, numbered per table, sized to its elements. */
   private anonymousSet(family: NftFamily, table: string, need: AnonymousSetNeed, node: JsonNode): NftJsonInputSet {
-    // nft names anonymous maps `__map%d` and other anonymous sets `__set%d`.
-    const prefix = need.map !== undefined ? '__map' : '__set';
+    // nft names anonymous object maps `__objmap%d`, other anonymous maps `__map%d` and anonymous sets `__set%d`.
+    const prefix = need.objectType !== undefined ? '__objmap' : need.map !== undefined ? '__map' : '__set';
     const k = key(family, table, prefix);
     const n = this.anonymousCounts.get(k) ?? 0;
     this.anonymousCounts.set(k, n + 1);
@@ -324,7 +324,10 @@ class DocumentReader {
     if (need.interval) flags.push('interval');
     const set: NftJsonInputSet = { family, table, name: `${prefix}${n}`, type: need.type, flags, size: elementsSize(need.type, need.interval, need.elements), elements: need.elements };
     if (need.map !== undefined) set.map = need.map;
-    objects.checkSet(set, node);
+    if (need.objectType !== undefined) set.objectType = need.objectType;
+    if (need.dataInterval) set.dataInterval = true;
+    // The rule normalized the elements already (seconds to milliseconds must happen once).
+    objects.checkSet(set, node, undefined, true);
     return set;
   }
 }
@@ -332,8 +335,7 @@ class DocumentReader {
 /**
  * The size nft gives a constant set: its elements, or for an interval set (not
  * a concatenation) the elements it sends (nft's set_to_intervals): a start and
- * an end per range, less the end of a range reaching the top, plus the end
- * before the first range unless it starts at zero.
+ * an end per range, plus the end before the first range unless it starts at zero.
  */
 function elementsSize(type: TypeSpec, interval: boolean, elements: readonly SetElementInput[]): number {
   if (!interval || Array.isArray(type) || (typeof type === 'string' && type.includes('.'))) return elements.length;
@@ -341,9 +343,9 @@ function elementsSize(type: TypeSpec, interval: boolean, elements: readonly SetE
   let size = 1;
   for (const element of elements) {
     const key = typeof element === 'object' && !Array.isArray(element) ? element.key : element;
-    const [start, end] = keyType.encodeInterval(key, 'element');
+    const [start] = keyType.encodeInterval(key, 'element');
     if (start.every((b) => b === 0)) size--;
-    size += end.every((b) => b === 0xff) ? 1 : 2;
+    size += 2;
   }
   return size;
 }

@@ -4,13 +4,18 @@
 // from, its datatype and the dependency nft puts before it. Whole-byte fields reuse
 // the rule builder's sources; header fields that are not whole bytes (`ip dscp`)
 // load the bytes around them and mask (nft's payload_expr_complete).
-import { IPPROTO_AH, IPPROTO_COMP, IPPROTO_DCCP, IPPROTO_ESP, IPPROTO_ICMP, IPPROTO_SCTP, IPPROTO_TCP, IPPROTO_UDP, IPPROTO_UDPLITE } from '../../../generated/in.js';
+import { IPPROTO_AH, IPPROTO_COMP, IPPROTO_DCCP, IPPROTO_ESP, IPPROTO_ICMP, IPPROTO_IGMP, IPPROTO_SCTP, IPPROTO_TCP, IPPROTO_UDP, IPPROTO_UDPLITE } from '../../../generated/in.js';
 import { NFT_REG_1 } from '../../../generated/nf_tables.js';
 import type { CtKey } from '../../expressions/ct.js';
+import type { Expression } from '../../expressions/types.js';
 import type { PayloadBase } from '../../expressions/payload.js';
 import { DATATYPES, datatype, integerType, type Datatype } from '../../objects/datatypes.js';
+import { wideIntegerType } from '../../objects/wide-integers.js';
 import { ctField, ETHER_FIELDS, META_FIELDS, metaField, NFPROTO_TYPE, payloadField } from '../../builder/fields.js';
-import type { NetworkProtocol, Source } from '../../builder/linearizer.js';
+import { cmp, type Linearizer, type NetworkProtocol, type Source } from '../../builder/linearizer.js';
+import { ARPHRD_ETHER } from '../../../generated/if_arp.js';
+import { ETH_P_8021Q, ETH_P_ARP, ETH_P_IP, ETH_P_IPV6 } from '../../../generated/if_ether.js';
+import type { NftFamily } from '../../objects/family.js';
 
 /** ICMPv6 (IPPROTO_ICMPV6), which <linux/in.h> leaves to <linux/in6.h>. */
 const IPPROTO_ICMPV6 = 58;
@@ -18,6 +23,8 @@ const IPPROTO_ICMPV6 = 58;
 /** A loadable field; `bits` when it is not whole bytes: the mask over the loaded bytes and how far values shift. */
 export interface Field extends Source {
   bits?: { mask: Buffer; shift: number };
+  /** For expressions whose destination register sits inside raw data (`unknown` kinds): the load into `dreg`. */
+  loadAt?: (dreg: number) => Expression;
 }
 
 const T = DATATYPES;
@@ -25,14 +32,20 @@ const int = (name: string, length: number, byteorder: 'big' | 'host', names: Rec
 
 /** A header field at a bit offset and width, e.g. `ip dscp` (6 bits at bit 8). */
 function bitField(name: string, base: PayloadBase, bitOffset: number, bitLength: number, type: Datatype, network?: NetworkProtocol, transport?: number): Field {
-  if (bitOffset % 8 === 0 && bitLength % 8 === 0) return payloadField(name, base, bitOffset / 8, bitLength / 8, type, network, transport);
+  const span = bitSpan(bitOffset, bitLength);
+  const source = payloadField(name, base, span.offset, span.bytes, type, network, transport);
+  return span.bits ? { ...source, bits: span.bits } : source;
+}
+
+/** The whole bytes around a field of `bitLength` bits at `bitOffset`, and the mask and shift when it does not fill them. */
+export function bitSpan(bitOffset: number, bitLength: number): { offset: number; bytes: number; bits?: { mask: Buffer; shift: number } } {
+  if (bitOffset % 8 === 0 && bitLength % 8 === 0) return { offset: bitOffset / 8, bytes: bitLength / 8 };
   const first = Math.floor(bitOffset / 8);
   const bytes = Math.ceil((bitOffset + bitLength) / 8) - first;
   const shift = bytes * 8 - (bitOffset - first * 8) - bitLength;
   const mask = Buffer.alloc(bytes);
   for (let bit = bitOffset - first * 8; bit < bitOffset - first * 8 + bitLength; bit++) mask[bit >> 3]! |= 0x80 >> (bit & 7);
-  const source = payloadField(name, base, first, bytes, type, network, transport);
-  return { ...source, bits: { mask, shift } };
+  return { offset: first, bytes, bits: { mask, shift } };
 }
 
 type Proto = { network?: NetworkProtocol; transport?: number; base: PayloadBase };
@@ -73,7 +86,8 @@ export const PAYLOAD_FIELDS: Record<string, Record<string, Field>> = {
   udp: header('udp', transport(IPPROTO_UDP), { ...PORTS, length: [32, 16, u16], checksum: [48, 16, u16] }),
   udplite: header('udplite', transport(IPPROTO_UDPLITE), { ...PORTS, csumcov: [32, 16, u16], checksum: [48, 16, u16] }),
   sctp: header('sctp', transport(IPPROTO_SCTP), { ...PORTS, vtag: [32, 32, u32], checksum: [64, 32, u32] }),
-  dccp: header('dccp', transport(IPPROTO_DCCP), { ...PORTS }),
+  dccp: header('dccp', transport(IPPROTO_DCCP), { ...PORTS, type: [67, 4, T.dccp_pkttype!] }),
+  igmp: header('igmp', transport(IPPROTO_IGMP), { type: [0, 8, T.igmp_type!], mrt: [8, 8, u8], checksum: [16, 16, u16], group: [32, 32, T.ipv4_addr!] }),
   th: header('th', transport(undefined), { ...PORTS }),
   // ICMP names its network protocol: in inet tables nft matches `meta nfproto` before `meta l4proto`.
   icmp: header('icmp', { ...transport(IPPROTO_ICMP), network: 'ip' }, {
@@ -88,6 +102,95 @@ export const PAYLOAD_FIELDS: Record<string, Record<string, Field>> = {
   esp: header('esp', transport(IPPROTO_ESP), { spi: [0, 32, u32], sequence: [32, 32, u32] }),
   comp: header('comp', transport(IPPROTO_COMP), { nexthdr: [0, 8, T.inet_proto!], flags: [8, 8, u8], cpi: [16, 16, u16] }),
 };
+
+/**
+ * Ethertypes a rule has matched (`ether type 8021q`, or a dependency nft added):
+ * nft matches the ethertype before a vlan or arp field once per rule.
+ */
+const ethertypesMatched = new WeakMap<Linearizer, Set<number>>();
+
+export function establishEthertype(l: Linearizer, ethertype: number): void {
+  const known = ethertypesMatched.get(l) ?? new Set<number>();
+  known.add(ethertype);
+  ethertypesMatched.set(l, known);
+}
+
+function requireEthertype(l: Linearizer, ethertype: number): void {
+  if (ethertypesMatched.get(l)?.has(ethertype)) return;
+  // Outside bridge tables nft first checks that the frame came from an ethernet device (as for `ether` fields).
+  requireEthernet(l);
+  const value = Buffer.alloc(2);
+  value.writeUInt16BE(ethertype);
+  l.emit({ kind: 'payload', base: 'link', offset: 12, length: 2, dreg: NFT_REG_1 }, cmp('eq', value));
+  establishEthertype(l, ethertype);
+}
+
+function onEthertype(fields: Record<string, Field>, ethertype: number, unless?: NftFamily): Record<string, Field> {
+  for (const [name, field] of Object.entries(fields)) {
+    fields[name] = { ...field, before: (l) => { if (l.family !== unless) requireEthertype(l, ethertype); } };
+  }
+  return fields;
+}
+
+/** 802.1Q (`vlan id`) after the ethernet header, and ARP (`arp operation`) as the network header. */
+PAYLOAD_FIELDS.vlan = onEthertype(header('vlan', { base: 'link' }, {
+  pcp: [112, 3, u8], dei: [115, 1, u8], id: [116, 12, u16], type: [128, 16, T.ether_type!],
+}), ETH_P_8021Q);
+PAYLOAD_FIELDS.arp = onEthertype(header('arp', { base: 'network' }, {
+  htype: [0, 16, u16], ptype: [16, 16, T.ether_type!], hlen: [32, 8, u8], plen: [40, 8, u8], operation: [48, 16, T.arp_op!],
+  'saddr ether': [64, 48, T.ether_addr!], 'saddr ip': [112, 32, T.ipv4_addr!], 'daddr ether': [144, 48, T.ether_addr!], 'daddr ip': [192, 32, T.ipv4_addr!],
+}), ETH_P_ARP, 'arp');
+
+/**
+ * A rule that matched an ethernet field has checked the device type once, and then
+ * takes the network protocol from `ether type` (nft's link-layer dependency) rather
+ * than from `meta nfproto` / `meta protocol`.
+ */
+const etherChecked = new WeakSet<Linearizer>();
+const networkKnown = new WeakSet<Linearizer>();
+
+/** The rule matched its network protocol (`meta nfproto ipv4`, `ether type ip`): no dependency is added for it. */
+export function establishNetworkKnown(l: Linearizer): void {
+  networkKnown.add(l);
+}
+
+function requireEthernet(l: Linearizer): void {
+  if (l.family === 'bridge' || etherChecked.has(l)) return;
+  l.emit({ kind: 'meta', key: 'iiftype', dreg: NFT_REG_1 }, cmp('eq', Buffer.from([ARPHRD_ETHER & 0xff, ARPHRD_ETHER >> 8])));
+  etherChecked.add(l);
+}
+
+for (const [name, field] of Object.entries(ETHER_FIELDS)) {
+  PAYLOAD_FIELDS.ether![name] = { ...field, before: (l) => { requireEthernet(l); etherChecked.add(l); } };
+}
+
+for (const protocol of ['ip', 'ip6'] as const) {
+  for (const [name, field] of Object.entries(PAYLOAD_FIELDS[protocol]!)) {
+    PAYLOAD_FIELDS[protocol]![name] = {
+      ...field,
+      before(l) {
+        if (etherChecked.has(l) && !networkKnown.has(l) && l.family !== 'ip' && l.family !== 'ip6') {
+          requireEthertype(l, protocol === 'ip' ? ETH_P_IP : ETH_P_IPV6);
+          l.establishNetwork(protocol);
+        }
+        field.before?.(l);
+        networkKnown.add(l);
+      },
+    };
+  }
+}
+
+/** ICMP fields that exist only in some message types: nft matches the type first (redirect, destination-unreachable, packet-too-big...). */
+for (const [protocol, field, type] of [['icmp', 'gateway', 5], ['icmp', 'mtu', 3], ['icmpv6', 'mtu', 2], ['icmpv6', 'parameter-problem', 4], ['icmpv6', 'max-delay', 130]] as const) {
+  const plain = PAYLOAD_FIELDS[protocol]![field]!;
+  PAYLOAD_FIELDS[protocol]![field] = {
+    ...plain,
+    before(l) {
+      plain.before?.(l);
+      l.emit({ kind: 'payload', base: 'transport', offset: 0, length: 1, dreg: NFT_REG_1 }, cmp('eq', Buffer.from([type])));
+    },
+  };
+}
 
 /** ARPHRD_* names nft gives `meta iiftype` values (src/datatype.c arphrd_tbl). */
 const IFACE_TYPE = int('iface_type', 2, 'host', {
@@ -115,9 +218,13 @@ export const META_KEYS: Record<string, Source> = {
   random: metaField('random', int('integer', 4, 'big')),
   ...Object.fromEntries((['ibrname', 'obrname', 'iifkind', 'oifkind', 'sdifname'] as const).map((k) => [k, metaField(k, T.ifname!)])),
   sdif: metaField('sdif', T.iface_index!),
+  nftrace: metaField('nftrace', int('integer', 1, 'host')),
+  ipsec: metaField('ipsec', T.boolean!),
+  ibrpvid: metaField('ibrpvid', int('integer', 2, 'host')),
+  ibrvproto: metaField('ibrvproto', T.ether_type!),
   day: metaField('day', T.day!),
   hour: metaField('hour', T.hour!),
-  time: metaField('time', T.time!),
+  time: metaField('time', T.date!),
 };
 
 const ZONE = int('integer', 2, 'host');
@@ -136,6 +243,11 @@ export const CT_KEYS: Record<string, Source> = {
   'proto-dst': ctField('proto-dst', port),
   zone: ctField('zone', ZONE),
   id: ctField('id', int('integer', 4, 'big')),
+  packets: ctField('packets', wideIntegerType('integer', 0, 8, 'host')),
+  bytes: ctField('bytes', wideIntegerType('integer', 0, 8, 'host')),
+  avgpkt: ctField('avgpkt', wideIntegerType('integer', 0, 8, 'host')),
+  label: ctField('label', T.ct_label!),
+  event: ctField('event', T.ct_event!),
 };
 
 /** `ct [original|reply] ip saddr`: addresses with their family named (NFT_CT_SRC_IP and friends). */
@@ -165,6 +277,8 @@ export function slots(bytes: number): number {
 
 /** Gives a load its register: sources load into NFT_REG_1 by default. */
 export function loadInto(source: Source, bytes: number, slot: number): ReturnType<Source['load']> {
+  const at = (source as Field).loadAt;
+  if (at) return at(register(slot));
   const e = source.load(bytes) as { dreg?: number };
   return { ...e, dreg: register(slot) } as ReturnType<Source['load']>;
 }

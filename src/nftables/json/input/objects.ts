@@ -14,8 +14,8 @@ import type { TableRef, TableSpec } from '../../objects/table.js';
 import { within, type JsonNode } from './reader.js';
 import { elementsCommands } from '../../objects/elements.js';
 import { validateSet } from '../../objects/set.js';
-import { RuleLinearizer, type AnonymousSetNeed } from './rule.js';
-import { element } from './values.js';
+import { isIntervalValue, RuleLinearizer, type AnonymousSetNeed } from './rule.js';
+import { element, normalizeElements } from './values.js';
 
 /** Object types a map may name as its data (`"map": "counter"` makes an object map). */
 const OBJECT_MAP_TYPES: readonly ObjectType[] = ['counter', 'quota', 'limit', 'ct helper', 'ct timeout', 'ct expectation', 'synproxy', 'secmark'];
@@ -59,6 +59,8 @@ export function chain(node: JsonNode): ChainSpec {
     else spec.device = devices[0]!;
   }
   comment(node, spec);
+  // A netdev base chain hooks to devices: without one the kernel refuses it (nft 1.0.6 leaves out a list of several).
+  if (spec.family === 'netdev' && spec.hook !== undefined && spec.device === undefined && spec.devices === undefined) node.at('dev').fail(`netdev chain ${spec.name} hooks to ${spec.hook} and needs "dev"`);
   return spec;
 }
 
@@ -83,7 +85,7 @@ export interface ParsedSet {
 const SET_FLAGS: readonly SetFlag[] = ['constant', 'interval', 'timeout', 'dynamic'];
 
 /** A `set` or a `map` (`isMap`). */
-export function set(node: JsonNode, isMap: boolean, stateful: (name: string, node: JsonNode) => Expression[]): SetSpec {
+export function set(node: JsonNode, isMap: boolean, stateful: (name: string, node: JsonNode) => Expression[], ifindex?: (name: string) => number): SetSpec {
   node.object(['family', 'table', 'name', 'handle', 'type', 'map', 'flags', 'timeout', 'gc-interval', 'size', 'policy', 'comment', 'elem', 'stmt', 'auto-merge']);
   const spec: SetSpec = {
     family: family(node.at('family')), table: node.at('table').string(), name: node.at('name').string(), type: typeOf(node.at('type')),
@@ -114,13 +116,32 @@ export function set(node: JsonNode, isMap: boolean, stateful: (name: string, nod
     });
   }
   if (!node.at('elem').isMissing()) spec.elements = node.at('elem').list().map((e) => element(e, elementKind, stateful));
-  checkSet(spec, node);
+  if (spec.expressions?.length && spec.elements) spec.elements = spec.elements.map((e) => withSetExpressions(e, spec.expressions!));
+  // `ct count` in an element of a set without stateful templates is only possible in a dynamic set; nft 1.0.6 leaves the flag out of its JSON.
+  if (!spec.expressions?.length && spec.elements?.some((e) => typeof e === 'object' && !Array.isArray(e) && e.expressions?.some((x) => x.kind === 'unknown' && x.name === 'connlimit')) && !spec.flags?.includes('dynamic')) {
+    spec.flags = [...(spec.flags ?? []), 'dynamic'];
+  }
+  // A range or prefix as data: the map's data are intervals (`type ipv4_addr : interval ipv4_addr`).
+  if (elementKind === 'data' && !node.at('elem').isMissing() && node.at('elem').list().some((e) => Array.isArray(e.value) && isIntervalValue(e.value[1]))) spec.dataInterval = true;
+  checkSet(spec, node, ifindex);
   return spec;
 }
 
+/**
+ * An element of a set with stateful expressions carries one of each, in the set's order: its own
+ * where the JSON lists it (nft 1.0.6 prints only the first), else the set's template, as nft does.
+ */
+function withSetExpressions(input: SetElementInput, templates: readonly Expression[]): SetElementInput {
+  const full = typeof input === 'object' && !Array.isArray(input) ? input : { key: input };
+  const own = full.expressions ?? [];
+  const expressions = templates.map((t) => own.find((e) => e.kind === t.kind) ?? t);
+  return { ...full, expressions };
+}
+
 /** Encodes a set and its elements once, so a value that does not fit its type fails here, naming the set, not at commit. */
-export function checkSet(spec: SetSpec, node: JsonNode): void {
+export function checkSet(spec: SetSpec, node: JsonNode, ifindex?: (name: string) => number, normalized = false): void {
   within(node, () => {
+    if (spec.elements?.length && !normalized) normalizeElements(spec.elements as SetElementInput[], spec.type, spec.map, ifindex);
     const shape = validateSet(spec);
     if (spec.elements?.length) elementsCommands({ family: spec.family, table: spec.table, set: spec.name }, shape, spec.elements, 'add');
   });
@@ -153,7 +174,7 @@ export function looksLikeMapElements(node: JsonNode): boolean {
 export function rule(
   node: JsonNode,
   anonymousSet: (family: NftFamily, table: string, need: AnonymousSetNeed) => string,
-  setData: (family: NftFamily, table: string, name: string) => TypeSpec | undefined,
+  setOf: (family: NftFamily, table: string, name: string) => SetSpec | undefined,
   interfaceIndex: ((name: string) => number) | undefined,
   writtenByRule: (family: NftFamily, table: string, name: string) => void,
 ): RuleSpec & { handle?: number; index?: number } {
@@ -163,7 +184,8 @@ export function rule(
   const spec: RuleSpec & { handle?: number } = {
     family: fam, table: tableName, chain: node.at('chain').string(),
     expressions: RuleLinearizer.linearize(node.at('expr'), {
-      family: fam, table: tableName, anonymousSet: (need) => anonymousSet(fam, tableName, need), setData: (name) => setData(fam, tableName, name),
+      family: fam, table: tableName, anonymousSet: (need) => anonymousSet(fam, tableName, need), setData: (name) => setOf(fam, tableName, name)?.map,
+      interval: (name) => setOf(fam, tableName, name)?.flags?.includes('interval') ?? false,
       ...(interfaceIndex ? { interfaceIndex } : {}), writtenByRule: (name) => writtenByRule(fam, tableName, name),
     }),
   };
@@ -174,11 +196,12 @@ export function rule(
   return spec;
 }
 
-/** Named stateful objects: `counter`, `quota`, `limit`, `ct helper`. */
-export const OBJECT_KINDS = ['counter', 'quota', 'limit', 'ct helper'] as const;
+/** Named stateful objects. */
+export const OBJECT_KINDS = ['counter', 'quota', 'limit', 'ct helper', 'ct timeout', 'ct expectation', 'synproxy', 'secmark'] as const;
 export type JsonObjectKind = (typeof OBJECT_KINDS)[number];
 
 const BYTE_UNITS: Record<string, number> = { bytes: 1, kbytes: 1024, mbytes: 1024 ** 2, gbytes: 1024 ** 3 };
+const L4_PROTOCOLS = ['tcp', 'udp', 'sctp', 'dccp', 'udplite', 'gre', 'icmp', 'icmpv6'] as const;
 
 export function object(kind: JsonObjectKind, node: JsonNode): StatefulObjectSpec {
   const base = ['family', 'table', 'name', 'handle', 'comment'];
@@ -224,6 +247,40 @@ export function object(kind: JsonObjectKind, node: JsonNode): StatefulObjectSpec
       const spec: StatefulObjectSpec = { ...b, type: 'ct helper', helper: node.at('type').string(), protocol: node.at('protocol').oneOf(['tcp', 'udp'] as const) };
       if (!node.at('l3proto').isMissing()) spec.l3proto = node.at('l3proto').oneOf(['ip', 'ip6', 'inet'] as const);
       return spec;
+    }
+    case 'ct timeout': {
+      const b = head(['protocol', 'l3proto', 'policy']);
+      const policy: Record<string, number> = {};
+      const policyNode = node.at('policy').object();
+      for (const state of Object.keys(policyNode.value as object)) {
+        // nft's JSON says `unack` for the state nft's text (and nlkit) call `unacknowledged`.
+        policy[state === 'unack' ? 'unacknowledged' : state] = policyNode.at(state).integer(0xffffffff);
+      }
+      const spec: StatefulObjectSpec = { ...b, type: 'ct timeout', protocol: node.at('protocol').oneOf(L4_PROTOCOLS), policy };
+      if (!node.at('l3proto').isMissing()) spec.l3proto = node.at('l3proto').oneOf(['ip', 'ip6', 'inet'] as const);
+      return spec;
+    }
+    case 'ct expectation': {
+      const b = head(['protocol', 'dport', 'timeout', 'size', 'l3proto']);
+      const spec: StatefulObjectSpec = {
+        ...b, type: 'ct expectation', protocol: node.at('protocol').oneOf(L4_PROTOCOLS), dport: node.at('dport').integer(0xffff),
+        timeout: node.at('timeout').integer(0xffffffff), size: node.at('size').integer(0xff),
+      };
+      if (!node.at('l3proto').isMissing()) spec.l3proto = node.at('l3proto').oneOf(['ip', 'ip6', 'inet'] as const);
+      return spec;
+    }
+    case 'synproxy': {
+      const b = head(['mss', 'wscale', 'flags']);
+      const spec: StatefulObjectSpec = { ...b, type: 'synproxy', flags: node.at('flags').isMissing() ? [] : node.at('flags').list().map((f) => f.oneOf(['timestamp', 'sack-perm'] as const)) };
+      const mss = node.at('mss').optionalInteger(0xffff);
+      if (mss !== undefined) spec.mss = mss;
+      const wscale = node.at('wscale').optionalInteger(14);
+      if (wscale !== undefined) spec.wscale = wscale;
+      return spec;
+    }
+    case 'secmark': {
+      const b = head(['context']);
+      return { ...b, type: 'secmark', context: node.at('context').string() };
     }
   }
 }

@@ -2,13 +2,18 @@
 // `{"prefix": {...}}`, `{"range": [a, b]}`, `{"concat": [...]}`, `{"set": [...]}`,
 // `"@name"`, verdicts) turned into the values nlkit's datatypes and sets take.
 import type { ElementData, ElementValue, SetElement, SetElementInput } from '../../objects/elements.js';
-import type { ScalarValue } from '../../objects/datatypes.js';
+import { KeyType, type Datatype, type ScalarValue } from '../../objects/datatypes.js';
+import type { TypeSpec } from '../../objects/set.js';
 import type { Verdict } from '../../protocol/data.js';
 import type { Expression } from '../../expressions/types.js';
+import { systemNameNumber } from './system-names.js';
 import type { JsonNode } from './reader.js';
 
 /** Parses a stateful statement (`counter`, `quota`, `limit`) of an element or a set. */
 export type StatefulParser = (name: string, node: JsonNode) => Expression[];
+
+/** Ethertypes nft names that nlkit's ether_type table does not (nft's ethertype_tbl). */
+const ETHERTYPE_NAMES: Record<string, number> = { '8021q': 0x8100, '8021ad': 0x88a8 };
 
 /** What a right-hand side is. */
 export type RightValue =
@@ -29,8 +34,13 @@ export function scalar(node: JsonNode): ScalarValue {
   }
   if (typeof v === 'string') {
     if (v === '') node.fail('expected a value, got an empty string');
-    return v;
+    // nft 1.0.6 prints a value whose type it lost (`ct original proto-dst { 80 }`) as its raw bytes, marked.
+    const raw = /^(0x[0-9a-f]+) \[invalid type\]$/.exec(v);
+    if (raw) return raw[1]!;
+    return ETHERTYPE_NAMES[v] ?? v;
   }
+  // A boolean type's values (`exists` / `missing`).
+  if (typeof v === 'boolean') return v ? 1 : 0;
   return node.fail(`expected a number or a string, got ${v === null ? 'null' : Array.isArray(v) ? 'an array' : typeof v}`);
 }
 
@@ -41,7 +51,7 @@ export function rightValue(node: JsonNode): RightValue {
     if (v.length === 1) node.fail('"@" needs a set name');
     return { form: 'set', name: v.slice(1) };
   }
-  if (typeof v === 'number' || typeof v === 'string') return { form: 'value', value: scalar(node) };
+  if (typeof v === 'number' || typeof v === 'string' || typeof v === 'boolean') return { form: 'value', value: scalar(node) };
   if (Array.isArray(v)) return { form: 'flags', values: node.items().map(flagValue) };
   const [key, inner] = node.single('a value');
   switch (key) {
@@ -67,7 +77,9 @@ function prefix(node: JsonNode): RightValue & { form: 'prefix' } {
 function range(node: JsonNode): RightValue & { form: 'range' } {
   const items = node.items();
   if (items.length !== 2) node.fail(`a range needs two values, got ${items.length}`);
-  return { form: 'range', from: scalar(items[0]!), to: scalar(items[1]!) };
+  // A boolean interval ends at the top of its byte, any non-zero value, which nft prints as `true`.
+  const to = items[1]!.value === true ? '0xff' : scalar(items[1]!);
+  return { form: 'range', from: scalar(items[0]!), to };
 }
 
 /** One part of an element key as nlkit writes it: a value, `a/len` or `a-b`. */
@@ -138,15 +150,105 @@ export function element(node: JsonNode, map: 'data' | 'object' | undefined, stat
     return { ...base, data: elementData(pair[1]!) };
   }
   if (node.isObject() && Object.keys(node.value as object).length === 1 && 'elem' in (node.value as object)) {
-    const elem = node.at('elem').object(['val', 'timeout', 'expires', 'comment', 'counter', 'quota', 'limit']);
+    const elem = node.at('elem').object(['val', 'timeout', 'expires', 'comment', 'counter', 'quota', 'limit', 'ct count']);
     const out: SetElement = { key: elementKey(elem.at('val')) };
     const timeout = elem.at('timeout');
     if (!timeout.isMissing()) out.timeout = seconds(timeout);
     const comment = elem.at('comment');
     if (!comment.isMissing()) out.comment = comment.string();
-    const expressions = ['counter', 'quota', 'limit'].filter((k) => !elem.at(k).isMissing()).flatMap((k) => statement(k, elem.at(k)));
+    const expressions = ['counter', 'quota', 'limit', 'ct count'].filter((k) => !elem.at(k).isMissing()).flatMap((k) => statement(k, elem.at(k)));
     if (expressions.length) out.expressions = expressions;
     return out;
   }
   return elementKey(node);
+}
+
+/**
+ * Element keys and data as nlkit's set types read them, for what nft's JSON
+ * writes that only addresses take as text: a prefix of an integer (`{"prefix":
+ * {"addr": 256, "len": 24}}` of a mark) becomes the range it covers; the end of
+ * a range past the type's named values (`{"range": ["ce", 255]}`, the 0xff nft
+ * lists as the end of a 2-bit ecn interval) is written as the raw register
+ * value; interface names where the type holds indexes are resolved with `ifindex`.
+ */
+export function normalizeElements(elements: SetElementInput[], type: TypeSpec, map: TypeSpec | undefined, ifindex?: (name: string) => number): void {
+  const keyParts = partsOf(type);
+  const dataParts = map === undefined ? undefined : partsOf(map);
+  elements.forEach((input, i) => {
+    const full: SetElement = typeof input === 'object' && !Array.isArray(input) ? { ...input } : { key: input as ElementValue };
+    let changed = false;
+    const fix = (value: ElementValue, parts: readonly Datatype[]): ElementValue => {
+      const list = Array.isArray(value) ? value : [value];
+      const fixed = list.map((part, j) => (parts[j] ? normalizePart(part, parts[j]!, ifindex) : part));
+      if (fixed.every((p, j) => p === list[j])) return value;
+      changed = true;
+      return Array.isArray(value) ? fixed : fixed[0]!;
+    };
+    if (keyParts) full.key = fix(full.key, keyParts);
+    if (dataParts && full.data !== undefined && (typeof full.data !== 'object' || Array.isArray(full.data))) full.data = fix(full.data as ElementValue, dataParts);
+    if (changed) elements[i] = typeof input === 'object' && !Array.isArray(input) ? full : full.data === undefined ? full.key : full;
+  });
+}
+
+/** `"lo"`, or a range of interfaces `"lo-100"` / `"lo-veth0"` (names may hold dashes: the first split whose two sides resolve). */
+function interfaceIndexes(part: string, ifindex: (name: string) => number): ScalarValue {
+  const index = (name: string): number | undefined => {
+    if (/^\d+$/.test(name)) return Number(name);
+    try {
+      return ifindex(name);
+    } catch {
+      return undefined;
+    }
+  };
+  for (let dash = part.indexOf('-', 1); dash > 0; dash = part.indexOf('-', dash + 1)) {
+    const from = index(part.slice(0, dash));
+    const to = index(part.slice(dash + 1));
+    if (from !== undefined && to !== undefined) return `${from}-${to}`;
+  }
+  return ifindex(part);
+}
+
+function partsOf(type: TypeSpec): readonly Datatype[] | undefined {
+  try {
+    return new KeyType(type, 'type').parts;
+  } catch {
+    return undefined; // the set's own check names a bad type
+  }
+}
+
+function normalizePart(part: ScalarValue, type: Datatype, ifindex?: (name: string) => number): ScalarValue {
+  // nft's JSON gives durations in seconds; nlkit's time type counts milliseconds.
+  if (type.name === 'time' && typeof part === 'number') return part * 1000;
+  if (typeof part !== 'string') return part;
+  const seconds = type.name === 'time' ? /^(\d+)-(\d+)$/.exec(part) : null;
+  if (seconds) return `${Number(seconds[1]) * 1000}-${Number(seconds[2]) * 1000}`;
+  if (!encodes(type, part)) {
+    const n = systemNameNumber(type.name, part);
+    if (n !== undefined) return n;
+  }
+  if (type.name === 'iface_index' && ifindex && !/^\d+$/.test(part)) return interfaceIndexes(part, ifindex);
+  if (type.name === 'ipv4_addr' || type.name === 'ipv6_addr' || type.text) return part;
+  const prefix = /^(\d+|0x[0-9a-f]+)\/(\d+)$/i.exec(part);
+  if (prefix) {
+    const bits = BigInt(type.length * 8);
+    const len = BigInt(prefix[2]!);
+    if (len > bits) return part;
+    const value = BigInt(prefix[1]!);
+    const host = (1n << (bits - len)) - 1n;
+    return `0x${(value & ~host).toString(16)}-0x${(value | host).toString(16)}`;
+  }
+  const range = /^(.+)-(\d+)$/.exec(part);
+  if (range && !encodes(type, Number(range[2])) && encodes(type, `0x${Number(range[2]).toString(16)}`)) {
+    return `${range[1]}-0x${Number(range[2]).toString(16)}`;
+  }
+  return part;
+}
+
+function encodes(type: Datatype, value: ScalarValue): boolean {
+  try {
+    type.encode(value, '');
+    return true;
+  } catch {
+    return false;
+  }
 }
