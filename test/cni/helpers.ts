@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Test } from 'tap';
 import { runCni } from '../../src/cni/index.js';
+import { runPlugin, type PluginName } from '../../src/cni/plugins.js';
 import { ipJson, testNetns } from '../helpers/netns.js';
 import { maskAddressJson, maskLinkJson } from '../helpers/volatile.js';
 
@@ -157,4 +158,45 @@ export function ping(netns: string, address: string): boolean {
 /** The config with a prevResult, for CHECK and chained calls. */
 export function withPrev(config: Record<string, unknown>, prevResult: unknown): Record<string, unknown> {
   return { ...config, prevResult };
+}
+
+/** One call of any nlkit plugin in-process, with `outer` as its host namespace. */
+export async function runNlkit(name: PluginName, outer: string, env: Record<string, string>, config: unknown): Promise<PluginRun> {
+  const { stdout, exitCode } = await runPlugin(name, env, typeof config === 'string' ? config : JSON.stringify(config), { hostNetns: outer });
+  return parsed(exitCode, stdout);
+}
+
+/** An nlkit plugin's executable (from the sources, through tsx). */
+export function nlkitPluginArgv(name: PluginName): string[] {
+  return [process.execPath, '--import=tsx', join(ROOT, `src/cni/bin/${name}.ts`)];
+}
+
+/** A plugin's configuration inside a conflist: the list's name and version, the previous result. */
+export function chained(list: { cniVersion: string; name: string }, plugin: Record<string, unknown>, prevResult?: unknown): Record<string, unknown> {
+  return { cniVersion: list.cniVersion, name: list.name, ...plugin, ...(prevResult === undefined ? {} : { prevResult }) };
+}
+
+/**
+ * Opens a TCP connection from inside `netns` (bash's /dev/tcp: no process
+ * start worth counting), sends a word and returns the line echoed back, or
+ * undefined when nothing came within 5 s.
+ */
+export function tcpEcho(netns: string, host: string, port: number, word = 'hello'): string | undefined {
+  const script = `exec 3<>/dev/tcp/${host}/${port} && echo ${word} >&3 && read -t 5 line <&3 && echo "$line"`;
+  try {
+    return execFileSync('ip', ['netns', 'exec', netns, 'timeout', '8', 'bash', '-c', script], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+  } catch {
+    return undefined;
+  }
+}
+
+/** `nft -j list ruleset` in a namespace, parsed. */
+export function nftRuleset(netns: string): any[] {
+  return JSON.parse(execFileSync('ip', ['netns', 'exec', netns, 'nft', '-j', 'list', 'ruleset'], { encoding: 'utf8' })).nftables;
+}
+
+/** `tc -j ARGS` in a namespace, parsed. */
+export function tcJsonIn(netns: string, ...args: string[]): any[] {
+  const out = execFileSync('tc', ['-n', netns, '-j', ...args], { encoding: 'utf8' }).trim();
+  return out === '' ? [] : JSON.parse(out);
 }
