@@ -66,12 +66,6 @@ const KERNEL_DIFFERS: Record<string, string> = {
   'bridge-filter.nft': 'an explicit ether type match printed as an implied dependency',
   // `@nh,8,6 4 @nh,14,2 0` is joined into one compare by nft and printed as `ip dscp`, `ip ecn`, which nft does not join when written so.
   'ip-raw-payload.nft': 'raw payload matches printed as header fields',
-  // Not the JSON: nlkit's datatype table gives the 1-byte types boolean, nf_proto and dccp_pkttype a byte order, which the
-  // set encoder writes as the key byte order of their sets' userdata; nft writes none (0).
-  'datatypes-intervals.nft': 'the key byte order in the userdata of sets of 1-byte types',
-  'datatypes-packet.nft': 'the key byte order in the userdata of sets of 1-byte types',
-  // Not the JSON: nlkit's set encoder (objects/set.ts) writes no UDATA_SET_DATA_INTERVAL entry for object maps, nft writes 0.
-  'maps-objects.nft': 'the userdata of object maps (nlkit leaves out the data-interval entry nft writes)',
 };
 
 /** Corpus files whose `nft -j list ruleset` lacks something nft printed as text: what, and how both texts are compared without it. */

@@ -263,7 +263,8 @@ function setUserdata(spec: SetSpec, shape: SetShape): Buffer {
   }
   if (shape.key.concat) entries.push({ type: UDATA_SET_KEY_TYPEOF, value: CONCAT_TYPEOF });
   if (shape.data !== undefined && shape.data !== 'verdict' && shape.data.concat) entries.push({ type: UDATA_SET_DATA_TYPEOF, value: CONCAT_TYPEOF });
-  if (shape.data !== undefined) entries.push(u32Entry(UDATA_SET_DATA_INTERVAL, shape.dataInterval ? 1 : 0));
+  // nft writes the data-interval entry for every map, object maps included.
+  if (shape.data !== undefined || spec.objectType !== undefined) entries.push(u32Entry(UDATA_SET_DATA_INTERVAL, shape.dataInterval ? 1 : 0));
   if (spec.comment !== undefined) entries.push(commentEntry(UDATA_SET_COMMENT, spec.comment, 'set'));
   return encodeUserdata(entries);
 }
