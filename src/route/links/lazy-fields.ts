@@ -13,6 +13,7 @@
 // same object and changes to it stick. The accessors are shared by every link
 // (one descriptor per field): V8 then keeps one hidden class per field order,
 // as with plain fields, instead of a class per object.
+import type { MessageCopy } from './message-copy.js';
 import type { Link } from './types.js';
 
 /** Returns its argument from `new`, so a subclass can add private fields to any object. */
@@ -28,20 +29,20 @@ class Stamp {
  * entry (which also costs the garbage collector per link).
  */
 class LinkBytes extends Stamp {
-  readonly #own: Buffer;
+  readonly #own: MessageCopy;
 
-  constructor(link: object, own: Buffer) {
+  constructor(link: object, own: MessageCopy) {
     super(link);
     this.#own = own;
   }
 
-  static of(link: object): Buffer {
+  static of(link: object): MessageCopy {
     return (link as LinkBytes).#own;
   }
 }
 
-/** Records `own` (the bytes the lazy fields are decoded from) on `link`. */
-export function attachLinkBytes(link: Link, own: Buffer): void {
+/** Records `own` (the copy of the message the lazy fields are decoded from) on `link`. */
+export function attachLinkBytes(link: Link, own: MessageCopy): void {
   new LinkBytes(link, own);
 }
 
@@ -51,7 +52,7 @@ function settle(link: Link, key: string, value: unknown): void {
 }
 
 /** A shared accessor for `key`, computing the value from the link's bytes on first read. */
-export function lazyField(key: keyof Link, compute: (own: Buffer) => unknown): PropertyDescriptor {
+export function lazyField(key: keyof Link, compute: (own: MessageCopy) => unknown): PropertyDescriptor {
   return {
     get(this: Link): unknown {
       const value = compute(LinkBytes.of(this));

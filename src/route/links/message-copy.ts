@@ -2,7 +2,9 @@
 // views into one private copy of its message instead of one copy per
 // attribute: a dozen small Buffer.from copies cost more than the rest of the
 // decoding. The copies are carved out of slabs, so a dump of thousands of
-// links allocates a few dozen ArrayBuffers rather than one per message.
+// links allocates a few dozen ArrayBuffers rather than one per message. A
+// copy is named by its slab and offsets, not by a Buffer view of its own:
+// making that view (a FastBuffer) cost as much as copying the bytes.
 // As with Buffer's own 8 kB pool (which the per-attribute copies came from),
 // a link kept alive keeps its whole slab, and `.buffer` of its views reaches
 // the rest of the slab.
@@ -14,16 +16,25 @@ const OWN_ALLOCATION_ABOVE = SLAB_SIZE >>> 2;
 let slab = Buffer.allocUnsafeSlow(SLAB_SIZE);
 let used = 0;
 
+/** Where a copy of a message is: `buf[start, end)`, bytes no one else writes to. */
+export class MessageCopy {
+  constructor(
+    readonly buf: Buffer,
+    readonly start: number,
+    readonly end: number,
+  ) {}
+}
+
 /**
- * A copy of `buf[start, end)` that no one else writes to: it stays valid
- * after `buf` (e.g. the socket's shared receive buffer) is reused.
+ * A copy of `buf[start, end)` that stays valid after `buf` (e.g. the
+ * socket's shared receive buffer) is reused.
  */
-export function copyMessage(buf: Buffer, start: number, end: number): Buffer {
+export function copyMessage(buf: Buffer, start: number, end: number): MessageCopy {
   const length = end - start;
   if (length > OWN_ALLOCATION_ABOVE) {
     const own = Buffer.allocUnsafeSlow(length);
     buf.copy(own, 0, start, end);
-    return own;
+    return new MessageCopy(own, 0, length);
   }
   if (used + length > SLAB_SIZE) {
     slab = Buffer.allocUnsafeSlow(SLAB_SIZE);
@@ -33,5 +44,5 @@ export function copyMessage(buf: Buffer, start: number, end: number): Buffer {
   buf.copy(slab, at, start, end);
   // Keep every copy 8-byte aligned, as Buffer's own pool does.
   used = (at + length + 7) & ~7;
-  return slab.subarray(at, at + length);
+  return new MessageCopy(slab, at, at + length);
 }

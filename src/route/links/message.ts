@@ -27,7 +27,7 @@ import { writeIfinfomsg } from './ifinfomsg.js';
 import { linkKind, slaveKind, type KindEncodeContext, type LinkKind } from './kinds/index.js';
 import { PlainLink } from './link-object.js';
 import { rawMembers } from './kinds/raw-members.js';
-import { copyMessage } from './message-copy.js';
+import { copyMessage, type MessageCopy } from './message-copy.js';
 import { attachLinkBytes, lazyField } from './lazy-fields.js';
 import { keepLatestShape, keepShapeAlive } from '../shape-keeper.js';
 import { decodeStats64, STATS64_BASE_LEN } from './stats.js';
@@ -305,9 +305,9 @@ const LINK_INFO_MEMBERS = new Set([IFLA_INFO_KIND, IFLA_INFO_DATA, IFLA_INFO_SLA
  * without a decoder, and unread members of IFLA_LINKINFO where it stands.
  * Runs on bytes the link's decoding has already walked and checked.
  */
-function unknownAttributes(own: Buffer): RawAttribute[] {
+function unknownAttributes(own: MessageCopy): RawAttribute[] {
   const unknown: RawAttribute[] = [];
-  const c = new AttributeCursor(own, IFINFOMSG_LEN, own.length);
+  const c = new AttributeCursor(own.buf, own.start + IFINFOMSG_LEN, own.end);
   while (c.next()) {
     if (!LINK_ATTRIBUTES.has(c.type)) {
       unknown.push(c.rawView());
@@ -320,8 +320,8 @@ function unknownAttributes(own: Buffer): RawAttribute[] {
 }
 
 /** A cursor on the last attribute of `type` (the one eager decoding kept); the link has one. */
-function lastAttribute(own: Buffer, type: number): AttributeCursor {
-  const c = new AttributeCursor(own, IFINFOMSG_LEN, own.length);
+function lastAttribute(own: MessageCopy, type: number): AttributeCursor {
+  const c = new AttributeCursor(own.buf, own.start + IFINFOMSG_LEN, own.end);
   let start = 0;
   let length = 0;
   while (c.next()) {
@@ -338,7 +338,7 @@ function lastAttribute(own: Buffer, type: number): AttributeCursor {
 const UNKNOWN_FIELD = lazyField('unknown', unknownAttributes);
 const STATS64_FIELD = lazyField('stats64', (own) => {
   const c = lastAttribute(own, IFLA_STATS64);
-  return decodeStats64(own, c.start, c.length);
+  return decodeStats64(own.buf, c.start, c.length);
 });
 const AF_SPEC_FIELD = lazyField('afSpec', (own) => lastAttribute(own, IFLA_AF_SPEC).view());
 
@@ -371,15 +371,15 @@ function decodeLinkBytes(buf: Buffer, start: number, end: number, messageType: s
       family: 'rtnetlink', messageType, attribute: 'ifinfomsg', offset: start + offsetBias,
     });
   }
+  const type = u16le(buf, start + 2);
+  const flags = u32le(buf, start + 8);
+  const link = new PlainLink(buf[start]!, s32le(buf, start + 4), type, linkTypeName(type), flags, linkFlagNames(flags), u32le(buf, start + 12));
   const own = copyMessage(buf, start, end);
-  const type = u16le(own, 2);
-  const flags = u32le(own, 8);
-  const link = new PlainLink(own[0]!, s32le(own, 4), type, linkTypeName(type), flags, linkFlagNames(flags), u32le(own, 12));
-  // Offsets in the copy are offsets from `start` in the caller's buffer.
   attachLinkBytes(link, own);
   Object.defineProperty(link, 'unknown', UNKNOWN_FIELD);
-  const context = new LinkDecodeContext(messageType, start + offsetBias, link);
-  LINK_ATTRIBUTES.decodeKnown(new AttributeCursor(own, IFINFOMSG_LEN, own.length, context), link);
+  // The cursor walks the copy: its offsets are `own.start - start` away from the caller's.
+  const context = new LinkDecodeContext(messageType, start - own.start + offsetBias, link);
+  LINK_ATTRIBUTES.decodeKnown(new AttributeCursor(own.buf, own.start + IFINFOMSG_LEN, own.end, context), link);
   keepLatestShape('link', link);
   return link;
 }
@@ -406,6 +406,16 @@ export function decodeLink(message: Message | Buffer): Link {
   const legacy = widenRtgenmsg(message, RTM_GETLINK, IFINFOMSG_LEN);
   if (legacy) return decodeLinkBytes(legacy.message.buf, legacy.message.offset, legacy.message.end, messageType, legacy.offsetBias);
   return decodeLinkBytes(message.buf, message.offset, message.end, messageType, 0);
+}
+
+/**
+ * `decodeLink` for a message received from the kernel (`get`'s reply, a
+ * dump's part, a notification): the hot path, without the checks for a
+ * whole-message Buffer and for a legacy dump request.
+ */
+export function decodeReceivedLink(message: Message): Link {
+  if (message.type === RTM_GETLINK) return decodeLink(message);
+  return decodeLinkBytes(message.buf, message.offset, message.end, routeMessageName(message.type), 0);
 }
 
 /** The one netlink message `bytes` holds, as a Message. */

@@ -18,7 +18,7 @@ import { createTunTap, type TunTapSpec } from './tuntap.js';
 import { kindToCreate, type FollowUp, type LinkKind } from './kinds/index.js';
 import type { TakenName } from './kinds/kind.js';
 import { explainLinkExists, peerNamespaceDying, peerNamespaceDyingAsync } from './exists-explanation.js';
-import { decodeLink, encodeLinkRequest, type LinkRequest } from './message.js';
+import { decodeReceivedLink, encodeLinkRequest, type LinkRequest } from './message.js';
 import { GetLinkOperation, linkOperation } from './operation.js';
 import { References, withRouteIn } from './references.js';
 import type { Link, LinkChanges, LinkFilter, LinkFlagsAndLimits, LinkSpec } from './types.js';
@@ -422,7 +422,7 @@ export class LinkService {
     const ref = validateLinkRef(dev, 'dev');
     try {
       const { request, op } = this.getExchange(ref);
-      return this.ctx.socket.execute(request, op, decodeLink)[0]!;
+      return this.ctx.socket.execute(request, op, decodeReceivedLink)[0]!;
     } catch (error) {
       throw notFound(error, ref, this.ctx);
     }
@@ -432,7 +432,7 @@ export class LinkService {
   list(filter?: LinkFilter): Link[] {
     const f = validateFilter(filter);
     const master = f.master === undefined ? undefined : resolveLinkIndex(this.ctx, f.master, 'filter.master');
-    return deriveFromDump(this.ctx.socket.dump(dumpRequest(f, master), linkOperation('list links', `in ${this.ctx.label}`), decodeLink), (d) => d.filter(keep(f, master)));
+    return deriveFromDump(this.ctx.socket.dump(dumpRequest(f, master), linkOperation('list links', `in ${this.ctx.label}`), decodeReceivedLink), (d) => d.filter(keep(f, master)));
   }
 
   /** On EEXIST, says which of the request's names is taken and where; other errors pass unchanged. */
@@ -539,7 +539,7 @@ export class LinkService {
     const ref = validateLinkRef(dev, 'dev');
     try {
       const { request, op } = this.getExchange(ref);
-      return (await this.ctx.socket.executeAsync(request, op, decodeLink))[0]!;
+      return (await this.ctx.socket.executeAsync(request, op, decodeReceivedLink))[0]!;
     } catch (error) {
       throw notFound(error, ref, this.ctx);
     }
@@ -549,6 +549,6 @@ export class LinkService {
   async listAsync(filter?: LinkFilter): Promise<Link[]> {
     const f = validateFilter(filter);
     const master = f.master === undefined ? undefined : await resolveLinkIndexAsync(this.ctx, f.master, 'filter.master');
-    return deriveFromDump(await this.ctx.socket.dumpAsync(dumpRequest(f, master), linkOperation('list links', `in ${this.ctx.label}`), decodeLink), (d) => d.filter(keep(f, master)));
+    return deriveFromDump(await this.ctx.socket.dumpAsync(dumpRequest(f, master), linkOperation('list links', `in ${this.ctx.label}`), decodeReceivedLink), (d) => d.filter(keep(f, master)));
   }
 }
