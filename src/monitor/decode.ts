@@ -55,5 +55,25 @@ export function decodeRouteEvent(message: Message, nsid?: number): RouteObjectEv
 // dictionary-shaped copy), the nsid added only where there is one.
 function withNsid<E extends RouteObjectEvent>(event: E, nsid: number | undefined): E {
   if (nsid !== undefined) event.nsid = nsid;
+  keepExemplar(event);
   return event;
+}
+
+/**
+ * The latest event of each kind, action, family and (for routes) local or
+ * not. A full garbage collection that finds no object of a hidden class
+ * drops the class and the code optimized for it (see route/shape-keeper.ts);
+ * a monitor without a view keeps none of its events, so after each full
+ * collection the next burst of notifications ran unoptimized until V8
+ * compiled the decoders again, which cost more than the decoding. These few
+ * events (and the objects they carry) keep the classes a burst uses.
+ */
+const exemplars: (RouteObjectEvent | undefined)[] = new Array<RouteObjectEvent | undefined>(48).fill(undefined);
+const KIND_SLOT = { link: 0, address: 1, route: 2, neighbour: 3, rule: 4, nsid: 5 } as const;
+
+function keepExemplar(event: RouteObjectEvent): void {
+  let slot = KIND_SLOT[event.kind] * 8 + (event.action === 'del' ? 4 : 0);
+  if (event.kind === 'address') slot += event.address.family === 6 ? 2 : 0;
+  else if (event.kind === 'route') slot += (event.route.family === 6 ? 2 : 0) + (event.route.table === 255 ? 1 : 0);
+  exemplars[slot] = event;
 }

@@ -294,9 +294,11 @@ export class Monitor implements AsyncIterable<MonitorEvent> {
     }
   }
 
+  private readonly deliverEvent = (event: MonitorEvent): void => this.deliver(event);
+
   private onReadable(): void {
     try {
-      this.readAll((event) => this.deliver(event), DRAIN_PER_TURN);
+      this.readAll(this.deliverEvent, DRAIN_PER_TURN);
     } catch (error) {
       // The socket failed (it cannot, short of a closed fd): report and stop.
       this.reportError(error instanceof Error ? error : new Error(String(error)));

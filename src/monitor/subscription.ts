@@ -5,6 +5,7 @@
 import { MalformedMessageError, parseMessages, type Message } from '../netlink/message.js';
 import type { NetnsHandle, NetnsRef } from '../netns/reference.js';
 import { withNetns } from '../netns/switch.js';
+import { keepLatestShape, keepShapeAlive } from '../route/shape-keeper.js';
 import { MSG_DONTWAIT, MSG_TRUNC, SO_RCVBUF, SO_RCVBUFFORCE, SOL_NETLINK } from '../sys/constants.js';
 import { SyscallError } from '../sys/errors.js';
 import * as libc from '../sys/libc.js';
@@ -47,6 +48,11 @@ const receiveBuffer = Buffer.alloc(1 << 20);
  */
 const BATCH_SLOT = 64 << 10;
 let batch: libc.DatagramBatch | undefined;
+// A full garbage collection between two bursts of notifications would drop
+// the hidden classes of drain results, notifications and messages (nothing
+// holds one between bursts), and with them the optimized receive path: one
+// of each stays alive (see route/shape-keeper.ts).
+keepShapeAlive({ notifications: [], overrun: false, malformed: [] } satisfies DrainResult);
 
 export class Subscription {
   readonly fd: number;
@@ -153,6 +159,8 @@ export class Subscription {
       }
       if (lengths.length < batch.slots) break;
     }
+    const latest = result.notifications[result.notifications.length - 1];
+    if (latest !== undefined) keepLatestShape('notification', latest);
     return result;
   }
 
@@ -181,5 +189,8 @@ export class Subscription {
     } catch {
       // The fd is gone either way.
     }
+    // Holds nothing but numbers now; alive, it keeps the class (and the code
+    // optimized for it) of the next subscription across a full collection.
+    keepLatestShape('subscription', this);
   }
 }

@@ -110,11 +110,17 @@ export class NetworkView {
 
   /** The map holding a kind. */
   mapOf<K extends RouteObjectKind>(kind: K): Map<string, ViewObjects[K]> {
-    const maps = {
-      link: this.links, address: this.addresses, route: this.routes,
-      neighbour: this.neighbours, rule: this.rules, nsid: this.nsids,
-    } as const;
-    return maps[kind] as unknown as Map<string, ViewObjects[K]>;
+    // A switch, not a lookup object: every notification asks, and an object per call was garbage.
+    let map: Map<string, ViewObjects[RouteObjectKind]>;
+    switch (kind) {
+      case 'link': map = this.links; break;
+      case 'address': map = this.addresses; break;
+      case 'route': map = this.routes; break;
+      case 'neighbour': map = this.neighbours; break;
+      case 'rule': map = this.rules; break;
+      default: map = this.nsids;
+    }
+    return map as unknown as Map<string, ViewObjects[K]>;
   }
 
   /** A link by ifindex. */
@@ -175,9 +181,14 @@ export class NetworkView {
   private indexRoute(route: Route, delta: 1 | -1): void {
     if (route.family !== 4) return;
     if (route.prefsrc !== undefined && route.table !== 255) count(this.ipv4RoutesBySource, route.prefsrc, delta);
+    if (route.nexthops === undefined) {
+      // The common case, without a set per route.
+      if (route.oif !== undefined) count(this.ipv4RoutesByDevice, route.oif, delta);
+      return;
+    }
     const devices = new Set<number>();
     if (route.oif !== undefined) devices.add(route.oif);
-    for (const hop of route.nexthops ?? []) if (hop.oif !== undefined) devices.add(hop.oif);
+    for (const hop of route.nexthops) if (hop.oif !== undefined) devices.add(hop.oif);
     for (const device of devices) count(this.ipv4RoutesByDevice, device, delta);
   }
 }
