@@ -7,7 +7,7 @@ import { runSmoke } from '../helpers/bench-smoke.js';
 import { requireRoot } from '../helpers/netns.js';
 
 const METRICS = ['cycle', 'setup', 'p50', 'p99', 'step-namespace', 'step-veth', 'step-inside', 'from-pool', 'pace'];
-const IMPLEMENTATIONS = ['nlkit', 'nlkit-async', 'nlkit-pod', 'nlkit-pool', 'nlkit-pool-paced', 'nlkit-workers', 'raw-floor', 'ip-fork', 'ip-batch'];
+const IMPLEMENTATIONS = ['nlkit', 'nlkit-async', 'nlkit-pod', 'nlkit-pool', 'nlkit-pool-paced', 'nlkit-workers', 'raw-floor', 'ip-fork', 'ip-batch', 'cli-batch'];
 const STEPPED = ['nlkit-pod', 'nlkit-pool', 'nlkit-workers', 'raw-floor'];
 
 t.test('sizes: --quick is smaller, smoke smallest, the paced pool smaller than a burst', async (t) => {
