@@ -8,6 +8,7 @@ import { skippedRow, type Scenario, type ScenarioRow } from './harness/scenario.
 import { addrs } from './scenarios/addrs.js';
 import { churn } from './scenarios/churn.js';
 import { cliStartup } from './scenarios/cli-startup.js';
+import { cni } from './scenarios/cni.js';
 import { dump } from './scenarios/dump.js';
 import { dumpUnderChurn } from './scenarios/dump-under-churn.js';
 import { eventloop } from './scenarios/eventloop.js';
@@ -17,7 +18,7 @@ import { nftRuleset } from './scenarios/nft-ruleset.js';
 import { routes } from './scenarios/routes.js';
 import { rtt } from './scenarios/rtt.js';
 
-export const suite: Scenario[] = [rtt, churn, routes, addrs, dump, dumpUnderChurn, nft, nftRuleset, eventloop, events, cliStartup];
+export const suite: Scenario[] = [rtt, churn, routes, addrs, dump, dumpUnderChurn, nft, nftRuleset, eventloop, events, cliStartup, cni];
 
 export const scenarioNames = suite.map((s) => s.name);
 

@@ -1,16 +1,42 @@
-// After tsc: makes dist/cni/ usable as a CNI_PATH directory as it is. Each
-// plugin gets an executable named as runtimes look it up (no extension) that
-// loads its compiled entry point from dist/cni/bin/. Written like bin/nlkit:
-// no import statement, no import.meta, so it loads as an ES module or as
-// CommonJS alike; the relative import() resolves from the file itself.
+// After tsc: makes dist/cni/ usable as a CNI_PATH directory as it is, and
+// writes the agent's launcher, dist/cni/agent.js.
+//
+// Each plugin gets an executable named as runtimes look it up (no extension).
+// By default it is the Perl client (src/cni/agent/client-script.ts): it
+// forwards the call to the resident agent and, when none answers, runs
+// dist/cni/bin/<plugin>.js with Node.js. NLKIT_CNI_LAUNCHER=node writes the
+// plain Node.js launcher instead (no agent; for hosts without /usr/bin/perl),
+// and it is the default when this machine has no /usr/bin/perl. Why Perl:
+// docs/cni.md, "Why the executable is written in Perl".
+//
+// Launchers are written like bin/nlkit: no import statement, no import.meta,
+// so they load as ES modules or as CommonJS alike; the relative import()
+// resolves from the file itself.
 import { chmodSync, existsSync, writeFileSync } from 'node:fs';
 
-const plugins = ['nlkit-bridge'];
+const plugins = ['nlkit-bridge', 'nlkit-portmap', 'nlkit-bandwidth'];
+
+const launcher = process.env.NLKIT_CNI_LAUNCHER || (existsSync('/usr/bin/perl') ? 'perl' : 'node');
+if (launcher !== 'perl' && launcher !== 'node') throw new Error(`build-cni: NLKIT_CNI_LAUNCHER must be perl or node, not ${JSON.stringify(launcher)}`);
+
+const dist = (path) => new URL(`../dist/cni/${path}`, import.meta.url);
+for (const path of ['agent/main.js', 'agent/client-script.js', ...plugins.map((name) => `bin/${name}.js`)]) {
+  if (!existsSync(dist(path))) throw new Error(`build-cni: ${dist(path).pathname} is missing; run tsc -p tsconfig.build.json first`);
+}
+const { perlClientScript } = await import(dist('agent/client-script.js').href);
+
+// The Node.js this build ran with first: CNI runtimes often start plugins with
+// a PATH that has no node on it. `node` on PATH when that one has gone.
+const nodeCommands = [[process.execPath], ['node']];
+
+function write(path, text) {
+  writeFileSync(dist(path), text);
+  chmodSync(dist(path), 0o755);
+}
 
 for (const name of plugins) {
-  const entry = new URL(`../dist/cni/bin/${name}.js`, import.meta.url);
-  if (!existsSync(entry)) throw new Error(`build-cni: ${entry.pathname} is missing; run tsc -p tsconfig.build.json first`);
-  const file = new URL(`../dist/cni/${name}`, import.meta.url);
-  writeFileSync(file, `#!/usr/bin/env node\n// The ${name} CNI plugin: put this directory on CNI_PATH.\nimport('./bin/${name}.js');\n`);
-  chmodSync(file, 0o755);
+  write(name, launcher === 'perl'
+    ? perlClientScript({ plugin: name, nodeCommands })
+    : `#!/usr/bin/env node\n// The ${name} CNI plugin: put this directory on CNI_PATH.\nimport('./bin/${name}.js');\n`);
 }
+write('agent.js', "#!/usr/bin/env node\n// The nlkit CNI agent: `node dist/cni/agent.js [--socket PATH]` (docs/cni.md).\nimport('./agent/main.js');\n");

@@ -11,6 +11,7 @@ const VERSION_TEXT = 'nlkit, ip-compatible (iproute2 6.1 grammar and JSON)\n';
 
 const USAGE = `Usage: nlkit [ OPTIONS ] OBJECT { COMMAND | help }
        nlkit [ -force ] -batch filename
+       nlkit cni-agent [ --socket PATH ] [ --quiet ]
 where  OBJECT := { address | link | monitor | neighbor | netns | nft | route | rule }
        OPTIONS := { -V[ersion] | -s[tatistics] | -d[etails] | -f[amily] { inet | inet6 | link } |
                     -4 | -6 | -o[neline] | -n[etns] name | -j[son] | -p[retty] | -force | -batch filename }
@@ -97,6 +98,11 @@ async function runBatch(ctx: CliContext, file: string): Promise<number> {
 
 /** Runs `nlkit ARGV...` with its output going to `io`; resolves to the exit status. Never throws. */
 export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
+  // Not an ip object: the resident CNI agent (docs/cni.md), a foreground daemon that runs until SIGTERM.
+  if (argv[0] === 'cni-agent') {
+    const { runCniAgentDaemon } = await import('../cni/agent/index.js');
+    return runCniAgentDaemon(argv.slice(1));
+  }
   let parsed: ReturnType<typeof parseGlobalOptions>;
   try {
     parsed = parseGlobalOptions(argv);
