@@ -900,20 +900,8 @@ export class RuleLinearizer {
     if (key.store) return this.optionWrite(key, node.at('value'));
     const source = key.source!;
     const loaded = source.load(key.lengths[0]!) as { key: string; direction?: string };
-    const valueNode = node.at('value');
-    if (valueNode.isObject() && Object.keys(valueNode.value as object)[0] === 'map') {
-      // `meta mark set ip saddr map { ... }`: the looked-up data lands in register 1.
-      this.mapLookup(valueNode.at('map'), typeSpec(key));
-    } else if (valueNode.isObject() && !('concat' in (valueNode.value as object))) {
-      // `meta mark set ct mark`: the value is loaded, not immediate.
-      const value = this.left(valueNode);
-      value.before(this.l);
-      value.load(this.l, 0);
-      this.applyMask(value);
-    } else {
-      const value = this.bitmaskValue(valueNode);
-      this.emit({ kind: 'immediate', dreg: NFT_REG_1, data: this.encodeValue(key, value, valueNode) });
-    }
+    // `meta mark set 0x10`, `meta mark set ct mark`, `meta mark set ip saddr map { ... }`: the value lands in register 1.
+    this.writeValue(key, node.at('value'));
     const set = { kind, key: loaded.key, sreg: NFT_REG_1, ...(loaded.direction ? { direction: loaded.direction } : {}) };
     this.emit(set as Expression);
   }
