@@ -11,6 +11,7 @@ import { nodeIn } from '../nftables/topology.js';
 import {
   chained, cniEnv, execPlugin, hostEndName, nlkitPluginArgv, pods, REFERENCE_DIR, runNlkit, sideBySide, tcJsonIn, type PluginRun, type Which,
 } from './helpers.js';
+import { TRANSFER_PEER as PEER } from '../helpers/transfer-peer.js';
 
 if (!requireRoot(t)) process.exit(0);
 
@@ -94,34 +95,6 @@ t.test('after nlkit-bridge: the same tc state and ifb as the reference bandwidth
 function ipJsonOne(netns: string, dev: string): any {
   return JSON.parse(ip(netns, '-j', 'link', 'show', 'dev', dev))[0];
 }
-
-/**
- * One process per namespace: it listens, prints `listening`, reports each
- * connection as `got TAG BYTES MS` (MS from accept to the sender's end); a
- * stdin line `send HOST PORT SIZE TAG` makes it send SIZE bytes starting with TAG.
- */
-const PEER = `
-const net = require('node:net');
-net.createServer((s) => {
-  const start = process.hrtime.bigint();
-  let bytes = 0;
-  let tag = '';
-  s.on('data', (d) => { if (bytes === 0) tag = d.subarray(0, 8).toString().replace(/\\x07+$/, ''); bytes += d.length; });
-  s.on('end', () => { console.log('got ' + tag + ' ' + bytes + ' ' + Number(process.hrtime.bigint() - start) / 1e6); s.end(); });
-}).listen(Number(process.argv.at(-1)), '0.0.0.0', () => console.log('listening'));
-let pending = '';
-process.stdin.on('data', (d) => {
-  const lines = (pending + d).split('\\n');
-  pending = lines.pop();
-  for (const line of lines) {
-    const [, host, port, size, tag] = line.split(' ');
-    const payload = Buffer.alloc(Number(size), 7);
-    payload.write(tag);
-    const c = net.connect({ host, port: Number(port) }, () => c.end(payload));
-    c.on('error', (e) => console.log('fail ' + tag + ' ' + e.code));
-  }
-});
-`;
 
 const PORT = 5200;
 const SIZE = 400_000;
