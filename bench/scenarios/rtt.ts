@@ -190,6 +190,7 @@ export const rtt: Scenario = {
         'nlkit = rt.link.get(1), the public API, decoding a full Link object; nlkit-socket = NetlinkSocket.execute with a decoder reading only ifi_index (framing, sequence matching and ack handling, no attribute decoding); raw-syscall = send + recv through src/sys/libc on a pre-encoded request, no parsing beyond the message type',
         'every in-process row sends the same request with NLM_F_ACK and reads both datagrams the kernel answers with (the RTM_NEWLINK and the ack), so the kernel does the same work for each',
         'nlkit/raw-syscall is the share of the raw cost nlkit achieves (target: within 10%, i.e. >= 0.90x)',
+        'nlkit-socket/raw-syscall bounds what any decoding of the reply can reach: it is the execute path with no Link built at all',
       ],
     }));
   },

@@ -5,6 +5,7 @@ import { describeMessage, log } from './debug.js';
 import { dumpRetryDelayMs, markInconsistentDump, sleepAsync, sleepSync } from './dump-retry.js';
 import { errorCode, NetlinkBatchError, NetlinkError, parseExtendedAck, type Operation } from './errors.js';
 import { NLMSG_HDRLEN } from './writer.js';
+import { u16le, u32le } from './byte-reads.js';
 import {
   NLM_F_ACK, NLM_F_DUMP, NLM_F_DUMP_INTR, NLM_F_REQUEST, NLMSG_DONE, NLMSG_ERROR, NLMSG_NOOP, NLMSG_OVERRUN,
   doneErrorCode, MalformedMessageError, parseMessages, type Message,
@@ -88,10 +89,10 @@ export type Decoder<T> = (message: Message) => T;
 
 /** Points the reused Message view at the message of `len` bytes at `at` (its header already checked). */
 function viewMessage(m: Message, buf: Buffer, at: number, len: number): void {
-  m.type = buf.readUInt16LE(at + 4);
-  m.flags = buf.readUInt16LE(at + 6);
-  m.seq = buf.readUInt32LE(at + 8);
-  m.pid = buf.readUInt32LE(at + 12);
+  m.type = u16le(buf, at + 4);
+  m.flags = u16le(buf, at + 6);
+  m.seq = u32le(buf, at + 8);
+  m.pid = u32le(buf, at + 12);
   m.offset = at + NLMSG_HDRLEN;
   m.end = at + len;
 }
@@ -99,6 +100,8 @@ function viewMessage(m: Message, buf: Buffer, at: number, len: number): void {
 const scratchMessage: Message = { type: 0, flags: 0, seq: 0, pid: 0, buf: receiveBuffer, offset: 0, end: 0 };
 
 interface Exchange<T> {
+  /** Whether DEBUG selects nlkit:netlink, read once per exchange (the getter costs more than the check). */
+  logging: boolean;
   firstSeq: number;
   lastSeq: number;
   dump: boolean;
@@ -309,7 +312,7 @@ export class NetlinkSocket {
       }
     }
     return {
-      firstSeq, lastSeq, dump, decode, results: [], failures: NO_FAILURES, interrupted: false, done: false, overrun: false, overruns: 0,
+      logging: log.enabled, firstSeq, lastSeq, dump, decode, results: [], failures: NO_FAILURES, interrupted: false, done: false, overrun: false, overruns: 0,
       decodeError: undefined, parts: dump ? [] : undefined, partLengths: dump ? [] : undefined, request: writer.buf, offsets, op,
     };
   }
@@ -342,7 +345,7 @@ export class NetlinkSocket {
    * table change makes the kernel flag it inconsistent, as short as possible.
    */
   private absorb<T>(ex: Exchange<T>, buf: Buffer, length: number): boolean {
-    const logging = log.enabled;
+    const logging = ex.logging;
     const m = scratchMessage;
     m.buf = buf;
     const lastIndex = (ex.lastSeq - ex.firstSeq) >>> 0;
@@ -350,7 +353,7 @@ export class NetlinkSocket {
       if (at + NLMSG_HDRLEN > length) {
         throw new MalformedMessageError(`${length - at} trailing bytes cannot hold a netlink header`, { family: 'netlink', offset: at });
       }
-      const len = buf.readUInt32LE(at);
+      const len = u32le(buf, at);
       if (len < NLMSG_HDRLEN || at + len > length) {
         throw new MalformedMessageError(`netlink header claims ${len} bytes, ${length - at} remain`, { family: 'netlink', offset: at });
       }
@@ -393,7 +396,7 @@ export class NetlinkSocket {
       m.buf = buf;
       // absorb() already checked every header of these datagrams.
       for (let at = 0; at + NLMSG_HDRLEN <= length; ) {
-        const len = buf.readUInt32LE(at);
+        const len = u32le(buf, at);
         viewMessage(m, buf, at, len);
         at += (len + 3) & ~3;
         if (m.seq !== ex.firstSeq || (m.pid !== this.portId && m.pid !== 0)) continue;
@@ -557,7 +560,7 @@ export class NetlinkSocket {
     this.assertNoAsyncInFlight(first.operation);
     if (this.needsDrain) this.drain();
     const ex = this.encode(sharedWriter, requests, baseFlags, ackAll, decode, dump, op);
-    if (log.enabled) this.logSent(sharedWriter.bytes());
+    if (ex.logging) this.logSent(sharedWriter.bytes());
     socketTransport.send(this.fd, sharedWriter.buf, sharedWriter.offset);
     this.needsDrain = true;
     while (this.readQueued(ex, first)) {
@@ -714,7 +717,7 @@ export class NetlinkSocket {
       // Each async exchange gets its own writer: the send runs on another thread.
       const writer = new MessageWriter(1024);
       const ex = this.encode(writer, requests, baseFlags, ackAll, decode, dump, op);
-      if (log.enabled) this.logSent(writer.bytes());
+      if (ex.logging) this.logSent(writer.bytes());
       this.asyncInFlight = true;
       this.needsDrain = true;
       try {

@@ -1,11 +1,19 @@
 import { align4 } from './align.js';
-import { encodeIp, encodeMac } from './addresses.js';
+import { encodeIp, encodeMac, InvalidArgumentError } from './addresses.js';
 
 import { NLA_F_NESTED } from '../generated/netlink.js';
 
 export { NLA_F_NESTED, NLA_F_NET_BYTEORDER, NLA_TYPE_MASK } from '../generated/netlink.js';
 /** sizeof(struct nlmsghdr); codegen cannot evaluate sizeof. */
 export const NLMSG_HDRLEN = 16;
+
+/** Stores the low 32 bits of `value` little-endian at `at` (checked by the caller's `ensure`). */
+export function putU32(b: Uint8Array, at: number, value: number): void {
+  b[at] = value;
+  b[at + 1] = value >>> 8;
+  b[at + 2] = value >>> 16;
+  b[at + 3] = value >>> 24;
+}
 
 /**
  * Appends netlink messages and attributes into one growable buffer.
@@ -70,7 +78,7 @@ export class MessageWriter {
   /** Closes the message begun at `start`: pads to 4 bytes and patches nlmsg_len. */
   endMessage(start: number): void {
     this.pad();
-    this.buf.writeUInt32LE(this.offset - start, start);
+    putU32(this.buf, start, this.offset - start);
   }
 
   /** Reserves `length` zeroed bytes (a fixed header such as ifinfomsg) and returns their offset. */
@@ -95,8 +103,14 @@ export class MessageWriter {
   private header(type: number, payloadLength: number): number {
     this.ensure(4 + align4(payloadLength));
     const at = this.offset;
-    this.buf.writeUInt16LE(4 + payloadLength, at);
-    this.buf.writeUInt16LE(type, at + 2);
+    const b = this.buf;
+    const length = 4 + payloadLength;
+    // nla_len is 16 bits; a byte store would silently keep only the low ones.
+    if (length > 0xffff) throw new InvalidArgumentError(`attribute type ${type} needs ${length} bytes, more than the ${0xffff} its header can state`);
+    b[at] = length;
+    b[at + 1] = length >>> 8;
+    b[at + 2] = type;
+    b[at + 3] = type >>> 8;
     this.offset += 4;
     return at + 4;
   }
@@ -139,7 +153,7 @@ export class MessageWriter {
   /** A u32 attribute in host (little-endian) byte order (NLA_U32); negative values wrap to their 32-bit two's complement. */
   u32(type: number, value: number): this {
     const at = this.header(type, 4);
-    this.buf.writeUInt32LE(value >>> 0, at);
+    putU32(this.buf, at, value);
     this.finish(4);
     return this;
   }

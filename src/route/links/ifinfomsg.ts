@@ -1,4 +1,4 @@
-import type { MessageWriter } from '../../netlink/writer.js';
+import { putU32, type MessageWriter } from '../../netlink/writer.js';
 import { IFINFOMSG_LEN } from '../resolve.js';
 
 /** Writes struct ifinfomsg { family, pad, type, index, flags, change }. */
@@ -6,8 +6,9 @@ export function writeIfinfomsg(writer: MessageWriter, index: number, flags: numb
   const at = writer.reserve(IFINFOMSG_LEN);
   const b = writer.buf;
   b[at] = family;
-  b.writeUInt16LE(type, at + 2);
-  b.writeInt32LE(index, at + 4);
-  b.writeUInt32LE(flags >>> 0, at + 8);
-  b.writeUInt32LE(change >>> 0, at + 12);
+  b[at + 2] = type;
+  b[at + 3] = type >>> 8;
+  putU32(b, at + 4, index);
+  putU32(b, at + 8, flags);
+  putU32(b, at + 12, change);
 }
