@@ -4,7 +4,7 @@
 // does not announce, and resynchronises after an overrun.
 import { InvalidArgumentError } from '../netlink/addresses.js';
 import { describeValue, requireBoolean, requireInteger, requireObject } from '../netlink/checks.js';
-import { MalformedMessageError } from '../netlink/message.js';
+import { MalformedMessageError, type Message } from '../netlink/message.js';
 import { NETLINK_NETFILTER, NETLINK_ROUTE } from '../generated/netlink.js';
 import { listNetns } from '../netns/lifecycle.js';
 import type { NetnsHandle, NetnsRef } from '../netns/reference.js';
@@ -14,8 +14,8 @@ import { pollAnyReadable } from '../sys/libc.js';
 import { decodeRouteEvent } from './decode.js';
 import type { MonitorEvent, OverrunEvent, RouteObjectEvent, RouteObjectKind } from './events.js';
 import { MONITOR_GROUPS, type MonitorGroup, resolveGroups } from './groups.js';
-import { decodeNftablesEvent, NFTABLES_EVENT_GROUP } from './nftables-events.js';
-import { Subscription, type DrainResult } from './subscription.js';
+import { decodeNftablesEvent, NFTABLES_EVENT_GROUP, type NftablesEvent } from './nftables-events.js';
+import { Subscription, type NotificationSink } from './subscription.js';
 import { eventObject, NetworkView, objectKey, tracked, type ViewObjects } from './view.js';
 
 /** Options of {@link openMonitor}. */
@@ -68,13 +68,26 @@ const DEFAULT_RECEIVE_BUFFER = 32 << 20;
 const DEFAULT_MAX_QUEUED = 100_000;
 /** Datagrams read per event-loop turn, so that a flood cannot starve the loop. */
 const DRAIN_PER_TURN = 2048;
+/**
+ * Datagrams read (one recvmmsg) before their events are delivered: a small
+ * batch is dead by the next young-generation collection, so the collector
+ * has next to nothing to copy, however many a turn reads.
+ */
+const DELIVER_EVERY = 64;
 
 const OPTION_KEYS = new Set(['netns', 'groups', 'list', 'resync', 'listenAllNsid', 'receiveBufferSize', 'maxQueuedEvents']);
 
+/**
+ * An async iterator's backlog: `events[head..]` are not yet taken. A batch of
+ * events wakes a waiting `next()` once (in a microtask after the batch), and
+ * the following calls take the rest without waiting.
+ */
 interface IteratorQueue {
-  events: MonitorEvent[];
+  events: (MonitorEvent | undefined)[];
+  head: number;
   wake: ((result: IteratorResult<MonitorEvent>) => void) | undefined;
-  fail: ((error: Error) => void) | undefined;
+  /** A wake-up is queued as a microtask. */
+  waking: boolean;
 }
 
 /** A synchronisation in progress: notifications are held until its dumps are in. */
@@ -107,7 +120,8 @@ export class Monitor implements AsyncIterable<MonitorEvent> {
   private readonly netns: NetnsRef | NetnsHandle | undefined;
   private readonly resync: boolean;
   private readonly maxQueued: number;
-  private readonly listeners = new Set<MonitorListener>();
+  /** Replaced, never changed, when a listener is added or removed: delivery walks it by index. */
+  private listeners: readonly MonitorListener[] = [];
   private readonly errorListeners = new Set<MonitorErrorListener>();
   private readonly iterators = new Set<IteratorQueue>();
   private dumper: RouteConnection | undefined;
@@ -116,6 +130,21 @@ export class Monitor implements AsyncIterable<MonitorEvent> {
   private overruns = 0;
   private open = true;
   private settledWaiters: (() => void)[] = [];
+  /** Where the drain in progress puts its events (and malformed notifications), in order; undefined between drains. */
+  private received: MonitorEvent[] | undefined;
+  private receivedErrors: Error[] = [];
+  /** The last `readAll` stopped at its limit on a socket: more may be queued. */
+  private mayHaveMore = false;
+  private readonly routeSink: NotificationSink = {
+    notification: (message, nsid) => this.routeNotification(message, nsid),
+    overrun: () => this.overrun('route'),
+    malformed: (error) => this.receivedErrors.push(error),
+  };
+  private readonly nftablesSink: NotificationSink = {
+    notification: (message, nsid) => this.nftablesNotification(message, nsid),
+    overrun: () => this.overrun('nftables'),
+    malformed: (error) => this.receivedErrors.push(error),
+  };
 
   /** Use {@link openMonitor}. */
   constructor(options: MonitorOptions) {
@@ -141,11 +170,12 @@ export class Monitor implements AsyncIterable<MonitorEvent> {
       throw new InvalidArgumentError(`openMonitor: netns must be a name, { path }, { pid }, { fd } or a namespace handle, got ${describeValue(this.netns)}`);
     }
     if (resolved.routeGroups.length) {
-      this.route = new Subscription({ protocol: NETLINK_ROUTE, groups: resolved.routeGroups, netns: this.netns, receiveBufferSize, listenAllNsid });
+      // rtnetlink decoders keep no view of their input: decoded in place.
+      this.route = new Subscription({ protocol: NETLINK_ROUTE, groups: resolved.routeGroups, netns: this.netns, receiveBufferSize, listenAllNsid, inPlace: true });
     }
     try {
       if (resolved.nftables) {
-        this.nftables = new Subscription({ protocol: NETLINK_NETFILTER, groups: [NFTABLES_EVENT_GROUP], netns: this.netns, receiveBufferSize, listenAllNsid });
+        this.nftables = new Subscription({ protocol: NETLINK_NETFILTER, groups: [NFTABLES_EVENT_GROUP], netns: this.netns, receiveBufferSize, listenAllNsid, inPlace: false });
       }
       if (listenAllNsid) this.assignNsids();
     } catch (error) {
@@ -182,7 +212,9 @@ export class Monitor implements AsyncIterable<MonitorEvent> {
   on(type: 'error', listener: MonitorErrorListener): () => void;
   on(type: 'event' | 'error', listener: MonitorListener | MonitorErrorListener): () => void {
     if (typeof listener !== 'function') throw new InvalidArgumentError(`monitor.on: listener must be a function, got ${describeValue(listener)}`);
-    if (type === 'event') this.listeners.add(listener as MonitorListener);
+    if (type === 'event') {
+      if (!this.listeners.includes(listener as MonitorListener)) this.listeners = [...this.listeners, listener as MonitorListener];
+    }
     else if (type === 'error') this.errorListeners.add(listener as MonitorErrorListener);
     else throw new InvalidArgumentError(`monitor.on: type must be 'event' or 'error', got ${describeValue(type)}`);
     this.updateWatching();
@@ -191,7 +223,7 @@ export class Monitor implements AsyncIterable<MonitorEvent> {
 
   /** Removes a listener added with `on`. */
   off(type: 'event' | 'error', listener: MonitorListener | MonitorErrorListener): void {
-    if (type === 'event') this.listeners.delete(listener as MonitorListener);
+    if (type === 'event') this.listeners = this.listeners.filter((l) => l !== listener);
     else this.errorListeners.delete(listener as MonitorErrorListener);
     this.updateWatching();
   }
@@ -207,14 +239,12 @@ export class Monitor implements AsyncIterable<MonitorEvent> {
     const wait = requireInteger(timeoutMs, 'monitor.poll timeoutMs', -1, 0x7fffffff);
     if (!this.open) return [];
     if (wait !== 0) pollAnyReadable(this.fds, wait);
-    const out: MonitorEvent[] = [];
-    this.readAll((event) => out.push(event), Infinity);
-    return out;
+    return this.readAll(Infinity);
   }
 
   /** Delivers events in order as they arrive; ends when the monitor is closed. */
   [Symbol.asyncIterator](): AsyncIterator<MonitorEvent> {
-    const queue: IteratorQueue = { events: [], wake: undefined, fail: undefined };
+    const queue: IteratorQueue = { events: [], head: 0, wake: undefined, waking: false };
     if (this.open) this.iterators.add(queue);
     this.updateWatching();
     const finish = (): IteratorResult<MonitorEvent> => {
@@ -224,12 +254,11 @@ export class Monitor implements AsyncIterable<MonitorEvent> {
     };
     return {
       next: () => {
-        const event = queue.events.shift();
+        const event = takeQueued(queue);
         if (event) return Promise.resolve({ done: false, value: event });
         if (!this.open || !this.iterators.has(queue)) return Promise.resolve(finish());
-        return new Promise((resolve, reject) => {
+        return new Promise((resolve) => {
           queue.wake = resolve;
-          queue.fail = reject;
         });
       },
       return: () => Promise.resolve(finish()),
@@ -262,7 +291,7 @@ export class Monitor implements AsyncIterable<MonitorEvent> {
     this.dumper = undefined;
     for (const queue of this.iterators) {
       const wake = queue.wake;
-      queue.wake = queue.fail = undefined;
+      queue.wake = undefined;
       wake?.({ done: true, value: undefined });
     }
     this.iterators.clear();
@@ -286,7 +315,7 @@ export class Monitor implements AsyncIterable<MonitorEvent> {
 
   private updateWatching(): void {
     if (!this.open) return;
-    const wanted = this.view !== undefined || this.listeners.size > 0 || this.iterators.size > 0;
+    const wanted = this.view !== undefined || this.listeners.length > 0 || this.iterators.size > 0;
     for (const subscription of [this.route, this.nftables]) {
       if (!subscription) continue;
       if (wanted && !subscription.watching) subscription.watch(() => this.onReadable());
@@ -294,57 +323,74 @@ export class Monitor implements AsyncIterable<MonitorEvent> {
     }
   }
 
-  private readonly deliverEvent = (event: MonitorEvent): void => this.deliver(event);
-
   private onReadable(): void {
+    for (let read = 0; read < DRAIN_PER_TURN && this.open; read += DELIVER_EVERY) {
+      let events: MonitorEvent[];
+      try {
+        events = this.readAll(DELIVER_EVERY);
+      } catch (error) {
+        // The socket failed (it cannot, short of a closed fd): report and stop.
+        this.reportError(error instanceof Error ? error : new Error(String(error)));
+        this.close();
+        return;
+      }
+      this.deliverAll(events);
+      if (!this.mayHaveMore) return;
+    }
+  }
+
+  /**
+   * Drains both sockets and returns their events in order (rtnetlink ones
+   * held instead while a synchronisation runs). No user code runs meanwhile:
+   * malformed notifications are reported after the drain.
+   */
+  private readAll(limit: number): MonitorEvent[] {
+    const out: MonitorEvent[] = [];
+    this.received = out;
+    this.mayHaveMore = false;
     try {
-      this.readAll(this.deliverEvent, DRAIN_PER_TURN);
+      if (this.route?.isOpen && this.route.drain(limit, this.routeSink) >= limit) this.mayHaveMore = true;
+      if (this.nftables?.isOpen && this.nftables.drain(limit, this.nftablesSink) >= limit) this.mayHaveMore = true;
+    } finally {
+      this.received = undefined;
+    }
+    if (this.receivedErrors.length > 0) {
+      const errors = this.receivedErrors;
+      this.receivedErrors = [];
+      for (const error of errors) this.reportError(error);
+    }
+    return out;
+  }
+
+  /** One rtnetlink notification, decoded while its bytes are valid. */
+  private routeNotification(message: Message, nsid: number | undefined): void {
+    let event: RouteObjectEvent | undefined;
+    try {
+      event = decodeRouteEvent(message, nsid);
     } catch (error) {
-      // The socket failed (it cannot, short of a closed fd): report and stop.
-      this.reportError(error instanceof Error ? error : new Error(String(error)));
-      this.close();
+      if (!(error instanceof MalformedMessageError)) throw error;
+      this.receivedErrors.push(error);
+      return;
     }
+    if (!event) return;
+    if (this.sync) this.sync.held.push(event);
+    else this.emitObjectEvent(event, this.received!);
   }
 
-  /** Drains both sockets, hands events to `emit` (holding rtnetlink ones while a synchronisation runs). */
-  private readAll(emit: (event: MonitorEvent) => void, limit: number): void {
-    if (this.route?.isOpen) {
-      const drained = this.route.drain(limit);
-      this.handleDrain(drained, 'route', emit);
-      for (const { message, nsid } of drained.notifications) {
-        let event: RouteObjectEvent | undefined;
-        try {
-          event = decodeRouteEvent(message, nsid);
-        } catch (error) {
-          if (error instanceof MalformedMessageError) {
-            this.reportError(error);
-            continue;
-          }
-          throw error;
-        }
-        if (!event) continue;
-        if (this.sync) this.sync.held.push(event);
-        else this.emitObjectEvent(event, emit);
-      }
+  private nftablesNotification(message: Message, nsid: number | undefined): void {
+    let event: NftablesEvent | undefined;
+    try {
+      event = decodeNftablesEvent(message);
+    } catch (error) {
+      if (!(error instanceof MalformedMessageError)) throw error;
+      this.receivedErrors.push(error);
+      return;
     }
-    if (this.nftables?.isOpen) {
-      const drained = this.nftables.drain(limit);
-      this.handleDrain(drained, 'nftables', emit);
-      for (const { message, nsid } of drained.notifications) {
-        try {
-          const event = decodeNftablesEvent(message);
-          if (event) emit(nsid === undefined ? event : { ...event, nsid });
-        } catch (error) {
-          if (error instanceof MalformedMessageError) this.reportError(error);
-          else throw error;
-        }
-      }
-    }
+    if (event) this.received!.push(nsid === undefined ? event : { ...event, nsid });
   }
 
-  private handleDrain(drained: DrainResult, source: 'route' | 'nftables', emit: (event: MonitorEvent) => void): void {
-    for (const error of drained.malformed) this.reportError(error);
-    if (!drained.overrun) return;
+  /** The kernel dropped notifications of `source`: say so in the stream, where it happened, and resynchronise a view. */
+  private overrun(source: 'route' | 'nftables'): void {
     // libuv stops a poll watcher that reported the socket error ENOBUFS raises: watch afresh.
     const subscription = source === 'route' ? this.route : this.nftables;
     if (subscription?.watching) {
@@ -354,23 +400,23 @@ export class Monitor implements AsyncIterable<MonitorEvent> {
     this.overruns++;
     const resyncing = source === 'route' && this.view !== undefined;
     const event: OverrunEvent = { kind: 'overrun', source, count: this.overruns, resyncing };
-    emit(event);
+    this.received!.push(event);
     if (resyncing) this.schedule(new Set(this.routeKinds), 'resync');
   }
 
   /** Applies an event to the view, emits it, and the deletions it implies. */
-  private emitObjectEvent(event: RouteObjectEvent, emit: (event: MonitorEvent) => void): void {
+  private emitObjectEvent(event: RouteObjectEvent, out: MonitorEvent[]): void {
     const view = this.view;
     if (!view) {
-      emit(event);
+      out.push(event);
       return;
     }
     const before = event.kind === 'link' ? view.link(event.link.index) : undefined;
     // A repeat, or the removal of something the view does not hold (announced
     // after it was inferred, or never announced at all): nothing new to tell.
     if (!view.apply(event) && tracked(event)) return;
-    emit(event);
-    if (event.kind === 'link') this.inferFromLink(event.action, event.link, before, emit);
+    out.push(event);
+    if (event.kind === 'link') this.inferFromLink(event.action, event.link, before, out);
     if (event.kind === 'address' && event.action === 'del' && event.address.family === 4) {
       // The kernel silently drops routes that use the address as their source (fib_sync_down_addr).
       const address = event.address.local ?? event.address.address;
@@ -383,7 +429,7 @@ export class Monitor implements AsyncIterable<MonitorEvent> {
    * kernel announces some of that, not all. A device going down loses its
    * IPv4 routes without a word: those are found by a fresh route dump.
    */
-  private inferFromLink(action: 'new' | 'del', link: Link, before: Link | undefined, emit: (event: MonitorEvent) => void): void {
+  private inferFromLink(action: 'new' | 'del', link: Link, before: Link | undefined, out: MonitorEvent[]): void {
     const view = this.view!;
     if (action === 'del') {
       const index = link.index;
@@ -396,7 +442,7 @@ export class Monitor implements AsyncIterable<MonitorEvent> {
       }
       for (const event of gone) {
         view.apply(event);
-        emit(event);
+        out.push(event);
       }
       return;
     }
@@ -448,6 +494,7 @@ export class Monitor implements AsyncIterable<MonitorEvent> {
     const sync: Synchronisation = { held: [] };
     this.sync = sync;
     const view = this.view!;
+    const out: MonitorEvent[] = [];
     try {
       const fresh = new NetworkView();
       for (const kind of kinds) {
@@ -456,7 +503,6 @@ export class Monitor implements AsyncIterable<MonitorEvent> {
       }
       if (!this.open) return;
       this.sync = undefined;
-      const deliver = (e: MonitorEvent): void => this.deliver(e);
       if (reason === 'initial') {
         // Everything held happened after the subscription: replayed in order
         // onto the dump, the last word on each object wins over what the dump
@@ -466,20 +512,23 @@ export class Monitor implements AsyncIterable<MonitorEvent> {
           if (kinds.has(event.kind)) fresh.apply(event);
           else heldOther.push(event);
         }
-        for (const kind of kinds) this.deliverDifference(kind, view, fresh, { initial: true }, new Set());
-        for (const event of heldOther) this.emitObjectEvent(event, deliver);
+        for (const kind of kinds) this.deliverDifference(kind, view, fresh, { initial: true }, new Set(), out);
+        for (const event of heldOther) this.emitObjectEvent(event, out);
       } else {
         // Objects the kernel announced meanwhile are told by their own events
         // (with their flags and port id); the dump speaks for the rest.
         const announced = new Set(sync.held.filter((e) => kinds.has(e.kind) && tracked(e)).map((e) => `${e.kind}:${objectKey(e.kind, eventObject(e))}`));
         const marks = reason === 'resync' ? { resync: true as const } : { inferred: true as const };
-        for (const kind of kinds) this.deliverDifference(kind, view, fresh, marks, announced);
-        for (const event of sync.held) this.emitObjectEvent(event, deliver);
+        for (const kind of kinds) this.deliverDifference(kind, view, fresh, marks, announced, out);
+        for (const event of sync.held) this.emitObjectEvent(event, out);
       }
-      if (reason !== 'inferred') this.deliver({ kind: 'synced', reason: reason === 'initial' ? 'initial' : 'resync' });
+      if (reason !== 'inferred') out.push({ kind: 'synced', reason: reason === 'initial' ? 'initial' : 'resync' });
+      this.deliverAll(out);
     } catch (error) {
       this.sync = undefined;
-      for (const event of sync.held) this.emitObjectEvent(event, (e) => this.deliver(e));
+      out.length = 0;
+      for (const event of sync.held) this.emitObjectEvent(event, out);
+      this.deliverAll(out);
       if (this.open) this.reportError(error instanceof Error ? error : new Error(String(error)));
     } finally {
       if (this.sync === sync) this.sync = undefined;
@@ -490,6 +539,7 @@ export class Monitor implements AsyncIterable<MonitorEvent> {
 
   private deliverDifference(
     kind: RouteObjectKind, view: NetworkView, fresh: NetworkView, marks: { initial?: true; resync?: true; inferred?: true }, announced: ReadonlySet<string>,
+    out: MonitorEvent[],
   ): void {
     const current = view.mapOf(kind) as Map<string, ViewObjects[RouteObjectKind]>;
     const next = fresh.mapOf(kind) as Map<string, ViewObjects[RouteObjectKind]>;
@@ -497,12 +547,12 @@ export class Monitor implements AsyncIterable<MonitorEvent> {
       if (next.has(key) || announced.has(`${kind}:${key}`)) continue;
       const event = objectEvent(kind, 'del', object, marks);
       view.remove(kind, key);
-      this.deliver(event);
+      out.push(event);
     }
     for (const [key, object] of next) {
       if (announced.has(`${kind}:${key}`)) continue;
       const event = objectEvent(kind, 'new', object, marks);
-      if (view.apply(event) || marks.initial) this.deliver(event);
+      if (view.apply(event) || marks.initial) out.push(event);
     }
   }
 
@@ -519,29 +569,44 @@ export class Monitor implements AsyncIterable<MonitorEvent> {
     }
   }
 
-  private deliver(event: MonitorEvent): void {
-    if (!this.open) return;
-    for (const listener of this.listeners) {
+  /**
+   * Hands `events` in order to every listener, then to every iterator's
+   * queue. One try block for the whole batch: a listener that throws is
+   * reported on `'error'` (never to the monitor's caller) and delivery goes
+   * on with the next listener. Stops when a listener closes the monitor.
+   */
+  private deliverAll(events: readonly MonitorEvent[]): void {
+    let i = 0;
+    let j = 0;
+    while (i < events.length && this.open) {
       try {
-        listener(event);
+        for (; i < events.length && this.open; i++, j = 0) {
+          const event = events[i]!;
+          const listeners = this.listeners;
+          for (; j < listeners.length; j++) listeners[j]!(event);
+          if (this.iterators.size > 0) this.enqueue(event);
+        }
       } catch (error) {
         this.reportError(error instanceof Error ? error : new Error(String(error)));
+        j++;
       }
     }
+  }
+
+  private enqueue(event: MonitorEvent): void {
     for (const queue of this.iterators) {
-      if (queue.wake) {
-        const wake = queue.wake;
-        queue.wake = queue.fail = undefined;
-        wake({ done: false, value: event });
-        continue;
-      }
       queue.events.push(event);
-      if (queue.events.length > this.maxQueued) {
+      if (queue.events.length - queue.head > this.maxQueued) {
         // A consumer this far behind has lost track anyway: drop its backlog
         // and say so. The view (if any) is current: read it to catch up.
-        queue.events.length = 0;
+        queue.events = [];
+        queue.head = 0;
         this.overruns++;
         queue.events.push({ kind: 'overrun', source: 'consumer', count: this.overruns, resyncing: false });
+      }
+      if (queue.wake && !queue.waking) {
+        queue.waking = true;
+        queueMicrotask(() => wakeQueue(queue));
       }
     }
   }
@@ -559,6 +624,33 @@ export class Monitor implements AsyncIterable<MonitorEvent> {
       }
     }
   }
+}
+
+/** The next event of an iterator's backlog, undefined when it is empty. */
+function takeQueued(queue: IteratorQueue): MonitorEvent | undefined {
+  if (queue.head >= queue.events.length) return undefined;
+  const event = queue.events[queue.head];
+  queue.events[queue.head++] = undefined;
+  if (queue.head === queue.events.length) {
+    queue.events.length = 0;
+    queue.head = 0;
+  } else if (queue.head >= 1024 && queue.head * 2 >= queue.events.length) {
+    // A consumer that is always a little behind never empties its queue: drop the taken half.
+    queue.events.splice(0, queue.head);
+    queue.head = 0;
+  }
+  return event;
+}
+
+/** After a batch: resolves a waiting `next()` with the first queued event. */
+function wakeQueue(queue: IteratorQueue): void {
+  queue.waking = false;
+  const wake = queue.wake;
+  if (!wake) return;
+  const event = takeQueued(queue);
+  if (!event) return;
+  queue.wake = undefined;
+  wake({ done: false, value: event });
 }
 
 function objectEvent(kind: RouteObjectKind, action: 'new' | 'del', object: ViewObjects[RouteObjectKind], marks: object): RouteObjectEvent {

@@ -2,10 +2,12 @@
 // blocking when libuv says it is readable. One fd per subscription and no
 // thread: the kernel queues notifications on the socket, the event loop
 // drains them.
+import { u16le, u32le } from '../netlink/byte-reads.js';
 import { MalformedMessageError, parseMessages, type Message } from '../netlink/message.js';
+import { NLMSG_HDRLEN } from '../netlink/writer.js';
 import type { NetnsHandle, NetnsRef } from '../netns/reference.js';
 import { withNetns } from '../netns/switch.js';
-import { keepLatestShape, keepShapeAlive } from '../route/shape-keeper.js';
+import { keepLatestShape } from '../route/shape-keeper.js';
 import { MSG_DONTWAIT, MSG_TRUNC, SO_RCVBUF, SO_RCVBUFFORCE, SOL_NETLINK } from '../sys/constants.js';
 import { SyscallError } from '../sys/errors.js';
 import * as libc from '../sys/libc.js';
@@ -13,20 +15,18 @@ import * as libc from '../sys/libc.js';
 const NETLINK_ADD_MEMBERSHIP = 1;
 const NETLINK_LISTEN_ALL_NSID = 8;
 
-/** One notification and where it came from. */
-export interface Notification {
-  message: Message;
-  /** Source namespace id with NETLINK_LISTEN_ALL_NSID (absent: the socket's own namespace). */
-  nsid?: number;
-}
-
-/** What one drain of the socket found. */
-export interface DrainResult {
-  notifications: Notification[];
-  /** The kernel reported ENOBUFS: notifications were dropped before these. */
-  overrun: boolean;
-  /** Datagrams that did not decode as netlink messages. */
-  malformed: MalformedMessageError[];
+/**
+ * Where a drain hands what it reads, in the order the kernel queued it. A
+ * notification is valid only during the call: its `buf` may be the shared
+ * receive buffer and `message` itself a reused object (see `inPlace`).
+ */
+export interface NotificationSink {
+  /** One notification; `nsid` is the source namespace's id with NETLINK_LISTEN_ALL_NSID (undefined: the socket's own namespace). */
+  notification(message: Message, nsid: number | undefined): void;
+  /** The kernel reported ENOBUFS here: notifications were dropped before the next one. */
+  overrun(): void;
+  /** A datagram that did not decode as netlink messages. */
+  malformed(error: MalformedMessageError): void;
 }
 
 export interface SubscriptionOptions {
@@ -35,6 +35,14 @@ export interface SubscriptionOptions {
   netns?: NetnsRef | NetnsHandle;
   receiveBufferSize: number;
   listenAllNsid: boolean;
+  /**
+   * Hand notifications over in place: `message` is one reused object over
+   * the receive buffer, so nothing is allocated or copied before decoding.
+   * Only for decoders that keep no view of their input (the rtnetlink ones:
+   * dumps decode from the connection's reused receive buffer the same way).
+   * Otherwise each datagram is copied and parsed into fresh messages first.
+   */
+  inPlace: boolean;
 }
 
 // Every read is synchronous on the main thread, and each datagram is copied
@@ -48,15 +56,17 @@ const receiveBuffer = Buffer.alloc(1 << 20);
  */
 const BATCH_SLOT = 64 << 10;
 let batch: libc.DatagramBatch | undefined;
-// A full garbage collection between two bursts of notifications would drop
-// the hidden classes of drain results, notifications and messages (nothing
-// holds one between bursts), and with them the optimized receive path: one
-// of each stays alive (see route/shape-keeper.ts).
-keepShapeAlive({ notifications: [], overrun: false, malformed: [] } satisfies DrainResult);
+/**
+ * The message a drain in place hands over, rewritten for each notification
+ * (same fields in the same order as parseMessages' messages, so decoders see
+ * one hidden class). Alive for good, so is its class.
+ */
+const scratch: Message = { type: 0, flags: 0, seq: 0, pid: 0, buf: receiveBuffer, offset: 0, end: 0 };
 
 export class Subscription {
   readonly fd: number;
   private readonly listenAllNsid: boolean;
+  private readonly inPlace: boolean;
   private readiness: libc.ReadableWatch | undefined;
   private open = true;
 
@@ -74,6 +84,7 @@ export class Subscription {
     }
     this.fd = fd;
     this.listenAllNsid = options.listenAllNsid;
+    this.inPlace = options.inPlace;
   }
 
   get isOpen(): boolean {
@@ -100,15 +111,15 @@ export class Subscription {
     return this.open && libc.pollReadable(this.fd, timeoutMs);
   }
 
-  /** Reads what is queued, up to `limit` datagrams, without blocking. */
-  drain(limit: number): DrainResult {
-    return this.listenAllNsid ? this.drainWithNsid(limit) : this.drainBatched(limit);
+  /** Reads what is queued, up to `limit` datagrams, without blocking; returns how many it read. */
+  drain(limit: number, sink: NotificationSink): number {
+    return this.listenAllNsid ? this.drainWithNsid(limit, sink) : this.drainBatched(limit, sink);
   }
 
   /** One recvmsg per datagram: the source nsid comes in its control message, which recvmmsg's batch does not read. */
-  private drainWithNsid(limit: number): DrainResult {
-    const result: DrainResult = { notifications: [], overrun: false, malformed: [] };
-    for (let i = 0; i < limit && this.open; i++) {
+  private drainWithNsid(limit: number, sink: NotificationSink): number {
+    let read = 0;
+    while (read < limit && this.open) {
       let length: number;
       let nsid: number | undefined;
       try {
@@ -116,67 +127,86 @@ export class Subscription {
         length = datagram.length;
         nsid = datagram.nsid;
       } catch (error) {
-        if (error instanceof SyscallError && error.code === 'ENOBUFS') {
-          result.overrun = true;
-          continue;
-        }
-        throw error;
-      }
-      if (length < 0) break;
-      if (length > receiveBuffer.length) {
-        result.malformed.push(new MalformedMessageError(`a ${length}-byte notification did not fit the ${receiveBuffer.length}-byte receive buffer`, { offset: 0 }));
+        if (!isOverrun(error)) throw error;
+        sink.overrun();
         continue;
       }
-      // Decoded objects may keep views of their bytes: give them their own copy.
-      this.collect(Buffer.from(receiveBuffer.subarray(0, length)), length, nsid, result);
+      if (length < 0) break;
+      read++;
+      if (length > receiveBuffer.length) {
+        sink.malformed(new MalformedMessageError(`a ${length}-byte notification did not fit the ${receiveBuffer.length}-byte receive buffer`, { offset: 0 }));
+        continue;
+      }
+      this.hand(receiveBuffer, 0, length, nsid === undefined || nsid < 0 ? undefined : nsid, sink);
     }
-    return result;
+    return read;
   }
 
-  private drainBatched(limit: number): DrainResult {
-    const result: DrainResult = { notifications: [], overrun: false, malformed: [] };
+  /** Up to 64 datagrams per recvmmsg, each handed over before the next call overwrites its slot. */
+  private drainBatched(limit: number, sink: NotificationSink): number {
     batch ??= libc.datagramBatch(64, BATCH_SLOT);
-    for (let read = 0; read < limit && this.open;) {
+    let read = 0;
+    while (read < limit && this.open) {
       let lengths: number[];
       try {
         lengths = libc.recvBatch(this.fd, batch);
       } catch (error) {
-        if (error instanceof SyscallError && error.code === 'ENOBUFS') {
-          result.overrun = true;
-          continue;
-        }
-        throw error;
+        if (!isOverrun(error)) throw error;
+        sink.overrun();
+        continue;
       }
-      if (lengths.length === 0) break;
       read += lengths.length;
       for (let slot = 0; slot < lengths.length; slot++) {
         const length = lengths[slot]!;
-        if (length < 0) {
-          result.malformed.push(new MalformedMessageError(`a notification did not fit the ${BATCH_SLOT}-byte receive slot`, { offset: 0 }));
-          continue;
-        }
-        this.collect(Buffer.from(batch.buffer.subarray(slot * BATCH_SLOT, slot * BATCH_SLOT + length)), length, undefined, result);
+        if (length < 0) sink.malformed(new MalformedMessageError(`a notification did not fit the ${BATCH_SLOT}-byte receive slot`, { offset: 0 }));
+        else this.hand(batch.buffer, slot * BATCH_SLOT, length, undefined, sink);
       }
       if (lengths.length < batch.slots) break;
     }
-    const latest = result.notifications[result.notifications.length - 1];
-    if (latest !== undefined) keepLatestShape('notification', latest);
-    return result;
+    return read;
   }
 
-  /** Parses one datagram's messages into `result`. */
-  private collect(copy: Buffer, length: number, nsid: number | undefined, result: DrainResult): void {
-    let messages: Message[];
-    try {
-      messages = parseMessages(copy, length);
-    } catch (error) {
-      if (error instanceof MalformedMessageError) {
-        result.malformed.push(error);
+  /** Hands the messages of the datagram at `buf[start, start + length)` to `sink`: in place, or from a copy. */
+  private hand(buf: Buffer, start: number, length: number, nsid: number | undefined, sink: NotificationSink): void {
+    if (!this.inPlace) {
+      // Decoded objects may keep views of their bytes: give them their own copy.
+      let messages: Message[];
+      try {
+        messages = parseMessages(Buffer.from(buf.subarray(start, start + length)), length);
+      } catch (error) {
+        if (!(error instanceof MalformedMessageError)) throw error;
+        sink.malformed(error);
         return;
       }
-      throw error;
+      for (const message of messages) sink.notification(message, nsid);
+      return;
     }
-    for (const message of messages) result.notifications.push(nsid === undefined || nsid < 0 ? { message } : { message, nsid });
+    const end = start + length;
+    for (let at = start; at < end;) {
+      if (at + NLMSG_HDRLEN > end) {
+        sink.malformed(new MalformedMessageError(`${end - at} bytes at offset ${at - start} of a notification, too few for a ${NLMSG_HDRLEN}-byte nlmsghdr`, {
+          family: 'netlink', attribute: 'nlmsghdr', offset: at - start,
+        }));
+        return;
+      }
+      const size = u32le(buf, at);
+      if (size < NLMSG_HDRLEN || at + size > end) {
+        sink.malformed(new MalformedMessageError(`a notification's netlink message at offset ${at - start} claims ${size} bytes, the datagram has ${end - at} left`, {
+          family: 'netlink', messageType: u16le(buf, at + 4), attribute: 'nlmsghdr', offset: at - start,
+        }));
+        return;
+      }
+      scratch.type = u16le(buf, at + 4);
+      scratch.flags = u16le(buf, at + 6);
+      scratch.seq = u32le(buf, at + 8);
+      scratch.pid = u32le(buf, at + 12);
+      scratch.buf = buf;
+      scratch.offset = at + NLMSG_HDRLEN;
+      scratch.end = at + size;
+      sink.notification(scratch, nsid);
+      // The last message's padding may be left out of the datagram.
+      at += (size + 3) & ~3;
+    }
   }
 
   /** Stops watching, then closes the fd (in that order: libuv must never watch a closed fd number). */
@@ -193,4 +223,8 @@ export class Subscription {
     // optimized for it) of the next subscription across a full collection.
     keepLatestShape('subscription', this);
   }
+}
+
+function isOverrun(error: unknown): boolean {
+  return error instanceof SyscallError && error.code === 'ENOBUFS';
 }
