@@ -9,10 +9,16 @@
 // and it is the default when this machine has no /usr/bin/perl. Why Perl:
 // docs/cni.md, "Why the executable is written in Perl".
 //
+// The standalone entry points dist/cni/bin/<plugin>.js are then bundled with
+// esbuild (nlkit's own modules only; koffi and debug stay imports from
+// node_modules; what the three share is one chunk in bin/chunks/): a
+// standalone call no longer resolves and loads the whole library module by
+// module. NLKIT_CNI_BUNDLE=0 keeps tsc's output.
+//
 // Launchers are written like bin/nlkit: no import statement, no import.meta,
 // so they load as ES modules or as CommonJS alike; the relative import()
 // resolves from the file itself.
-import { chmodSync, existsSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 
 const plugins = ['nlkit-bridge', 'nlkit-portmap', 'nlkit-bandwidth'];
 
@@ -40,3 +46,35 @@ for (const name of plugins) {
     : `#!/usr/bin/env node\n// The ${name} CNI plugin: put this directory on CNI_PATH.\nimport('./bin/${name}.js');\n`);
 }
 write('agent.js', "#!/usr/bin/env node\n// The nlkit CNI agent: `node dist/cni/agent.js [--socket PATH]` (docs/cni.md).\nimport('./agent/main.js');\n");
+
+// esbuild is a devDependency: a build without it (an install that skipped
+// them) keeps tsc's files, which work the same, only start slower.
+const esbuild = process.env.NLKIT_CNI_BUNDLE === '0' ? undefined : await import('esbuild').catch((error) => {
+  process.stderr.write(`build-cni: esbuild not available (${error.message}); the standalone plugins stay unbundled\n`);
+  return undefined;
+});
+if (esbuild) {
+  // One build of the three entries with code splitting: what they share is
+  // one chunk (bin/chunks/), so dist/ holds nlkit's code once, not three times.
+  const entries = plugins.map((name) => dist(`bin/${name}.js`).pathname);
+  const banner = "// nlkit's CNI plugins, standalone: bundled by scripts/build-cni.mjs (esbuild).";
+  // Run again on a dist/ it bundled already (without tsc first): nothing to do.
+  if (!entries.every((entry) => readFileSync(entry, 'utf8').startsWith(banner))) await esbuild.build({
+    entryPoints: entries,
+    outdir: dist('bin').pathname,
+    allowOverwrite: true,
+    bundle: true,
+    splitting: true,
+    chunkNames: 'chunks/[name]-[hash]',
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    packages: 'external',
+    minifySyntax: true,
+    legalComments: 'none',
+    logLevel: 'warning',
+    banner: { js: banner },
+  });
+  // tsc's maps describe the unbundled files.
+  for (const entry of entries) rmSync(`${entry}.map`, { force: true });
+}

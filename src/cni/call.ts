@@ -1,5 +1,6 @@
 // One plugin call: its environment, its configuration and the caller's options.
 import type { NetnsRef } from '../index.js';
+import type { CniCache } from './agent/cache.js';
 import type { CniEnvironment } from './environment.js';
 import type { Ipam } from './ipam/types.js';
 import type { CniNetworkConfig } from './spec/types.js';
@@ -14,6 +15,11 @@ export interface RunCniOptions {
   hostNetns?: Exclude<NetnsRef, string> | string;
   /** IPAM implementations by `ipam.type` that run in-process instead of as a plugin on CNI_PATH (host-local is built in). */
   ipam?: Readonly<Record<string, Ipam>>;
+  /**
+   * What the agent keeps between calls (connections per host namespace,
+   * bridges checked, host-local's allocations); none for a standalone call.
+   */
+  cache?: CniCache;
 }
 
 /** Everything a command handler needs. */

@@ -16,7 +16,7 @@ import {
 import { hostLocalIpam } from '../../src/cni/ipam/host-local/index.js';
 import type { IpamRequest } from '../../src/cni/ipam/types.js';
 import { InvalidArgumentError } from '../../src/index.js';
-import { ipJson, requireRoot, testNetns } from '../helpers/netns.js';
+import { ip, ipJson, requireRoot, testNetns } from '../helpers/netns.js';
 import { cniEnv, execPlugin, hostDevice, hostEndName, NLKIT_BIN, podRoutes, pods, podState, resultShape, withPrev, type PluginRun } from './helpers.js';
 
 if (!requireRoot(t)) process.exit(0);
@@ -243,6 +243,35 @@ t.test('concurrent ADDs and DELs through the agent: distinct addresses, every po
   dels.forEach((r, i) => ok(t, r, `DEL c${i}`));
   t.same(allocations(dataDir), [], 'everything released');
   t.equal(agent.answered, 12, 'all went through the agent');
+});
+
+t.test('the agent\'s cache follows what changes behind its back: a bridge deleted, an address file handed to someone else', async (t) => {
+  const { client, socketPath, dataDir } = setup(t);
+  const [outer] = testNetns(t, 1, 'cniagenthost');
+  const list = pods(t, 3);
+  const conf = config(dataDir);
+  await agentFor(t, { socketPath, runOptions: { hostNetns: outer! } });
+  const add = (i: number) => direct(client, socketPath, cniEnv('ADD', { containerId: `c${i}`, netns: list[i]!.path, ifname: 'eth0' }), conf);
+  const first = await add(0);
+  ok(t, first, 'ADD c0 (the agent now remembers cni0 and the allocations)');
+  t.equal(ipJson(outer!, 'link', 'show', 'master', 'cni0').length, 1, 'one port on cni0');
+
+  // Someone deletes the bridge: the next ADD finds its remembered bridge gone, checks again and makes a new one.
+  ip(outer!, 'link', 'del', 'cni0');
+  const second = await add(1);
+  ok(t, second, 'ADD c1 after cni0 was deleted behind the agent\'s back');
+  const ports = ipJson(outer!, 'link', 'show', 'master', 'cni0').map((l: any) => l.ifname);
+  t.same(ports, [hostEndName(second.json)], 'c1\'s host end is a port of the new cni0');
+  t.equal(ipJson(outer!, 'addr', 'show', 'dev', 'cni0').flatMap((l: any) => l.addr_info).filter((a: any) => a.family === 'inet').map((a: any) => `${a.local}/${a.prefixlen}`)[0], '10.79.0.1/24', 'and the new bridge has the gateway address');
+
+  // Another process releases c0's address and hands the same file to another container (the names in the directory stay the same).
+  const address = String(first.json.ips[0].address).split('/')[0]!;
+  writeFileSync(join(dataDir, 'agentnet', address), 'other\r\neth0');
+  ok(t, await direct(client, socketPath, cniEnv('DEL', { containerId: 'c0', netns: list[0]!.path, ifname: 'eth0' }), conf), 'DEL c0');
+  t.ok(allocations(dataDir).includes(address), 'the file that now names another container is not released by c0\'s DEL');
+  const third = await add(2);
+  ok(t, third, 'ADD c2');
+  t.not(String(third.json.ips[0].address).split('/')[0], address, 'and the address held by the other container is not handed out again');
 });
 
 t.test('GC is serialised against ADD and DEL of its network, in arrival order', async (t) => {

@@ -9,6 +9,8 @@ import { InvalidArgumentError } from '../../index.js';
 import type { RunCniOptions } from '../call.js';
 import { CniError, CniErrorCode } from '../errors.js';
 import { isPluginName, PLUGIN_NAMES, runPlugin } from '../plugins.js';
+import { CniCache } from './cache.js';
+import { replayDelQueue, type ReplayOutcome } from './del-queue.js';
 import { LATEST_VERSION } from '../spec/versions.js';
 import { NetworkLocks, type LockMode, type Release } from './network-lock.js';
 import { DEFAULT_LIMITS, encodeAnswer, parseRequest, type AgentRequest, type RequestLimits } from './protocol.js';
@@ -36,6 +38,20 @@ export interface CniAgentOptions {
   onLock?: (event: AgentLockEvent) => void;
   /** Called with a line for each call and each refused request. */
   log?: (message: string) => void;
+  /**
+   * The durable DEL queue the clients write to when neither an agent nor
+   * Node.js is there (del-queue.ts); replayed before the first call is served
+   * and again every `delQueueRescanMs`. None by default (the daemon's default
+   * is /var/lib/nlkit/cni/del-queue).
+   */
+  delQueueDir?: string;
+  /** How often the queue is looked at again after the start; default 10 s. */
+  delQueueRescanMs?: number;
+  /**
+   * Keep connections, bridges checked and host-local's allocations between
+   * calls (docs/cni.md, "What the agent keeps"); default true.
+   */
+  cache?: boolean;
 }
 
 /** A running agent. */
@@ -45,6 +61,10 @@ export interface CniAgent {
   readonly inFlight: number;
   /** Calls answered since start, refused requests included. */
   readonly answered: number;
+  /** Settles once the DEL queue found at the start has been replayed (calls wait for it). */
+  readonly ready: Promise<ReplayOutcome>;
+  /** Looks at the DEL queue now and replays what it holds. */
+  replayDelQueue(): Promise<ReplayOutcome>;
   /** Stops accepting, lets running calls finish, removes the socket. */
   close(): Promise<void>;
 }
@@ -73,6 +93,11 @@ function checkOptions(options: CniAgentOptions): void {
     if (!(key in DEFAULT_LIMITS)) throw new InvalidArgumentError(`limits.${key} is not a limit (maxHeaderBytes, maxStdinBytes)`);
     if (typeof value !== 'number' || !Number.isSafeInteger(value) || value <= 0) throw new InvalidArgumentError(`limits.${key} must be a positive integer`);
   }
+  for (const key of ['delQueueRescanMs'] as const) {
+    const value = options[key];
+    if (value !== undefined && (typeof value !== 'number' || !Number.isFinite(value) || value <= 0)) throw new InvalidArgumentError(`${key} must be a positive number`);
+  }
+  if (options.delQueueDir !== undefined && (typeof options.delQueueDir !== 'string' || !options.delQueueDir.startsWith('/'))) throw new InvalidArgumentError('delQueueDir must be an absolute path');
   for (const key of ['onLock', 'log'] as const) {
     if (options[key] !== undefined && typeof options[key] !== 'function') throw new InvalidArgumentError(`${key} must be a function`);
   }
@@ -88,14 +113,15 @@ export async function startCniAgent(options: CniAgentOptions = {}): Promise<CniA
   const socketPath = checkSocketPath(options.socketPath ?? DEFAULT_AGENT_SOCKET);
   const limits: RequestLimits = { ...DEFAULT_LIMITS, ...options.limits };
   const timeoutMs = options.requestTimeoutMs ?? 10_000;
-  const runOptions = options.runOptions ?? {};
+  const cache = options.cache === false ? undefined : new CniCache();
+  const runOptions = cache && !options.runOptions?.cache ? { ...options.runOptions, cache } : options.runOptions ?? {};
   const log = options.log ?? (() => {});
   const locks = new NetworkLocks();
   const connections = new Set<Socket>();
   const running = new Set<Promise<void>>();
   let answered = 0;
 
-  async function call(request: AgentRequest): Promise<Buffer> {
+  async function execute(request: AgentRequest): Promise<Buffer> {
     const plugin = request.plugin;
     if (!isPluginName(plugin)) return refusal(new CniError(CniErrorCode.invalidEnvironment, `nlkit CNI agent: unknown plugin ${JSON.stringify(plugin)}`, `known: ${PLUGIN_NAMES.join(', ')}`));
     const command = request.env.CNI_COMMAND ?? '';
@@ -128,6 +154,25 @@ export async function startCniAgent(options: CniAgentOptions = {}): Promise<CniA
       }
     }
   }
+
+  const emptyQueue: ReplayOutcome = { replayed: 0, failed: 0 };
+  let replaying: Promise<ReplayOutcome> = Promise.resolve(emptyQueue);
+  const replay = (): Promise<ReplayOutcome> => {
+    const dir = options.delQueueDir;
+    if (dir === undefined) return Promise.resolve(emptyQueue);
+    // One replay at a time; a request asked for meanwhile runs after it.
+    replaying = replaying.then(() => replayDelQueue(dir, execute, log)).catch((error: unknown) => {
+      log(`DEL queue replay failed: ${(error as Error).message}`);
+      return emptyQueue;
+    });
+    return replaying;
+  };
+  // Calls wait for the queue found at the start: a DEL the runtime was told had succeeded comes first.
+  let ready: Promise<ReplayOutcome> = Promise.resolve(emptyQueue);
+  const call = async (request: AgentRequest): Promise<Buffer> => {
+    await ready;
+    return execute(request);
+  };
 
   function serve(socket: Socket): void {
     connections.add(socket);
@@ -204,6 +249,9 @@ export async function startCniAgent(options: CniAgentOptions = {}): Promise<CniA
   chmodSync(socketPath, 0o600);
   const inode = lstatSync(socketPath).ino;
   server.on('error', (error) => log(`socket error: ${error.message}`));
+  ready = replay();
+  const rescan = options.delQueueDir === undefined ? undefined : setInterval(() => void replay(), options.delQueueRescanMs ?? 10_000);
+  rescan?.unref();
 
   let closing: Promise<void> | undefined;
   return {
@@ -214,14 +262,19 @@ export async function startCniAgent(options: CniAgentOptions = {}): Promise<CniA
     get answered() {
       return answered;
     },
+    ready,
+    replayDelQueue: replay,
     close() {
       closing ??= (async () => {
+        if (rescan) clearInterval(rescan);
         const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
         // Connections still sending their request get no answer; the client then falls back.
         for (const socket of connections) if (socket.listenerCount('data') > 0) socket.destroy();
         while (running.size > 0) await Promise.allSettled([...running]);
         for (const socket of connections) socket.destroy();
         await stopped;
+        await replaying;
+        cache?.close();
         // Another agent may have taken the path meanwhile (after a stale-socket check): leave its socket.
         try {
           if (lstatSync(socketPath).ino === inode) unlinkSync(socketPath);

@@ -5,7 +5,11 @@
 // environment and stdin to the agent and prints the answer; when no agent
 // accepts the connection it runs the plugin standalone with Node.js, with the
 // same environment and the untouched stdin, so DEL works with the agent down.
+// With no Node.js either, a DEL is queued durably for the agent to replay
+// (del-queue.ts) and reported as done; the other commands fail with a CNI error.
 import { InvalidArgumentError } from '../../index.js';
+import { SUPPORTED_VERSIONS } from '../spec/versions.js';
+import { DEFAULT_DEL_QUEUE, DEL_QUEUE_VARIABLE } from './del-queue.js';
 import { AGENT_SOCKET_VARIABLE, DEFAULT_AGENT_SOCKET } from './socket-path.js';
 
 export interface ClientScriptOptions {
@@ -19,6 +23,10 @@ export interface ClientScriptOptions {
   nodeCommands?: string[][];
   /** The standalone entry point; default `<this script's directory>/bin/<plugin>.js`, symlinks followed. */
   entry?: string;
+  /** The agent's socket when NLKIT_CNI_AGENT_SOCKET is unset; default /run/nlkit/cni.sock. */
+  socketPath?: string;
+  /** The DEL queue when NLKIT_CNI_DEL_QUEUE is unset; default /var/lib/nlkit/cni/del-queue. */
+  delQueueDir?: string;
 }
 
 const PLUGIN_NAME = /^[a-z0-9][a-z0-9._-]*$/;
@@ -42,13 +50,18 @@ export function perlClientScript(options: ClientScriptOptions): string {
   }
   if (options.entry !== undefined && (typeof options.entry !== 'string' || options.entry === '' || options.entry.includes('\0'))) throw new InvalidArgumentError('entry must be a path');
   const entry = options.entry === undefined ? 'undef' : perlString(options.entry);
+  for (const key of ['socketPath', 'delQueueDir'] as const) {
+    const value = options[key];
+    if (value !== undefined && (typeof value !== 'string' || !value.startsWith('/') || value.includes('\0'))) throw new InvalidArgumentError(`${key} must be an absolute path`);
+  }
   return `#!/usr/bin/perl
 # ${plugin}: the nlkit CNI plugin executable (put this directory on CNI_PATH).
 # Forwards the call to the nlkit CNI agent over its unix socket and prints the
 # answer; runs the plugin itself with Node.js when no agent answers. Written
 # by scripts/build-cni.mjs; the protocol is in docs/cni.md.
 my $plugin = ${perlString(plugin)};
-my $path = $ENV{${perlString(AGENT_SOCKET_VARIABLE)}} || ${perlString(DEFAULT_AGENT_SOCKET)};
+my $path = $ENV{${perlString(AGENT_SOCKET_VARIABLE)}} || ${perlString(options.socketPath ?? DEFAULT_AGENT_SOCKET)};
+my $queue = $ENV{${perlString(DEL_QUEUE_VARIABLE)}} || ${perlString(options.delQueueDir ?? DEFAULT_DEL_QUEUE)};
 my @nodes = (${commands.map(perlArray).join(', ')});
 my $entry = ${entry};
 $SIG{PIPE} = 'IGNORE';
@@ -67,11 +80,72 @@ sub entry_path {
 sub exec_standalone {
   my $js = entry_path();
   for my $node (@nodes) { my @argv = (@$node, $js); exec { $argv[0] } @argv; }
-  print STDERR "$plugin: no nlkit CNI agent on $path and no node to run $js\\n";
-  exit 127;
+  no_node("no nlkit CNI agent on $path and no node to run $js");
 }
 
 sub version_of { return $_[0] =~ /"cniVersion"\\s*:\\s*"([0-9.]+)"/ ? $1 : '1.1.0' }
+
+sub read_stdin {
+  binmode STDIN;
+  my $in = do { local $/; <STDIN> };
+  return defined $in ? $in : '';
+}
+
+sub request_bytes {
+  my ($in) = @_;
+  return '{"plugin":' . json($plugin) . ',"env":{' . join(',', map { json($_) . ':' . json($ENV{$_}) } sort keys %ENV)
+    . '},"stdinLength":' . length($in) . "}\\n" . $in;
+}
+
+# Neither the agent nor Node.js: a DEL is written to the queue (fsync'd, then
+# renamed into place, the directory fsync'd) for the agent to replay when it
+# starts, and reported as done; VERSION is answered here; the rest fail. Kept
+# in a string compiled only then: compiling it costs every call otherwise.
+my $rare = <<'RARE';
+sub rare_no_node {
+  my ($why) = @_;
+  my $in = read_stdin();
+  my $command = $ENV{CNI_COMMAND} // '';
+  if ($command eq 'VERSION') {
+    print '{"cniVersion":"' . version_of($in) . '","supportedVersions":[${SUPPORTED_VERSIONS.map((v) => `"${v}"`).join(',')}]}', "\\n";
+    exit 0;
+  }
+  if ($command eq 'DEL') {
+    my $queued = queue_del($in);
+    if (defined $queued) { print STDERR "$plugin: $why: DEL queued as $queued\\n"; exit 0 }
+    $why .= ", and the DEL could not be queued in $queue: $!";
+  }
+  print STDERR "$plugin: $why\\n";
+  print '{"cniVersion":"' . version_of($in) . '","code":' . ($command eq 'STATUS' ? 50 : 11) . ',"msg":' . json("the nlkit CNI agent is not running and Node.js was not found: start the agent") . ',"details":' . json($why) . '}', "\\n";
+  exit 1;
+}
+
+sub queue_del {
+  my ($in) = @_;
+  require Fcntl;
+  require IO::Handle;
+  my $dir = '';
+  for my $part (grep { length } split m{/}, $queue) { $dir .= "/$part"; mkdir $dir, 0700 unless -d $dir; }
+  return undef unless -d $queue;
+  my $name = sprintf('del-%013d-%d-%08x.req', time() * 1000, $$, int(rand(4294967295)));
+  my $tmp = "$queue/.tmp-$name";
+  sysopen(my $f, $tmp, Fcntl::O_WRONLY() | Fcntl::O_CREAT() | Fcntl::O_EXCL(), 0600) or return undef;
+  binmode $f;
+  my $request = request_bytes($in);
+  my $ok = 1;
+  for (my $at = 0; $ok && $at < length $request;) {
+    my $n = syswrite($f, $request, length($request) - $at, $at);
+    if ($n) { $at += $n } else { $ok = 0 }
+  }
+  $ok = $ok && $f->sync && close($f);
+  $ok = $ok && rename($tmp, "$queue/$name");
+  if (!$ok) { my $e = $!; unlink $tmp; $! = $e; return undef }
+  if (sysopen(my $d, $queue, Fcntl::O_RDONLY())) { $d->sync; close $d }
+  return "$queue/$name";
+}
+
+RARE
+sub no_node { eval $rare; die $@ if $@; rare_no_node(@_) }
 
 # Stdin was read already: give it to the standalone plugin through a pipe.
 sub standalone_with {
@@ -104,11 +178,8 @@ sub agent {
 
 my $s = agent() or exec_standalone();
 
-binmode STDIN;
-my $in = do { local $/; <STDIN> };
-$in = '' unless defined $in;
-my $request = '{"plugin":' . json($plugin) . ',"env":{' . join(',', map { json($_) . ':' . json($ENV{$_}) } sort keys %ENV)
-  . '},"stdinLength":' . length($in) . "}\\n" . $in;
+my $in = read_stdin();
+my $request = request_bytes($in);
 for (my $at = 0; $at < length $request;) {
   my $n = syswrite($s, $request, length($request) - $at, $at);
   last unless $n;

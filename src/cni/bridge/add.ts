@@ -13,7 +13,7 @@ import { parseResult } from '../spec/result.js';
 import type { CniResult, CniRoute } from '../spec/types.js';
 import { refuseForAdd, type BridgeConfig } from './config.js';
 import { planGateways, type GatewayPlan } from './gateways.js';
-import { enableForwarding, ensureBridge, ensureGatewayAddress } from './host.js';
+import { bridgeKey, enableForwarding, ensureBridge, ensureGatewayAddress } from './host.js';
 import { applyMasquerade, removeMasquerade } from './masquerade.js';
 import { openPodRoute } from './pod-netns.js';
 
@@ -103,30 +103,44 @@ export async function bridgeAdd(call: CniCall, config: BridgeConfig): Promise<Cn
   // A missing namespace is reported before anything is made or allocated.
   const pod = openPodRoute(env.netns);
   pod.close();
-  const host = openRoute(options.hostNetns === undefined ? {} : { netns: options.hostNetns });
+  // The agent's connection and what it knows about this host; a standalone call opens its own.
+  const state = options.cache?.host(options);
+  const host = state?.route ?? openRoute(options.hostNetns === undefined ? {} : { netns: options.hostNetns });
   let allocated = false;
   let made: ReturnType<typeof makePod> | undefined;
   let masqueraded = false;
   try {
-    const bridge = ensureBridge(host, config, options);
+    let bridge = ensureBridge(host, config, options, state);
     let ipam: IpamResult | undefined;
     if (config.ipamType !== '') {
       ipam = await runIpam(call, ipamRequest(call, 'ADD', config.ips));
       allocated = true;
     }
     const plan = ipam ? planGateways(ipam, config) : undefined;
-    made = makePod(call, host, config, bridge.index, plan);
+    try {
+      made = makePod(call, host, config, bridge.index, plan);
+    } catch (error) {
+      // A bridge the agent remembered may have been deleted (or made again) since: check it and try once more.
+      if (!state || error instanceof CniError) throw error;
+      state.forget(bridgeKey(config));
+      const fresh = ensureBridge(host, config, options, state);
+      if (fresh.index === bridge.index) throw error;
+      bridge = fresh;
+      made = makePod(call, host, config, bridge.index, plan);
+    }
     if (plan && config.isGateway) {
-      for (const { family, cidr } of plan.bridgeAddresses) ensureGatewayAddress(host, bridge, family, cidr, config.forceAddress);
-      for (const family of new Set(plan.bridgeAddresses.map((a) => a.family))) enableForwarding(options, family);
+      for (const { family, cidr } of plan.bridgeAddresses) ensureGatewayAddress(host, bridge, family, cidr, config.forceAddress, state);
+      for (const family of new Set(plan.bridgeAddresses.map((a) => a.family))) enableForwarding(options, family, state);
     }
     if (config.hairpinMode) host.link.set(made.hostEnd.index, { bridgePort: { hairpin: true } });
     if (plan && config.ipMasq) {
       masqueraded = true;
       applyMasquerade(call, plan.ips);
     }
-    // A bridge made by someone else follows its ports' MACs until a gateway pins it: read it last.
-    const bridgeMac = host.link.get(bridge.index).address ?? '';
+    // A bridge made by someone else follows its ports' MACs until a gateway pins it: read it last
+    // (the agent knows it: a gateway address pinned it to the MAC it remembers).
+    const pinned = state !== undefined && plan !== undefined && config.isGateway && plan.bridgeAddresses.length > 0 && bridge.address !== undefined;
+    const bridgeMac = pinned ? bridge.address! : host.link.get(bridge.index).address ?? '';
     const own: CniResult = {
       cniVersion: network.cniVersion,
       interfaces: [
@@ -163,8 +177,11 @@ export async function bridgeAdd(call: CniCall, config: BridgeConfig): Promise<Cn
         // the ADD's own error is the one to report
       }
     }
+    // Whatever the agent knew about this host may be what failed: it starts over.
+    state?.drop();
     throw error;
   } finally {
-    host.close();
+    if (state) state.leave();
+    else host.close();
   }
 }

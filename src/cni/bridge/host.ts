@@ -4,6 +4,7 @@
 import { randomBytes } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { NetlinkError, withNetns, type Link, type RouteConnection } from '../../index.js';
+import type { HostState } from '../agent/cache.js';
 import type { RunCniOptions } from '../call.js';
 import { CniError, CniErrorCode } from '../errors.js';
 import { contains, parseAddress, parseCidr } from '../ip.js';
@@ -40,7 +41,10 @@ function randomMac(): string {
  * never set takes its lowest port's, so concurrent ADDs would each see (and
  * report) another gateway MAC.
  */
-export function ensureBridge(rt: RouteConnection, config: BridgeConfig, options: RunCniOptions): Link {
+export function ensureBridge(rt: RouteConnection, config: BridgeConfig, options: RunCniOptions, state?: HostState): Link {
+  const key = bridgeKey(config);
+  const known = state?.fact<Link>(key);
+  if (known) return known;
   try {
     rt.link.add({ name: config.bridge, type: 'bridge', up: true, address: randomMac(), ...(config.mtu === undefined ? {} : { mtu: config.mtu }) });
   } catch (error) {
@@ -54,7 +58,13 @@ export function ensureBridge(rt: RouteConnection, config: BridgeConfig, options:
   // The plugin owns the bridge's routes: no router advertisements on it.
   writeHostSysctl(options, `/proc/sys/net/ipv6/conf/${config.bridge}/accept_ra`, '0');
   if (config.promiscMode || !bridge.up) bridge = rt.link.get(bridge.index);
+  state?.remember(key, bridge);
   return bridge;
+}
+
+/** The agent's cache key of a checked bridge (the settings ensureBridge applies are part of it). */
+export function bridgeKey(config: BridgeConfig): string {
+  return `bridge:${config.bridge}:${config.mtu ?? ''}:${config.promiscMode}`;
 }
 
 /**
@@ -63,7 +73,14 @@ export function ensureBridge(rt: RouteConnection, config: BridgeConfig, options:
  * it (for IPv6, only overlapping subnets conflict). Then the bridge's MAC is
  * pinned (see finishGateway); `bridge` must have been read before the pod's port joined.
  */
-export function ensureGatewayAddress(rt: RouteConnection, bridge: Link, family: 4 | 6, cidr: string, forceAddress: boolean): void {
+export function ensureGatewayAddress(rt: RouteConnection, bridge: Link, family: 4 | 6, cidr: string, forceAddress: boolean, state?: HostState): void {
+  const key = `gateway:${bridge.index}:${cidr}:${forceAddress}`;
+  if (state?.fact(key)) return;
+  setGatewayAddress(rt, bridge, family, cidr, forceAddress);
+  state?.remember(key, true);
+}
+
+function setGatewayAddress(rt: RouteConnection, bridge: Link, family: 4 | 6, cidr: string, forceAddress: boolean): void {
   const wanted = parseCidr(cidr, 'gateway', CniErrorCode.internal);
   for (const a of rt.addr.list({ dev: bridge.index, family })) {
     if (a.scopeName !== 'global') continue;
@@ -95,11 +112,13 @@ function finishGateway(rt: RouteConnection, bridge: Link): void {
 }
 
 /** Turns on forwarding for a family in the host namespace (a gateway routes the pods' traffic). */
-export function enableForwarding(options: RunCniOptions, family: 4 | 6): void {
+export function enableForwarding(options: RunCniOptions, family: 4 | 6, state?: HostState): void {
+  if (state?.fact(`forwarding:${family}`)) return;
   const path = family === 4 ? '/proc/sys/net/ipv4/ip_forward' : '/proc/sys/net/ipv6/conf/all/forwarding';
   try {
     inHost(options, () => writeFileSync(path, '1'));
   } catch (error) {
     throw new CniError(CniErrorCode.internal, `failed to enable forwarding: ${(error as Error).message}`);
   }
+  state?.remember(`forwarding:${family}`, true);
 }

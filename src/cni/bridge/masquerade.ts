@@ -3,7 +3,7 @@
 // (`inet nlkit-cni`). Each attachment's rules carry its own tag, so DEL
 // removes exactly them, also after the namespace is gone.
 import { createHash } from 'node:crypto';
-import { nftables, openNftables } from '../../index.js';
+import { nftables, openNftables, type NftablesConnection } from '../../index.js';
 import type { CniCall } from '../call.js';
 import { networkCidr, parseCidr } from '../ip.js';
 import type { CniIpConfig } from '../spec/types.js';
@@ -46,24 +46,35 @@ function hostNftables(call: CniCall) {
   return openNftables(call.options.hostNetns === undefined ? {} : { netns: call.options.hostNetns });
 }
 
+/** Runs `fn` on the agent's nftables connection of the host, else on one of its own. */
+function withHostNftables<T>(call: CniCall, fn: (nft: NftablesConnection) => T): T {
+  const state = call.options.cache?.host(call.options);
+  if (!state) {
+    const nft = hostNftables(call);
+    try {
+      return fn(nft);
+    } finally {
+      nft.close();
+    }
+  }
+  try {
+    return fn(state.nftables());
+  } catch (error) {
+    state.drop();
+    throw error;
+  } finally {
+    state.leave();
+  }
+}
+
 /** Adds (or replaces) the attachment's masquerade rules, one per address. */
 export function applyMasquerade(call: CniCall, ips: readonly CniIpConfig[]): void {
-  const nft = hostNftables(call);
-  try {
-    recipe.apply(nft, { id: masqueradeId(call), table: MASQUERADE_TABLE, addresses: ips.map((ip) => ip.address) });
-  } finally {
-    nft.close();
-  }
+  withHostNftables(call, (nft) => recipe.apply(nft, { id: masqueradeId(call), table: MASQUERADE_TABLE, addresses: ips.map((ip) => ip.address) }));
 }
 
 /** Removes the attachment's masquerade rules; none is not an error. */
 export function removeMasquerade(call: CniCall): number {
-  const nft = hostNftables(call);
-  try {
-    return recipe.remove(nft, { id: masqueradeId(call), table: MASQUERADE_TABLE });
-  } finally {
-    nft.close();
-  }
+  return withHostNftables(call, (nft) => recipe.remove(nft, { id: masqueradeId(call), table: MASQUERADE_TABLE }));
 }
 
 /** How many masquerade rules the attachment has (CHECK compares it with its addresses). */

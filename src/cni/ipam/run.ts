@@ -33,7 +33,10 @@ export function ipamRequest(call: CniCall, command: IpamRequest['command'], ips?
 /** Runs IPAM for the configuration's `ipam.type`. */
 export async function runIpam(call: CniCall, request: IpamRequest): Promise<IpamResult | undefined> {
   const type = typeof request.ipam.type === 'string' ? request.ipam.type : '';
-  const inProcess = call.options.ipam?.[type] ?? BUILT_IN[type];
+  const registered = call.options.ipam?.[type];
+  if (registered) return registered(request);
+  if (type === 'host-local') return hostLocalIpam(request, call.options.cache?.ipam);
+  const inProcess = BUILT_IN[type];
   if (inProcess) return inProcess(request);
   return delegateIpam(request, { ...call.processEnv, CNI_COMMAND: request.command });
 }

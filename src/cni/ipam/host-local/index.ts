@@ -8,6 +8,7 @@ import { parseHostLocalConfig } from './config.js';
 import { configError, environmentError } from './errors.js';
 import { goField, isJsonObject } from './json-fields.js';
 import { addAttachment, checkAttachment, collectGarbage, deleteAttachment, reportStatus, type Attachment } from './operations.js';
+import type { HostLocalMemory } from './memory.js';
 import { ipFromCniArgs, ipsFromConfigArgs, ipsFromRuntimeConfig, requestedIps } from './requested-ips.js';
 
 export { DEFAULT_DATA_DIR } from './config.js';
@@ -59,8 +60,9 @@ function parseRawConfig(raw: unknown): unknown {
  * the addresses (one per range set), the configured routes and, with
  * `resolvConf`, DNS settings; DEL, CHECK, GC and STATUS return nothing.
  * Failures are CniErrors; allocation failures carry host-local's code (999).
+ * `memory` (the agent's) spares reading every address file on each call.
  */
-export async function hostLocalIpam(request: IpamRequest): Promise<IpamResult | undefined> {
+export async function hostLocalIpam(request: IpamRequest, memory?: HostLocalMemory): Promise<IpamResult | undefined> {
   if (!isJsonObject(request)) throw environmentError('the IPAM request must be an object');
   const { command, cniVersion } = request;
   if (typeof command !== 'string' || !COMMANDS.has(command)) throw environmentError(`unknown CNI_COMMAND ${JSON.stringify(command)} (expected ADD, DEL, CHECK, GC or STATUS)`);
@@ -77,18 +79,18 @@ export async function hostLocalIpam(request: IpamRequest): Promise<IpamResult | 
       const who = attachment(request.containerId, request.ifname);
       const cniArgsIp = ipFromCniArgs(request.args);
       const requested = requestedIps([cniArgsIp ? [cniArgsIp] : [], ipsFromConfigArgs(raw), ipsFromRuntimeConfig(request.ips)]);
-      return addAttachment(config, cniVersion, who, requested);
+      return addAttachment(config, cniVersion, who, requested, memory);
     }
     case 'DEL':
       ipFromCniArgs(request.args);
-      await deleteAttachment(config, attachment(request.containerId, request.ifname));
+      await deleteAttachment(config, attachment(request.containerId, request.ifname), memory);
       return undefined;
     case 'CHECK':
       ipFromCniArgs(request.args);
-      await checkAttachment(config, attachment(request.containerId, request.ifname));
+      await checkAttachment(config, attachment(request.containerId, request.ifname), memory);
       return undefined;
     case 'GC':
-      await collectGarbage(config, validAttachments(request.validAttachments));
+      await collectGarbage(config, validAttachments(request.validAttachments), memory);
       return undefined;
     default:
       await reportStatus(config);

@@ -11,6 +11,7 @@ import { allocationError } from './errors.js';
 import { formatAddress, type Ip } from './ip.js';
 import { readResolvConf } from './resolv-conf.js';
 import { formatRangeSet, rangeFor } from './range-set.js';
+import type { HostLocalMemory } from './memory.js';
 import { DiskStore } from './store.js';
 
 /** An attachment: CNI_CONTAINERID and CNI_IFNAME. */
@@ -24,7 +25,7 @@ export interface Attachment {
  * to the set that holds them. If any set fails, what this call reserved is
  * released again and nothing is left behind.
  */
-export async function addAttachment(config: HostLocalConfig, cniVersion: string, who: Attachment, requested: readonly Ip[]): Promise<IpamResult> {
+export async function addAttachment(config: HostLocalConfig, cniVersion: string, who: Attachment, requested: readonly Ip[], memory?: HostLocalMemory): Promise<IpamResult> {
   // Each set takes the first requested address it holds. One left over fails the
   // call only after the sets are allocated (and released again), as in host-local,
   // whose last_reserved_ip files move on in that case.
@@ -35,7 +36,7 @@ export async function addAttachment(config: HostLocalConfig, cniVersion: string,
   });
 
   const dns = config.resolvConf === undefined ? undefined : readResolvConf(config.resolvConf);
-  const store = new DiskStore(config.dataDir, config.networkName);
+  const store = new DiskStore(config.dataDir, config.networkName, memory);
   const reservations = await store.locked(() => {
     const made: Reservation[] = [];
     try {
@@ -65,16 +66,16 @@ export async function addAttachment(config: HostLocalConfig, cniVersion: string,
 }
 
 /** DEL: releases every address the attachment holds; nothing held is success. */
-export async function deleteAttachment(config: HostLocalConfig, who: Attachment): Promise<void> {
-  const store = new DiskStore(config.dataDir, config.networkName);
+export async function deleteAttachment(config: HostLocalConfig, who: Attachment, memory?: HostLocalMemory): Promise<void> {
+  const store = new DiskStore(config.dataDir, config.networkName, memory);
   await store.locked(() => {
     for (const allocation of store.allocationsOf(who.containerId, who.ifname)) store.release(allocation);
   });
 }
 
 /** CHECK: the attachment holds at least one address in this network (what host-local checks). */
-export async function checkAttachment(config: HostLocalConfig, who: Attachment): Promise<void> {
-  const store = new DiskStore(config.dataDir, config.networkName);
+export async function checkAttachment(config: HostLocalConfig, who: Attachment, memory?: HostLocalMemory): Promise<void> {
+  const store = new DiskStore(config.dataDir, config.networkName, memory);
   const held = await store.locked(() => store.allocationsOf(who.containerId, who.ifname));
   if (held.length === 0) {
     throw allocationError(`host-local: Failed to find address added by container ${who.containerId} (interface ${who.ifname}) in network ${config.networkName}`);
@@ -86,8 +87,10 @@ export async function checkAttachment(config: HostLocalConfig, who: Attachment):
  * file (container only) stays while any valid attachment has its container.
  * Keeps going past a failed deletion and reports all failures at the end.
  */
-export async function collectGarbage(config: HostLocalConfig, valid: readonly Attachment[]): Promise<void> {
+export async function collectGarbage(config: HostLocalConfig, valid: readonly Attachment[], memory?: HostLocalMemory): Promise<void> {
+  // GC reads every file (remembered holders are not trusted to delete by) and the memory reloads afterwards.
   const store = new DiskStore(config.dataDir, config.networkName);
+  memory?.forget(store.directory);
   const keep = new Set(valid.map((a) => `${a.containerId}\n${a.ifname}`));
   const containers = new Set(valid.map((a) => a.containerId));
   const failures = await store.locked(() => {

@@ -10,6 +10,7 @@ import { closeSync, constants as fs, mkdirSync, openSync, readdirSync, readFileS
 import { join } from 'node:path';
 import { withFileLock } from '../../../index.js';
 import { storeError } from './errors.js';
+import type { HostLocalMemory } from './memory.js';
 import { formatAddress, parseIp, type Ip } from './ip.js';
 
 const LINE_BREAK = '\r\n';
@@ -34,7 +35,8 @@ export class DiskStore {
   /** `<dataDir>/<network>`. */
   readonly directory: string;
 
-  constructor(dataDir: string, networkName: string) {
+  /** `memory`: the agent's remembered allocations (memory.ts); none reads every file each time. */
+  constructor(dataDir: string, networkName: string, private readonly memory?: HostLocalMemory) {
     this.directory = join(dataDir, networkName);
   }
 
@@ -83,6 +85,7 @@ export class DiskStore {
       }
       throw storeError(`cannot write ${file}`, error);
     }
+    this.memory?.added(this.directory, { ip, file: formatAddress(ip), containerId, ifname });
     const last = this.path(`${LAST_RESERVED_PREFIX}${rangeSetIndex}`);
     try {
       writeFileSync(last, formatAddress(ip), { mode: 0o644 });
@@ -107,6 +110,23 @@ export class DiskStore {
 
   /** Every address file in the directory, with its holder. */
   allocations(): Allocation[] {
+    if (this.memory) {
+      let names: string[];
+      try {
+        names = readdirSync(this.directory);
+      } catch (error) {
+        throw storeError(`cannot read the IPAM data directory ${this.directory}`, error);
+      }
+      const remembered = this.memory.lookup(this.directory, names.filter((n) => parseIp(n) !== undefined).sort().join('\n'));
+      if (remembered) return [...remembered];
+      const read = this.readAll();
+      this.memory.store(this.directory, read);
+      return read;
+    }
+    return this.readAll();
+  }
+
+  private readAll(): Allocation[] {
     let entries;
     try {
       entries = readdirSync(this.directory, { withFileTypes: true });
@@ -135,10 +155,26 @@ export class DiskStore {
 
   /** The addresses held by the attachment, matched the way host-local matches them. */
   allocationsOf(containerId: string, ifname: string): Allocation[] {
-    const all = this.allocations();
+    let all = this.allocations();
+    // Remembered holders are confirmed from their files: a file released and
+    // handed to someone else meanwhile is not taken for this attachment's.
+    if (this.memory && all.some((a) => a.containerId === containerId && !this.holds(a))) {
+      all = this.readAll();
+      this.memory.store(this.directory, all);
+    }
     const current = all.filter((a) => a.containerId === containerId && a.ifname === ifname);
     // Files from before 0.7 name only the container; host-local falls back to them.
     return current.length > 0 ? current : all.filter((a) => a.containerId === containerId && a.ifname === undefined);
+  }
+
+  /** Whether the file still holds what `allocation` says. */
+  private holds(allocation: Allocation): boolean {
+    try {
+      const content = readFileSync(this.path(allocation.file), 'utf8').trim();
+      return content === (allocation.ifname === undefined ? allocation.containerId : `${allocation.containerId}${LINE_BREAK}${allocation.ifname}`);
+    } catch {
+      return false;
+    }
   }
 
   /** Deletes an address file; gone already is fine. */
@@ -148,5 +184,6 @@ export class DiskStore {
     } catch (error) {
       if (errnoCode(error) !== 'ENOENT') throw storeError(`cannot delete ${this.path(allocation.file)}`, error);
     }
+    this.memory?.removed(this.directory, allocation.file);
   }
 }
