@@ -90,8 +90,18 @@ function kindOf(kinds: Kinds, words: readonly string[]): PackableKind | undefine
   return undefined;
 }
 
-/** Most lines packed into one call (the library still packs at most 256 requests per send). */
-const MAX_PACK = 65536;
+/**
+ * Lines parsed and sent per call: four of the library's sends (256 requests
+ * each), few enough that a chunk's specs die young instead of 20k of them
+ * living through the garbage collector's copies.
+ */
+const CHUNK = 1024;
+
+/** A packed delete run's state: the dump to restore from, and the lines sent since it was taken. */
+interface DeleteRun {
+  snapshot: DeleteSnapshot;
+  sent: BatchLine[];
+}
 
 /**
  * Runs `lines` (a batch file's commands) with packing; `runOne` runs a line
@@ -130,68 +140,85 @@ export async function runPackedBatch(
   while (i < lines.length) {
     const first = lines[i]!;
     const kind = kindOf(kinds, first.words);
-    if (!kind) {
+    // The run of lines of the same kind and namespace; other lines, and runs of one line, go the ordinary way.
+    let end = i + 1;
+    // (A line with the first line's two command words is of its kind without matching the abbreviations again.)
+    const [w0, w1] = first.words;
+    const sameKind = (words: readonly string[]) => (words[0] === w0 && words[1] === w1) || kindOf(kinds, words) === kind;
+    if (kind) while (end < lines.length && lines[end]!.netns === first.netns && sameKind(lines[end]!.words)) end++;
+    if (!kind || end === i + 1) {
       if (await runLine(first)) return status;
       i++;
       continue;
     }
-    // The run of lines of the same kind and namespace that parse; a line that does not parse ends it.
-    const lineCtx = contextOf(first);
-    const group: BatchLine[] = [];
-    const specs: unknown[] = [];
-    while (i < lines.length && group.length < MAX_PACK) {
-      const line = lines[i]!;
-      if (line.netns !== first.netns || kindOf(kinds, line.words) !== kind) break;
-      let spec: unknown;
-      try {
-        spec = kind.parse(lineCtx, line.words.slice(2));
-      } catch {
-        break;
-      }
-      group.push(line);
-      specs.push(spec);
-      i++;
-    }
-    // A line that does not parse, or a run of one: the ordinary way (ip's messages, one round trip).
-    if (group.length <= 1) {
-      if (await runLine(group[0] ?? first)) return status;
-      if (group.length === 0) i++;
-      continue;
-    }
-    if (await runGroup(lineCtx, kind, group, specs)) return status;
+    if (await runRun(contextOf(first), kind, i, end)) return status;
+    i = end;
   }
   return status;
 
-  /** Sends a run packed and reports its failures as ip would have; true when the batch stops. */
-  async function runGroup(lineCtx: CliContext, kind: PackableKind, group: BatchLine[], specs: unknown[]): Promise<boolean> {
-    const snapshot = kind.deletes && !ctx.options.force ? DeleteSnapshot.take(lineCtx.rt().socket, kind.object) : undefined;
+  /** Runs lines [start, end) of one kind and namespace, CHUNK at a time; true when the batch stops. */
+  async function runRun(lineCtx: CliContext, kind: PackableKind, start: number, end: number): Promise<boolean> {
+    let deletes: DeleteRun | undefined;
+    for (let at = start; at < end;) {
+      const chunk: BatchLine[] = [];
+      const specs: unknown[] = [];
+      for (; at < end && chunk.length < CHUNK; at++) {
+        const line = lines[at]!;
+        let spec: unknown;
+        try {
+          spec = kind.parse(lineCtx, line.words.slice(2));
+        } catch {
+          break;
+        }
+        chunk.push(line);
+        specs.push(spec);
+      }
+      if (chunk.length === 0) {
+        // A line that does not parse: the ordinary way (ip's messages), and a new snapshot after it.
+        deletes = undefined;
+        if (await runLine(lines[at++]!)) return true;
+        continue;
+      }
+      if (kind.deletes && !ctx.options.force) {
+        deletes ??= { snapshot: DeleteSnapshot.take(lineCtx.rt().socket, kind.object), sent: [] };
+        deletes.sent.push(...chunk);
+      }
+      const outcome = await sendChunk(lineCtx, kind, chunk, specs, deletes);
+      if (outcome === 'stop') return true;
+      if (outcome === 'fell-back') deletes = undefined;
+    }
+    return false;
+  }
+
+  /** Sends a chunk packed and reports its failures as ip would have. */
+  async function sendChunk(lineCtx: CliContext, kind: PackableKind, chunk: BatchLine[], specs: unknown[], deletes: DeleteRun | undefined): Promise<'sent' | 'fell-back' | 'stop'> {
     try {
       kind.many(lineCtx, specs);
-      return false;
+      return 'sent';
     } catch (error) {
       if (!(error instanceof Error && error.name === 'NetlinkBatchError')) {
-        // Refused before sending (a link that does not exist, a spec nlkit rejects): nothing was applied.
-        for (const line of group) if (await runLine(line)) return true;
-        return false;
+        // Refused before sending (a link that does not exist, a spec nlkit rejects): nothing of the chunk was applied.
+        for (const line of chunk) if (await runLine(line)) return 'stop';
+        return 'fell-back';
+      }
+      if (deletes) {
+        // The kernel also ran the deletes after the failure: back to the state before the run, then ip's way.
+        deletes.snapshot.restore();
+        for (const line of deletes.sent) if (await runLine(line)) return 'stop';
+        return 'fell-back';
       }
       const failures = new Map((error as NetlinkBatchError).failures.map((f) => [f.index, f.error]));
-      if (snapshot) {
-        // The kernel also ran the deletes after the failure: back to the state before the run, then ip's way.
-        snapshot.restore();
-        for (const line of group) if (await runLine(line)) return true;
-        return false;
-      }
-      for (let n = 0; n < group.length; n++) {
+      for (let n = 0; n < chunk.length; n++) {
         const e = failures.get(n);
         if (!e) continue;
         ctx.io.stderr(`${kernelErrorLine(e)}\n`);
-        if (failed(group[n]!)) {
+        if (failed(chunk[n]!)) {
           const applied = specs.slice(n + 1).filter((_, k) => !failures.has(n + 1 + k));
           if (applied.length && kind.undo) kind.undo(lineCtx, applied);
-          return true;
+          return 'stop';
         }
       }
-      return false;
+      return 'sent';
     }
   }
 }

@@ -36,33 +36,64 @@ const SHAPES: Record<SnapshotObject, Shape> = {
   address: { get: RTM_GETADDR, add: RTM_NEWADDR, header: IFADDRMSG_LEN, volatile: IFA_CACHEINFO },
 };
 
-/** A dump entry's payload, as a latin1 string (one allocation per entry), and the same without its volatile attribute. */
-interface Entry {
-  payload: string;
-  key: string;
+/** Bytes of a block that dump payloads are copied into. */
+const BLOCK = 1 << 20;
+
+/**
+ * The payloads of one dump, copied into large blocks: taking a snapshot
+ * costs a copy per entry and no object, since it is only read back when a
+ * packed delete fails (rarely), and then compared entry by entry.
+ */
+class Payloads {
+  private readonly blocks: Buffer[] = [];
+  private block = Buffer.allocUnsafe(0);
+  private used = 0;
+  /** Per entry: its block, and its start and end in the block. */
+  private readonly where: number[] = [];
+
+  add(buf: Buffer, start: number, end: number): void {
+    const length = end - start;
+    if (this.used + length > this.block.length) {
+      this.block = Buffer.allocUnsafe(Math.max(BLOCK, length));
+      this.blocks.push(this.block);
+      this.used = 0;
+    }
+    buf.copy(this.block, this.used, start, end);
+    this.where.push(this.blocks.length - 1, this.used, this.used + length);
+    this.used += length;
+  }
+
+  get length(): number {
+    return this.where.length / 3;
+  }
+
+  /** Entry `n`'s payload (a view into its block). */
+  payload(n: number): Buffer {
+    return this.blocks[this.where[3 * n]!]!.subarray(this.where[3 * n + 1], this.where[3 * n + 2]);
+  }
 }
 
-/** The payload without the attribute of type `drop`, or the payload itself when it has none. */
-function keyOf(payload: string, buf: Buffer, start: number, end: number, header: number, drop: number): string {
-  for (let at = start + header; at + 4 <= end;) {
+/** An entry's identity: its payload as a latin1 string, without the attribute of type `drop` (ages, timestamps). */
+function keyOf(buf: Buffer, header: number, drop: number): string {
+  const end = buf.length;
+  for (let at = header; at + 4 <= end;) {
     const length = buf.readUInt16LE(at);
     if (length < 4) break;
     const next = at + ((length + 3) & ~3);
     if ((buf.readUInt16LE(at + 2) & 0x3fff) === drop) {
-      return payload.slice(0, at - start) + payload.slice(Math.min(next, end) - start);
+      return buf.toString('latin1', 0, at) + buf.toString('latin1', Math.min(next, end), end);
     }
     at = next;
   }
-  return payload;
+  return buf.toString('latin1');
 }
 
-function dump(socket: NetlinkSocket, object: SnapshotObject): Entry[] {
+function dump(socket: NetlinkSocket, object: SnapshotObject): Payloads {
   const shape = SHAPES[object];
   const request: Request = { type: shape.get, encode: (w) => void w.raw(new Uint8Array(shape.header)) };
-  return socket.dump(request, { operation: `save ${object}s before a packed delete`, headerLength: shape.header }, (m) => {
-    const payload = m.buf.toString('latin1', m.offset, m.end);
-    return { payload, key: keyOf(payload, m.buf, m.offset, m.end, shape.header, shape.volatile) };
-  });
+  const payloads = new Payloads();
+  socket.dump(request, { operation: `save ${object}s before a packed delete`, headerLength: shape.header }, (m) => payloads.add(m.buf, m.offset, m.end));
+  return payloads;
 }
 
 /** The routes or addresses of one namespace before a packed delete run, to put back what the run should not have removed. */
@@ -70,7 +101,7 @@ export class DeleteSnapshot {
   private constructor(
     private readonly socket: NetlinkSocket,
     private readonly object: SnapshotObject,
-    private readonly before: Entry[],
+    private readonly before: Payloads,
   ) {}
 
   static take(socket: NetlinkSocket, object: SnapshotObject): DeleteSnapshot {
@@ -79,12 +110,16 @@ export class DeleteSnapshot {
 
   /** Adds back every object of the snapshot that is gone now, in dump order (IPv4 primaries before their secondaries). */
   restore(): void {
-    const now = new Set(dump(this.socket, this.object).map((e) => e.key));
     const shape = SHAPES[this.object];
+    const key = (p: Buffer) => keyOf(p, shape.header, shape.volatile);
+    const after = dump(this.socket, this.object);
+    const now = new Set<string>();
+    for (let n = 0; n < after.length; n++) now.add(key(after.payload(n)));
     const requests: Request[] = [];
-    for (const entry of this.before) {
-      if (now.has(entry.key)) continue;
-      const payload = Buffer.from(entry.payload, 'latin1');
+    for (let n = 0; n < this.before.length; n++) {
+      const entry = this.before.payload(n);
+      if (now.has(key(entry))) continue;
+      const payload = Buffer.from(entry);
       if (this.object === 'route') payload.writeUInt32LE(payload.readUInt32LE(8) & RTM_FLAGS_SETTABLE, 8);
       requests.push({ type: shape.add, flags: NLM_F_CREATE | NLM_F_EXCL, encode: (w) => void w.raw(payload) });
     }

@@ -4,7 +4,8 @@
 // `route add|del` / `addr add|del` lines into few sends and must still stop
 // where ip stops: adds applied after the failure are deleted again, deletes
 // restored from the dump taken before the run).
-import { rmSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import t, { type Test } from 'tap';
@@ -122,7 +123,8 @@ t.test('-batch: same state, messages and status as ip -batch', async (t) => {
     ['fails mid-run', batchFile(3000, 1500), false],
     ['fails mid-run, -force', batchFile(3000, 1500), true],
     ['route deletes', routeDeleteFile(2000), false],
-    ['route deletes, one fails', routeDeleteFile(2000, 1000), false],
+    // In the second chunk of 1024 lines: the restore brings back the first chunk's deletes too.
+    ['route deletes, one fails', routeDeleteFile(2000, 1500), false],
     ['route deletes, one fails, -force', routeDeleteFile(2000, 1000), true],
     ['address deletes', addressDeleteFile(400), false],
     ['address deletes, one fails', addressDeleteFile(400, 'addr del 10.99.0.1/32 dev v0'), false, true],
@@ -230,7 +232,7 @@ t.test('-batch packs runs of route and address adds into addMany calls', async (
   const ran: string[] = [];
   const status = await runPackedBatch(ctx, 'f', lines, async (_ctx, words) => { ran.push(words.join(' ')); return 0; });
   t.equal(status, 0);
-  t.same(calls, ['route.addMany 5000', 'addr.addMany 2'], 'runs of adds go packed');
+  t.same(calls, [...Array(4).fill('route.addMany 1024'), 'route.addMany 904', 'addr.addMany 2'], 'runs of adds go packed, 1024 lines per call');
   t.same(ran, ['link show', 'r add 10.255.1.0/24 dev v0'], 'other lines, and runs of one line, run one by one');
 });
 
@@ -266,4 +268,30 @@ t.test('-batch packs runs of deletes, and runs per namespace', async (t) => {
     '- route.deleteMany 3', '- addr.deleteMany 2', 'p1 route.addMany 2', 'p2 route.addMany 2', '- route.addMany 2',
   ], 'deletes are packed like adds; a run ends where the namespace changes');
   t.same(ran, ['route del 10.1.0.0/24 garbage words', 'route show'], 'a line that does not parse runs the ordinary way');
+});
+
+t.test('the bundled command (scripts/build-cli.mjs) runs a batch file as ip does', async (t) => {
+  if (!requireRoot(t)) return;
+  const root = new URL('../../', import.meta.url).pathname;
+  // A place of its own, where the bundle finds koffi and debug as an installed package does.
+  const dir = mkdtempSync(join(tmpdir(), 'nlkit-bundle-'));
+  t.teardown(() => rmSync(dir, { recursive: true, force: true }));
+  writeFileSync(join(dir, 'package.json'), '{"type":"module"}\n');
+  symlinkSync(join(root, 'node_modules'), join(dir, 'node_modules'));
+  execFileSync(process.execPath, [join(root, 'scripts', 'build-cli.mjs'), '--outdir', join(dir, 'cli')], { stdio: 'pipe' });
+  const bundle = join(dir, 'cli', 'nlkit.js');
+  const run = (args: string[]) => spawnSync(process.execPath, [bundle, ...args], { encoding: 'utf8' });
+  t.match(run(['-V']).stdout, /^nlkit, ip-compatible/, '-V');
+  t.ok(readdirSync(join(dir, 'cli', 'chunks')).some((f) => f.startsWith('route-')), 'the route command is a chunk of its own, loaded on demand');
+
+  const [a, b] = testNetns(t, 2, 'clibundle');
+  prepare(a!);
+  prepare(b!);
+  const file = join(dir, 'batch');
+  writeFileSync(file, batchFile(1500, 700));
+  const ip = ipRun(['-n', a!, '-batch', file]);
+  const mine = run(['-n', b!, '-batch', file]);
+  t.equal(mine.status, ip.status, 'exit status');
+  t.equal(mine.stderr, ip.stderr, 'messages');
+  t.same(state(b!), state(a!), 'the namespaces end alike');
 });

@@ -101,6 +101,8 @@ async function usesWork(t: Test, dir: string): Promise<void> {
   t.notMatch(cjs.stderr, /ExperimentalWarning|Error/, 'require() of nlkit prints no warning');
   const command = await run(join(dir, 'node_modules', '.bin', 'nlkit'), ['-V'], dir);
   t.match(command.stdout, /^nlkit, ip-compatible/, 'the nlkit command is installed and runs from dist/');
+  const chunks = join(dir, 'node_modules', 'nlkit', 'dist', 'cli', 'chunks');
+  t.ok(existsSync(join(chunks, '..', 'nlkit.js')) && readdirSync(chunks).length > 0, 'the build bundled the command (dist/cli/nlkit.js and its chunks), the fast start-up path bin/nlkit takes');
 }
 
 let tarball = '';
