@@ -27,10 +27,15 @@ export interface GlobalOptions {
   batch?: string;
   all: boolean;
   numeric: boolean;
+  /** `-br`: one line per link (`link show`, `addr show`). */
+  brief: boolean;
+  /** `-h`, `-iec`: `-s` text counters scaled by 1000 or 1024. */
+  human: number;
+  iec: number;
 }
 
 export function defaultOptions(): GlobalOptions {
-  return { json: false, pretty: false, details: 0, stats: 0, oneline: false, family: 0, force: false, all: false, numeric: false };
+  return { json: false, pretty: false, details: 0, stats: 0, oneline: false, family: 0, force: false, all: false, numeric: false, brief: false, human: 0, iec: 0 };
 }
 
 /** openRoute, once the route barrel is loaded (one module graph per process, whichever context loaded it). */

@@ -45,14 +45,24 @@ export function parseGlobalOptions(argv: readonly string[]): { options: GlobalOp
     else if (opt === '-6') options.family = 6;
     else if (opt === '-0') options.family = 'link';
     else if (opt === '-B') options.family = 'bridge';
+    else if (opt === '-M') options.family = 'mpls';
+    // Accepted and ignored, as they change nothing nlkit prints (docs/cli.md): -resolve, -timestamp, -tshort, -loops, -rcvbuf, -color.
+    else if (matches(opt, '-loops')) next('loop count');
+    else if (matches(opt, '-human') || matches(opt, '-human-readable')) options.human++;
+    else if (matches(opt, '-iec')) options.iec++;
     else if (matches(opt, '-stats') || matches(opt, '-statistics')) options.stats++;
     else if (matches(opt, '-details')) options.details++;
+    else if (matches(opt, '-resolve')) continue;
     else if (matches(opt, '-oneline')) options.oneline = true;
+    else if (matches(opt, '-timestamp') || matches(opt, '-tshort')) continue;
     else if (matches(opt, '-Version')) return { options, rest: [], version: true };
     else if (matches(opt, '-force')) options.force = true;
     else if (matches(opt, '-batch')) options.batch = next('batch file');
+    else if (matches(opt, '-brief')) options.brief = true;
     else if (matches(opt, '-json')) options.json = true;
     else if (matches(opt, '-pretty')) options.pretty = true;
+    else if (matches(opt, '-rcvbuf')) next('rcvbuf size');
+    else if (matches(opt, '-color') || /^-c(o(l(o(r)?)?)?)?=(always|auto|never)$/.test(opt)) continue;
     else if (matches(opt, '-help')) return { options, rest: [], help: true };
     else if (matches(opt, '-netns')) options.netns = next('netns');
     else if (matches(opt, '-Numeric')) options.numeric = true;

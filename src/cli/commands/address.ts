@@ -1,11 +1,13 @@
 // `nlkit address`: show, add, change, replace, delete, flush, as `ip address` has them.
-import { addressesToIpJson, type AddressSpec, type IpJson } from '../../route/index.js';
+import { addressToIpJson, type Address, type AddressSpec, type IpJson } from '../../route/index.js';
 import { CliUsageError, matchKeyword, parseUnsigned, Words } from '../args.js';
 import type { CliContext } from '../context.js';
-import { linkJson } from '../link-json.js';
+import { linkJson, linkStatsJson } from '../link-json.js';
 import { printList } from '../output.js';
-import { readLinkSelection, selectLinks } from './link.js';
-import { linkHeadText } from './link-text.js';
+import { linkPrinted, readLinkSelection, selectLinks, type LinkSelection } from './link.js';
+import { printBrief } from './brief.js';
+import { inPrefix } from './prefix.js';
+import { linkHeadText, statsText } from './link-text.js';
 
 const FOREVER = 4294967295;
 const NOT_FLAGS = new Set(['family', 'local', 'address', 'prefixlen', 'metric', 'broadcast', 'anycast', 'scope', 'label', 'valid_life_time', 'preferred_life_time', 'ifa_flags']);
@@ -29,21 +31,107 @@ function addressText(a: IpJson): string {
   return s + '\n';
 }
 
+/** fnmatch(3) without flags, for `label PATTERN`: `*`, `?` and `[...]`. */
+function globMatches(pattern: string, text: string): boolean {
+  let re = '';
+  for (let i = 0; i < pattern.length; i++) {
+    const c = pattern[i]!;
+    if (c === '*') re += '.*';
+    else if (c === '?') re += '.';
+    else if (c === '[' && pattern.indexOf(']', i + 2) > 0) {
+      const end = pattern.indexOf(']', i + 2);
+      const body = pattern.slice(i + 1, end).replace(/^!/, '^').replace(/\\/g, '\\\\');
+      re += `[${body}]`;
+      i = end;
+    } else re += c.replace(/[.+^${}()|\\]/g, '\\$&');
+  }
+  return new RegExp(`^${re}$`, 's').test(text);
+}
+
+/** print_addrinfo's tests: scope, flags, label (the link's name for an address without one), `to` prefix. */
+function addressSelected(a: Address, sel: LinkSelection, linkName: (index: number) => string | undefined): boolean {
+  if (sel.scope !== undefined && a.scope !== sel.scope) return false;
+  if (((sel.flags ^ a.flags) & sel.flagMask) !== 0) return false;
+  if (sel.label !== undefined && !globMatches(sel.label, a.label ?? linkName(a.index) ?? '')) return false;
+  if (sel.to && !inPrefix(a.local ?? a.address, sel.to)) return false;
+  return true;
+}
+
+/** A link's part of an `ip addr` entry: its `ip link` JSON less what only `ip link` prints (counters come after the addresses). */
+function addressLinkJson(j: IpJson): IpJson {
+  for (const key of ['linkmode', 'linkmode_index', 'inet6_addr_gen_mode', 'stats', 'stats64']) delete j[key];
+  return j;
+}
+
+const INET6_LINK_KEYS = new Set(['ifindex', 'link', 'link_index', 'ifname', 'flags', 'mtu', 'operstate', 'txqlen', 'link_type', 'address', 'link_netnsid']);
+
+/** The family `-4`/`-6` gave, or the `to` prefix's (ip narrows the listing to it). */
+function selectionFamily(ctx: CliContext, sel: LinkSelection): 4 | 6 | undefined {
+  return ctx.ipFamily() ?? (sel.to?.family || undefined);
+}
+
 function show(ctx: CliContext, args: string[]): number {
-  const sel = readLinkSelection(new Words(args));
+  const sel = readLinkSelection(new Words(args), ctx.ipFamily() ?? 0);
   const { shown, all } = selectLinks(ctx, sel);
-  const family = ctx.ipFamily();
-  const addresses = ctx.rt().addr.list(family === undefined ? {} : { family });
   const details = ctx.options.details > 0;
-  let entries = addressesToIpJson(shown, addresses, {
-    directory: all,
-    linkToIpJson: (l) => linkJson(l, all, { details, stats: ctx.options.stats, familyFiltered: family !== undefined }),
+  // `-0` / `-f link`: the links alone, as `ip addr` prints them, no address dump.
+  if (ctx.options.family === 'link') {
+    const heads = shown.map((l) => (linkPrinted(l, sel) ? addressLinkJson(linkJson(l, all, { details, stats: ctx.options.stats })) : {}));
+    printList(ctx, heads, (e) => ('ifindex' in e ? linkHeadText(e, { linkmode: false, details }) + '\n' : ''));
+    return 0;
+  }
+  const family = selectionFamily(ctx, sel);
+  const addresses = ctx.rt().addr.list(family === undefined ? {} : { family });
+  const names = new Map(all.map((l) => [l.index, l.name]));
+  const byLink = new Map<number, Address[]>();
+  for (const a of addresses) byLink.set(a.index, [...(byLink.get(a.index) ?? []), a]);
+  // ipaddr_filter: a link stays when one of its addresses is selected, or,
+  // with no family asked for, when it has no address at all.
+  const links = shown.filter((l) => {
+    const own = byLink.get(l.index) ?? [];
+    if (own.length === 0) return family === undefined;
+    return own.some((a) => addressSelected(a, sel, (i) => names.get(i)));
   });
-  // With a family, ip prints only the links that have an address of it.
-  if (family !== undefined) entries = entries.filter((e) => (e.addr_info as unknown[]).length > 0);
+  const entries: IpJson[] = links.map((l) => {
+    if (!linkPrinted(l, sel)) return {};
+    // With `label`, and with -o (each address on its own line, naming its link), ip prints the addresses without their link.
+    const oneline = ctx.options.oneline && !ctx.options.brief;
+    const head: IpJson = sel.label !== undefined || oneline ? {} : addressLinkJson(linkJson(l, all, { details, stats: ctx.options.stats, familyFiltered: family !== undefined }));
+    // `-6` dumps links through AF_INET6 (inet6_fill_ifinfo), which reports only these (a `dev` is read with a plain RTM_GETLINK).
+    if (ctx.ipFamily() === 6 && sel.dev === undefined) for (const key of Object.keys(head)) if (!INET6_LINK_KEYS.has(key)) delete head[key];
+    // An address print_addrinfo skips still had its JSON object opened: `{}`.
+    const info = (byLink.get(l.index) ?? []).map((a) => {
+      if (!addressSelected(a, sel, (i) => names.get(i))) return {};
+      return oneline ? { index: l.index, dev: l.name, ...addressToIpJson(a) } : addressToIpJson(a);
+    });
+    const entry: IpJson = { ...head, addr_info: info };
+    // -s: the link's counters after its addresses (ip prints them only with the link's own line).
+    const stats = ctx.options.stats > 0 && 'ifindex' in head ? linkStatsJson(l, ctx.options.stats) : undefined;
+    if (stats) entry.stats64 = stats;
+    return entry;
+  });
+  if (ctx.options.brief) {
+    printBrief(ctx, entries.filter((e) => 'ifname' in e), true);
+    return 0;
+  }
+  if (ctx.options.oneline && !ctx.options.json) {
+    // -o: one line per address, naming its link, its line breaks written as `\`.
+    let out = '';
+    for (const e of entries) {
+      for (const a of (e.addr_info as IpJson[] | undefined) ?? []) {
+        if ('family' in a) out += `${a.index}: ${a.dev}${addressText(a).replace(/\n(?!$)/g, '\\')}`;
+      }
+    }
+    ctx.out(out);
+    return 0;
+  }
+  const byIndex = new Map(links.map((l) => [l.index, l]));
+  const statsOptions = { level: ctx.options.stats, human: ctx.options.human > 0, iec: ctx.options.iec > 0 };
   printList(ctx, entries, (e) => {
-    let s = linkHeadText(e, { linkmode: false, details }) + '\n';
-    for (const a of e.addr_info as IpJson[]) s += addressText(a);
+    let s = 'ifindex' in e ? linkHeadText(e, { linkmode: false, details }) + '\n' : '';
+    for (const a of (e.addr_info as IpJson[] | undefined) ?? []) if ('family' in a) s += addressText(a);
+    const link = e.stats64 ? byIndex.get(e.ifindex as number) : undefined;
+    if (link?.stats64) s += statsText(link.stats64, link.carrierChanges, statsOptions).slice(1) + '\n';
     return s;
   });
   return 0;
@@ -79,23 +167,45 @@ export function parseAddressSpec(args: readonly string[]): AddressSpec {
   return spec as unknown as AddressSpec;
 }
 
+/** EADDRNOTAVAIL: the address went already (a secondary deleted with its primary); ip's flush ignores it. */
+const EADDRNOTAVAIL = 99;
+/** ip's flush rounds (its default max_flush_loops, 10). */
+const FLUSH_ROUNDS = 10;
+
+/** The spec that deletes `a` (ip sends the dumped message back as RTM_DELADDR). */
+function deletionOf(a: Address): AddressSpec {
+  const local = a.local ?? a.address;
+  if (local !== a.address) return { dev: a.index, address: local, peer: `${a.address}/${a.prefixLength}` };
+  return { dev: a.index, address: `${local}/${a.prefixLength}` };
+}
+
+/** `ip addr flush SELECTOR`: the selected addresses, round after round until none is left (promoted secondaries). */
 function flush(ctx: CliContext, args: string[]): number {
-  const words = new Words(args);
-  const filter: Record<string, unknown> = {};
-  const family = ctx.ipFamily();
-  if (family !== undefined) filter.family = family;
-  while (!words.done) {
-    const word = words.take()!;
-    if (word === 'dev') filter.dev = words.argument(word);
-    else if (word === 'scope') { const v = words.argument(word); filter.scope = /^\d+$/.test(v) ? Number(v) : v; }
-    else if (word === 'label') filter.label = words.argument(word);
-    else if (filter.dev === undefined) filter.dev = word;
-    else throw new CliUsageError(`Error: either "dev" is duplicate, or "${word}" is a garbage.`);
+  if (args.length === 0) throw new CliUsageError('Flush requires arguments.');
+  if (ctx.options.family === 'link') throw new CliUsageError('Cannot flush link addresses.');
+  const sel = readLinkSelection(new Words(args), ctx.ipFamily() ?? 0);
+  const all = ctx.rt().link.list();
+  let index: number | undefined;
+  if (sel.dev !== undefined) {
+    index = all.find((l) => l.name === sel.dev || l.altNames?.includes(sel.dev!))?.index;
+    if (index === undefined) throw new CliUsageError(`Device "${sel.dev}" does not exist.`);
   }
-  if (filter.dev === undefined && filter.label === undefined && filter.scope === undefined) {
-    throw new CliUsageError('Flush requires arguments.');
+  const names = new Map(all.map((l) => [l.index, l.name]));
+  const family = selectionFamily(ctx, sel);
+  // `primary`: one round only, or the secondaries promoted in its place would go too.
+  const rounds = (sel.flagMask & 0x01) && !(sel.flags & 0x01) ? 1 : FLUSH_ROUNDS;
+  for (let round = 0; round < rounds; round++) {
+    const doomed = ctx.rt().addr.list({ ...(family !== undefined ? { family } : {}), ...(index !== undefined ? { dev: index } : {}) })
+      .filter((a) => addressSelected(a, sel, (i) => names.get(i)));
+    if (doomed.length === 0) return 0;
+    for (const a of doomed) {
+      try {
+        ctx.rt().addr.delete(deletionOf(a));
+      } catch (error) {
+        if ((error as { errno?: number }).errno !== EADDRNOTAVAIL) throw error;
+      }
+    }
   }
-  ctx.rt().addr.flush(filter);
   return 0;
 }
 

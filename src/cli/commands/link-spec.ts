@@ -1,8 +1,9 @@
 // `ip link add|set` words into nlkit's LinkSpec / LinkChanges (iproute2's
 // iplink_parse and the per-kind parsers of ip/link_*.c, for the kinds nlkit
 // builds).
-import type { LinkChanges, LinkSpec } from '../../route/index.js';
-import { CliUsageError, invalidArgument, parseUnsigned, Words } from '../args.js';
+import { existsSync } from 'node:fs';
+import type { BridgePortOptions, LinkChanges, LinkSpec } from '../../route/index.js';
+import { CliUsageError, invalidArgument, matches, parseUnsigned, Words } from '../args.js';
 
 const ON_OFF_FLAGS: Record<string, 'promisc' | 'allmulticast' | 'multicast' | 'arp' | 'dynamic'> = {
   promisc: 'promisc', allmulticast: 'allmulticast', multicast: 'multicast', arp: 'arp', dynamic: 'dynamic',
@@ -13,6 +14,37 @@ function onOff(keyword: string, word: string): boolean {
   if (word === 'off') return false;
   throw new CliUsageError(`Error: argument of "${keyword}" must be "on" or "off", not "${word}"`);
 }
+
+/** lib/utils.c parse_on_off(), which `carrier`, `protodown` and the bridge port words use (ip exits with 22 = EINVAL, or 1 for a port). */
+function parseOnOff(keyword: string, word: string, status = 22): boolean {
+  if (word === 'on') return true;
+  if (word === 'off') return false;
+  throw new CliUsageError(`Error: argument of "${keyword}" must be one of "off", "on", not "${word}"`, status);
+}
+
+const BRIDGE_SLAVE_USAGE = `Usage: ... bridge_slave [ fdb_flush ]
+\t\t\t[ state STATE ]
+\t\t\t[ priority PRIO ]
+\t\t\t[ cost COST ]
+\t\t\t[ guard {on | off} ]
+\t\t\t[ hairpin {on | off} ]
+\t\t\t[ fastleave {on | off} ]
+\t\t\t[ root_block {on | off} ]
+\t\t\t[ learning {on | off} ]
+\t\t\t[ flood {on | off} ]
+\t\t\t[ proxy_arp {on | off} ]
+\t\t\t[ proxy_arp_wifi {on | off} ]
+\t\t\t[ mcast_router MULTICAST_ROUTER ]
+\t\t\t[ mcast_fast_leave {on | off} ]
+\t\t\t[ mcast_flood {on | off} ]
+\t\t\t[ bcast_flood {on | off} ]
+\t\t\t[ mcast_to_unicast {on | off} ]
+\t\t\t[ group_fwd_mask MASK ]
+\t\t\t[ neigh_suppress {on | off} ]
+\t\t\t[ vlan_tunnel {on | off} ]
+\t\t\t[ isolated {on | off} ]
+\t\t\t[ locked {on | off} ]
+\t\t\t[ backup_port DEVICE ] [ nobackup_port ]`;
 
 function group(word: string): number {
   return word === 'default' ? 0 : parseUnsigned(word, 'group');
@@ -41,7 +73,16 @@ export function readLinkWords(words: Words, options: { nameIsDevice?: boolean } 
       case 'address': c.address = words.argument(word); break;
       case 'mtu': c.mtu = parseUnsigned(words.argument(word), 'mtu'); break;
       case 'txqueuelen': case 'qlen': case 'txqlen': c.txqueuelen = parseUnsigned(words.argument(word), 'txqueuelen'); break;
-      case 'netns': c.netns = /^\d+$/.test(words.peek() ?? '') ? Number(words.argument(word)) : words.argument(word); break;
+      case 'netns': {
+        const v = words.argument(word);
+        // ip resolves the name while parsing: a missing one is a bad argument, before anything is sent.
+        if (!/^\d+$/.test(v) && !existsSync(`/run/netns/${v}`)) throw new CliUsageError(`Error: argument "${v}" is wrong: Invalid "netns" value`, 255);
+        c.netns = /^\d+$/.test(v) ? Number(v) : v;
+        break;
+      }
+      case 'numtxqueues': case 'numrxqueues': case 'broadcast': case 'brd': case 'parentdev': case 'trailers': case 'link-netns': case 'link-netnsid':
+        // Words of ip's grammar the library has no field for: refused with a line that says so.
+        throw new CliUsageError(`Error: nlkit does not set "${word}" on a link.`, 2);
       case 'group': c.group = group(words.argument(word)); break;
       case 'master': c.master = words.argument(word); break;
       case 'nomaster': c.master = null; break;
@@ -49,8 +90,8 @@ export function readLinkWords(words: Words, options: { nameIsDevice?: boolean } 
       case 'gso_max_size': c.gsoMaxSize = parseUnsigned(words.argument(word), word); break;
       case 'gso_max_segs': c.gsoMaxSegs = parseUnsigned(words.argument(word), word); break;
       case 'gro_max_size': c.groMaxSize = parseUnsigned(words.argument(word), word); break;
-      case 'carrier': c.carrier = onOff(word, words.argument(word)); break;
-      case 'protodown': c.protodown = onOff(word, words.argument(word)); break;
+      case 'carrier': c.carrier = parseOnOff(word, words.argument(word)); break;
+      case 'protodown': c.protodown = parseOnOff(word, words.argument(word)); break;
       case 'type':
         out.type = words.argument(word);
         out.typeWords = words.rest();
@@ -74,8 +115,8 @@ function vethArgs(words: Words, spec: Record<string, unknown>): void {
   if (words.take() !== 'peer') throw new CliUsageError('Error: unknown veth argument; expected "peer"');
   const peer = readLinkWords(new Words(words.rest()));
   if (peer.name === undefined) throw new CliUsageError('Error: peer name is required');
-  const { up: _up, ...peerChanges } = peer.changes;
-  spec.peer = { name: peer.name, ...peerChanges };
+  // `up` goes to the kernel as given: it refuses a peer created up (ENOTCONN), as it does for ip.
+  spec.peer = { name: peer.name, ...peer.changes };
 }
 
 const BRIDGE_NUMBERS: Record<string, string> = {
@@ -158,6 +199,43 @@ const KINDS: Record<string, KindParser> = {
   },
 };
 
+/** Bridge port options' on/off words (iplink_bridge_slave.c), in ip's order for its abbreviations. */
+const BRIDGE_PORT_FLAGS: readonly (readonly [string, keyof BridgePortOptions])[] = [
+  ['hairpin', 'hairpin'], ['guard', 'guard'], ['root_block', 'rootBlock'], ['fastleave', 'fastLeave'], ['learning', 'learning'],
+  ['flood', 'flood'], ['mcast_flood', 'mcastFlood'], ['bcast_flood', 'bcastFlood'], ['mcast_to_unicast', 'mcastToUnicast'],
+  ['proxy_arp', 'proxyArp'], ['proxy_arp_wifi', 'proxyArpWifi'],
+];
+
+function u(word: string, max: number, message: string): number {
+  if (!/^(\d+|0x[0-9a-f]+)$/i.test(word) || Number(word) > max) throw new CliUsageError(`Error: argument "${word}" is wrong: ${message}`, 255);
+  return Number(word);
+}
+
+/** `ip link set DEV type bridge_slave ARGS` (bridge_slave_parse_opt) as BridgePortOptions. */
+function bridgePortArgs(words: Words): BridgePortOptions {
+  const o: Record<string, unknown> = {};
+  while (!words.done) {
+    const word = words.take()!;
+    const flag = BRIDGE_PORT_FLAGS.find(([k]) => matches(word, k));
+    if (matches(word, 'fdb_flush')) throw new CliUsageError('Error: nlkit does not flush a port\'s FDB entries ("fdb_flush").', 2);
+    else if (matches(word, 'state')) o.state = u(words.argument(word), 0xff, 'state is invalid');
+    else if (matches(word, 'priority')) o.priority = u(words.argument(word), 0xffff, 'priority is invalid');
+    else if (matches(word, 'cost')) o.cost = u(words.argument(word), 0xffffffff, 'cost is invalid');
+    else if (flag) o[flag[1]] = parseOnOff(flag[0], words.argument(word), 1);
+    else if (matches(word, 'mcast_router')) o.mcastRouter = u(words.argument(word), 0xff, 'invalid mcast_router');
+    else if (matches(word, 'mcast_fast_leave')) o.fastLeave = parseOnOff('mcast_fast_leave', words.argument(word), 1);
+    else if (matches(word, 'neigh_suppress')) o.neighSuppress = parseOnOff('neigh_suppress', words.argument(word), 1);
+    else if (matches(word, 'group_fwd_mask')) o.groupFwdMask = u(words.argument(word), 0xffff, 'invalid group_fwd_mask');
+    else if (matches(word, 'vlan_tunnel')) o.vlanTunnel = parseOnOff('vlan_tunnel', words.argument(word), 1);
+    else if (matches(word, 'isolated')) o.isolated = parseOnOff('isolated', words.argument(word), 1);
+    else if (matches(word, 'locked')) o.locked = parseOnOff('locked', words.argument(word), 1);
+    else if (matches(word, 'backup_port')) o.backupPort = words.argument(word);
+    else if (matches(word, 'nobackup_port')) o.backupPort = null;
+    else throw new CliUsageError(`bridge_slave: unknown option "${word}"?\n${BRIDGE_SLAVE_USAGE}`);
+  }
+  return o as BridgePortOptions;
+}
+
 /** `ip link add ...` words as a LinkSpec. */
 export function parseLinkAdd(args: readonly string[]): LinkSpec {
   const parsed = readLinkWords(new Words(args));
@@ -186,7 +264,12 @@ export function parseLinkSet(args: readonly string[]): { dev: string; changes: L
   } else if (!words.done) dev = words.take();
   if (dev === undefined) throw new CliUsageError('Not enough of information: "dev" argument is required.');
   const parsed = readLinkWords(words, { nameIsDevice: true });
-  if (parsed.type !== undefined) throw new CliUsageError(`Error: nlkit's "link set" does not change "type ${parsed.type}" options yet.`, 2);
   const { index: _index, link: _link, ...changes } = parsed.changes;
+  if (parsed.type === 'bridge_slave') {
+    (changes as LinkChanges).bridgePort = bridgePortArgs(new Words(parsed.typeWords));
+  } else if (parsed.type !== undefined) {
+    // The library changes a port's options only; a kind's own options (bridge, vxlan, macvlan…) are set at creation.
+    throw new CliUsageError(`Error: nlkit's "link set" changes the options of "type bridge_slave" only, not of "type ${parsed.type}".`, 2);
+  }
   return { dev, changes };
 }

@@ -2,9 +2,9 @@
 // the same print_* calls, so the order and values agree). Details (-d) print
 // the JSON's detail keys in ip's words where they are simple, and linkinfo's
 // data as `key value` pairs: close to ip's text, not identical for every kind.
-import type { IpJson } from '../../route/index.js';
+import type { IpJson, Link, LinkStats64 } from '../../route/index.js';
 
-function linkSuffix(j: IpJson): string {
+export function linkSuffix(j: IpJson): string {
   if (j.link === null) return '@NONE';
   if (typeof j.link === 'string') return `@${j.link}`;
   if (typeof j.link_index === 'number') return `@if${j.link_index}`;
@@ -61,19 +61,70 @@ export function linkHeadText(j: IpJson, options: { linkmode: boolean; details: b
   return s;
 }
 
-function statsText(stats: Record<string, Record<string, number>>): string {
-  const table = (title: string, row: Record<string, number>) => {
-    const keys = Object.keys(row);
-    const head = keys.map((k) => k.replace(/_errors$/, '').replace('carrier_changes', 'transns').padEnd(9)).join('');
-    const values = keys.map((k) => String(row[k]).padEnd(9)).join('');
-    return `\n    ${title}: ${head.trimEnd()}\n    ${values.trimEnd()}`;
-  };
-  return table('RX', stats.rx ?? {}) + table('TX', stats.tx ?? {});
+/** How `-s` counters print: `-s -s` adds the error rows, `-h` scales them (by 1024 with `-iec`). */
+export interface StatsTextOptions {
+  level: number;
+  human?: boolean;
+  iec?: boolean;
 }
 
-/** One link of `ip link show`, with its newline. */
-export function linkText(j: IpJson, details: boolean): string {
+/** print_num(): a counter right-aligned in `width`, and a space. */
+function num(width: number, count: number, o: StatsTextOptions): string {
+  const base = o.iec ? 1024 : 1000;
+  if (!o.human || count < base) return `${String(count).padStart(width)} `;
+  const prefixes = 'kMGTPE';
+  let p = 0;
+  let powi = 1;
+  for (;;) {
+    powi *= base;
+    if (Math.floor(count / base) < powi || p === prefixes.length - 1) break;
+    p++;
+  }
+  let precision = 2;
+  for (let powj = 10; precision > 0; precision--, powj *= 10) if (Math.floor(count / powi) < powj) break;
+  return `${`${(count / powi).toFixed(precision)}${prefixes[p]}${o.iec ? 'i' : ''}`.padStart(width)} `;
+}
+
+/** The `-s` text block of `ip link show` (print_stats64), each line after a line break. */
+export function statsText(s: LinkStats64, carrierChanges: number | undefined, o: StatsTextOptions): string {
+  const cols = ['*X errors:', 'packets', 'errors', 'dropped', 'heartbt', 'overrun', 'compressed', 'otherhost'].map((w) => w.length);
+  const size = (...values: number[]) => {
+    if (o.human) return;
+    values.forEach((v, i) => (cols[i] = Math.max(cols[i]!, String(v).length)));
+  };
+  const extended = o.level > 1;
+  size(s.rxBytes, s.rxPackets, s.rxErrors, s.rxDropped, s.rxMissedErrors, s.multicast, s.rxCompressed, 0);
+  if (extended) size(0, s.rxLengthErrors, s.rxCrcErrors, s.rxFrameErrors, s.rxFifoErrors, s.rxOverErrors, s.rxNohandler ?? 0, s.rxOtherhostDropped ?? 0);
+  size(s.txBytes, s.txPackets, s.txErrors, s.txDropped, s.txCarrierErrors, s.collisions, s.txCompressed, 0);
+  if (extended) size(0, 0, s.txAbortedErrors, s.txFifoErrors, s.txWindowErrors, s.txHeartbeatErrors, carrierChanges ?? 0, 0);
+  const c = (i: number) => cols[i]!;
+  const head = (title: string, names: string[], compressed: number) =>
+    `\n    ${title}: ${'bytes'.padStart(c(0) - 4)} ${names.map((n, i) => n.padStart(c(i + 1))).join(' ')} ${(compressed ? 'compressed' : '').padStart(c(6))}`;
+  const row = (values: number[], compressed: number) => `\n    ${values.map((v, i) => num(c(i), v, o)).join('')}${compressed ? num(c(6), compressed, o) : ''}`;
+  let out = head('RX', ['packets', 'errors', 'dropped', 'missed', 'mcast'], s.rxCompressed);
+  out += row([s.rxBytes, s.rxPackets, s.rxErrors, s.rxDropped, s.rxMissedErrors, s.multicast], s.rxCompressed);
+  if (extended) {
+    const nohandler = s.rxNohandler ?? 0;
+    const otherhost = s.rxOtherhostDropped ?? 0;
+    out += `\n    RX errors:${''.padStart(c(0) - 10)} ${['length', 'crc', 'frame', 'fifo', 'overrun'].map((n, i) => n.padStart(c(i + 1))).join(' ')}`;
+    out += `${nohandler ? ' nohandler'.padStart(c(6) + 1) : ''}${otherhost ? ' otherhost'.padStart(c(7) + 1) : ''}`;
+    out += `\n${''.padStart(c(0) + 5)}${[s.rxLengthErrors, s.rxCrcErrors, s.rxFrameErrors, s.rxFifoErrors, s.rxOverErrors].map((v, i) => num(c(i + 1), v, o)).join('')}`;
+    if (nohandler) out += num(c(6), nohandler, o);
+    if (otherhost) out += num(c(7), otherhost, o);
+  }
+  out += head('TX', ['packets', 'errors', 'dropped', 'carrier', 'collsns'], s.txCompressed);
+  out += row([s.txBytes, s.txPackets, s.txErrors, s.txDropped, s.txCarrierErrors, s.collisions], s.txCompressed);
+  if (extended) {
+    out += `\n    TX errors:${''.padStart(c(0) - 10)} ${['aborted', 'fifo', 'window', 'heartbt'].map((n, i) => n.padStart(c(i + 1))).join(' ')} ${(carrierChanges !== undefined ? 'transns' : '').padStart(c(5))}`;
+    out += `\n${''.padStart(c(0) + 5)}${[s.txAbortedErrors, s.txFifoErrors, s.txWindowErrors, s.txHeartbeatErrors].map((v, i) => num(c(i + 1), v, o)).join('')}`;
+    if (carrierChanges !== undefined) out += num(c(5), carrierChanges, o);
+  }
+  return out;
+}
+
+/** One link of `ip link show`, with its newline; with -s, `stats` prints its counters. */
+export function linkText(j: IpJson, details: boolean, stats?: { link: Link; options: StatsTextOptions }): string {
   let s = linkHeadText(j, { linkmode: true, details });
-  if (j.stats64) s += statsText(j.stats64 as Record<string, Record<string, number>>);
+  if (stats?.link.stats64) s += statsText(stats.link.stats64, stats.link.carrierChanges, stats.options);
   return s + '\n';
 }

@@ -2,33 +2,90 @@
 import type { Link, LinkFilter } from '../../route/index.js';
 
 const IFF_UP = 1;
-import { CliUsageError, matchKeyword, parseUnsigned, Words } from '../args.js';
+import { CliUsageError, matchKeyword, Words } from '../args.js';
 import type { CliContext } from '../context.js';
 import { linkJson } from '../link-json.js';
 import { printList } from '../output.js';
+import { printBrief } from './brief.js';
 import { linkText } from './link-text.js';
 import { parseLinkAdd, parseLinkSet } from './link-spec.js';
+import { ipInvalid, parsePrefix, type InetPrefix } from './prefix.js';
 
-/** What `ip link show` / `ip addr show` select: a device, up, master, type, group. */
+/**
+ * What `ip link show` / `ip addr show|flush` select (ipaddr_list_flush_or_save):
+ * link words (dev, up, group, master/nomaster, type), and address words
+ * (to, scope, flags, label) that `ip link show` reads too.
+ */
 export interface LinkSelection {
   dev?: string;
   up?: boolean;
+  /** What the kernel filters: master, kind. */
   filter: LinkFilter;
+  group?: number;
+  nomaster?: boolean;
+  /** `type bridge_slave`: the port kind, matched by ip itself. */
+  slaveKind?: string;
+  /** Address selectors. */
+  to?: InetPrefix;
+  scope?: number;
+  /** IFA_F_* bits that must be set (`flags`) or clear, among `flagMask`. */
+  flags: number;
+  flagMask: number;
+  label?: string;
 }
 
-/** Reads the selection words of `ip link show` / `ip addr show` (the other words are left to `extra`). */
-export function readLinkSelection(words: Words, extra?: (word: string, words: Words) => boolean): LinkSelection {
-  const sel: LinkSelection = { filter: {} };
+/** ip's address flag words (ifa_flag_data), with `dynamic` and `primary` as the inverse of permanent and secondary. */
+const ADDRESS_FLAGS: Record<string, number> = {
+  secondary: 0x01, temporary: 0x01, nodad: 0x02, optimistic: 0x04, dadfailed: 0x08, home: 0x10, deprecated: 0x20,
+  tentative: 0x40, permanent: 0x80, mngtmpaddr: 0x100, noprefixroute: 0x200, autojoin: 0x400, 'stable-privacy': 0x800,
+};
+
+/** get_filter(): a flag word, `-` for its inverse; false when `word` is none. */
+function readFlagFilter(word: string, sel: LinkSelection): boolean {
+  let inverse = word.startsWith('-');
+  let name = inverse ? word.slice(1) : word;
+  if (name === 'dynamic') { inverse = !inverse; name = 'permanent'; }
+  else if (name === 'primary') { inverse = !inverse; name = 'secondary'; }
+  const bit = ADDRESS_FLAGS[name];
+  if (bit === undefined) return false;
+  if (inverse) sel.flags &= ~bit;
+  else sel.flags |= bit;
+  sel.flagMask |= bit;
+  return true;
+}
+
+const SCOPES: Record<string, number> = { global: 0, universe: 0, site: 200, link: 253, host: 254, nowhere: 255 };
+
+/** Reads the selection words of `ip link show` / `ip addr show|flush`, in ip's order. */
+export function readLinkSelection(words: Words, family: 0 | 4 | 6 = 0): LinkSelection {
+  const sel: LinkSelection = { filter: {}, flags: 0, flagMask: 0 };
   while (!words.done) {
     const word = words.take()!;
-    if (word === 'dev') sel.dev = words.argument(word);
-    else if (word === 'up') sel.up = true;
-    else if (word === 'master') sel.filter.master = words.argument(word);
-    else if (word === 'type') sel.filter.type = words.argument(word);
-    else if (word === 'group') { const g = words.argument(word); sel.filter.group = g === 'default' ? 0 : parseUnsigned(g, 'group'); }
-    else if (extra?.(word, words)) continue;
-    else if (sel.dev === undefined) sel.dev = word;
-    else throw new CliUsageError(`Error: either "dev" is duplicate, or "${word}" is a garbage.`);
+    if (word === 'to') sel.to = parsePrefix(words.argument(word), family);
+    else if (word === 'scope') {
+      const v = words.argument(word);
+      const scope = SCOPES[v] ?? (/^(\d+|0x[0-9a-f]+)$/i.test(v) && Number(v) <= 255 ? Number(v) : undefined);
+      if (scope !== undefined) sel.scope = scope;
+      else if (v !== 'all') throw ipInvalid('invalid "scope"\n', v);
+    } else if (word === 'up') sel.up = true;
+    else if (readFlagFilter(word, sel)) continue;
+    else if (word === 'label') sel.label = words.argument(word);
+    else if (word === 'group') {
+      const g = words.argument(word);
+      if (g === 'default') sel.group = 0;
+      else if (/^(\d+|0x[0-9a-f]+)$/i.test(g) && Number(g) <= 0xffffffff) sel.group = Number(g);
+      else throw ipInvalid('Invalid "group" value\n', g);
+    } else if (word === 'master' || word === 'vrf') sel.filter.master = words.argument(word);
+    else if (word === 'nomaster') sel.nomaster = true;
+    else if (word === 'type') {
+      const kind = words.argument(word);
+      if (kind.endsWith('_slave')) sel.slaveKind = kind.slice(0, -'_slave'.length);
+      else sel.filter.type = kind;
+    } else {
+      const dev = word === 'dev' ? words.argument(word) : word;
+      if (sel.dev !== undefined) throw new CliUsageError(`Error: either "dev" is duplicate, or "${dev}" is a garbage.`);
+      sel.dev = dev;
+    }
   }
   return sel;
 }
@@ -41,21 +98,46 @@ export function selectLinks(ctx: CliContext, sel: LinkSelection): { shown: Link[
     shown = all.filter((l) => l.name === sel.dev || l.altNames?.includes(sel.dev!));
     if (shown.length === 0) throw new CliUsageError(`Device "${sel.dev}" does not exist.`);
   }
-  if (sel.filter.master !== undefined || sel.filter.type !== undefined || sel.filter.group !== undefined) {
+  if (typeof sel.filter.master === 'string' && !all.some((l) => l.name === sel.filter.master)) {
+    throw ipInvalid('Device does not exist\n', sel.filter.master);
+  }
+  if (sel.filter.master !== undefined || sel.filter.type !== undefined) {
     const filtered = new Set(ctx.rt().link.list(sel.filter).map((l) => l.index));
     shown = shown.filter((l) => filtered.has(l.index));
   }
+  // The kernel answers IFLA_MASTER -1 with the links that have no master.
+  if (sel.nomaster) shown = shown.filter((l) => l.master === undefined);
   return { shown, all };
+}
+
+/**
+ * print_linkinfo's own tests (up, group, port kind): a link that fails them
+ * is not printed, but under -j its entry is already open, so ip 6.1 prints `{}`.
+ */
+export function linkPrinted(l: Link, sel: LinkSelection): boolean {
+  if (sel.up && !(l.flags & IFF_UP)) return false;
+  if (sel.group !== undefined && l.group !== sel.group) return false;
+  if (sel.slaveKind !== undefined && l.slaveKind !== sel.slaveKind) return false;
+  return true;
 }
 
 function show(ctx: CliContext, args: string[]): number {
   const sel = readLinkSelection(new Words(args));
   const { shown, all } = selectLinks(ctx, sel);
   const details = ctx.options.details > 0;
-  // ip 6.1 opens each link's JSON object before its `up` test, so under -j a
-  // link that is down prints as {}; nlkit prints the same.
-  const entries = shown.map((l) => (sel.up && !(l.flags & IFF_UP) ? {} : linkJson(l, all, { details, stats: ctx.options.stats })));
-  printList(ctx, entries, (j) => ('ifindex' in j ? linkText(j, details) : ''));
+  // ip 6.1 opens each link's JSON object before its `up`, group and port kind
+  // tests, so under -j a link that fails them prints as {}; nlkit prints the same.
+  const entries = shown.map((l) => (linkPrinted(l, sel) ? linkJson(l, all, { details, stats: ctx.options.stats }) : {}));
+  if (ctx.options.brief) printBrief(ctx, entries, false);
+  else {
+    const byIndex = new Map(shown.map((l) => [l.index, l]));
+    const options = { level: ctx.options.stats, human: ctx.options.human > 0, iec: ctx.options.iec > 0 };
+    printList(ctx, entries, (j) => {
+      if (!('ifindex' in j)) return '';
+      const link = byIndex.get(j.ifindex as number)!;
+      return linkText(j, details, ctx.options.stats > 0 ? { link, options } : undefined);
+    });
+  }
   return 0;
 }
 
@@ -64,7 +146,31 @@ function add(ctx: CliContext, args: string[]): number {
   return 0;
 }
 
+/** `group N` as the device words of `link set|delete` name: its number ("default" is 0). */
+function groupSelector(word: string | undefined): number {
+  if (word === undefined) throw new CliUsageError('Command line is not complete. Try option "help"');
+  if (word === 'default') return 0;
+  if (!/^(\d+|0x[0-9a-f]+)$/i.test(word) || Number(word) > 0xffffffff) throw ipInvalid('Invalid "group" value\n', word);
+  return Number(word);
+}
+
 function del(ctx: CliContext, args: string[]): number {
+  if (args[0] === 'group') {
+    // ip sends one RTM_DELLINK for the group (ifindex 0, IFLA_GROUP); the kernel refuses group 0 and an empty group.
+    const group = groupSelector(args[1]);
+    if (group === 0) throw new CliUsageError('RTNETLINK answers: Operation not permitted', 2);
+    const members = ctx.rt().link.list().filter((l) => l.group === group);
+    if (members.length === 0) throw new CliUsageError('RTNETLINK answers: No such device', 2);
+    const gone = new Set<number>();
+    for (const l of members) {
+      if (gone.has(l.index)) continue;
+      ctx.rt().link.delete(l.index);
+      gone.add(l.index);
+      // A veth's peer goes with it.
+      for (const m of members) if (!gone.has(m.index) && !ctx.rt().link.list().some((x) => x.index === m.index)) gone.add(m.index);
+    }
+    return 0;
+  }
   const words = new Words(args);
   let dev: string | undefined;
   while (!words.done) {
@@ -80,6 +186,13 @@ function del(ctx: CliContext, args: string[]): number {
 }
 
 function set(ctx: CliContext, args: string[]): number {
+  if (args[0] === 'group') {
+    // `link set group N CHANGES`: every link of the group, as the kernel's group changelink does.
+    const group = groupSelector(args[1]);
+    const { changes } = parseLinkSet(['group', ...args.slice(2)]);
+    for (const l of ctx.rt().link.list().filter((x) => x.group === group)) ctx.rt().link.set(l.index, changes);
+    return 0;
+  }
   const { dev, changes } = parseLinkSet(args);
   ctx.rt().link.set(dev, changes);
   return 0;

@@ -1,13 +1,12 @@
 // `nlkit neighbour`: show, add, replace, change, delete, flush, get, as `ip neigh` has them.
-import { neighboursToIpJson, type NeighbourFilter, type NeighbourSpec, type NeighbourState } from '../../route/index.js';
-import { CliUsageError, matchKeyword, Words } from '../args.js';
+import { neighboursToIpJson, parseRouteProtocol, type Neighbour, type NeighbourFilter, type NeighbourQuery, type NeighbourSpec } from '../../route/index.js';
+import { CliUsageError, matches, matchKeyword, Words } from '../args.js';
 import type { CliContext } from '../context.js';
 import { printList } from '../output.js';
+import { inPrefix, ipInvalid, namedValue, parsePrefix, type InetPrefix } from './prefix.js';
 
 const NTF_PROXY = 0x08;
 const NTF_EXT_LEARNED = 0x10;
-/** ip's default `nud` mask: every state but NOARP (0x40), and NONE (0) never matches. */
-const SHOWN_STATES = 0xff & ~0x40;
 
 function neighbourText(n: Record<string, unknown>): string {
   let s = `${n.dst} `;
@@ -44,38 +43,149 @@ function parseSpec(args: readonly string[]): NeighbourSpec {
   return spec as unknown as NeighbourSpec;
 }
 
-function parseFilter(ctx: CliContext, args: readonly string[]): { filter: NeighbourFilter; to?: string } {
-  const words = new Words(args);
-  const filter: Record<string, unknown> = {};
+const NUD_NOARP = 0x40;
+const NUD_PERMANENT = 0x80;
+/** ip's bit for `nud none` (NUD_NONE is 0). */
+const NONE_BIT = 0x100;
+const NUD_STATES: Record<string, number> = {
+  incomplete: 0x01, reachable: 0x02, stale: 0x04, delay: 0x08, probe: 0x10, failed: 0x20, noarp: 0x40, permanent: 0x80, none: 0,
+};
+
+/** `ip neigh show|flush` SELECTOR words (do_show_or_flush), checked on each entry as print_neigh checks them. */
+interface NeighbourSelection {
+  family?: 4 | 6;
+  dev?: string;
+  master?: string;
+  nomaster?: boolean;
+  proxy?: boolean;
+  /** NUD bits shown; ip's default hides NOARP (show) or spares PERMANENT and NOARP (flush). */
+  states: number;
+  stateGiven: boolean;
+  to?: InetPrefix;
+  protocol?: number;
+  unused?: boolean;
+}
+
+function parseSelection(ctx: CliContext, args: readonly string[], flush: boolean): NeighbourSelection {
+  const sel: NeighbourSelection = { states: flush ? ~(NUD_PERMANENT | NUD_NOARP) : 0xff & ~NUD_NOARP, stateGiven: false };
   const family = ctx.ipFamily();
-  if (family !== undefined) filter.family = family;
-  let to: string | undefined;
+  if (family !== undefined) sel.family = family;
+  const words = new Words(args);
   while (!words.done) {
     const word = words.take()!;
-    if (word === 'dev') filter.dev = words.argument(word);
-    else if (word === 'nud') { const s = words.argument(word); filter.state = s === 'all' ? 'all' : (s as NeighbourState); }
-    else if (word === 'proxy') filter.proxy = true;
-    else if (word === 'to') to = words.argument(word);
-    else if (to === undefined) to = word;
-    else throw new CliUsageError(`Error: either "to" is duplicate, or "${word}" is a garbage.`);
+    if (word === 'dev') {
+      const dev = words.argument(word);
+      if (sel.dev !== undefined) throw new CliUsageError(`Error: duplicate "dev": "${dev}" is the second value.`, 255);
+      sel.dev = dev;
+    } else if (word === 'master' || word === 'vrf') sel.master = words.argument(word);
+    else if (word === 'nomaster') sel.nomaster = true;
+    else if (word === 'unused') sel.unused = true;
+    else if (word === 'nud') {
+      const v = words.argument(word);
+      if (!sel.stateGiven) { sel.stateGiven = true; sel.states = 0; }
+      let state = NUD_STATES[v];
+      if (state === undefined) {
+        if (v !== 'all') throw ipInvalid('nud state is bad', v);
+        state = flush ? ~NUD_NOARP : ~0;
+      }
+      sel.states |= state === 0 ? NONE_BIT : state;
+    } else if (word === 'proxy') sel.proxy = true;
+    else if (matches(word, 'protocol')) {
+      const v = words.argument(word);
+      if (v !== 'all') sel.protocol = namedValue(v, parseRouteProtocol, 'invalid "protocol"\n');
+    } else {
+      const v = word === 'to' ? words.argument(word) : word;
+      sel.to = parsePrefix(v, sel.family ?? 0);
+      sel.family ??= sel.to.family || undefined;
+    }
   }
-  return { filter: filter as NeighbourFilter, ...(to !== undefined ? { to } : {}) };
+  return sel;
+}
+
+/** The entries the selection names (print_neigh's tests), and the namespace's link names. */
+function selectNeighbours(ctx: CliContext, sel: NeighbourSelection): { list: Neighbour[]; names: Map<number, string> } {
+  const links = ctx.rt().link.list();
+  const names = new Map(links.map((l) => [l.index, l.name]));
+  const indexOf = (name: string): number => {
+    const index = links.find((l) => l.name === name)?.index;
+    if (index === undefined) throw new CliUsageError(`Cannot find device "${name}"`);
+    return index;
+  };
+  const index = sel.dev === undefined ? undefined : indexOf(sel.dev);
+  let master: number | undefined;
+  if (sel.master !== undefined) {
+    master = links.find((l) => l.name === sel.master)?.index;
+    if (master === undefined) throw ipInvalid('Device does not exist\n', sel.master);
+  }
+  const portOf = new Map(links.map((l) => [l.index, l.master]));
+  // Proxy entries have no NUD state: the library takes no state with `proxy`.
+  const filter: Record<string, unknown> = sel.proxy ? { proxy: true } : { state: 'all' };
+  if (sel.family !== undefined) filter.family = sel.family;
+  if (index !== undefined) filter.dev = index;
+  const list = ctx.rt().neigh.list(filter as NeighbourFilter).filter((n) => {
+    if (!(sel.states & n.state) && !(n.flags & (NTF_PROXY | NTF_EXT_LEARNED)) && (n.state || !(sel.states & NONE_BIT))) return false;
+    if (master !== undefined && portOf.get(n.ifindex) !== master) return false;
+    if (sel.nomaster && portOf.get(n.ifindex) !== undefined) return false;
+    if (sel.to && !inPrefix(n.dst, sel.to)) return false;
+    if (sel.protocol && (n.protocol ?? 0) !== sel.protocol) return false;
+    if (sel.unused && (n.cacheinfo?.refcnt ?? 0) !== 0) return false;
+    return true;
+  });
+  return { list, names };
 }
 
 function show(ctx: CliContext, args: string[]): number {
-  const { filter, to } = parseFilter(ctx, args);
-  let list = ctx.rt().neigh.list(filter);
-  // Without `nud`, ip leaves out NOARP and NONE entries (its default state mask), proxies and externally learned ones aside.
-  if (filter.state === undefined) list = list.filter((n) => (n.flags & (NTF_PROXY | NTF_EXT_LEARNED)) !== 0 || (n.state & SHOWN_STATES) !== 0);
-  if (to !== undefined) list = list.filter((n) => n.dst === to);
-  const names = new Map(ctx.rt().link.list().map((l) => [l.index, l.name]));
+  const sel = parseSelection(ctx, args, false);
+  const { list, names } = selectNeighbours(ctx, sel);
   const entries = neighboursToIpJson(list, names, { stats: ctx.options.stats > 0 });
-  if (filter.dev !== undefined) for (const e of entries) delete e.dev;
+  if (sel.dev !== undefined) for (const e of entries) delete e.dev;
   printList(ctx, entries as Record<string, unknown>[], neighbourText);
   return 0;
 }
 
-const COMMANDS = ['add', 'change', 'chg', 'replace', 'delete', 'list', 'show', 'lst', 'flush', 'help'] as const;
+/** ip's MAX_ROUNDS for a flush. */
+const FLUSH_ROUNDS = 10;
+
+/** `ip neigh flush SELECTOR`: deletes the selected entries, round after round until none is left. */
+function flush(ctx: CliContext, args: string[]): number {
+  if (args.length === 0) throw new CliUsageError('Flush requires arguments.');
+  const sel = parseSelection(ctx, args, true);
+  for (let round = 0; round < FLUSH_ROUNDS; round++) {
+    const { list } = selectNeighbours(ctx, sel);
+    if (list.length === 0) return 0;
+    for (const n of list) {
+      if (n.dst === undefined) continue;
+      try {
+        ctx.rt().neigh.delete({ dev: n.ifindex, address: n.dst, ...(n.flags & NTF_PROXY ? { proxy: true } : {}) } as NeighbourSpec);
+      } catch (error) {
+        // Gone already (garbage-collected or deleted with its link): ip goes on too.
+        if ((error as { errno?: number }).errno !== 2) throw error;
+      }
+    }
+  }
+  return 0;
+}
+
+/** `ip neigh get { ADDR | proxy ADDR } dev DEV`: one entry, printed as text even under -j (ip 6.1 opens no JSON for it). */
+function get(ctx: CliContext, args: string[]): number {
+  const words = new Words(args);
+  const query: Record<string, unknown> = {};
+  while (!words.done) {
+    const word = words.take()!;
+    if (word === 'dev') query.dev = words.argument(word);
+    else if (word === 'proxy') { query.proxy = true; query.address = words.argument(word); }
+    else if (word === 'to') query.address = words.argument(word);
+    else if (query.address === undefined) query.address = word;
+    else throw new CliUsageError(`Error: either "to" is duplicate, or "${word}" is a garbage.`, 255);
+  }
+  if (query.dev === undefined || query.address === undefined) throw new CliUsageError('Device and address are required arguments.');
+  const names = new Map(ctx.rt().link.list().map((l) => [l.index, l.name]));
+  const entry = neighboursToIpJson([ctx.rt().neigh.get(query as unknown as NeighbourQuery)], names, { stats: ctx.options.stats > 0 });
+  ctx.out(entry.map((e) => neighbourText(e as Record<string, unknown>)).join(''));
+  return 0;
+}
+
+const COMMANDS = ['add', 'change', 'chg', 'replace', 'delete', 'list', 'show', 'lst', 'flush', 'get', 'help'] as const;
 
 export function runNeighbour(ctx: CliContext, args: string[]): number {
   if (args.length === 0) return show(ctx, []);
@@ -86,12 +196,8 @@ export function runNeighbour(ctx: CliContext, args: string[]): number {
     case 'change': case 'chg': case 'replace': neigh().replace(parseSpec(rest)); return 0;
     case 'delete': neigh().delete(parseSpec(rest)); return 0;
     case 'list': case 'show': case 'lst': return show(ctx, rest);
-    case 'flush': {
-      const { filter } = parseFilter(ctx, rest);
-      if (filter.dev === undefined) throw new CliUsageError('Flush requires arguments.');
-      neigh().flush(filter);
-      return 0;
-    }
+    case 'flush': return flush(ctx, rest);
+    case 'get': return get(ctx, rest);
     case 'help':
       ctx.io.stderr('Usage: nlkit neigh { add | del | change | replace } { ADDR [ lladdr LLADDR ] [ nud STATE ] | proxy ADDR } [ dev DEV ] [ router ]\n       nlkit neigh { show | flush } [ proxy ] [ to PREFIX ] [ dev DEV ] [ nud STATE ]\n');
       return 255;

@@ -14,19 +14,28 @@ function nexthopText(nh: IpJson): string {
   return s + ' ';
 }
 
-export function routeText(r: IpJson): string {
+/** The JSON keys of a route's locked metrics (`mtu lock 1400`): ip's JSON has no word for a lock, its text does. */
+export function lockedMetricKeys(lock: readonly string[] | undefined): string[] {
+  return (lock ?? []).map((name) => name.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`));
+}
+
+export function routeText(r: IpJson, locked: readonly string[] = []): string {
   let s = '';
   for (const [key, value] of Object.entries(r)) {
     if (value === undefined) continue;
     switch (key) {
-      case 'type': if (value !== 'unicast') s += `${value} `; break;
+      // The renderer writes `type` only where ip prints it (not unicast, or -d).
+      case 'type': s += `${value} `; break;
       case 'dst': s += `${value} `; break;
       case 'flags': for (const f of value as string[]) s += `${f} `; break;
-      case 'metrics': for (const m of value as IpJson[]) for (const [k, v] of Object.entries(m)) s += `${k} ${v} `; break;
+      case 'metrics': for (const m of value as IpJson[]) for (const [k, v] of Object.entries(m)) s += `${k} ${locked.includes(k) ? 'lock ' : ''}${v} `; break;
+      // ip prints the preference last, without a space after it.
+      case 'pref': s += `pref ${value}`; break;
       case 'nexthops': for (const nh of value as IpJson[]) s += nexthopText(nh); break;
-      case 'cache': for (const c of value as string[]) s += `${c} `; break;
+      case 'cache': s += '\n    cache '; for (const c of value as string[]) s += `${c} `; break;
       case 'expires': s += `expires ${value}sec `; break;
       case 'via': s += `via ${(value as IpJson).family} ${(value as IpJson).host} `; break;
+      case 'flow': { const f = value as IpJson; s += f.from !== undefined ? `realms ${f.from}/${f.to} ` : `realm ${f.to} `; break; }
       default:
         if (typeof value === 'object') continue;
         s += `${WORDS[key] ?? key} ${value} `;

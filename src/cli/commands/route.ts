@@ -1,9 +1,10 @@
 // `nlkit route`: show, get, add, delete, replace, append, prepend, change, flush, as `ip route` has them.
 import { routeToIpJson, type Route, type RouteFilter, type RouteLookup, type RouteSpec } from '../../route/index.js';
-import { CliUsageError, matchKeyword, parseUnsigned, Words } from '../args.js';
+import { CliUsageError, matches, matchKeyword, parseUnsigned, Words } from '../args.js';
 import type { CliContext } from '../context.js';
 import { printList } from '../output.js';
-import { routeText } from './route-text.js';
+import { addressMatches, ipInvalid, parsePrefix, type InetPrefix } from './prefix.js';
+import { lockedMetricKeys, routeText } from './route-text.js';
 
 const TYPES = ['unicast', 'local', 'broadcast', 'multicast', 'throw', 'unreachable', 'prohibit', 'blackhole', 'nat', 'anycast'];
 const METRICS: Record<string, string> = {
@@ -79,30 +80,151 @@ export function parseRouteSpec(args: readonly string[], family: 4 | 6 | undefine
   return spec as unknown as RouteSpec;
 }
 
+/** `ip route show|flush` SELECTOR words (iproute_list_flush_or_save): what the kernel filters and what ip filters itself. */
 interface RouteSelection {
+  /** What the library's dump filters: family, table, protocol, type, dev, scope. */
   filter: RouteFilter;
-  exact?: { dst: string };
+  /** root/match/exact for the destination and the source (`from`), `via`, `src`. */
+  rdst?: InetPrefix;
+  mdst?: InetPrefix;
+  rsrc?: InetPrefix;
+  msrc?: InetPrefix;
+  via?: InetPrefix;
+  prefsrc?: InetPrefix;
+  metric?: number;
+  tos?: number;
+  iif?: string;
+  mark?: number;
+  realms?: { value: number; mask: number };
+  /** `vrf NAME`: the VRF's table, less its local and broadcast routes. */
+  noLocalBroadcast?: boolean;
+  /** Keys the selection fixed, which ip leaves out of what it prints. */
+  fixed: { dev: boolean; protocol: boolean; scope: boolean; tos: boolean; metric: boolean };
 }
 
-function parseSelection(args: readonly string[], family: 4 | 6): RouteSelection {
+/** ip's `to`/`from` word: `root P`, `match P`, `exact P` or `P` (root and match both). */
+function readPrefixSelector(words: Words, family: 0 | 4 | 6, first?: string): { root?: InetPrefix; match?: InetPrefix } {
+  const word = first ?? words.argument('to');
+  if (matches(word, 'root')) return { root: parsePrefix(words.argument(word), family) };
+  if (matches(word, 'match')) return { match: parsePrefix(words.argument(word), family) };
+  const p = parsePrefix(matches(word, 'exact') ? words.argument(word) : word, family);
+  return { root: p, match: p };
+}
+
+/** `realms [FROM/]TO` as get_rt_realms_or_raw reads it (numbers only: nlkit has no /etc/iproute2/rt_realms), with ip's masks. */
+function realmsSelector(word: string): { value: number; mask: number } {
+  const m = /^(\d*)(\/(\d*))?$/.exec(word);
+  if (!m || (m[1] === '' && m[3] === undefined)) throw ipInvalid('invalid realms\n', word);
+  const to = m[2] === undefined ? Number(m[1]) : Number(m[3] || 0);
+  const from = m[2] === undefined ? 0 : Number(m[1] || 0);
+  if (to > 0xffff || from > 0xffff) throw ipInvalid('invalid realms\n', word);
+  const value = ((from << 16) | to) >>> 0;
+  let mask = 0xffffffff;
+  if ((value & 0xffff) === 0 && word.endsWith('/')) mask &= ~0xffff;
+  if ((value & 0xffff0000) === 0 && (!word.includes('/') || word.startsWith('/'))) mask &= 0xffff;
+  return { value, mask: mask >>> 0 };
+}
+
+function parseSelection(ctx: CliContext, args: readonly string[]): RouteSelection {
   const words = new Words(args);
-  const filter: Record<string, unknown> = { family };
-  const sel: RouteSelection = { filter: filter as RouteFilter };
+  const filter: Record<string, unknown> = { table: 'main' };
+  const sel: RouteSelection = { filter: filter as RouteFilter, fixed: { dev: false, protocol: false, scope: false, tos: false, metric: false } };
+  // Prefixes are read in the family -4/-6 gave (any family without), as ip reads them.
+  const family: 0 | 4 | 6 = ctx.ipFamily() ?? 0;
+  // In ip's order, for its abbreviations: `r` is realms, `m` metric, `p` protocol, `v` vrf, `c` cached.
   while (!words.done) {
     const word = words.take()!;
-    switch (word) {
-      case 'table': filter.table = tableArg(words.argument(word)); break;
-      case 'proto': case 'protocol': filter.protocol = nameOrNumber(words.argument(word)); break;
-      case 'type': filter.type = nameOrNumber(words.argument(word)); break;
-      case 'dev': case 'oif': filter.dev = words.argument(word); break;
-      case 'scope': filter.scope = nameOrNumber(words.argument(word)); break;
-      case 'exact': case 'to': sel.exact = { dst: words.argument(word) }; break;
-      default:
-        if (sel.exact) throw new CliUsageError(`Error: either "to" is duplicate, or "${word}" is a garbage.`);
-        sel.exact = { dst: word };
+    if (matches(word, 'table')) {
+      const v = words.argument(word);
+      if (v === 'all') filter.table = 'all';
+      else if (/^(\d+|0x[0-9a-f]+)$/i.test(v) || ['main', 'local', 'default'].includes(v)) filter.table = tableArg(String(/^0x/i.test(v) ? parseInt(v, 16) : v));
+      else if (v === 'cache') throw new CliUsageError('Error: nlkit does not list the route cache ("table cache").', 2);
+      else throw ipInvalid('table id value is invalid\n', v);
+    } else if (matches(word, 'vrf')) {
+      const name = words.argument(word);
+      const vrf = ctx.rt().link.list().find((l) => l.name === name && l.kind === 'vrf');
+      const table = (vrf?.info as { table?: number } | undefined)?.table;
+      if (!table) throw ipInvalid('Invalid VRF\n', name);
+      filter.table = table;
+      sel.noLocalBroadcast = true;
+    } else if (matches(word, 'cached') || matches(word, 'cloned')) {
+      throw new CliUsageError('Error: nlkit does not list the route cache ("cached").', 2);
+    } else if (word === 'tos' || matches(word, 'dsfield')) {
+      sel.tos = parseUnsigned(words.argument(word), 'TOS', 255);
+      sel.fixed.tos = true;
+    } else if (matches(word, 'protocol')) {
+      const v = words.argument(word);
+      if (v !== 'all') { filter.protocol = nameOrNumber(v); sel.fixed.protocol = true; }
+    } else if (matches(word, 'scope')) {
+      const v = words.argument(word);
+      if (v !== 'all') { filter.scope = nameOrNumber(v); sel.fixed.scope = true; }
+    } else if (matches(word, 'type')) filter.type = nameOrNumber(words.argument(word));
+    else if (word === 'dev' || word === 'oif') { filter.dev = words.argument(word); sel.fixed.dev = true; }
+    else if (word === 'iif') sel.iif = words.argument(word);
+    else if (word === 'mark') sel.mark = parseUnsigned(words.argument(word), 'mark');
+    else if (matches(word, 'metric') || matches(word, 'priority') || word === 'preference') {
+      const v = words.argument(word);
+      if (!/^(\d+|0x[0-9a-f]+)$/i.test(v) || Number(v) > 0xffffffff) throw ipInvalid('"metric" value is invalid\n', v);
+      sel.metric = Number(v);
+      sel.fixed.metric = true;
+    } else if (word === 'via') {
+      let v = words.argument(word);
+      let f = family;
+      if (v === 'inet' || v === 'inet6') { f = v === 'inet' ? 4 : 6; v = words.argument(word); }
+      sel.via = parsePrefix(v, f);
+    } else if (word === 'src') sel.prefsrc = parsePrefix(words.argument(word), family);
+    else if (matches(word, 'realms')) sel.realms = realmsSelector(words.argument(word));
+    else if (matches(word, 'from')) {
+      const p = readPrefixSelector(words, family);
+      sel.rsrc = p.root ?? sel.rsrc;
+      sel.msrc = p.match ?? sel.msrc;
+    } else {
+      const p = readPrefixSelector(words, family, matches(word, 'to') ? undefined : word);
+      sel.rdst = p.root ?? sel.rdst;
+      sel.mdst = p.match ?? sel.mdst;
     }
   }
+  // ip dumps IPv4 without -4/-6, but both families for `table all` (its table filter is 0).
+  if (family !== 0) filter.family = family;
+  else if (filter.table !== 'all') filter.family = 4;
   return sel;
+}
+
+const RTN_LOCAL = 2;
+const RTN_BROADCAST = 3;
+const RTN_UNREACHABLE = 7;
+
+const hostLength = (family: 4 | 6): number => (family === 4 ? 32 : 128);
+
+/** ip's root (`prefix` covers the route's) and match (the route's covers `prefix`) tests on one end of a route. */
+function endMatches(route: Route, address: string | undefined, length: number, root?: InetPrefix, match?: InetPrefix): boolean {
+  if (root && (root.family || root.specified)) {
+    if ((root.family && root.family !== route.family) || root.bitlen > length) return false;
+    if (!addressMatches(address, root, root.bitlen)) return false;
+  }
+  if (match && (match.family || match.specified)) {
+    if ((match.family && match.family !== route.family) || match.bitlen < length) return false;
+    if (!addressMatches(address, match, length)) return false;
+  }
+  return true;
+}
+
+/** filter_nlmsg: what ip checks itself, after the dump. */
+function selected(route: Route, sel: RouteSelection, iif: number | undefined): boolean {
+  if (!endMatches(route, route.dst, route.dstLength, sel.rdst, sel.mdst)) return false;
+  if (!endMatches(route, route.src, route.srcLength, sel.rsrc, sel.msrc)) return false;
+  if (sel.via?.family) {
+    if ((route.via ? route.via.family : route.family) !== sel.via.family) return false;
+    if (!addressMatches(route.gateway ?? route.via?.address, sel.via, sel.via.bitlen)) return false;
+  }
+  if (sel.prefsrc?.family && (route.family !== sel.prefsrc.family || !addressMatches(route.prefsrc, sel.prefsrc, sel.prefsrc.bitlen))) return false;
+  if (sel.tos !== undefined && route.tos !== sel.tos) return false;
+  if (iif !== undefined && (route.iif ?? 0) !== iif) return false;
+  if (sel.metric !== undefined && (route.priority ?? 0) !== sel.metric) return false;
+  if (sel.mark !== undefined && (route.mark ?? 0) !== sel.mark) return false;
+  if (sel.realms && (((route.flow ?? 0) ^ sel.realms.value) & sel.realms.mask) !== 0) return false;
+  if (sel.noLocalBroadcast && (route.type === RTN_LOCAL || route.type === RTN_BROADCAST)) return false;
+  return true;
 }
 
 function prefixOf(route: Route): string {
@@ -110,23 +232,13 @@ function prefixOf(route: Route): string {
   return `${route.dst}/${route.dstLength}`;
 }
 
-function normalisePrefix(dst: string, family: 4 | 6): string {
-  if (dst === 'default' || dst === 'all') return 'default';
-  if (dst.includes('/')) return dst;
-  return `${dst}/${family === 4 ? 32 : 128}`;
-}
-
-function familyOf(ctx: CliContext): 4 | 6 {
-  return ctx.ipFamily() ?? 4;
-}
-
-function listRoutes(ctx: CliContext, sel: RouteSelection, family: 4 | 6): Route[] {
-  let routes = ctx.rt().route.list(sel.filter);
-  if (sel.exact) {
-    const want = normalisePrefix(sel.exact.dst, family);
-    routes = routes.filter((r) => prefixOf(r) === want);
+function listRoutes(ctx: CliContext, sel: RouteSelection): Route[] {
+  let iif: number | undefined;
+  if (sel.iif !== undefined) {
+    iif = ctx.rt().link.list().find((l) => l.name === sel.iif)?.index;
+    if (iif === undefined) throw new CliUsageError(`Cannot find device "${sel.iif}"`);
   }
-  return routes;
+  return ctx.rt().route.list(sel.filter).filter((r) => selected(r, sel, iif));
 }
 
 function linkNames(ctx: CliContext): Map<number, string> {
@@ -134,29 +246,34 @@ function linkNames(ctx: CliContext): Map<number, string> {
 }
 
 function show(ctx: CliContext, args: string[]): number {
-  const family = familyOf(ctx);
-  const sel = parseSelection(args, family);
-  // Without -4/-6, ip shows IPv4 only, except for `table all` (its table filter is 0).
-  if (sel.filter.table === 'all' && ctx.ipFamily() === undefined) delete (sel.filter as { family?: number }).family;
-  const routes = listRoutes(ctx, sel, family);
+  const sel = parseSelection(ctx, args);
+  const routes = listRoutes(ctx, sel);
   const names = linkNames(ctx);
   const showTable = sel.filter.table === 'all';
   const entries = routes.map((r) => {
     const o = routeToIpJson(r, names, { details: ctx.options.details > 0, showTable });
     // ip does not print what the selection fixed (print_route's filter masks).
-    if (sel.filter.dev !== undefined) delete o.dev;
-    if (sel.filter.protocol !== undefined) delete o.protocol;
-    if (sel.filter.scope !== undefined) delete o.scope;
+    if (sel.fixed.dev) delete o.dev;
+    if (sel.fixed.protocol) delete o.protocol;
+    if (sel.fixed.scope) delete o.scope;
+    if (sel.fixed.tos) delete o.tos;
+    if (sel.fixed.metric) delete o.metric;
+    if (sel.via && sel.via.bitlen === hostLength(r.family)) delete o.gateway;
+    if (sel.prefsrc && sel.prefsrc.bitlen === hostLength(r.family)) delete o.prefsrc;
     return o;
   });
-  printList(ctx, entries, routeText);
+  const locks = new Map(entries.map((e, i) => [e, lockedMetricKeys(routes[i]!.metrics?.lock)]));
+  printList(ctx, entries, (e) => routeText(e, locks.get(e)));
   return 0;
 }
 
+/** The kernel's IPv6 null entry (`unreachable default ... metric 4294967295`), which ip's flush skips. */
+const isIpv6NullEntry = (r: Route): boolean => r.family === 6 && r.dstLength === 0 && r.type === RTN_UNREACHABLE && r.priority === 0xffffffff;
+
 function flush(ctx: CliContext, args: string[]): number {
-  const family = familyOf(ctx);
-  const sel = parseSelection(args, family);
-  const routes = listRoutes(ctx, sel, family);
+  if (args.length === 0) throw new CliUsageError('"nlkit route flush" requires arguments.');
+  const sel = parseSelection(ctx, args);
+  const routes = listRoutes(ctx, sel).filter((r) => !isIpv6NullEntry(r));
   if (routes.length === 0) return 0;
   ctx.rt().route.deleteMany(routes.map((r) => ({
     dst: prefixOf(r), family: r.family, table: r.table, type: r.type, protocol: r.protocol, scope: r.scope,
@@ -168,26 +285,32 @@ function flush(ctx: CliContext, args: string[]): number {
 function get(ctx: CliContext, args: string[]): number {
   const words = new Words(args);
   const lookup: Record<string, unknown> = {};
+  // In ip's order, for its abbreviations (`f` from, `i` iif, `m` mark, `o` oif, `u` uid).
   while (!words.done) {
     const word = words.take()!;
-    switch (word) {
-      case 'from': lookup.from = words.argument(word); break;
-      case 'iif': lookup.iif = words.argument(word); break;
-      case 'oif': case 'dev': lookup.oif = words.argument(word); break;
-      case 'mark': lookup.mark = parseUnsigned(words.argument(word), 'mark'); break;
-      case 'uid': lookup.uid = parseUnsigned(words.argument(word), 'uid'); break;
-      case 'tos': case 'dsfield': lookup.tos = parseUnsigned(words.argument(word), 'tos', 255); break;
-      case 'fibmatch': lookup.fibMatch = true; break;
-      case 'to': lookup.to = words.argument(word); break;
-      default:
-        if (lookup.to !== undefined) throw new CliUsageError(`Error: either "to" is duplicate, or "${word}" is a garbage.`);
-        lookup.to = word;
+    if (word === 'tos' || matches(word, 'dsfield')) lookup.tos = parseUnsigned(words.argument(word), 'tos', 255);
+    else if (matches(word, 'from')) lookup.from = words.argument(word);
+    else if (matches(word, 'iif')) lookup.iif = words.argument(word);
+    else if (matches(word, 'mark')) lookup.mark = parseUnsigned(words.argument(word), 'mark');
+    else if (matches(word, 'oif') || word === 'dev') lookup.oif = words.argument(word);
+    else if (matches(word, 'vrf')) {
+      const name = words.argument(word);
+      if (!ctx.rt().link.list().some((l) => l.name === name && l.kind === 'vrf')) throw ipInvalid('Invalid VRF\n', name);
+      lookup.oif = name;
+    } else if (matches(word, 'uid')) lookup.uid = parseUnsigned(words.argument(word), 'uid');
+    else if (matches(word, 'fibmatch')) lookup.fibMatch = true;
+    else if (['notify', 'connected', 'sport', 'dport', 'ipproto'].some((k) => matches(word, k)) || word === 'as') {
+      // RouteLookup has no RTA_SPORT/RTA_DPORT/RTA_IP_PROTO/RTA_NEWDST, no second lookup from the source (`connected`).
+      throw new CliUsageError(`Error: nlkit's "route get" does not take "${word}".`, 2);
+    } else {
+      // A second address replaces the first, as in ip (its RTA_DST is written again).
+      lookup.to = word === 'to' ? words.argument(word) : word;
     }
   }
   if (lookup.to === undefined) throw new CliUsageError('need at least a destination address');
   const route = ctx.rt().route.get(lookup as unknown as RouteLookup);
   const entry = routeToIpJson(route, linkNames(ctx), { details: ctx.options.details > 0, showTable: true });
-  printList(ctx, [entry], routeText);
+  printList(ctx, [entry], (e) => routeText(e, lockedMetricKeys(route.metrics?.lock)));
   return 0;
 }
 
