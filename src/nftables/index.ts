@@ -36,6 +36,7 @@ export type { SynproxyFlag } from './objects/synproxy.js';
 export { DATATYPES, type Datatype, type ScalarValue } from './objects/datatypes.js';
 export * from './expressions/index.js';
 export { rule, RuleBuilder, parseNatTarget, type NatTarget, type Matcher, type NatOptions, type LogOptions, type LimitOptions } from './builder/rule-builder.js';
+export type { NumgenOptions, RtMatchKey, SocketMatchKey, SymhashOptions, TcpOptionName } from './builder/kernel-sources.js';
 export { parseRule, tokenize } from './builder/parse.js';
 export type { Operand, Relation } from './builder/operands.js';
 export * from './recipes/index.js';

@@ -27,6 +27,10 @@ import type { Verdict } from '../protocol/data.js';
 import {
   CT_FIELDS, CT_STATE_TYPE, CT_STATUS_TYPE, ctField, ETHER_FIELDS, FIB_ADDRTYPE_TYPE, IP6_FIELDS, IP_FIELDS, META_FIELDS, portFields,
 } from './fields.js';
+import {
+  numgenSource, rtSource, socketSource, symhashSource, TCP_OPTION_FIELDS, tcpOptionPresence, tcpOptionSource,
+  type NumgenOptions, type RtMatchKey, type SocketMatchKey, type SymhashOptions, type TcpOptionName,
+} from './kernel-sources.js';
 import { cmp, Linearizer, type NetworkProtocol, type Source } from './linearizer.js';
 import { relationAndOperand, type Operand, type Relation } from './operands.js';
 
@@ -306,6 +310,42 @@ export class RuleBuilder implements RuleSource {
     return this.matcher(source)(...(args as [Operand])) as this;
   }
 
+  /** `rt mtu 1400`, `rt ip nexthop 192.0.2.1`: routing data of the packet (rt nexthop and mtu run in forward, output and postrouting chains). */
+  rt(key: RtMatchKey, ...args: [Operand] | [Relation, Operand]): this {
+    return this.matcher(rtSource(key))(...(args as [Operand])) as this;
+  }
+
+  /** `socket transparent 1`, `socket mark 0x5`: a property of the local socket the packet belongs to (prerouting, input and output chains). */
+  socket(key: SocketMatchKey, ...args: [Operand] | [Relation, Operand]): this {
+    return this.matcher(socketSource(key))(...(args as [Operand])) as this;
+  }
+
+  /** `numgen inc mod 2 0`: a number generated per packet (round robin or random), matched like any value. */
+  numgen(options: NumgenOptions, ...args: [Operand] | [Relation, Operand]): this {
+    return this.matcher(numgenSource(options))(...(args as [Operand])) as this;
+  }
+
+  /** `symhash mod 2 0`: the flow's symmetric hash (the same for both directions), matched like any value. */
+  symhash(options: SymhashOptions, ...args: [Operand] | [Relation, Operand]): this {
+    return this.matcher(symhashSource(options))(...(args as [Operand])) as this;
+  }
+
+  /** `tcp option maxseg size 1400`: a field of a TCP option (after `meta l4proto tcp`, as nft puts it). */
+  tcpOption(name: TcpOptionName, field: string, ...args: [Operand] | [Relation, Operand]): this {
+    return this.matcher(tcpOptionSource(name, field))(...(args as [Operand])) as this;
+  }
+
+  /** `tcp option sack-perm exists` (or `missing` with `false`). */
+  tcpOptionExists(name: TcpOptionName, exists = true): this {
+    if (typeof exists !== 'boolean') throw new InvalidArgumentError(`tcpOptionExists takes true (exists) or false (missing), got ${describeValue(exists)}`);
+    const source = tcpOptionPresence(name);
+    this.steps.push((l) => {
+      source.before?.(l);
+      l.emit(source.load(1), cmp('eq', Buffer.from([exists ? 1 : 0])));
+    });
+    return this;
+  }
+
   // ---- statements --------------------------------------------------------------
 
   private add(...expressions: Expression[]): this {
@@ -324,6 +364,26 @@ export class RuleBuilder implements RuleSource {
 
   private verdict(verdict: Verdict): this {
     return this.add({ kind: 'immediate', dreg: NFT_REG_VERDICT, verdict });
+  }
+
+  /**
+   * `tcp option maxseg size set 1360` (MSS clamping), or `set rt mtu` to the route's MSS, turned
+   * big-endian first as nft does. Like nft, no `meta l4proto tcp` goes first: the kernel leaves
+   * packets that are not TCP, or have no such option, alone.
+   */
+  setTcpMss(value: number | 'rt mtu'): this {
+    const mss = value === 'rt mtu' ? undefined : requireInteger(value, 'setTcpMss value (or "rt mtu")', 0, 0xffff);
+    this.steps.push((l) => {
+      if (mss === undefined) {
+        l.emit({ kind: 'rt', key: 'tcpmss', dreg: NFT_REG_1 }, { kind: 'byteorder', sreg: NFT_REG_1, dreg: NFT_REG_1, op: 'hton', length: 2, size: 2 });
+      } else {
+        const data = Buffer.alloc(2);
+        data.writeUInt16BE(mss);
+        l.emit({ kind: 'immediate', dreg: NFT_REG_1, data });
+      }
+      l.emit({ kind: 'exthdr', sreg: NFT_REG_1, type: TCP_OPTION_FIELDS.maxseg.kind, offset: 2, length: 2, op: 'tcpopt' });
+    });
+    return this;
   }
 
   /** `accept`: ends rule evaluation for this hook and lets the packet through (later hooks still see it). */

@@ -1,4 +1,16 @@
 // Registers every expression codec; import this module (not the registry alone) to encode or decode rules.
+import { connlimitCodec } from './connlimit.js';
+import { dupCodec } from './dup.js';
+import { exthdrCodec } from './exthdr.js';
+import { fwdCodec } from './fwd.js';
+import { hashCodec } from './hash.js';
+import { numgenCodec } from './numgen.js';
+import { osfCodec } from './osf.js';
+import { rtCodec } from './rt.js';
+import { socketCodec } from './socket.js';
+import { synproxyCodec } from './synproxy.js';
+import { tproxyCodec } from './tproxy.js';
+import { xfrmCodec } from './xfrm.js';
 import { bitwiseCodec } from './bitwise.js';
 import { byteorderCodec } from './byteorder.js';
 import { cmpCodec } from './cmp.js';
@@ -27,6 +39,7 @@ for (const codec of [
   payloadCodec, metaCodec, cmpCodec, bitwiseCodec, rangeCodec, immediateCodec, counterCodec, lookupCodec, dynsetCodec,
   ctCodec, natCodec, masqCodec, redirCodec, rejectCodec, limitCodec, logCodec, quotaCodec, fibCodec, notrackCodec,
   objrefCodec, byteorderCodec, flowOffloadCodec,
+  connlimitCodec, dupCodec, exthdrCodec, fwdCodec, hashCodec, numgenCodec, osfCodec, rtCodec, socketCodec, synproxyCodec, tproxyCodec, xfrmCodec,
 ]) {
   registerExpression(codec as never);
 }
@@ -59,3 +72,16 @@ export type { QuotaExpression } from './quota.js';
 export type { RangeExpression, RangeOp } from './range.js';
 export type { RedirExpression } from './redir.js';
 export type { RejectExpression, RejectType } from './reject.js';
+export type { ConnlimitExpression } from './connlimit.js';
+export type { DupExpression } from './dup.js';
+export type { ExthdrExpression, ExthdrOp } from './exthdr.js';
+export type { FwdExpression, FwdFamily } from './fwd.js';
+export type { HashExpression, HashType } from './hash.js';
+export type { NumgenExpression, NumgenType } from './numgen.js';
+export type { OsfExpression, OsfTtl } from './osf.js';
+export type { RtExpression, RtKey } from './rt.js';
+export type { SocketExpression, SocketKey } from './socket.js';
+export type { SynproxyExpression } from './synproxy.js';
+export { SYNPROXY_OPTIONS } from './synproxy.js';
+export type { TproxyExpression, TproxyFamily } from './tproxy.js';
+export type { XfrmExpression, XfrmKey, XfrmDirection } from './xfrm.js';

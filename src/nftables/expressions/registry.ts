@@ -56,6 +56,13 @@ export function encodeExpressionBody(writer: MessageWriter, expression: Expressi
   writer.string(NFTA_EXPR_NAME, expression.kind);
   const data = writer.beginNested(NFTA_EXPR_DATA);
   codec.encode(writer, expression);
+  // A decoded listing carries attributes the kernel dumps but refuses on writes (exthdr, osf FLAGS).
+  const written = writer.buf.subarray(data + 4, writer.offset);
+  const writable = rawDataForWrite(expression.kind, written);
+  if (writable !== written) {
+    writer.offset = data + 4;
+    writer.raw(writable);
+  }
   // Kinds without attributes travel without the (empty) data nest, as the kernel lists them.
   if (codec.withoutData && writer.offset === data + 4) writer.offset = data;
   else writer.endNested(data);

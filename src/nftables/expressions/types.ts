@@ -1,3 +1,15 @@
+import type { ConnlimitExpression } from './connlimit.js';
+import type { DupExpression } from './dup.js';
+import type { ExthdrExpression } from './exthdr.js';
+import type { FwdExpression } from './fwd.js';
+import type { HashExpression } from './hash.js';
+import type { NumgenExpression } from './numgen.js';
+import type { OsfExpression } from './osf.js';
+import type { RtExpression } from './rt.js';
+import type { SocketExpression } from './socket.js';
+import type { SynproxyExpression } from './synproxy.js';
+import type { TproxyExpression } from './tproxy.js';
+import type { XfrmExpression } from './xfrm.js';
 import type { BitwiseExpression } from './bitwise.js';
 import type { ByteorderExpression } from './byteorder.js';
 import type { CmpExpression } from './cmp.js';
@@ -25,7 +37,7 @@ import type { RejectExpression } from './reject.js';
 export interface UnknownExpression {
   /** Marks an expression nlkit has no codec for. */
   kind: 'unknown';
-  /** The kernel's name for it (NFTA_EXPR_NAME), e.g. `tunnel`, `synproxy`. */
+  /** The kernel's name for it (NFTA_EXPR_NAME), e.g. `tunnel`, `last`. */
   name: string;
   /** Its raw NFTA_EXPR_DATA payload; absent when the kernel sent none. Written back as is, except attributes the kernel lists but refuses on writes (`exthdr` FLAGS on `tcp option ... set`, FLAGS/OFFSET/LEN on `reset tcp option`; `osf` FLAGS 0). */
   data?: Buffer;
@@ -36,4 +48,6 @@ export type Expression =
   | PayloadExpression | MetaExpression | CmpExpression | BitwiseExpression | RangeExpression | ImmediateExpression
   | CounterExpression | LookupExpression | DynsetExpression | CtExpression | NatExpression | MasqExpression
   | RedirExpression | RejectExpression | LimitExpression | LogExpression | QuotaExpression | FibExpression
-  | NotrackExpression | ObjrefExpression | ByteorderExpression | FlowOffloadExpression | UnknownExpression;
+  | NotrackExpression | ObjrefExpression | ByteorderExpression | FlowOffloadExpression
+  | ConnlimitExpression | DupExpression | ExthdrExpression | FwdExpression | HashExpression | NumgenExpression | OsfExpression | RtExpression | SocketExpression | SynproxyExpression | TproxyExpression | XfrmExpression
+  | UnknownExpression;

@@ -8,7 +8,7 @@ import {
   NFT_EXTHDR_F_PRESENT, NFT_EXTHDR_OP_IPV4, NFT_EXTHDR_OP_IPV6, NFT_EXTHDR_OP_SCTP, NFT_EXTHDR_OP_TCPOPT, NFT_REG_1,
   NFTA_EXTHDR_DREG, NFTA_EXTHDR_FLAGS, NFTA_EXTHDR_LEN, NFTA_EXTHDR_OFFSET, NFTA_EXTHDR_OP, NFTA_EXTHDR_SREG, NFTA_EXTHDR_TYPE,
 } from '../../../generated/nf_tables.js';
-import type { Expression, UnknownExpression } from '../../expressions/types.js';
+import type { Expression } from '../../expressions/types.js';
 import { DATATYPES, integerType, type Datatype } from '../../objects/datatypes.js';
 import type { NetworkProtocol } from '../../builder/linearizer.js';
 import { bitSpan, type Field } from './fields.js';
@@ -100,9 +100,9 @@ export const EXTHDR_KINDS = Object.keys(KINDS);
 /** What an exthdr left-hand side reads, and how it is written (`tcp option maxseg size set 1400`) or tested for presence. */
 export interface ExthdrField extends Field {
   /** The store of register `sreg` into the field. */
-  store(sreg: number): UnknownExpression;
+  store(sreg: number): Expression;
   /** `exists` / `missing`: the presence test, loading 1 or 0. */
-  presence(dreg: number): UnknownExpression;
+  presence(dreg: number): Expression;
   /** Whether a field was named (a bare header or option only has presence). */
   whole: boolean;
 }
@@ -160,7 +160,7 @@ export function exthdr(kind: string, node: JsonNode): ExthdrField {
 }
 
 /** `reset tcp option sack-perm`: the option's removal (no register; the kernel takes just type and op). */
-export function resetOption(node: JsonNode): UnknownExpression {
+export function resetOption(node: JsonNode): Expression {
   const [kind, inner] = node.single('a tcp option');
   if (kind !== 'tcp option') node.fail(`only tcp options can be reset, not "${kind}"`);
   inner.object(['name']);

@@ -1,5 +1,5 @@
-// Left-hand sides of nft's JSON that load through expressions nlkit has no
-// codec for: `rt`, `socket`, `osf`, `ipsec` (xfrm) and `numgen`, with the
+// Left-hand sides of nft's JSON that load through the flat kernel expressions
+// (attribute lists, see raw-expression.ts): `rt`, `socket`, `osf`, `ipsec` (xfrm) and `numgen`, with the
 // datatypes nft 1.0.6 gives them (src/rt.c, src/socket.c, src/osf.c,
 // src/xfrm.c, src/numgen.c).
 import {
@@ -20,7 +20,7 @@ import { rawExpression, type RawAttribute } from './raw-expression.js';
 const T = DATATYPES;
 const int = (length: number, byteorder: 'big' | 'host') => integerType('integer', 0, length, byteorder);
 
-/** A load through an expression nlkit has no codec for; `attributes(dreg)` is its data. */
+/** A load through the expression `kind` whose attributes are `attributes(dreg)`. */
 function rawLoad(name: string, kind: string, type: Datatype, attributes: (dreg: number) => RawAttribute[], length = type.length): Field {
   const loadAt = (dreg: number): Expression => rawExpression(kind, attributes(dreg));
   return { name, type, length, load: () => loadAt(NFT_REG_1), loadAt };

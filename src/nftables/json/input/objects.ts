@@ -118,7 +118,7 @@ export function set(node: JsonNode, isMap: boolean, stateful: (name: string, nod
   if (!node.at('elem').isMissing()) spec.elements = node.at('elem').list().map((e) => element(e, elementKind, stateful));
   if (spec.expressions?.length && spec.elements) spec.elements = spec.elements.map((e) => withSetExpressions(e, spec.expressions!));
   // `ct count` in an element of a set without stateful templates is only possible in a dynamic set; nft 1.0.6 leaves the flag out of its JSON.
-  if (!spec.expressions?.length && spec.elements?.some((e) => typeof e === 'object' && !Array.isArray(e) && e.expressions?.some((x) => x.kind === 'unknown' && x.name === 'connlimit')) && !spec.flags?.includes('dynamic')) {
+  if (!spec.expressions?.length && spec.elements?.some((e) => typeof e === 'object' && !Array.isArray(e) && e.expressions?.some((x) => x.kind === 'connlimit')) && !spec.flags?.includes('dynamic')) {
     spec.flags = [...(spec.flags ?? []), 'dynamic'];
   }
   // A range or prefix as data: the map's data are intervals (`type ipv4_addr : interval ipv4_addr`).

@@ -3,37 +3,29 @@
 // src/netlink_linearize.c for registers): the rule builder's Linearizer tracks
 // which protocols the rule established, so `meta l4proto tcp` before `tcp dport`
 // and `meta nfproto ipv4` before `ip saddr` in inet tables come out once, where
-// nft puts them.
-import { ICMP_PORT_UNREACH } from '../../../generated/icmp.js';
-import { ICMPV6_PORT_UNREACH } from '../../../generated/icmpv6.js';
-import { ETH_P_IP, ETH_P_IPV6 } from '../../../generated/if_ether.js';
-import { IPPROTO_TCP } from '../../../generated/in.js';
-import { NFPROTO_IPV4, NFPROTO_IPV6 } from '../../../generated/netfilter.js';
-import { NFT_PAYLOAD_L4CSUM_PSEUDOHDR, NFTA_DUP_SREG_ADDR, NFTA_DUP_SREG_DEV, NFTA_FWD_NFPROTO, NFTA_FWD_SREG_ADDR, NFTA_FWD_SREG_DEV, NFTA_TPROXY_FAMILY, NFTA_TPROXY_REG_ADDR, NFTA_TPROXY_REG_PORT, NFT_HASH_JENKINS, NFT_HASH_SYM, NFT_REG_1, NFTA_HASH_DREG, NFTA_HASH_LEN, NFTA_HASH_MODULUS, NFTA_HASH_OFFSET, NFTA_HASH_SEED, NFTA_HASH_SREG, NFTA_HASH_TYPE } from '../../../generated/nf_tables.js';
-import { cmp, Linearizer, prefixMask, type Source } from '../../builder/linearizer.js';
-import { natFlags as natFlagList, rule as ruleBuilder, type NatOptions } from '../../builder/rule-builder.js';
-import type { CmpOp } from '../../expressions/cmp.js';
-import type { CtDirection } from '../../expressions/ct.js';
-import { LIMIT_UNITS, type LimitUnit } from '../../expressions/limit.js';
-import type { LogFlag, LogLevel } from '../../expressions/log.js';
-import type { NatFlag } from '../../expressions/nat-flags.js';
-import type { ObjectType } from '../../expressions/objref.js';
-import type { PayloadBase } from '../../expressions/payload.js';
-import type { Expression } from '../../expressions/types.js';
-import { ICMP_CODES, ICMPV6_CODES, ICMPX_CODES } from '../../objects/datatype-symbols.js';
-import { datatype, DATATYPES, integerType, type Datatype, type ScalarValue } from '../../objects/datatypes.js';
+// nft puts them. Each statement kind is a module of statements/ (looked up by its
+// JSON name there); this file holds what they share: left-hand sides, values,
+// anonymous sets, lookups, and nft's merging of adjacent matches.
+import { NFT_HASH_JENKINS, NFT_HASH_SYM, NFT_REG_1, NFTA_HASH_DREG, NFTA_HASH_LEN, NFTA_HASH_MODULUS, NFTA_HASH_OFFSET, NFTA_HASH_SEED, NFTA_HASH_SREG, NFTA_HASH_TYPE } from '../../../generated/nf_tables.js';
 import { FIB_ADDRTYPE_TYPE } from '../../builder/fields.js';
+import { cmp, Linearizer, type Source } from '../../builder/linearizer.js';
+import type { CtDirection } from '../../expressions/ct.js';
+import type { ObjectType } from '../../expressions/objref.js';
+import type { Expression } from '../../expressions/types.js';
+import { DATATYPES, integerType, type Datatype, type ScalarValue } from '../../objects/datatypes.js';
 import type { ElementValue, SetElementInput } from '../../objects/elements.js';
 import type { NftFamily } from '../../objects/family.js';
 import type { TypeSpec } from '../../objects/set.js';
-import { CT_KEYS, ctAddress, establishEthertype, establishNetworkKnown, loadInto, META_KEYS, PAYLOAD_FIELDS, rawPayload, register, slots, type Field } from './fields.js';
-import { exthdr, resetOption } from './exthdr.js';
+import { exthdr } from './exthdr.js';
+import { CT_KEYS, ctAddress, loadInto, META_KEYS, PAYLOAD_FIELDS, rawPayload, register, slots, type Field } from './fields.js';
 import * as loads from './kernel-loads.js';
-import { systemNameNumber } from './system-names.js';
-import { connlimit, synproxyExpression } from './kernel-statements.js';
+import { total, typeSpec, type Left } from './left.js';
 import { rawExpression, type RawAttribute } from './raw-expression.js';
 import { JsonNode, within } from './reader.js';
-import { element, normalizeElements, rightValue, scalar, verdict, type RightValue } from './values.js';
+import { bitwise, hton, shiftRight } from './register-ops.js';
+import { statefulExpressions, statementReader, type RuleReader } from './statements/index.js';
+import { systemNameNumber } from './system-names.js';
+import { element, normalizeElements, rightValue, scalar } from './values.js';
 
 /** An anonymous set a rule needs (`{"set": [...]}` on the right of a match or in a vmap). */
 export interface AnonymousSetNeed {
@@ -61,62 +53,7 @@ export interface RuleJsonContext {
   writtenByRule?(name: string): void;
 }
 
-/** A left-hand side: what is loaded, its type per concatenated part, and how. */
-interface Left {
-  name: string;
-  parts: Datatype[];
-  /** Bytes of each part in the registers (concatenations pad each to 4). */
-  lengths: number[];
-  /** Dependencies nft puts before the statement. */
-  before(l: Linearizer): void;
-  /** Loads the value into registers from `slot` on. */
-  load(l: Linearizer, slot: number): void;
-  /** A field narrower than its bytes, or `left & mask`: the mask applied after the load. */
-  mask?: Buffer;
-  /** `left | value`, `left ^ value`: the xor of the bitwise applied after the load. */
-  xor?: Buffer;
-  /** Values of a bit field shift left this far. */
-  shift?: number;
-  /** A single source, for protocol tracking and prefixes that shorten the load. */
-  source?: Source;
-  /** Matches `exists` / `missing` (JSON `true` / `false`), for expressions that have them. */
-  presence?: (l: Linearizer, present: boolean) => void;
-  /** A header or option named without a field: only its presence can be matched. */
-  presenceOnly?: boolean;
-  /** For concatenations: which parts nft holds in host byte order (swapped before an interval lookup). */
-  hostOrder?: boolean[];
-  /** Set before loading a concatenation for an interval lookup: swap the host-order parts. */
-  swapHostOrder?: boolean;
-  /** For fields a statement can write (`tcp option maxseg size set 1400`): the store from `sreg`. */
-  store?: (sreg: number) => Expression;
-}
-
 const LEFT_KINDS = ['payload', 'meta', 'ct', 'fib', 'rt', 'socket', 'osf', 'ipsec', 'numgen', 'jhash', 'symhash', 'exthdr', 'tcp option', 'ip option', 'concat', '&', '|', '^', '>>', '<<'];
-
-const CMP_OPS: Record<string, CmpOp> = { '==': 'eq', '!=': 'neq', '<': 'lt', '>': 'gt', '<=': 'lte', '>=': 'gte' };
-const OPS = ['==', '!=', '<', '>', '<=', '>=', 'in', '!'];
-
-function total(left: Left): number {
-  return left.lengths.reduce((a, b) => a + b, 0);
-}
-
-/** A type as set keys name it: its own name when sets know it, else the sized integer or string it is. */
-function setTypeName(type: Datatype): string {
-  try {
-    if (datatype(type.name, 'type').length === type.length) return type.name;
-  } catch {
-    // Not a set key type by that name: described by its size below.
-  }
-  if (type.text) return `string(${type.length * 8})`;
-  return type.byteorder === 'host' ? `integer(${type.length * 8},host)` : `integer(${type.length * 8})`;
-}
-
-function typeSpec(left: Left): TypeSpec {
-  // A bit field keys its set at the width of the bytes loaded around it (`ip6 dscp` in two bytes: `dscp(16)`).
-  if (left.shift !== undefined && left.parts[0]!.length !== left.lengths[0]) return `${left.parts[0]!.name}(${left.lengths[0]! * 8})`;
-  const names = left.parts.map(setTypeName);
-  return names.length === 1 ? names[0]! : names;
-}
 
 /** Encodes `value` as `type` into `length` register bytes (a 2-byte zone in a 4-byte register keeps its low bytes). */
 function encodeAs(type: Datatype, value: ScalarValue, length: number, what: string): Buffer {
@@ -140,10 +77,14 @@ function shifted(bytes: Buffer, shift: number, length: number): Buffer {
   return out;
 }
 
-export class RuleLinearizer {
+export class RuleLinearizer implements RuleReader {
   private readonly l: Linearizer;
 
-  constructor(private readonly context: RuleJsonContext) {
+  get linearizer(): Linearizer {
+    return this.l;
+  }
+
+  constructor(readonly context: RuleJsonContext) {
     this.l = new Linearizer({ family: context.family, table: context.table, anonymousSet: () => { throw new Error('unused'); } });
   }
 
@@ -233,12 +174,12 @@ export class RuleLinearizer {
   /** Compares of `field == value` on masked bit fields, which nft may join (joinedBits). */
   private readonly maskedMatches = new WeakSet<Expression>();
 
-  private emit(...e: Expression[]): void {
+  emit(...e: Expression[]): void {
     this.l.emit(...e);
   }
 
   /** The bitwise after a masked load (`ip dscp`, `tcp flags & ...`, `meta mark | 0x10`). */
-  private applyMask(left: Left): void {
+  applyMask(left: Left): void {
     if (left.mask || left.xor) {
       const length = total(left);
       this.emit(bitwise(length, left.mask ?? Buffer.alloc(length, 0xff), left.xor ? Buffer.from(left.xor) : undefined));
@@ -247,7 +188,7 @@ export class RuleLinearizer {
 
   // ---- left-hand sides -------------------------------------------------------------
 
-  private left(node: JsonNode): Left {
+  left(node: JsonNode): Left {
     const [kind, inner] = node.single('an expression');
     switch (kind) {
       case 'payload': return this.single(this.payload(inner));
@@ -395,7 +336,7 @@ export class RuleLinearizer {
     };
   }
 
-  private single(source: Field): Left {
+  single(source: Field): Left {
     const left: Left = {
       name: source.name,
       parts: [source.type],
@@ -411,7 +352,7 @@ export class RuleLinearizer {
     return left;
   }
 
-  private payload(node: JsonNode): Field {
+  payload(node: JsonNode): Field {
     if (!node.at('protocol').isMissing()) {
       node.object(['protocol', 'field']);
       const protocol = node.at('protocol').string();
@@ -453,7 +394,7 @@ export class RuleLinearizer {
   // ---- values ---------------------------------------------------------------------------
 
   /** A bitmask operand: one flag, `{"|": [...]}` or a list of flags, OR'ed. */
-  private bitmaskValue(node: JsonNode): ScalarValue {
+  bitmaskValue(node: JsonNode): ScalarValue {
     const r = rightValue(node);
     if (r.form === 'value') return r.value;
     if (r.form === 'flags') return r.values.map(String).join('|');
@@ -470,7 +411,7 @@ export class RuleLinearizer {
     return index;
   }
 
-  private encodeValue(left: Left, given: ScalarValue, node: JsonNode): Buffer {
+  encodeValue(left: Left, given: ScalarValue, node: JsonNode): Buffer {
     const length = total(left);
     const type = left.parts[0]!;
     // nft's JSON gives durations in seconds (`ct expiration < 30`); nlkit's time type counts milliseconds.
@@ -484,14 +425,14 @@ export class RuleLinearizer {
     });
   }
 
-  private encodeConcat(left: Left, values: ElementValue, node: JsonNode): Buffer {
+  encodeConcat(left: Left, values: ElementValue, node: JsonNode): Buffer {
     const list = Array.isArray(values) ? values : [values];
     if (list.length !== left.parts.length) node.fail(`${left.name} takes ${left.parts.length} values, got ${list.length}`);
     return Buffer.concat(list.map((v, i) => within(node, () => encodeAs(left.parts[i]!, this.ifindex(left.parts[i]!, v, node), left.lengths[i]!, left.name))));
   }
 
   /** The anonymous set of `{"set": [...]}` matched against `left`, or mapped from it (`map` data type). */
-  private anonymous(left: Left, elements: JsonNode[], map?: TypeSpec | 'verdict', node?: JsonNode, objectType?: ObjectType): string {
+  anonymous(left: Left, elements: JsonNode[], map?: TypeSpec | 'verdict', node?: JsonNode, objectType?: ObjectType): string {
     let parsed = elements.map((e) => this.withIndexes(left, element(e, objectType ? 'object' : map === undefined ? undefined : 'data', (name, n) => this.stateful(name, n)), e));
     // nft keys such a set by the field's bits where they sit in the loaded bytes (`ip dscp { cs1 }` holds 0x20).
     if (left.shift !== undefined) parsed = parsed.map((e, i) => this.shiftedKey(left, e, elements[i]!));
@@ -532,385 +473,45 @@ export class RuleLinearizer {
     return { ...full, key: Array.isArray(full.key) ? key : key[0]! };
   }
 
-  // ---- statements ----------------------------------------------------------------------
+  // ---- statements ------------------------------------------------------------------------
 
   private statement(node: JsonNode): void {
     const [kind, inner] = node.single('a statement');
-    switch (kind) {
-      case 'match': return this.match(inner);
-      case 'accept': case 'drop': case 'continue': case 'return': case 'jump': case 'goto':
-        this.emit({ kind: 'immediate', dreg: 0, verdict: verdict(node) });
-        return;
-      case 'counter': case 'quota': case 'limit':
-        this.emit(...this.stateful(kind, inner));
-        return;
-      case 'ct count': return this.ctCount(inner);
-      case 'dup': return this.dup(inner);
-      case 'fwd': return this.fwd(inner);
-      case 'tproxy': return this.tproxy(inner);
-      case 'synproxy': case 'ct helper': case 'ct timeout': case 'ct expectation': case 'secmark':
-        // `ct helper set tcp dport map { 21 : "ftp" }`: the object looked up by key.
-        if (inner.isObject() && Object.keys(inner.value as object)[0] === 'map' && Object.keys(inner.value as object).length === 1) return this.objectMap(kind as ObjectType, inner.at('map'));
-        if (kind === 'synproxy' && typeof inner.value !== 'string') return this.synproxy(inner);
-        if (typeof inner.value !== 'string') inner.fail(`expected the name of a ${kind} object, or {"map": ...}`);
-        this.emit({ kind: 'objref', objectType: kind as ObjectType, name: inner.string() });
-        return;
-      case 'log': return this.log(inner);
-      case 'reject': return this.reject(inner);
-      case 'notrack':
-        this.emit({ kind: 'notrack' });
-        return;
-      case 'mangle': return this.mangle(inner);
-      case 'set': return this.dynset(inner);
-      case 'reset': this.emit(resetOption(inner)); return;
-      case 'vmap': return this.mapLookup(inner, 'verdict');
-      case 'masquerade': case 'redirect': return this.masqueradeOrRedirect(kind, inner);
-      case 'snat': case 'dnat': return this.nat(kind, inner);
-      default:
-        return node.fail(`statement "${kind}" is not supported yet`);
-    }
+    const read = statementReader(kind);
+    if (!read) return node.fail(`statement "${kind}" is not supported yet`);
+    read(this, inner, kind, node);
   }
 
-  private match(node: JsonNode): void {
-    node.object(['op', 'left', 'right']);
-    const op = node.at('op').oneOf(OPS);
-    const left = this.left(node.at('left'));
-    const rightNode = node.at('right');
-    if (typeof rightNode.value === 'boolean' && (left.presence || left.parts[0]!.name !== 'boolean')) {
-      if (!left.presence) return rightNode.fail(`${left.name} has no exists/missing`);
-      if (op !== '==' && op !== 'in' && op !== '!=') return rightNode.fail(`exists/missing takes == or !=, not ${op}`);
-      left.before(this.l);
-      left.presence(this.l, op === '!=' ? !rightNode.value : rightNode.value);
-      return;
-    }
-    if (left.presenceOnly) return rightNode.fail(`${left.name} without a field matches only exists (true) or missing (false)`);
-    const right = rightValue(rightNode);
-    left.before(this.l);
-    const length = total(left);
-    const type = left.parts[0]!;
-    const bitmask = left.parts.length === 1 && /^(ct_state|ct_status|tcp_flag|ct_label|ct_event)$/.test(type.name);
-    switch (right.form) {
-      case 'value': case 'flags': case 'concat': {
-        let value: Buffer;
-        if (right.form === 'value' && type.text && typeof right.value === 'string' && /(^|[^\\])\*$/.test(right.value) && !left.mask) {
-          // `iifname "eth*"`: a trailing * matches names starting with the rest, compared without the padding.
-          const stem = Buffer.from(right.value.slice(0, -1).replace(/\\\*/g, '*'));
-          if (stem.length === 0 || stem.length >= length) return rightNode.fail(`"${right.value}" is not a usable wildcard for ${left.name}`);
-          left.load(this.l, 0);
-          this.emit(cmp(op === '!=' ? 'neq' : 'eq', stem));
-          return;
-        }
-        if (right.form === 'concat') value = this.encodeConcat(left, right.values, rightNode);
-        else if (left.parts.length > 1) return rightNode.fail(`${left.name} needs a concatenation of values`);
-        else value = this.encodeValue(left, right.form === 'value' ? right.value : right.values.map(String).join('|'), rightNode);
-        if (op === '!') {
-          // `tcp flags ! fin,syn`: none of these bits set.
-          if (!bitmask || left.mask) return node.at('op').fail(`"!" (none of these flags) applies to flags (ct state, ct status, tcp flags), not ${left.name}`);
-          left.load(this.l, 0);
-          this.emit(bitwise(length, value), cmp('eq', Buffer.alloc(length)));
-          return;
-        }
-        // nft matches flags (`ct state established,related`, or one flag without ==) as "any of these bits set".
-        if (bitmask && !left.mask && (op === 'in' || right.form === 'flags' && op !== '==' && op !== '!=')) {
-          left.load(this.l, 0);
-          this.emit(bitwise(length, value), cmp('neq', Buffer.alloc(length)));
-          return;
-        }
-        if (right.form === 'flags' && !bitmask) return rightNode.fail(`a list of values applies to flags (ct state, ct status, tcp flags), not ${left.name}; use {"set": [...]}`);
-        const relation = op === 'in' ? 'eq' : CMP_OPS[op]!;
-        const ordered = relation !== 'eq' && relation !== 'neq';
-        left.load(this.l, 0);
-        this.applyMask(left);
-        if (ordered && type.byteorder === 'host' && length > 1) {
-          // cmp compares bytes: nft turns host-order values big-endian first.
-          this.emit(hton(length));
-          value = Buffer.from(value).reverse();
-        }
-        this.emit(cmp(relation, value));
-        // nft joins raw payload matches (`@nh,8,6 4 @nh,14,2 0`), not named header fields.
-        if (relation === 'eq' && left.mask && !left.xor && left.source && left.shift !== undefined && left.name.startsWith('@')) this.maskedMatches.add(this.l.out[this.l.out.length - 1]!);
-        if (relation === 'eq' && !left.mask && !left.xor && left.parts.length === 1 && left.source && !(ordered && type.byteorder === 'host')) {
-          const out = this.l.out;
-          if (out[out.length - 2]?.kind === 'payload') this.mergeable.add(out[out.length - 2]!);
-        }
-        this.establish(left, op, value);
-        return;
-      }
-      case 'prefix': return this.prefix(left, op, right, rightNode);
-      case 'range': {
-        if (op !== '==' && op !== '!=' && op !== 'in') rightNode.fail(`a range takes == or !=, not ${op}`);
-        let from = this.encodeValue(left, right.from, rightNode);
-        let to = this.encodeValue(left, right.to, rightNode);
-        left.load(this.l, 0);
-        this.applyMask(left);
-        if (type.byteorder === 'host' && length > 1) {
-          this.emit(hton(length));
-          from = Buffer.from(from).reverse();
-          to = Buffer.from(to).reverse();
-        }
-        if (Buffer.compare(from, to) > 0) rightNode.fail('the range starts after it ends');
-        if (op === '!=') this.emit({ kind: 'range', sreg: NFT_REG_1, op: 'neq', from, to });
-        else this.emit(cmp('gte', from), cmp('lte', to));
-        return;
-      }
-      case 'set': case 'anonymous': {
-        if (op !== '==' && op !== '!=' && op !== 'in') rightNode.fail(`a set lookup takes ==, != or in, not ${op}`);
-        const set = right.form === 'set' ? right.name : this.anonymous(left, right.elements, undefined, rightNode);
-        this.concatLookupOrder(left, set);
-        left.load(this.l, 0);
-        this.applyMask(left);
-        // A named set of `dscp` holds the values themselves: the field is shifted down to them (an anonymous one holds them in place).
-        if (right.form === 'set' && left.shift) this.emit(shiftRight(total(left), left.shift));
-        this.lookupOrder(left, set);
-        this.emit({ kind: 'lookup', set, sreg: NFT_REG_1, invert: op === '!=' });
-        return;
-      }
-    }
-  }
-
-  private prefix(left: Left, op: string, right: RightValue & { form: 'prefix' }, node: JsonNode): void {
-    if (op !== '==' && op !== '!=' && op !== 'in') node.fail(`a prefix takes == or !=, not ${op}`);
-    if (left.parts.length !== 1 || left.mask) node.fail(`${left.name} takes no prefix`);
-    const length = total(left);
-    const full = this.encodeValue(left, right.address, node);
-    const bits = length * 8;
-    if (right.length > bits) node.fail(`prefix /${right.length} is longer than ${left.name}'s ${bits} bits`);
-    const relation = op === '!=' ? 'neq' : 'eq';
-    if (left.parts[0]!.byteorder === 'host' && length > 1 && right.length < bits) {
-      // `ct mark 0x10000/16`: the high bits of a host-order number, masked where they sit in host order.
-      const mask = Buffer.from(prefixMask(length, right.length)).reverse();
-      left.load(this.l, 0);
-      this.emit(bitwise(length, mask), cmp(relation, Buffer.from(full.map((b, i) => b & mask[i]!))));
-      return;
-    }
-    if (right.length === bits) {
-      left.load(this.l, 0);
-      this.emit(cmp(relation, full));
-    } else if (right.length > 0 && right.length % 8 === 0 && left.source) {
-      // A whole-byte prefix needs no mask: nft loads just those bytes.
-      this.l.emit(loadInto(left.source, right.length / 8, 0));
-      this.emit(cmp(relation, full.subarray(0, right.length / 8)));
-    } else {
-      const mask = prefixMask(length, right.length);
-      left.load(this.l, 0);
-      this.emit(bitwise(length, mask), cmp(relation, Buffer.from(full.map((b, i) => b & mask[i]!))));
-    }
-  }
-
-  /** After `ip protocol tcp`, `meta nfproto ipv4`...: the protocol is known, and nft adds no dependency for it. */
-  private establish(left: Left, op: string, value: Buffer): void {
-    if ((op !== '==' && op !== 'in') || left.mask || !left.source) return;
-    const name = left.source.name;
-    if (name === 'ip protocol' || name === 'ip6 nexthdr' || name === 'meta l4proto') this.l.establishTransport(value[0]!);
-    else if (name === 'meta nfproto') {
-      this.l.establishNetwork(value[0] === NFPROTO_IPV6 ? 'ip6' : 'ip');
-      establishNetworkKnown(this.l);
-    }
-    else if (name === 'meta protocol' || name === 'ether type') {
-      const ethertype = value.readUInt16BE(0);
-      if (name === 'ether type') establishEthertype(this.l, ethertype);
-      if (ethertype === ETH_P_IP || ethertype === ETH_P_IPV6) {
-        this.l.establishNetwork(ethertype === ETH_P_IP ? 'ip' : 'ip6');
-        establishNetworkKnown(this.l);
-      }
-    }
-  }
-
-  /** `counter`, `quota`, `limit`: anonymous (an object of values, or null) or a named object (a string). */
+  /** `counter`, `quota`, `limit`, `ct count` of a set element or a set's `stmt`. */
   stateful(kind: string, node: JsonNode): Expression[] {
-    if (typeof node.value === 'string') return [{ kind: 'objref', objectType: kind as ObjectType, name: node.string() }];
-    if (node.isObject() && Object.keys(node.value as object)[0] === 'map' && ['counter', 'quota', 'limit'].includes(kind)) {
-      // `counter name tcp dport map { 80 : "c1" }`: the object is looked up by key (objref through a map).
-      this.objectMap(kind as ObjectType, node.at('map'));
-      return [];
-    }
-    switch (kind) {
-      case 'ct count': return [connlimit(node)];
-      case 'counter': {
-        if (node.value === null) return [{ kind: 'counter', packets: 0, bytes: 0 }];
-        node.object(['packets', 'bytes']);
-        return [{ kind: 'counter', packets: node.at('packets').optionalInteger() ?? 0, bytes: node.at('bytes').optionalInteger() ?? 0 }];
-      }
-      case 'quota': {
-        node.object(['val', 'val_unit', 'used', 'used_unit', 'inv']);
-        const over = node.at('inv').isMissing() ? false : node.at('inv').boolean();
-        return [{ kind: 'quota', bytes: bytes(node.at('val'), node.at('val_unit')), over, consumed: node.at('used').isMissing() ? 0 : bytes(node.at('used'), node.at('used_unit')) }];
-      }
-      case 'limit': {
-        node.object(['rate', 'per', 'burst', 'rate_unit', 'burst_unit', 'inv']);
-        const per = node.at('per').isMissing() ? 'second' : node.at('per').oneOf(Object.keys(LIMIT_UNITS) as LimitUnit[]);
-        const rateUnit = node.at('rate_unit');
-        const byteRate = !rateUnit.isMissing() && rateUnit.value !== 'packets';
-        const rate = byteRate ? bytes(node.at('rate'), rateUnit) : node.at('rate').integer(Number.MAX_SAFE_INTEGER, 1);
-        const burstNode = node.at('burst');
-        const burst = burstNode.isMissing() ? (byteRate ? 0 : 5) : byteRate ? bytes(burstNode, node.at('burst_unit')) : burstNode.integer(0xffffffff);
-        const invert = node.at('inv').isMissing() ? false : node.at('inv').boolean();
-        return [{ kind: 'limit', rate, unit: LIMIT_UNITS[per], burst, type: byteRate ? 'bytes' : 'packets', invert }];
-      }
-      default:
-        return node.fail(`"${kind}" is not a stateful statement (counter, quota, limit, ct count)`);
-    }
+    return statefulExpressions(this, kind, node);
   }
 
-  /** `ct count over 10`: `{"ct count": {"val": 10, "inv": true}}` (connlimit). */
-  private ctCount(node: JsonNode): void {
-    this.emit(connlimit(node));
+  markMergeable(load: Expression): void {
+    this.mergeable.add(load);
+  }
+
+  markMaskedMatch(compare: Expression): void {
+    this.maskedMatches.add(compare);
   }
 
   /** An immediate value of `type` into `reg`, an interface name resolved to its index. */
-  private immediate(type: Datatype, node: JsonNode, reg: number): void {
+  immediate(type: Datatype, node: JsonNode, reg: number): void {
     const value = this.ifindex(type, scalar(node), node);
     this.emit({ kind: 'immediate', dreg: reg, data: within(node, () => encodeAs(type, value, type.length, type.name)) });
   }
 
   /** An address for dup/fwd/tproxy: of the family `family` names, else of the table's, else as written. */
-  private addressType(node: JsonNode, family: 'ip' | 'ip6' | undefined): Datatype {
+  addressType(node: JsonNode, family: 'ip' | 'ip6' | undefined): Datatype {
     const fam = family ?? (this.context.family === 'ip' || this.context.family === 'ip6' ? this.context.family : typeof node.value === 'string' && node.value.includes(':') ? 'ip6' : 'ip');
     return fam === 'ip' ? DATATYPES.ipv4_addr! : DATATYPES.ipv6_addr!;
-  }
-
-  /** `dup to 10.0.0.1 device "eth0"`, `dup to ip daddr map { ... }`, `dup to "eth0"` (netdev). */
-  private dup(node: JsonNode): void {
-    node.object(['addr', 'dev']);
-    const attributes: RawAttribute[] = [];
-    let reg = NFT_REG_1;
-    let addr = node.at('addr');
-    let dev = node.at('dev');
-    // In netdev tables nft's JSON gives `dup to "eth0"` as "addr".
-    if (this.context.family === 'netdev' && dev.isMissing()) [addr, dev] = [dev, addr];
-    if (!addr.isMissing()) {
-      const type = this.addressType(addr, undefined);
-      if (addr.isObject() && Object.keys(addr.value as object)[0] === 'map') this.mapLookup(addr.at('map'), type.name);
-      else this.immediate(type, addr, reg);
-      attributes.push([NFTA_DUP_SREG_ADDR, reg]);
-      reg++;
-    }
-    if (!dev.isMissing()) {
-      this.immediate(DATATYPES.iface_index!, dev, reg);
-      attributes.push([NFTA_DUP_SREG_DEV, reg]);
-    }
-    if (!attributes.length) node.fail('dup needs "addr" or "dev"');
-    this.emit(rawExpression('dup', attributes));
-  }
-
-  /** `fwd to "eth0"`, `fwd ip to 192.0.2.1 device "eth0"` (netdev). */
-  private fwd(node: JsonNode): void {
-    node.object(['dev', 'family', 'addr']);
-    this.immediate(DATATYPES.iface_index!, node.at('dev'), NFT_REG_1);
-    const attributes: RawAttribute[] = [[NFTA_FWD_SREG_DEV, NFT_REG_1]];
-    const addr = node.at('addr');
-    if (!addr.isMissing()) {
-      const family = node.at('family').oneOf(['ip', 'ip6'] as const);
-      this.immediate(this.addressType(addr, family), addr, NFT_REG_1 + 1);
-      attributes.push([NFTA_FWD_SREG_ADDR, NFT_REG_1 + 1], [NFTA_FWD_NFPROTO, family === 'ip' ? NFPROTO_IPV4 : NFPROTO_IPV6]);
-    } else if (!node.at('family').isMissing()) node.at('family').fail('a family goes with "addr"');
-    this.emit(rawExpression('fwd', attributes));
-  }
-
-  /** `tproxy ip to 127.0.0.1:8080`, `tproxy to :8080`. */
-  private tproxy(node: JsonNode): void {
-    node.object(['family', 'addr', 'port']);
-    const familyNode = node.at('family');
-    const family = familyNode.isMissing() ? undefined : familyNode.oneOf(['ip', 'ip6'] as const);
-    const tableFamily = this.context.family === 'ip' || this.context.family === 'ip6' ? this.context.family : undefined;
-    const fam = family ?? tableFamily;
-    const attributes: RawAttribute[] = [[NFTA_TPROXY_FAMILY, fam === 'ip' ? NFPROTO_IPV4 : fam === 'ip6' ? NFPROTO_IPV6 : 0]];
-    let reg = NFT_REG_1;
-    const addr = node.at('addr');
-    if (!addr.isMissing()) {
-      if (!fam) familyNode.fail(`tproxy to an address in an ${this.context.family} table needs "family": "ip" or "ip6"`);
-      this.immediate(this.addressType(addr, fam), addr, reg);
-      attributes.push([NFTA_TPROXY_REG_ADDR, reg]);
-      reg++;
-    }
-    const port = node.at('port');
-    if (!port.isMissing()) {
-      this.immediate(DATATYPES.inet_service!, port, reg);
-      attributes.push([NFTA_TPROXY_REG_PORT, reg]);
-    }
-    if (addr.isMissing() && port.isMissing()) node.fail('tproxy needs "addr" or "port"');
-    this.emit(rawExpression('tproxy', attributes));
-  }
-
-  /** `synproxy mss 1460 wscale 7 timestamp sack-perm` without a named object. */
-  private synproxy(node: JsonNode): void {
-    this.emit(synproxyExpression(node));
-  }
-
-  private log(node: JsonNode): void {
-    if (node.value === null) {
-      this.emit({ kind: 'log', level: 'warn' });
-      return;
-    }
-    node.object(['prefix', 'level', 'group', 'snaplen', 'queue-threshold', 'flags']);
-    const e: Expression & { kind: 'log' } = { kind: 'log' };
-    const prefix = node.at('prefix').optionalString();
-    if (prefix !== undefined) e.prefix = prefix;
-    const group = node.at('group').optionalInteger(0xffff);
-    if (group !== undefined) e.group = group;
-    const snaplen = node.at('snaplen').optionalInteger(0xffffffff);
-    if (snaplen !== undefined) e.snaplen = snaplen;
-    const threshold = node.at('queue-threshold').optionalInteger(0xffff);
-    if (threshold !== undefined) e.qthreshold = threshold;
-    const levels: LogLevel[] = ['emerg', 'alert', 'crit', 'err', 'warn', 'notice', 'info', 'debug', 'audit'];
-    if (!node.at('level').isMissing()) e.level = node.at('level').oneOf(levels);
-    else if (group === undefined) e.level = 'warn';
-    if (!node.at('flags').isMissing()) {
-      const all: LogFlag[] = ['tcp sequence', 'tcp options', 'ip options', 'skuid', 'ether'];
-      const flags = node.at('flags').list().flatMap((f) => (f.value === 'all' ? all : [f.oneOf(all)]));
-      e.flags = all.filter((f) => flags.includes(f));
-    }
-    this.emit(e);
-  }
-
-  private reject(node: JsonNode): void {
-    const family = this.context.family;
-    if (node.value === null) {
-      // Without `with`, nft picks the family's ICMP port unreachable (icmpx in inet, bridge and netdev).
-      if (family === 'ip') this.emit({ kind: 'reject', type: 'icmp-unreach', code: ICMP_PORT_UNREACH });
-      else if (family === 'ip6') this.emit({ kind: 'reject', type: 'icmp-unreach', code: ICMPV6_PORT_UNREACH });
-      else this.emit({ kind: 'reject', type: 'icmpx-unreach', code: ICMPX_CODES['port-unreachable']! });
-      return;
-    }
-    node.object(['type', 'expr']);
-    const type = node.at('type').oneOf(['tcp reset', 'icmpx', 'icmp', 'icmpv6']);
-    if (type === 'tcp reset') {
-      this.l.requireTransport(IPPROTO_TCP);
-      this.emit({ kind: 'reject', type: 'tcp-rst' });
-      return;
-    }
-    const codes = type === 'icmpx' ? ICMPX_CODES : type === 'icmp' ? ICMP_CODES : ICMPV6_CODES;
-    const codeNode = node.at('expr');
-    const code = codeNode.isMissing() ? codes['port-unreachable']! : typeof codeNode.value === 'number' ? codeNode.integer(255) : Object.hasOwn(codes, codeNode.string()) ? codes[codeNode.string()]! : codeNode.fail(`"${codeNode.value}" is not an ${type} code (${Object.keys(codes).join(', ')})`);
-    if (type === 'icmpx') {
-      this.emit({ kind: 'reject', type: 'icmpx-unreach', code });
-      return;
-    }
-    // An ICMP reject names the network protocol: in tables of several nft first matches it.
-    this.l.requireNetwork(type === 'icmp' ? 'ip' : 'ip6', `reject with ${type}`);
-    this.emit({ kind: 'reject', type: 'icmp-unreach', code });
-  }
-
-  private mangle(node: JsonNode): void {
-    node.object(['key', 'value']);
-    const [kind] = node.at('key').single('a meta, ct, payload or option key');
-    if (kind === 'payload') return this.payloadWrite(node);
-    if (!['meta', 'ct', 'exthdr', 'tcp option', 'ip option', 'sctp chunk'].includes(kind)) node.at('key').fail(`setting ${kind} is not supported (meta, ct, payload and tcp option keys are)`);
-    const key = this.left(node.at('key'));
-    if (key.store) return this.optionWrite(key, node.at('value'));
-    const source = key.source!;
-    const loaded = source.load(key.lengths[0]!) as { key: string; direction?: string };
-    // `meta mark set 0x10`, `meta mark set ct mark`, `meta mark set ip saddr map { ... }`: the value lands in register 1.
-    this.writeValue(key, node.at('value'));
-    const set = { kind, key: loaded.key, sreg: NFT_REG_1, ...(loaded.direction ? { direction: loaded.direction } : {}) };
-    this.emit(set as Expression);
   }
 
   /**
    * The value of a write into register 1: immediate, looked up in a map, or loaded
    * (`tcp option maxseg size set rt mtu`, turned to the key's byte order first).
    */
-  private writeValue(key: Left, valueNode: JsonNode): void {
+  writeValue(key: Left, valueNode: JsonNode): void {
     if (valueNode.isObject() && Object.keys(valueNode.value as object)[0] === 'map') {
       this.mapLookup(valueNode.at('map'), typeSpec(key));
     } else if (valueNode.isObject() && !('concat' in (valueNode.value as object))) {
@@ -927,62 +528,10 @@ export class RuleLinearizer {
   }
 
   /**
-   * `ip ttl set 64`, `ip dscp set cs1`, `tcp dport set 80`: the value in register 1 and a
-   * payload store that fixes the header's checksum. A field that does not cover whole
-   * checksummed 16-bit words, or whole bytes, is read, masked and xored in first
-   * (nft's payload_stmt RMW), so the store rewrites whole words.
-   */
-  private payloadWrite(node: JsonNode): void {
-    const keyNode = node.at('key').at('payload');
-    const field = this.payload(keyNode);
-    const key = this.single(field);
-    const load = field.load(field.length) as { base: PayloadBase; offset: number; length: number };
-    const protocol = keyNode.at('protocol').isMissing() ? undefined : keyNode.at('protocol').string();
-    const checksum = protocol !== undefined && Object.hasOwn(CHECKSUMS, protocol) ? CHECKSUMS[protocol]! : undefined;
-    // Addresses are part of the layer 4 pseudo header: their checksums change too.
-    const pseudo = (protocol === 'ip' || protocol === 'ip6') && /^[sd]addr$/.test(keyNode.at('field').string()) ? NFT_PAYLOAD_L4CSUM_PSEUDOHDR : 0;
-    let start = load.offset;
-    let end = load.offset + load.length;
-    if (checksum?.type === 'inet') {
-      start &= ~1;
-      end = (end + 1) & ~1;
-    }
-    const valueNode = node.at('value');
-    key.before(this.l);
-    if (field.bits || start !== load.offset || end !== load.offset + load.length) {
-      const value = this.encodeValue(key, this.bitmaskValue(valueNode), valueNode);
-      const length = end - start;
-      const mask = Buffer.alloc(length, 0xff);
-      const xor = Buffer.alloc(length);
-      const at = load.offset - start;
-      for (let i = 0; i < load.length; i++) {
-        const bits = field.bits ? field.bits.mask[i]! : 0xff;
-        mask[at + i] = ~bits & 0xff;
-        xor[at + i] = value[i]! & bits;
-      }
-      this.emit({ kind: 'payload', base: load.base, offset: start, length, dreg: NFT_REG_1 }, bitwise(length, mask, xor));
-    } else {
-      this.writeValue(key, valueNode);
-    }
-    this.emit({
-      kind: 'payload', base: load.base, offset: start, length: end - start, sreg: NFT_REG_1,
-      csumType: checksum?.type ?? 'none', csumOffset: checksum?.offset ?? 0, csumFlags: pseudo,
-    });
-  }
-
-  /** `tcp option maxseg size set 1400`: the value in register 1, stored into the option. */
-  private optionWrite(key: Left, valueNode: JsonNode): void {
-    if (key.presenceOnly || key.mask) valueNode.fail(`${key.name} cannot be set: name a whole-byte field`);
-    key.before(this.l);
-    this.writeValue(key, valueNode);
-    this.emit(key.store!(NFT_REG_1));
-  }
-
-  /**
    * `{"map": {"key": ..., "data": "@m" | {"set": [...]}}}` as a value (its data lands in register 1), and
    * `{"vmap": ...}` (`dataType` verdict: the data is the verdict register).
    */
-  private mapLookup(node: JsonNode, dataType: TypeSpec | 'verdict'): void {
+  mapLookup(node: JsonNode, dataType: TypeSpec | 'verdict'): void {
     node.object(['key', 'data']);
     const left = this.left(node.at('key'));
     const data = node.at('data');
@@ -990,16 +539,22 @@ export class RuleLinearizer {
     if (right.form !== 'set' && right.form !== 'anonymous') return data.fail('a map takes "@map" or {"set": [[key, value], ...]}');
     left.before(this.l);
     const set = right.form === 'set' ? right.name : this.anonymous(left, right.elements, dataType, data);
+    this.lookup(left, set, right.form === 'set', { dreg: dataType === 'verdict' ? 0 : NFT_REG_1, invert: false });
+  }
+
+  /** Loads `left` and looks it up in `set` (`named` when the rule names it), for a match (`invert`) or a map (`dreg`). */
+  lookup(left: Left, set: string, named: boolean, result: { dreg?: number; invert: boolean }): void {
     this.concatLookupOrder(left, set);
     left.load(this.l, 0);
     this.applyMask(left);
-    if (right.form === 'set' && left.shift) this.emit(shiftRight(total(left), left.shift));
+    // A named set of `dscp` holds the values themselves: the field is shifted down to them (an anonymous one holds them in place).
+    if (named && left.shift) this.emit(shiftRight(total(left), left.shift));
     this.lookupOrder(left, set);
-    this.emit({ kind: 'lookup', set, sreg: NFT_REG_1, dreg: dataType === 'verdict' ? 0 : NFT_REG_1, invert: false });
+    this.emit({ kind: 'lookup', set, sreg: NFT_REG_1, ...(result.dreg !== undefined ? { dreg: result.dreg } : {}), invert: result.invert });
   }
 
   /** `counter name tcp dport map @m`, `ct helper set meta mark map { ... }`: the object named by the map's data for the key. */
-  private objectMap(objectType: ObjectType, node: JsonNode): void {
+  objectMap(objectType: ObjectType, node: JsonNode): void {
     node.object(['key', 'data']);
     const left = this.left(node.at('key'));
     const data = node.at('data');
@@ -1013,122 +568,6 @@ export class RuleLinearizer {
     this.emit({ kind: 'objref', sreg: NFT_REG_1, set });
   }
 
-  /** `add @s { ip saddr timeout 10s limit rate 10/second }`, `update @s { ... }`, `delete @s { ... }`: the set written at packet time. */
-  private dynset(node: JsonNode): void {
-    node.object(['op', 'elem', 'set', 'stmt']);
-    const op = node.at('op').oneOf(['add', 'update', 'delete'] as const);
-    const setName = node.at('set').string();
-    if (!setName.startsWith('@') || setName.length < 2) node.at('set').fail('expected "@name"');
-    let elem = node.at('elem');
-    let timeout: number | undefined;
-    if (elem.isObject() && Object.keys(elem.value as object)[0] === 'elem') {
-      const inner = elem.at('elem').object(['val', 'timeout']);
-      timeout = inner.at('timeout').optionalInteger(Number.MAX_SAFE_INTEGER / 1000);
-      elem = inner.at('val');
-    }
-    const key = this.left(elem);
-    const expressions = node.at('stmt').isMissing() ? [] : node.at('stmt').items().flatMap((s) => {
-      const [kind, inner] = s.single('a stateful statement');
-      return this.stateful(kind, inner);
-    });
-    key.before(this.l);
-    key.load(this.l, 0);
-    this.applyMask(key);
-    const e: Expression & { kind: 'dynset' } = { kind: 'dynset', op, set: setName.slice(1), sregKey: NFT_REG_1 };
-    this.context.writtenByRule?.(e.set);
-    if (timeout !== undefined) e.timeout = timeout * 1000;
-    if (expressions.length) e.expressions = expressions;
-    this.emit(e);
-  }
-
-  private masqueradeOrRedirect(kind: 'masquerade' | 'redirect', node: JsonNode): void {
-    const b = ruleBuilder();
-    if (node.value === null) {
-      if (kind === 'masquerade') b.masquerade(); else b.redirect();
-    } else {
-      node.object(['port', 'flags']);
-      const ports = this.ports(node.at('port'));
-      const options = natFlags(node.at('flags'));
-      if (kind === 'masquerade') b.masquerade({ ...options, ...(ports !== undefined ? { ports } : {}) });
-      else if (Object.keys(options).length) node.at('flags').fail('redirect takes no flags here');
-      else b.redirect(ports);
-    }
-    this.emit(...b.expressions(this.context.family, this.context.table));
-  }
-
-  private ports(node: JsonNode): string | undefined {
-    if (node.isMissing()) return undefined;
-    const r = rightValue(node);
-    if (r.form === 'value') return String(r.value);
-    if (r.form === 'range') return `${r.from}-${r.to}`;
-    return node.fail('a port or {"range": [from, to]}');
-  }
-
-  private nat(kind: 'snat' | 'dnat', node: JsonNode): void {
-    node.object(['addr', 'port', 'family', 'flags', 'type_flags']);
-    const addrNode = node.at('addr');
-    if (addrNode.isMissing()) node.fail('NAT without an address is not supported yet');
-    const family = node.at('family').isMissing() ? undefined : node.at('family').oneOf(['ip', 'ip6'] as const);
-    if (addrNode.isObject() && Object.keys(addrNode.value as object)[0] === 'map') {
-      this.natMap(kind, family, node);
-      return;
-    }
-    const addr = rightValue(addrNode);
-    let address: string;
-    if (addr.form === 'value') address = String(addr.value);
-    else if (addr.form === 'range') address = `${addr.from}-${addr.to}`;
-    else return addrNode.fail('an address or {"range": [from, to]} (NAT through maps and prefixes is not supported yet)');
-    const ports = this.ports(node.at('port'));
-    const six = address.includes(':');
-    const target = ports === undefined ? address : six ? `[${address}]:${ports}` : `${address}:${ports}`;
-    const b = ruleBuilder();
-    const options = natFlags(node.at('flags'));
-    if (kind === 'snat') b.snat(target, options); else b.dnat(target, options);
-    if (family !== undefined && family !== (six ? 'ip6' : 'ip')) node.at('family').fail(`${address} is not an ${family} address`);
-    this.emit(...b.expressions(this.context.family, this.context.table));
-  }
-  /**
-   * `dnat to ip daddr map @m` / `dnat ip addr . port to ... map @m`: the key is looked
-   * up, the address (and port, when the map's data is `address . inet_service`) lands
-   * in registers the nat expression reads.
-   */
-  private natMap(kind: 'snat' | 'dnat', family: 'ip' | 'ip6' | undefined, node: JsonNode): void {
-    if (!node.at('port').isMissing()) node.at('port').fail('a port beside an address map is not supported yet');
-    const fam = family ?? (this.context.family === 'ip' || this.context.family === 'ip6' ? this.context.family : undefined);
-    if (!fam) return node.fail(`NAT in an ${this.context.family} table needs "family": "ip" or "ip6"`);
-    const map = node.at('addr').at('map').object(['key', 'data']);
-    const left = this.left(map.at('key'));
-    const dataNode = map.at('data');
-    const right = rightValue(dataNode);
-    const address = fam === 'ip' ? 'ipv4_addr' : 'ipv6_addr';
-    let withPort: boolean;
-    let set: string;
-    // `dnat ip prefix to ip daddr map { 192.0.2.0/24 : 10.1.0.0/24 }`: the data are address intervals, start and end in two registers.
-    const prefix = !node.at('type_flags').isMissing() && node.at('type_flags').oneOf(['prefix', 'interval'] as const) !== undefined;
-    left.before(this.l);
-    if (right.form === 'set') {
-      set = right.name;
-      const data = this.context.setData?.(right.name);
-      withPort = Array.isArray(data) ? data.length === 2 : typeof data === 'string' && data.includes('.');
-    } else if (right.form === 'anonymous') {
-      withPort = right.elements.some((e) => Array.isArray(e.value) && isConcat(e.value[1]));
-      set = this.anonymous(left, right.elements, withPort ? [address, 'inet_service'] : address, dataNode);
-    } else {
-      return dataNode.fail('a NAT map takes "@map" or {"set": [[key, address], ...]}');
-    }
-    left.load(this.l, 0);
-    this.applyMask(left);
-    this.emit({ kind: 'lookup', set, sreg: NFT_REG_1, dreg: NFT_REG_1, invert: false });
-    const e: Expression & { kind: 'nat' } = { kind: 'nat', type: kind, family: fam, addrMin: NFT_REG_1, addrMax: prefix ? register(slots(fam === 'ip' ? 4 : 16)) : NFT_REG_1 };
-    const flags: NatFlag[] = ['map-ips'];
-    if (withPort) {
-      e.protoMin = e.protoMax = register(slots(fam === 'ip' ? 4 : 16));
-      flags.push('proto-specified');
-    }
-    e.flags = [...flags, ...natFlagList(natFlags(node.at('flags')))];
-    if (netmap(node.at('flags'))) e.flags.push('netmap');
-    this.emit(e);
-  }
 }
 
 /** A protocol, realm or group name nlkit's table lacks, as the system file nft took it from numbers it. */
@@ -1144,57 +583,6 @@ function systemValue(type: Datatype, name: string): ScalarValue {
 /** Whether a JSON value is `{"prefix": ...}` or `{"range": ...}`. */
 export function isIntervalValue(value: unknown): boolean {
   return typeof value === 'object' && value !== null && !Array.isArray(value) && (Object.hasOwn(value, 'prefix') || Object.hasOwn(value, 'range'));
-}
-
-function isConcat(value: unknown): boolean {
-  return typeof value === 'object' && value !== null && !Array.isArray(value) && Object.hasOwn(value, 'concat');
-}
-
-function netmap(node: JsonNode): boolean {
-  return !node.isMissing() && node.list().some((f) => f.value === 'netmap');
-}
-
-function natFlags(node: JsonNode): NatOptions {
-  const options: NatOptions = {};
-  if (node.isMissing()) return options;
-  for (const flag of node.list()) {
-    const f = flag.oneOf(['random', 'fully-random', 'persistent', 'netmap']);
-    if (f === 'netmap') continue;
-    if (f === 'random') options.random = true;
-    else if (f === 'persistent') options.persistent = true;
-    else options.fullyRandom = true;
-  }
-  return options;
-}
-
-/** The checksum a write into each protocol's header fixes: nft's checksum_key of the protocol (src/proto.c), offset in bytes. */
-const CHECKSUMS: Record<string, { type: 'inet' | 'sctp'; offset: number }> = {
-  ip: { type: 'inet', offset: 10 }, icmp: { type: 'inet', offset: 2 }, icmpv6: { type: 'inet', offset: 2 },
-  tcp: { type: 'inet', offset: 16 }, udp: { type: 'inet', offset: 6 }, udplite: { type: 'inet', offset: 6 }, sctp: { type: 'sctp', offset: 8 },
-};
-
-const BYTE_UNITS: Record<string, number> = { bytes: 1, kbytes: 1024, mbytes: 1024 ** 2, gbytes: 1024 ** 3 };
-
-function bytes(value: JsonNode, unit: JsonNode): number {
-  const n = value.integer();
-  const factor = unit.isMissing() ? 1 : BYTE_UNITS[unit.oneOf(Object.keys(BYTE_UNITS))]!;
-  const out = n * factor;
-  if (!Number.isSafeInteger(out)) value.fail('is too large');
-  return out;
-}
-
-function bitwise(length: number, mask: Buffer, xor: Buffer = Buffer.alloc(length), reg = NFT_REG_1): Expression {
-  return { kind: 'bitwise', sreg: reg, dreg: reg, length, op: 'bool', mask, xor };
-}
-
-function shiftRight(length: number, bits: number): Expression {
-  const data = Buffer.alloc(4);
-  data.writeUInt32LE(bits);
-  return { kind: 'bitwise', sreg: NFT_REG_1, dreg: NFT_REG_1, length, op: 'rshift', data };
-}
-
-function hton(length: number): Expression {
-  return { kind: 'byteorder', sreg: NFT_REG_1, dreg: NFT_REG_1, op: 'hton', length, size: length };
 }
 
 /** Whether a written element part is a range or a prefix of `type` rather than one value. */

@@ -6,6 +6,8 @@
 import type { BitwiseExpression } from '../../expressions/bitwise.js';
 import type { ByteorderExpression } from '../../expressions/byteorder.js';
 import type { CmpExpression } from '../../expressions/cmp.js';
+import { AttributeCursor } from '../../../netlink/attributes.js';
+import { expressionCodec } from '../../expressions/registry.js';
 import type { Expression } from '../../expressions/types.js';
 import { ICMP_CODES, ICMPV6_CODES, ICMPX_CODES } from '../../objects/datatype-symbols.js';
 import { DATATYPES as T, KeyType, type Datatype } from '../../objects/datatypes.js';
@@ -13,7 +15,7 @@ import type { NftFamily } from '../../objects/family.js';
 import type { Rule } from '../../objects/rule.js';
 import type { NftJsonStatement, NftJsonValue } from '../schema.js';
 import { NftJsonUnsupportedError } from './errors.js';
-import { RAW_EXPRESSIONS, type RawExpressionContext, type RegisterLoad } from './expressions/index.js';
+import { kernelExpressionJson, type RawExpressionContext, type RegisterLoad } from './expressions/index.js';
 import { ctType, metaName, metaType } from './keys.js';
 import {
   findField, HEADERS, NETWORK_BY_ETHERTYPE, NETWORK_BY_NFPROTO, TRANSPORT_BY_NUMBER, type Header, type HeaderField,
@@ -332,13 +334,18 @@ class Delinearizer {
       case 'dynset': return this.dynset(e);
       case 'byteorder': return this.byteorder(e);
       case 'unknown': {
-        const handler = Object.hasOwn(RAW_EXPRESSIONS, e.name) ? RAW_EXPRESSIONS[e.name] : undefined;
-        if (!handler) this.fail(`the ${e.name} expression is not one nlkit prints yet`);
-        handler(e.data, this.raw, this.what);
-        return;
+        // Kept raw by hand or by an older nlkit: read through the kind's codec when there is one now
+        // (`tcpopt` is nft's old name for exthdr's TCP options).
+        const codec = expressionCodec(e.name === 'tcpopt' ? 'exthdr' : e.name);
+        if (!codec) this.fail(`the ${e.name} expression is not one nlkit prints yet`);
+        const data = e.data ?? Buffer.alloc(0);
+        return this.step(codec.decode(new AttributeCursor(data, 0, data.length)) as Expression);
       }
-      default:
-        this.fail(`the ${e.kind} expression is not one nlkit prints yet`);
+      default: {
+        const json = kernelExpressionJson(e);
+        if (!json) this.fail(`the ${e.kind} expression is not one nlkit prints yet`);
+        json(this.raw);
+      }
     }
   }
 

@@ -90,7 +90,7 @@ export function statefulJson(e: Expression, what: string, stateless: boolean): N
     case 'limit': return limitJson(e, what);
     case 'quota': return quotaJson(e, stateless);
     default:
-      if (e.kind === 'unknown' && e.name === 'connlimit') return connlimitJson(e.data, what);
+      if (e.kind === 'connlimit') return connlimitJson(e);
       throw new NftJsonUnsupportedError(`a ${e.kind === 'unknown' ? e.name : e.kind} expression in a set is not one nlkit prints`, what);
   }
 }

@@ -36,3 +36,14 @@ export interface RawExpressionContext {
   /** Leaves out the protocol match nft added for this layer, as nft's payload_dependency_release does. */
   releaseDependency(layer: 'network' | 'transport'): void;
 }
+
+/** The value of a field the kernel always lists, or a refusal naming it when a listing lacks it. */
+export function required<T>(value: T | undefined, ctx: RawExpressionContext, expression: string, name: string): T {
+  return value ?? ctx.fail(`the ${expression} expression: ${name} is missing`);
+}
+
+/** A field named by a codec's EnumNames: a number there is one nft does not name either. */
+export function named<N extends string>(value: N | number | undefined, ctx: RawExpressionContext, expression: string, what: string): N {
+  if (typeof value === 'string') return value;
+  return ctx.fail(`the ${expression} expression: ${what} ${String(value)} is not one nft names`);
+}

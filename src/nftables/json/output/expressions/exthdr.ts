@@ -1,15 +1,12 @@
 // The exthdr expression (IPv6 extension headers, TCP options, IPv4 options, SCTP chunks) as nft
 // 1.0.6 names it (src/exthdr.c, src/tcpopt.c, src/ipopt.c, src/sctp_chunk.c, json.c
 // exthdr_expr_json): a load, a write (`tcp option maxseg size set 1400`) or a reset.
-import {
-  NFT_EXTHDR_F_PRESENT, NFT_EXTHDR_OP_IPV4, NFT_EXTHDR_OP_IPV6, NFT_EXTHDR_OP_SCTP, NFT_EXTHDR_OP_TCPOPT, NFTA_EXTHDR_DREG,
-  NFTA_EXTHDR_FLAGS, NFTA_EXTHDR_LEN, NFTA_EXTHDR_OFFSET, NFTA_EXTHDR_OP, NFTA_EXTHDR_SREG, NFTA_EXTHDR_TYPE,
-} from '../../../../generated/nf_tables.js';
+import { NFT_EXTHDR_F_PRESENT, NFT_EXTHDR_OP_IPV4, NFT_EXTHDR_OP_IPV6, NFT_EXTHDR_OP_SCTP, NFT_EXTHDR_OP_TCPOPT } from '../../../../generated/nf_tables.js';
+import { EXTHDR_OPS, type ExthdrExpression } from '../../../expressions/exthdr.js';
 import { DATATYPES as T, type Datatype } from '../../../objects/datatypes.js';
 import type { NftJsonValue } from '../../schema.js';
 import { plainInteger } from '../values.js';
-import type { RawExpressionContext } from './context.js';
-import { RawAttributes } from './raw-attributes.js';
+import { required, type RawExpressionContext } from './context.js';
 import { INET_PROTO } from '../protocols.js';
 
 /** A field of an option or header: bit offset and length, nft's token, the type its values print as. */
@@ -173,22 +170,20 @@ function exthdrJson(op: number, rawType: number, named: Named, offset: number, l
 }
 
 /** A load, write or reset of an option, extension header or SCTP chunk. */
-export function exthdr(data: Buffer | undefined, ctx: RawExpressionContext, what: string): void {
-  const a = new RawAttributes(data, 'exthdr', what);
-  const op = a.u32(NFTA_EXTHDR_OP) ?? NFT_EXTHDR_OP_IPV6;
-  const rawType = a.u8(NFTA_EXTHDR_TYPE) ?? a.fail('it has no type');
-  const offset = (a.u32(NFTA_EXTHDR_OFFSET) ?? 0) * 8;
-  const length = (a.u32(NFTA_EXTHDR_LEN) ?? 0) * 8;
-  const present = ((a.u32(NFTA_EXTHDR_FLAGS) ?? 0) & NFT_EXTHDR_F_PRESENT) !== 0;
+export function exthdr(e: ExthdrExpression, ctx: RawExpressionContext): void {
+  const op = e.op === undefined ? NFT_EXTHDR_OP_IPV6 : EXTHDR_OPS.encode(e.op);
+  const rawType = required(e.type, ctx, 'exthdr', 'the type');
+  const offset = (e.offset ?? 0) * 8;
+  const length = (e.length ?? 0) * 8;
+  const present = ((e.flags ?? 0) & NFT_EXTHDR_F_PRESENT) !== 0;
   const named = lookup(op, rawType, offset, length);
-  const fail = (m: string): never => a.fail(m);
+  const fail = (m: string): never => ctx.fail(`the exthdr expression: ${m}`);
   // An option or header matched by nft's dependency (`meta l4proto tcp`, `meta nfproto ipv6`) no longer needs it.
   const release = () => {
     if (op === NFT_EXTHDR_OP_TCPOPT) ctx.releaseDependency('transport');
     else if (op === NFT_EXTHDR_OP_IPV6 || op === NFT_EXTHDR_OP_IPV4) ctx.releaseDependency('network');
   };
-  const dreg = a.u32(NFTA_EXTHDR_DREG);
-  const sreg = a.u32(NFTA_EXTHDR_SREG);
+  const { dreg, sreg } = e;
   if (dreg !== undefined) {
     release();
     if (present) {
@@ -212,7 +207,7 @@ export function exthdr(data: Buffer | undefined, ctx: RawExpressionContext, what
     return;
   }
   if (sreg !== undefined) {
-    const template = named.template ?? a.fail(`a write of ${length} bits at bit ${offset} that nft does not name`);
+    const template = named.template ?? fail(`a write of ${length} bits at bit ${offset} that nft does not name`);
     ctx.emit({ mangle: { key: exthdrJson(op, rawType, named, offset, length, true, fail), value: ctx.value(sreg, template.type) } });
     return;
   }

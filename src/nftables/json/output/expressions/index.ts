@@ -1,5 +1,7 @@
-// Expressions the listing keeps undecoded (`{ kind: 'unknown', name, data }`) that the JSON
-// output prints from their raw attributes, one module each, by the kernel's expression name.
+// nft's JSON for the expressions the kernel runs that nft prints as expressions or statements
+// of their own (exthdr, rt, socket, tproxy...), one module each, keyed by the kernel's name.
+// The values come decoded by their codecs in src/nftables/expressions.
+import type { Expression } from '../../../expressions/types.js';
 import { connlimitJson } from './connlimit.js';
 import type { RawExpressionContext } from './context.js';
 import { dup } from './dup.js';
@@ -17,13 +19,13 @@ import { xfrm } from './xfrm.js';
 export type { RawExpressionContext, RegisterLoad } from './context.js';
 export { connlimitJson } from './connlimit.js';
 
-/** Delinearizes one raw expression into the rule: loads a register or emits a statement. */
-export type RawExpressionHandler = (data: Buffer | undefined, ctx: RawExpressionContext, what: string) => void;
+type Kind = 'exthdr' | 'rt' | 'socket' | 'xfrm' | 'osf' | 'numgen' | 'hash' | 'tproxy' | 'dup' | 'fwd' | 'synproxy' | 'connlimit';
 
-export const RAW_EXPRESSIONS: Readonly<Record<string, RawExpressionHandler>> = {
+/** Delinearizes one expression of its kind into the rule: loads a register or emits a statement. */
+export type KernelExpressionJson<K extends Kind> = (e: Extract<Expression, { kind: K }>, ctx: RawExpressionContext) => void;
+
+export const KERNEL_EXPRESSIONS: { readonly [K in Kind]: KernelExpressionJson<K> } = {
   exthdr,
-  // nft's name for TCP option expressions in old kernels' listings.
-  tcpopt: exthdr,
   rt,
   socket,
   xfrm,
@@ -34,5 +36,12 @@ export const RAW_EXPRESSIONS: Readonly<Record<string, RawExpressionHandler>> = {
   dup,
   fwd,
   synproxy,
-  connlimit: (data, ctx, what) => ctx.emit(connlimitJson(data, what)),
+  connlimit: (e, ctx) => ctx.emit(connlimitJson(e)),
 };
+
+/** The JSON module for an expression of this kind, if nft prints it through one. */
+export function kernelExpressionJson(e: Expression): ((ctx: RawExpressionContext) => void) | undefined {
+  if (!Object.hasOwn(KERNEL_EXPRESSIONS, e.kind)) return undefined;
+  const handler = KERNEL_EXPRESSIONS[e.kind as Kind] as (e: Expression, ctx: RawExpressionContext) => void;
+  return (ctx) => handler(e, ctx);
+}

@@ -1,26 +1,19 @@
 // The tproxy statement (`tproxy ip to 127.0.0.1:5353`) as nft 1.0.6 prints it (json.c
 // tproxy_stmt_json): the family only in inet tables, then address and port.
-import { NFTA_TPROXY_FAMILY, NFTA_TPROXY_REG_ADDR, NFTA_TPROXY_REG_PORT } from '../../../../generated/nf_tables.js';
+import type { TproxyExpression } from '../../../expressions/tproxy.js';
 import { DATATYPES as T } from '../../../objects/datatypes.js';
 import type { NftJsonValue } from '../../schema.js';
-import type { RawExpressionContext } from './context.js';
-import { RawAttributes } from './raw-attributes.js';
+import { named, type RawExpressionContext } from './context.js';
 
-/** NFPROTO_IPV4 and NFPROTO_IPV6, as nft names them. */
-const FAMILIES: Record<number, 'ip' | 'ip6'> = { 2: 'ip', 10: 'ip6' };
-
-export function tproxy(data: Buffer | undefined, ctx: RawExpressionContext, what: string): void {
-  const a = new RawAttributes(data, 'tproxy', what);
-  const nfproto = a.u32(NFTA_TPROXY_FAMILY) ?? 0;
-  const family = nfproto === 0 ? undefined : FAMILIES[nfproto] ?? a.fail(`family ${nfproto} is not one nft names`);
+export function tproxy(e: TproxyExpression, ctx: RawExpressionContext): void {
+  const nfproto = named(e.family ?? 'unspec', ctx, 'tproxy', 'family');
+  const family = nfproto === 'unspec' ? undefined : nfproto;
   const body: { [k: string]: NftJsonValue } = {};
   if (ctx.family === 'inet' && family) body.family = family;
-  const addr = a.u32(NFTA_TPROXY_REG_ADDR);
-  if (addr !== undefined) {
+  if (e.regAddr !== undefined) {
     const ip = family ?? (ctx.family === 'ip6' ? 'ip6' : 'ip');
-    body.addr = ctx.value(addr, ip === 'ip6' ? T.ipv6_addr! : T.ipv4_addr!);
+    body.addr = ctx.value(e.regAddr, ip === 'ip6' ? T.ipv6_addr! : T.ipv4_addr!);
   }
-  const port = a.u32(NFTA_TPROXY_REG_PORT);
-  if (port !== undefined) body.port = ctx.value(port, T.inet_service!);
+  if (e.regPort !== undefined) body.port = ctx.value(e.regPort, T.inet_service!);
   ctx.emit({ tproxy: body });
 }
