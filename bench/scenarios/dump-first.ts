@@ -1,6 +1,6 @@
 // One dump as the first call of a fresh process (V8 has compiled nothing of
 // nlkit's decoders yet): the dump scenario's nlkit-first column. Run as
-// `node --import=tsx dump-first.ts KEY NETNS`; prints `{ objects, ms }`.
+// `node --import=tsx dump-first.ts KEY NETNS`; prints `{ objects, ms, cpuMs }`.
 import { openRoute } from '../../src/index.js';
 
 const [key, netns] = process.argv.slice(2);
@@ -12,8 +12,10 @@ const dumps: Record<string, () => unknown[]> = {
 };
 const dumpOf = dumps[key!];
 if (!dumpOf) throw new Error(`unknown dump "${key}" (known: ${Object.keys(dumps).join(', ')})`);
+const cpu0 = process.cpuUsage();
 const t0 = performance.now();
 const objects = dumpOf().length;
 const ms = performance.now() - t0;
+const cpu = process.cpuUsage(cpu0);
 rt.close();
-process.stdout.write(JSON.stringify({ objects, ms }));
+process.stdout.write(JSON.stringify({ objects, ms, cpuMs: (cpu.user + cpu.system) / 1000 }));

@@ -63,9 +63,15 @@ async function betweenDumps(): Promise<void> {
 }
 
 /** The first dump of a fresh process (see dump-first.ts): cold JIT, as a short-lived tool or a just-started agent sees it. */
-function firstCallDump(target: DumpTarget): { objects: number; ms: number } {
+function firstCallDump(target: DumpTarget): { objects: number; ms: number; cpuMs: number } {
   const out = execFileSync(process.execPath, ['--import', import.meta.resolve('tsx'), new URL('./dump-first.ts', import.meta.url).pathname, target.key, target.netns], { encoding: 'utf8' });
-  return JSON.parse(out) as { objects: number; ms: number };
+  return JSON.parse(out) as { objects: number; ms: number; cpuMs: number };
+}
+
+/** CPU time (user + system, every thread of the process) since `start`, in ms. */
+function cpuMsSince(start: NodeJS.CpuUsage): number {
+  const used = process.cpuUsage(start);
+  return (used.user + used.system) / 1000;
 }
 
 /** The netlink bytes of one dump, measured once at socket level: sum of message lengths. */
@@ -78,14 +84,21 @@ function implementations(targets: DumpTarget[], route: Loaded<OpenRoute>): Imple
   const connections = new Map<string, RouteConnection>();
   const sockets = new Map<string, NetlinkSocket>();
   const bytes = new Map<string, number>();
-  const rates = (key: string, objects: number, ms: number, withBytes: boolean) => ({
+  // cpuMs: user + system CPU time of the process over the dump (all its
+  // threads, the garbage collector's included): steadier than wall time on a
+  // loaded machine. Absent for ip, whose work is in a child process.
+  const rates = (key: string, objects: number, ms: number, withBytes: boolean, cpuMs?: number) => ({
     [`${key}`]: perSecond(objects, ms),
     ...(withBytes ? { [`${key}-mb`]: perSecond(bytes.get(key)! / 1e6, ms) } : {}),
+    ...(cpuMs !== undefined ? { [`${key}-cpu`]: perSecond(objects, cpuMs) } : {}),
   });
   const noBytes = {
     'links-mb': "ip's netlink traffic is not observable from outside; compare objects/s",
     'routes-mb': "ip's netlink traffic is not observable from outside; compare objects/s",
     'addresses-mb': "ip's netlink traffic is not observable from outside; compare objects/s",
+    'links-cpu': 'ip runs in a child process; its CPU time is not measured',
+    'routes-cpu': 'ip runs in a child process; its CPU time is not measured',
+    'addresses-cpu': 'ip runs in a child process; its CPU time is not measured',
   };
   return [
     {
@@ -98,11 +111,13 @@ function implementations(targets: DumpTarget[], route: Loaded<OpenRoute>): Imple
         let metrics = {};
         for (const t of targets) {
           await betweenDumps();
+          const cpu0 = process.cpuUsage();
           const t0 = performance.now();
           const objects = t.nlkit(connections.get(t.key)!);
           const ms = performance.now() - t0;
+          const cpuMs = cpuMsSince(cpu0);
           verify.check(objects.length === t.expected, `nlkit dumped ${objects.length} ${t.key}, expected ${t.expected}`);
-          metrics = { ...metrics, ...rates(t.key, objects.length, ms, true) };
+          metrics = { ...metrics, ...rates(t.key, objects.length, ms, true, cpuMs) };
         }
         return { metrics };
       },
@@ -116,9 +131,9 @@ function implementations(targets: DumpTarget[], route: Loaded<OpenRoute>): Imple
       run({ verify }: RunInfo) {
         let metrics = {};
         for (const t of targets) {
-          const { objects, ms } = firstCallDump(t);
+          const { objects, ms, cpuMs } = firstCallDump(t);
           verify.check(objects === t.expected, `nlkit's first dump in a fresh process returned ${objects} ${t.key}, expected ${t.expected}`);
-          metrics = { ...metrics, ...rates(t.key, objects, ms, true) };
+          metrics = { ...metrics, ...rates(t.key, objects, ms, true, cpuMs) };
         }
         return { metrics };
       },
@@ -136,12 +151,14 @@ function implementations(targets: DumpTarget[], route: Loaded<OpenRoute>): Imple
         let metrics = {};
         for (const t of targets) {
           await betweenDumps();
+          const cpu0 = process.cpuUsage();
           const t0 = performance.now();
           // Framing, sequence checks and DUMP_INTR handling, but no attribute decoding.
           const objects = sockets.get(t.key)!.dump(t.request, { operation: `dump ${t.key}` }, (m: Message) => m.type);
           const ms = performance.now() - t0;
+          const cpuMs = cpuMsSince(cpu0);
           verify.check(objects.length === t.expected, `socket dump returned ${objects.length} ${t.key}, expected ${t.expected}`);
-          metrics = { ...metrics, ...rates(t.key, objects.length, ms, true) };
+          metrics = { ...metrics, ...rates(t.key, objects.length, ms, true, cpuMs) };
         }
         return { metrics };
       },
@@ -247,10 +264,13 @@ export const dump: Scenario = {
         metrics: [
           { key: 'links', unit: 'links/s', better: 'higher', description: `links dumped per second (${targets[0]!.expected} links)` },
           { key: 'links-mb', unit: 'MB/s', better: 'higher', description: 'netlink bytes of the link dump consumed per second', noRatios: true },
+          { key: 'links-cpu', unit: 'links/CPU-s', better: 'higher', description: 'links dumped per CPU-second of the process (user + system, all threads)' },
           { key: 'routes', unit: 'routes/s', better: 'higher', description: `routes dumped per second (${routeCount} routes, table main)` },
           { key: 'routes-mb', unit: 'MB/s', better: 'higher', description: 'netlink bytes of the route dump consumed per second', noRatios: true },
+          { key: 'routes-cpu', unit: 'routes/CPU-s', better: 'higher', description: 'routes dumped per CPU-second of the process (user + system, all threads)' },
           { key: 'addresses', unit: 'addrs/s', better: 'higher', description: `addresses dumped per second (${sizes.addresses} IPv4 addresses on one link)` },
           { key: 'addresses-mb', unit: 'MB/s', better: 'higher', description: 'netlink bytes of the address dump consumed per second', noRatios: true },
+          { key: 'addresses-cpu', unit: 'addrs/CPU-s', better: 'higher', description: 'addresses dumped per CPU-second of the process (user + system, all threads)' },
         ],
         implementations: implementations(targets, route),
         ratioPairs: [['nlkit', 'ip-json'], ['nlkit', 'ip-text'], ['nlkit', 'nlkit-socket'], ['nlkit-first', 'nlkit'], ['nlkit-first', 'ip-json']],
@@ -260,6 +280,7 @@ export const dump: Scenario = {
           'nlkit: rt.link.list() / rt.route.list({ family: 4, table: "main" }) / rt.addr.list({ family: 4 }) decoding every message into objects; nlkit-socket: the same dump through NetlinkSocket.dump with no attribute decoding (the receive + framing floor)',
           'ip-json: `ip -j -d link show` / `ip -j route show` + JSON.parse in Node; ip-text: `ip -d -o link show` / `ip route show`, printing only',
           'MB/s counts the netlink bytes of nlkit\'s own dump request (measured once, untimed); nlkit/nlkit-socket is the share of the floor that full decoding keeps',
+          '-cpu rows: objects per CPU-second of the dumping process (process.cpuUsage around the one dump: user + system, every thread, the garbage collector\'s included); steadier than wall time on a loaded machine; n/a for ip (a child process)',
         ],
       });
     });

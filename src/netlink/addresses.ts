@@ -80,30 +80,55 @@ export function encodeIp(address: string): Buffer {
 export function formatIp(buf: Uint8Array, at = 0, length = buf.length - at): string {
   if (length === 4) return formatIPv4(buf, at);
   if (length !== 16) return Buffer.from(buf.subarray(at, at + length)).toString('hex');
-  const words: number[] = [];
-  for (let i = 0; i < 8; i++) words.push((buf[at + i * 2]! << 8) | buf[at + i * 2 + 1]!);
-  // IPv4-mapped addresses print with a dotted tail, as inet_ntop does.
-  if (words.slice(0, 5).every((w) => w === 0) && words[5] === 0xffff) {
-    return `::ffff:${buf[at + 12]}.${buf[at + 13]}.${buf[at + 14]}.${buf[at + 15]}`;
-  }
+  return formatIPv6(buf, at);
+}
+
+const HEX_DIGITS = Buffer.from('0123456789abcdef', 'latin1');
+const ipv6Scratch = Buffer.alloc(48);
+
+/**
+ * RFC 5952, as inet_ntop prints it: lowercase hex without leading zeros, the
+ * longest run of two or more zero groups (the first of equal runs) as `::`,
+ * IPv4-mapped addresses with a dotted tail. Written into a scratch buffer and
+ * read back as latin1 (one flat string, no arrays), like IPv4 below: route
+ * notifications and dumps format one or two per object.
+ */
+function formatIPv6(buf: Uint8Array, at: number): string {
   let bestStart = -1;
   let bestLength = 1;
-  for (let i = 0; i < 8; ) {
-    if (words[i] !== 0) {
-      i++;
+  let runStart = -1;
+  for (let i = 0; i < 8; i++) {
+    if (buf[at + 2 * i] === 0 && buf[at + 2 * i + 1] === 0) {
+      if (runStart < 0) runStart = i;
+      if (i - runStart + 1 > bestLength) {
+        bestStart = runStart;
+        bestLength = i - runStart + 1;
+      }
+    } else {
+      runStart = -1;
+    }
+  }
+  if (bestStart === 0 && bestLength === 5 && buf[at + 10] === 0xff && buf[at + 11] === 0xff) {
+    return `::ffff:${buf[at + 12]}.${buf[at + 13]}.${buf[at + 14]}.${buf[at + 15]}`;
+  }
+  const out = ipv6Scratch;
+  let n = 0;
+  for (let i = 0; i < 8; i++) {
+    if (i === bestStart) {
+      out[n++] = 0x3a;
+      out[n++] = 0x3a;
+      i += bestLength - 1;
       continue;
     }
-    let j = i;
-    while (j < 8 && words[j] === 0) j++;
-    if (j - i > bestLength) {
-      bestStart = i;
-      bestLength = j - i;
-    }
-    i = j;
+    if (i !== 0 && i !== bestStart + bestLength) out[n++] = 0x3a;
+    const hi = buf[at + 2 * i]!;
+    const lo = buf[at + 2 * i + 1]!;
+    if (hi >= 0x10) out[n++] = HEX_DIGITS[hi >> 4]!;
+    if (hi !== 0) out[n++] = HEX_DIGITS[hi & 15]!;
+    if (hi !== 0 || lo >= 0x10) out[n++] = HEX_DIGITS[lo >> 4]!;
+    out[n++] = HEX_DIGITS[lo & 15]!;
   }
-  const hex = words.map((w) => w.toString(16));
-  if (bestStart < 0) return hex.join(':');
-  return `${hex.slice(0, bestStart).join(':')}::${hex.slice(bestStart + bestLength).join(':')}`;
+  return out.toString('latin1', 0, n);
 }
 
 // Dumps format an IPv4 address or two per object, and every string made
@@ -137,10 +162,31 @@ function formatIPv4(buf: Uint8Array, at: number): string {
     }
     out[n++] = 0x30 + (v % 10);
   }
-  const text = out.toString('latin1', 0, n);
+  const text = dottedQuadText(out, n);
   ipv4CacheKeys[slot] = key;
   ipv4CacheValues[slot] = text;
   return text;
+}
+
+/**
+ * The `n` (7-15) character codes in `c` as one flat string. One
+ * String.fromCharCode call of fixed arity per length: Buffer#toString goes
+ * through encoding lookup and a native call that cost more than the
+ * formatting (a route dump formats a new destination for every route).
+ */
+function dottedQuadText(c: Uint8Array, n: number): string {
+  const f = String.fromCharCode;
+  switch (n) {
+    case 7: return f(c[0]!, c[1]!, c[2]!, c[3]!, c[4]!, c[5]!, c[6]!);
+    case 8: return f(c[0]!, c[1]!, c[2]!, c[3]!, c[4]!, c[5]!, c[6]!, c[7]!);
+    case 9: return f(c[0]!, c[1]!, c[2]!, c[3]!, c[4]!, c[5]!, c[6]!, c[7]!, c[8]!);
+    case 10: return f(c[0]!, c[1]!, c[2]!, c[3]!, c[4]!, c[5]!, c[6]!, c[7]!, c[8]!, c[9]!);
+    case 11: return f(c[0]!, c[1]!, c[2]!, c[3]!, c[4]!, c[5]!, c[6]!, c[7]!, c[8]!, c[9]!, c[10]!);
+    case 12: return f(c[0]!, c[1]!, c[2]!, c[3]!, c[4]!, c[5]!, c[6]!, c[7]!, c[8]!, c[9]!, c[10]!, c[11]!);
+    case 13: return f(c[0]!, c[1]!, c[2]!, c[3]!, c[4]!, c[5]!, c[6]!, c[7]!, c[8]!, c[9]!, c[10]!, c[11]!, c[12]!);
+    case 14: return f(c[0]!, c[1]!, c[2]!, c[3]!, c[4]!, c[5]!, c[6]!, c[7]!, c[8]!, c[9]!, c[10]!, c[11]!, c[12]!, c[13]!);
+    default: return f(c[0]!, c[1]!, c[2]!, c[3]!, c[4]!, c[5]!, c[6]!, c[7]!, c[8]!, c[9]!, c[10]!, c[11]!, c[12]!, c[13]!, c[14]!);
+  }
 }
 
 /** An address with its prefix length, as parsed from `10.0.0.1/24` or `fd00::1/64`. */

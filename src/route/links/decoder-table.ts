@@ -27,9 +27,23 @@ export class DecoderTable<T extends { unknown: RawAttribute[] }> {
    * skips the rest: for a target that builds `unknown` itself when read.
    */
   decodeKnown(c: AttributeCursor, target: T): T {
-    const decoders = this.decoders;
-    while (c.next()) decoders[c.type]?.(target, c);
+    this.decodeKnownSignature(c, target);
     return target;
+  }
+
+  /**
+   * `decodeKnown`, returning a hash of the attribute types in their order:
+   * objects with the same signature have the same hidden class (see
+   * decodeLinkBytes in message.ts, which keeps one of each alive).
+   */
+  decodeKnownSignature(c: AttributeCursor, target: T): number {
+    const decoders = this.decoders;
+    let signature = 0;
+    while (c.next()) {
+      signature = Math.imul(signature ^ c.type, 0x01000193);
+      decoders[c.type]?.(target, c);
+    }
+    return signature;
   }
 
   /**

@@ -360,6 +360,9 @@ class LinkDecodeContext implements DecodeContext {
   }
 }
 
+const LINK_EXEMPLAR_BITS = 5;
+const linkExemplars: (Link | undefined)[] = new Array<Link | undefined>(1 << LINK_EXEMPLAR_BITS).fill(undefined);
+
 function decodeLinkBytes(buf: Buffer, start: number, end: number, messageType: string | number | undefined, offsetBias: number): Link {
   if (end > buf.length) {
     throw new MalformedMessageError(`the message ends at byte ${end}, its buffer holds ${buf.length}`, {
@@ -379,8 +382,14 @@ function decodeLinkBytes(buf: Buffer, start: number, end: number, messageType: s
   Object.defineProperty(link, 'unknown', UNKNOWN_FIELD);
   // The cursor walks the copy: its offsets are `own.start - start` away from the caller's.
   const context = new LinkDecodeContext(messageType, start - own.start + offsetBias, link);
-  LINK_ATTRIBUTES.decodeKnown(new AttributeCursor(own.buf, own.start + IFINFOMSG_LEN, own.end, context), link);
+  const signature = LINK_ATTRIBUTES.decodeKnownSignature(new AttributeCursor(own.buf, own.start + IFINFOMSG_LEN, own.end, context), link);
   keepLatestShape('link', link);
+  // One link of each attribute sequence stays alive too (as for routes):
+  // a hidden class no live object has is dropped at the next full
+  // collection, and with it the optimized decoders that knew it. A dump
+  // mixes a few (lo has no IFLA_LINKINFO, a veth has), so keeping only the
+  // latest link sent every decoder back to the interpreter after each one.
+  linkExemplars[signature >>> (32 - LINK_EXEMPLAR_BITS)] = link;
   return link;
 }
 
@@ -479,3 +488,6 @@ registerRouteMessage(RTM_DELLINKPROP, 'RTM_DELLINKPROP', describe);
 
 // Link decoding is the heaviest cursor user; keep its optimized code across full GCs.
 keepShapeAlive(new AttributeCursor(Buffer.alloc(0), 0, 0));
+// A context lives only while its link decodes; the class of its initialized
+// fields would die at every full collection without one kept alive.
+keepShapeAlive(new LinkDecodeContext(undefined, 0, new PlainLink(0, 0, 0, '', 0, [], 0)));
