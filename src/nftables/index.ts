@@ -7,6 +7,7 @@ export type { Verdict, VerdictCode } from './protocol/data.js';
 export { describeNftMessage } from './protocol/describe.js';
 export { rulesetToNftJson, NLKIT_METAINFO, type NftJsonOutputOptions } from './json/output/ruleset.js';
 export { NftJsonUnsupportedError } from './json/output/errors.js';
+export { rulesetToNftText, type NftTextOutputOptions } from './text/index.js';
 export {
   rulesetFromNftJson, nftJsonCommands, queueNftJson, type NftJsonInputRuleset, type NftJsonInputSet, type NftJsonCommand, type NftJsonInputOptions,
   type NftJsonElements, type NftJsonRulesetScope,

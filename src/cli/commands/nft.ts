@@ -1,9 +1,9 @@
-// `nlkit nft [-j] list ruleset [FAMILY]`: the nftables ruleset through nlkit,
-// as `nft -j list ruleset` prints it (libnftables' JSON schema, laid out as
-// jansson writes it: `", "` and `": "` separators, one line). The metainfo
-// entry is nlkit's own (NLKIT_METAINFO), not nft's version. nft's text form is
-// not printed: nlkit renders the ruleset in JSON only.
-import { NFT_FAMILIES, openNftables, rulesetToNftJson, type NftFamily } from '../../nftables/index.js';
+// `nlkit nft [-j] [-a] list ruleset [FAMILY]`: the nftables ruleset through nlkit.
+// With -j as `nft -j list ruleset` prints it (libnftables' JSON schema, laid out
+// as jansson writes it: `", "` and `": "` separators, one line; the metainfo
+// entry is nlkit's own, NLKIT_METAINFO). Without -j in nft's text syntax, as
+// `nft list ruleset` prints it (rulesetToNftText); -a adds `# handle N`.
+import { NFT_FAMILIES, openNftables, rulesetToNftJson, rulesetToNftText, type NftFamily } from '../../nftables/index.js';
 import { CliUsageError } from '../args.js';
 import type { CliContext } from '../context.js';
 
@@ -18,20 +18,27 @@ export function janssonText(value: unknown): string {
 }
 
 export function runNft(ctx: CliContext, args: string[]): number {
-  const words = args.filter((w) => w !== '-j' && w !== '--json');
-  const json = ctx.options.json || words.length !== args.length;
+  const noJson = args.filter((w) => w !== '-j' && w !== '--json');
+  const words = noJson.filter((w) => w !== '-a' && w !== '--handle');
+  const json = ctx.options.json || noJson.length !== args.length;
+  const handles = words.length !== noJson.length;
   if (words[0] !== 'list' || words[1] !== 'ruleset' || words.length > 3) {
-    throw new CliUsageError('Usage: nlkit [-j] nft list ruleset [FAMILY]');
+    throw new CliUsageError('Usage: nlkit [-j] nft [-a] list ruleset [FAMILY]');
   }
   const family = words[2];
   if (family !== undefined && !(NFT_FAMILIES as readonly string[]).includes(family)) {
     throw new CliUsageError(`Error: unknown nftables family "${family}" (one of ${NFT_FAMILIES.join(', ')})`);
   }
-  if (!json) throw new CliUsageError('Error: nlkit prints the nftables ruleset as JSON only: add -j.', 2);
   const conn = openNftables(ctx.options.netns === undefined ? {} : { netns: ctx.options.netns });
   try {
     const ruleset = conn.listRuleset(family === undefined ? {} : { family: family as NftFamily });
-    ctx.out(janssonText(rulesetToNftJson(ruleset)) + '\n');
+    if (json) {
+      ctx.out(janssonText(rulesetToNftJson(ruleset)) + '\n');
+    } else {
+      // Interface indexes (`iif "lo"`, `fib … oif`) print by name, as nft prints them.
+      const names = new Map(ctx.rt().link.list().map((l) => [l.index, l.name]));
+      ctx.out(rulesetToNftText(ruleset, { interfaceName: (i) => names.get(i), handles }));
+    }
   } finally {
     conn.close();
   }
