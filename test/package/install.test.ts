@@ -105,9 +105,16 @@ async function usesWork(t: Test, dir: string): Promise<void> {
   t.ok(existsSync(join(chunks, '..', 'nlkit.js')) && readdirSync(chunks).length > 0, 'the build bundled the command (dist/cli/nlkit.js and its chunks), the fast start-up path bin/nlkit takes');
 }
 
-let tarball = '';
+// The three installs are independent and each is mostly npm and the compiler
+// waiting on the disk: they start together, and each test awaits its own. A
+// rejection is handled here so it fails its test, not the process.
+function started<T>(work: () => Promise<T>): Promise<T> {
+  const promise = work();
+  promise.catch(() => undefined);
+  return promise;
+}
 
-t.test('npm pack of an unbuilt tree builds dist/ from src/ and ships nothing else of the repository', async (t) => {
+const packing = started(async () => {
   const tree = await freshTree('packed');
   // The build's compiler comes from this checkout, as after `npm ci` in a clone.
   symlinkSync(join(root, 'node_modules'), join(tree, 'node_modules'));
@@ -116,8 +123,27 @@ t.test('npm pack of an unbuilt tree builds dist/ from src/ and ships nothing els
   writeFileSync(join(tree, 'dist', 'stale.js'), 'throw new Error("stale");\n');
   const { stdout } = await run('npm', ['pack', '--json', '--pack-destination', work], tree);
   const [packed] = JSON.parse(stdout.slice(stdout.indexOf('['))) as { filename: string; files: { path: string }[] }[];
-  tarball = join(work, packed!.filename);
-  const paths = packed!.files.map((f) => f.path);
+  return { tarball: join(work, packed!.filename), paths: packed!.files.map((f) => f.path) };
+});
+
+const fromPath = started(async () => {
+  const tree = await freshTree('path-clone');
+  return { tree, dir: await consumer('from-path', tree) };
+});
+
+const fromGit = started(async () => {
+  const tree = await freshTree('git-clone');
+  await run('git', ['init', '-q'], tree);
+  await run('git', ['add', '-A'], tree);
+  await run('git', ['-c', 'user.name=nlkit test', '-c', 'user.email=test@nlkit.invalid', 'commit', '-q', '-m', 'snapshot'], tree);
+  return consumer('from-git', `git+file://${tree}`);
+});
+
+let tarball = '';
+
+t.test('npm pack of an unbuilt tree builds dist/ from src/ and ships nothing else of the repository', async (t) => {
+  const { paths, tarball: file } = await packing;
+  tarball = file;
   t.ok(paths.includes('dist/index.js') && paths.includes('dist/index.d.ts'), 'the tarball has the built entry point and its declarations');
   t.notOk(paths.includes('dist/stale.js'), 'no file of an older build');
   t.same(paths.filter((p) => /^(test|bench|fixtures|codegen|scripts|examples|docs\/api)\//.test(p)), [], 'no tests, benchmarks, fixtures or generated reference');
@@ -146,18 +172,13 @@ t.test('installed from the tarball: ESM, CommonJS and strict TypeScript', async 
 });
 
 t.test('installed from the path of an unbuilt clone', async (t) => {
-  const tree = await freshTree('path-clone');
-  const dir = await consumer('from-path', tree);
+  const { tree, dir } = await fromPath;
   t.ok(existsSync(join(tree, 'dist', 'index.js')), 'prepare built dist/ in the clone');
   await usesWork(t, dir);
 });
 
 t.test('installed from git+file://', async (t) => {
-  const tree = await freshTree('git-clone');
-  await run('git', ['init', '-q'], tree);
-  await run('git', ['add', '-A'], tree);
-  await run('git', ['-c', 'user.name=nlkit test', '-c', 'user.email=test@nlkit.invalid', 'commit', '-q', '-m', 'snapshot'], tree);
-  const dir = await consumer('from-git', `git+file://${tree}`);
+  const dir = await fromGit;
   t.ok(readdirSync(join(dir, 'node_modules', 'nlkit', 'dist')).includes('index.js'), 'npm ran prepare in its clone and installed the built package');
   await usesWork(t, dir);
 });
