@@ -13,6 +13,7 @@ import {
   RTPROT_ZEBRA,
 } from '../generated/rtnetlink.js';
 import { InvalidArgumentError } from '../netlink/addresses.js';
+import { once } from './constant-names.js';
 
 function invert(names: ReadonlyMap<number, string>): Map<string, number> {
   return new Map([...names].map(([value, name]) => [name, value]));
@@ -31,7 +32,7 @@ function parseNamed(value: unknown, values: ReadonlyMap<string, number>, max: nu
 // ---- routing tables ------------------------------------------------------------------
 
 const TABLE_NAMES = new Map<number, string>([[RT_TABLE_DEFAULT, 'default'], [RT_TABLE_MAIN, 'main'], [RT_TABLE_LOCAL, 'local']]);
-const TABLE_VALUES = invert(TABLE_NAMES);
+const tableValues = once(() => invert(TABLE_NAMES));
 
 /** The routing tables `ip` knows by name: main (254), local (255), default (253); any other table is a number. */
 export type RouteTableName = 'main' | 'local' | 'default';
@@ -43,10 +44,10 @@ export function routeTableName(table: number): string {
 
 /** A routing table by name or id 1-2^32-1 (0 is "unspecified" and not a table). */
 export function parseRouteTable(value: unknown, what = 'table'): number {
-  if (typeof value === 'string' && !TABLE_VALUES.has(value)) {
+  if (typeof value === 'string' && !tableValues().has(value)) {
     throw new InvalidArgumentError(`${what} "${value}" is unknown; use main, local, default or a number 1-4294967295`);
   }
-  const table = parseNamed(value, TABLE_VALUES, 0xffffffff, what, 'table');
+  const table = parseNamed(value, tableValues(), 0xffffffff, what, 'table');
   if (table === 0) throw new InvalidArgumentError(`${what} 0 is not a table; use main, local, default or a number 1-4294967295`);
   return table;
 }
@@ -60,7 +61,7 @@ const PROTOCOL_NAMES = new Map<number, string>([
   [RTPROT_KEEPALIVED, 'keepalived'], [RTPROT_BABEL, 'babel'], [RTPROT_OPENR, 'openr'], [RTPROT_BGP, 'bgp'],
   [RTPROT_ISIS, 'isis'], [RTPROT_OSPF, 'ospf'], [RTPROT_RIP, 'rip'], [RTPROT_EIGRP, 'eigrp'],
 ]);
-const PROTOCOL_VALUES = invert(PROTOCOL_NAMES);
+const protocolValues = once(() => invert(PROTOCOL_NAMES));
 
 /** Route origin names (rtm_protocol, RTPROT_*) as in iproute2's rt_protos: `ip route add ... proto static`. */
 export type RouteProtocolName =
@@ -77,7 +78,7 @@ export function routeProtocolName(protocol: number): string {
  * @throws InvalidArgumentError for an unknown name or an out-of-range number; `what` names the field.
  */
 export function parseRouteProtocol(value: unknown, what = 'protocol'): number {
-  return parseNamed(value, PROTOCOL_VALUES, 255, what, 'protocol');
+  return parseNamed(value, protocolValues(), 255, what, 'protocol');
 }
 
 // ---- scopes --------------------------------------------------------------------------
@@ -91,7 +92,7 @@ const SCOPE_NAMES = new Map<number, string>([
   [RT_SCOPE_NOWHERE, 'nowhere'],
 ]);
 
-const SCOPE_VALUES = new Map<string, number>([...invert(SCOPE_NAMES), ['universe', RT_SCOPE_UNIVERSE]]);
+const scopeValues = once(() => new Map<string, number>([...invert(SCOPE_NAMES), ['universe', RT_SCOPE_UNIVERSE]]));
 
 /** Scope names (RT_SCOPE_*) as `ip` takes them; `global` and `universe` are both 0. */
 export type ScopeName = 'global' | 'universe' | 'site' | 'link' | 'host' | 'nowhere';
@@ -104,9 +105,9 @@ export function scopeName(scope: number): string {
 /** Accepts a scope name ('global'/'universe', 'site', 'link', 'host', 'nowhere') or 0-255. */
 export function parseScope(value: unknown, what = 'scope'): number {
   if (typeof value === 'string') {
-    const scope = SCOPE_VALUES.get(value);
+    const scope = scopeValues().get(value);
     if (scope === undefined) {
-      throw new InvalidArgumentError(`${what} "${value}" is unknown; use one of ${[...SCOPE_VALUES.keys()].join(', ')} or a number 0-255`);
+      throw new InvalidArgumentError(`${what} "${value}" is unknown; use one of ${[...scopeValues().keys()].join(', ')} or a number 0-255`);
     }
     return scope;
   }
@@ -121,8 +122,11 @@ const TYPE_NAMES = new Map<number, string>([
   [RTN_ANYCAST, 'anycast'], [RTN_MULTICAST, 'multicast'], [RTN_BLACKHOLE, 'blackhole'], [RTN_UNREACHABLE, 'unreachable'],
   [RTN_PROHIBIT, 'prohibit'], [RTN_THROW, 'throw'], [RTN_NAT, 'nat'], [RTN_XRESOLVE, 'xresolve'],
 ]);
-const TYPE_VALUES = invert(TYPE_NAMES);
-TYPE_VALUES.delete('none');
+const typeValues = once(() => {
+  const values = invert(TYPE_NAMES);
+  values.delete('none');
+  return values;
+});
 
 /** Route types (rtm_type, RTN_*) as `ip route add TYPE PREFIX` takes them; RTN_UNSPEC is not settable. */
 export type RouteTypeName =
@@ -139,7 +143,7 @@ export function routeTypeName(type: number): string {
  * @throws InvalidArgumentError for an unknown name, 0 (RTN_UNSPEC) or an out-of-range number.
  */
 export function parseRouteType(value: unknown, what = 'type'): number {
-  const type = parseNamed(value, TYPE_VALUES, 255, what, 'route type');
+  const type = parseNamed(value, typeValues(), 255, what, 'route type');
   if (type === RTN_UNSPEC) throw new InvalidArgumentError(`${what} 0 (RTN_UNSPEC) is not a route type; use unicast, blackhole, ...`);
   return type;
 }
@@ -147,7 +151,7 @@ export function parseRouteType(value: unknown, what = 'type'): number {
 // ---- IPv6 router preference (RTA_PREF) ------------------------------------------------
 
 const PREF_NAMES = new Map<number, string>([[ICMPV6_ROUTER_PREF_LOW, 'low'], [ICMPV6_ROUTER_PREF_MEDIUM, 'medium'], [ICMPV6_ROUTER_PREF_HIGH, 'high']]);
-const PREF_VALUES = invert(PREF_NAMES);
+const prefValues = once(() => invert(PREF_NAMES));
 
 /** IPv6 router preference (RTA_PREF, RFC 4191) as `ip -6 route add ... pref low|medium|high` takes it. */
 export type RoutePrefName = 'low' | 'medium' | 'high';
@@ -162,7 +166,7 @@ export function routePrefName(pref: number): string | undefined {
  * @throws InvalidArgumentError for anything else.
  */
 export function parseRoutePref(value: unknown, what = 'pref'): number {
-  const pref = PREF_VALUES.get(value as string);
+  const pref = prefValues().get(value as string);
   if (pref === undefined) throw new InvalidArgumentError(`${what} must be 'low', 'medium' or 'high', got ${String(value)}`);
   return pref;
 }
@@ -196,7 +200,7 @@ const IP_PROTOCOL_NAMES = new Map<number, string>([
   [135, 'mobility-header'], [136, 'udplite'], [137, 'mpls-in-ip'], [138, 'manet'], [139, 'hip'], [140, 'shim6'],
   [141, 'wesp'], [142, 'rohc'], [143, 'ethernet'],
 ]);
-const IP_PROTOCOL_VALUES = new Map<string, number>([...invert(IP_PROTOCOL_NAMES), ['hopopt', 0], ['icmpv6', 58]]);
+const ipProtocolValues = once(() => new Map<string, number>([...invert(IP_PROTOCOL_NAMES), ['hopopt', 0], ['icmpv6', 58]]));
 
 /** The name `ip rule` prints for an IP protocol number, or ipproto-N. */
 export function ipProtocolName(protocol: number): string {
@@ -206,7 +210,7 @@ export function ipProtocolName(protocol: number): string {
 /** An IP protocol by name ('tcp', 'udp', 'icmp', 'ipv6-icmp', ...) or number 0-255. */
 export function parseIpProtocol(value: unknown, what = 'ipproto'): number {
   if (typeof value === 'string') {
-    const protocol = IP_PROTOCOL_VALUES.get(value);
+    const protocol = ipProtocolValues().get(value);
     if (protocol === undefined) throw new InvalidArgumentError(`${what} "${value}" is not a known IP protocol name; use e.g. 'tcp', 'udp', 'icmp' or a number 0-255`);
     return protocol;
   }

@@ -53,7 +53,7 @@ function group(word: string): number {
 /** The words iplink_parse reads before `type`, shared by add, set and a veth's peer. */
 export interface CommonWords {
   name?: string;
-  changes: LinkChanges & { index?: number; link?: string };
+  changes: LinkChanges & { index?: number; link?: string; numTxQueues?: number; numRxQueues?: number };
   type?: string;
   typeWords: string[];
 }
@@ -80,7 +80,10 @@ export function readLinkWords(words: Words, options: { nameIsDevice?: boolean } 
         c.netns = /^\d+$/.test(v) ? Number(v) : v;
         break;
       }
-      case 'numtxqueues': case 'numrxqueues': case 'broadcast': case 'brd': case 'parentdev': case 'trailers': case 'link-netns': case 'link-netnsid':
+      case 'broadcast': case 'brd': c.broadcast = words.argument(word); break;
+      case 'numtxqueues': c.numTxQueues = parseUnsigned(words.argument(word), word); break;
+      case 'numrxqueues': c.numRxQueues = parseUnsigned(words.argument(word), word); break;
+      case 'parentdev': case 'trailers': case 'link-netns': case 'link-netnsid':
         // Words of ip's grammar the library has no field for: refused with a line that says so.
         throw new CliUsageError(`Error: nlkit does not set "${word}" on a link.`, 2);
       case 'group': c.group = group(words.argument(word)); break;
@@ -114,9 +117,9 @@ function vethArgs(words: Words, spec: Record<string, unknown>): void {
   if (words.done) return;
   if (words.take() !== 'peer') throw new CliUsageError('Error: unknown veth argument; expected "peer"');
   const peer = readLinkWords(new Words(words.rest()));
-  if (peer.name === undefined) throw new CliUsageError('Error: peer name is required');
-  // `up` goes to the kernel as given: it refuses a peer created up (ENOTCONN), as it does for ip.
-  spec.peer = { name: peer.name, ...peer.changes };
+  // Without a name the kernel calls the peer vethN. `up` goes to the kernel as given: it refuses a peer created up (ENOTCONN), as it does for ip.
+  if (peer.name === undefined && peer.changes.group !== undefined) throw new CliUsageError('group cannot be used when creating devices.', 255);
+  spec.peer = { ...(peer.name === undefined ? {} : { name: peer.name }), ...peer.changes };
 }
 
 const BRIDGE_NUMBERS: Record<string, string> = {
@@ -264,12 +267,20 @@ export function parseLinkSet(args: readonly string[]): { dev: string; changes: L
   } else if (!words.done) dev = words.take();
   if (dev === undefined) throw new CliUsageError('Not enough of information: "dev" argument is required.');
   const parsed = readLinkWords(words, { nameIsDevice: true });
-  const { index: _index, link: _link, ...changes } = parsed.changes;
+  const { index: _index, link: _link, numTxQueues, numRxQueues, ...changes } = parsed.changes;
+  if (numTxQueues !== undefined || numRxQueues !== undefined) {
+    // ip sends them and the kernel ignores them: a link's queues are allocated at creation.
+    throw new CliUsageError(`Error: "${numTxQueues !== undefined ? 'numtxqueues' : 'numrxqueues'}" is fixed when a link is created; the kernel ignores it on an existing link.`, 2);
+  }
   if (parsed.type === 'bridge_slave') {
     (changes as LinkChanges).bridgePort = bridgePortArgs(new Words(parsed.typeWords));
   } else if (parsed.type !== undefined) {
-    // The library changes a port's options only; a kind's own options (bridge, vxlan, macvlan…) are set at creation.
-    throw new CliUsageError(`Error: nlkit's "link set" changes the options of "type bridge_slave" only, not of "type ${parsed.type}".`, 2);
+    // The kind's own options, parsed as for `link add`, go to the kind's changelink.
+    const parser = KINDS[parsed.type];
+    if (!parser) throw new CliUsageError(`Error: nlkit's "link set" changes the options of types ${Object.keys(KINDS).join(', ')} and bridge_slave, not of "type ${parsed.type}".`, 2);
+    const options: Record<string, unknown> = { type: parsed.type };
+    parser(new Words(parsed.typeWords), options);
+    (changes as LinkChanges).kind = options as unknown as LinkChanges['kind'];
   }
   return { dev, changes };
 }

@@ -299,8 +299,17 @@ function get(ctx: CliContext, args: string[]): number {
       lookup.oif = name;
     } else if (matches(word, 'uid')) lookup.uid = parseUnsigned(words.argument(word), 'uid');
     else if (matches(word, 'fibmatch')) lookup.fibMatch = true;
-    else if (['notify', 'connected', 'sport', 'dport', 'ipproto'].some((k) => matches(word, k)) || word === 'as') {
-      // RouteLookup has no RTA_SPORT/RTA_DPORT/RTA_IP_PROTO/RTA_NEWDST, no second lookup from the source (`connected`).
+    else if (matches(word, 'connected') && !matches(word, 'notify')) lookup.connected = true;
+    else if (word === 'sport' || word === 'dport') {
+      const value = words.argument(word);
+      if (!/^(\d+|0x[0-9a-f]+)$/i.test(value) || Number(value) > 0xffff) throw ipInvalid(`invalid ${word}\n`, value);
+      lookup[word] = Number(value);
+    } else if (matches(word, 'ipproto')) {
+      const value = words.argument(word);
+      if (/^\d+$/.test(value) && Number(value) > 255) throw ipInvalid('Invalid "ipproto" value\n', value);
+      lookup.ipproto = /^\d+$/.test(value) ? Number(value) : value;
+    } else if (matches(word, 'notify') || word === 'as') {
+      // RouteLookup has no RTM_F_NOTIFY and no RTA_NEWDST.
       throw new CliUsageError(`Error: nlkit's "route get" does not take "${word}".`, 2);
     } else {
       // A second address replaces the first, as in ip (its RTA_DST is written again).
@@ -308,9 +317,22 @@ function get(ctx: CliContext, args: string[]): number {
     }
   }
   if (lookup.to === undefined) throw new CliUsageError('need at least a destination address');
-  const route = ctx.rt().route.get(lookup as unknown as RouteLookup);
-  const entry = routeToIpJson(route, linkNames(ctx), { details: ctx.options.details > 0, showTable: true });
-  printList(ctx, [entry], (e) => routeText(e, lockedMetricKeys(route.metrics?.lock)));
+  const print = (route: Route) => {
+    const entry = routeToIpJson(route, linkNames(ctx), { details: ctx.options.details > 0, showTable: true });
+    printList(ctx, [entry], (e) => routeText(e, lockedMetricKeys(route.metrics?.lock)));
+  };
+  const { connected, ...once } = lookup;
+  const route = ctx.rt().route.get(once as unknown as RouteLookup);
+  if (connected && lookup.from === undefined) {
+    // iproute_get: print the answer, then look up again from its source address and print that too.
+    if (!ctx.options.json) print(route);
+    const from = route.prefsrc ?? route.src;
+    if (from === undefined) {
+      ctx.io.stderr('Failed to connect the route\n');
+      return 1;
+    }
+    print(ctx.rt().route.get({ ...once, from } as unknown as RouteLookup));
+  } else print(route);
   return 0;
 }
 
@@ -329,7 +351,7 @@ export function runRoute(ctx: CliContext, args: string[]): number {
     case 'flush': return flush(ctx, rest);
     case 'get': return get(ctx, rest);
     case 'help':
-      ctx.io.stderr('Usage: nlkit route { list | flush } SELECTOR\n       nlkit route get ADDRESS [from ADDRESS iif STRING] [oif STRING] [mark NUMBER] [uid NUMBER]\n       nlkit route { add | del | change | append | replace } ROUTE\n');
+      ctx.io.stderr('Usage: nlkit route { list | flush } SELECTOR\n       nlkit route get ADDRESS [from ADDRESS iif STRING] [oif STRING] [mark NUMBER] [uid NUMBER] [ipproto PROTOCOL] [sport NUMBER] [dport NUMBER] [connected]\n       nlkit route { add | del | change | append | replace } ROUTE\n');
       return 255;
     default:
       throw new CliUsageError(`Command "${word}" is unknown, try "nlkit route help".`, 255);

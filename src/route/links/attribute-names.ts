@@ -1,5 +1,6 @@
 import * as ifLink from '../../generated/if_link.js';
 import { IFLA_AF_SPEC, IFLA_INFO_DATA, IFLA_INFO_SLAVE_DATA, IFLA_LINKINFO, IFLA_MAX } from '../../generated/if_link.js';
+import { once } from '../constant-names.js';
 
 /** Attribute names indexed by type; holes where a header defines no name. */
 export type AttributeNames = readonly (string | undefined)[];
@@ -34,9 +35,22 @@ export function attributeNames(constants: Record<string, unknown>, prefix: strin
   return names;
 }
 
-export const IFLA_NAMES = attributeNames(ifLink, 'IFLA_', IFLA_MAX);
-export const IFLA_INFO_NAMES = attributeNames(ifLink, 'IFLA_INFO_', ifLink.IFLA_INFO_MAX);
-export const IFLA_BRPORT_NAMES = attributeNames(ifLink, 'IFLA_BRPORT_', ifLink.IFLA_BRPORT_MAX);
+/**
+ * `attributeNames(constants, prefix, max)`, built on first call and kept: a
+ * table walks every name of a generated module (~1,000 for if_link.h), so it
+ * is built when an error message needs it, not when the module loads
+ * (docs/development.md, "No work at module load").
+ */
+export function lazyAttributeNames(constants: Record<string, unknown>, prefix: string, max: number): () => AttributeNames {
+  return once(() => attributeNames(constants, prefix, max));
+}
+
+/** IFLA_* names (the top level of a link message). */
+export const iflaNames = lazyAttributeNames(ifLink, 'IFLA_', IFLA_MAX);
+/** IFLA_INFO_* names (IFLA_LINKINFO's members). */
+export const iflaInfoNames = lazyAttributeNames(ifLink, 'IFLA_INFO_', ifLink.IFLA_INFO_MAX);
+/** IFLA_BRPORT_* names (a bridge port's IFLA_INFO_SLAVE_DATA). */
+export const iflaBrportNames = lazyAttributeNames(ifLink, 'IFLA_BRPORT_', ifLink.IFLA_BRPORT_MAX);
 
 function nameOf(table: AttributeNames | undefined, type: number): string {
   return table?.[type] ?? String(type);
@@ -49,10 +63,10 @@ function nameOf(table: AttributeNames | undefined, type: number): string {
  */
 export function linkAttributeName(path: readonly number[], dataNames?: AttributeNames): string | undefined {
   if (path.length === 0) return undefined;
-  const parts = [nameOf(IFLA_NAMES, path[0]!)];
+  const parts = [nameOf(iflaNames(), path[0]!)];
   if (path[0] === IFLA_LINKINFO && path.length > 1) {
-    parts.push(nameOf(IFLA_INFO_NAMES, path[1]!));
-    const members = path[1] === IFLA_INFO_DATA ? dataNames : path[1] === IFLA_INFO_SLAVE_DATA ? IFLA_BRPORT_NAMES : undefined;
+    parts.push(nameOf(iflaInfoNames(), path[1]!));
+    const members = path[1] === IFLA_INFO_DATA ? dataNames : path[1] === IFLA_INFO_SLAVE_DATA ? iflaBrportNames() : undefined;
     for (let i = 2; i < path.length; i++) parts.push(nameOf(i === 2 ? members : undefined, path[i]!));
   } else {
     // Deeper levels (IFLA_AF_SPEC families, ...) have no single name table.

@@ -10,7 +10,7 @@ export {
   creatableKinds, kindToCreate, linkKind, registerLinkKind, registerSlaveKind, slaveKind,
   type FollowUp, type IpJsonNames, type KindData, type KindEncodeContext, type LinkKind, type SlaveKind,
 } from './kinds/index.js';
-export type { Link, LinkChanges, LinkCommonSpec, LinkFilter, LinkFlagsAndLimits, LinkKindInfo, LinkSlaveInfo, LinkSpec, LinkXdp } from './types.js';
+export type { Link, LinkChanges, LinkCommonSpec, LinkFilter, LinkFlagsAndLimits, LinkKindChanges, LinkKindInfo, LinkKindName, LinkSlaveInfo, LinkSpec, LinkXdp } from './types.js';
 export type { VethSpec, VethPeerSpec, VethInfo, VethPeerInfo } from './kinds/veth.js';
 export type { BridgeSpec, BridgeInfo, BridgeVlanProtocol } from './kinds/bridge.js';
 export type { BridgePortInfo } from './kinds/bridge-slave.js';

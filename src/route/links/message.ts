@@ -67,8 +67,14 @@ export interface LinkRequest {
   mtu?: number;
   /** IFLA_ADDRESS: MAC address as colon-separated hex. */
   address?: string;
+  /** IFLA_BROADCAST: link-layer broadcast address as colon-separated hex. */
+  broadcast?: string;
   /** IFLA_TXQLEN in packets. */
   txqueuelen?: number;
+  /** IFLA_NUM_TX_QUEUES: transmit queues of a new link. */
+  numTxQueues?: number;
+  /** IFLA_NUM_RX_QUEUES: receive queues of a new link. */
+  numRxQueues?: number;
   /** IFLA_GROUP: device group. */
   group?: number;
   /** Empty string clears the alias. */
@@ -118,7 +124,10 @@ export function encodeLinkRequest(w: MessageWriter, r: LinkRequest): void {
   if (r.name !== undefined) w.string(IFLA_IFNAME, r.name);
   if (r.mtu !== undefined) w.u32(IFLA_MTU, r.mtu);
   if (r.address !== undefined) w.mac(IFLA_ADDRESS, r.address);
+  if (r.broadcast !== undefined) w.mac(IFLA_BROADCAST, r.broadcast);
   if (r.txqueuelen !== undefined) w.u32(IFLA_TXQLEN, r.txqueuelen);
+  if (r.numTxQueues !== undefined) w.u32(IFLA_NUM_TX_QUEUES, r.numTxQueues);
+  if (r.numRxQueues !== undefined) w.u32(IFLA_NUM_RX_QUEUES, r.numRxQueues);
   if (r.group !== undefined) w.u32(IFLA_GROUP, r.group);
   // Without a NUL, as ip sends it: an empty alias then has length 0, which clears it.
   if (r.alias !== undefined) w.binary(IFLA_IFALIAS, Buffer.from(r.alias));

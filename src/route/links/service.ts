@@ -30,7 +30,10 @@ const ALIAS_MAX_BYTES = 255;
 
 /** Link flags and limits `add` and `set` both take. */
 const FLAG_AND_LIMIT_KEYS = ['promisc', 'allmulticast', 'multicast', 'arp', 'dynamic', 'gsoMaxSize', 'gsoMaxSegs', 'groMaxSize'];
-const COMMON_SPEC_KEYS = ['type', 'name', 'mtu', 'address', 'txqueuelen', 'group', 'alias', 'master', 'up', 'netns', 'index', ...FLAG_AND_LIMIT_KEYS];
+const COMMON_SPEC_KEYS = [
+  'type', 'name', 'mtu', 'address', 'broadcast', 'txqueuelen', 'group', 'alias', 'master', 'up', 'netns', 'index', 'numTxQueues', 'numRxQueues',
+  ...FLAG_AND_LIMIT_KEYS,
+];
 const specKeys = new WeakMap<LinkKind, ReadonlySet<string>>();
 function specKeysOf(kind: LinkKind): ReadonlySet<string> {
   let keys = specKeys.get(kind);
@@ -38,9 +41,11 @@ function specKeysOf(kind: LinkKind): ReadonlySet<string> {
   return keys;
 }
 const CHANGE_KEYS = [
-  'up', 'mtu', 'address', 'master', 'netns', 'name', 'alias', 'txqueuelen', 'group', ...FLAG_AND_LIMIT_KEYS,
-  'carrier', 'protodown', 'protodownReason', 'bridgePort',
+  'up', 'mtu', 'address', 'broadcast', 'master', 'netns', 'name', 'alias', 'txqueuelen', 'group', ...FLAG_AND_LIMIT_KEYS,
+  'carrier', 'protodown', 'protodownReason', 'bridgePort', 'kind',
 ];
+/** The kernel's limit on IFLA_NUM_TX_QUEUES / IFLA_NUM_RX_QUEUES (rtnl_create_link: 4096). */
+const MAX_QUEUES = 4096;
 const FILTER_KEYS = ['type', 'master', 'group'];
 
 /** A request with everything checked, and the names it still needs turned into numbers. */
@@ -76,6 +81,7 @@ interface SharedFields extends LinkFlagsAndLimits {
   up?: boolean;
   mtu?: number;
   address?: string;
+  broadcast?: string;
   txqueuelen?: number;
   group?: number;
   alias?: string | null;
@@ -109,6 +115,7 @@ function validateShared(f: SharedFields, ownGroup: boolean): void {
   if (f.groMaxSize !== undefined) validateU32(f.groMaxSize, 'groMaxSize');
   if (f.mtu !== undefined) validateInteger(f.mtu, 'mtu', 0, S32_MAX);
   if (f.address !== undefined) validateMac(f.address, 'address');
+  if (f.broadcast !== undefined) validateMac(f.broadcast, 'broadcast');
   if (f.txqueuelen !== undefined) validateU32(f.txqueuelen, 'txqueuelen');
   if (f.group !== undefined && ownGroup) validateU32(f.group, 'group');
   if (f.alias !== undefined && f.alias !== null) validateString(f.alias, 'alias', ALIAS_MAX_BYTES);
@@ -122,6 +129,7 @@ function sharedAttributes(f: SharedFields, refs: References, ownGroup: boolean):
     ...flagBits(f),
     mtu: f.mtu,
     address: f.address,
+    broadcast: f.broadcast,
     txqueuelen: f.txqueuelen,
     group: ownGroup ? f.group : undefined,
     master: f.master === undefined ? undefined : f.master === null ? 0 : refs.linkIndex(f.master),
@@ -154,6 +162,8 @@ function planCreate(ctx: RouteContext, input: LinkSpec): Plan {
   validateKeys(spec, specKeysOf(kind), `${spec.type} spec`);
   validateIfName(spec.name, 'name');
   if (spec.index !== undefined) validateInteger(spec.index, 'index', 1, S32_MAX);
+  if (spec.numTxQueues !== undefined) validateInteger(spec.numTxQueues, 'numTxQueues', 1, MAX_QUEUES);
+  if (spec.numRxQueues !== undefined) validateInteger(spec.numRxQueues, 'numRxQueues', 1, MAX_QUEUES);
   // vxlan's `group` is its multicast group, not the device group.
   const ownGroup = !kind.redefines?.includes('group');
   validateShared(spec as SharedFields, ownGroup);
@@ -183,6 +193,8 @@ function planCreate(ctx: RouteContext, input: LinkSpec): Plan {
       ...sharedAttributes(spec as SharedFields, refs, ownGroup),
       index: spec.index,
       name: spec.name,
+      numTxQueues: spec.numTxQueues,
+      numRxQueues: spec.numRxQueues,
       create: { kind, spec, ctx: refs },
     }),
   };
@@ -201,6 +213,12 @@ function planSet(ctx: RouteContext, dev: LinkRef, input: LinkChanges): Plan {
   if (changes.protodown !== undefined) validateBoolean(changes.protodown, 'protodown');
   const reason = changes.protodownReason === undefined ? undefined : protoDownReason(changes.protodownReason);
   const port = changes.bridgePort === undefined ? undefined : validateBridgePortOptions(changes.bridgePort);
+  const kindChange = changes.kind === undefined ? undefined : validateKindChange(dev, changes.kind);
+  if (kindChange && port) {
+    throw new InvalidArgumentError(
+      `set ${describeLinkRef(dev)}: kind and bridgePort both travel in IFLA_LINKINFO, which holds one of them; set them in two calls`,
+    );
+  }
   if (port && changes.master !== undefined) {
     throw new InvalidArgumentError(
       `set ${describeLinkRef(dev)}: the kernel applies port options through the link's current master, before a new master is set; ` +
@@ -218,12 +236,13 @@ function planSet(ctx: RouteContext, dev: LinkRef, input: LinkChanges): Plan {
   if (changes.name !== undefined && typeof dev === 'string') names.push(dev);
   if (typeof changes.master === 'string') names.push(changes.master);
   if (port) names.push(...bridgePortLinkRefs(port).filter((ref) => typeof ref === 'string'));
+  if (kindChange?.given) names.push(...(kindChange.kind.linkRefs?.(kindChange.spec) ?? []).filter((ref) => typeof ref === 'string'));
   return {
-    // Only RTM_NEWLINK reaches the master's slave_changelink; RTM_SETLINK ignores IFLA_LINKINFO.
-    type: port ? RTM_NEWLINK : RTM_SETLINK,
+    // Only RTM_NEWLINK reaches the kind's changelink and the master's slave_changelink; RTM_SETLINK ignores IFLA_LINKINFO.
+    type: port || kindChange ? RTM_NEWLINK : RTM_SETLINK,
     flags: 0,
     names,
-    namespaces: changes.netns === undefined ? [] : [changes.netns],
+    namespaces: [...(changes.netns === undefined ? [] : [changes.netns]), ...((kindChange?.given && kindChange.kind.netnsRefs?.(kindChange.spec)) || [])],
     op: linkOperation('set link', `${describeLinkRef(dev)} in ${ctx.label}`),
     addressed: dev,
     followUps: [],
@@ -235,8 +254,36 @@ function planSet(ctx: RouteContext, dev: LinkRef, input: LinkChanges): Plan {
       protoDown: changes.protodown,
       protoDownReason: reason,
       slave: port && { kind: 'bridge', encode: (w: MessageWriter) => encodeBridgePortOptions(w, port, refs) },
+      create: kindChange && { kind: kindChange.encoder, spec: kindChange.spec, ctx: refs },
     }),
   };
+}
+
+/**
+ * `changes.kind` checked: the kind's options, validated by the same plug-in
+ * that encodes them at creation. Fields a creation must have (a macvlan's
+ * lower device, a VNI) are optional in a change; a kind's top-level
+ * attributes (IFLA_LINK: the lower device) are fixed at creation and refused.
+ */
+function validateKindChange(dev: LinkRef, input: unknown): { kind: LinkKind; encoder: LinkKind; spec: Record<string, unknown>; given: boolean } {
+  const options = validateObject(input, 'kind');
+  const kind = kindToCreate(options.type);
+  validateKeys(options, ['type', ...kind.specKeys], `kind (${kind.kind} options)`);
+  const spec: Record<string, unknown> = { ...options, name: describeLinkRef(dev) };
+  const given = Object.keys(options).filter((key) => key !== 'type' && options[key] !== undefined);
+  if (kind.encodeLinkAttributes && given.includes('link')) {
+    throw new InvalidArgumentError(`set ${describeLinkRef(dev)}: a ${kind.kind}'s lower device (link) is fixed at creation; delete and add the link to move it`);
+  }
+  if (given.length > 0) {
+    // Stand-ins for what only creation requires, for validation alone: they are not sent.
+    const required: Record<string, unknown> = { link: dev, id: 0, table: 1, external: options.id === undefined ? true : undefined };
+    const stand: Record<string, unknown> = {};
+    for (const key of kind.specKeys) if (options[key] === undefined && required[key] !== undefined) stand[key] = required[key];
+    kind.validate({ ...spec, ...stand });
+  }
+  // Only IFLA_LINKINFO { IFLA_INFO_KIND, IFLA_INFO_DATA }: an empty IFLA_INFO_DATA is left out, as ip does.
+  const encoder: LinkKind = { ...kind, encodeLinkAttributes: undefined };
+  return { kind, encoder, spec, given: given.length > 0 };
 }
 
 function planDelete(ctx: RouteContext, dev: LinkRef): Plan {

@@ -53,8 +53,14 @@ export interface LinkCommonSpec extends LinkFlagsAndLimits {
   mtu?: number;
   /** MAC address, e.g. "02:00:00:00:00:01". */
   address?: string;
+  /** IFLA_BROADCAST: the link-layer broadcast address (`broadcast`/`brd`), ff:ff:ff:ff:ff:ff on Ethernet when absent. */
+  broadcast?: string;
   /** IFLA_TXQLEN: transmit queue length in packets (`txqueuelen`). */
   txqueuelen?: number;
+  /** IFLA_NUM_TX_QUEUES: number of transmit queues (`numtxqueues`), 1-4096; fixed once the link exists. */
+  numTxQueues?: number;
+  /** IFLA_NUM_RX_QUEUES: number of receive queues (`numrxqueues`), 1-4096; fixed once the link exists. */
+  numRxQueues?: number;
   /** Device group (u32); 0 is "default". */
   group?: number;
   /** Interface alias (ifalias); the kernel ignores it at creation, so nlkit sets it right after. */
@@ -69,6 +75,23 @@ export interface LinkCommonSpec extends LinkFlagsAndLimits {
   index?: number;
 }
 
+/**
+ * A kind's own options, changed on an existing link (`ip link set DEV type KIND OPTIONS`):
+ * `type` names the link's kind, the other fields are those of its spec, all optional
+ * (the common fields of LinkCommonSpec are left out: vxlan keeps `group`, its multicast group).
+ */
+export type LinkKindChanges = LinkSpec extends infer S
+  ? S extends LinkKindName<infer K>
+    ? LinkKindName<K> & Partial<Omit<S, (K extends 'vxlan' ? Exclude<keyof LinkCommonSpec, 'group'> : keyof LinkCommonSpec) | 'type'>>
+    : never
+  : never;
+
+/** The `type` of LinkKindChanges: which kind's options they are. */
+export interface LinkKindName<K extends LinkSpec['type'] = LinkSpec['type']> {
+  /** The link's kind, as `ip link set DEV type KIND` names it; the kernel refuses one that is not the link's (EOPNOTSUPP). */
+  type: K;
+}
+
 /** What `add` creates, a discriminated union on `type`. */
 export type LinkSpec = VethSpec | BridgeSpec | MacvlanSpec | VxlanSpec | IfbSpec | DummySpec | VlanSpec | VrfSpec | IpvlanSpec | GeneveSpec | MacvtapSpec | IpvtapSpec | WireguardSpec | NetkitSpec | BondSpec | TunnelSpec;
 
@@ -80,6 +103,8 @@ export interface LinkChanges extends LinkFlagsAndLimits {
   mtu?: number;
   /** MAC address (IFLA_ADDRESS, `address`), e.g. "02:00:00:00:00:01". */
   address?: string;
+  /** IFLA_BROADCAST (`broadcast`/`brd`): the link-layer broadcast address. */
+  broadcast?: string;
   /** Enslave to this link; null releases it (`nomaster`). */
   master?: LinkRef | null;
   /** Move the link into this namespace. */
@@ -100,6 +125,13 @@ export interface LinkChanges extends LinkFlagsAndLimits {
   protodownReason?: Readonly<Record<number, boolean>>;
   /** Options of the link as a bridge port (`ip link set dev X type bridge_slave …`); the link must already be a port. */
   bridgePort?: BridgePortOptions;
+  /**
+   * The kind's own options (`ip link set DEV type bridge stp_state 1`), e.g.
+   * `{ type: 'bridge', stp: true }`, sent as IFLA_LINKINFO to the kind's changelink.
+   * `type` must be the link's kind; options the kernel cannot change are refused
+   * by it with a NetlinkError carrying its message (vxlan: "Cannot change VNI").
+   */
+  kind?: LinkKindChanges;
 }
 
 /** Narrows `list`; `type` and `master` are filtered by the kernel, `group` by nlkit. */

@@ -1,4 +1,4 @@
-export { RouteService, type RouteFilter } from './service.js';
+export { RouteLookupError, RouteService, type RouteFilter } from './service.js';
 export { prepareRoute, prepareLookup, describeRoute, type RouteSpec, type RouteNexthopSpec, type RouteLookup, type PreparedRoute, type PreparedLookup } from './spec.js';
 export {
   decodeRoute, encodeRouteRequest, encodeRouteDumpRequest, routeAttributeName, RTMSG_LEN, RTNEXTHOP_LEN, USER_HZ,

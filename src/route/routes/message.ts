@@ -3,7 +3,7 @@ import * as rtnetlink from '../../generated/rtnetlink.js';
 import {
   RT_TABLE_UNSPEC, RTA_CACHEINFO, RTA_DST, RTA_EXPIRES, RTA_FLOW, RTA_GATEWAY, RTA_IIF, RTA_MARK, RTA_METRICS,
   RTA_MULTIPATH, RTA_NH_ID, RTA_OIF, RTA_PREF, RTA_PREFSRC, RTA_PRIORITY, RTA_SRC, RTA_TABLE, RTA_TTL_PROPAGATE, RTA_UID,
-  RTA_VIA, RTM_GETROUTE,
+  RTA_VIA, RTM_GETROUTE, RTA_IP_PROTO, RTA_SPORT, RTA_DPORT,
 } from '../../generated/rtnetlink.js';
 import { formatIp, type IpFamily } from '../../netlink/addresses.js';
 import { AttributeCursor, type DecodeContext, type RawAttribute } from '../../netlink/attributes.js';
@@ -190,6 +190,12 @@ export interface RouteRequest {
   mark?: number;
   /** RTA_UID: uid of a lookup (`ip route get ... uid`). */
   uid?: number;
+  /** RTA_IP_PROTO: IP protocol of a lookup (`ip route get ... ipproto tcp`). */
+  ipProto?: number;
+  /** RTA_SPORT: source port of a lookup (`sport`), host order here, big-endian on the wire. */
+  sport?: number;
+  /** RTA_DPORT: destination port of a lookup (`dport`). */
+  dport?: number;
 }
 
 /**
@@ -222,6 +228,9 @@ export function encodeRouteRequest(writer: MessageWriter, r: RouteRequest): void
   if (r.expires !== undefined) writer.u32(RTA_EXPIRES, r.expires);
   if (r.mark !== undefined) writer.u32(RTA_MARK, r.mark);
   if (r.uid !== undefined) writer.u32(RTA_UID, r.uid);
+  if (r.ipProto !== undefined) writer.u8(RTA_IP_PROTO, r.ipProto);
+  if (r.sport !== undefined) writer.be16(RTA_SPORT, r.sport);
+  if (r.dport !== undefined) writer.be16(RTA_DPORT, r.dport);
 }
 
 /** What a route dump asks the kernel to filter (with NETLINK_GET_STRICT_CHK); 0 = any. */

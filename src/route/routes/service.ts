@@ -20,6 +20,12 @@ import {
 } from './message.js';
 import { describeRoute, prepareLookup, prepareRoute, type PreparedLookup, type PreparedRoute, type RouteLookup, type RouteSpec } from './spec.js';
 
+/** A route lookup the kernel answered but nlkit cannot complete (no route in the reply, nothing to connect from). */
+export class RouteLookupError extends Error {
+  /** Always `'RouteLookupError'`. */
+  override readonly name = 'RouteLookupError';
+}
+
 /**
  * Which routes `list` returns. Table (default 'main', like `ip route show`),
  * protocol, type and dev are filtered by the kernel (strict checking); family
@@ -115,7 +121,9 @@ export class RouteService {
   get(lookup: RouteLookup): Route {
     const prepared = prepareLookup(lookup);
     const links = LinkIndexes.resolve(this.ctx, [prepared.iif, prepared.oif]);
-    return this.answer(this.ctx.socket.execute(this.lookupRequest(prepared, links), this.lookupOp(prepared), decodeRoute), prepared);
+    const route = this.answer(this.ctx.socket.execute(this.lookupRequest(prepared, links), this.lookupOp(prepared), decodeRoute), prepared);
+    const again = this.connectedLookup(lookup, route, prepared);
+    return again === undefined ? route : this.get(again);
   }
 
   /** `ip route show`: routes of table main unless `table` says otherwise. */
@@ -163,7 +171,9 @@ export class RouteService {
   async getAsync(lookup: RouteLookup): Promise<Route> {
     const prepared = prepareLookup(lookup);
     const links = await LinkIndexes.resolveAsync(this.ctx, [prepared.iif, prepared.oif]);
-    return this.answer(await this.ctx.socket.executeAsync(this.lookupRequest(prepared, links), this.lookupOp(prepared), decodeRoute), prepared);
+    const route = this.answer(await this.ctx.socket.executeAsync(this.lookupRequest(prepared, links), this.lookupOp(prepared), decodeRoute), prepared);
+    const again = this.connectedLookup(lookup, route, prepared);
+    return again === undefined ? route : this.getAsync(again);
   }
 
   /** Promise form of {@link RouteService.list}. */
@@ -235,9 +245,19 @@ export class RouteService {
     return { operation: 'look up route', object: `${prepared.text} in ${this.ctx.label}`, headerLength: RTMSG_LEN, attributeName: routeAttributeName };
   }
 
+  /** `connected` without `from`: the same lookup from the first answer's source address (iproute2's iproute_get). */
+  private connectedLookup(lookup: RouteLookup, first: Route, prepared: PreparedLookup): RouteLookup | undefined {
+    if (!lookup.connected || lookup.from !== undefined) return undefined;
+    const from = first.prefsrc ?? first.src;
+    if (from === undefined) {
+      throw new RouteLookupError(`look up route ${prepared.text} connected in ${this.ctx.label}: the answer has no source address to connect from (ip: "Failed to connect the route"); give from`);
+    }
+    return { ...lookup, from, connected: false };
+  }
+
   private answer(replies: (Route | undefined)[], prepared: PreparedLookup): Route {
     const route = replies.find((r) => r !== undefined);
-    if (!route) throw new Error(`look up route ${prepared.text} in ${this.ctx.label}: the kernel sent no route`);
+    if (!route) throw new RouteLookupError(`look up route ${prepared.text} in ${this.ctx.label}: the kernel sent no route`);
     return route;
   }
 

@@ -8,7 +8,7 @@ import { describeValue, requireObject } from '../../netlink/checks.js';
 import { addressFamily, validateFamily } from '../family.js';
 import { hasHostBits, ipValue, withHostBits, formatIpValue, type IpValue } from '../ip-value.js';
 import {
-  parseRoutePref, parseRouteProtocol, parseRouteTable, parseRouteType, parseScope, routeTableName, routeTypeName,
+  parseIpProtocol, parseRoutePref, parseRouteProtocol, parseRouteTable, parseRouteType, parseScope, routeTableName, routeTypeName,
   type RoutePrefName, type RouteProtocolName, type RouteTableName, type RouteTypeName, type ScopeName,
 } from '../iproute2-names.js';
 import { checkKeys } from '../keys.js';
@@ -83,6 +83,18 @@ export interface RouteLookup {
   tos?: number;
   /** Return the FIB entry that matched instead of the resolved route (`ip route get ... fibmatch`). */
   fibMatch?: boolean;
+  /** IP protocol of the flow (`ipproto`): a number or a name such as "tcp", "udp", "icmp"; the kernel takes TCP, UDP and ICMP (ICMPv6). */
+  ipproto?: number | string;
+  /** Source port of the flow (`sport`), 0-65535, for rules that match on it. */
+  sport?: number;
+  /** Destination port of the flow (`dport`), 0-65535, for rules that match on it. */
+  dport?: number;
+  /**
+   * Without `from`: look up again from the preferred source address of the
+   * first answer (`ip route get ... connected`), the route a socket connected
+   * from that address would take. Fails when the first answer has no source.
+   */
+  connected?: boolean;
 }
 
 /** A validated spec: the request once its devices are resolved, and how to name it in errors. */
@@ -102,7 +114,7 @@ const SPEC_KEYS = new Set([
   'tos', 'pref', 'expires',
 ]);
 const NEXTHOP_KEYS = new Set(['gateway', 'dev', 'weight', 'onlink']);
-const LOOKUP_KEYS = new Set(['to', 'from', 'iif', 'oif', 'mark', 'uid', 'tos', 'fibMatch']);
+const LOOKUP_KEYS = new Set(['to', 'from', 'iif', 'oif', 'mark', 'uid', 'tos', 'fibMatch', 'ipproto', 'sport', 'dport', 'connected']);
 /** Types that drop or refuse packets: no gateway, device or nexthops allowed. */
 const REJECT_TYPES: ReadonlySet<number> = new Set([RTN_BLACKHOLE, RTN_UNREACHABLE, RTN_PROHIBIT, RTN_THROW]);
 
@@ -278,6 +290,10 @@ export function prepareLookup(lookup: RouteLookup): PreparedLookup {
   }
   if (lookup.mark !== undefined) request.mark = validateInteger(lookup.mark, 'mark', 0, 0xffffffff);
   if (lookup.uid !== undefined) request.uid = validateInteger(lookup.uid, 'uid', 0, 0xffffffff);
+  if (lookup.ipproto !== undefined) request.ipProto = parseIpProtocol(lookup.ipproto);
+  if (lookup.sport !== undefined) request.sport = validateInteger(lookup.sport, 'sport', 0, 0xffff);
+  if (lookup.dport !== undefined) request.dport = validateInteger(lookup.dport, 'dport', 0, 0xffff);
+  optionalBoolean(lookup.connected, 'connected');
   if (lookup.tos !== undefined) {
     if (family === 6) throw new InvalidArgumentError(`tos applies to IPv4 lookups only`);
     request.tos = validateInteger(lookup.tos, 'tos', 0, 255);

@@ -76,8 +76,9 @@ t.test('invalid input throws InvalidArgumentError and sends nothing', async (t) 
     ['MAC with junk', { name: 'x0', type: 'ifb', address: 'zz:00:00:00:00:01' }, /MAC address/],
     ['unknown type', { name: 'x0', type: 'batadv' }, /unknown link type "batadv"; nlkit can create: veth, bridge, macvlan, vxlan, ifb, dummy, vlan, vrf, ipvlan, geneve, macvtap, ipvtap, wireguard, netkit, gre, gretap, ip6gre, ip6gretap, ipip, sit, ip6tnl, vti, vti6, bond$/],
     ['no type', { name: 'x0' }, /unknown link type undefined/],
-    ['veth without peer', { name: 'x0', type: 'veth' }, /veth "x0" needs peer: \{ name \}/],
-    ['veth without peer name', { name: 'x0', type: 'veth', peer: {} }, /needs peer.name/],
+    // A veth without a peer (name) is the kernel's to name; what must follow the peer by name needs one.
+    ['veth peer up without its name', { name: 'x0', type: 'veth', peer: { up: true } }, /peer.up needs peer.name/],
+    ['veth peer group without its name', { name: 'x0', type: 'veth', peer: { group: 2 } }, /peer.group needs peer.name/],
     ['peer name too long', { name: 'x0', type: 'veth', peer: { name: 'p'.repeat(16) } }, /peer.name .* is 16 bytes/],
     ['peer index alone', { name: 'x0', type: 'veth', peer: { name: 'p', index: 9 } }, /peer.index needs index as well/],
     ['tap', { name: 'x0', type: 'tap' }, /cannot be created through rtnetlink/],

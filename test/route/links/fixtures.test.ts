@@ -10,7 +10,7 @@ import {
 import { RTM_NEWLINK } from '../../../src/generated/rtnetlink.js';
 import { MessageWriter } from '../../../src/netlink/writer.js';
 import {
-  IFLA_BRPORT_NAMES, IFLA_INFO_NAMES, IFLA_NAMES, linkAttributeName,
+  iflaBrportNames, iflaInfoNames, iflaNames, linkAttributeName,
 } from '../../../src/route/links/attribute-names.js';
 import {
   decodeLink, describeLink, encodeLinkRequest, linkFlagNames, linkKind, linkToIpJson,
@@ -140,9 +140,9 @@ t.test('attribute names come from the generated headers, in header order', async
     }
     return names;
   };
-  t.strictSame([...IFLA_NAMES], enumOf('IFLA_UNSPEC', 'IFLA_MAX'));
-  t.strictSame([...IFLA_INFO_NAMES], enumOf('IFLA_INFO_UNSPEC', 'IFLA_INFO_MAX'));
-  t.strictSame([...IFLA_BRPORT_NAMES], enumOf('IFLA_BRPORT_UNSPEC', 'IFLA_BRPORT_MAX'));
+  t.strictSame([...iflaNames()], enumOf('IFLA_UNSPEC', 'IFLA_MAX'));
+  t.strictSame([...iflaInfoNames()], enumOf('IFLA_INFO_UNSPEC', 'IFLA_INFO_MAX'));
+  t.strictSame([...iflaBrportNames()], enumOf('IFLA_BRPORT_UNSPEC', 'IFLA_BRPORT_MAX'));
   for (const [kind, prefix] of [['bridge', 'IFLA_BR_'], ['vxlan', 'IFLA_VXLAN_'], ['macvlan', 'IFLA_MACVLAN_'], ['tun', 'IFLA_TUN_']]) {
     t.strictSame([...linkKind(kind!)!.dataAttributeNames!], enumOf(`${prefix}UNSPEC`, `${prefix}MAX`), kind);
   }

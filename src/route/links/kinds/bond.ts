@@ -15,11 +15,15 @@ import { describeValue } from '../../../netlink/checks.js';
 import type { MessageWriter } from '../../../netlink/writer.js';
 import { validateInteger } from '../../names.js';
 import { validateLinkRef, type LinkRef } from '../../resolve.js';
-import { attributeNames } from '../attribute-names.js';
+import { lazyAttributeNames } from '../attribute-names.js';
 import { DecoderTable } from '../decoder-table.js';
 import type { LinkCommonSpec } from '../types.js';
 import { U16_MAX, U32_MAX, U8_MAX, validateBoolean, validateMac, validateOneOf } from '../validate.js';
 import type { KindData, LinkKind } from './kind.js';
+import { once } from '../../constant-names.js';
+
+/** The IFLA_INFO_DATA members' names, for error messages; built on first use. */
+const dataAttributeNames = lazyAttributeNames(ifLink, 'IFLA_BOND_', ifLink.IFLA_BOND_MAX);
 
 /** BOND_MODE_*: how a bond spreads traffic over its ports. */
 export type BondMode = 'balance-rr' | 'active-backup' | 'balance-xor' | 'broadcast' | '802.3ad' | 'balance-tlb' | 'balance-alb';
@@ -259,16 +263,20 @@ const set = <K extends keyof BondInfo>(key: K, read: (c: AttributeCursor) => Bon
   info[key] = read(c);
 };
 
-const DECODERS = new DecoderTable<BondInfo>()
-  .on(IFLA_BOND_ARP_IP_TARGET, set('arpIpTarget', (c) => decodeTargets(c.nestedCursor())))
-  .on(IFLA_BOND_PRIMARY, set('primary', (c) => c.u32()))
-  .on(IFLA_BOND_ACTIVE_SLAVE, set('activeSlave', (c) => c.u32()))
-  .on(IFLA_BOND_AD_ACTOR_SYSTEM, set('adActorSystem', (c) => c.mac()))
-  .on(IFLA_BOND_LP_INTERVAL, set('lpInterval', (c) => c.u32()))
-  .on(IFLA_BOND_AD_LACP_ACTIVE, set('lacpActive', (c) => c.u8() !== 0))
-  .on(IFLA_BOND_MISSED_MAX, set('missedMax', (c) => c.u8()))
-  .on(IFLA_BOND_AD_INFO, set('adInfo', (c) => decodeAdInfo(c.nestedCursor())));
-for (const s of SCALARS) DECODERS.on(s.type, (info, c) => ((info as unknown as Record<string, unknown>)[s.key] = decodeScalar(s, c[s.width]())));
+// The decoders, built on the first bond decoded.
+const decoders = once(() => {
+  const table = new DecoderTable<BondInfo>()
+    .on(IFLA_BOND_ARP_IP_TARGET, set('arpIpTarget', (c) => decodeTargets(c.nestedCursor())))
+    .on(IFLA_BOND_PRIMARY, set('primary', (c) => c.u32()))
+    .on(IFLA_BOND_ACTIVE_SLAVE, set('activeSlave', (c) => c.u32()))
+    .on(IFLA_BOND_AD_ACTOR_SYSTEM, set('adActorSystem', (c) => c.mac()))
+    .on(IFLA_BOND_LP_INTERVAL, set('lpInterval', (c) => c.u32()))
+    .on(IFLA_BOND_AD_LACP_ACTIVE, set('lacpActive', (c) => c.u8() !== 0))
+    .on(IFLA_BOND_MISSED_MAX, set('missedMax', (c) => c.u8()))
+    .on(IFLA_BOND_AD_INFO, set('adInfo', (c) => decodeAdInfo(c.nestedCursor())));
+  for (const s of SCALARS) table.on(s.type, (info, c) => ((info as unknown as Record<string, unknown>)[s.key] = decodeScalar(s, c[s.width]())));
+  return table;
+});
 
 function validateTargets(value: unknown): void {
   if (!Array.isArray(value)) throw new InvalidArgumentError(`arpIpTarget must be an array of IPv4 addresses, got ${describeValue(value)}`);
@@ -278,11 +286,17 @@ function validateTargets(value: unknown): void {
   });
 }
 
+const specKeys = once(() => [...SCALARS.map((s) => s.key), 'arpIpTarget', 'primary', 'adActorSystem']);
+
 export const bond: LinkKind<BondSpec, BondInfo> = {
   kind: 'bond',
   creatable: true,
-  specKeys: [...SCALARS.map((s) => s.key), 'arpIpTarget', 'primary', 'adActorSystem'],
-  dataAttributeNames: attributeNames(ifLink, 'IFLA_BOND_', ifLink.IFLA_BOND_MAX),
+  get specKeys() {
+    return specKeys();
+  },
+  get dataAttributeNames() {
+    return dataAttributeNames();
+  },
 
   validate(spec) {
     for (const s of SCALARS) {
@@ -311,5 +325,5 @@ export const bond: LinkKind<BondSpec, BondInfo> = {
     if (spec.adActorSystem !== undefined) w.mac(IFLA_BOND_AD_ACTOR_SYSTEM, spec.adActorSystem);
   },
 
-  decodeInfoData: (c) => DECODERS.decode(c, { unknown: [] }),
+  decodeInfoData: (c) => decoders().decode(c, { unknown: [] }),
 };

@@ -18,7 +18,7 @@ import type { MessageWriter } from '../../../netlink/writer.js';
 import type { AttributeCursor } from '../../../netlink/attributes.js';
 import { hex0x } from '../../ipjson.js';
 import { validateInteger } from '../../names.js';
-import { attributeNames } from '../attribute-names.js';
+import { lazyAttributeNames } from '../attribute-names.js';
 import { u32le } from '../../../netlink/byte-reads.js';
 import { DecoderTable } from '../decoder-table.js';
 import { formatMac } from '../../../netlink/addresses.js';
@@ -26,6 +26,10 @@ import type { LinkCommonSpec } from '../types.js';
 import { U16_MAX, U32_MAX, U8_MAX, validateBoolean, validateMac, validateOneOf } from '../validate.js';
 import { clockTimer, decodeBridgeId, formatBridgeId, type BridgeId } from './format.js';
 import type { KindData, LinkKind } from './kind.js';
+import { once } from '../../constant-names.js';
+
+/** The IFLA_INFO_DATA members' names, for error messages; built on first use. */
+const dataAttributeNames = lazyAttributeNames(ifLink, 'IFLA_BR_', ifLink.IFLA_BR_MAX);
 
 // linux/if_ether.h is not among the generated headers: the two VLAN ethertypes a bridge speaks.
 /** The VLAN ethertypes a bridge can filter on, by the name `ip link ... vlan_protocol` takes: 802.1Q (0x8100) and 802.1ad / QinQ (0x88a8). */
@@ -269,7 +273,7 @@ const integer = (json: string, key: NumericInfoKey): Printer => (info, out) => {
 const timer = (json: string, key: NumericInfoKey): Printer => (info, out) => {
   if (info[key] !== undefined) out[json] = clockTimer(info[key]!);
 };
-const IP_JSON: readonly Printer[] = [
+const ipJson = once((): readonly Printer[] => [
   integer('forward_delay', 'forwardDelay'), integer('hello_time', 'helloTime'), integer('max_age', 'maxAge'),
   integer('ageing_time', 'ageingTime'), integer('stp_state', 'stpState'), integer('priority', 'priority'),
   integer('vlan_filtering', 'vlanFiltering'),
@@ -310,7 +314,7 @@ const IP_JSON: readonly Printer[] = [
   integer('mcast_igmp_version', 'mcastIgmpVersion'), integer('mcast_mld_version', 'mcastMldVersion'),
   integer('nf_call_iptables', 'nfCallIptables'), integer('nf_call_ip6tables', 'nfCallIp6tables'),
   integer('nf_call_arptables', 'nfCallArptables'),
-];
+]);
 
 const BOOLOPTS: readonly (readonly [keyof BridgeSpec, number])[] = [
   ['noLinklocalLearn', BR_BOOLOPT_NO_LL_LEARN],
@@ -390,11 +394,17 @@ on(IFLA_BR_MULTI_BOOLOPT, (i, c) => {
 });
 on(IFLA_BR_MCAST_QUERIER_STATE, (i, c) => { i.mcastQuerierState = c.view(); });
 
+const specKeys = once(() => [...SETTABLE.map((entry) => entry[2]), 'vlanProtocol', 'groupAddress', ...BOOLOPTS.map((entry) => entry[0])]);
+
 export const bridge: LinkKind<BridgeSpec, BridgeInfo> = {
   kind: 'bridge',
   creatable: true,
-  specKeys: [...SETTABLE.map((entry) => entry[2]), 'vlanProtocol', 'groupAddress', ...BOOLOPTS.map((entry) => entry[0])],
-  dataAttributeNames: attributeNames(ifLink, 'IFLA_BR_', ifLink.IFLA_BR_MAX),
+  get specKeys() {
+    return specKeys();
+  },
+  get dataAttributeNames() {
+    return dataAttributeNames();
+  },
 
   validate(spec) {
     for (const [, width, key] of SETTABLE) {
@@ -435,7 +445,7 @@ export const bridge: LinkKind<BridgeSpec, BridgeInfo> = {
 
   toIpJson(info) {
     const out: Record<string, unknown> = {};
-    if (info) for (const print of IP_JSON) print(info, out);
+    if (info) for (const print of ipJson()) print(info, out);
     return out;
   },
 };

@@ -6,10 +6,13 @@ import {
 } from '../../../generated/if_link.js';
 import { InvalidArgumentError, requireIp } from '../../../netlink/addresses.js';
 import { validateInteger } from '../../names.js';
-import { attributeNames } from '../attribute-names.js';
+import { lazyAttributeNames } from '../attribute-names.js';
 import type { LinkCommonSpec } from '../types.js';
 import { U16_MAX, U8_MAX, validateBoolean, validateOneOf } from '../validate.js';
 import type { KindData, LinkKind } from './kind.js';
+
+/** The IFLA_INFO_DATA members' names, for error messages; built on first use. */
+const dataAttributeNames = lazyAttributeNames(ifLink, 'IFLA_GENEVE_', ifLink.IFLA_GENEVE_MAX);
 
 /** The largest Geneve VNI (24 bits). */
 const GENEVE_VNI_MAX = 0xffffff;
@@ -94,7 +97,9 @@ export const geneve: LinkKind<GeneveSpec, GeneveInfo> = {
   kind: 'geneve',
   creatable: true,
   specKeys: ['id', 'remote', 'ttl', 'tos', 'df', 'label', 'dstport', ...BOOLEAN_KEYS],
-  dataAttributeNames: attributeNames(ifLink, 'IFLA_GENEVE_', ifLink.IFLA_GENEVE_MAX),
+  get dataAttributeNames() {
+    return dataAttributeNames();
+  },
 
   validate(spec) {
     for (const key of BOOLEAN_KEYS) if (spec[key] !== undefined) validateBoolean(spec[key], key);

@@ -4,13 +4,16 @@ import {
   IFLA_GRE_ERSPAN_VER, IFLA_GRE_FLAGS, IFLA_GRE_FLOWINFO, IFLA_GRE_FWMARK, IFLA_GRE_IFLAGS, IFLA_GRE_IGNORE_DF, IFLA_GRE_IKEY, IFLA_GRE_LINK,
   IFLA_GRE_LOCAL, IFLA_GRE_OFLAGS, IFLA_GRE_OKEY, IFLA_GRE_PMTUDISC, IFLA_GRE_REMOTE, IFLA_GRE_TOS, IFLA_GRE_TTL,
 } from '../../../generated/if_tunnel.js';
-import { attributeNames } from '../attribute-names.js';
+import { lazyAttributeNames } from '../attribute-names.js';
 import { validateBoolean } from '../validate.js';
 import type { KindData, LinkKind } from './kind.js';
 import {
   directionKeys, ENCAP_KEYS, encapName, encodeEncap, encodeOuter, ENDPOINT_KEYS, OUTER4_KEYS, OUTER6_KEYS, validateEncap, validateEndpoints,
   validateKeys, validateOuter, type Outer4Fields, type Outer6Fields, type TunnelEncap, type TunnelEncapFields, type TunnelEndpoints, type TunnelKey,
 } from './tunnel-fields.js';
+
+/** The IFLA_INFO_DATA members' names, for error messages; built on first use. */
+const dataAttributeNames = lazyAttributeNames(ifTunnel, 'IFLA_GRE_', ifTunnel.IFLA_GRE_MAX);
 
 // The IFLA_GRE_* encoding of gre, gretap (IPv4) and ip6gre, ip6gretap (IPv6),
 // as iproute2's link_gre.c and link_gre6.c send it: every option on create,
@@ -113,7 +116,9 @@ export function greKind<Spec extends GreFields & { name: string }>(kind: string,
     kind,
     creatable: true,
     specKeys: [...ENDPOINT_KEYS, ...ENCAP_KEYS, ...KEY_FIELDS, ...familyKeys],
-    dataAttributeNames: attributeNames(ifTunnel, 'IFLA_GRE_', ifTunnel.IFLA_GRE_MAX),
+    get dataAttributeNames() {
+      return dataAttributeNames();
+    },
 
     validate(spec) {
       validateEndpoints(spec, family);

@@ -4,13 +4,16 @@ import {
   IFLA_IPTUN_ENCAP_TYPE, IFLA_IPTUN_FLAGS, IFLA_IPTUN_FLOWINFO, IFLA_IPTUN_FWMARK, IFLA_IPTUN_LINK, IFLA_IPTUN_LOCAL, IFLA_IPTUN_PMTUDISC,
   IFLA_IPTUN_PROTO, IFLA_IPTUN_REMOTE, IFLA_IPTUN_TOS, IFLA_IPTUN_TTL, SIT_ISATAP,
 } from '../../../generated/if_tunnel.js';
-import { attributeNames } from '../attribute-names.js';
+import { lazyAttributeNames } from '../attribute-names.js';
 import { validateBoolean, validateOneOf } from '../validate.js';
 import type { KindData, LinkKind } from './kind.js';
 import {
   ENCAP_KEYS, encapName, encodeEncap, encodeOuter, ENDPOINT_KEYS, OUTER4_KEYS, OUTER6_KEYS, validateEncap, validateEndpoints, validateOuter,
   type Outer4Fields, type Outer6Fields, type TunnelEncap, type TunnelEncapFields, type TunnelEndpoints,
 } from './tunnel-fields.js';
+
+/** The IFLA_INFO_DATA members' names, for error messages; built on first use. */
+const dataAttributeNames = lazyAttributeNames(ifTunnel, 'IFLA_IPTUN_', ifTunnel.IFLA_IPTUN_MAX);
 
 // The IFLA_IPTUN_* encoding of ipip, sit (IPv4 outer header) and ip6tnl (IPv6),
 // as iproute2's link_iptnl.c and link_ip6tnl.c send it: every option on
@@ -79,7 +82,9 @@ export function iptunKind<Spec extends IptunFields>(kind: string, family: 4 | 6,
     kind,
     creatable: true,
     specKeys: [...ENDPOINT_KEYS, ...ENCAP_KEYS, 'mode', ...familyKeys, ...(isatap ? ['isatap'] : [])],
-    dataAttributeNames: attributeNames(ifTunnel, 'IFLA_IPTUN_', ifTunnel.IFLA_IPTUN_MAX),
+    get dataAttributeNames() {
+      return dataAttributeNames();
+    },
 
     validate(spec) {
       validateEndpoints(spec, family);

@@ -2,10 +2,13 @@ import * as ifLink from '../../../generated/if_link.js';
 import { IFLA_IPVLAN_FLAGS, IFLA_IPVLAN_MODE, IFLA_LINK } from '../../../generated/if_link.js';
 import { InvalidArgumentError } from '../../../netlink/addresses.js';
 import { validateLinkRef, type LinkRef } from '../../resolve.js';
-import { attributeNames } from '../attribute-names.js';
+import { lazyAttributeNames } from '../attribute-names.js';
 import type { LinkCommonSpec } from '../types.js';
 import { validateOneOf } from '../validate.js';
 import type { KindData, LinkKind } from './kind.js';
+
+/** The IFLA_INFO_DATA members' names, for error messages; built on first use. */
+const dataAttributeNames = lazyAttributeNames(ifLink, 'IFLA_IPVLAN_', ifLink.IFLA_IPVLAN_MAX);
 
 /** IPVLAN_MODE_*: where the ipvlan devices of one lower device switch: layer 2, layer 3, or layer 3 through netfilter (l3s). */
 export type IpvlanMode = 'l2' | 'l3' | 'l3s';
@@ -45,7 +48,9 @@ export const ipvlan: LinkKind<IpvlanSpec, IpvlanInfo> = {
   kind: 'ipvlan',
   creatable: true,
   specKeys: ['link', 'mode', 'isolation'],
-  dataAttributeNames: attributeNames(ifLink, 'IFLA_IPVLAN_', ifLink.IFLA_IPVLAN_MAX),
+  get dataAttributeNames() {
+    return dataAttributeNames();
+  },
 
   validate(spec) {
     if (spec.link === undefined) throw new InvalidArgumentError(`ipvlan "${spec.name}" needs link: the lower device it sits on`);

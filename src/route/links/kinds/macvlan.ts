@@ -6,10 +6,13 @@ import {
 } from '../../../generated/if_link.js';
 import { InvalidArgumentError } from '../../../netlink/addresses.js';
 import { validateLinkRef, type LinkRef } from '../../resolve.js';
-import { attributeNames } from '../attribute-names.js';
+import { lazyAttributeNames } from '../attribute-names.js';
 import type { LinkCommonSpec } from '../types.js';
 import { validateBoolean, validateOneOf, validateU32 } from '../validate.js';
 import type { KindData, LinkKind } from './kind.js';
+
+/** The IFLA_INFO_DATA members' names, for error messages; built on first use. */
+const dataAttributeNames = lazyAttributeNames(ifLink, 'IFLA_MACVLAN_', ifLink.IFLA_MACVLAN_MAX);
 
 /** How a macvlan forwards between siblings on the same lower device (MACVLAN_MODE_*): `bridge` switches locally, `vepa` hairpins through the external switch, `private` isolates, `passthru` gives the lower device to one macvlan, `source` filters by source MAC. */
 export type MacvlanMode = 'private' | 'vepa' | 'bridge' | 'passthru' | 'source';
@@ -56,7 +59,9 @@ export const macvlan: LinkKind<MacvlanSpec, MacvlanInfo> = {
   kind: 'macvlan',
   creatable: true,
   specKeys: ['link', 'mode', 'nopromisc', 'bcqueuelen'],
-  dataAttributeNames: attributeNames(ifLink, 'IFLA_MACVLAN_', ifLink.IFLA_MACVLAN_MAX),
+  get dataAttributeNames() {
+    return dataAttributeNames();
+  },
 
   validate(spec) {
     if (spec.link === undefined) throw new InvalidArgumentError(`macvlan "${spec.name}" needs link: the lower device it sits on`);

@@ -7,6 +7,7 @@ import type { LinkCommonSpec } from '../types.js';
 import { validateKeys, validateNetnsRef, validateObject, validateOneOf } from '../validate.js';
 import type { KindData, LinkKind } from './kind.js';
 import { decodePeer, type VethPeerInfo } from './veth.js';
+import { once } from '../../constant-names.js';
 
 // IFLA_NETKIT_* and the netkit enums of <linux/if_link.h> (Linux 6.7+; the
 // headers nlkit generates its constants from predate them).
@@ -88,11 +89,16 @@ export interface NetkitInfo extends KindData {
   tailroom?: number;
 }
 
+/** The IFLA_INFO_DATA members' names, for error messages; built on first use. */
+const dataAttributeNames = once(() => NETKIT_NAMES.map((name) => `IFLA_NETKIT_${name}`));
+
 export const netkit: LinkKind<NetkitSpec, NetkitInfo> = {
   kind: 'netkit',
   creatable: true,
   specKeys: ['mode', 'policy', 'peerPolicy', 'scrub', 'peerScrub', 'peer'],
-  dataAttributeNames: NETKIT_NAMES.map((name) => `IFLA_NETKIT_${name}`),
+  get dataAttributeNames() {
+    return dataAttributeNames();
+  },
 
   validate(spec) {
     if (spec.mode !== undefined) validateOneOf(spec.mode, 'mode', MODES);

@@ -11,13 +11,15 @@ export function tapVariant<Spec extends { type: string; name: string; link?: unk
   base: LinkKind<any, Info>,
   kind: Spec['type'],
 ): LinkKind<Spec, Info> {
-  return {
-    ...(base as unknown as LinkKind<Spec, Info>),
+  // The base's properties as they are: a spread would read its getters (the
+  // attribute-name table, built on first use) when the module loads.
+  const variant = Object.defineProperties({}, Object.getOwnPropertyDescriptors(base)) as LinkKind<Spec, Info>;
+  return Object.assign(variant, {
     kind,
-    validate(spec) {
+    validate(spec: Spec) {
       // Checked here first so the message names the tap kind, not the base kind whose checks follow.
       if (spec.link === undefined) throw new InvalidArgumentError(`${kind} "${spec.name}" needs link: the lower device it sits on`);
       base.validate({ ...spec, type: base.kind });
     },
-  };
+  });
 }

@@ -5,8 +5,11 @@ import {
   IFLA_TUN_PI, IFLA_TUN_TYPE, IFLA_TUN_VNET_HDR,
 } from '../../../generated/if_link.js';
 import { InvalidArgumentError } from '../../../netlink/addresses.js';
-import { attributeNames } from '../attribute-names.js';
+import { lazyAttributeNames } from '../attribute-names.js';
 import type { KindData, LinkKind } from './kind.js';
+
+/** The IFLA_INFO_DATA members' names, for error messages; built on first use. */
+const dataAttributeNames = lazyAttributeNames(ifLink, 'IFLA_TUN_', ifLink.IFLA_TUN_MAX);
 
 
 /** IFLA_INFO_DATA of a tun/tap device (reported by the kernel; not creatable through rtnetlink). */
@@ -41,7 +44,9 @@ export const tun: LinkKind<never, TunInfo> = {
   kind: 'tun',
   creatable: false,
   specKeys: [],
-  dataAttributeNames: attributeNames(ifLink, 'IFLA_TUN_', ifLink.IFLA_TUN_MAX),
+  get dataAttributeNames() {
+    return dataAttributeNames();
+  },
   validate() {
     throw new InvalidArgumentError(TUN_REFUSAL);
   },

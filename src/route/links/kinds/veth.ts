@@ -1,4 +1,4 @@
-import { IFLA_ADDRESS, IFLA_IFNAME, IFLA_MTU, IFLA_NET_NS_FD, IFLA_NET_NS_PID, IFLA_TXQLEN } from '../../../generated/if_link.js';
+import { IFLA_ADDRESS, IFLA_GROUP, IFLA_IFNAME, IFLA_MTU, IFLA_NET_NS_FD, IFLA_NET_NS_PID, IFLA_TXQLEN } from '../../../generated/if_link.js';
 import * as vethConstants from '../../../generated/veth.js';
 import { VETH_INFO_MAX, VETH_INFO_PEER } from '../../../generated/veth.js';
 import { InvalidArgumentError } from '../../../netlink/addresses.js';
@@ -7,17 +7,20 @@ import type { MessageWriter } from '../../../netlink/writer.js';
 import type { NetnsRef } from '../../../netns/reference.js';
 import { validateIfName, validateInteger } from '../../names.js';
 import { IFINFOMSG_LEN } from '../../resolve.js';
-import { attributeNames } from '../attribute-names.js';
+import { lazyAttributeNames } from '../attribute-names.js';
 import { s32le, u32le } from '../../../netlink/byte-reads.js';
 import { writeIfinfomsg } from '../ifinfomsg.js';
 import type { LinkCommonSpec } from '../types.js';
-import { S32_MAX, validateBoolean, validateKeys, validateMac, validateNetnsRef, validateObject, validateU32 } from '../validate.js';
+import { S32_MAX, validateBoolean, validateKeys, validateMac, validateNetnsRef, validateObject, validateString, validateU32 } from '../validate.js';
 import type { KindData, KindEncodeContext, LinkKind } from './kind.js';
+
+/** The IFLA_INFO_DATA members' names, for error messages; built on first use. */
+const dataAttributeNames = lazyAttributeNames(vethConstants, 'VETH_INFO_', VETH_INFO_MAX);
 
 /** The other end of a veth pair, created in the same request. */
 export interface VethPeerSpec {
-  /** The peer's interface name (`peer name PEER`), at most 15 bytes. */
-  name: string;
+  /** The peer's interface name (`peer name PEER`), at most 15 bytes; the kernel names it vethN when absent. */
+  name?: string;
   /** Create the peer directly inside this namespace. */
   netns?: NetnsRef;
   /** The peer's MAC address; random when absent. */
@@ -30,14 +33,18 @@ export interface VethPeerSpec {
   index?: number;
   /** The peer's transmit queue length in packets. */
   txqueuelen?: number;
+  /** The peer's device group (IFLA_GROUP); needs `name`, as ip does. */
+  group?: number;
+  /** The peer's alias, set right after creation (the kernel ignores it in the creating request); needs `name`. */
+  alias?: string;
 }
 
 /** `ip link add NAME type veth peer name PEER [netns NS]` */
 export interface VethSpec extends LinkCommonSpec {
   /** Selects the veth kind (IFLA_INFO_KIND "veth"). */
   type: 'veth';
-  /** The other end, sent as VETH_INFO_PEER. */
-  peer: VethPeerSpec;
+  /** The other end, sent as VETH_INFO_PEER; absent, the kernel creates a peer named vethN beside the link. */
+  peer?: VethPeerSpec;
 }
 
 /** VETH_INFO_PEER as found in a request (the kernel never reports veth options). */
@@ -70,7 +77,7 @@ export interface VethInfo extends KindData {
   peer?: VethPeerInfo;
 }
 
-const PEER_KEYS = ['name', 'netns', 'address', 'mtu', 'up', 'index', 'txqueuelen'];
+const PEER_KEYS = ['name', 'netns', 'address', 'mtu', 'up', 'index', 'txqueuelen', 'group', 'alias'];
 
 /** A peer's ifinfomsg and attributes (VETH_INFO_PEER, netkit's IFLA_NETKIT_PEER_INFO). */
 export function decodePeer(c: AttributeCursor): VethPeerInfo {
@@ -97,16 +104,23 @@ export const veth: LinkKind<VethSpec, VethInfo> = {
   kind: 'veth',
   creatable: true,
   specKeys: ['peer'],
-  dataAttributeNames: attributeNames(vethConstants, 'VETH_INFO_', VETH_INFO_MAX),
+  get dataAttributeNames() {
+    return dataAttributeNames();
+  },
 
   validate(spec) {
-    if (spec.peer === undefined) {
-      throw new InvalidArgumentError(`veth "${spec.name}" needs peer: { name } (the other end of the pair), e.g. peer: { name: 'eth0', netns: 'pod1' }`);
-    }
+    // Without a peer (or its name) the kernel names the other end vethN, as for `ip link add v0 type veth`.
+    if (spec.peer === undefined) return;
     const peer = validateObject(spec.peer, 'peer');
     validateKeys(peer, PEER_KEYS, 'peer');
-    if (peer.name === undefined) throw new InvalidArgumentError(`veth "${spec.name}" needs peer.name`);
-    validateIfName(peer.name, 'peer.name');
+    if (peer.name !== undefined) validateIfName(peer.name, 'peer.name');
+    for (const key of ['up', 'group', 'alias']) {
+      if (peer[key] !== undefined && peer.name === undefined) {
+        throw new InvalidArgumentError(`veth "${spec.name}": peer.${key} needs peer.name (the kernel picks an unknown vethN name otherwise)`);
+      }
+    }
+    if (peer.group !== undefined) validateU32(peer.group, 'peer.group');
+    if (peer.alias !== undefined) validateString(peer.alias, 'peer.alias', 255);
     if (peer.netns !== undefined) validateNetnsRef(peer.netns, 'peer.netns');
     if (peer.address !== undefined) validateMac(peer.address, 'peer.address');
     if (peer.mtu !== undefined) validateInteger(peer.mtu, 'peer.mtu', 0, S32_MAX);
@@ -120,32 +134,39 @@ export const veth: LinkKind<VethSpec, VethInfo> = {
   },
 
   netnsRefs(spec) {
-    return spec.peer.netns === undefined ? [] : [spec.peer.netns];
+    return spec.peer?.netns === undefined ? [] : [spec.peer.netns];
   },
 
   takenNames(spec) {
     // Without its own netns the kernel creates the peer in the requesting
     // socket's namespace, even when the host end goes to `netns` (as ip does).
-    return [{ role: 'veth peer', name: spec.peer.name, netns: spec.peer.netns }];
+    return spec.peer?.name === undefined ? [] : [{ role: 'veth peer', name: spec.peer.name, netns: spec.peer.netns }];
   },
 
   followUps(spec) {
     // The kernel configures the peer before the pair is joined, so an IFF_UP
     // in the peer's header fails (veth_open: ENOTCONN); it comes up right after.
-    return spec.peer.up ? [{ netns: spec.peer.netns, name: spec.peer.name, up: true }] : [];
+    const p = spec.peer;
+    if (p?.name === undefined) return [];
+    return [
+      ...(p.alias === undefined ? [] : [{ netns: p.netns, name: p.name, alias: p.alias }]),
+      ...(p.up ? [{ netns: p.netns, name: p.name, up: true }] : []),
+    ];
   },
 
   encodeInfoData(spec: VethSpec, w: MessageWriter, ctx: KindEncodeContext) {
     const p = spec.peer;
+    if (p === undefined) return;
     // The peer is an ifinfomsg followed by its own attributes, like a whole
     // link request; its index travels in that header (its flags cannot: see followUps).
     const at = w.beginNestedLegacy(VETH_INFO_PEER);
     writeIfinfomsg(w, p.index ?? 0, 0, 0);
-    w.string(IFLA_IFNAME, p.name);
+    if (p.name !== undefined) w.string(IFLA_IFNAME, p.name);
     if (p.netns !== undefined) w.u32(IFLA_NET_NS_FD, ctx.netnsFd(p.netns));
     if (p.address !== undefined) w.mac(IFLA_ADDRESS, p.address);
     if (p.mtu !== undefined) w.u32(IFLA_MTU, p.mtu);
     if (p.txqueuelen !== undefined) w.u32(IFLA_TXQLEN, p.txqueuelen);
+    if (p.group !== undefined) w.u32(IFLA_GROUP, p.group);
     w.endNested(at);
   },
 

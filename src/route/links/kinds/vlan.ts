@@ -8,11 +8,15 @@ import { describeValue } from '../../../netlink/checks.js';
 import type { MessageWriter } from '../../../netlink/writer.js';
 import { validateInteger } from '../../names.js';
 import { validateLinkRef, type LinkRef } from '../../resolve.js';
-import { attributeNames } from '../attribute-names.js';
+import { lazyAttributeNames } from '../attribute-names.js';
 import type { LinkCommonSpec } from '../types.js';
 import { U32_MAX, validateBoolean, validateOneOf } from '../validate.js';
 import { VLAN_PROTOCOLS, type BridgeVlanProtocol } from './bridge.js';
 import type { KindData, LinkKind } from './kind.js';
+import { once } from '../../constant-names.js';
+
+/** The IFLA_INFO_DATA members' names, for error messages; built on first use. */
+const dataAttributeNames = lazyAttributeNames(ifLink, 'IFLA_VLAN_', ifLink.IFLA_VLAN_MAX);
 
 /** One priority mapping of a VLAN device: `from:to` in ip's ingress-qos-map / egress-qos-map. */
 export interface VlanQosMapping {
@@ -111,11 +115,17 @@ function decodeMap(c: AttributeCursor): VlanQosMapping[] {
 
 const PROTOCOL_NAMES = Object.keys(VLAN_PROTOCOLS) as BridgeVlanProtocol[];
 
+const specKeys = once(() => ['link', 'id', 'protocol', 'ingressQosMap', 'egressQosMap', ...FLAGS.map(([key]) => key)]);
+
 export const vlan: LinkKind<VlanSpec, VlanInfo> = {
   kind: 'vlan',
   creatable: true,
-  specKeys: ['link', 'id', 'protocol', 'ingressQosMap', 'egressQosMap', ...FLAGS.map(([key]) => key)],
-  dataAttributeNames: attributeNames(ifLink, 'IFLA_VLAN_', ifLink.IFLA_VLAN_MAX),
+  get specKeys() {
+    return specKeys();
+  },
+  get dataAttributeNames() {
+    return dataAttributeNames();
+  },
 
   validate(spec) {
     if (spec.link === undefined) throw new InvalidArgumentError(`vlan "${spec.name}" needs link: the lower device it tags on`);

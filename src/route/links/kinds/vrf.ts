@@ -1,10 +1,13 @@
 import * as ifLink from '../../../generated/if_link.js';
 import { IFLA_VRF_TABLE } from '../../../generated/if_link.js';
 import { InvalidArgumentError } from '../../../netlink/addresses.js';
-import { attributeNames } from '../attribute-names.js';
+import { lazyAttributeNames } from '../attribute-names.js';
 import type { LinkCommonSpec } from '../types.js';
 import { validateU32 } from '../validate.js';
 import type { KindData, LinkKind } from './kind.js';
+
+/** The IFLA_INFO_DATA members' names, for error messages; built on first use. */
+const dataAttributeNames = lazyAttributeNames(ifLink, 'IFLA_VRF_', ifLink.IFLA_VRF_MAX);
 
 /**
  * `ip link add NAME type vrf table N`: a VRF device, whose ports route through
@@ -28,7 +31,9 @@ export const vrf: LinkKind<VrfSpec, VrfInfo> = {
   kind: 'vrf',
   creatable: true,
   specKeys: ['table'],
-  dataAttributeNames: attributeNames(ifLink, 'IFLA_VRF_', ifLink.IFLA_VRF_MAX),
+  get dataAttributeNames() {
+    return dataAttributeNames();
+  },
 
   validate(spec) {
     if (spec.table === undefined) throw new InvalidArgumentError(`vrf "${spec.name}" needs table: the routing table its ports use`);

@@ -1,8 +1,11 @@
 import * as ifTunnel from '../../../generated/if_tunnel.js';
 import { IFLA_VTI_FWMARK, IFLA_VTI_IKEY, IFLA_VTI_LINK, IFLA_VTI_LOCAL, IFLA_VTI_OKEY, IFLA_VTI_REMOTE } from '../../../generated/if_tunnel.js';
-import { attributeNames } from '../attribute-names.js';
+import { lazyAttributeNames } from '../attribute-names.js';
 import type { KindData, LinkKind } from './kind.js';
 import { directionKeys, ENDPOINT_KEYS, validateEndpoints, validateKeys, type TunnelEndpoints, type TunnelKey } from './tunnel-fields.js';
+
+/** The IFLA_INFO_DATA members' names, for error messages; built on first use. */
+const dataAttributeNames = lazyAttributeNames(ifTunnel, 'IFLA_VTI_', ifTunnel.IFLA_VTI_MAX);
 
 // The IFLA_VTI_* encoding of vti (IPv4) and vti6 (IPv6), as iproute2's
 // link_vti.c and link_vti6.c send it.
@@ -39,7 +42,9 @@ export function vtiKind<Spec extends VtiFields>(kind: string, family: 4 | 6): Li
     kind,
     creatable: true,
     specKeys: [...ENDPOINT_KEYS, 'key', 'ikey', 'okey'],
-    dataAttributeNames: attributeNames(ifTunnel, 'IFLA_VTI_', ifTunnel.IFLA_VTI_MAX),
+    get dataAttributeNames() {
+      return dataAttributeNames();
+    },
 
     validate(spec) {
       validateEndpoints(spec, family);

@@ -13,10 +13,13 @@ import type { MessageWriter } from '../../../netlink/writer.js';
 import { hex0x } from '../../ipjson.js';
 import { validateInteger } from '../../names.js';
 import { validateLinkRef, type LinkRef } from '../../resolve.js';
-import { attributeNames } from '../attribute-names.js';
+import { lazyAttributeNames } from '../attribute-names.js';
 import type { LinkCommonSpec } from '../types.js';
 import { U16_MAX, U8_MAX, validateBoolean, validateOneOf, validateU32 } from '../validate.js';
 import type { KindData, LinkKind } from './kind.js';
+
+/** The IFLA_INFO_DATA members' names, for error messages; built on first use. */
+const dataAttributeNames = lazyAttributeNames(ifLink, 'IFLA_VXLAN_', ifLink.IFLA_VXLAN_MAX);
 
 export const VXLAN_VNI_MAX = 0xffffff;
 const FLOWLABEL_MAX = 0xfffff;
@@ -166,7 +169,9 @@ export const vxlan: LinkKind<VxlanSpec, VxlanInfo> = {
   creatable: true,
   redefines: ['group'],
   specKeys: ['id', 'remote', 'group', 'local', 'link', 'dstport', 'srcport', 'ttl', 'tos', 'df', 'label', 'ageing', 'maxAddresses', ...BOOLEAN_KEYS],
-  dataAttributeNames: attributeNames(ifLink, 'IFLA_VXLAN_', ifLink.IFLA_VXLAN_MAX),
+  get dataAttributeNames() {
+    return dataAttributeNames();
+  },
 
   validate(spec) {
     if (spec.id === undefined) {
