@@ -1,7 +1,8 @@
 // What the agent keeps between calls (docs/cni.md, "What the agent keeps"):
 // per namespace that plays the host, one rtnetlink and one nftables
 // connection, the bridges it has checked and the gateway addresses and
-// sysctls it has set; per host-local data directory, the allocations read
+// sysctls it has set, that nlkit-portmap's table and chains exist and where
+// it set route_localnet; per host-local data directory, the allocations read
 // from disk. Facts are dropped when a call using them fails, when the host
 // namespace behind a name is another one, and after FACT_TTL_MS, so a change
 // made behind the agent's back is repaired within that time, as the
@@ -9,6 +10,7 @@
 import { statSync } from 'node:fs';
 import { netnsPath, openNftables, openRoute, type Link, type NftablesConnection, type RouteConnection } from '../../index.js';
 import type { RunCniOptions } from '../call.js';
+import { CniError } from '../errors.js';
 import { HostLocalMemory } from '../ipam/host-local/memory.js';
 
 /** How long a fact about the host (a bridge checked, a gateway set) is trusted. */
@@ -20,14 +22,28 @@ export class HostState {
   private users = 0;
   private dropped = false;
   private nft: NftablesConnection | undefined;
+  private slow: RouteConnection | undefined;
   private readonly facts = new Map<string, { at: number; value: unknown }>();
 
-  constructor(readonly route: RouteConnection, private readonly openNft: () => NftablesConnection, readonly identity: string) {}
+  constructor(readonly route: RouteConnection, private readonly openNft: () => NftablesConnection, readonly identity: string, private readonly openRouteAgain?: () => RouteConnection) {}
 
   /** The nftables connection, opened on first use. */
   nftables(): NftablesConnection {
     this.nft ??= this.openNft();
     return this.nft;
+  }
+
+  /**
+   * A second rtnetlink connection, opened on first use, for requests the
+   * kernel spends milliseconds inside (a device's delete) sent with the
+   * Async methods: they wait on a worker thread, queued one after another,
+   * while `route` stays free for the other calls. It is kept open like the
+   * others (a socket closed right after it deleted a device took 8-15 ms in
+   * close() here).
+   */
+  slowRoute(): RouteConnection {
+    this.slow ??= (this.openRouteAgain ?? (() => { throw new Error('HostState: no second rtnetlink connection'); }))();
+    return this.slow;
   }
 
   /** A fact recorded less than FACT_TTL_MS ago, else undefined. */
@@ -80,12 +96,34 @@ export class HostState {
     } catch {
       // already closed
     }
-    try {
-      this.nft?.close();
-    } catch {
-      // already closed
+    for (const conn of [this.nft, this.slow]) {
+      try {
+        conn?.close();
+      } catch {
+        // already closed
+      }
     }
     this.nft = undefined;
+    this.slow = undefined;
+  }
+}
+
+/**
+ * Runs `fn` with the agent's state of the namespace that plays the host
+ * (entered before, left after), or with none for a standalone call or a host
+ * the agent cannot cache (then `fn` opens and closes its own connections).
+ * A failure that is not a CniError (a kernel refusal, a closed socket) drops
+ * the state: what the agent knew, or its connection, may be what failed.
+ */
+export async function withHostState<T>(options: RunCniOptions, fn: (state: HostState | undefined) => T | Promise<T>): Promise<T> {
+  const state = options.cache?.host(options);
+  try {
+    return await fn(state);
+  } catch (error) {
+    if (state && !(error instanceof CniError)) state.drop();
+    throw error;
+  } finally {
+    state?.leave();
   }
 }
 
@@ -127,7 +165,7 @@ export class CniCache {
     }
     if (!state) {
       const netns = ref === undefined ? {} : { netns: ref };
-      state = new HostState(openRoute(netns), () => openNftables(netns), identity);
+      state = new HostState(openRoute(netns), () => openNftables(netns), identity, () => openRoute(netns));
       this.hosts.set(key, state);
     }
     state.enter();

@@ -1,9 +1,11 @@
 // nlkit-bandwidth's commands: the reference bandwidth plugin's tc setup
-// (setBandwidthLimit) on the host end of the container's veth. A chained
-// plugin: it passes prevResult on, with the ifb device added when it made one.
+// (setBandwidthLimit's steps, in limit.ts) on the host end of the container's
+// veth. A chained plugin: it passes prevResult on, with the ifb device added
+// when it made one. Through the agent it runs on the agent's connections.
 import {
-  LinkNotFoundError, NetlinkError, pschedClock, removeBandwidthLimit, setBandwidthLimit, type Link, type MirredOptions, type RouteConnection, type TbfOptions, type TcMessage, type U32Options,
+  LinkNotFoundError, NetlinkError, pschedClock, type Link, type MirredOptions, type RouteConnection, type TbfOptions, type TcMessage, type U32Options,
 } from '../../index.js';
+import { withHostState, type HostState } from '../agent/cache.js';
 import type { CniCall } from '../call.js';
 import { podNetnsGone } from '../bridge/pod-netns.js';
 import { CniError, CniErrorCode } from '../errors.js';
@@ -13,19 +15,13 @@ import type { CniResult } from '../spec/types.js';
 import { limitsSomething, parseBandwidthConfig, type BandwidthEntry } from './config.js';
 import { findHostInterface, openHostRoute } from './host-interface.js';
 import { ifbAlias, ifbName, parseIfbAlias } from './ifb-name.js';
+import { applyBandwidthLimit, inBytes, LATENCY_MS } from './limit.js';
 
-/** The reference's latencyInMillis. */
-const LATENCY_MS = 25;
 const TC_H_ROOT = 0xffffffff;
 
 function previous(call: CniCall, missing: string): CniResult {
   if (!call.network.prevResult) throw new CniError(CniErrorCode.internal, missing);
   return parseResult(call.network.prevResult);
-}
-
-/** Bits and bits per second (the reference's units) to tc's bytes and bytes per second, truncated as the reference does. */
-function inBytes(rate: number, burst: number) {
-  return { rate: Math.floor(rate / 8), burst: Math.floor(burst / 8) };
 }
 
 function linkOrUndefined(rt: RouteConnection, name: string): Link | undefined {
@@ -37,42 +33,57 @@ function linkOrUndefined(rt: RouteConnection, name: string): Link | undefined {
   }
 }
 
+/**
+ * Runs `fn` on the host's rtnetlink connection the agent keeps, or on one of
+ * its own (closed after) for a standalone call.
+ */
+function withHostRoute<T>(call: CniCall, fn: (host: RouteConnection, state: HostState | undefined) => T | Promise<T>): Promise<T> {
+  return withHostState(call.options, async (state) => {
+    if (state) return fn(state.route, state);
+    const host = openHostRoute(call);
+    try {
+      return await fn(host, undefined);
+    } finally {
+      host.close();
+    }
+  });
+}
+
 async function add(call: CniCall, entry: BandwidthEntry | undefined): Promise<CniResult> {
   const result = previous(call, 'must be called as chained plugin');
   if (!limitsSomething(entry)) return result;
-  const host = openHostRoute(call);
-  try {
+  return withHostRoute(call, (host) => {
     const hostEnd = findHostInterface(call, host, result.interfaces ?? []);
     const ifb = ifbName(call.network.name, call.env.containerId);
-    setBandwidthLimit(host, {
-      hostDev: hostEnd.index,
-      ...(entry.ingressRate > 0 ? { ingress: inBytes(entry.ingressRate, entry.ingressBurst) } : {}),
-      ...(entry.egressRate > 0 ? { egress: { ...inBytes(entry.egressRate, entry.egressBurst), ifb } } : {}),
-      latency: `${LATENCY_MS}ms`,
-    });
-    if (entry.egressRate > 0) {
-      try {
-        const alias = ifbAlias(call.network.name, call.env.containerId, call.env.ifname);
-        // Set after creation: the kernel ignores an alias in the creating request.
-        if (alias !== undefined) host.link.set(ifb, { alias });
-        result.interfaces = [...(result.interfaces ?? []), { name: ifb, mac: host.link.get(ifb).address ?? '' }];
-      } catch (error) {
-        removeBandwidthLimit(host, { hostDev: hostEnd.index, ifb });
-        throw error;
-      }
-    }
+    const mac = applyBandwidthLimit(host, hostEnd, entry, ifb, ifbAlias(call.network.name, call.env.containerId, call.env.ifname));
+    if (mac !== undefined) result.interfaces = [...(result.interfaces ?? []), { name: ifb, mac }];
     return result;
-  } finally {
-    host.close();
-  }
+  });
+}
+
+function isLinkGone(error: unknown): boolean {
+  return error instanceof LinkNotFoundError || (error instanceof NetlinkError && error.code === 'ENODEV');
 }
 
 function deleteLink(host: RouteConnection, name: string): void {
   try {
     host.link.delete(name);
   } catch (error) {
-    if (error instanceof LinkNotFoundError || (error instanceof NetlinkError && error.code === 'ENODEV')) return;
-    throw error;
+    if (!isLinkGone(error)) throw error;
+  }
+}
+
+/**
+ * Deletes the ifb. The kernel spends 10-20 ms inside that request (as for a
+ * veth): it waits on a worker thread, so an agent serves other calls
+ * meanwhile. The agent sends it on its second connection to the host (the
+ * first stays free for other calls), a standalone call on its own.
+ */
+async function deleteIfb(host: RouteConnection, state: HostState | undefined, name: string): Promise<void> {
+  try {
+    await (state ? state.slowRoute() : host).link.deleteAsync(name);
+  } catch (error) {
+    if (!isLinkGone(error)) throw error;
   }
 }
 
@@ -87,25 +98,26 @@ function deleteQdisc(host: RouteConnection, q: TcMessage): void {
 /**
  * DEL: the ifb goes (the reference's whole DEL). While the pod still exists
  * and prevResult names its host end, the tbf and ingress qdiscs this plugin
- * put there go too, so a host end that outlives the chain is left clean.
+ * put there go too (first: the ifb's slow delete comes last), so a host end
+ * that outlives the chain is left clean.
  */
 async function del(call: CniCall, entry: BandwidthEntry | undefined): Promise<void> {
-  const host = openHostRoute(call);
-  try {
-    deleteLink(host, ifbName(call.network.name, call.env.containerId));
-    if (!limitsSomething(entry) || !call.network.prevResult || podNetnsGone(call.env.netns)) return;
-    let hostEnd: Link;
-    try {
-      hostEnd = findHostInterface(call, host, parseResult(call.network.prevResult).interfaces ?? []);
-    } catch {
-      return;
+  await withHostRoute(call, async (host, state) => {
+    if (limitsSomething(entry) && call.network.prevResult && !podNetnsGone(call.env.netns)) {
+      let hostEnd: Link | undefined;
+      try {
+        hostEnd = findHostInterface(call, host, parseResult(call.network.prevResult).interfaces ?? []);
+      } catch {
+        hostEnd = undefined;
+      }
+      if (hostEnd) {
+        for (const q of host.tc.qdisc.list({ dev: hostEnd.index })) {
+          if ((entry.ingressRate > 0 && q.parent === TC_H_ROOT && q.kind === 'tbf') || (entry.egressRate > 0 && q.kind === 'ingress')) deleteQdisc(host, q);
+        }
+      }
     }
-    for (const q of host.tc.qdisc.list({ dev: hostEnd.index })) {
-      if ((entry.ingressRate > 0 && q.parent === TC_H_ROOT && q.kind === 'tbf') || (entry.egressRate > 0 && q.kind === 'ingress')) deleteQdisc(host, q);
-    }
-  } finally {
-    host.close();
-  }
+    await deleteIfb(host, state, ifbName(call.network.name, call.env.containerId));
+  });
 }
 
 /** Checks a tbf against the limit as the reference does: rate, limit and buffer. */
@@ -123,8 +135,7 @@ function checkTbf(host: RouteConnection, dev: Link, rateBits: number, burstBits:
 /** CHECK: the tbf on the host end (ingress limit), the ifb with its tbf and the redirect to it (egress limit). */
 async function check(call: CniCall, entry: BandwidthEntry | undefined): Promise<void> {
   const result = previous(call, 'must be called as a chained plugin');
-  const host = openHostRoute(call);
-  try {
+  await withHostRoute(call, (host) => {
     const hostEnd = findHostInterface(call, host, result.interfaces ?? []);
     if (!limitsSomething(entry)) return;
     if (entry.ingressRate > 0) checkTbf(host, hostEnd, entry.ingressRate, entry.ingressBurst);
@@ -136,9 +147,7 @@ async function check(call: CniCall, entry: BandwidthEntry | undefined): Promise<
       const redirects = host.tc.filter.list({ dev: hostEnd.index, parent: 'ffff:' }).some((f) => f.kind === 'u32' && redirectsTo(f.options as U32Options, ifb.index));
       if (!redirects) fail('Failed to find the redirect to the ifb device', `${hostEnd.name} -> ${name}`);
     }
-  } finally {
-    host.close();
-  }
+  });
 }
 
 function redirectsTo(options: U32Options | undefined, ifindex: number): boolean {
@@ -152,7 +161,7 @@ function fail(message: string, details: string): never {
 /** STATUS: nlkit-bandwidth can serve ADD when rtnetlink answers in the host namespace. */
 async function status(call: CniCall): Promise<void> {
   try {
-    openHostRoute(call).close();
+    await withHostRoute(call, () => undefined);
   } catch (error) {
     throw new CniError(CniErrorCode.notAvailable, 'plugin not available: no netlink socket in the host namespace', (error as Error).message);
   }
@@ -163,15 +172,12 @@ async function gc(call: CniCall): Promise<void> {
   const valid = call.network.validAttachments;
   if (!valid) throw new CniError(CniErrorCode.invalidConfig, 'GC needs cni.dev/valid-attachments (the attachments still in use)');
   const keep = new Set(valid.map((a) => `${a.containerID}/${a.ifname}`));
-  const host = openHostRoute(call);
-  try {
+  await withHostRoute(call, (host) => {
     for (const link of host.link.list()) {
       const owner = link.kind === 'ifb' ? parseIfbAlias(link.alias) : undefined;
       if (owner && owner.network === call.network.name && !keep.has(owner.attachment)) deleteLink(host, link.name);
     }
-  } finally {
-    host.close();
-  }
+  });
 }
 
 /** nlkit-bandwidth's handlers for the protocol core. */
