@@ -17,7 +17,10 @@ out=${1:?usage: build-busybox-image.sh OUT.tar [NAME]}
 name=${2:-docker.io/library/nlkit-busybox:latest}
 busybox=${BUSYBOX:-/bin/busybox}
 
-if ! banner=$("$busybox" --help 2>&1 | head -n 1) || [[ $banner != BusyBox* ]]; then
+# The whole help text, then its first line: `| head -n 1` would close the pipe
+# early, and busybox's SIGPIPE would fail the check under pipefail.
+banner=$("$busybox" --help 2>&1 || true)
+if [[ ${banner%%$'\n'*} != BusyBox* ]]; then
   echo "build-busybox-image: $busybox is not busybox; install it with: apt-get install busybox-static" >&2
   exit 1
 fi
