@@ -4,8 +4,22 @@ import { CniError, CniErrorCode } from './errors.js';
 import { parseDns } from './spec/result.js';
 import type { CniAttachment, CniNetworkConfig } from './spec/types.js';
 
-// Network names follow the container id's rule.
-const NETWORK_NAME = /^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/;
+/** The specification's rule for network names (the container id's); it also keeps a name one path component. */
+export const NETWORK_NAME = /^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/;
+
+/**
+ * A non-empty string field of the configuration on stdin, read before (or
+ * without) validating it: the version errors are printed in, the network a
+ * call locks. Undefined when stdin is not JSON or the field is not a string.
+ */
+export function peekStdinString(stdin: Buffer, field: 'cniVersion' | 'name'): string | undefined {
+  try {
+    const value = (JSON.parse(stdin.toString('utf8')) as Record<string, unknown>)[field];
+    return typeof value === 'string' && value !== '' ? value : undefined;
+  } catch {
+    return undefined;
+  }
+}
 
 function invalid(message: string, details = ''): never {
   throw new CniError(CniErrorCode.invalidConfig, message, details);

@@ -8,7 +8,7 @@ import { parseBridgeConfig, type BridgeConfig } from './bridge/config.js';
 import { bridgeDel } from './bridge/del.js';
 import { bridgeGc, bridgeStatus } from './bridge/status.js';
 import type { CniCall, RunCniOptions } from './call.js';
-import { parseNetworkConfig } from './config.js';
+import { parseNetworkConfig, peekStdinString } from './config.js';
 import { parseEnvironment, validateAttachment, type CniEnvironment } from './environment.js';
 import { CniError, CniErrorCode } from './errors.js';
 import { formatResult } from './spec/result.js';
@@ -19,16 +19,6 @@ import { LATEST_VERSION, requireSupportedVersion, requireVersionFor, SUPPORTED_V
 export interface CniOutput {
   stdout: string;
   exitCode: number;
-}
-
-/** The cniVersion stdin names, if it can be read at all: errors are printed in it. */
-function declaredVersion(stdin: Buffer): string | undefined {
-  try {
-    const v = (JSON.parse(stdin.toString('utf8')) as { cniVersion?: unknown }).cniVersion;
-    return typeof v === 'string' && v !== '' ? v : undefined;
-  } catch {
-    return undefined;
-  }
 }
 
 /** Any failure as the spec's error: CniError as is, a kernel refusal as code 100 with the errno, the rest as 999. */
@@ -69,7 +59,7 @@ export const bridgeHandlers: CniPluginHandlers<BridgeConfig> = {
 async function dispatch<C>(handlers: CniPluginHandlers<C>, env: Readonly<Record<string, string | undefined>>, stdin: Buffer, options: RunCniOptions): Promise<string> {
   const parsedEnv = parseEnvironment(env);
   if (parsedEnv.command === 'VERSION') {
-    const answer: CniVersionResult = { cniVersion: declaredVersion(stdin) ?? LATEST_VERSION, supportedVersions: [...SUPPORTED_VERSIONS] };
+    const answer: CniVersionResult = { cniVersion: peekStdinString(stdin, 'cniVersion') ?? LATEST_VERSION, supportedVersions: [...SUPPORTED_VERSIONS] };
     return print(answer);
   }
   const network = parseNetworkConfig(stdin);
@@ -106,7 +96,7 @@ export async function runCniPlugin<C>(handlers: CniPluginHandlers<C>, env: Reado
   try {
     return { stdout: await dispatch(handlers, env, bytes, options), exitCode: 0 };
   } catch (error) {
-    return { stdout: print(asCniError(error).toResult(declaredVersion(bytes) ?? LATEST_VERSION)), exitCode: 1 };
+    return { stdout: print(asCniError(error).toResult(peekStdinString(bytes, 'cniVersion') ?? LATEST_VERSION)), exitCode: 1 };
   }
 }
 

@@ -7,6 +7,7 @@ import { lstatSync, chmodSync, unlinkSync } from 'node:fs';
 import { createServer, type Server, type Socket } from 'node:net';
 import { InvalidArgumentError } from '../../index.js';
 import type { RunCniOptions } from '../call.js';
+import { peekStdinString } from '../config.js';
 import { CniError, CniErrorCode } from '../errors.js';
 import { isPluginName, PLUGIN_NAMES, runPlugin } from '../plugins.js';
 import { CniCache } from './cache.js';
@@ -72,15 +73,6 @@ export interface CniAgent {
 // Which lock each command takes: GC alone, ADD/DEL/CHECK together, the rest none.
 const LOCK_MODE: Readonly<Record<string, LockMode>> = { ADD: 'shared', DEL: 'shared', CHECK: 'shared', GC: 'exclusive' };
 
-function networkName(stdin: Buffer): string | undefined {
-  try {
-    const name = (JSON.parse(stdin.toString('utf8')) as { name?: unknown }).name;
-    return typeof name === 'string' && name !== '' ? name : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
 function refusal(error: CniError): Buffer {
   return encodeAnswer(`${JSON.stringify(error.toResult(LATEST_VERSION))}\n`, 1);
 }
@@ -126,7 +118,7 @@ export async function startCniAgent(options: CniAgentOptions = {}): Promise<CniA
     if (!isPluginName(plugin)) return refusal(new CniError(CniErrorCode.invalidEnvironment, `nlkit CNI agent: unknown plugin ${JSON.stringify(plugin)}`, `known: ${PLUGIN_NAMES.join(', ')}`));
     const command = request.env.CNI_COMMAND ?? '';
     const mode = LOCK_MODE[command];
-    const network = mode ? networkName(request.stdin) : undefined;
+    const network = mode ? peekStdinString(request.stdin, 'name') : undefined;
     let release: Release | undefined;
     const lockEvent = (event: AgentLockEvent['event']): void => {
       try {

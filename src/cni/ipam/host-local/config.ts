@@ -2,6 +2,7 @@
 // single range written directly in `ipam`, `runtimeConfig.ipRanges` put in
 // front, `routes`, `dataDir` and `resolvConf`. Everything is checked here,
 // before the data directory is touched.
+import { NETWORK_NAME } from '../../config.js';
 import type { IpamResult } from '../types.js';
 import { configError } from './errors.js';
 import { formatAddress, formatCidr, parseCidr, parseIp, type Cidr, type Ip } from './ip.js';
@@ -25,9 +26,6 @@ export interface HostLocalConfig {
   /** A resolv.conf whose entries go into the result's `dns`. */
   resolvConf?: string;
 }
-
-// The specification's rule for network names; it also keeps the name a single path component.
-const NETWORK_NAME = /^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/;
 
 function optionalAddress(value: unknown, where: string): Ip | undefined {
   // Go decodes an empty string into a nil address: the same as leaving it out.
