@@ -127,6 +127,36 @@ export async function withHostState<T>(options: RunCniOptions, fn: (state: HostS
   }
 }
 
+/** A connection of its own to the host's nftables, for a call the agent's state does not serve. */
+export function openHostNftables(options: RunCniOptions): NftablesConnection {
+  return openNftables(options.hostNetns === undefined ? {} : { netns: options.hostNetns });
+}
+
+/**
+ * Runs `fn` on the agent's nftables connection of the host, with its state,
+ * or on a connection of its own (closed after) for a standalone call; a
+ * failure drops the state as in {@link withHostState}.
+ */
+export function withHostNftables<T>(options: RunCniOptions, fn: (nft: NftablesConnection, state: HostState | undefined) => T): T {
+  const state = options.cache?.host(options);
+  if (!state) {
+    const nft = openHostNftables(options);
+    try {
+      return fn(nft, undefined);
+    } finally {
+      nft.close();
+    }
+  }
+  try {
+    return fn(state.nftables(), state);
+  } catch (error) {
+    if (!(error instanceof CniError)) state.drop();
+    throw error;
+  } finally {
+    state.leave();
+  }
+}
+
 /** The identity of the namespace a host key names now (device and inode of its nsfs file). */
 function identityOf(ref: RunCniOptions['hostNetns']): string | undefined {
   if (ref === undefined) return 'self';

@@ -3,7 +3,8 @@
 // (`inet nlkit-cni`). Each attachment's rules carry its own tag, so DEL
 // removes exactly them, also after the namespace is gone.
 import { createHash } from 'node:crypto';
-import { nftables, openNftables, type NftablesConnection } from '../../index.js';
+import { nftables } from '../../index.js';
+import { openHostNftables, withHostNftables } from '../agent/cache.js';
 import type { CniCall } from '../call.js';
 import { networkCidr, parseCidr } from '../ip.js';
 import type { CniIpConfig } from '../spec/types.js';
@@ -42,44 +43,19 @@ export function masqueradeId(call: CniCall): string {
   return `sha256:${createHash('sha256').update(`${call.network.name}\0${call.env.containerId}\0${call.env.ifname}`).digest('hex').slice(0, 40)}`;
 }
 
-function hostNftables(call: CniCall) {
-  return openNftables(call.options.hostNetns === undefined ? {} : { netns: call.options.hostNetns });
-}
-
-/** Runs `fn` on the agent's nftables connection of the host, else on one of its own. */
-function withHostNftables<T>(call: CniCall, fn: (nft: NftablesConnection) => T): T {
-  const state = call.options.cache?.host(call.options);
-  if (!state) {
-    const nft = hostNftables(call);
-    try {
-      return fn(nft);
-    } finally {
-      nft.close();
-    }
-  }
-  try {
-    return fn(state.nftables());
-  } catch (error) {
-    state.drop();
-    throw error;
-  } finally {
-    state.leave();
-  }
-}
-
 /** Adds (or replaces) the attachment's masquerade rules, one per address. */
 export function applyMasquerade(call: CniCall, ips: readonly CniIpConfig[]): void {
-  withHostNftables(call, (nft) => recipe.apply(nft, { id: masqueradeId(call), table: MASQUERADE_TABLE, addresses: ips.map((ip) => ip.address) }));
+  withHostNftables(call.options, (nft) => recipe.apply(nft, { id: masqueradeId(call), table: MASQUERADE_TABLE, addresses: ips.map((ip) => ip.address) }));
 }
 
 /** Removes the attachment's masquerade rules; none is not an error. */
 export function removeMasquerade(call: CniCall): number {
-  return withHostNftables(call, (nft) => recipe.remove(nft, { id: masqueradeId(call), table: MASQUERADE_TABLE }));
+  return withHostNftables(call.options, (nft) => recipe.remove(nft, { id: masqueradeId(call), table: MASQUERADE_TABLE }));
 }
 
 /** How many masquerade rules the attachment has (CHECK compares it with its addresses). */
 export function masqueradeRuleCount(call: CniCall): number {
-  const nft = hostNftables(call);
+  const nft = openHostNftables(call.options);
   try {
     if (!nft.listTables({ family: 'inet' }).some((t) => t.name === MASQUERADE_TABLE)) return 0;
     const tag = nftables.recipeTag('cni-masq', masqueradeId(call));

@@ -2,6 +2,7 @@
 // addresses from prevResult and passes that result on unchanged.
 import { isDeepStrictEqual } from 'node:util';
 import { openRoute, type RuleBuilder } from '../../index.js';
+import { withHostNftables } from '../agent/cache.js';
 import type { CniCall } from '../call.js';
 import { CniError, CniErrorCode } from '../errors.js';
 import type { CniPluginHandlers } from '../run.js';
@@ -11,7 +12,7 @@ import { parsePortmapConfig, type PortmapConfig } from './config.js';
 import { containerAddresses } from './container-addresses.js';
 import { enableLocalnetRouting } from './localnet.js';
 import { attachmentId, idOfNetwork, planHostports } from './rules.js';
-import { applyHostports, attachmentRules, removeHostports, withHostNftables } from './table.js';
+import { applyHostports, attachmentRules, removeHostports } from './table.js';
 
 function previous(call: CniCall, missing: string): CniResult {
   if (!call.network.prevResult) throw new CniError(CniErrorCode.internal, missing);
@@ -31,7 +32,7 @@ async function add(call: CniCall, config: PortmapConfig): Promise<CniResult> {
   if (config.portMappings.length === 0) return result;
   const wanted = plan(call, config, result);
   const v4 = containerAddresses(result, call.env.ifname)[4];
-  await withHostNftables(call, (nft, state) => {
+  await withHostNftables(call.options, (nft, state) => {
     // Nothing for this pod's families (every hostIP of the other one): what an earlier ADD made goes.
     if (wanted.rules.length === 0) removeHostports(nft, (id) => id === idOf(call), state);
     else applyHostports(nft, wanted, state);
@@ -52,7 +53,7 @@ async function add(call: CniCall, config: PortmapConfig): Promise<CniResult> {
 /** DEL: whatever the configuration says now, every rule of the attachment goes; none is success. */
 async function del(call: CniCall): Promise<void> {
   const id = idOf(call);
-  await withHostNftables(call, (nft, state) => removeHostports(nft, (other) => other === id, state));
+  await withHostNftables(call.options, (nft, state) => removeHostports(nft, (other) => other === id, state));
 }
 
 /** A rule's expressions in a form that compares (buffers as hex). */
@@ -65,7 +66,7 @@ async function check(call: CniCall, config: PortmapConfig): Promise<void> {
   const result = previous(call, 'Required prevResult missing');
   if (config.portMappings.length === 0) return;
   const wanted = plan(call, config, result);
-  const present = await withHostNftables(call, (nft) => attachmentRules(nft, idOf(call)));
+  const present = await withHostNftables(call.options, (nft) => attachmentRules(nft, idOf(call)));
   for (const chain of ['prerouting', 'output', 'postrouting']) {
     const want = wanted.rules.filter((r) => r.chain === chain).map((r) => comparable((r.rule as RuleBuilder).expressions('inet', wanted.table)));
     const have = present.filter((r) => r.chain === chain).map((r) => comparable(r.expressions));
@@ -77,7 +78,7 @@ async function check(call: CniCall, config: PortmapConfig): Promise<void> {
 /** STATUS: nlkit-portmap can serve ADD when nf_tables answers in the host namespace. */
 async function status(call: CniCall): Promise<void> {
   try {
-    await withHostNftables(call, (nft) => nft.generation());
+    await withHostNftables(call.options, (nft) => nft.generation());
   } catch (error) {
     throw new CniError(CniErrorCode.notAvailable, 'plugin not available: nf_tables does not answer in the host namespace', (error as Error).message);
   }
@@ -88,7 +89,7 @@ async function gc(call: CniCall): Promise<void> {
   const valid = call.network.validAttachments;
   if (!valid) throw new CniError(CniErrorCode.invalidConfig, 'GC needs cni.dev/valid-attachments (the attachments still in use)');
   const keep = new Set(valid.map((a) => attachmentId(call.network.name, a.containerID, a.ifname)));
-  await withHostNftables(call, (nft, state) => removeHostports(nft, (id) => idOfNetwork(id, call.network.name) && !keep.has(id), state));
+  await withHostNftables(call.options, (nft, state) => removeHostports(nft, (id) => idOfNetwork(id, call.network.name) && !keep.has(id), state));
 }
 
 /** nlkit-portmap's handlers for the protocol core. */

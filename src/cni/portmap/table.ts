@@ -11,36 +11,14 @@
 // that the table and its chains exist, so an ADD's batch holds only the rules;
 // when the table went behind the agent's back that batch fails (ENOENT) and is
 // sent again with the table and chains, which makes them again.
-import { NetlinkError, nftables, openNftables, type NftablesConnection } from '../../index.js';
-import { withHostState, type HostState } from '../agent/cache.js';
-import type { CniCall } from '../call.js';
+import { NetlinkError, nftables, type NftablesConnection } from '../../index.js';
+import type { HostState } from '../agent/cache.js';
 import { HOSTPORT_TABLE, idOfTag } from './rules.js';
 
 const ATTEMPTS = 8;
 
 /** The agent's fact: the table and its three base chains exist (as its last batch left them). */
 export const CHAINS_FACT = `hostport-chains:${HOSTPORT_TABLE}`;
-
-/** A connection in the namespace that plays the host. */
-export function openHostNftables(call: CniCall): NftablesConnection {
-  return openNftables(call.options.hostNetns === undefined ? {} : { netns: call.options.hostNetns });
-}
-
-/**
- * Runs `fn` on the agent's nftables connection of the host and its state, or
- * on a connection of its own (closed after) for a standalone call.
- */
-export function withHostNftables<T>(call: CniCall, fn: (nft: NftablesConnection, state: HostState | undefined) => T): Promise<T> {
-  return withHostState(call.options, (state) => {
-    if (state) return fn(state.nftables(), state);
-    const nft = openHostNftables(call);
-    try {
-      return fn(nft, undefined);
-    } finally {
-      nft.close();
-    }
-  });
-}
 
 /** The rules of the table (none when it does not exist): one dump the kernel filters by table. */
 export function hostportRules(nft: NftablesConnection): nftables.Rule[] {
