@@ -13,6 +13,7 @@ import { NftJsonUnsupportedError, rulesetToNftText, type Expression, type Rulese
 import { priorityText } from '../../src/nftables/text/chains.js';
 import { duration } from '../../src/nftables/text/layout.js';
 import { elementsText } from '../../src/nftables/text/sets.js';
+import { EXTRA_RULESETS } from '../../fixtures/nftables/extra-rulesets.js';
 import { requireRoot, testNetns } from '../helpers/netns.js';
 import { maskNftText } from '../helpers/volatile.js';
 import { corpusFiles, prepareCorpusNetns } from './corpus.js';
@@ -95,16 +96,9 @@ const KNOWN: Record<string, { lines: RegExp; why: string }> = {
   'inet-anonymous-set-types.nft': { lines: /ct (original|reply) proto-(src|dst) \{ /, why: 'nft prints "0x50 [invalid type]"' },
 };
 
-/** Rulesets beyond the corpus: json-output.test.ts' EXTRA_RULESETS, read from its source (importing it would run it). */
-function extraRulesets(): { name: string; text: string }[] {
-  const source = readFileSync(new URL('./json-output.test.ts', import.meta.url), 'utf8');
-  const block = source.slice(source.indexOf('const EXTRA_RULESETS'), source.indexOf('\n};\n', source.indexOf('const EXTRA_RULESETS')));
-  return [...block.matchAll(/^ {2}'([^']+)': `([^`]*)`/gm)].map((m) => ({ name: m[1]!, text: m[2]! }));
-}
-
 t.test('kernel: nlkit text equals nft list ruleset, byte for byte', async (t) => {
   if (!requireRoot(t)) return;
-  const extras = extraRulesets();
+  const extras = Object.entries(EXTRA_RULESETS).map(([name, text]) => ({ name, text }));
   t.ok(extras.length >= 5, `${extras.length} extra rulesets read`);
   const cases = [
     ...corpusFiles(),
