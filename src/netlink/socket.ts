@@ -714,14 +714,22 @@ export class NetlinkSocket {
       const first = operationOf(op);
       this.assertOpen(first);
       if (this.needsDrain) this.drain();
-      // Each async exchange gets its own writer: the send runs on another thread.
-      const writer = new MessageWriter(1024);
+      // A dump request is sent from this thread: inside send the kernel only
+      // builds the first part (at most ~32 KB), and the dump's consistency
+      // window opens there. Handing the send to a worker thread would keep
+      // that window open for the thread pool's round trip, long enough for a
+      // busy table to change and flag every attempt NLM_F_DUMP_INTR. Other
+      // requests may make the kernel work for milliseconds inside send (a
+      // veth pair, a namespace's links), so they go to a worker thread, each
+      // with its own writer.
+      const writer = dump ? sharedWriter : new MessageWriter(1024);
       const ex = this.encode(writer, requests, baseFlags, ackAll, decode, dump, op);
       if (ex.logging) this.logSent(writer.bytes());
       this.asyncInFlight = true;
       this.needsDrain = true;
       try {
-        await this.sendOffThread(writer.buf, writer.offset, first);
+        if (dump) socketTransport.send(this.fd, writer.buf, writer.offset);
+        else await this.sendOffThread(writer.buf, writer.offset, first);
         while (this.readQueued(ex, first)) await this.waitReadable(first);
         return this.finish(ex);
       } finally {

@@ -124,3 +124,45 @@ t.test("inconsistentDumps: 'return' keeps its mark through the services' filteri
   scriptedDumps(t, sock, () => false);
   t.notOk(isInconsistentDump(rt.link.list()), 'a consistent list is not');
 });
+
+t.test('an async dump is read in the turn of the event loop that sent it, so a busy table cannot change in between', async (t) => {
+  const sock = NetlinkSocket.open(NETLINK_ROUTE, { dumpRetryBudgetMs: 0, dumpRetries: 1 });
+  t.teardown(() => sock.close());
+  const saved = { ...socketTransport };
+  t.teardown(() => Object.assign(socketTransport, saved));
+  // A scripted kernel whose table changes whenever the event loop turns after
+  // the dump began; the part read after such a change is flagged NLM_F_DUMP_INTR.
+  let changedSinceSend = false;
+  let parts: ((changed: boolean) => Buffer)[] = [];
+  let sends = 0;
+  socketTransport.send = (_fd, buf) => {
+    const seq = buf.readUInt32LE(8);
+    sends++;
+    changedSinceSend = false;
+    setImmediate(() => { changedSinceSend = true; });
+    parts = [
+      () => reply(RTM_NEWLINK, 2, seq, sock.portId, Buffer.from([1, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0])),
+      (changed) => Buffer.concat([
+        reply(RTM_NEWLINK, 2 | (changed ? 0x10 : 0), seq, sock.portId, Buffer.from([1, 1, 0, 0, 2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0])),
+        reply(3, 2 | (changed ? 0x10 : 0), seq, sock.portId, Buffer.alloc(4)),
+      ]),
+    ];
+    return buf.length;
+  };
+  socketTransport.recv = (_fd, buf, flags) => {
+    const next = parts[0];
+    if (next === undefined) return -1;
+    const part = next(changedSinceSend);
+    part.copy(buf, 0, 0, Math.min(part.length, buf.length));
+    if (!(flags & 2)) parts.shift();
+    return part.length;
+  };
+  socketTransport.pollReadable = () => true;
+  // As the thread pool does it: the kernel handles the send at once, the completion comes a turn later.
+  socketTransport.sendAsync = (fd, buf, length) => {
+    const sent = socketTransport.send(fd, buf, length);
+    return new Promise((resolve) => setImmediate(() => resolve(sent)));
+  };
+  t.same(await sock.dumpAsync(dumpLinks, op, decode), ['1.0', '1.1']);
+  t.equal(sends, 1, 'consistent on the first attempt');
+});
