@@ -4,6 +4,7 @@
 // IPAM gave an address releases it again.
 import { randomBytes } from 'node:crypto';
 import { createPod, NetlinkError, openRoute, type PodRoute, type RouteConnection } from '../../index.js';
+import { withHostState } from '../agent/cache.js';
 import type { CniCall } from '../call.js';
 import { CniError, CniErrorCode } from '../errors.js';
 import { networkCidr, parseCidr } from '../ip.js';
@@ -104,84 +105,83 @@ export async function bridgeAdd(call: CniCall, config: BridgeConfig): Promise<Cn
   const pod = openPodRoute(env.netns);
   pod.close();
   // The agent's connection and what it knows about this host; a standalone call opens its own.
-  const state = options.cache?.host(options);
-  const host = state?.route ?? openRoute(options.hostNetns === undefined ? {} : { netns: options.hostNetns });
-  let allocated = false;
-  let made: ReturnType<typeof makePod> | undefined;
-  let masqueraded = false;
-  try {
-    let bridge = ensureBridge(host, config, options, state);
-    let ipam: IpamResult | undefined;
-    if (config.ipamType !== '') {
-      ipam = await runIpam(call, ipamRequest(call, 'ADD', config.ips));
-      allocated = true;
-    }
-    const plan = ipam ? planGateways(ipam, config) : undefined;
+  return withHostState(options, async (state) => {
+    const host = state?.route ?? openRoute(options.hostNetns === undefined ? {} : { netns: options.hostNetns });
+    let allocated = false;
+    let made: ReturnType<typeof makePod> | undefined;
+    let masqueraded = false;
     try {
-      made = makePod(call, host, config, bridge.index, plan);
+      let bridge = ensureBridge(host, config, options, state);
+      let ipam: IpamResult | undefined;
+      if (config.ipamType !== '') {
+        ipam = await runIpam(call, ipamRequest(call, 'ADD', config.ips));
+        allocated = true;
+      }
+      const plan = ipam ? planGateways(ipam, config) : undefined;
+      try {
+        made = makePod(call, host, config, bridge.index, plan);
+      } catch (error) {
+        // A bridge the agent remembered may have been deleted (or made again) since: check it and try once more.
+        if (!state || error instanceof CniError) throw error;
+        state.forget(bridgeKey(config));
+        const fresh = ensureBridge(host, config, options, state);
+        if (fresh.index === bridge.index) throw error;
+        bridge = fresh;
+        made = makePod(call, host, config, bridge.index, plan);
+      }
+      if (plan && config.isGateway) {
+        for (const { family, cidr } of plan.bridgeAddresses) ensureGatewayAddress(host, bridge, family, cidr, config.forceAddress, state);
+        for (const family of new Set(plan.bridgeAddresses.map((a) => a.family))) enableForwarding(options, family, state);
+      }
+      if (config.hairpinMode) host.link.set(made.hostEnd.index, { bridgePort: { hairpin: true } });
+      if (plan && config.ipMasq) {
+        masqueraded = true;
+        applyMasquerade(call, plan.ips);
+      }
+      // A bridge made by someone else follows its ports' MACs until a gateway pins it: read it last
+      // (the agent knows it: a gateway address pinned it to the MAC it remembers).
+      const pinned = state !== undefined && plan !== undefined && config.isGateway && plan.bridgeAddresses.length > 0 && bridge.address !== undefined;
+      const bridgeMac = pinned ? bridge.address! : host.link.get(bridge.index).address ?? '';
+      const own: CniResult = {
+        cniVersion: network.cniVersion,
+        interfaces: [
+          { name: bridge.name, mac: bridgeMac },
+          { name: made.hostEnd.name, mac: made.hostEnd.address },
+          { name: env.ifname, mac: made.podEnd.address, sandbox: env.netns },
+        ],
+      };
+      if (plan) {
+        own.ips = plan.ips;
+        own.routes = plan.routes;
+      }
+      if (network.dns && Object.keys(network.dns).length) own.dns = network.dns;
+      return chain(previous, own);
     } catch (error) {
-      // A bridge the agent remembered may have been deleted (or made again) since: check it and try once more.
-      if (!state || error instanceof CniError) throw error;
-      state.forget(bridgeKey(config));
-      const fresh = ensureBridge(host, config, options, state);
-      if (fresh.index === bridge.index) throw error;
-      bridge = fresh;
-      made = makePod(call, host, config, bridge.index, plan);
-    }
-    if (plan && config.isGateway) {
-      for (const { family, cidr } of plan.bridgeAddresses) ensureGatewayAddress(host, bridge, family, cidr, config.forceAddress, state);
-      for (const family of new Set(plan.bridgeAddresses.map((a) => a.family))) enableForwarding(options, family, state);
-    }
-    if (config.hairpinMode) host.link.set(made.hostEnd.index, { bridgePort: { hairpin: true } });
-    if (plan && config.ipMasq) {
-      masqueraded = true;
-      applyMasquerade(call, plan.ips);
-    }
-    // A bridge made by someone else follows its ports' MACs until a gateway pins it: read it last
-    // (the agent knows it: a gateway address pinned it to the MAC it remembers).
-    const pinned = state !== undefined && plan !== undefined && config.isGateway && plan.bridgeAddresses.length > 0 && bridge.address !== undefined;
-    const bridgeMac = pinned ? bridge.address! : host.link.get(bridge.index).address ?? '';
-    const own: CniResult = {
-      cniVersion: network.cniVersion,
-      interfaces: [
-        { name: bridge.name, mac: bridgeMac },
-        { name: made.hostEnd.name, mac: made.hostEnd.address },
-        { name: env.ifname, mac: made.podEnd.address, sandbox: env.netns },
-      ],
-    };
-    if (plan) {
-      own.ips = plan.ips;
-      own.routes = plan.routes;
-    }
-    if (network.dns && Object.keys(network.dns).length) own.dns = network.dns;
-    return chain(previous, own);
-  } catch (error) {
-    if (masqueraded) {
-      try {
-        removeMasquerade(call);
-      } catch {
-        // the ADD's own error is the one to report
+      if (masqueraded) {
+        try {
+          removeMasquerade(call);
+        } catch {
+          // the ADD's own error is the one to report
+        }
       }
-    }
-    if (made) {
-      try {
-        host.link.delete(made.hostEnd.index);
-      } catch {
-        // gone already; the ADD's own error is the one to report
+      if (made) {
+        try {
+          host.link.delete(made.hostEnd.index);
+        } catch {
+          // gone already; the ADD's own error is the one to report
+        }
       }
-    }
-    if (allocated) {
-      try {
-        await runIpam(call, ipamRequest(call, 'DEL'));
-      } catch {
-        // the ADD's own error is the one to report
+      if (allocated) {
+        try {
+          await runIpam(call, ipamRequest(call, 'DEL'));
+        } catch {
+          // the ADD's own error is the one to report
+        }
       }
+      // Undone: withHostState drops what the agent knew of this host unless the error is a CniError.
+      throw error;
+    } finally {
+      if (!state) host.close();
     }
-    // Whatever the agent knew about this host may be what failed: it starts over.
-    state?.drop();
-    throw error;
-  } finally {
-    if (state) state.leave();
-    else host.close();
-  }
+  });
 }
