@@ -23,8 +23,8 @@ export function matchKeyword<K extends string>(word: string, keywords: readonly 
 
 /** A cursor over the words of one command. */
 export class Words {
-  private at = 0;
-  constructor(private readonly words: readonly string[]) {}
+  /** `from`: where the command's words start in `words` (a batch line's after its object and command words). */
+  constructor(private readonly words: readonly string[], private at = 0) {}
 
   get done(): boolean {
     return this.at >= this.words.length;

@@ -8,8 +8,9 @@
 // from a dump taken before it and the lines run again one by one.
 import type { NetlinkBatchError } from '../netlink/index.js';
 import { matches, matchKeyword } from './args.js';
-import type { BatchLine } from './batch.js';
+import type { BatchLine, BatchReader } from './batch.js';
 import { DeleteSnapshot, type SnapshotObject } from './batch-snapshot.js';
+import type { PackedServices } from './batch-services.js';
 import type { CliContext } from './context.js';
 import { kernelErrorLine } from './report-error.js';
 
@@ -17,25 +18,19 @@ export type { BatchLine } from './batch.js';
 
 /** How the lines of one packable command are parsed and sent. */
 interface PackableKind {
-  key: string;
   object: SnapshotObject;
   deletes: boolean;
-  parse(ctx: CliContext, args: readonly string[]): unknown;
+  /** A line's spec, from its words whole (object and command words first). */
+  parse(ctx: CliContext, words: readonly string[]): unknown;
   many(ctx: CliContext, specs: unknown[]): void;
   /** Takes back what `many` applied (adds only; deletes restore a snapshot). */
   undo?(ctx: CliContext, specs: unknown[]): void;
+  servicesOf: ServicesOf;
 }
 
 // ip's command words of `ip route` (a superset of `ip address`'s), in ip's
 // order: `d` is delete, `a` is add.
 const COMMAND_WORDS = ['add', 'change', 'chg', 'replace', 'prepend', 'append', 'test', 'delete', 'list', 'show', 'lst', 'flush', 'get', 'help'] as const;
-
-interface Kinds {
-  routeAdd?: PackableKind;
-  routeDelete?: PackableKind;
-  addressAdd?: PackableKind;
-  addressDelete?: PackableKind;
-}
 
 /** Whether a line's object word is address or route, as ip resolves the abbreviation (`a`, `r`). */
 function objectOf(word: string): SnapshotObject | undefined {
@@ -44,50 +39,60 @@ function objectOf(word: string): SnapshotObject | undefined {
   return undefined;
 }
 
-/** Loads the command modules the file's packable lines need, once, before the lines run. */
-async function loadKinds(ctx: CliContext, lines: readonly BatchLine[]): Promise<Kinds> {
-  let routes = false;
-  let addresses = false;
-  for (const { words } of lines) {
-    const object = words.length > 1 ? objectOf(words[0]!) : undefined;
-    if (object === 'route') routes = true;
-    else if (object === 'address') addresses = true;
-    if (routes && addresses) break;
-  }
-  const kinds: Kinds = {};
-  if (routes || addresses) await ctx.load();
-  if (routes) {
-    const { parseRouteSpec } = await import('./commands/route.js');
-    const parse = (ctx: CliContext, args: readonly string[]) => parseRouteSpec(args, ctx.ipFamily());
-    kinds.routeAdd = {
-      key: 'route add', object: 'route', deletes: false, parse,
-      many: (ctx, specs) => ctx.rt().route.addMany(specs as never),
-      undo: (ctx, specs) => ctx.rt().route.deleteMany(specs as never),
-    };
-    kinds.routeDelete = { key: 'route delete', object: 'route', deletes: true, parse, many: (ctx, specs) => ctx.rt().route.deleteMany(specs as never) };
-  }
-  if (addresses) {
-    const { parseAddressSpec } = await import('./commands/address.js');
-    const parse = (_ctx: CliContext, args: readonly string[]) => parseAddressSpec(args);
-    kinds.addressAdd = {
-      key: 'address add', object: 'address', deletes: false, parse,
-      many: (ctx, specs) => ctx.rt().addr.addMany(specs as never),
-      undo: (ctx, specs) => ctx.rt().addr.deleteMany(specs as never),
-    };
-    kinds.addressDelete = { key: 'address delete', object: 'address', deletes: true, parse, many: (ctx, specs) => ctx.rt().addr.deleteMany(specs as never) };
-  }
-  return kinds;
-}
+type PackableKey = 'route add' | 'route delete' | 'address add' | 'address delete';
 
-/** The packable kind of a line, or undefined. */
-function kindOf(kinds: Kinds, words: readonly string[]): PackableKind | undefined {
+/** The packable kind of a line, without loading anything: its object and command words as ip resolves their abbreviations. */
+function packableKey(words: readonly string[]): PackableKey | undefined {
   if (words.length < 2) return undefined;
   const object = objectOf(words[0]!);
   if (!object) return undefined;
   const command = matchKeyword(words[1]!, COMMAND_WORDS);
-  if (command === 'add') return object === 'route' ? kinds.routeAdd : kinds.addressAdd;
-  if (command === 'delete') return object === 'route' ? kinds.routeDelete : kinds.addressDelete;
-  return undefined;
+  if (command !== 'add' && command !== 'delete') return undefined;
+  return `${object} ${command}`;
+}
+
+/** The packed services of a line's context: packedServices (batch-services.ts), or a test's stand-ins. */
+export type ServicesOf = (ctx: CliContext) => PackedServices;
+
+/** The packable kinds, their modules loaded when the file's first line of the object comes. */
+class Kinds {
+  private readonly loaded = new Map<PackableKey, PackableKind>();
+
+  constructor(private servicesOf: ServicesOf | undefined) {}
+
+  async load(ctx: CliContext, key: PackableKey): Promise<PackableKind> {
+    let kind = this.loaded.get(key);
+    if (kind) return kind;
+    if (!this.servicesOf) {
+      await ctx.loadSocket();
+      this.servicesOf = (await import('./batch-services.js')).packedServices;
+    }
+    const servicesOf = this.servicesOf;
+    const [object, command] = key.split(' ') as [SnapshotObject, 'add' | 'delete'];
+    let parse: PackableKind['parse'];
+    let service: (ctx: CliContext) => PackedServices['route' | 'addr'];
+    if (object === 'route') {
+      const { parseRouteSpec } = await import('./commands/route-spec.js');
+      parse = (ctx, words) => parseRouteSpec(words, ctx.ipFamily(), 2);
+      service = (ctx) => servicesOf(ctx).route;
+    } else {
+      const { parseAddressSpec } = await import('./commands/address-spec.js');
+      parse = (_ctx, words) => parseAddressSpec(words, 2);
+      service = (ctx) => servicesOf(ctx).addr;
+    }
+    kind = command === 'delete'
+      ? { object, deletes: true, parse, servicesOf, many: (ctx, specs) => service(ctx).deleteMany(specs as never) }
+      : { object, deletes: false, parse, servicesOf, many: (ctx, specs) => service(ctx).addMany(specs as never), undo: (ctx, specs) => service(ctx).deleteMany(specs as never) };
+    this.loaded.set(key, kind);
+    return kind;
+  }
+}
+
+/** Whether `line` continues the run `first` started: same namespace and kind (a line with the first line's two command words is, without matching the abbreviations again). */
+function continuesRun(first: BatchLine, key: PackableKey, line: BatchLine): boolean {
+  if (line.netns !== first.netns) return false;
+  const words = line.words;
+  return (words[0] === first.words[0] && words[1] === first.words[1] && words.length > 1) || packableKey(words) === key;
 }
 
 /**
@@ -97,24 +102,28 @@ function kindOf(kinds: Kinds, words: readonly string[]): PackableKind | undefine
  */
 const CHUNK = 1024;
 
-/** A packed delete run's state: the dump to restore from, and the lines sent since it was taken. */
+/** A packed delete run's state: the dump to restore from, and the first line sent since it was taken. */
 interface DeleteRun {
   snapshot: DeleteSnapshot;
-  sent: BatchLine[];
+  first: BatchLine;
 }
 
+/** What a run of packed lines ended with: the batch stops, or the line after the run (undefined at the end of the file). */
+type RunEnd = { stop: true } | { stop: false; next: BatchLine | undefined };
+
 /**
- * Runs `lines` (a batch file's commands) with packing; `runOne` runs a line
- * the ordinary way (in the context of its namespace). Returns ip's exit
- * status for the whole batch.
+ * Runs a batch file's commands (read by `reader`) with packing; `runOne`
+ * runs a line the ordinary way (in the context of its namespace). Returns
+ * ip's exit status for the whole batch.
  */
 export async function runPackedBatch(
   ctx: CliContext,
   file: string,
-  lines: readonly BatchLine[],
+  reader: BatchReader,
   runOne: (ctx: CliContext, words: readonly string[]) => Promise<number>,
+  servicesOf?: ServicesOf,
 ): Promise<number> {
-  const kinds = await loadKinds(ctx, lines);
+  const kinds = new Kinds(servicesOf);
   const contexts = new Map<string, CliContext>();
   const contextOf = (line: BatchLine): CliContext => {
     if (line.netns === undefined) return ctx;
@@ -136,58 +145,73 @@ export async function runPackedBatch(
     return (await runOne(lineCtx, line.words)) !== 0 && failed(line);
   };
 
-  let i = 0;
-  while (i < lines.length) {
-    const first = lines[i]!;
-    const kind = kindOf(kinds, first.words);
-    // The run of lines of the same kind and namespace; other lines, and runs of one line, go the ordinary way.
-    let end = i + 1;
-    // (A line with the first line's two command words is of its kind without matching the abbreviations again.)
-    const [w0, w1] = first.words;
-    const sameKind = (words: readonly string[]) => (words[0] === w0 && words[1] === w1) || kindOf(kinds, words) === kind;
-    if (kind) while (end < lines.length && lines[end]!.netns === first.netns && sameKind(lines[end]!.words)) end++;
-    if (!kind || end === i + 1) {
-      if (await runLine(first)) return status;
-      i++;
+  let line = reader.next();
+  while (line) {
+    const key = packableKey(line.words);
+    const next = key ? reader.next() : undefined;
+    // Other lines, and runs of one line, go the ordinary way.
+    if (!key || !next || !continuesRun(line, key, next)) {
+      if (await runLine(line)) return status;
+      line = key ? next : reader.next();
       continue;
     }
-    if (await runRun(contextOf(first), kind, i, end)) return status;
-    i = end;
+    const end = await runRun(contextOf(line), await kinds.load(ctx, key), key, line, next);
+    if (end.stop) return status;
+    line = end.next;
   }
   return status;
 
-  /** Runs lines [start, end) of one kind and namespace, CHUNK at a time; true when the batch stops. */
-  async function runRun(lineCtx: CliContext, kind: PackableKind, start: number, end: number): Promise<boolean> {
+  /**
+   * Runs the run of `kind` lines that starts with `first` and `second` (of
+   * one namespace), CHUNK at a time; returns where it ended.
+   */
+  async function runRun(lineCtx: CliContext, kind: PackableKind, key: PackableKey, first: BatchLine, second: BatchLine): Promise<RunEnd> {
     let deletes: DeleteRun | undefined;
-    for (let at = start; at < end;) {
+    let pending: BatchLine | undefined = first;
+    let following: BatchLine | undefined = second;
+    /** The next line of the run, or undefined where it ends (`following` is then the line after it). */
+    const take = (): BatchLine | undefined => {
+      if (pending) {
+        const l = pending;
+        pending = undefined;
+        return l;
+      }
+      if (following && continuesRun(first, key, following)) {
+        const l = following;
+        following = reader.next();
+        return l;
+      }
+      return undefined;
+    };
+    for (let line = take(); line;) {
       const chunk: BatchLine[] = [];
       const specs: unknown[] = [];
-      for (; at < end && chunk.length < CHUNK; at++) {
-        const line = lines[at]!;
+      let refused: BatchLine | undefined;
+      for (; line && chunk.length < CHUNK; line = take()) {
         let spec: unknown;
         try {
-          spec = kind.parse(lineCtx, line.words.slice(2));
+          spec = kind.parse(lineCtx, line.words);
         } catch {
+          refused = line;
           break;
         }
         chunk.push(line);
         specs.push(spec);
       }
-      if (chunk.length === 0) {
+      if (chunk.length) {
+        if (kind.deletes && !ctx.options.force) deletes ??= { snapshot: DeleteSnapshot.take(kind.servicesOf(lineCtx).socket, kind.object), first: chunk[0]! };
+        const outcome = await sendChunk(lineCtx, kind, chunk, specs, deletes);
+        if (outcome === 'stop') return { stop: true };
+        if (outcome === 'fell-back') deletes = undefined;
+      }
+      if (refused) {
         // A line that does not parse: the ordinary way (ip's messages), and a new snapshot after it.
         deletes = undefined;
-        if (await runLine(lines[at++]!)) return true;
-        continue;
+        if (await runLine(refused)) return { stop: true };
+        line = take();
       }
-      if (kind.deletes && !ctx.options.force) {
-        deletes ??= { snapshot: DeleteSnapshot.take(lineCtx.rt().socket, kind.object), sent: [] };
-        deletes.sent.push(...chunk);
-      }
-      const outcome = await sendChunk(lineCtx, kind, chunk, specs, deletes);
-      if (outcome === 'stop') return true;
-      if (outcome === 'fell-back') deletes = undefined;
     }
-    return false;
+    return { stop: false, next: following };
   }
 
   /** Sends a chunk packed and reports its failures as ip would have. */
@@ -202,9 +226,12 @@ export async function runPackedBatch(
         return 'fell-back';
       }
       if (deletes) {
-        // The kernel also ran the deletes after the failure: back to the state before the run, then ip's way.
+        // The kernel also ran the deletes after the failure: back to the state before the run, then ip's way,
+        // from the run's first line since the snapshot to the chunk's last (the file is read again: the lines were not kept).
         deletes.snapshot.restore();
-        for (const line of deletes.sent) if (await runLine(line)) return 'stop';
+        const last = chunk[chunk.length - 1]!.number;
+        const again = reader.from(deletes.first);
+        for (let line = again.next(); line && line.number <= last; line = again.next()) if (await runLine(line)) return 'stop';
         return 'fell-back';
       }
       const failures = new Map((error as NetlinkBatchError).failures.map((f) => [f.index, f.error]));

@@ -38,38 +38,71 @@ const SHAPES: Record<SnapshotObject, Shape> = {
 
 /** Bytes of a block that dump payloads are copied into. */
 const BLOCK = 1 << 20;
+/** sizeof(struct nlmsghdr): what separates one payload from the next in a dump part. */
+const NLMSG_HDRLEN = 16;
 
 /**
  * The payloads of one dump, copied into large blocks: taking a snapshot
- * costs a copy per entry and no object, since it is only read back when a
- * packed delete fails (rarely), and then compared entry by entry.
+ * costs no object per entry, since it is only read back when a packed
+ * delete fails (rarely). The entries of a dump part follow one another, so
+ * a stretch of them is copied in one go, headers included, and only the
+ * stretches are recorded: copying and recording entry by entry cost most
+ * of a snapshot's time. The stretch still to copy is read from its part
+ * after the callback that showed it returned, which holds as a dump's
+ * parts are the socket's own copies, never written again (socket.ts,
+ * receive()).
  */
 class Payloads {
   private readonly blocks: Buffer[] = [];
   private block = Buffer.allocUnsafe(0);
   private used = 0;
-  /** Per entry: its block, and its start and end in the block. */
-  private readonly where: number[] = [];
+  /** Per stretch: its block, and its start and end in the block (whole netlink messages). */
+  private readonly stretches: number[] = [];
+  /** The stretch of a dump part not copied yet: from its first message's header to its last's end. */
+  private source: Buffer | undefined;
+  private from = 0;
+  private to = 0;
 
+  /** Takes in one entry: the payload at [start, end) of `buf`, after its nlmsghdr. */
   add(buf: Buffer, start: number, end: number): void {
-    const length = end - start;
+    const header = start - NLMSG_HDRLEN;
+    if (buf === this.source && header === ((this.to + 3) & ~3) && end - this.from <= BLOCK) {
+      this.to = end;
+      return;
+    }
+    this.flush();
+    this.source = buf;
+    this.from = header;
+    this.to = end;
+  }
+
+  /** Copies what is left of the last stretch; call once the dump returned, before reading entries. */
+  flush(): void {
+    const source = this.source;
+    if (!source) return;
+    const length = this.to - this.from;
     if (this.used + length > this.block.length) {
       this.block = Buffer.allocUnsafe(Math.max(BLOCK, length));
       this.blocks.push(this.block);
       this.used = 0;
     }
-    buf.copy(this.block, this.used, start, end);
-    this.where.push(this.blocks.length - 1, this.used, this.used + length);
-    this.used += length;
+    source.copy(this.block, this.used, this.from, this.to);
+    this.stretches.push(this.blocks.length - 1, this.used, this.used + length);
+    this.used = (this.used + length + 3) & ~3;
+    this.source = undefined;
   }
 
-  get length(): number {
-    return this.where.length / 3;
-  }
-
-  /** Entry `n`'s payload (a view into its block). */
-  payload(n: number): Buffer {
-    return this.blocks[this.where[3 * n]!]!.subarray(this.where[3 * n + 1], this.where[3 * n + 2]);
+  /** The payloads, in dump order (views into the blocks). */
+  *entries(): Generator<Buffer> {
+    for (let i = 0; i < this.stretches.length; i += 3) {
+      const block = this.blocks[this.stretches[i]!]!;
+      const end = this.stretches[i + 2]!;
+      for (let at = this.stretches[i + 1]!; at < end;) {
+        const length = block.readUInt32LE(at);
+        yield block.subarray(at + NLMSG_HDRLEN, at + length);
+        at += (length + 3) & ~3;
+      }
+    }
   }
 }
 
@@ -93,6 +126,7 @@ function dump(socket: NetlinkSocket, object: SnapshotObject): Payloads {
   const request: Request = { type: shape.get, encode: (w) => void w.raw(new Uint8Array(shape.header)) };
   const payloads = new Payloads();
   socket.dump(request, { operation: `save ${object}s before a packed delete`, headerLength: shape.header }, (m) => payloads.add(m.buf, m.offset, m.end));
+  payloads.flush();
   return payloads;
 }
 
@@ -112,12 +146,10 @@ export class DeleteSnapshot {
   restore(): void {
     const shape = SHAPES[this.object];
     const key = (p: Buffer) => keyOf(p, shape.header, shape.volatile);
-    const after = dump(this.socket, this.object);
     const now = new Set<string>();
-    for (let n = 0; n < after.length; n++) now.add(key(after.payload(n)));
+    for (const entry of dump(this.socket, this.object).entries()) now.add(key(entry));
     const requests: Request[] = [];
-    for (let n = 0; n < this.before.length; n++) {
-      const entry = this.before.payload(n);
+    for (const entry of this.before.entries()) {
       if (now.has(key(entry))) continue;
       const payload = Buffer.from(entry);
       if (this.object === 'route') payload.writeUInt32LE(payload.readUInt32LE(8) & RTM_FLAGS_SETTABLE, 8);

@@ -1,7 +1,8 @@
 // What one nlkit command line runs with: its global options, where it writes,
 // and the route connections it opened (one per namespace, kept for a whole
 // batch file so its commands share sockets, also across its `-n` lines).
-import type { openRoute, RouteConnection } from '../route/index.js';
+import type { RouteConnection, RouteContext } from '../route/index.js';
+import type { openRouteSocket } from './route-socket.js';
 
 /** Where the command writes; the process's streams, or buffers in tests. */
 export interface CliIo {
@@ -38,15 +39,26 @@ export function defaultOptions(): GlobalOptions {
   return { json: false, pretty: false, details: 0, stats: 0, oneline: false, family: 0, force: false, all: false, numeric: false, brief: false, human: 0, iec: 0 };
 }
 
-/** openRoute, once the route barrel is loaded (one module graph per process, whichever context loaded it). */
-let loadedOpenRoute: typeof openRoute | undefined;
+// Loaded on demand (one module graph per process, whichever context loaded them).
+let loadedOpenSocket: typeof openRouteSocket | undefined;
+let loadedConnection: typeof RouteConnection | undefined;
+
+/** The sockets and connections of one command line, by namespace name ('' for the current one); shared by the contexts of one batch. */
+interface Connections {
+  sockets: Map<string, RouteContext>;
+  routes: Map<string, RouteConnection>;
+}
 
 export class CliContext {
-  /** Open connections by namespace name ('' for the current one); shared by the contexts of one batch. */
-  private readonly routes: Map<string, RouteConnection>;
+  private readonly connections: Connections;
 
   constructor(readonly options: GlobalOptions, readonly io: CliIo, shared?: CliContext) {
-    this.routes = shared?.routes ?? new Map();
+    this.connections = shared?.connections ?? { sockets: new Map(), routes: new Map() };
+  }
+
+  /** Loads what opening an rtnetlink socket takes (koffi, the netlink and namespace code), not the route barrel. */
+  async loadSocket(): Promise<void> {
+    loadedOpenSocket ??= (await import('./route-socket.js')).openRouteSocket;
   }
 
   /**
@@ -55,7 +67,8 @@ export class CliContext {
    * never for -V, help or `netns add|del` (start-up).
    */
   async load(): Promise<void> {
-    loadedOpenRoute ??= (await import('../route/index.js')).openRoute;
+    await this.loadSocket();
+    loadedConnection ??= (await import('../route/index.js')).RouteConnection;
   }
 
   /** The same command line in namespace `netns` (a batch line's `-n NAME`), sharing this context's connections. */
@@ -63,26 +76,40 @@ export class CliContext {
     return new CliContext({ ...this.options, netns }, this.io, this);
   }
 
+  /** The rtnetlink socket in the namespace `-n` names (the current one otherwise) and its label, opened on first use; rt() is built on it. */
+  routeContext(): RouteContext {
+    if (!loadedOpenSocket) throw new Error('CliContext.loadSocket() was not awaited');
+    const key = this.options.netns ?? '';
+    let connection = this.connections.sockets.get(key);
+    if (!connection) {
+      connection = loadedOpenSocket(this.options.netns);
+      this.connections.sockets.set(key, connection);
+    }
+    return connection;
+  }
+
   /** The rtnetlink connection in the namespace `-n` names (the current one otherwise), opened on first use. */
   rt(): RouteConnection {
-    if (!loadedOpenRoute) throw new Error('CliContext.load() was not awaited');
+    if (!loadedConnection) throw new Error('CliContext.load() was not awaited');
     const key = this.options.netns ?? '';
-    let route = this.routes.get(key);
+    let route = this.connections.routes.get(key);
     if (!route) {
-      route = loadedOpenRoute(this.options.netns === undefined ? {} : { netns: this.options.netns });
-      this.routes.set(key, route);
+      const { socket, label } = this.routeContext();
+      route = new loadedConnection(socket, label);
+      this.connections.routes.set(key, route);
     }
     return route;
   }
 
   /**
-   * Closes the connection into namespace `netns`, if one is open: a socket
+   * Closes the socket into namespace `netns`, if one is open: a socket
    * keeps its namespace alive, so `netns del` in a batch would otherwise not
    * take the namespace's devices with it until the process ends.
    */
   release(netns: string): void {
-    this.routes.get(netns)?.close();
-    this.routes.delete(netns);
+    this.connections.sockets.get(netns)?.socket.close();
+    this.connections.sockets.delete(netns);
+    this.connections.routes.delete(netns);
   }
 
   /** The address family `-4`/`-6` asked for, or undefined. */
@@ -95,7 +122,8 @@ export class CliContext {
   }
 
   close(): void {
-    for (const route of this.routes.values()) route.close();
-    this.routes.clear();
+    for (const { socket } of this.connections.sockets.values()) socket.close();
+    this.connections.sockets.clear();
+    this.connections.routes.clear();
   }
 }

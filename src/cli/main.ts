@@ -5,7 +5,7 @@ import { CliUsageError, matches } from './args.js';
 import { CliContext, defaultOptions, type CliIo, type GlobalOptions } from './context.js';
 import { reportError } from './report-error.js';
 import { OBJECTS, findObject } from './objects.js';
-import { batchCommands, readBatchLines } from './batch.js';
+import { BatchReader, readBatchText } from './batch.js';
 
 const VERSION_TEXT = 'nlkit, ip-compatible (iproute2 6.1 grammar and JSON)\n';
 
@@ -93,9 +93,9 @@ export async function runCommand(ctx: CliContext, words: readonly string[]): Pro
 }
 
 async function runBatch(ctx: CliContext, file: string): Promise<number> {
-  let lines: string[];
+  let text: string;
   try {
-    lines = readBatchLines(file, ctx.io);
+    text = readBatchText(file, ctx.io);
   } catch (error) {
     const e = error as NodeJS.ErrnoException;
     ctx.io.stderr(`Cannot open file "${file}" for reading: ${e.message.replace(/^[A-Z]+: /, '').replace(/, open .*$/, '')}\n`);
@@ -103,7 +103,7 @@ async function runBatch(ctx: CliContext, file: string): Promise<number> {
   }
   // Loaded here, not at start: it pulls in the netlink layer, which -V and help do not need.
   const { runPackedBatch } = await import('./batch-packing.js');
-  return runPackedBatch(ctx, file, batchCommands(lines), runCommand);
+  return runPackedBatch(ctx, file, new BatchReader(text, (message) => ctx.io.stderr(message)), runCommand);
 }
 
 /** Runs `nlkit ARGV...` with its output going to `io`; resolves to the exit status. Never throws. */

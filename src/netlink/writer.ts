@@ -158,11 +158,16 @@ export class MessageWriter {
     return this;
   }
 
-  /** A 32-bit value in network byte order (NLA_BE32; nftables sends all its integers this way). */
+  /** A 32-bit value in network byte order (NLA_BE32; nftables sends all its integers this way, and IPv4 addresses go as one). */
   be32(type: number, value: number): this {
     const at = this.header(type, 4);
-    this.buf.writeUInt32BE(value >>> 0, at);
-    this.finish(4);
+    // Byte stores instead of writeUInt32BE and its range checks: a batch of routes writes two per request.
+    const b = this.buf;
+    b[at] = value >>> 24;
+    b[at + 1] = value >>> 16;
+    b[at + 2] = value >>> 8;
+    b[at + 3] = value;
+    this.offset += 4;
     return this;
   }
 

@@ -132,6 +132,12 @@ t.test('-batch: same state, messages and status as ip -batch', async (t) => {
     ['address deletes, a device that does not exist', addressDeleteFile(400, 'addr del 10.20.0.1/32 dev nosuch'), false],
     ['mixed', mixedFile(), false],
     ['mixed, a delete fails at the end', mixedFile() + 'route del 10.1.0.0/16\n', false],
+    // Backslash-newline continues a line; a failure names the command's last line, as ip counts.
+    ['continued lines', 'addr add 10.0.0.1/24 \\\ndev v0\nroute add 10.9.0.0/16 \\\n  via 10.0.0.2 \\\n  metric 5\nroute add 10.9.0.0/16 \\\nvia 10.0.0.2 metric 5\nlink set v1 mtu 1300\n', false],
+    ['continued lines, packed runs', 'addr add 10.0.0.1/24 dev v0\n' + Array.from({ length: 40 }, (_, i) => `route add ${routeLine(i % 30)} \\\n proto static`).join('\n') + '\nlink set v1 mtu 1300\n', false],
+    // A backslash inside a comment continues nothing; a file that ends after a continuation drops that command.
+    ['a backslash in a comment', 'link set v1 mtu 1300 # no \\\nlink set v0 mtu 1280\n', false],
+    ['missing continuation line', 'link set v1 mtu 1300\nlink set v0 \\\n', false],
   ];
   for (const [name, text, force, restored] of cases) await t.test(name, (t) => twinRun(t, name, text, force, restored));
   await t.test('-batch - reads standard input', async (t) => {
@@ -187,7 +193,7 @@ t.test('-batch lines may name their namespace with -n (an nlkit extension)', asy
 t.test('-batch: `netns del` lets go of the batch\'s socket in that namespace', async (t) => {
   if (!requireRoot(t)) return;
   const { runPackedBatch } = await import('../../src/cli/batch-packing.js');
-  const { batchCommands } = await import('../../src/cli/batch.js');
+  const { BatchReader } = await import('../../src/cli/batch.js');
   const { CliContext, defaultOptions } = await import('../../src/cli/context.js');
   const { runCommand } = await import('../../src/cli/main.js');
   const [host] = testNetns(t, 1, 'clibatch');
@@ -197,10 +203,10 @@ t.test('-batch: `netns del` lets go of the batch\'s socket in that namespace', a
   const ctx = new CliContext(defaultOptions(), { stdout: () => {}, stderr: (text) => void (stderr += text) });
   t.teardown(() => ctx.close());
   await ctx.load();
-  const lines = batchCommands([
+  const lines = new BatchReader([
     `netns add ${pod}`, `-n ${host} link add h0 type veth peer name eth0 netns ${pod}`,
     `-n ${pod} link set lo up`, `-n ${pod} addr add 10.45.0.2/24 dev eth0`, `netns del ${pod}`,
-  ]);
+  ].join('\n'));
   t.equal(await runPackedBatch(ctx, 'f', lines, runCommand), 0);
   t.equal(stderr, '');
   // The batch's context is still open: only if it let go of its socket in the pod does the kernel
@@ -215,22 +221,23 @@ t.test('-batch: `netns del` lets go of the batch\'s socket in that namespace', a
 
 t.test('-batch packs runs of route and address adds into addMany calls', async (t) => {
   const { runPackedBatch } = await import('../../src/cli/batch-packing.js');
+  const { BatchReader } = await import('../../src/cli/batch.js');
   const { CliContext, defaultOptions } = await import('../../src/cli/context.js');
   const calls: string[] = [];
   const ctx = new CliContext(defaultOptions(), { stdout: () => {}, stderr: () => {} });
   const service = (name: string) => ({
-    addMany: (specs: unknown[]) => void calls.push(`${name}.addMany ${specs.length}`),
-    deleteMany: (specs: unknown[]) => void calls.push(`${name}.deleteMany ${specs.length}`),
+    addMany: (specs: readonly unknown[]) => void calls.push(`${name}.addMany ${specs.length}`),
+    deleteMany: (specs: readonly unknown[]) => void calls.push(`${name}.deleteMany ${specs.length}`),
   });
-  (ctx as unknown as { rt: () => unknown }).rt = () => ({ route: service('route'), addr: service('addr') });
+  const servicesOf = () => ({ route: service('route'), addr: service('addr'), socket: undefined as never });
   const lines = [
     ...Array.from({ length: 5000 }, (_, i) => `route add 10.${i >> 8}.${i & 255}.0/24 via 10.255.0.1`),
     'addr add 10.0.0.1/24 dev v0', 'a add 10.0.0.2/24 dev v0',
     'link show',
     'r add 10.255.1.0/24 dev v0',
-  ].map((line, n) => ({ number: n + 1, words: line.split(' ') }));
+  ];
   const ran: string[] = [];
-  const status = await runPackedBatch(ctx, 'f', lines, async (_ctx, words) => { ran.push(words.join(' ')); return 0; });
+  const status = await runPackedBatch(ctx, 'f', new BatchReader(lines.join('\n')), async (_ctx, words) => { ran.push(words.join(' ')); return 0; }, servicesOf);
   t.equal(status, 0);
   t.same(calls, [...Array(4).fill('route.addMany 1024'), 'route.addMany 904', 'addr.addMany 2'], 'runs of adds go packed, 1024 lines per call');
   t.same(ran, ['link show', 'r add 10.255.1.0/24 dev v0'], 'other lines, and runs of one line, run one by one');
@@ -238,31 +245,30 @@ t.test('-batch packs runs of route and address adds into addMany calls', async (
 
 t.test('-batch packs runs of deletes, and runs per namespace', async (t) => {
   const { runPackedBatch } = await import('../../src/cli/batch-packing.js');
-  const { batchCommands } = await import('../../src/cli/batch.js');
+  const { BatchReader } = await import('../../src/cli/batch.js');
   const { CliContext, defaultOptions } = await import('../../src/cli/context.js');
   const calls: string[] = [];
   // -force: no dump is taken before a run of deletes (nothing is undone), so no socket is needed.
   const ctx = new CliContext({ ...defaultOptions(), force: true }, { stdout: () => {}, stderr: () => {} });
-  const mock = (c: InstanceType<typeof CliContext>, netns: string) => {
+  // Stand-ins for each namespace's services, told apart by the line's context.
+  const servicesOf = (c: InstanceType<typeof CliContext>) => {
+    const netns = c.options.netns ?? '-';
     const service = (name: string) => ({
-      addMany: (specs: unknown[]) => void calls.push(`${netns} ${name}.addMany ${specs.length}`),
-      deleteMany: (specs: unknown[]) => void calls.push(`${netns} ${name}.deleteMany ${specs.length}`),
+      addMany: (specs: readonly unknown[]) => void calls.push(`${netns} ${name}.addMany ${specs.length}`),
+      deleteMany: (specs: readonly unknown[]) => void calls.push(`${netns} ${name}.deleteMany ${specs.length}`),
     });
-    (c as unknown as { rt: () => unknown }).rt = () => ({ route: service('route'), addr: service('addr') });
-    return c;
+    return { route: service('route'), addr: service('addr'), socket: undefined as never };
   };
-  mock(ctx, '-');
-  (ctx as unknown as { inNetns: (n: string) => unknown }).inNetns = (n: string) => mock(new CliContext(ctx.options, ctx.io), n);
-  const lines = batchCommands([
+  const lines = new BatchReader([
     'route del 10.0.0.0/24', 'r d 10.0.1.0/24', 'ro delete 10.0.2.0/24',
     'a d 10.0.0.1/24 dev v0', 'address del 10.0.0.2/24 dev v0',
     '-n p1 route add 10.1.0.0/24 dev eth0', '-n p1 route add 10.1.1.0/24 dev eth0',
     '-n p2 route add 10.1.0.0/24 dev eth0', '-n p2 route add 10.1.1.0/24 dev eth0',
     'route add 10.1.0.0/24 dev eth0', 'route add 10.1.1.0/24 dev eth0',
     'route del 10.1.0.0/24 garbage words', 'route show',
-  ]);
+  ].join('\n'));
   const ran: string[] = [];
-  const status = await runPackedBatch(ctx, 'f', lines, async (_ctx, words) => { ran.push(words.join(' ')); return 0; });
+  const status = await runPackedBatch(ctx, 'f', lines, async (_ctx, words) => { ran.push(words.join(' ')); return 0; }, servicesOf);
   t.equal(status, 0);
   t.same(calls, [
     '- route.deleteMany 3', '- addr.deleteMany 2', 'p1 route.addMany 2', 'p2 route.addMany 2', '- route.addMany 2',

@@ -4,6 +4,7 @@ import { CliUsageError, matchKeyword, parseUnsigned, Words } from '../args.js';
 import type { CliContext } from '../context.js';
 import { linkJson, linkStatsJson } from '../link-json.js';
 import { printList } from '../output.js';
+import { parseAddressSpec } from './address-spec.js';
 import { linkPrinted, readLinkSelection, selectLinks, type LinkSelection } from './link.js';
 import { printBrief } from './brief.js';
 import { inPrefix } from './prefix.js';
@@ -135,36 +136,6 @@ function show(ctx: CliContext, args: string[]): number {
     return s;
   });
   return 0;
-}
-
-export function parseAddressSpec(args: readonly string[]): AddressSpec {
-  const words = new Words(args);
-  const spec: Record<string, unknown> = {};
-  const flags: Record<string, boolean> = {};
-  while (!words.done) {
-    const word = words.take()!;
-    switch (word) {
-      case 'dev': spec.dev = words.argument(word); break;
-      case 'local': spec.address = words.argument(word); break;
-      case 'peer': case 'remote': spec.peer = words.argument(word); break;
-      case 'broadcast': case 'brd': spec.broadcast = words.argument(word); break;
-      case 'label': spec.label = words.argument(word); break;
-      case 'scope': { const v = words.argument(word); spec.scope = /^\d+$/.test(v) ? Number(v) : v; break; }
-      case 'metric': case 'priority': case 'preference': spec.metric = parseUnsigned(words.argument(word), 'metric'); break;
-      case 'valid_lft': { const v = words.argument(word); spec.validLifetime = v === 'forever' ? v : parseUnsigned(v, 'valid_lft'); break; }
-      case 'preferred_lft': { const v = words.argument(word); spec.preferredLifetime = v === 'forever' ? v : parseUnsigned(v, 'preferred_lft'); break; }
-      case 'nodad': case 'noprefixroute': case 'home': case 'mngtmpaddr': case 'autojoin': case 'optimistic':
-        flags[{ home: 'homeaddress', mngtmpaddr: 'managetempaddr', autojoin: 'mcautojoin' }[word as 'home'] ?? word] = true;
-        break;
-      default:
-        if (spec.address !== undefined) throw new CliUsageError(`Error: either "local" is duplicate, or "${word}" is a garbage.`);
-        spec.address = word;
-    }
-  }
-  if (spec.dev === undefined) throw new CliUsageError('Not enough information: "dev" argument is required.');
-  if (spec.address === undefined) throw new CliUsageError('Not enough information: "local" argument is required.');
-  if (Object.keys(flags).length) spec.flags = flags;
-  return spec as unknown as AddressSpec;
 }
 
 /** EADDRNOTAVAIL: the address went already (a secondary deleted with its primary); ip's flush ignores it. */

@@ -1,84 +1,11 @@
 // `nlkit route`: show, get, add, delete, replace, append, prepend, change, flush, as `ip route` has them.
 import { routeToIpJson, type Route, type RouteFilter, type RouteLookup, type RouteSpec } from '../../route/index.js';
+import { nameOrNumber, parseRouteSpec } from './route-spec.js';
 import { CliUsageError, matches, matchKeyword, parseUnsigned, Words } from '../args.js';
 import type { CliContext } from '../context.js';
 import { printList } from '../output.js';
 import { addressMatches, ipInvalid, parsePrefix, type InetPrefix } from './prefix.js';
 import { lockedMetricKeys, routeText } from './route-text.js';
-
-const TYPES = ['unicast', 'local', 'broadcast', 'multicast', 'throw', 'unreachable', 'prohibit', 'blackhole', 'nat', 'anycast'];
-const METRICS: Record<string, string> = {
-  mtu: 'mtu', advmss: 'advmss', window: 'window', rtt: 'rtt', rttvar: 'rttvar', ssthresh: 'ssthresh', cwnd: 'cwnd',
-  reordering: 'reordering', hoplimit: 'hoplimit', initcwnd: 'initcwnd', initrwnd: 'initrwnd', rto_min: 'rtoMin', quickack: 'quickack',
-};
-
-function tableArg(word: string): number | string {
-  return /^\d+$/.test(word) ? Number(word) : word;
-}
-
-function nameOrNumber(word: string): number | string {
-  return /^\d+$/.test(word) ? Number(word) : word;
-}
-
-function parseNexthop(words: Words): Record<string, unknown> {
-  const nh: Record<string, unknown> = {};
-  while (!words.done && words.peek() !== 'nexthop') {
-    const word = words.take()!;
-    if (word === 'via') { let v = words.argument(word); if (v === 'inet' || v === 'inet6') v = words.argument(word); nh.gateway = v; }
-    else if (word === 'dev') nh.dev = words.argument(word);
-    else if (word === 'weight') nh.weight = parseUnsigned(words.argument(word), 'weight', 256);
-    else if (word === 'onlink') nh.onlink = true;
-    else throw new CliUsageError(`Error: "${word}" is not a nexthop keyword nlkit knows.`);
-  }
-  return nh;
-}
-
-/** `ip route add ...` words as a RouteSpec. */
-export function parseRouteSpec(args: readonly string[], family: 4 | 6 | undefined): RouteSpec {
-  const words = new Words(args);
-  const spec: Record<string, unknown> = {};
-  const metrics: Record<string, unknown> = {};
-  const lock: string[] = [];
-  while (!words.done) {
-    const word = words.take()!;
-    if (METRICS[word]) {
-      let v = words.argument(word);
-      if (v === 'lock') { lock.push(METRICS[word]!); v = words.argument(word); }
-      metrics[METRICS[word]!] = parseUnsigned(v, word);
-      continue;
-    }
-    switch (word) {
-      case 'via': { let v = words.argument(word); if (v === 'inet' || v === 'inet6') v = words.argument(word); spec.gateway = v; break; }
-      case 'dev': case 'oif': spec.dev = words.argument(word); break;
-      case 'src': spec.src = words.argument(word); break;
-      case 'table': spec.table = tableArg(words.argument(word)); break;
-      case 'scope': spec.scope = nameOrNumber(words.argument(word)); break;
-      case 'proto': case 'protocol': spec.protocol = nameOrNumber(words.argument(word)); break;
-      case 'metric': case 'priority': case 'preference': spec.metric = parseUnsigned(words.argument(word), 'metric'); break;
-      case 'onlink': spec.onlink = true; break;
-      case 'pref': spec.pref = words.argument(word); break;
-      case 'tos': case 'dsfield': spec.tos = parseUnsigned(words.argument(word), 'tos', 255); break;
-      case 'expires': spec.expires = parseUnsigned(words.argument(word), 'expires'); break;
-      case 'features': if (words.argument(word) !== 'ecn') throw new CliUsageError('Error: "features" takes "ecn".'); metrics.ecn = true; break;
-      case 'nexthop': {
-        const nexthops = (spec.nexthops as unknown[] | undefined) ?? [];
-        nexthops.push(parseNexthop(words));
-        spec.nexthops = nexthops;
-        break;
-      }
-      case 'to': spec.dst = words.argument(word); break;
-      default:
-        if (TYPES.includes(word) && spec.type === undefined && spec.dst === undefined) spec.type = word;
-        else if (spec.dst === undefined) spec.dst = word;
-        else throw new CliUsageError(`Error: either "to" is duplicate, or "${word}" is a garbage.`);
-    }
-  }
-  if (spec.dst === undefined) throw new CliUsageError('Error: a destination prefix is required.');
-  if (lock.length) metrics.lock = lock;
-  if (Object.keys(metrics).length) spec.metrics = metrics;
-  if (family !== undefined && spec.family === undefined && spec.dst === 'default' && spec.gateway === undefined) spec.family = family;
-  return spec as unknown as RouteSpec;
-}
 
 /** `ip route show|flush` SELECTOR words (iproute_list_flush_or_save): what the kernel filters and what ip filters itself. */
 interface RouteSelection {
@@ -137,7 +64,7 @@ function parseSelection(ctx: CliContext, args: readonly string[]): RouteSelectio
     if (matches(word, 'table')) {
       const v = words.argument(word);
       if (v === 'all') filter.table = 'all';
-      else if (/^(\d+|0x[0-9a-f]+)$/i.test(v) || ['main', 'local', 'default'].includes(v)) filter.table = tableArg(String(/^0x/i.test(v) ? parseInt(v, 16) : v));
+      else if (/^(\d+|0x[0-9a-f]+)$/i.test(v) || ['main', 'local', 'default'].includes(v)) filter.table = nameOrNumber(String(/^0x/i.test(v) ? parseInt(v, 16) : v));
       else if (v === 'cache') throw new CliUsageError('Error: nlkit does not list the route cache ("table cache").', 2);
       else throw ipInvalid('table id value is invalid\n', v);
     } else if (matches(word, 'vrf')) {

@@ -124,31 +124,39 @@ function optionalBoolean(value: unknown, what: string): boolean {
   return value;
 }
 
-/** The family a spec is about: from dst, else from whatever address it carries, else `family`, else IPv4 (as `ip`). */
-function routeFamily(spec: RouteSpec): IpFamily {
-  const family = validateFamily(spec.family);
-  if (spec.dst !== 'default') return family ?? parseCidr(spec.dst, 'dst').family;
+/** The family of a spec whose dst is 'default': `family`, else whatever address it carries, else IPv4 (as `ip`). */
+function defaultRouteFamily(spec: RouteSpec, family: IpFamily | undefined): IpFamily {
   if (family !== undefined) return family;
   const hint = spec.gateway ?? spec.src ?? (Array.isArray(spec.nexthops) ? spec.nexthops.find((n) => n?.gateway !== undefined)?.gateway : undefined);
   return hint !== undefined && typeof hint === 'string' ? requireIp(hint, 'gateway') : 4;
 }
 
-function parseDestination(text: unknown, family: IpFamily, what: string): { value: IpValue | undefined; length: number } {
-  if (text === 'default') return { value: undefined, length: 0 };
-  if (typeof text !== 'string') throw new InvalidArgumentError(`${what} must be a prefix like "10.1.0.0/16" or 'default', got ${describeValue(text)}`);
-  const cidr = parseCidr(text, what);
-  if (cidr.family !== family) throw new InvalidArgumentError(`${what} "${text}" is IPv${cidr.family} but the route is IPv${family}`);
+/** The route's family and destination: the dst prefix is parsed once, as it tells the family too (batches prepare thousands). */
+function routeDestination(spec: RouteSpec): { family: IpFamily; value: IpValue | undefined; length: number } {
+  const given = validateFamily(spec.family);
+  const text: unknown = spec.dst;
+  if (text === 'default') return { family: defaultRouteFamily(spec, given), value: undefined, length: 0 };
+  if (typeof text !== 'string') throw new InvalidArgumentError(`dst must be a prefix like "10.1.0.0/16" or 'default', got ${describeValue(text)}`);
+  const cidr = parseCidr(text, 'dst');
+  const family = given ?? cidr.family;
+  if (cidr.family !== family) throw new InvalidArgumentError(`dst "${text}" is IPv${cidr.family} but the route is IPv${family}`);
   const value = ipValue(cidr.address, family);
   if (hasHostBits(value, cidr.prefixLength)) {
-    throw new InvalidArgumentError(`${what} "${text}" has bits set beyond /${cidr.prefixLength}; did you mean "${formatIpValue(withHostBits(value, cidr.prefixLength, false))}/${cidr.prefixLength}"?`);
+    throw new InvalidArgumentError(`dst "${text}" has bits set beyond /${cidr.prefixLength}; did you mean "${formatIpValue(withHostBits(value, cidr.prefixLength, false))}/${cidr.prefixLength}"?`);
   }
-  return { value: cidr.prefixLength === 0 ? undefined : value, length: cidr.prefixLength };
+  return { family, value: cidr.prefixLength === 0 ? undefined : value, length: cidr.prefixLength };
 }
 
+/** The last address parseAddress checked: a batch's routes mostly share their gateway, and checking an address is a good part of preparing a route. */
+let lastAddress: { text: string; family: IpFamily; value: IpValue } | undefined;
+
 function parseAddress(text: unknown, family: IpFamily, what: string): IpValue {
+  if (lastAddress !== undefined && lastAddress.text === text && lastAddress.family === family) return lastAddress.value;
   const found = requireIp(text as string, what);
   if (found !== family) throw new InvalidArgumentError(`${what} "${String(text)}" is IPv${found} but the route is IPv${family}; a gateway must have the destination's family`);
-  return ipValue(text as string, family);
+  const value = ipValue(text as string, family);
+  lastAddress = { text: text as string, family, value };
+  return value;
 }
 
 function prepareNexthops(list: unknown, family: IpFamily): { nexthops: NexthopRequest[]; devs: (LinkRef | undefined)[] } {
@@ -187,8 +195,8 @@ export function prepareRoute(spec: RouteSpec, purpose: 'add' | 'delete'): Prepar
   requireObject(spec, 'route spec', "{ dst: '10.1.0.0/16', gateway: '10.0.0.1' }");
   checkKeys(spec, SPEC_KEYS, 'route spec');
   if (spec.dst === undefined) throw new InvalidArgumentError(`route spec needs dst ('10.1.0.0/16' or 'default')`);
-  const family = routeFamily(spec);
-  const dst = parseDestination(spec.dst, family, 'dst');
+  const dst = routeDestination(spec);
+  const family = dst.family;
   const type = spec.type === undefined ? (purpose === 'add' ? RTN_UNICAST : 0) : parseRouteType(spec.type);
   const request: RouteRequest = {
     family: addressFamily(family),
