@@ -1,13 +1,18 @@
 // After tsc: makes dist/cni/ usable as a CNI_PATH directory as it is, and
 // writes the agent's launcher, dist/cni/agent.js.
 //
-// Each plugin gets an executable named as runtimes look it up (no extension).
-// By default it is the Perl client (src/cni/agent/client-script.ts): it
-// forwards the call to the resident agent and, when none answers, runs
-// dist/cni/bin/<plugin>.js with Node.js. NLKIT_CNI_LAUNCHER=node writes the
-// plain Node.js launcher instead (no agent; for hosts without /usr/bin/perl),
-// and it is the default when this machine has no /usr/bin/perl. Why Perl:
-// docs/cni.md, "Why the executable is written in Perl".
+// Each plugin gets an executable named as runtimes look it up (no extension):
+// the agent's client, which forwards the call to the resident agent and,
+// when none answers, runs dist/cni/bin/<plugin>.js with Node.js. Which one
+// (docs/cni.md, "The executable: dist/cni/<plugin>"), NLKIT_CNI_LAUNCHER
+// forcing it:
+//   c     the C client (src/cni/agent/client.c) compiled here with `cc`, one
+//         binary per plugin: the default when cc works;
+//   perl  the Perl client (src/cni/agent/client-script.ts): the default when
+//         cc is missing or fails, and for `npm pack`/`npm publish`, whose
+//         dist/ runs on other machines (a binary is built for this one's
+//         architecture and C library);
+//   node  the plain Node.js launcher (no agent): the default with neither.
 //
 // The standalone entry points dist/cni/bin/<plugin>.js are then bundled with
 // esbuild (nlkit's own modules only; koffi and debug stay imports from
@@ -22,14 +27,17 @@ import { chmodSync, existsSync, readFileSync, rmSync, writeFileSync } from 'node
 
 const plugins = ['nlkit-bridge', 'nlkit-portmap', 'nlkit-bandwidth'];
 
-const launcher = process.env.NLKIT_CNI_LAUNCHER || (existsSync('/usr/bin/perl') ? 'perl' : 'node');
-if (launcher !== 'perl' && launcher !== 'node') throw new Error(`build-cni: NLKIT_CNI_LAUNCHER must be perl or node, not ${JSON.stringify(launcher)}`);
+const forced = process.env.NLKIT_CNI_LAUNCHER || undefined;
+if (forced !== undefined && !['c', 'perl', 'node'].includes(forced)) throw new Error(`build-cni: NLKIT_CNI_LAUNCHER must be c, perl or node, not ${JSON.stringify(forced)}`);
+const portable = process.env.npm_command === 'pack' || process.env.npm_command === 'publish';
+const scriptLauncher = existsSync('/usr/bin/perl') ? 'perl' : 'node';
 
 const dist = (path) => new URL(`../dist/cni/${path}`, import.meta.url);
-for (const path of ['agent/main.js', 'agent/client-script.js', ...plugins.map((name) => `bin/${name}.js`)]) {
+for (const path of ['agent/main.js', 'agent/client-script.js', 'agent/c-client.js', ...plugins.map((name) => `bin/${name}.js`)]) {
   if (!existsSync(dist(path))) throw new Error(`build-cni: ${dist(path).pathname} is missing; run tsc -p tsconfig.build.json first`);
 }
 const { perlClientScript } = await import(dist('agent/client-script.js').href);
+const { buildCClient } = await import(dist('agent/c-client.js').href);
 
 // The Node.js this build ran with first: CNI runtimes often start plugins with
 // a PATH that has no node on it. `node` on PATH when that one has gone.
@@ -40,7 +48,26 @@ function write(path, text) {
   chmodSync(dist(path), 0o755);
 }
 
-for (const name of plugins) {
+/** The C clients, or why not (the compiler's own words): a forced `c` fails the build, the default falls back. */
+function buildC() {
+  try {
+    for (const name of plugins) buildCClient({ plugin: name, nodeCommands, output: dist(name).pathname });
+    return undefined;
+  } catch (error) {
+    if (forced === 'c') throw error;
+    return error.message;
+  }
+}
+
+let launcher = forced ?? (portable ? scriptLauncher : 'c');
+if (launcher === 'c') {
+  const why = buildC();
+  if (why !== undefined) {
+    launcher = scriptLauncher;
+    process.stderr.write(`build-cni: the C client was not built (${why.split('\n')[0]}); writing the ${launcher === 'perl' ? 'Perl client' : 'Node.js launcher'} instead\n`);
+  }
+}
+if (launcher !== 'c') for (const name of plugins) {
   write(name, launcher === 'perl'
     ? perlClientScript({ plugin: name, nodeCommands })
     : `#!/usr/bin/env node\n// The ${name} CNI plugin: put this directory on CNI_PATH.\nimport('./bin/${name}.js');\n`);

@@ -4,7 +4,9 @@
 //   masq    the same with ipMasq
 //   chain   bridge (ipMasq) → portmap (a hostPort per pod) → bandwidth (ingress and egress limits)
 // and three implementations, each in an outer namespace of its own that plays the host:
-//   nlkit-agent       dist/cni/nlkit-* (the Perl client) with the resident agent running
+//   nlkit-agent       the plugin clients `npm run build` writes (the C client when cc
+//                     works, else the Perl one; NLKIT_CNI_LAUNCHER=c|perl forces one)
+//                     with the resident agent running
 //   nlkit-standalone  the same clients with no agent: each runs its plugin with Node.js
 //   reference         /usr/lib/cni/{bridge,portmap,bandwidth} with /usr/lib/cni/host-local
 //
@@ -13,7 +15,9 @@
 // nsenter inside a sandbox (scripts/cni-sandbox.sh: a private mount namespace
 // whose /var/lib/cni, libcni's result cache, is a temp dir) in the outer
 // namespace, so a call's time includes nsenter's exec (the `driver` rows
-// measure nsenter alone). Without cnitool the bench executes the plugins
+// measure nsenter alone). The `plugin` rows are one plugin's own time as a
+// runtime sees it, with neither cnitool nor nsenter: the bridge conflist's
+// single plugin forked and waited for by the bench itself, exec to exit. Without cnitool the bench executes the plugins
 // itself, as libcni does (fork, exec, stdin, wait; a conflist's plugins in
 // order with the previous result, DEL in reverse with the cached result),
 // forked with the main thread inside the outer namespace (withNetns around
@@ -28,6 +32,7 @@ import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSyn
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { buildCClient } from '../../src/cni/agent/c-client.js';
 import { perlClientScript } from '../../src/cni/agent/client-script.js';
 import { createNetns, deleteNetns, withNetns } from '../../src/netns/index.js';
 import { measure } from '../harness/measure.js';
@@ -47,6 +52,33 @@ const CONFS: { name: ConfName; subnet: string; bridge: string; what: string }[] 
   { name: 'masq', subnet: '10.81', bridge: 'cni1', what: 'bridge + host-local + ipMasq' },
   { name: 'chain', subnet: '10.82', bridge: 'cni2', what: 'bridge (ipMasq) → portmap → bandwidth' },
 ];
+
+type Launcher = 'c' | 'perl';
+
+/**
+ * Writes the plugin clients into `dir` as the build would: the C client
+ * unless NLKIT_CNI_LAUNCHER says perl or it does not compile here.
+ */
+function writeClients(dir: string, options: (plugin: string) => { plugin: string; nodeCommands: string[][]; entry: string }): { launcher: Launcher; why?: string } {
+  const forced = process.env.NLKIT_CNI_LAUNCHER;
+  if (forced !== undefined && forced !== 'c' && forced !== 'perl') throw new Error(`NLKIT_CNI_LAUNCHER must be c or perl for the bench, not ${JSON.stringify(forced)}`);
+  let why: string | undefined;
+  if (forced !== 'perl') {
+    try {
+      for (const plugin of PLUGINS) buildCClient({ ...options(`nlkit-${plugin}`), output: join(dir, `nlkit-${plugin}`) });
+      return { launcher: 'c' };
+    } catch (error) {
+      if (forced === 'c') throw error;
+      why = (error as Error).message.split('\n')[0];
+    }
+  }
+  for (const plugin of PLUGINS) {
+    const path = join(dir, `nlkit-${plugin}`);
+    writeFileSync(path, perlClientScript(options(`nlkit-${plugin}`)));
+    chmodSync(path, 0o755);
+  }
+  return { launcher: 'perl', ...(why === undefined ? {} : { why }) };
+}
 
 /** How to start the plugins standalone and the agent: from a build, else the sources through tsx. */
 function nlkitCode(): { nodeArgs: string[]; entry(plugin: string): string; agent: string; from: string } {
@@ -246,11 +278,38 @@ async function cycle(setup: Setup, cnitool: string | undefined, confs: readonly 
       }
     }
     (samples[`${conf.name}.cpu`] ??= []).push((childrenCpuMs() + processCpuMs(agentPid) - cpuBefore) / calls);
+    if (conf.name === 'bridge') await pluginAlone(setup, conf, sizes.serial, round, verify, samples);
     // What the driver itself costs per call: nsenter into the sandbox (cnitool) or nothing.
     if (cnitool) driver.push((await execIn(setup.outer, ['nsenter', '-t', String(setup.sandbox!.pid), '-m', 'true'], { PATH: process.env.PATH ?? '/usr/bin:/bin' }, '')).ms);
   }
   if (driver.length) samples.driver = driver;
   return { metrics: {}, samples };
+}
+
+/**
+ * The plugin's own time as the runtime sees it: ADD then DEL of `count` pods
+ * of the bridge conflist (one plugin), each call forked by the bench in the
+ * outer namespace and timed from spawn to exit: no cnitool, no nsenter.
+ */
+async function pluginAlone(setup: Setup, conf: (typeof CONFS)[number], count: number, round: number, verify: Verifier, samples: Record<string, number[]>): Promise<void> {
+  const list: Pod[] = Array.from({ length: count }, (_, index) => ({ index, netns: benchNetnsName('cni-pod'), containerId: `bench-${round}-plugin-${index}` }));
+  for (const pod of list) createNetns(pod.netns);
+  try {
+    for (const pod of list) {
+      const r = await execChain(setup, conf, 'ADD', pod);
+      (samples['plugin.add'] ??= []).push(r.ms);
+      verify.check(r.code === 0 && firstAddress(r.stdout).startsWith(`${conf.subnet}.`), `${setup.name} plugin alone ADD ${pod.index}: exit ${r.code} ${r.stdout.slice(0, 200)} ${r.stderr.slice(0, 300)}`);
+    }
+    for (const pod of list) {
+      const r = await execChain(setup, conf, 'DEL', pod);
+      (samples['plugin.del'] ??= []).push(r.ms);
+      verify.check(r.code === 0, `${setup.name} plugin alone DEL ${pod.index}: exit ${r.code} ${r.stdout.slice(0, 200)} ${r.stderr.slice(0, 300)}`);
+    }
+  } finally {
+    for (const pod of list) deleteNetns(pod.netns);
+  }
+  const left = allocations(setup, conf);
+  verify.check(left.length === 0, `${setup.name} plugin alone: ${left.length} addresses still allocated after DEL`);
 }
 
 async function waitFor(what: string, ready: () => boolean, child: ChildProcess): Promise<void> {
@@ -299,11 +358,7 @@ export const cni: Scenario = {
         const socketPath = join(temp, 'run', 'cni.sock');
         const nlkitBin = join(temp, 'nlkit-bin');
         mkdirSync(nlkitBin);
-        for (const plugin of PLUGINS) {
-          const path = join(nlkitBin, `nlkit-${plugin}`);
-          writeFileSync(path, perlClientScript({ plugin: `nlkit-${plugin}`, nodeCommands: [[process.execPath, ...code.nodeArgs]], entry: code.entry(`nlkit-${plugin}`) }));
-          chmodSync(path, 0o755);
-        }
+        const clients = writeClients(nlkitBin, (plugin) => ({ plugin, nodeCommands: [[process.execPath, ...code.nodeArgs]], entry: code.entry(plugin) }));
         for (const name of existsSync(REFERENCE_DIR) ? readdirSync(REFERENCE_DIR) : []) symlinkSync(join(REFERENCE_DIR, name), join(nlkitBin, name));
         const setup = (name: string, outer: string, nlkit: boolean, env: Record<string, string> = {}): Setup => {
           const dir = join(temp, name);
@@ -327,7 +382,7 @@ export const cni: Scenario = {
             await stop(s.sandbox);
           },
         });
-        const noPerl = hasCommand('perl') ? undefined : 'no perl on this machine';
+        const noPerl = clients.launcher === 'perl' && !hasCommand('perl') ? 'no C compiler and no perl on this machine' : undefined;
         const confKeys = (conf: ConfName) => [`${conf}.cpu`, ...['serial', 'parallel'].flatMap((m) => ['add', 'del'].flatMap((op) => [50, 99].map((p) => `${conf}.${m}.${op}-p${p}`)))];
         const smokeOnlyBridge = ctx.smoke ? Object.fromEntries(CONFS.filter((c) => c.name !== 'bridge').flatMap((c) => confKeys(c.name).map((key) => [key, 'smoke run: bridge conflist only (a Node.js start per plugin call)']))) : undefined;
         const implementations: Implementation[] = [
@@ -371,6 +426,13 @@ export const cni: Scenario = {
             fromSamples: { sample: `${conf.name}.cpu`, percentile: 50 },
           });
         }
+        for (const op of ['add', 'del'] as const) {
+          metrics.push({
+            key: `plugin.${op}-p50`, unit: 'ms', better: 'lower',
+            description: `bridge + host-local: the plugin alone (nlkit: its client; reference: bridge, which runs host-local), ${op.toUpperCase()} of one pod, forked by the bench, exec to exit (no cnitool, no nsenter), p50`,
+            fromSamples: { sample: `plugin.${op}`, percentile: 50 },
+          });
+        }
         if (sandboxed) metrics.push({ key: 'driver-p50', unit: 'ms', better: 'lower', description: 'nsenter into the cnitool sandbox alone (included in every call above)', fromSamples: { sample: 'driver', percentile: 50 }, noRatios: true });
         return measure(ctx, {
           scenario: 'cni',
@@ -380,7 +442,7 @@ export const cni: Scenario = {
           notes: [
             `Driver: ${driverName}.`,
             `Pods per run and conflist: ${serial} serial (standalone ${standaloneSizes.serial}), ${parallel} in batches of ${Math.min(PARALLEL, parallel)} concurrent calls; ADDs first, then DELs.`,
-            `nlkit code from ${code.from}; the executables are the Perl clients; without an agent each runs its plugin with Node.js (a bundled file per plugin).`,
+            `nlkit code from ${code.from}; launcher: the ${clients.launcher === 'c' ? 'C client (src/cni/agent/client.c, compiled with cc)' : `Perl client${clients.why ? ` (no C client: ${clients.why})` : ' (NLKIT_CNI_LAUNCHER=perl)'}`}; without an agent each runs its plugin with Node.js (a bundled file per plugin).`,
             'The cpu rows are CPU time (user + system, 10 ms ticks summed over a run) of every process a call started, waited for, plus the agent\'s, divided by the calls: the median of the runs. Unlike the latencies, the load of the machine barely moves them.',
             'Conflists (cniVersion 1.0.0; the reference plugins are 1.1.1): bridge isGateway + isDefaultGateway + host-local /16 (state in a temporary directory); masq adds ipMasq; chain adds portmap (hostPort 20000+i → 80/tcp) and bandwidth (100 Mbit/s both ways) through CAP_ARGS / runtimeConfig.',
           ],

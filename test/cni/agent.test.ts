@@ -1,22 +1,25 @@
-// The resident CNI agent and its Perl client, inside outer namespaces that
+// The resident CNI agent and its clients (the tests of the client's own
+// behaviour once per kind, C and Perl; the others with the kind the build
+// writes here), inside outer namespaces that
 // play the host: calls through the client with the agent running give what
 // the standalone plugin gives; with no agent, or a stale socket, the same
 // client runs the plugin itself; the agent serialises GC against ADD and DEL,
 // answers malformed requests with CNI errors and keeps serving, leaks no
 // descriptors, and stops gracefully on SIGTERM.
 import { spawn } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readlinkSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readlinkSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import t, { type Test } from 'tap';
 import {
-  CniAgentRunningError, decodeAnswer, encodeRequest, perlClientScript, runCniAgentDaemon, startCniAgent, type AgentLockEvent, type CniAgent, type CniAgentOptions,
+  CniAgentRunningError, decodeAnswer, encodeRequest, runCniAgentDaemon, startCniAgent, type AgentLockEvent, type CniAgent, type CniAgentOptions,
 } from '../../src/cni/agent/index.js';
 import { hostLocalIpam } from '../../src/cni/ipam/host-local/index.js';
 import type { IpamRequest } from '../../src/cni/ipam/types.js';
 import { InvalidArgumentError } from '../../src/index.js';
 import { ip, ipJson, requireRoot, testNetns } from '../helpers/netns.js';
+import { DEFAULT_CLIENT_KIND, perClient, writeClient, type ClientKind } from './clients.js';
 import { cniEnv, execPlugin, hostDevice, hostEndName, NLKIT_BIN, podRoutes, pods, podState, resultShape, withPrev, type PluginRun } from './helpers.js';
 
 if (!requireRoot(t)) process.exit(0);
@@ -24,12 +27,10 @@ if (!requireRoot(t)) process.exit(0);
 const SOCKET_VARIABLE = 'NLKIT_CNI_AGENT_SOCKET';
 
 /** A temp dir with the client executable (its standalone fallback: the plugin's sources through tsx), host-local state and the socket. */
-function setup(t: Test): { dir: string; client: string; socketPath: string; dataDir: string } {
+function setup(t: Test, kind: ClientKind = DEFAULT_CLIENT_KIND): { dir: string; client: string; socketPath: string; dataDir: string } {
   const dir = mkdtempSync(join(tmpdir(), 'nlkit-agent-'));
   t.teardown(() => rmSync(dir, { recursive: true, force: true }));
-  const client = join(dir, 'nlkit-bridge');
-  writeFileSync(client, perlClientScript({ plugin: 'nlkit-bridge', nodeCommands: [[process.execPath, '--import=tsx']], entry: NLKIT_BIN }));
-  chmodSync(client, 0o755);
+  const client = writeClient(kind, join(dir, 'nlkit-bridge'), { plugin: 'nlkit-bridge', nodeCommands: [[process.execPath, '--import=tsx']], entry: NLKIT_BIN });
   return { dir, client, socketPath: join(dir, 'run', 'cni.sock'), dataDir: join(dir, 'ipam') };
 }
 
@@ -149,8 +150,8 @@ t.test('ADD, CHECK, DEL through the client with the agent: the same results and 
   t.equal(failing.json?.code, 4, 'and its error JSON (missing CNI_NETNS: code 4)');
 });
 
-t.test('the agent down, then restarted: the client falls back to the plugin itself, DEL succeeds, state survives the restart', async (t) => {
-  const { client, socketPath, dataDir } = setup(t);
+perClient(t, 'the agent down, then restarted: the client falls back to the plugin itself, DEL succeeds, state survives the restart', async (t, kind) => {
+  const { client, socketPath, dataDir } = setup(t, kind);
   const [outer] = testNetns(t, 1, 'cniagenthost');
   const [pod1, pod2] = pods(t, 2);
   const conf = config(dataDir);
@@ -172,8 +173,8 @@ t.test('the agent down, then restarted: the client falls back to the plugin itse
   t.same(ipJson(pod2!.name, 'link', 'show').map((l: any) => l.ifname), ['lo'], 'the pod end is gone');
 });
 
-t.test('a stale socket: the client falls back, a new agent replaces it; a live agent and a non-socket file are refused', async (t) => {
-  const { client, socketPath, dir } = setup(t);
+perClient(t, 'a stale socket: the client falls back, a new agent replaces it; a live agent and a non-socket file are refused', async (t, kind) => {
+  const { client, socketPath, dir } = setup(t, kind);
   const [outer] = testNetns(t, 1, 'cniagenthost');
   mkdirSync(join(socketPath, '..'), { recursive: true, mode: 0o755 });
   // A socket file nobody listens on, as a killed agent leaves it: bound, never listened on, its process gone.
@@ -207,8 +208,8 @@ t.test('a stale socket: the client falls back, a new agent replaces it; a live a
   await made.close();
 });
 
-t.test('an agent that takes an ADD and closes without answering: the client answers code 11, not a second ADD', async (t) => {
-  const { client, socketPath } = setup(t);
+perClient(t, 'an agent that takes an ADD and closes without answering: the client answers code 11, not a second ADD', async (t, kind) => {
+  const { client, socketPath } = setup(t, kind);
   mkdirSync(join(socketPath, '..'), { recursive: true });
   let requests = 0;
   const { createServer } = await import('node:net');

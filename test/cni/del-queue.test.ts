@@ -1,4 +1,5 @@
-// The durable DEL queue: with no agent and no Node.js the client queues a DEL
+// The durable DEL queue (each client test once per client kind, C and Perl):
+// with no agent and no Node.js the client queues a DEL
 // (exit 0 for the runtime, a 0600 file in a 0700 directory) and refuses an
 // ADD; the agent replays the queue before serving, after which the pod's veth
 // and its address are gone and the queue is empty; a replayed DEL queued again
@@ -10,17 +11,16 @@ import t, { type Test } from 'tap';
 import { encodeRequest, perlClientScript, startCniAgent, type CniAgent, type CniAgentOptions } from '../../src/cni/agent/index.js';
 import { QUEUED_FILE } from '../../src/cni/agent/del-queue.js';
 import { ipJson, requireRoot, testNetns } from '../helpers/netns.js';
+import { DEFAULT_CLIENT_KIND, perClient, writeClient, type ClientKind } from './clients.js';
 import { cniEnv, execPlugin, hostEndName, pods, type PluginRun } from './helpers.js';
 
 if (!requireRoot(t)) process.exit(0);
 
 /** A client whose only "node" does not exist: the host of a Kubernetes node, with the agent in a container. */
-function setup(t: Test) {
+function setup(t: Test, kind: ClientKind = DEFAULT_CLIENT_KIND) {
   const dir = mkdtempSync(join(tmpdir(), 'nlkit-delq-'));
   t.teardown(() => rmSync(dir, { recursive: true, force: true }));
-  const client = join(dir, 'nlkit-bridge');
-  writeFileSync(client, perlClientScript({ plugin: 'nlkit-bridge', nodeCommands: [[join(dir, 'no-such-node')]] }));
-  chmodSync(client, 0o755);
+  const client = writeClient(kind, join(dir, 'nlkit-bridge'), { plugin: 'nlkit-bridge', nodeCommands: [[join(dir, 'no-such-node')]] });
   return { dir, client, socketPath: join(dir, 'run', 'cni.sock'), queue: join(dir, 'state', 'del-queue'), dataDir: join(dir, 'ipam') };
 }
 
@@ -43,8 +43,8 @@ async function agentFor(t: Test, options: CniAgentOptions): Promise<CniAgent> {
   return agent;
 }
 
-t.test('agent down and no Node.js: DEL is queued and succeeds, ADD fails; the agent replays the queue before serving', async (t) => {
-  const { client, socketPath, queue, dataDir } = setup(t);
+perClient(t, 'agent down and no Node.js: DEL is queued and succeeds, ADD fails; the agent replays the queue before serving', async (t, kind) => {
+  const { client, socketPath, queue, dataDir } = setup(t, kind);
   const [outer] = testNetns(t, 1, 'cnidelq');
   const [pod] = pods(t, 1);
   const conf = config(dataDir);
@@ -126,12 +126,10 @@ t.test('entries that are not a valid queued DEL are kept as .failed and never ru
   await t.rejects(startCniAgent({ socketPath: join(dir, 'x.sock'), delQueueDir: 'relative' }), /absolute/, 'a relative queue directory is refused');
 });
 
-t.test('the paths baked into the client: its socket and queue when the environment names none', async (t) => {
-  const { dir } = setup(t);
+perClient(t, 'the paths baked into the client: its socket and queue when the environment names none', async (t, kind) => {
+  const { dir } = setup(t, kind);
   const queue = join(dir, 'baked-queue');
-  const client = join(dir, 'baked-client');
-  writeFileSync(client, perlClientScript({ plugin: 'nlkit-bridge', nodeCommands: [[join(dir, 'no-such-node')]], socketPath: join(dir, 'absent.sock'), delQueueDir: queue }));
-  chmodSync(client, 0o755);
+  const client = writeClient(kind, join(dir, 'baked-client'), { plugin: 'nlkit-bridge', nodeCommands: [[join(dir, 'no-such-node')]], socketPath: join(dir, 'absent.sock'), delQueueDir: queue });
   const [outer] = testNetns(t, 1, 'cnidelq');
   const r = await execPlugin(outer!, [client], cniEnv('DEL', { containerId: 'c9', netns: '/run/netns/gone', ifname: 'eth0' }), config(join(dir, 'ipam')));
   t.equal(r.exitCode, 0, 'DEL queued');

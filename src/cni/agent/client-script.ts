@@ -1,35 +1,21 @@
-// The executable a CNI runtime starts, as a Perl script (why Perl: docs/cni.md,
-// "Why the executable is written in Perl"). It needs nothing beyond Perl's core
-// functions (perl-base's Socket.pm only on an architecture where the short
-// way fails). It forwards the
-// environment and stdin to the agent and prints the answer; when no agent
-// accepts the connection it runs the plugin standalone with Node.js, with the
-// same environment and the untouched stdin, so DEL works with the agent down.
+// The executable a CNI runtime starts, as a Perl script: what `npm run build`
+// writes when no C compiler works (the C client, client.c, starts several
+// times faster; docs/cni.md, "The executable: dist/cni/<plugin>"), and what
+// the cluster install writes (node images have Perl, not a compiler). It
+// needs nothing beyond Perl's core functions (perl-base's Socket.pm only on
+// an architecture where the short way fails). It forwards the environment
+// and stdin to the agent and prints the answer; when no agent accepts the
+// connection it runs the plugin standalone with Node.js, with the same
+// environment and the untouched stdin, so DEL works with the agent down.
 // With no Node.js either, a DEL is queued durably for the agent to replay
-// (del-queue.ts) and reported as done; the other commands fail with a CNI error.
-import { InvalidArgumentError } from '../../index.js';
+// (del-queue.ts) and reported as done; the other commands fail with a CNI
+// error. The C client does the same, byte for byte.
 import { SUPPORTED_VERSIONS } from '../spec/versions.js';
-import { DEFAULT_DEL_QUEUE, DEL_QUEUE_VARIABLE } from './del-queue.js';
-import { AGENT_SOCKET_VARIABLE, DEFAULT_AGENT_SOCKET } from './socket-path.js';
+import { CLIENT_MAX_ANSWER_BYTES, CLIENT_SEND_TIMEOUT_S, clientSettings, type ClientScriptOptions } from './client-settings.js';
+import { DEL_QUEUE_VARIABLE } from './del-queue.js';
+import { AGENT_SOCKET_VARIABLE } from './socket-path.js';
 
-export interface ClientScriptOptions {
-  /** The plugin name the agent knows (the executable's name). */
-  plugin: string;
-  /**
-   * The standalone command, run when no agent answers, before the entry
-   * point: each candidate interpreter is tried in order (default `node` on
-   * PATH, then `nodePath`).
-   */
-  nodeCommands?: string[][];
-  /** The standalone entry point; default `<this script's directory>/bin/<plugin>.js`, symlinks followed. */
-  entry?: string;
-  /** The agent's socket when NLKIT_CNI_AGENT_SOCKET is unset; default /run/nlkit/cni.sock. */
-  socketPath?: string;
-  /** The DEL queue when NLKIT_CNI_DEL_QUEUE is unset; default /var/lib/nlkit/cni/del-queue. */
-  delQueueDir?: string;
-}
-
-const PLUGIN_NAME = /^[a-z0-9][a-z0-9._-]*$/;
+export type { ClientScriptOptions } from './client-settings.js';
 
 /** A Perl single-quoted string literal. */
 function perlString(value: string): string {
@@ -40,29 +26,20 @@ function perlArray(values: readonly string[]): string {
   return `[${values.map(perlString).join(', ')}]`;
 }
 
-/** The text of the client executable for `plugin`. */
+/** The text of the Perl client executable for `plugin`. */
 export function perlClientScript(options: ClientScriptOptions): string {
-  const { plugin } = options;
-  if (typeof plugin !== 'string' || !PLUGIN_NAME.test(plugin)) throw new InvalidArgumentError(`plugin must be a plugin name such as nlkit-bridge, not ${JSON.stringify(plugin)}`);
-  const commands = options.nodeCommands ?? [['node']];
-  if (!Array.isArray(commands) || commands.length === 0 || !commands.every((c) => Array.isArray(c) && c.length > 0 && c.every((a) => typeof a === 'string' && !a.includes('\0')))) {
-    throw new InvalidArgumentError('nodeCommands must be a non-empty list of non-empty argv lists of strings');
-  }
-  if (options.entry !== undefined && (typeof options.entry !== 'string' || options.entry === '' || options.entry.includes('\0'))) throw new InvalidArgumentError('entry must be a path');
-  const entry = options.entry === undefined ? 'undef' : perlString(options.entry);
-  for (const key of ['socketPath', 'delQueueDir'] as const) {
-    const value = options[key];
-    if (value !== undefined && (typeof value !== 'string' || !value.startsWith('/') || value.includes('\0'))) throw new InvalidArgumentError(`${key} must be an absolute path`);
-  }
+  const settings = clientSettings(options);
+  const { plugin } = settings;
+  const entry = settings.entry === undefined ? 'undef' : perlString(settings.entry);
   return `#!/usr/bin/perl
 # ${plugin}: the nlkit CNI plugin executable (put this directory on CNI_PATH).
 # Forwards the call to the nlkit CNI agent over its unix socket and prints the
 # answer; runs the plugin itself with Node.js when no agent answers. Written
 # by scripts/build-cni.mjs; the protocol is in docs/cni.md.
 my $plugin = ${perlString(plugin)};
-my $path = $ENV{${perlString(AGENT_SOCKET_VARIABLE)}} || ${perlString(options.socketPath ?? DEFAULT_AGENT_SOCKET)};
-my $queue = $ENV{${perlString(DEL_QUEUE_VARIABLE)}} || ${perlString(options.delQueueDir ?? DEFAULT_DEL_QUEUE)};
-my @nodes = (${commands.map(perlArray).join(', ')});
+my $path = $ENV{${perlString(AGENT_SOCKET_VARIABLE)}} || ${perlString(settings.socketPath)};
+my $queue = $ENV{${perlString(DEL_QUEUE_VARIABLE)}} || ${perlString(settings.delQueueDir)};
+my @nodes = (${settings.nodeCommands.map(perlArray).join(', ')});
 my $entry = ${entry};
 $SIG{PIPE} = 'IGNORE';
 
@@ -79,6 +56,7 @@ sub entry_path {
 
 sub exec_standalone {
   my $js = entry_path();
+  local $SIG{PIPE} = 'DEFAULT';
   for my $node (@nodes) { my @argv = (@$node, $js); exec { $argv[0] } @argv; }
   no_node("no nlkit CNI agent on $path and no node to run $js");
 }
@@ -111,27 +89,40 @@ sub rare_no_node {
     exit 0;
   }
   if ($command eq 'DEL') {
-    my $queued = queue_del($in);
+    my ($queued, $error) = queue_del($in);
     if (defined $queued) { print STDERR "$plugin: $why: DEL queued as $queued\\n"; exit 0 }
-    $why .= ", and the DEL could not be queued in $queue: $!";
+    $why .= ", and the DEL could not be queued in $queue: $error";
   }
   print STDERR "$plugin: $why\\n";
   print '{"cniVersion":"' . version_of($in) . '","code":' . ($command eq 'STATUS' ? 50 : 11) . ',"msg":' . json("the nlkit CNI agent is not running and Node.js was not found: start the agent") . ',"details":' . json($why) . '}', "\\n";
   exit 1;
 }
 
+# A directory the agent would refuse to replay (not ours, or writable by
+# group or others: a queued request runs as root) is refused here too, so a
+# DEL is never reported done when it can never run. Returns the queued path,
+# or undef and why not.
 sub queue_del {
   my ($in) = @_;
   require Fcntl;
   require IO::Handle;
-  my $dir = '';
+  my $dir = $queue =~ m{^/} ? '' : '.';
   for my $part (grep { length } split m{/}, $queue) { $dir .= "/$part"; mkdir $dir, 0700 unless -d $dir; }
-  return undef unless -d $queue;
-  my $name = sprintf('del-%013d-%d-%08x.req', time() * 1000, $$, int(rand(4294967295)));
-  my $tmp = "$queue/.tmp-$name";
-  sysopen(my $f, $tmp, Fcntl::O_WRONLY() | Fcntl::O_CREAT() | Fcntl::O_EXCL(), 0600) or return undef;
-  binmode $f;
+  my @st = lstat $queue or return (undef, "$!");
+  return (undef, 'not a directory') unless -d _;
+  return (undef, "it belongs to uid $st[4], not $>, so the agent would not replay it") if $st[4] != $>;
+  return (undef, sprintf('it is writable by group or others (mode %o), so the agent would not replay it', $st[2] & 0777)) if $st[2] & 022;
   my $request = request_bytes($in);
+  my ($f, $name, $tmp);
+  for my $attempt (1 .. 8) {
+    $name = sprintf('del-%013d-%d-%08x.req', time() * 1000, $$, int(rand(4294967296)));
+    $tmp = "$queue/.tmp-$name";
+    last if sysopen($f, $tmp, Fcntl::O_WRONLY() | Fcntl::O_CREAT() | Fcntl::O_EXCL(), 0600);
+    return (undef, "$!") unless $!{EEXIST};
+    undef $f;
+  }
+  return (undef, "$!") unless $f;
+  binmode $f;
   my $ok = 1;
   for (my $at = 0; $ok && $at < length $request;) {
     my $n = syswrite($f, $request, length($request) - $at, $at);
@@ -139,7 +130,7 @@ sub queue_del {
   }
   $ok = $ok && $f->sync && close($f);
   $ok = $ok && rename($tmp, "$queue/$name");
-  if (!$ok) { my $e = $!; unlink $tmp; $! = $e; return undef }
+  if (!$ok) { my $e = "$!"; unlink $tmp; return (undef, $e) }
   if (sysopen(my $d, $queue, Fcntl::O_RDONLY())) { $d->sync; close $d }
   return "$queue/$name";
 }
@@ -151,7 +142,10 @@ sub no_node { eval $rare; die $@ if $@; rare_no_node(@_) }
 sub standalone_with {
   my ($in) = @_;
   my $pid = open(my $to, '|-');
-  if (!defined $pid) { print STDERR "$plugin: cannot fork: $!\\n"; exit 1 }
+  if (!defined $pid) {
+    print '{"cniVersion":"' . version_of($in) . '","code":11,"msg":' . json("$plugin: cannot start the standalone plugin; try again") . ',"details":' . json("$!") . '}', "\\n";
+    exit 1;
+  }
   exec_standalone() if $pid == 0;
   binmode $to;
   print $to $in;
@@ -176,29 +170,54 @@ sub agent {
   return undef;
 }
 
-my $s = agent() or exec_standalone();
+# Every wait on the agent is bounded (alarm: a core function, no module):
+# taking the connection and the request ${CLIENT_SEND_TIMEOUT_S} s, the answer ${settings.answerTimeoutSeconds} s.
+my $s;
+{
+  local $SIG{ALRM} = sub { die "timeout\\n" };
+  alarm ${CLIENT_SEND_TIMEOUT_S};
+  $s = eval { my $c = agent(); alarm 0; $c };
+  alarm 0;
+}
+exec_standalone() unless $s;
 
 my $in = read_stdin();
 my $request = request_bytes($in);
-for (my $at = 0; $at < length $request;) {
-  my $n = syswrite($s, $request, length($request) - $at, $at);
-  last unless $n;
-  $at += $n;
-}
-shutdown($s, 1);
 my $answer = '';
-while (sysread($s, $answer, 65536, length $answer)) {}
+# Which wait ran out ('' when none did).
+my $late = 'send';
+{
+  local $SIG{ALRM} = sub { die "timeout\\n" };
+  eval {
+    alarm ${CLIENT_SEND_TIMEOUT_S};
+    for (my $at = 0; $at < length $request;) {
+      my $n = syswrite($s, $request, length($request) - $at, $at);
+      last unless $n;
+      $at += $n;
+    }
+    shutdown($s, 1);
+    $late = 'answer';
+    alarm ${settings.answerTimeoutSeconds};
+    while (sysread($s, $answer, 65536, length $answer)) { last if length $answer > ${CLIENT_MAX_ANSWER_BYTES} }
+    alarm 0;
+    $late = '';
+  };
+  alarm 0;
+}
 close $s;
-if ($answer =~ /\\A(\\d+) (\\d+)\\n/ && length($answer) == $+[0] + $2) {
+if ($late eq '' && $answer =~ /\\A(\\d{1,18}) (\\d{1,18})\\n/ && $1 <= 255 && length($answer) == $+[0] + $2) {
   binmode STDOUT;
   print substr($answer, $+[0]);
   exit $1;
 }
-# The agent took the call and gave no answer (stopped or crashed meanwhile).
-# DEL, CHECK, GC, STATUS and VERSION can safely run again here; an ADD may
-# have been half done, so the runtime is told to try again (it DELs first).
+# The agent took the call and gave no answer (stopped or crashed meanwhile,
+# wedged, or not the agent). DEL, CHECK, GC, STATUS and VERSION can safely
+# run again here; an ADD may have been half done, so the runtime is told to
+# try again (it DELs first).
 standalone_with($in) unless ($ENV{CNI_COMMAND} // '') eq 'ADD';
-print '{"cniVersion":"' . version_of($in) . '","code":11,"msg":"the nlkit CNI agent closed the connection without an answer; try again"}', "\\n";
+my $why = $late eq 'send' ? 'did not take the request within ${CLIENT_SEND_TIMEOUT_S} s'
+  : $late eq 'answer' ? 'did not answer within ${settings.answerTimeoutSeconds} s' : 'closed the connection without an answer';
+print '{"cniVersion":"' . version_of($in) . '","code":11,"msg":"the nlkit CNI agent ' . $why . '; try again"}', "\\n";
 exit 1;
 `;
 }
