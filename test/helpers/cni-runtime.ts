@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { basename, delimiter, join } from 'node:path';
 import type { Test } from 'tap';
 import { AGENT_SOCKET_VARIABLE, DEL_QUEUE_VARIABLE, perlClientScript } from '../../src/cni/agent/index.js';
+import { buildCClient, CClientBuildError } from '../../src/cni/agent/c-client.js';
 import type { PluginName } from '../../src/cni/plugins.js';
 
 export const ROOT = new URL('../..', import.meta.url).pathname.replace(/\/$/, '');
@@ -78,16 +79,23 @@ export function tempDir(t: Test, tag: string): string {
 }
 
 /**
- * Fills `dir` as a CNI bin directory: nlkit's plugin executables (the Perl
- * client, falling back to the plugin's sources through tsx when no agent
+ * Fills `dir` as a CNI bin directory: nlkit's plugin executables (the
+ * client `npm run build` would pick: C when this host compiles it, else
+ * Perl; either falls back to the plugin's sources through tsx when no agent
  * answers) and links to the reference plugins.
  */
 export function pluginDir(dir: string): string {
   mkdirSync(dir, { recursive: true });
   for (const plugin of NLKIT_PLUGINS) {
     const path = join(dir, plugin);
-    writeFileSync(path, perlClientScript({ plugin, nodeCommands: [[process.execPath, `--import=${join(ROOT, 'node_modules/tsx/dist/esm/index.mjs')}`]], entry: join(ROOT, `src/cni/bin/${plugin}.ts`) }));
-    chmodSync(path, 0o755);
+    const settings = { plugin, nodeCommands: [[process.execPath, `--import=${join(ROOT, 'node_modules/tsx/dist/esm/index.mjs')}`]], entry: join(ROOT, `src/cni/bin/${plugin}.ts`) };
+    try {
+      buildCClient({ ...settings, output: path });
+    } catch (error) {
+      if (!(error instanceof CClientBuildError)) throw error;
+      writeFileSync(path, perlClientScript(settings));
+      chmodSync(path, 0o755);
+    }
   }
   for (const name of readdirSync(REFERENCE_DIR)) symlinkSync(join(REFERENCE_DIR, name), join(dir, name));
   return dir;
