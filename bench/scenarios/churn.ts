@@ -26,6 +26,8 @@ export interface ChurnSizes {
   pacedRate: number;
   /** Namespaces nlkit-pool-paced keeps ready. */
   pacedPool: number;
+  /** Pods per nlkit-pool-paced run: enough that its p99 is not one unlucky pod of 40. */
+  pacedPods: number;
   /** Pods in flight at once for nlkit-async. */
   inFlight: number;
   /** Worker threads for nlkit-workers. */
@@ -33,8 +35,8 @@ export interface ChurnSizes {
 }
 
 export function churnSizes(quick: boolean, smoke = false): ChurnSizes {
-  if (smoke) return { pods: 4, pacedRate: 300, pacedPool: 2, inFlight: 2, workers: 2 };
-  return { pods: quick ? 40 : 200, pacedRate: 300, pacedPool: 32, inFlight: 4, workers: 2 };
+  if (smoke) return { pods: 4, pacedRate: 300, pacedPool: 2, pacedPods: 4, inFlight: 2, workers: 2 };
+  return { pods: quick ? 40 : 200, pacedRate: 300, pacedPool: 32, pacedPods: quick ? 400 : 1000, inFlight: 4, workers: 2 };
 }
 
 /** Makes `netns` stand in for the host: a bridge with the pods' gateway address, up. */
@@ -369,7 +371,7 @@ function nlkitPoolPacedImplementation(hostNetns: string, sizes: ChurnSizes, rout
     async run({ verify }: RunInfo) {
       const { host, bridgeIndex } = state!;
       await pool!.whenReady();
-      const pods = planPods(runTag(), sizes.pods);
+      const pods = planPods(runTag(), sizes.pacedPods);
       const setup = await setupPodsPaced(pod.api!, host, bridgeIndex, pods, pool!, sizes.pacedRate);
       const out = await verifiedCycle(verify, hostNetns, pods, setup, () => teardownPodsSync(host, bridgeIndex, pods));
       out.metrics['from-pool'] = setup.fromPool / pods.length;
@@ -443,7 +445,7 @@ export function churnDefinition(hostNetns: string, sizes: ChurnSizes, route: Loa
       'ip-fork: one `ip` process per step (netns add, link add, lo up, addr add, eth0 up, route add; netns delete per pod); polls `ip -o link show master br0` until the host ends are gone',
       'ip-batch: one `ip -batch -` for every pod\'s netns add (it cannot share the next batch: under -n, ip works in a private mount namespace where netns add would not persist), one `ip -n HOST -batch -` for every pod\'s link add, one `ip -n POD -batch -` per pod for the 4 steps inside, one `ip -batch -` for all netns deletes; polls like ip-fork',
       `nlkit: the plain sync API as the README showed it before the fast path (name lookups included), one pod after another; nlkit-async: the same with the Promise API, ${sizes.inFlight} pods in flight, each lane with its own host socket`,
-      `nlkit-pod: createPod, one pod after another (namespace made with its socket opened inside, one echoed veth request, one send of 4 requests inside); nlkit-pool: the same with a NamespacePool of ${sizes.pods} filled between runs (untimed), so each pod's namespace is only named; nlkit-pool-paced: createPod with a pool of ${sizes.pacedPool} at a sustained ${sizes.pacedRate} pods/s (the worker refills while pods arrive), p50/p99 are its per-pod latencies; nlkit-workers: ${sizes.workers} worker threads, each with its own host namespace, bridge and sockets, doing its share of the pods with createPod`,
+      `nlkit-pod: createPod, one pod after another (namespace made with its socket opened inside, one echoed veth request, one send of 4 requests inside); nlkit-pool: the same with a NamespacePool of ${sizes.pods} filled between runs (untimed), so each pod's namespace is only named; nlkit-pool-paced: createPod with a pool of ${sizes.pacedPool} at a sustained ${sizes.pacedRate} pods/s, ${sizes.pacedPods} pods per run (the worker refills in the gaps between pods), p50/p99 are its per-pod latencies; nlkit-workers: ${sizes.workers} worker threads, each with its own host namespace, bridge and sockets, doing its share of the pods with createPod`,
       'cli-batch: the ip-batch lines through the nlkit command (bin/nlkit, dist/ when built), Node\'s start-up included: one `nlkit -batch -` process for every pod\'s netns add, link add and 4 steps inside (each line naming its namespace with `-n NS`, which ip -batch lacks), one for all netns deletes; polls like ip-fork',
       'raw-floor: the same pod as nlkit-pod with every request encoded before the clock starts and sent straight through src/sys (open, unshare, mount, socket, setns; send/recv of the encoded bytes with the namespace fd patched in; eth0 assumed to be ifindex 2): what a C program would do',
       'step-*: per-pod medians of the steps: namespace (made, or named from the pool, with a socket inside), veth (the request with its ack), inside (the 4 requests in one send with their acks, plus closing the pod\'s socket); nlkit-workers pools the steps of all its threads',

@@ -14,9 +14,10 @@ let runDirShared = false;
 /**
  * Makes /run/netns a shared mount point, as `ip netns add` does, so that
  * namespace mounts propagate to other mount namespaces (and `ip netns exec`
- * children see them). Done once per process.
+ * children see them). Done once per thread (the mount is the process's).
+ * @internal
  */
-function prepareRunDir(): void {
+export function prepareRunDir(): void {
   if (runDirShared) return;
   mkdirSync(NETNS_RUN_DIR, { recursive: true, mode: 0o755 });
   try {
@@ -83,13 +84,22 @@ export function createNetnsWithin<T>(name: string, inside: () => T): T {
 export function nameNetns(name: string, fd: number): void {
   const path = netnsPath(name);
   createMountTarget(name, path);
+  mountNetnsAt(path, fd);
+  log('named %s (fd %d)', name, fd);
+}
+
+/**
+ * Bind-mounts the namespace held open by `fd` onto the mount target at
+ * `path`, removing the target if the mount fails.
+ * @internal
+ */
+export function mountNetnsAt(path: string, fd: number): void {
   try {
     libc.mount(`/proc/self/fd/${fd}`, path, 'none', MS_BIND);
   } catch (error) {
     unlinkSync(path);
     throw error;
   }
-  log('named %s (fd %d)', name, fd);
 }
 
 /** The empty file a namespace is bind-mounted onto; NetnsExistsError when the name is taken. */

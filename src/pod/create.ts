@@ -17,6 +17,7 @@ import { MalformedMessageError, NLM_F_CREATE, NLM_F_ECHO, NLM_F_EXCL, type Messa
 import { ReceiveOverrunError } from '../netlink/socket-errors.js';
 import { NetlinkSocket, type Request } from '../netlink/socket.js';
 import { createNetnsWithin, deleteNetns, nameNetns } from '../netns/lifecycle.js';
+import { nameNetnsOnto } from '../netns/mount-target.js';
 import { describeNetns, openNetns, ownedNetnsHandle, type NetnsHandle, type NetnsRef } from '../netns/reference.js';
 import { withNetns } from '../netns/switch.js';
 import { addressAttributeName, encodeAddressRequest, IFADDRMSG_LEN } from '../route/addresses/message.js';
@@ -32,11 +33,11 @@ import { encodeRouteRequest, routeAttributeName, RTMSG_LEN } from '../route/rout
 import { describeRoute } from '../route/routes/spec.js';
 import * as libc from '../sys/libc.js';
 import { PodSysctlError } from './errors.js';
+import { downRequest, LOOPBACK_INDEX, upRequest } from './link-state.js';
 import type { PooledNamespace } from './pool.js';
 import { preparePod, type PodSpec, type PreparedPod } from './spec.js';
 
 const log = createLog('nlkit:pod');
-const LOOPBACK_INDEX = 1;
 const veth = kindToCreate('veth');
 
 /** A device a pod was given: its name, ifindex and MAC address. */
@@ -96,6 +97,8 @@ interface PodNamespace {
   socket: NetlinkSocket;
   created: boolean;
   fromPool: boolean;
+  /** Lo is up already (a pooled namespace): the send inside leaves it out. */
+  loopbackUp: boolean;
   label: string;
 }
 
@@ -103,12 +106,20 @@ function openInside(handle: NetnsHandle): NetlinkSocket {
   return withNetns(handle, () => NetlinkSocket.openForFewReplies(NETLINK_ROUTE));
 }
 
+function closeQuietly(fd: number): void {
+  try {
+    libc.close(fd);
+  } catch {
+    // Nothing to free: an error here must not hide the pod's own.
+  }
+}
+
 /** Creates, takes or opens the pod's namespace; nothing is left behind if that fails. */
 function acquireNamespace(p: PreparedPod): PodNamespace {
   if (p.existing) {
     const handle = openNetns(p.existing, 'pod spec netns');
     try {
-      return { handle, socket: openInside(handle), created: false, fromPool: false, label: describeNetns(p.existing) };
+      return { handle, socket: openInside(handle), created: false, fromPool: false, loopbackUp: false, label: describeNetns(p.existing) };
     } catch (error) {
       handle.close();
       throw error;
@@ -116,18 +127,23 @@ function acquireNamespace(p: PreparedPod): PodNamespace {
   }
   const name = p.name!;
   const label = `netns ${name}`;
-  const pooled: PooledNamespace | undefined = p.pool?.take();
+  // Pooled namespaces come with lo up: a pod that wants it down makes its own.
+  const pooled: PooledNamespace | undefined = p.loopback ? p.pool?.take() : undefined;
   if (pooled) {
     const handle = ownedNetnsHandle(pooled.fd, label);
     try {
-      nameNetns(name, handle.fd);
+      if (pooled.mountTarget === undefined) nameNetns(name, handle.fd);
+      else nameNetnsOnto(name, handle.fd, pooled.mountTarget);
     } catch (error) {
       // The name is taken (or the mount failed): the pooled namespace is dropped, not returned.
       handle.close();
       throw error;
+    } finally {
+      // Linked (or not) and mounted over (or not), the target's fd has served.
+      if (pooled.mountTarget !== undefined) closeQuietly(pooled.mountTarget);
     }
     try {
-      return { handle, socket: openInside(handle), created: true, fromPool: true, label };
+      return { handle, socket: openInside(handle), created: true, fromPool: true, loopbackUp: pooled.loopbackUp, label };
     } catch (error) {
       handle.close();
       deleteNetns(name);
@@ -144,7 +160,7 @@ function acquireNamespace(p: PreparedPod): PodNamespace {
       throw error;
     }
   });
-  return { handle: ownedNetnsHandle(fd, label), socket, created: true, fromPool: false, label };
+  return { handle: ownedNetnsHandle(fd, label), socket, created: true, fromPool: false, loopbackUp: false, label };
 }
 
 /** The RTM_NEWLINK that makes the pair: host end named, enslaved and up; the peer born in the pod. */
@@ -168,27 +184,18 @@ function vethOperation(p: PreparedPod, host: RouteConnection, ns: PodNamespace):
   return linkOperation('create pod veth', `${p.hostEnd.name} in ${host.label}${master} with peer ${p.podEndName} in ${ns.label}`, veth);
 }
 
-function upRequest(index: number): Request {
-  const body: LinkRequest = { index, flags: IFF_UP, change: IFF_UP };
-  return { type: RTM_NEWLINK, flags: 0, encode: (w) => encodeLinkRequest(w, body) };
-}
-
-function downRequest(index: number): Request {
-  const body: LinkRequest = { index, flags: 0, change: IFF_UP };
-  return { type: RTM_NEWLINK, flags: 0, encode: (w) => encodeLinkRequest(w, body) };
-}
-
 /**
  * The requests of the one send inside the pod — loopback up, the addresses,
  * the pod end up, the routes, in the order the kernel needs — and for each
  * what reverts it where deleting the veth would not (lo brought up, routes
  * through lo or through no device), for a pod in an existing namespace.
  */
-function insideRequests(p: PreparedPod, podIndex: number, label: string, loopbackWasUp: boolean): { requests: Request[]; ops: Operation[]; reverts: (Request | undefined)[] } {
+function insideRequests(p: PreparedPod, ns: PodNamespace, podIndex: number, loopbackWasUp: boolean): { requests: Request[]; ops: Operation[]; reverts: (Request | undefined)[] } {
+  const label = ns.label;
   const requests: Request[] = [];
   const ops: Operation[] = [];
   const reverts: (Request | undefined)[] = [];
-  if (p.loopback) {
+  if (p.loopback && !ns.loopbackUp) {
     requests.push(upRequest(LOOPBACK_INDEX));
     ops.push(linkOperation('set link', `lo up in ${label}`));
     reverts[requests.length - 1] = loopbackWasUp ? undefined : downRequest(LOOPBACK_INDEX);
@@ -273,7 +280,7 @@ class PodBuild {
   configure(devices: PodDevices): { requests: Request[]; ops: (index: number) => Operation } {
     this.hostIndex = devices.hostEnd.index;
     writeSysctls(this.p, this.ns);
-    const { requests, ops, reverts } = insideRequests(this.p, devices.podIndex, this.ns.label, this.loopbackWasUp);
+    const { requests, ops, reverts } = insideRequests(this.p, this.ns, devices.podIndex, this.loopbackWasUp);
     this.reverts = reverts;
     return { requests, ops: (i) => ops[i]! };
   }
@@ -328,6 +335,7 @@ class PodBuild {
     this.refs.close();
     this.ns.socket.close();
     this.ns.handle.close();
+    this.p.pool?.resumeRefill();
   }
 }
 
@@ -365,7 +373,14 @@ interface PodDevices {
 function beginPod(host: RouteConnection, spec: PodSpec): PodBuild {
   requireHost(host);
   const p = preparePod(spec);
-  return new PodBuild(host, p, acquireNamespace(p));
+  // Until release(): the pool's worker would slow this pod down (see RefillGate).
+  p.pool?.pauseRefill();
+  try {
+    return new PodBuild(host, p, acquireNamespace(p));
+  } catch (error) {
+    p.pool?.resumeRefill();
+    throw error;
+  }
 }
 
 /**

@@ -7,7 +7,8 @@ import { InvalidArgumentError } from '../netlink/addresses.js';
 import { describeValue } from '../netlink/checks.js';
 import { createLog } from '../netlink/logger.js';
 import * as libc from '../sys/libc.js';
-import type { PoolWorkerReply, PoolWorkerRequest } from './pool-worker.js';
+import type { PoolWorkerData, PoolWorkerReply, PoolWorkerRequest } from './pool-worker.js';
+import { RefillGate } from './refill-gate.js';
 
 const log = createLog('nlkit:pool');
 /** How long close() lets the worker finish its batch before terminating it. */
@@ -25,6 +26,20 @@ export interface NamespacePoolOptions {
 export interface PooledNamespace {
   /** The open namespace fd (usable with setns(2), as IFLA_NET_NS_FD, or `{ fd }` where a NetnsRef is taken). */
   readonly fd: number;
+  /**
+   * An unnamed file in /run/netns (O_TMPFILE) made ahead for naming the
+   * namespace (`nameNetnsOnto`), or undefined where the filesystem has none.
+   * The taker owns it too, and closes it once the namespace is named (or not).
+   */
+  readonly mountTarget: number | undefined;
+  /** Always true: the worker brought the namespace's `lo` up; nothing else is in it. */
+  readonly loopbackUp: true;
+}
+
+/** A namespace made and ready: its fd and its mount target (-1 for none). */
+interface ReadyNamespace {
+  fd: number;
+  target: number;
 }
 
 /** The pool stopped: closed, or its worker failed `maxRestarts` times in a row. */
@@ -37,11 +52,11 @@ export class NamespacePoolClosedError extends Error {
  * The worker's module. Run from the TypeScript sources (tests, benchmarks
  * under tsx), a worker does not inherit tsx's loader: it registers it first.
  */
-function startPoolWorker(): Worker {
-  if (!import.meta.url.endsWith('.ts')) return new Worker(new URL('./pool-worker.js', import.meta.url));
+function startPoolWorker(data: PoolWorkerData): Worker {
+  if (!import.meta.url.endsWith('.ts')) return new Worker(new URL('./pool-worker.js', import.meta.url), { workerData: data });
   const entry = new URL('./pool-worker.ts', import.meta.url).href;
   const tsx = import.meta.resolve('tsx/esm/api');
-  return new Worker(`import(${JSON.stringify(tsx)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(entry)}); });`, { eval: true });
+  return new Worker(`import(${JSON.stringify(tsx)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(entry)}); });`, { eval: true, workerData: data });
 }
 
 /**
@@ -52,7 +67,7 @@ function startPoolWorker(): Worker {
  */
 export class NamespacePool {
   /** Namespaces ready to take. */
-  private readonly ready: number[] = [];
+  private readonly ready: ReadyNamespace[] = [];
   private requested = 0;
   private worker: Worker | undefined;
   private restarts = 0;
@@ -63,6 +78,8 @@ export class NamespacePool {
   private readonly size: number;
   private readonly maxRestarts: number;
   private handedOut = 0;
+  /** Keeps the worker from making namespaces while pods are being made. */
+  private readonly gate = new RefillGate();
 
   /** @internal Use {@link openNamespacePool}. */
   constructor(options: NamespacePoolOptions = {}) {
@@ -70,6 +87,7 @@ export class NamespacePool {
     for (const key of Object.keys(options)) if (key !== 'size' && key !== 'maxRestarts') throw new InvalidArgumentError(`openNamespacePool: unknown option "${key}" (known: size, maxRestarts)`);
     this.size = checkCount(options.size, 'size', 8, 1024);
     this.maxRestarts = checkCount(options.maxRestarts, 'maxRestarts', 5, 1000);
+    this.gate.setEmpty(true);
     this.refill();
   }
 
@@ -90,17 +108,34 @@ export class NamespacePool {
 
   /**
    * Takes a ready namespace, or undefined when none is (the caller makes one
-   * itself); the pool refills in the background. The caller owns the fd.
+   * itself); the pool refills in the background. The caller owns both fds
+   * (`fd` and `mountTarget`) and must close them.
    */
   take(): PooledNamespace | undefined {
-    const fd = this.ready.pop();
-    if (fd === undefined) {
+    const made = this.ready.pop();
+    if (this.ready.length === 0) this.gate.setEmpty(true);
+    if (made === undefined) {
       this.refill();
       return undefined;
     }
     this.handedOut++;
     this.refill();
-    return { fd };
+    return { fd: made.fd, mountTarget: made.target < 0 ? undefined : made.target, loopbackUp: true };
+  }
+
+  /**
+   * @internal createPod calls this when it starts a pod, and {@link resumeRefill}
+   * when it is done: the worker makes no namespace meanwhile, nor in a short
+   * grace after, since a namespace being made slows a pod being made — unless
+   * the pool is empty (see RefillGate).
+   */
+  pauseRefill(): void {
+    this.gate.pause();
+  }
+
+  /** @internal The end of what {@link pauseRefill} started; exactly one per call. */
+  resumeRefill(): void {
+    this.gate.resume();
   }
 
   /** Resolves once `count` namespaces (default: the pool's size) are ready; rejects if the pool stops first. */
@@ -123,7 +158,9 @@ export class NamespacePool {
   async close(): Promise<void> {
     if (this.closed) return this.closing;
     this.closed = true;
-    for (const fd of this.ready.splice(0)) closeQuietly(fd);
+    // Ends a worker waiting at the gate: it stops making and reads the stop message.
+    this.gate.stop();
+    for (const made of this.ready.splice(0)) closeReady(made);
     this.settleWaiters();
     const worker = this.worker;
     if (!worker) return;
@@ -160,7 +197,7 @@ export class NamespacePool {
   }
 
   private startWorker(): Worker {
-    const worker = startPoolWorker();
+    const worker = startPoolWorker({ gate: this.gate.buffer });
     // The pool must not keep a process alive that is otherwise done.
     worker.unref();
     worker.on('message', (reply: PoolWorkerReply) => this.onReply(worker, reply));
@@ -177,13 +214,15 @@ export class NamespacePool {
       return;
     }
     this.requested = Math.max(0, this.requested - 1);
+    const made: ReadyNamespace = { fd: reply.fd, target: reply.target ?? -1 };
     if (this.closed || worker !== this.worker) {
       // Made for a pool that closed meanwhile, or by a worker already replaced.
-      closeQuietly(reply.fd);
+      closeReady(made);
       return;
     }
     this.restarts = 0;
-    this.ready.push(reply.fd);
+    this.ready.push(made);
+    this.gate.setEmpty(false);
     this.settleWaiters();
   }
 
@@ -218,6 +257,11 @@ function checkCount(value: unknown, what: string, fallback: number, max: number)
   if (value === undefined) return fallback;
   if (typeof value !== 'number' || !Number.isInteger(value) || value < 1 || value > max) throw new InvalidArgumentError(`namespace pool ${what} must be an integer from 1 to ${max}, got ${describeValue(value)}`);
   return value;
+}
+
+function closeReady(made: ReadyNamespace): void {
+  closeQuietly(made.fd);
+  if (made.target >= 0) closeQuietly(made.target);
 }
 
 function closeQuietly(fd: number): void {

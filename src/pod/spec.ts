@@ -10,7 +10,7 @@ import { prepareAddress, type AddressSpec, type PreparedAddress } from '../route
 import { parseRouteType, type RouteTypeName } from '../route/iproute2-names.js';
 import { validateIfName } from '../route/names.js';
 import { prepareRoute, type PreparedRoute, type RouteSpec } from '../route/routes/spec.js';
-import type { NamespacePool } from './pool.js';
+import { NamespacePool } from './pool.js';
 
 /** The host end of a pod's veth pair. */
 export interface PodHostEnd {
@@ -160,7 +160,7 @@ export function preparePod(input: PodSpec): PreparedPod {
   else existing = validateNetnsRef(spec.netns, 'pod spec netns') as Exclude<NetnsRef, string>;
   const pool = spec.pool;
   if (pool !== undefined) {
-    if (typeof pool !== 'object' || pool === null || typeof (pool as NamespacePool).take !== 'function') throw new InvalidArgumentError(`pod spec pool must be a NamespacePool from openNamespacePool(), got ${describeValue(pool)}`);
+    if (!(pool instanceof NamespacePool)) throw new InvalidArgumentError(`pod spec pool must be a NamespacePool from openNamespacePool(), got ${describeValue(pool)}`);
     if (existing) throw new InvalidArgumentError(`pod spec pool applies only to a namespace the pod creates (netns given as a name), not to an existing one`);
   }
 

@@ -43,6 +43,12 @@ export const O_CREAT = 0o100;
 export const O_EXCL = 0o200;
 /** open(2) flag: close the fd on exec. */
 export const O_CLOEXEC = 0o2000000;
+/** open(2) flag (with O_DIRECTORY's bit): an unnamed file in that directory's filesystem, named later by linkat(2). */
+export const O_TMPFILE = 0o20200000;
+/** linkat(2): paths are relative to the current directory (absolute here). */
+export const AT_FDCWD = -100;
+/** linkat(2) flag: follow a /proc/self/fd/N link to the open file it stands for. */
+export const AT_SYMLINK_FOLLOW = 0x400;
 /** umount2(2) flag: lazy unmount, detach now and clean up once no longer busy (`ip netns del` uses it). */
 export const MNT_DETACH = 2;
 

@@ -3,8 +3,8 @@
 import koffi from 'koffi';
 import { SyscallError } from './errors.js';
 import {
-  AF_NETLINK, MNT_DETACH, MSG_DONTWAIT, O_CLOEXEC, O_CREAT, O_EXCL, O_RDONLY, O_RDWR, SIOCGSKNS, SOCK_CLOEXEC, SOCK_RAW,
-  SOL_NETLINK, SOL_SOCKET, TUNSETGROUP, TUNSETIFF, TUNSETOWNER, TUNSETPERSIST,
+  AF_NETLINK, AT_FDCWD, AT_SYMLINK_FOLLOW, MNT_DETACH, MSG_DONTWAIT, O_CLOEXEC, O_CREAT, O_EXCL, O_RDONLY, O_RDWR, O_TMPFILE,
+  SIOCGSKNS, SOCK_CLOEXEC, SOCK_RAW, SOL_NETLINK, SOL_SOCKET, TUNSETGROUP, TUNSETIFF, TUNSETOWNER, TUNSETPERSIST,
 } from './constants.js';
 
 const libc = koffi.load('libc.so.6');
@@ -22,6 +22,7 @@ const c = {
   recvmmsg: libc.func('int recvmmsg(int, void *, unsigned int, int, void *)'),
   close: libc.func('int close(int)'),
   open: libc.func('int open(const char *, int, uint32_t)'),
+  linkat: libc.func('int linkat(int, const char *, int, const char *, int)'),
   setns: libc.func('int setns(int, int)'),
   unshare: libc.func('int unshare(int)'),
   mount: libc.func('int mount(const char *, const char *, const char *, unsigned long, void *)'),
@@ -126,6 +127,21 @@ export function openReadOnly(path: string): number {
 /** Creates an empty file exclusively (the bind-mount target of a named namespace). */
 export function createExclusive(path: string): number {
   return check(c.open(path, O_RDONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0), 'open', path);
+}
+
+/**
+ * Opens an unnamed, empty file in `directory` (O_TMPFILE): its inode is
+ * allocated now, its name given later by {@link linkOpenFile}, and it vanishes
+ * with its fd if it never gets one.
+ */
+export function openUnnamedFile(directory: string): number {
+  // O_TMPFILE needs write access; mode 0 as ip netns gives its mount points.
+  return check(c.open(directory, O_TMPFILE | O_RDWR | O_CLOEXEC, 0), 'open O_TMPFILE', directory);
+}
+
+/** Gives the open file `fd` the name `path` (linkat(2)); EEXIST when the name is taken. */
+export function linkOpenFile(fd: number, path: string): void {
+  check(c.linkat(AT_FDCWD, `/proc/self/fd/${fd}`, AT_FDCWD, path, AT_SYMLINK_FOLLOW), 'linkat', path);
 }
 
 export function setns(fd: number, nstype: number, target?: string): void {
