@@ -74,6 +74,15 @@ const DRAIN_PER_TURN = 2048;
  * has next to nothing to copy, however many a turn reads.
  */
 const DELIVER_EVERY = 64;
+/**
+ * A turn that reads at least this many datagrams has met a burst, and the
+ * monitor stops watching for BURST_PAUSE_MS before it reads again. Woken for
+ * every few notifications, it spent more on wake-ups and system calls than on
+ * the notifications themselves; after the pause one recvmmsg takes a full
+ * batch. A lone notification still wakes it at once: only a burst waits.
+ */
+const BURST_DATAGRAMS = 8;
+const BURST_PAUSE_MS = 1;
 
 const OPTION_KEYS = new Set(['netns', 'groups', 'list', 'resync', 'listenAllNsid', 'receiveBufferSize', 'maxQueuedEvents']);
 
@@ -135,6 +144,10 @@ export class Monitor implements AsyncIterable<MonitorEvent> {
   private receivedErrors: Error[] = [];
   /** The last `readAll` stopped at its limit on a socket: more may be queued. */
   private mayHaveMore = false;
+  /** Datagrams the last `readAll` read from both sockets. */
+  private datagramsRead = 0;
+  /** Set while the sockets go unwatched after a burst (see BURST_PAUSE_MS). */
+  private burstPause: NodeJS.Timeout | undefined;
   private readonly routeSink: NotificationSink = {
     notification: (message, nsid) => this.routeNotification(message, nsid),
     overrun: () => this.overrun('route'),
@@ -285,6 +298,8 @@ export class Monitor implements AsyncIterable<MonitorEvent> {
   close(): void {
     if (!this.open) return;
     this.open = false;
+    clearTimeout(this.burstPause);
+    this.burstPause = undefined;
     this.route?.close();
     this.nftables?.close();
     this.dumper?.close();
@@ -314,7 +329,7 @@ export class Monitor implements AsyncIterable<MonitorEvent> {
   }
 
   private updateWatching(): void {
-    if (!this.open) return;
+    if (!this.open || this.burstPause !== undefined) return;
     const wanted = this.view !== undefined || this.listeners.length > 0 || this.iterators.size > 0;
     for (const subscription of [this.route, this.nftables]) {
       if (!subscription) continue;
@@ -324,6 +339,7 @@ export class Monitor implements AsyncIterable<MonitorEvent> {
   }
 
   private onReadable(): void {
+    let datagrams = 0;
     for (let read = 0; read < DRAIN_PER_TURN && this.open; read += DELIVER_EVERY) {
       let events: MonitorEvent[];
       try {
@@ -334,9 +350,23 @@ export class Monitor implements AsyncIterable<MonitorEvent> {
         this.close();
         return;
       }
+      datagrams += this.datagramsRead;
       this.deliverAll(events);
-      if (!this.mayHaveMore) return;
+      if (!this.mayHaveMore) break;
     }
+    if (datagrams >= BURST_DATAGRAMS && this.open && this.burstPause === undefined) this.pauseAfterBurst();
+  }
+
+  /** Stops watching for BURST_PAUSE_MS, then reads what came meanwhile and watches again. */
+  private pauseAfterBurst(): void {
+    this.route?.unwatch();
+    this.nftables?.unwatch();
+    this.burstPause = setTimeout(() => {
+      this.burstPause = undefined;
+      this.updateWatching();
+      // Listeners, iterators and view may all have gone meanwhile: then nothing is read.
+      if (this.route?.watching || this.nftables?.watching) this.onReadable();
+    }, BURST_PAUSE_MS);
   }
 
   /**
@@ -348,9 +378,10 @@ export class Monitor implements AsyncIterable<MonitorEvent> {
     const out: MonitorEvent[] = [];
     this.received = out;
     this.mayHaveMore = false;
+    this.datagramsRead = 0;
     try {
-      if (this.route?.isOpen && this.route.drain(limit, this.routeSink) >= limit) this.mayHaveMore = true;
-      if (this.nftables?.isOpen && this.nftables.drain(limit, this.nftablesSink) >= limit) this.mayHaveMore = true;
+      if (this.route?.isOpen) this.countRead(this.route.drain(limit, this.routeSink), limit);
+      if (this.nftables?.isOpen) this.countRead(this.nftables.drain(limit, this.nftablesSink), limit);
     } finally {
       this.received = undefined;
     }
@@ -360,6 +391,11 @@ export class Monitor implements AsyncIterable<MonitorEvent> {
       for (const error of errors) this.reportError(error);
     }
     return out;
+  }
+
+  private countRead(datagrams: number, limit: number): void {
+    this.datagramsRead += datagrams;
+    if (datagrams >= limit) this.mayHaveMore = true;
   }
 
   /** One rtnetlink notification, decoded while its bytes are valid. */

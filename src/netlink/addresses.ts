@@ -89,11 +89,37 @@ const ipv6Scratch = Buffer.alloc(48);
 /**
  * RFC 5952, as inet_ntop prints it: lowercase hex without leading zeros, the
  * longest run of two or more zero groups (the first of equal runs) as `::`,
- * IPv4-mapped addresses with a dotted tail. Written into a scratch buffer and
- * read back as latin1 (one flat string, no arrays), like IPv4 below: route
- * notifications and dumps format one or two per object.
+ * IPv4-mapped and IPv4-compatible addresses with a dotted tail. Written into
+ * a scratch buffer and read back as latin1 (one flat string, no arrays), like
+ * IPv4 below: route notifications and dumps format one or two per object.
  */
 function formatIPv6(buf: Uint8Array, at: number): string {
+  const w0 = (buf[at]! << 24) | (buf[at + 1]! << 16) | (buf[at + 2]! << 8) | buf[at + 3]!;
+  const w1 = (buf[at + 4]! << 24) | (buf[at + 5]! << 16) | (buf[at + 6]! << 8) | buf[at + 7]!;
+  const w2 = (buf[at + 8]! << 24) | (buf[at + 9]! << 16) | (buf[at + 10]! << 8) | buf[at + 11]!;
+  const w3 = (buf[at + 12]! << 24) | (buf[at + 13]! << 16) | (buf[at + 14]! << 8) | buf[at + 15]!;
+  const slot = Math.imul(w0 ^ Math.imul(w1, 0x85ebca6b) ^ Math.imul(w2, 0xc2b2ae35) ^ Math.imul(w3, 0x27d4eb2f), 0x9e3779b1) >>> (32 - IPV6_CACHE_BITS);
+  const k = slot * 4;
+  const cached = ipv6CacheValues[slot]!;
+  if (cached !== '' && ipv6CacheKeys[k] === w0 && ipv6CacheKeys[k + 1] === w1 && ipv6CacheKeys[k + 2] === w2 && ipv6CacheKeys[k + 3] === w3) return cached;
+  const text = formatIPv6Text(buf, at);
+  ipv6CacheKeys[k] = w0;
+  ipv6CacheKeys[k + 1] = w1;
+  ipv6CacheKeys[k + 2] = w2;
+  ipv6CacheKeys[k + 3] = w3;
+  ipv6CacheValues[slot] = text;
+  return text;
+}
+
+// Repeated IPv6 addresses (the gateway of every route of a table, a link's
+// own link-local address, a route's prefsrc) come from a small direct-mapped
+// cache, as IPv4 ones do (below): the bytes compared as four words cost less
+// than formatting them again and reading the text back.
+const IPV6_CACHE_BITS = 8;
+const ipv6CacheKeys = new Int32Array(4 << IPV6_CACHE_BITS);
+const ipv6CacheValues: string[] = new Array<string>(1 << IPV6_CACHE_BITS).fill('');
+
+function formatIPv6Text(buf: Uint8Array, at: number): string {
   let bestStart = -1;
   let bestLength = 1;
   let runStart = -1;
@@ -111,6 +137,8 @@ function formatIPv6(buf: Uint8Array, at: number): string {
   if (bestStart === 0 && bestLength === 5 && buf[at + 10] === 0xff && buf[at + 11] === 0xff) {
     return `::ffff:${buf[at + 12]}.${buf[at + 13]}.${buf[at + 14]}.${buf[at + 15]}`;
   }
+  // IPv4-compatible (::a.b.c.d, 96 zero bits, not ::1-style with 112): inet_ntop, and so `ip`, prints it dotted too.
+  if (bestStart === 0 && bestLength === 6) return `::${buf[at + 12]}.${buf[at + 13]}.${buf[at + 14]}.${buf[at + 15]}`;
   const out = ipv6Scratch;
   let n = 0;
   for (let i = 0; i < 8; i++) {

@@ -29,14 +29,25 @@ export function routeContext(
 ): DecodeContext {
   if (offsetBias !== 0) return { family: 'rtnetlink', messageType: routeMessageName(message.type), offsetBias, attributeName };
   // One shared context per decoder and message type: it is read only when a
-  // message turns out malformed, yet a dump would build one per object.
+  // message turns out malformed, yet a dump would build one per object. The
+  // last one found is checked first: a dump or a burst of notifications asks
+  // for the same one many times in a row, and the map lookup cost more than
+  // the rest of this function.
+  if (lastAttributeName === attributeName && lastType === message.type) return lastContext!;
   let byType = sharedContexts.get(attributeName);
   if (byType === undefined) sharedContexts.set(attributeName, byType = []);
   const type = message.type & 0xffff;
-  return byType[type] ??= { family: 'rtnetlink', messageType: routeMessageName(type), offsetBias: 0, attributeName };
+  const context = byType[type] ??= { family: 'rtnetlink', messageType: routeMessageName(type), offsetBias: 0, attributeName };
+  lastAttributeName = attributeName;
+  lastType = message.type;
+  lastContext = context;
+  return context;
 }
 
 const sharedContexts = new Map<(path: readonly number[]) => string | undefined, DecodeContext[]>();
+let lastAttributeName: ((path: readonly number[]) => string | undefined) | undefined;
+let lastType = -1;
+let lastContext: DecodeContext | undefined;
 
 /** Throws MalformedMessageError unless the payload holds the family's fixed header. */
 export function requireRouteHeader(message: Message, length: number, header: string): void {

@@ -5,7 +5,7 @@ import {
   IFA_RT_PRIORITY,
 } from '../../generated/if_addr.js';
 import type { IpFamily } from '../../netlink/addresses.js';
-import { AttributeCursor, type RawAttribute } from '../../netlink/attributes.js';
+import { AttributeCursor, NO_RAW_ATTRIBUTES, type RawAttribute } from '../../netlink/attributes.js';
 import { RTM_GETADDR } from '../../generated/rtnetlink.js';
 import { u32le } from '../../netlink/byte-reads.js';
 import type { Message } from '../../netlink/message.js';
@@ -65,8 +65,8 @@ export interface Address {
   metric?: number;
   /** IFA_PROTO: who added the address (IFAPROT_*). */
   protocol?: number;
-  /** Attributes nlkit does not decode, kept verbatim. */
-  unknown: RawAttribute[];
+  /** Attributes nlkit does not decode, kept verbatim. When there are none, one frozen empty array shared by every address. */
+  unknown: readonly RawAttribute[];
 }
 
 /** Everything an RTM_NEWADDR/RTM_DELADDR request carries, validated and resolved. */
@@ -168,7 +168,7 @@ function AddressObject(this: Address, family: IpFamily, index: number, prefixLen
   this.address = '';
   this.validLifetime = 'forever';
   this.preferredLifetime = 'forever';
-  this.unknown = [];
+  this.unknown = NO_RAW_ATTRIBUTES;
   if (false) {
     // Never runs: reserves room for the optional fields.
     this.local = this.broadcast = this.anycast = this.multicast = this.label = undefined;
@@ -201,6 +201,7 @@ function decodeAddressMessage(message: Message, offsetBias: number): Address | u
   const family = ipFamilyOf(b[o]!);
   if (family === 0) return undefined;
   let flags = b[o + 2]!;
+  let unknown: RawAttribute[] | undefined;
   const result = new PlainAddress(family, u32le(b, o + 4), b[o + 1]!, flags, b[o + 3]!);
   const c = new AttributeCursor(b, o + IFADDRMSG_LEN, message.end, routeContext(message, addressAttributeName, offsetBias));
   while (c.next()) {
@@ -222,9 +223,10 @@ function decodeAddressMessage(message: Message, offsetBias: number): Address | u
         result.updated = u32le(b, c.start + 12);
         break;
       default:
-        result.unknown.push(c.raw());
+        (unknown ??= []).push(c.raw());
     }
   }
+  if (unknown !== undefined) result.unknown = unknown;
   if (result.address === '' && result.local !== undefined) result.address = result.local;
   result.flags = flags;
   result.flagNames = flagNamesOf(flags, family);

@@ -16,6 +16,10 @@ import { ipFamilyOf } from '../family.js';
 import { writeIpAttribute, type IpValue } from '../ip-value.js';
 import { routePrefName, type RoutePrefName } from '../iproute2-names.js';
 import { decodeMetrics, encodeMetrics, RTAX_NAMES, type PreparedMetrics, type RouteMetrics } from './metrics.js';
+import {
+  buildRoute, HAS_CACHEINFO, HAS_DST, HAS_EXPIRES, HAS_FLOW, HAS_GATEWAY, HAS_IIF, HAS_MARK, HAS_METRICS, HAS_NEXTHOPS, HAS_NHID,
+  HAS_OIF, HAS_PREF, HAS_PREFSRC, HAS_PRIORITY, HAS_SRC, HAS_TTL_PROPAGATE, HAS_UID, HAS_VIA, newRouteFields,
+} from './route-object.js';
 
 /** sizeof(struct rtmsg): family, dst_len, src_len, tos, table, protocol, scope, type (u8 each), flags (u32). */
 export const RTMSG_LEN = 12;
@@ -128,8 +132,11 @@ export interface Route {
   nhid?: number;
   /** RTA_TTL_PROPAGATE: whether the IP TTL is copied into / out of the MPLS label stack; absent when it follows the sysctl. */
   ttlPropagate?: boolean;
-  /** Attributes nlkit does not decode (RTA_ENCAP, RTA_NEWDST, ...), kept verbatim. */
-  unknown: RawAttribute[];
+  /**
+   * Attributes nlkit does not decode (RTA_ENCAP, RTA_NEWDST, ...), kept
+   * verbatim. When there are none, one frozen empty array shared by every route.
+   */
+  unknown: readonly RawAttribute[];
 }
 
 /** A nexthop ready to encode. */
@@ -332,39 +339,6 @@ function decodeCacheInfo(buf: Buffer, at: number): RouteCacheInfo {
 }
 
 
-// A constructor rather than an object literal, as for links (links/link-object.ts):
-// `new` gives the object room for every field assigned to `this` in the body,
-// so the attributes a route gains while decoding (dst, gateway, oif...) do not
-// regrow its property store, which the garbage collector would copy again
-// for every route a dump keeps. The prototype is Object.prototype: the same
-// plain object, with the same keys in the same order, as the literal made.
-function RouteObject(
-  this: Route, family: IpFamily, dstLength: number, srcLength: number, tos: number, table: number,
-  protocol: number, scope: number, type: number, flags: number,
-): void {
-  this.family = family;
-  this.dstLength = dstLength;
-  this.srcLength = srcLength;
-  this.tos = tos;
-  this.table = table;
-  this.protocol = protocol;
-  this.scope = scope;
-  this.type = type;
-  this.flags = flags;
-  this.unknown = [];
-  if (false) {
-    // Never runs: reserves room for the optional fields.
-    this.dst = this.src = this.gateway = this.via = this.oif = this.iif = this.prefsrc = this.priority = undefined;
-    this.metrics = this.nexthops = this.pref = this.expires = this.cacheInfo = this.mark = this.uid = undefined;
-    this.flow = this.nhid = this.ttlPropagate = undefined;
-  }
-}
-RouteObject.prototype = Object.prototype;
-const PlainRoute = RouteObject as unknown as new (
-  family: IpFamily, dstLength: number, srcLength: number, tos: number, table: number,
-  protocol: number, scope: number, type: number, flags: number,
-) => Route;
-
 /**
  * Decodes an RTM_NEWROUTE/DELROUTE message (dump entry, lookup answer or a
  * request); undefined for families other than IPv4 and IPv6, which an
@@ -393,56 +367,76 @@ function sharedContext(m: Message): DecodeContext {
   return lastContext;
 }
 
+/** Reused for every message: decoding never nests, and the route is built from it before the next. */
+const fields = newRouteFields();
+
 function decodeRouteMessage(m: Message, offsetBias: number): Route | undefined {
   const b = m.buf;
   const o = m.offset;
   const family = ipFamilyOf(b[o]!);
   if (family === 0) return undefined;
-  const route = new PlainRoute(family, b[o + 1]!, b[o + 2]!, b[o + 3]!, b[o + 4]!, b[o + 5]!, b[o + 6]!, b[o + 7]!, u32le(b, o + 8));
+  const f = fields;
+  f.family = family;
+  f.dstLength = b[o + 1]!;
+  f.srcLength = b[o + 2]!;
+  f.tos = b[o + 3]!;
+  f.table = b[o + 4]!;
+  f.protocol = b[o + 5]!;
+  f.scope = b[o + 6]!;
+  f.type = b[o + 7]!;
+  f.flags = u32le(b, o + 8);
+  f.unknown = undefined;
+  let present = 0;
   const c = new AttributeCursor(b, o + RTMSG_LEN, m.end, offsetBias === 0 ? sharedContext(m) : routeContext(m, routeAttributeName, offsetBias));
-  let seen = 0;
   while (c.next()) {
-    seen |= 1 << (c.type & 31);
     switch (c.type) {
-      case RTA_TABLE: route.table = c.u32(); break;
-      case RTA_DST: route.dst = c.ip(); break;
-      case RTA_SRC: route.src = c.ip(); break;
-      case RTA_GATEWAY: route.gateway = c.ip(); break;
-      case RTA_OIF: route.oif = c.u32(); break;
-      case RTA_IIF: route.iif = c.u32(); break;
-      case RTA_PREFSRC: route.prefsrc = c.ip(); break;
-      case RTA_PRIORITY: route.priority = c.u32(); break;
-      case RTA_METRICS: route.metrics = decodeMetrics(c.nestedCursor()); break;
-      case RTA_MULTIPATH: route.nexthops = decodeMultipath(c); break;
+      case RTA_TABLE: f.table = c.u32(); break;
+      case RTA_DST: f.dst = c.ip(); present |= HAS_DST; break;
+      case RTA_SRC: f.src = c.ip(); present |= HAS_SRC; break;
+      case RTA_GATEWAY: f.gateway = c.ip(); present |= HAS_GATEWAY; break;
+      case RTA_OIF: f.oif = c.u32(); present |= HAS_OIF; break;
+      case RTA_IIF: f.iif = c.u32(); present |= HAS_IIF; break;
+      case RTA_PREFSRC: f.prefsrc = c.ip(); present |= HAS_PREFSRC; break;
+      case RTA_PRIORITY: f.priority = c.u32(); present |= HAS_PRIORITY; break;
+      case RTA_METRICS: f.metrics = decodeMetrics(c.nestedCursor()); present |= HAS_METRICS; break;
+      case RTA_MULTIPATH: f.nexthops = decodeMultipath(c); present |= HAS_NEXTHOPS; break;
       case RTA_PREF: {
         const pref = c.u8();
-        route.pref = routePrefName(pref) as RoutePrefName | undefined ?? pref;
+        f.pref = routePrefName(pref) as RoutePrefName | undefined ?? pref;
+        present |= HAS_PREF;
         break;
       }
       case RTA_CACHEINFO:
         c.need(RTA_CACHEINFO_LEN);
-        route.cacheInfo = decodeCacheInfo(b, c.start);
-        if (route.cacheInfo.expires !== 0) route.expires = route.cacheInfo.expires / USER_HZ;
+        f.cacheInfo = decodeCacheInfo(b, c.start);
+        present |= HAS_CACHEINFO;
+        if (f.cacheInfo.expires !== 0) {
+          f.expires = f.cacheInfo.expires / USER_HZ;
+          present |= HAS_EXPIRES;
+        }
         break;
-      case RTA_MARK: route.mark = c.u32(); break;
-      case RTA_UID: route.uid = c.u32(); break;
-      case RTA_FLOW: route.flow = c.u32(); break;
-      case RTA_NH_ID: route.nhid = c.u32(); break;
-      case RTA_TTL_PROPAGATE: route.ttlPropagate = c.u8() !== 0; break;
-      case RTA_EXPIRES: route.expires = c.u32(); break;
-      case RTA_VIA: route.via = decodeVia(c); break;
+      case RTA_MARK: f.mark = c.u32(); present |= HAS_MARK; break;
+      case RTA_UID: f.uid = c.u32(); present |= HAS_UID; break;
+      case RTA_FLOW: f.flow = c.u32(); present |= HAS_FLOW; break;
+      case RTA_NH_ID: f.nhid = c.u32(); present |= HAS_NHID; break;
+      case RTA_TTL_PROPAGATE: f.ttlPropagate = c.u8() !== 0; present |= HAS_TTL_PROPAGATE; break;
+      case RTA_EXPIRES: f.expires = c.u32(); present |= HAS_EXPIRES; break;
+      case RTA_VIA: f.via = decodeVia(c); present |= HAS_VIA; break;
       default:
-        route.unknown.push(c.raw());
+        (f.unknown ??= []).push(c.raw());
     }
   }
+  f.present = present;
+  const route = buildRoute(f);
+  // The objects the fields held go with the route; the scratch keeps none alive.
+  f.via = f.metrics = f.nexthops = f.cacheInfo = f.unknown = undefined;
   keepLatestShape('route', route);
-  // One route of each attribute set stays alive too: the attributes decide
-  // the route's hidden class, and a class no live object has is dropped at
-  // the next full collection, with the optimized decoder that knew it. A
-  // dump mixes a few sets (a connected route has prefsrc and no gateway),
-  // so keeping only the latest route sent the decoder back to the
+  // One route of each set of fields stays alive too: a class no live object
+  // has is dropped at the next full collection, with the optimized code that
+  // knew it. A dump mixes a few sets (a connected route has prefsrc and no
+  // gateway), so keeping only the latest route sent the decoder back to the
   // interpreter after every full collection.
-  shapeExemplars[Math.imul(seen ^ route.family, 0x9e3779b1) >>> (32 - SHAPE_EXEMPLAR_BITS)] = route;
+  shapeExemplars[Math.imul(present ^ family, 0x9e3779b1) >>> (32 - SHAPE_EXEMPLAR_BITS)] = route;
   return route;
 }
 
