@@ -42,7 +42,8 @@ export class Words {
   /** The argument of `keyword`, which must follow it: ip's NEXT_ARG()/"Command line is not complete". */
   argument(_keyword: string): string {
     const word = this.words[this.at++];
-    if (word === undefined) throw new CliUsageError('Command line is not complete. Try option "help"');
+    // ip's incomplete_command() exits with -1 (255).
+    if (word === undefined) throw new CliUsageError('Command line is not complete. Try option "help"', 255);
     return word;
   }
 

@@ -20,6 +20,18 @@ function quote(text: string): string {
   return out + '"';
 }
 
+/**
+ * A value ip writes with jsonw_printf rather than as a JSON number: printed
+ * as its text, verbatim (the bridge timers' `0.00`, which a number would
+ * shorten to `0`).
+ */
+export class JsonLiteral {
+  constructor(readonly text: string) {}
+  toJSON(): number {
+    return Number(this.text);
+  }
+}
+
 /** Mirrors json_writer's state machine: a pending separator and the nesting depth. */
 class JsonWriter {
   private out = '';
@@ -64,7 +76,10 @@ class JsonWriter {
   }
 
   value(v: unknown): void {
-    if (Array.isArray(v)) {
+    if (v instanceof JsonLiteral) {
+      this.eor();
+      this.out += v.text;
+    } else if (Array.isArray(v)) {
       this.begin('[');
       if (this.pretty) this.out += ' ';
       for (const item of v) this.value(item);

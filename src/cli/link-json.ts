@@ -2,6 +2,8 @@
 // details renderer's output (linkToIpJson, which mirrors `ip -j -d`) less
 // the keys only -d prints, plus the counters -s adds.
 import { linkToIpJson, type IpJson, type Link, type LinkDirectory } from '../route/index.js';
+import { JsonLiteral } from './json-writer.js';
+import { groupName, userName } from './user-names.js';
 
 /** Keys print_linkinfo prints only under show_details (iproute2 6.1). */
 const DETAIL_KEYS = [
@@ -37,8 +39,26 @@ export function linkStatsJson(link: Link, level: number): IpJson | undefined {
   return { rx, tx };
 }
 
+/** Bridge and bridge port timers, which ip writes as `%i.%.2i` (`0.00`), not as JSON numbers. */
+const TIMERS = ['hello_timer', 'tcn_timer', 'topology_change_timer', 'gc_timer', 'hold_timer', 'message_age_timer', 'forward_delay_timer'];
+
+/** What ip prints in a way the library's numbers cannot carry: timers with two decimals, a tun owner's names. */
+function ipSpellings(info: Record<string, unknown> | undefined, kind: unknown): void {
+  if (!info) return;
+  if (kind === 'bridge') for (const key of TIMERS) if (typeof info[key] === 'number') info[key] = new JsonLiteral((info[key] as number).toFixed(2));
+  if (kind === 'tun') {
+    if (typeof info.user === 'number') info.user = userName(info.user) ?? info.user;
+    if (typeof info.group === 'number') info.group = groupName(info.group) ?? info.group;
+  }
+}
+
 export function linkJson(link: Link, directory: LinkDirectory, options: LinkJsonOptions): IpJson {
   const out = linkToIpJson(link, directory);
+  const linkinfo = out.linkinfo as Record<string, any> | undefined;
+  if (linkinfo) {
+    ipSpellings(linkinfo.info_data, linkinfo.info_kind);
+    ipSpellings(linkinfo.info_slave_data, linkinfo.info_slave_kind);
+  }
   if (!options.details) {
     for (const key of DETAIL_KEYS) delete out[key];
     if (options.familyFiltered) for (const key of LINK_LAYER_KEYS) delete out[key];

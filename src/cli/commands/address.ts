@@ -5,7 +5,7 @@ import type { CliContext } from '../context.js';
 import { linkJson, linkStatsJson } from '../link-json.js';
 import { printList } from '../output.js';
 import { parseAddressSpec } from './address-spec.js';
-import { linkPrinted, readLinkSelection, selectLinks, type LinkSelection } from './link.js';
+import { linkPrinted, netnsNamer, readLinkSelection, selectLinks, type LinkSelection } from './link.js';
 import { printBrief } from './brief.js';
 import { inPrefix } from './prefix.js';
 import { linkHeadText, statsText } from './link-text.js';
@@ -78,7 +78,8 @@ function show(ctx: CliContext, args: string[]): number {
   // `-0` / `-f link`: the links alone, as `ip addr` prints them, no address dump.
   if (ctx.options.family === 'link') {
     const heads = shown.map((l) => (linkPrinted(l, sel) ? addressLinkJson(linkJson(l, all, { details, stats: ctx.options.stats })) : {}));
-    printList(ctx, heads, (e) => ('ifindex' in e ? linkHeadText(e, { linkmode: false, details }) + '\n' : ''));
+    const netnsName = netnsNamer(ctx, shown);
+    printList(ctx, heads, (e) => ('ifindex' in e ? linkHeadText(e, { linkmode: false, details, netnsName }) + '\n' : ''));
     return 0;
   }
   const family = selectionFamily(ctx, sel);
@@ -128,8 +129,9 @@ function show(ctx: CliContext, args: string[]): number {
   }
   const byIndex = new Map(links.map((l) => [l.index, l]));
   const statsOptions = { level: ctx.options.stats, human: ctx.options.human > 0, iec: ctx.options.iec > 0 };
+  const netnsName = netnsNamer(ctx, links);
   printList(ctx, entries, (e) => {
-    let s = 'ifindex' in e ? linkHeadText(e, { linkmode: false, details }) + '\n' : '';
+    let s = 'ifindex' in e ? linkHeadText(e, { linkmode: false, details, netnsName }) + '\n' : '';
     for (const a of (e.addr_info as IpJson[] | undefined) ?? []) if ('family' in a) s += addressText(a);
     const link = e.stats64 ? byIndex.get(e.ifindex as number) : undefined;
     if (link?.stats64) s += statsText(link.stats64, link.carrierChanges, statsOptions).slice(1) + '\n';

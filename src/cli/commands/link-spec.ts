@@ -4,6 +4,7 @@
 import { existsSync } from 'node:fs';
 import type { BridgePortOptions, LinkChanges, LinkSpec } from '../../route/index.js';
 import { CliUsageError, invalidArgument, matches, parseUnsigned, Words } from '../args.js';
+import { ipInvalid } from './prefix.js';
 
 const ON_OFF_FLAGS: Record<string, 'promisc' | 'allmulticast' | 'multicast' | 'arp' | 'dynamic'> = {
   promisc: 'promisc', allmulticast: 'allmulticast', multicast: 'multicast', arp: 'arp', dynamic: 'dynamic',
@@ -46,6 +47,15 @@ const BRIDGE_SLAVE_USAGE = `Usage: ... bridge_slave [ fdb_flush ]
 \t\t\t[ locked {on | off} ]
 \t\t\t[ backup_port DEVICE ] [ nobackup_port ]`;
 
+/** lib/utils.c get_integer(): a C int in strtol's base 0 (decimal, 0x hex, 0 octal), sign allowed. */
+function integer(word: string, message: string): number {
+  const m = /^\s*([+-]?)(0x[0-9a-f]+|0[0-7]*|[1-9][0-9]*)$/i.exec(word);
+  const magnitude = m ? (/^0x/i.test(m[2]!) ? parseInt(m[2]!.slice(2), 16) : m[2]!.length > 1 && m[2]!.startsWith('0') ? parseInt(m[2]!, 8) : Number(m[2])) : NaN;
+  const value = m?.[1] === '-' ? -magnitude : magnitude;
+  if (!Number.isSafeInteger(value) || value < -0x80000000 || value > 0x7fffffff) throw ipInvalid(message, word);
+  return value;
+}
+
 function group(word: string): number {
   return word === 'default' ? 0 : parseUnsigned(word, 'group');
 }
@@ -53,7 +63,11 @@ function group(word: string): number {
 /** The words iplink_parse reads before `type`, shared by add, set and a veth's peer. */
 export interface CommonWords {
   name?: string;
-  changes: LinkChanges & { index?: number; link?: string; numTxQueues?: number; numRxQueues?: number };
+  changes: LinkChanges & {
+    index?: number; link?: string; numTxQueues?: number; numRxQueues?: number;
+    /** `link-netnsid ID`, or `link-netns NAME` (its nsid is looked up, or assigned, when the command runs). */
+    linkNetnsId?: number; linkNetns?: string;
+  };
   type?: string;
   typeWords: string[];
 }
@@ -83,8 +97,24 @@ export function readLinkWords(words: Words, options: { nameIsDevice?: boolean } 
       case 'broadcast': case 'brd': c.broadcast = words.argument(word); break;
       case 'numtxqueues': c.numTxQueues = parseUnsigned(words.argument(word), word); break;
       case 'numrxqueues': c.numRxQueues = parseUnsigned(words.argument(word), word); break;
-      case 'parentdev': case 'trailers': case 'link-netns': case 'link-netnsid':
-        // Words of ip's grammar the library has no field for: refused with a line that says so.
+      case 'link-netns': case 'link-netnsid': {
+        const v = words.argument(word);
+        if (c.linkNetnsId !== undefined || c.linkNetns !== undefined) throw new CliUsageError(`Error: duplicate "link-netns/link-netnsid": "${v}" is the second value.`, 255);
+        if (word === 'link-netnsid') c.linkNetnsId = integer(v, 'Invalid "link-netnsid" value\n');
+        else if (existsSync(`/run/netns/${v}`)) c.linkNetns = v;
+        else throw ipInvalid('Invalid "link-netns" value\n', v);
+        break;
+      }
+      case 'parentdev':
+        // ip sends IFLA_PARENT_DEV_NAME; the kernel reads it only for a wwan
+        // link (the WWAN device to attach to) and ignores it on every other
+        // kind and on setlink. nlkit builds no wwan links and the library has
+        // no field for it, so the word is read and nothing is sent: the kernel
+        // ends in the same state, as test/cli/parentdev.test.ts checks.
+        words.argument(word);
+        break;
+      case 'trailers':
+        // A word of ip's grammar the library has no field for: refused with a line that says so.
         throw new CliUsageError(`Error: nlkit does not set "${word}" on a link.`, 2);
       case 'group': c.group = group(words.argument(word)); break;
       case 'master': c.master = words.argument(word); break;
@@ -141,7 +171,8 @@ const BRIDGE_BOOLEANS: Record<string, string> = {
 function bridgeArgs(words: Words, spec: Record<string, unknown>): void {
   while (!words.done) {
     const word = words.take()!;
-    if (BRIDGE_NUMBERS[word]) spec[BRIDGE_NUMBERS[word]!] = parseUnsigned(words.argument(word), word);
+    if (word === 'fdb_flush') spec.fdbFlush = true;
+    else if (BRIDGE_NUMBERS[word]) spec[BRIDGE_NUMBERS[word]!] = parseUnsigned(words.argument(word), word);
     else if (BRIDGE_BOOLEANS[word]) spec[BRIDGE_BOOLEANS[word]!] = parseUnsigned(words.argument(word), word, 1) === 1;
     else if (word === 'vlan_protocol') spec.vlanProtocol = words.argument(word);
     else if (word === 'group_address') spec.groupAddress = words.argument(word);
@@ -220,7 +251,7 @@ function bridgePortArgs(words: Words): BridgePortOptions {
   while (!words.done) {
     const word = words.take()!;
     const flag = BRIDGE_PORT_FLAGS.find(([k]) => matches(word, k));
-    if (matches(word, 'fdb_flush')) throw new CliUsageError('Error: nlkit does not flush a port\'s FDB entries ("fdb_flush").', 2);
+    if (matches(word, 'fdb_flush')) o.fdbFlush = true;
     else if (matches(word, 'state')) o.state = u(words.argument(word), 0xff, 'state is invalid');
     else if (matches(word, 'priority')) o.priority = u(words.argument(word), 0xffff, 'priority is invalid');
     else if (matches(word, 'cost')) o.cost = u(words.argument(word), 0xffffffff, 'cost is invalid');
@@ -239,15 +270,26 @@ function bridgePortArgs(words: Words): BridgePortOptions {
   return o as BridgePortOptions;
 }
 
-/** `ip link add ...` words as a LinkSpec. */
+/**
+ * `ip link add ...` words as a LinkSpec; a `link-netns NAME` stays in the
+ * spec as `linkNetns` until the command turns it into `linkNetnsId`.
+ */
 export function parseLinkAdd(args: readonly string[]): LinkSpec {
   const parsed = readLinkWords(new Words(args));
   if (parsed.name === undefined) throw new CliUsageError('Not enough information: "dev" argument is required.');
   if (parsed.type === undefined) throw new CliUsageError('Not enough information: "type" argument is required');
   const parser = KINDS[parsed.type];
   if (!parser) throw new CliUsageError(`Error: nlkit does not create links of type "${parsed.type}" (it builds ${Object.keys(KINDS).join(', ')}).`, 2);
-  const { link, master, ...rest } = parsed.changes;
+  const { link, master, linkNetnsId, linkNetns, ...rest } = parsed.changes;
   const spec: Record<string, unknown> = { name: parsed.name, type: parsed.type, ...rest };
+  if (linkNetnsId !== undefined || linkNetns !== undefined) {
+    // The kinds whose lower device the kernel looks up in IFLA_LINK_NETNSID's namespace.
+    if (parsed.type !== 'macvlan' && parsed.type !== 'vxlan') {
+      throw new CliUsageError(`Error: nlkit sends "${linkNetns !== undefined ? 'link-netns' : 'link-netnsid'}" only for types macvlan and vxlan, not "${parsed.type}".`, 2);
+    }
+    spec.linkNetnsId = linkNetnsId;
+    spec.linkNetns = linkNetns;
+  }
   if (master !== undefined && master !== null) spec.master = master;
   if (link !== undefined) {
     if (parsed.type === 'macvlan' || parsed.type === 'vxlan') spec.link = link;
@@ -258,7 +300,7 @@ export function parseLinkAdd(args: readonly string[]): LinkSpec {
 }
 
 /** `ip link set DEV ...` words: the device and its changes. */
-export function parseLinkSet(args: readonly string[]): { dev: string; changes: LinkChanges } {
+export function parseLinkSet(args: readonly string[]): { dev: string; changes: LinkChanges; linkNetns?: string | number } {
   const words = new Words(args);
   let dev: string | undefined;
   if (words.peek() === 'dev') {
@@ -267,7 +309,7 @@ export function parseLinkSet(args: readonly string[]): { dev: string; changes: L
   } else if (!words.done) dev = words.take();
   if (dev === undefined) throw new CliUsageError('Not enough of information: "dev" argument is required.');
   const parsed = readLinkWords(words, { nameIsDevice: true });
-  const { index: _index, link: _link, numTxQueues, numRxQueues, ...changes } = parsed.changes;
+  const { index: _index, link: _link, numTxQueues, numRxQueues, linkNetnsId, linkNetns, ...changes } = parsed.changes;
   if (numTxQueues !== undefined || numRxQueues !== undefined) {
     // ip sends them and the kernel ignores them: a link's queues are allocated at creation.
     throw new CliUsageError(`Error: "${numTxQueues !== undefined ? 'numtxqueues' : 'numrxqueues'}" is fixed when a link is created; the kernel ignores it on an existing link.`, 2);
@@ -282,5 +324,5 @@ export function parseLinkSet(args: readonly string[]): { dev: string; changes: L
     parser(new Words(parsed.typeWords), options);
     (changes as LinkChanges).kind = options as unknown as LinkChanges['kind'];
   }
-  return { dev, changes };
+  return { dev, changes, ...(linkNetnsId !== undefined || linkNetns !== undefined ? { linkNetns: linkNetns ?? linkNetnsId! } : {}) };
 }

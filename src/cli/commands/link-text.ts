@@ -1,8 +1,9 @@
 // `ip link show` text, rebuilt from the JSON entry (iproute2 prints both from
-// the same print_* calls, so the order and values agree). Details (-d) print
-// the JSON's detail keys in ip's words where they are simple, and linkinfo's
-// data as `key value` pairs: close to ip's text, not identical for every kind.
+// the same print_* calls, so the order and values agree). Details (-d) follow
+// print_linkinfo's format strings, spaces included; the kinds' and ports'
+// options are link-kind-text.ts's.
 import type { IpJson, Link, LinkStats64 } from '../../route/index.js';
+import { kindDetailsText, portDetailsText } from './link-kind-text.js';
 
 export function linkSuffix(j: IpJson): string {
   if (j.link === null) return '@NONE';
@@ -11,19 +12,16 @@ export function linkSuffix(j: IpJson): string {
   return '';
 }
 
-function words(data: Record<string, unknown> | undefined): string {
-  if (!data) return '';
-  let out = '';
-  for (const [k, v] of Object.entries(data)) {
-    if (v === undefined || typeof v === 'object') continue;
-    if (typeof v === 'boolean') out += v ? `${k} ` : `no${k} `;
-    else out += `${k} ${v} `;
-  }
-  return out;
+/** The first line(s) of a link, without the trailing newline: shared by `link show` and `addr show`. */
+export interface LinkHeadOptions {
+  /** `mode DEFAULT`: `link show` prints it, `addr show` does not. */
+  linkmode: boolean;
+  details: boolean;
+  /** The name under /run/netns of an nsid (ip prints `link-netns NAME` for a peer namespace it can name). */
+  netnsName?: (nsid: number) => string | undefined;
 }
 
-/** The first line(s) of a link, without the trailing newline: shared by `link show` and `addr show`. */
-export function linkHeadText(j: IpJson, options: { linkmode: boolean; details: boolean }): string {
+export function linkHeadText(j: IpJson, options: LinkHeadOptions): string {
   let s = `${j.ifindex}: ${j.ifname}${linkSuffix(j)}: <${(j.flags as string[]).join(',')}> mtu ${j.mtu}`;
   if (j.qdisc !== undefined) s += ` qdisc ${j.qdisc}`;
   if (j.master !== undefined) s += ` master ${j.master}`;
@@ -32,28 +30,36 @@ export function linkHeadText(j: IpJson, options: { linkmode: boolean; details: b
   if (j.group !== undefined) s += ` group ${j.group}`;
   if (j.txqlen !== undefined) s += ` qlen ${j.txqlen}`;
   if (j.link_type !== undefined) {
-    s += `\n    link/${j.link_type}`;
-    if (j.address !== undefined) s += ` ${j.address}`;
+    // `    link/%s ` keeps its space when no address follows (tun's `link/none `).
+    s += `\n    link/${j.link_type} `;
+    if (j.address !== undefined) s += j.address;
     if (j.broadcast !== undefined) s += `${j.link_pointtopoint ? ' peer' : ' brd'} ${j.broadcast}`;
     if (j.permaddr !== undefined) s += ` permaddr ${j.permaddr}`;
   }
-  if (j.link_netnsid !== undefined) s += ` link-netnsid ${j.link_netnsid}`;
-  if (j.proto_down) s += ' protodown on';
+  if (typeof j.link_netnsid === 'number') {
+    const id = j.link_netnsid;
+    const name = id >= 0 ? options.netnsName?.(id) : undefined;
+    s += name !== undefined ? ` link-netns ${name}` : ` link-netnsid ${id >= 0 ? id : 'unknown'}`;
+  }
+  if (j.proto_down) s += ' protodown on ';
+  if (Array.isArray(j.proto_down_reason) && j.proto_down_reason.length > 0) s += `protodown_reason <${j.proto_down_reason.join(',')}>`;
   if (options.details) {
+    // print_linkinfo's show_details block: each format carries its own spaces.
     let d = '';
-    if (j.promiscuity !== undefined) d += ` promiscuity ${j.promiscuity}`;
-    if (j.allmulti !== undefined) d += ` allmulti ${j.allmulti}`;
-    if (j.min_mtu !== undefined) d += ` minmtu ${j.min_mtu}`;
-    if (j.max_mtu !== undefined) d += ` maxmtu ${j.max_mtu}`;
+    if (j.promiscuity !== undefined) d += ` promiscuity ${j.promiscuity} `;
+    if (j.allmulti !== undefined) d += ` allmulti ${j.allmulti} `;
+    if (j.min_mtu !== undefined) d += `minmtu ${j.min_mtu} `;
+    if (j.max_mtu !== undefined) d += `maxmtu ${j.max_mtu} `;
     const info = j.linkinfo as Record<string, any> | undefined;
-    if (info?.info_kind !== undefined) d += ` \n    ${info.info_kind} ${words(info.info_data)}`;
-    if (info?.info_slave_kind !== undefined) d += `\n    ${info.info_slave_kind} ${words(info.info_slave_data)}`;
+    if (info?.info_kind !== undefined) d += `\n    ${info.info_kind} ${kindDetailsText(info.info_kind, info.info_data)}`;
+    if (info?.info_slave_kind !== undefined) d += `\n    ${info.info_slave_kind}_slave ${portDetailsText(info.info_slave_kind, info.info_slave_data)}`;
     if (j.inet6_addr_gen_mode !== undefined) d += `addrgenmode ${j.inet6_addr_gen_mode} `;
-    const numbers: [string, string][] = [
+    const words: [string, string][] = [
       ['num_tx_queues', 'numtxqueues'], ['num_rx_queues', 'numrxqueues'], ['gso_max_size', 'gso_max_size'], ['gso_max_segs', 'gso_max_segs'],
-      ['tso_max_size', 'tso_max_size'], ['tso_max_segs', 'tso_max_segs'], ['gro_max_size', 'gro_max_size'], ['parentbus', 'parentbus'], ['parentdev', 'parentdev'],
+      ['tso_max_size', 'tso_max_size'], ['tso_max_segs', 'tso_max_segs'], ['gro_max_size', 'gro_max_size'], ['phys_port_name', 'portname'],
+      ['phys_port_id', 'portid'], ['phys_switch_id', 'switchid'], ['parentbus', 'parentbus'], ['parentdev', 'parentdev'],
     ];
-    for (const [key, word] of numbers) if (j[key] !== undefined) d += `${word} ${j[key]} `;
+    for (const [key, word] of words) if (j[key] !== undefined) d += `${word} ${j[key]} `;
     s += d;
   }
   if (j.ifalias !== undefined) s += `\n    alias ${j.ifalias}`;
@@ -123,8 +129,8 @@ export function statsText(s: LinkStats64, carrierChanges: number | undefined, o:
 }
 
 /** One link of `ip link show`, with its newline; with -s, `stats` prints its counters. */
-export function linkText(j: IpJson, details: boolean, stats?: { link: Link; options: StatsTextOptions }): string {
-  let s = linkHeadText(j, { linkmode: true, details });
+export function linkText(j: IpJson, head: Omit<LinkHeadOptions, 'linkmode'>, stats?: { link: Link; options: StatsTextOptions }): string {
+  let s = linkHeadText(j, { ...head, linkmode: true });
   if (stats?.link.stats64) s += statsText(stats.link.stats64, stats.link.carrierChanges, stats.options);
   return s + '\n';
 }

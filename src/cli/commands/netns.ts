@@ -9,27 +9,15 @@
 // the caller's mounts: /sys/class/net shows the caller's devices and
 // /etc/netns/NAME is not applied.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, opendirSync, readdirSync, statSync, watch } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, statSync, watch } from 'node:fs';
 import { createNetns, deleteNetns, nameNetns, openNetns, withNetns, type NetnsHandle } from '../../netns/index.js';
 import { CliUsageError, matchKeyword, parseUnsigned } from '../args.js';
 import type { CliContext } from '../context.js';
 import { printList } from '../output.js';
+import { netnsNames as names } from '../netns-names.js';
 import { strerror } from '../strerror.js';
 
 const RUN_DIR = '/run/netns';
-
-/** The names under /run/netns in directory order, as ip lists them (readdirSync would sort them). */
-function names(): string[] {
-  if (!existsSync(RUN_DIR)) return [];
-  const dir = opendirSync(RUN_DIR);
-  const out: string[] = [];
-  try {
-    for (let entry = dir.readSync(); entry; entry = dir.readSync()) out.push(entry.name);
-  } finally {
-    dir.closeSync();
-  }
-  return out;
-}
 
 function list(ctx: CliContext): number {
   const rt = ctx.rt();

@@ -5,6 +5,7 @@ import { CliUsageError, matches, matchKeyword, parseUnsigned, Words } from '../a
 import type { CliContext } from '../context.js';
 import { printList } from '../output.js';
 import { addressMatches, ipInvalid, parsePrefix, type InetPrefix } from './prefix.js';
+import { listCachedRoutes } from './route-cache.js';
 import { lockedMetricKeys, routeText } from './route-text.js';
 
 /** `ip route show|flush` SELECTOR words (iproute_list_flush_or_save): what the kernel filters and what ip filters itself. */
@@ -25,6 +26,8 @@ interface RouteSelection {
   realms?: { value: number; mask: number };
   /** `vrf NAME`: the VRF's table, less its local and broadcast routes. */
   noLocalBroadcast?: boolean;
+  /** `cached` / `table cache`: the routes the kernel cloned (exceptions) instead of the table's. */
+  cloned?: boolean;
   /** Keys the selection fixed, which ip leaves out of what it prints. */
   fixed: { dev: boolean; protocol: boolean; scope: boolean; tos: boolean; metric: boolean };
 }
@@ -65,7 +68,8 @@ function parseSelection(ctx: CliContext, args: readonly string[]): RouteSelectio
       const v = words.argument(word);
       if (v === 'all') filter.table = 'all';
       else if (/^(\d+|0x[0-9a-f]+)$/i.test(v) || ['main', 'local', 'default'].includes(v)) filter.table = nameOrNumber(String(/^0x/i.test(v) ? parseInt(v, 16) : v));
-      else if (v === 'cache') throw new CliUsageError('Error: nlkit does not list the route cache ("table cache").', 2);
+      // ip keeps the main table and asks for the cloned routes.
+      else if (v === 'cache') sel.cloned = true;
       else throw ipInvalid('table id value is invalid\n', v);
     } else if (matches(word, 'vrf')) {
       const name = words.argument(word);
@@ -75,7 +79,7 @@ function parseSelection(ctx: CliContext, args: readonly string[]): RouteSelectio
       filter.table = table;
       sel.noLocalBroadcast = true;
     } else if (matches(word, 'cached') || matches(word, 'cloned')) {
-      throw new CliUsageError('Error: nlkit does not list the route cache ("cached").', 2);
+      sel.cloned = true;
     } else if (word === 'tos' || matches(word, 'dsfield')) {
       sel.tos = parseUnsigned(words.argument(word), 'TOS', 255);
       sel.fixed.tos = true;
@@ -165,7 +169,8 @@ function listRoutes(ctx: CliContext, sel: RouteSelection): Route[] {
     iif = ctx.rt().link.list().find((l) => l.name === sel.iif)?.index;
     if (iif === undefined) throw new CliUsageError(`Cannot find device "${sel.iif}"`);
   }
-  return ctx.rt().route.list(sel.filter).filter((r) => selected(r, sel, iif));
+  const routes = sel.cloned ? listCachedRoutes(ctx, sel.filter) : ctx.rt().route.list(sel.filter);
+  return routes.filter((r) => selected(r, sel, iif));
 }
 
 function linkNames(ctx: CliContext): Map<number, string> {
@@ -200,6 +205,8 @@ const isIpv6NullEntry = (r: Route): boolean => r.family === 6 && r.dstLength ===
 function flush(ctx: CliContext, args: string[]): number {
   if (args.length === 0) throw new CliUsageError('"nlkit route flush" requires arguments.');
   const sel = parseSelection(ctx, args);
+  // ip deletes a cloned route by sending it back with RTM_F_CLONED (and flushes IPv4's through /proc); a plain delete would remove the table's route it came from.
+  if (sel.cloned) throw new CliUsageError('Error: nlkit does not flush the route cache ("cached").', 2);
   const routes = listRoutes(ctx, sel).filter((r) => !isIpv6NullEntry(r));
   if (routes.length === 0) return 0;
   ctx.rt().route.deleteMany(routes.map((r) => ({

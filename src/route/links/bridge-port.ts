@@ -4,7 +4,7 @@
 // slave_changelink (br_setport, the same code `bridge link set` reaches
 // through IFLA_PROTINFO).
 import {
-  IFLA_BRPORT_BACKUP_PORT, IFLA_BRPORT_BCAST_FLOOD, IFLA_BRPORT_COST, IFLA_BRPORT_FAST_LEAVE, IFLA_BRPORT_GROUP_FWD_MASK,
+  IFLA_BRPORT_BACKUP_PORT, IFLA_BRPORT_BCAST_FLOOD, IFLA_BRPORT_FLUSH, IFLA_BRPORT_COST, IFLA_BRPORT_FAST_LEAVE, IFLA_BRPORT_GROUP_FWD_MASK,
   IFLA_BRPORT_GUARD, IFLA_BRPORT_ISOLATED, IFLA_BRPORT_LEARNING, IFLA_BRPORT_LOCKED, IFLA_BRPORT_MCAST_FLOOD,
   IFLA_BRPORT_MCAST_TO_UCAST, IFLA_BRPORT_MODE, IFLA_BRPORT_MULTICAST_ROUTER, IFLA_BRPORT_NEIGH_SUPPRESS,
   IFLA_BRPORT_PRIORITY, IFLA_BRPORT_PROTECT, IFLA_BRPORT_PROXYARP, IFLA_BRPORT_PROXYARP_WIFI, IFLA_BRPORT_STATE,
@@ -70,6 +70,8 @@ export interface BridgePortOptions {
   locked?: boolean;
   /** IFLA_BRPORT_BACKUP_PORT (`backup_port DEV`, `nobackup_port` with null): the port taking over when this one loses carrier. */
   backupPort?: LinkRef | null;
+  /** IFLA_BRPORT_FLUSH (`fdb_flush`): true deletes the FDB entries learned on the port (static ones stay); an action, not a setting. */
+  fdbFlush?: boolean;
 }
 
 const FLAGS: readonly (readonly [keyof BridgePortOptions, number])[] = [
@@ -80,7 +82,7 @@ const FLAGS: readonly (readonly [keyof BridgePortOptions, number])[] = [
   ['neighSuppress', IFLA_BRPORT_NEIGH_SUPPRESS], ['vlanTunnel', IFLA_BRPORT_VLAN_TUNNEL], ['isolated', IFLA_BRPORT_ISOLATED],
   ['locked', IFLA_BRPORT_LOCKED],
 ];
-const KEYS: readonly string[] = ['state', 'priority', 'cost', 'mcastRouter', 'groupFwdMask', 'backupPort', ...FLAGS.map(([key]) => key)];
+const KEYS: readonly string[] = ['state', 'priority', 'cost', 'mcastRouter', 'groupFwdMask', 'backupPort', 'fdbFlush', ...FLAGS.map(([key]) => key)];
 
 /** The kernel's BR_MAX_PORT_PRIORITY and BR_MIN/MAX_PATH_COST: it answers ERANGE outside them. */
 const MAX_PORT_PRIORITY = 63;
@@ -106,6 +108,7 @@ export function validateBridgePortOptions(input: unknown): BridgePortOptions {
   if (options.groupFwdMask !== undefined) validateInteger(options.groupFwdMask, 'bridgePort.groupFwdMask', 0, U16_MAX);
   if (options.backupPort !== undefined && options.backupPort !== null) validateLinkRef(options.backupPort, 'bridgePort.backupPort');
   for (const [key] of FLAGS) if (options[key] !== undefined) validateBoolean(options[key], `bridgePort.${key}`);
+  if (options.fdbFlush !== undefined) validateBoolean(options.fdbFlush, 'bridgePort.fdbFlush');
   return options;
 }
 
@@ -124,4 +127,5 @@ export function encodeBridgePortOptions(w: MessageWriter, options: BridgePortOpt
   if (options.groupFwdMask !== undefined) w.u16(IFLA_BRPORT_GROUP_FWD_MASK, options.groupFwdMask);
   // 0 removes the backup port (`nobackup_port`).
   if (options.backupPort !== undefined) w.u32(IFLA_BRPORT_BACKUP_PORT, options.backupPort === null ? 0 : ctx.linkIndex(options.backupPort));
+  if (options.fdbFlush) w.flag(IFLA_BRPORT_FLUSH);
 }

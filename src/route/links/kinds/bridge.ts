@@ -6,7 +6,7 @@ import {
   IFLA_BR_MCAST_HASH_MAX, IFLA_BR_MCAST_IGMP_VERSION, IFLA_BR_MCAST_LAST_MEMBER_CNT, IFLA_BR_MCAST_LAST_MEMBER_INTVL,
   IFLA_BR_MCAST_MEMBERSHIP_INTVL, IFLA_BR_MCAST_MLD_VERSION, IFLA_BR_MCAST_QUERIER, IFLA_BR_MCAST_QUERIER_INTVL,
   IFLA_BR_MCAST_QUERIER_STATE, IFLA_BR_MCAST_QUERY_INTVL, IFLA_BR_MCAST_QUERY_RESPONSE_INTVL,
-  IFLA_BR_MCAST_QUERY_USE_IFADDR, IFLA_BR_MCAST_ROUTER, IFLA_BR_MCAST_SNOOPING, IFLA_BR_MCAST_STARTUP_QUERY_CNT,
+  IFLA_BR_FDB_FLUSH, IFLA_BR_MCAST_QUERY_USE_IFADDR, IFLA_BR_MCAST_ROUTER, IFLA_BR_MCAST_SNOOPING, IFLA_BR_MCAST_STARTUP_QUERY_CNT,
   IFLA_BR_MCAST_STARTUP_QUERY_INTVL, IFLA_BR_MCAST_STATS_ENABLED, IFLA_BR_MULTI_BOOLOPT, IFLA_BR_NF_CALL_ARPTABLES,
   IFLA_BR_NF_CALL_IP6TABLES, IFLA_BR_NF_CALL_IPTABLES, IFLA_BR_PAD, IFLA_BR_PRIORITY, IFLA_BR_ROOT_ID, IFLA_BR_ROOT_PATH_COST,
   IFLA_BR_ROOT_PORT, IFLA_BR_STP_STATE, IFLA_BR_TCN_TIMER, IFLA_BR_TOPOLOGY_CHANGE, IFLA_BR_TOPOLOGY_CHANGE_DETECTED,
@@ -51,6 +51,8 @@ export interface BridgeSpec extends LinkCommonSpec {
   type: 'bridge';
   /** Spanning tree on/off (stp_state). */
   stp?: boolean;
+  /** IFLA_BR_FDB_FLUSH (`fdb_flush`): true empties the bridge's FDB of its learned (non-static) entries; an action, not a setting. */
+  fdbFlush?: boolean;
   /** IFLA_BR_FORWARD_DELAY: STP listening/learning time (`forward_delay`), default 1500 (15 s). */
   forwardDelay?: number;
   /** IFLA_BR_HELLO_TIME: interval between STP hello BPDUs (`hello_time`), default 200 (2 s). */
@@ -394,7 +396,7 @@ on(IFLA_BR_MULTI_BOOLOPT, (i, c) => {
 });
 on(IFLA_BR_MCAST_QUERIER_STATE, (i, c) => { i.mcastQuerierState = c.view(); });
 
-const specKeys = once(() => [...SETTABLE.map((entry) => entry[2]), 'vlanProtocol', 'groupAddress', ...BOOLOPTS.map((entry) => entry[0])]);
+const specKeys = once(() => [...SETTABLE.map((entry) => entry[2]), 'vlanProtocol', 'groupAddress', 'fdbFlush', ...BOOLOPTS.map((entry) => entry[0])]);
 
 export const bridge: LinkKind<BridgeSpec, BridgeInfo> = {
   kind: 'bridge',
@@ -415,6 +417,7 @@ export const bridge: LinkKind<BridgeSpec, BridgeInfo> = {
     for (const key of BOOLEAN_OPTIONS) if (spec[key] !== undefined) validateBoolean(spec[key], key);
     if (spec.vlanProtocol !== undefined) validateOneOf(spec.vlanProtocol, 'vlanProtocol', Object.keys(VLAN_PROTOCOLS) as BridgeVlanProtocol[]);
     if (spec.groupAddress !== undefined) validateMac(spec.groupAddress, 'groupAddress');
+    if (spec.fdbFlush !== undefined) validateBoolean(spec.fdbFlush, 'fdbFlush');
   },
 
   encodeInfoData(spec, w) {
@@ -424,6 +427,7 @@ export const bridge: LinkKind<BridgeSpec, BridgeInfo> = {
     }
     if (spec.vlanProtocol !== undefined) w.be16(IFLA_BR_VLAN_PROTOCOL, VLAN_PROTOCOLS[spec.vlanProtocol]);
     if (spec.groupAddress !== undefined) w.mac(IFLA_BR_GROUP_ADDR, spec.groupAddress);
+    if (spec.fdbFlush) w.flag(IFLA_BR_FDB_FLUSH);
     let optval = 0;
     let optmask = 0;
     for (const [key, bit] of BOOLOPTS) {

@@ -10,6 +10,7 @@ import { lazyAttributeNames } from '../attribute-names.js';
 import type { LinkCommonSpec } from '../types.js';
 import { validateBoolean, validateOneOf, validateU32 } from '../validate.js';
 import type { KindData, LinkKind } from './kind.js';
+import { encodeLinkNetnsId, validateLinkNetnsId, type LinkNetnsIdSpec } from './link-netnsid.js';
 
 /** The IFLA_INFO_DATA members' names, for error messages; built on first use. */
 const dataAttributeNames = lazyAttributeNames(ifLink, 'IFLA_MACVLAN_', ifLink.IFLA_MACVLAN_MAX);
@@ -27,7 +28,7 @@ const MODES: Record<MacvlanMode, number> = {
 const MODE_NAMES = Object.keys(MODES) as MacvlanMode[];
 
 /** `ip link add NAME link DEV type macvlan [mode MODE] [nopromisc] [bcqueuelen N]` */
-export interface MacvlanSpec extends LinkCommonSpec {
+export interface MacvlanSpec extends LinkCommonSpec, LinkNetnsIdSpec {
   /** Selects the macvlan kind (IFLA_INFO_KIND "macvlan"). */
   type: 'macvlan';
   /** The lower device. */
@@ -58,7 +59,7 @@ export interface MacvlanInfo extends KindData {
 export const macvlan: LinkKind<MacvlanSpec, MacvlanInfo> = {
   kind: 'macvlan',
   creatable: true,
-  specKeys: ['link', 'mode', 'nopromisc', 'bcqueuelen'],
+  specKeys: ['link', 'mode', 'nopromisc', 'bcqueuelen', 'linkNetnsId'],
   get dataAttributeNames() {
     return dataAttributeNames();
   },
@@ -66,6 +67,7 @@ export const macvlan: LinkKind<MacvlanSpec, MacvlanInfo> = {
   validate(spec) {
     if (spec.link === undefined) throw new InvalidArgumentError(`macvlan "${spec.name}" needs link: the lower device it sits on`);
     validateLinkRef(spec.link, 'link');
+    validateLinkNetnsId(spec);
     if (spec.mode !== undefined) validateOneOf(spec.mode, 'mode', MODE_NAMES);
     if (spec.nopromisc !== undefined) validateBoolean(spec.nopromisc, 'nopromisc');
     if (spec.nopromisc && spec.mode !== 'passthru') throw new InvalidArgumentError('nopromisc is only valid with mode "passthru"');
@@ -78,6 +80,7 @@ export const macvlan: LinkKind<MacvlanSpec, MacvlanInfo> = {
 
   encodeLinkAttributes(spec, w, ctx) {
     w.u32(IFLA_LINK, ctx.linkIndex(spec.link));
+    encodeLinkNetnsId(spec, w);
   },
 
   encodeInfoData(spec, w) {

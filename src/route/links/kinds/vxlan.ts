@@ -13,6 +13,7 @@ import type { MessageWriter } from '../../../netlink/writer.js';
 import { hex0x } from '../../ipjson.js';
 import { validateInteger } from '../../names.js';
 import { validateLinkRef, type LinkRef } from '../../resolve.js';
+import { encodeLinkNetnsId, validateLinkNetnsId, type LinkNetnsIdSpec } from './link-netnsid.js';
 import { lazyAttributeNames } from '../attribute-names.js';
 import type { LinkCommonSpec } from '../types.js';
 import { U16_MAX, U8_MAX, validateBoolean, validateOneOf, validateU32 } from '../validate.js';
@@ -34,7 +35,7 @@ const DF_NAMES = Object.keys(DF_VALUES) as VxlanDf[];
  * As after `type vxlan` in ip, `group` is the multicast group; set a vxlan's
  * device group with `set(name, { group })`.
  */
-export interface VxlanSpec extends Omit<LinkCommonSpec, 'group'> {
+export interface VxlanSpec extends Omit<LinkCommonSpec, 'group'>, LinkNetnsIdSpec {
   /** Selects the vxlan kind (IFLA_INFO_KIND "vxlan"). */
   type: 'vxlan';
   /** VXLAN network identifier, 0..16777215. Required unless `external`. */
@@ -168,12 +169,13 @@ export const vxlan: LinkKind<VxlanSpec, VxlanInfo> = {
   kind: 'vxlan',
   creatable: true,
   redefines: ['group'],
-  specKeys: ['id', 'remote', 'group', 'local', 'link', 'dstport', 'srcport', 'ttl', 'tos', 'df', 'label', 'ageing', 'maxAddresses', ...BOOLEAN_KEYS],
+  specKeys: ['id', 'remote', 'group', 'local', 'link', 'dstport', 'srcport', 'ttl', 'tos', 'df', 'label', 'ageing', 'maxAddresses', 'linkNetnsId', ...BOOLEAN_KEYS],
   get dataAttributeNames() {
     return dataAttributeNames();
   },
 
   validate(spec) {
+    validateLinkNetnsId(spec);
     if (spec.id === undefined) {
       if (!spec.external) throw new InvalidArgumentError(`vxlan "${spec.name}" needs id (the VNI, 0-${VXLAN_VNI_MAX}) unless external is true`);
     } else validateInteger(spec.id, 'id', 0, VXLAN_VNI_MAX);
@@ -209,6 +211,10 @@ export const vxlan: LinkKind<VxlanSpec, VxlanInfo> = {
 
   linkRefs(spec) {
     return spec.link === undefined ? [] : [spec.link];
+  },
+
+  encodeLinkAttributes(spec, w) {
+    encodeLinkNetnsId(spec, w);
   },
 
   encodeInfoData(spec, w, ctx) {
