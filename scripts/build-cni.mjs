@@ -37,7 +37,8 @@ for (const path of ['agent/main.js', 'agent/client-script.js', 'agent/c-client.j
   if (!existsSync(dist(path))) throw new Error(`build-cni: ${dist(path).pathname} is missing; run tsc -p tsconfig.build.json first`);
 }
 const { perlClientScript } = await import(dist('agent/client-script.js').href);
-const { buildCClient } = await import(dist('agent/c-client.js').href);
+const { cClientConfigHeader } = await import(dist('agent/c-client.js').href);
+const { compileCClient } = await import(new URL('./compile-c-client.mjs', import.meta.url).href);
 
 // The Node.js this build ran with first: CNI runtimes often start plugins with
 // a PATH that has no node on it. `node` on PATH when that one has gone.
@@ -51,7 +52,7 @@ function write(path, text) {
 /** The C clients, or why not (the compiler's own words): a forced `c` fails the build, the default falls back. */
 function buildC() {
   try {
-    for (const name of plugins) buildCClient({ plugin: name, nodeCommands, output: dist(name).pathname });
+    for (const name of plugins) compileCClient({ header: cClientConfigHeader({ plugin: name, nodeCommands }), output: dist(name).pathname });
     return undefined;
   } catch (error) {
     if (forced === 'c') throw error;

@@ -32,7 +32,8 @@ import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSyn
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { buildCClient } from '../../src/cni/agent/c-client.js';
+import { cClientConfigHeader } from '../../src/cni/agent/c-client.js';
+import { compileCClient } from '../../scripts/compile-c-client.mjs';
 import { perlClientScript } from '../../src/cni/agent/client-script.js';
 import { createNetns, deleteNetns, withNetns } from '../../src/netns/index.js';
 import { measure } from '../harness/measure.js';
@@ -65,7 +66,7 @@ function writeClients(dir: string, options: (plugin: string) => { plugin: string
   let why: string | undefined;
   if (forced !== 'perl') {
     try {
-      for (const plugin of PLUGINS) buildCClient({ ...options(`nlkit-${plugin}`), output: join(dir, `nlkit-${plugin}`) });
+      for (const plugin of PLUGINS) compileCClient({ header: cClientConfigHeader(options(`nlkit-${plugin}`)), output: join(dir, `nlkit-${plugin}`) });
       return { launcher: 'c' };
     } catch (error) {
       if (forced === 'c') throw error;

@@ -2,10 +2,10 @@
 // built on the context's socket straight from their modules: a file of
 // routes or addresses does not load the route barrel, whose code (every
 // link kind, tc, fdb) is most of what the command compiles at start-up.
-import type { NetlinkSocket } from '../netlink/socket.js';
-import { AddressService } from '../route/addresses/service.js';
-import type { RouteContext } from '../route/context.js';
-import { RouteService } from '../route/routes/service.js';
+import type { NetlinkSocket } from '../netlink/index.js';
+import { AddressService } from '../route/addresses/index.js';
+import type { RouteContext } from '../route/index.js';
+import { RouteService } from '../route/routes/index.js';
 import type { CliContext } from './context.js';
 
 /** What packed lines need of a namespace: its routes and addresses, and the socket (for the dump a delete run is undone from). */

@@ -3,9 +3,8 @@
 // routes or addresses sends on it through their two services alone, and a
 // RouteConnection is built on the same socket when a line needs more.
 import { NETLINK_ROUTE } from '../generated/netlink.js';
-import { describeNetns, validateNetnsRef } from '../netns/reference.js';
-import { openNetlinkSocket } from '../netns/socket.js';
-import type { RouteContext } from '../route/context.js';
+import { describeNetns, openNetlinkSocket, validateNetnsRef } from '../netns/index.js';
+import type { RouteContext } from '../route/index.js';
 
 /** A NETLINK_ROUTE socket in `netns` (the current namespace without), and the label errors name it by, as openRoute gives them. */
 export function openRouteSocket(netns: string | undefined): RouteContext {

@@ -4,7 +4,7 @@
 import { execFileSync } from 'node:child_process';
 import { chmodSync, writeFileSync } from 'node:fs';
 import type { Test } from 'tap';
-import { buildCClient } from '../../src/cni/agent/c-client.js';
+import { buildCClient } from '../helpers/c-client.js';
 import { perlClientScript, type ClientScriptOptions } from '../../src/cni/agent/client-script.js';
 
 export type ClientKind = 'c' | 'perl';

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { basename, delimiter, join } from 'node:path';
 import type { Test } from 'tap';
 import { AGENT_SOCKET_VARIABLE, DEL_QUEUE_VARIABLE, perlClientScript } from '../../src/cni/agent/index.js';
-import { buildCClient, CClientBuildError } from '../../src/cni/agent/c-client.js';
+import { buildCClient, CClientBuildError } from './c-client.js';
 import type { PluginName } from '../../src/cni/plugins.js';
 
 export const ROOT = new URL('../..', import.meta.url).pathname.replace(/\/$/, '');

@@ -2,7 +2,7 @@
 // AddressSpec. Its own module, away from `address show`'s output code:
 // `-batch` parses thousands of these lines and loads nothing else of the
 // address command.
-import type { AddressSpec } from '../../route/addresses/spec.js';
+import type { AddressSpec } from '../../route/addresses/index.js';
 import { CliUsageError, parseUnsigned, Words } from '../args.js';
 
 /** ip's flag words and AddressFlags' names for them. */

@@ -5,10 +5,9 @@
 // sends ip's request itself: rtmsg with the family, the protocol and
 // RTM_F_CLONED, RTA_TABLE main and RTA_OIF for `dev` (iproute_dump_filter).
 import { RTA_OIF, RTA_TABLE, RTM_F_CLONED, RTM_GETROUTE } from '../../generated/rtnetlink.js';
-import { parseRouteProtocol, parseRouteType, parseScope } from '../../route/iproute2-names.js';
-import type { Route, RouteFilter } from '../../route/index.js';
+import { parseRouteProtocol, parseRouteType, parseScope, type Route, type RouteFilter } from '../../route/index.js';
 import { decodeRoute, encodeRouteRequest, routeAttributeName, RTMSG_LEN } from '../../route/routes/index.js';
-import { NetlinkError } from '../../netlink/errors.js';
+import { NetlinkError } from '../../netlink/index.js';
 import { CliUsageError } from '../args.js';
 import type { CliContext } from '../context.js';
 

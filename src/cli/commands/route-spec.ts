@@ -1,7 +1,7 @@
 // The ROUTE of `ip route add|del|replace|append|change ROUTE` as a RouteSpec.
 // Its own module, away from `route show`'s output code: `-batch` parses
 // thousands of these lines and loads nothing else of the route command.
-import type { RouteSpec } from '../../route/routes/spec.js';
+import type { RouteSpec } from '../../route/routes/index.js';
 import { CliUsageError, parseUnsigned, Words } from '../args.js';
 
 const TYPES = new Set(['unicast', 'local', 'broadcast', 'multicast', 'throw', 'unreachable', 'prohibit', 'blackhole', 'nat', 'anycast']);
