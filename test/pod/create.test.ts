@@ -113,8 +113,23 @@ for (const [form, pooled] of [['createPod', false], ['createPodAsync', false], [
       hostEnd: { name: 'vpod', index: fast.host.link.get('vpod').index, address: HOST_MAC },
       podEnd: { name: 'eth0', index: 2, address: POD_MAC },
     }, 'what it returns is what the kernel holds');
+    // The kernel's link-local address stays tentative (and its local route
+    // absent) until DAD ends, about a second after eth0 came up: the plain pod
+    // was made first, so wait for both to settle before comparing.
+    await dadSettled(t, [plainNetns, fastNetns]);
     t.same(snapshot(fast.netns, fastNetns), snapshot(plain.netns, plainNetns));
   });
+}
+
+/** Waits (up to 5 s) until no address in these namespaces is tentative. */
+async function dadSettled(t: Test, namespaces: string[]): Promise<void> {
+  const tentative = () => namespaces.flatMap((ns) => (ipJson(ns, 'addr', 'show') as { addr_info: { local: string; tentative?: boolean }[] }[])
+    .flatMap((l) => l.addr_info.filter((a) => a.tentative).map((a) => `${ns}: ${a.local}`)));
+  for (const deadline = Date.now() + 5_000; Date.now() < deadline;) {
+    if (tentative().length === 0) return;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  t.fail(`addresses still tentative after 5 s: ${tentative().join(', ')}`);
 }
 
 t.test('random MACs are returned as the kernel holds them; the pod reaches the bridge', async (t) => {
