@@ -139,6 +139,12 @@ export async function runPackedBatch(
     return !ctx.options.force;
   };
   const runLine = async (line: BatchLine): Promise<boolean> => {
+    if (line.fatal !== undefined) {
+      // ip exits in makeargs: no "Command failed", and -force does not go on.
+      ctx.io.stderr(line.fatal);
+      status = 1;
+      return true;
+    }
     const lineCtx = contextOf(line);
     // `netns del` of a namespace the batch holds a socket in: let it go, or the namespace outlives the line.
     if (line.words.length >= 3 && matches(line.words[0]!, 'netns') && matches(line.words[1]!, 'delete')) lineCtx.release(line.words[2]!);

@@ -7,10 +7,17 @@ export function readBatchText(file: string, io: CliIo): string {
   return file === '-' ? (io.readStdin ? io.readStdin() : readFileSync(0, 'utf8')) : readFileSync(file, 'utf8');
 }
 
-const SPECIAL = /["'\\#]/;
+const SPECIAL = /["'#\0]/;
 const BLANKS = /[ \t\r]+/;
-/** What makes a file need splitBatchLine's rules on some line: quotes, escapes, comments, tabs, CRs, or spaces that are not single separators. */
-const NOT_PLAIN = /["'\\#\t\r]| {2}|^ | $/m;
+/** What makes a file need splitBatchLine's rules on some line: quotes, continuations, comments, NULs, tabs, CRs, or spaces that are not single separators. */
+const NOT_PLAIN = /["'\\#\0\t\r]| {2}|^ | $/m;
+/** iproute2's MAX_ARGS: makeargs refuses a line of more words than one less than this. */
+const MAX_ARGS = 512;
+
+/** A line ip refuses before running anything of it (makeargs exits): the batch ends there with status 1. */
+export class BatchSyntaxError extends Error {
+  override readonly name = 'BatchSyntaxError';
+}
 
 /** One command of a batch file. */
 export interface BatchLine {
@@ -23,6 +30,8 @@ export interface BatchLine {
   start: number;
   /** The line number it starts on: `number` is its last line's when backslashes continue it (as ip counts). */
   firstNumber: number;
+  /** ip's message for a line it cannot split (an unterminated quote, too many words): the batch ends there, status 1, even with -force. */
+  fatal?: string;
 }
 
 /**
@@ -66,12 +75,18 @@ export class BatchReader {
       const firstNumber = ++this.number;
       if (end === start) continue;
       let words: string[];
-      if (this.plain) {
-        words = this.plainWords(start, end);
-      } else {
-        const line = this.continued(text.slice(start, end), end);
-        if (line === undefined) return undefined;
-        words = splitBatchLine(line);
+      try {
+        if (this.plain) {
+          words = this.plainWords(start, end);
+          if (words.length >= MAX_ARGS) throw new BatchSyntaxError('Too many arguments to command');
+        } else {
+          const line = this.continued(text.slice(start, end), end);
+          if (line === undefined) return undefined;
+          words = splitBatchLine(line);
+        }
+      } catch (error) {
+        if (!(error instanceof BatchSyntaxError)) throw error;
+        return { number: this.number, words: [], netns: undefined, start, firstNumber, fatal: `${error.message}\n` };
       }
       if (words.length === 0) continue;
       const first = words[0]!;
@@ -121,40 +136,45 @@ export class BatchReader {
 }
 
 /**
- * The words of one line as iproute2's makeargs splits them: blanks separate,
- * `#` starts a comment, double or single quotes group, a backslash escapes
- * the next character.
+ * The words of one line as iproute2's getcmdline and makeargs split them: a
+ * `#` anywhere starts a comment (inside quotes too), a NUL ends the line (C
+ * strings), blanks separate, and a word that starts with a double or single
+ * quote runs to the next same quote — which ends the word even when more
+ * follows (`"l"o` is `l` and `o`). A quote inside a word and a backslash are
+ * plain characters.
+ * @throws BatchSyntaxError for an unterminated quote or more than 511 words, where ip exits.
  */
 export function splitBatchLine(line: string): string[] {
-  // Most lines hold plain words: one split instead of a walk per character.
-  if (!SPECIAL.test(line)) {
-    const words = line.split(BLANKS);
-    if (words[0] === '') words.shift();
-    if (words.at(-1) === '') words.pop();
-    return words;
+  if (SPECIAL.test(line)) {
+    const nul = line.indexOf('\0');
+    if (nul >= 0) line = line.slice(0, nul);
+    const hash = line.indexOf('#');
+    if (hash >= 0) line = line.slice(0, hash);
   }
   const words: string[] = [];
-  let word: string | undefined;
-  let quote: string | undefined;
-  for (let i = 0; i < line.length; i++) {
-    const c = line[i]!;
-    if (quote) {
-      if (c === quote) quote = undefined;
-      else word += c;
-      continue;
-    }
-    if (c === '"' || c === "'") {
-      quote = c;
-      word ??= '';
-    } else if (c === '\\' && i + 1 < line.length) {
-      word = (word ?? '') + line[++i];
-    } else if (c === '#') {
-      break;
-    } else if (c === ' ' || c === '\t' || c === '\r') {
-      if (word !== undefined) words.push(word);
-      word = undefined;
-    } else word = (word ?? '') + c;
+  if (!line.includes('"') && !line.includes("'")) {
+    // Most lines hold plain words: one split instead of a walk per character.
+    for (const word of line.split(BLANKS)) if (word !== '') words.push(word);
+    if (words.length >= MAX_ARGS) throw new BatchSyntaxError('Too many arguments to command');
+    return words;
   }
-  if (word !== undefined) words.push(word);
-  return words;
+  const blank = (c: string | undefined): boolean => c === ' ' || c === '\t' || c === '\r' || c === '\n';
+  for (let i = 0; ;) {
+    while (blank(line[i])) i++;
+    if (i >= line.length) return words;
+    if (words.length >= MAX_ARGS - 1) throw new BatchSyntaxError('Too many arguments to command');
+    const c = line[i]!;
+    if (c === '"' || c === "'") {
+      const close = line.indexOf(c, i + 1);
+      if (close < 0) throw new BatchSyntaxError('Unterminated quoted string');
+      words.push(line.slice(i + 1, close));
+      // makeargs overwrites the closing quote with the word's end: what follows it starts the next word.
+      i = close + 1;
+    } else {
+      let end = i;
+      while (end < line.length && !blank(line[end])) end++;
+      words.push(line.slice(i, end));
+      i = end + 1;
+    }
+  }
 }

@@ -731,10 +731,18 @@ export class NetlinkSocket {
         if (dump) socketTransport.send(this.fd, writer.buf, writer.offset);
         else await this.sendOffThread(writer.buf, writer.offset, first);
         while (this.readQueued(ex, first)) await this.waitReadable(first);
-        return this.finish(ex);
+        this.finish(ex);
       } finally {
         this.asyncInFlight = false;
       }
+      // Sent and read in one turn, a dump would resolve without the event
+      // loop ever turning, and a caller awaiting dumps in a loop would starve
+      // timers and I/O (the thread-pool send used to give it a turn). The turn
+      // comes after the read, so the consistency window stays as short, and
+      // inside the queue, so what is queued behind still starts after the
+      // caller has seen this result.
+      if (dump) await new Promise(setImmediate);
+      return ex;
     });
   }
 

@@ -22,6 +22,12 @@ import { RefillGate } from './refill-gate.js';
 export interface PoolWorkerData {
   /** The gate's shared memory (see RefillGate). */
   gate: SharedArrayBuffer;
+  /**
+   * An fd of the namespace the worker returns to after making each one,
+   * owned by the pool: a worker that is terminated (a crash, or close()
+   * giving up on it) runs no code that could close an fd of its own.
+   */
+  original: number;
 }
 
 /** A request from the pool: make this many namespaces, or stop. */
@@ -71,38 +77,32 @@ function prepareTarget(): number | undefined {
 
 if (parentPort) {
   const port = parentPort;
+  const { original } = workerData as PoolWorkerData;
   const gate = new RefillGate((workerData as PoolWorkerData).gate);
   port.on('message', (request: PoolWorkerRequest) => {
     if ('stop' in request) {
       port.close();
       return;
     }
-    // Opened per batch, not kept: fds are the process's, and a worker that is
-    // terminated never runs code that would close one it kept.
-    const original = libc.openReadOnly('/proc/thread-self/ns/net');
-    try {
-      for (let i = 0; i < request.make; i++) {
-        if (!gate.waitUntilIdle()) return;
-        let fd: number;
+    for (let i = 0; i < request.make; i++) {
+      if (!gate.waitUntilIdle()) return;
+      let fd: number;
+      try {
+        fd = makeNamespace();
+      } catch (error) {
+        port.postMessage({ error: `making a namespace: ${(error as Error).message}` } satisfies PoolWorkerReply);
+        return;
+      } finally {
         try {
-          fd = makeNamespace();
+          libc.setns(original, CLONE_NEWNET, 'original namespace');
         } catch (error) {
-          port.postMessage({ error: `making a namespace: ${(error as Error).message}` } satisfies PoolWorkerReply);
-          return;
-        } finally {
-          try {
-            libc.setns(original, CLONE_NEWNET, 'original namespace');
-          } catch (error) {
-            // A thread stuck in a pod's namespace must not make more: end it, the pool starts another.
-            port.postMessage({ error: `could not return to the original namespace: ${(error as Error).message}` } satisfies PoolWorkerReply);
-            process.exit(1);
-          }
+          // A thread stuck in a pod's namespace must not make more: end it, the pool starts another.
+          port.postMessage({ error: `could not return to the original namespace: ${(error as Error).message}` } satisfies PoolWorkerReply);
+          process.exit(1);
         }
-        const target = prepareTarget();
-        port.postMessage((target === undefined ? { fd } : { fd, target }) satisfies PoolWorkerReply);
       }
-    } finally {
-      libc.close(original);
+      const target = prepareTarget();
+      port.postMessage((target === undefined ? { fd } : { fd, target }) satisfies PoolWorkerReply);
     }
   });
 }

@@ -71,6 +71,10 @@ export class NamespacePool {
   private requested = 0;
   private worker: Worker | undefined;
   private restarts = 0;
+  /** The namespace the workers return to (see PoolWorkerData.original); opened with the first worker, closed by close(). */
+  private originalNetns = -1;
+  /** The delayed restart after a worker exit, if one is pending. */
+  private restartTimer: NodeJS.Timeout | undefined;
   private closed = false;
   private closing: Promise<void> = Promise.resolve();
   private failure: Error | undefined;
@@ -148,7 +152,10 @@ export class NamespacePool {
     }
     if (this.ready.length >= wanted) return Promise.resolve();
     if (this.closed || this.failure) return Promise.reject(this.stoppedError());
-    return new Promise((resolve, reject) => this.waiters.push({ count: wanted, resolve, reject }));
+    return new Promise((resolve, reject) => {
+      this.waiters.push({ count: wanted, resolve, reject });
+      this.holdProcessWhileAwaited();
+    });
   }
 
   /**
@@ -163,7 +170,10 @@ export class NamespacePool {
     for (const made of this.ready.splice(0)) closeReady(made);
     this.settleWaiters();
     const worker = this.worker;
-    if (!worker) return;
+    if (!worker) {
+      this.closeOriginal();
+      return;
+    }
     // Stopped by message, after the batch it is making: its replies arrive
     // (and their fds are closed) before it exits. Terminated only if stuck.
     this.closing = new Promise<void>((resolve) => {
@@ -171,6 +181,7 @@ export class NamespacePool {
       worker.once('exit', () => {
         clearTimeout(timer);
         this.worker = undefined;
+        this.closeOriginal();
         resolve();
       });
     });
@@ -197,13 +208,14 @@ export class NamespacePool {
   }
 
   private startWorker(): Worker {
-    const worker = startPoolWorker({ gate: this.gate.buffer });
-    // The pool must not keep a process alive that is otherwise done.
-    worker.unref();
+    // The thread that opens the pool is in the namespace the worker starts in.
+    if (this.originalNetns < 0) this.originalNetns = libc.openReadOnly('/proc/thread-self/ns/net');
+    const worker = startPoolWorker({ gate: this.gate.buffer, original: this.originalNetns });
     worker.on('message', (reply: PoolWorkerReply) => this.onReply(worker, reply));
     worker.on('error', (error) => log('pool worker error: %s', error.message));
     worker.on('exit', (code) => this.onExit(worker, code));
     this.worker = worker;
+    this.holdProcessWhileAwaited();
     return worker;
   }
 
@@ -238,8 +250,11 @@ export class NamespacePool {
       this.settleWaiters();
       return;
     }
-    const timer = setTimeout(() => this.refill(), 10 * this.restarts);
-    timer.unref();
+    this.restartTimer = setTimeout(() => {
+      this.restartTimer = undefined;
+      this.refill();
+    }, 10 * this.restarts);
+    this.holdProcessWhileAwaited();
   }
 
   private settleWaiters(): void {
@@ -250,6 +265,29 @@ export class NamespacePool {
       else return true;
       return false;
     });
+    this.holdProcessWhileAwaited();
+  }
+
+  private closeOriginal(): void {
+    if (this.originalNetns >= 0) closeQuietly(this.originalNetns);
+    this.originalNetns = -1;
+  }
+
+  /**
+   * The pool must not keep a process alive that is otherwise done, so its
+   * worker and restart timer are unref'd — except while a `whenReady()` is
+   * awaited: what it waits for comes from them, and a script awaiting it after
+   * a worker crash would otherwise exit with the promise unsettled.
+   */
+  private holdProcessWhileAwaited(): void {
+    const hold = this.waiters.length > 0;
+    if (hold) {
+      this.worker?.ref();
+      this.restartTimer?.ref();
+    } else {
+      this.worker?.unref();
+      this.restartTimer?.unref();
+    }
   }
 }
 

@@ -5,21 +5,12 @@ import t from 'tap';
 import { requireRoot, testNetns } from '../helpers/netns.js';
 import { maskAddressJson, maskLinkJson, maskRouteJson } from '../helpers/volatile.js';
 import { ipRun, nlkit } from './helpers.js';
+import { seededRandom } from '../helpers/random.js';
 
-/** A small deterministic generator (mulberry32), so a failing seed can be replayed. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let x = Math.imul(a ^ (a >>> 15), 1 | a);
-    x = (x + Math.imul(x ^ (x >>> 7), 61 | x)) ^ x;
-    return ((x ^ (x >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** The `ip -batch` lines of one random topology. */
 export function randomTopology(seed: number): string[] {
-  const r = random(seed);
+  const r = seededRandom(seed);
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(r() * xs.length)]!;
   const lines = ['link set lo up'];
   const devices: string[] = [];
