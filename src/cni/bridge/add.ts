@@ -16,7 +16,7 @@ import { refuseForAdd, type BridgeConfig } from './config.js';
 import { planGateways, type GatewayPlan } from './gateways.js';
 import { bridgeKey, enableForwarding, ensureBridge, ensureGatewayAddress } from './host.js';
 import { applyMasquerade, removeMasquerade } from './masquerade.js';
-import { openPodRoute } from './pod-netns.js';
+import { openPodRoute, requirePodNetns } from './pod-netns.js';
 
 /** A host end name as the reference makes them: `veth` and 8 random hex digits. */
 function hostEndName(): string {
@@ -102,8 +102,7 @@ export async function bridgeAdd(call: CniCall, config: BridgeConfig): Promise<Cn
   const { env, network, options } = call;
   const previous = network.prevResult ? parseResult(network.prevResult) : undefined;
   // A missing namespace is reported before anything is made or allocated.
-  const pod = openPodRoute(env.netns);
-  pod.close();
+  requirePodNetns(env.netns);
   // The agent's connection and what it knows about this host; a standalone call opens its own.
   return withHostState(options, async (state) => {
     const host = state?.route ?? openRoute(options.hostNetns === undefined ? {} : { netns: options.hostNetns });

@@ -5,47 +5,45 @@
 // remembered ones; any difference (another process, the reference host-local,
 // a hand edit) reloads every file. A DEL still reads the files it releases and
 // reloads when one holds someone else.
+import { parseIp } from './ip.js';
 import type { Allocation } from './store.js';
-
-interface Remembered {
-  /** The address file names, sorted and joined: what a listing is compared with. */
-  names: string;
-  allocations: Allocation[];
-}
-
-function namesOf(allocations: readonly Allocation[]): string {
-  return allocations.map((a) => a.file).sort().join('\n');
-}
 
 /** Allocations per data directory (`<dataDir>/<network>`). */
 export class HostLocalMemory {
-  private readonly directories = new Map<string, Remembered>();
+  /** Per directory, its allocations by file name (in the order they were read or made). */
+  private readonly directories = new Map<string, Map<string, Allocation>>();
 
-  /** The remembered allocations when `listed` (the directory's address file names, sorted) matches, else undefined. */
-  lookup(directory: string, listed: string): Allocation[] | undefined {
+  /**
+   * The remembered allocations when the address files among `listed` (the
+   * directory's names, any order) are exactly the remembered ones, else
+   * undefined. A remembered name is matched without parsing it: only names
+   * the memory does not hold (the lock, last_reserved_ip.N, strays) are
+   * parsed, so a listing of n files costs n set lookups, not n address parses.
+   */
+  lookup(directory: string, listed: readonly string[]): Allocation[] | undefined {
     const remembered = this.directories.get(directory);
-    return remembered && remembered.names === listed ? remembered.allocations : undefined;
+    if (!remembered) return undefined;
+    let matched = 0;
+    for (const name of listed) {
+      if (remembered.has(name)) matched++;
+      else if (parseIp(name) !== undefined) return undefined;
+    }
+    return matched === remembered.size ? [...remembered.values()] : undefined;
   }
 
   /** Records what a full read found. */
-  store(directory: string, allocations: Allocation[]): void {
-    this.directories.set(directory, { names: namesOf(allocations), allocations: [...allocations] });
+  store(directory: string, allocations: readonly Allocation[]): void {
+    this.directories.set(directory, new Map(allocations.map((a) => [a.file, a])));
   }
 
   /** Adds an allocation just written (no-op when the directory is not remembered). */
   added(directory: string, allocation: Allocation): void {
-    const remembered = this.directories.get(directory);
-    if (!remembered) return;
-    remembered.allocations.push(allocation);
-    remembered.names = namesOf(remembered.allocations);
+    this.directories.get(directory)?.set(allocation.file, allocation);
   }
 
   /** Removes an allocation file just deleted. */
   removed(directory: string, file: string): void {
-    const remembered = this.directories.get(directory);
-    if (!remembered) return;
-    remembered.allocations = remembered.allocations.filter((a) => a.file !== file);
-    remembered.names = namesOf(remembered.allocations);
+    this.directories.get(directory)?.delete(file);
   }
 
   forget(directory: string): void {

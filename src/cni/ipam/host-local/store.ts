@@ -6,7 +6,7 @@
 // Files written by host-local before 0.7 hold the container ID alone; they still
 // count as that container's allocations. Only files named by an address are read
 // as allocations (host-local also reads the others, which can match by accident).
-import { closeSync, constants as fs, mkdirSync, openSync, readdirSync, readFileSync, unlinkSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, constants as fs, fstatSync, ftruncateSync, mkdirSync, openSync, readdirSync, readFileSync, unlinkSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { withFileLock } from '../../../index.js';
 import { storeError } from './errors.js';
@@ -28,6 +28,29 @@ export interface Allocation {
 
 function errnoCode(error: unknown): string | undefined {
   return (error as NodeJS.ErrnoException | undefined)?.code;
+}
+
+/**
+ * Writes `text` as the whole content of `file` (created 0644 when missing),
+ * as host-local's os.WriteFile leaves it, but over the old bytes rather than
+ * after an O_TRUNC: on ext4 truncating a file that holds data makes its close
+ * start writeback (auto_da_alloc), and the next truncate, one ADD later, waits
+ * for that I/O and a journal handle: 2-3 ms of wall time and 0.1 ms of CPU
+ * per ADD here, against 0.02 ms for the overwrite. Only a shorter address
+ * (10.88.0.9 after 10.88.0.10) needs the tail cut. A crash between the write
+ * and the cut leaves another address, as a crash after host-local's truncate
+ * leaves none: either way only where the round-robin resumes, since every
+ * candidate is still taken by creating its file exclusively.
+ */
+function overwrite(file: string, text: string): void {
+  const fd = openSync(file, fs.O_WRONLY | fs.O_CREAT, 0o644);
+  try {
+    const written = writeSync(fd, text, 0, 'latin1');
+    if (written !== text.length) throw new Error(`short write: ${written} of ${text.length} bytes`);
+    if (fstatSync(fd).size > written) ftruncateSync(fd, written);
+  } finally {
+    closeSync(fd);
+  }
 }
 
 /** One network's directory of reservations. Reads and writes only while `locked` runs. */
@@ -88,7 +111,7 @@ export class DiskStore {
     this.memory?.added(this.directory, { ip, file: formatAddress(ip), containerId, ifname });
     const last = this.path(`${LAST_RESERVED_PREFIX}${rangeSetIndex}`);
     try {
-      writeFileSync(last, formatAddress(ip), { mode: 0o644 });
+      overwrite(last, formatAddress(ip));
     } catch (error) {
       throw storeError(`cannot write ${last}`, error);
     }
@@ -117,8 +140,8 @@ export class DiskStore {
       } catch (error) {
         throw storeError(`cannot read the IPAM data directory ${this.directory}`, error);
       }
-      const remembered = this.memory.lookup(this.directory, names.filter((n) => parseIp(n) !== undefined).sort().join('\n'));
-      if (remembered) return [...remembered];
+      const remembered = this.memory.lookup(this.directory, names);
+      if (remembered) return remembered;
       const read = this.readAll();
       this.memory.store(this.directory, read);
       return read;
