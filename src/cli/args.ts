@@ -3,7 +3,13 @@
 /** A usage error: printed to stderr as is, exit status 1 (ip's invarg/missarg/duparg). */
 export class CliUsageError extends Error {
   override readonly name = 'CliUsageError';
-  constructor(message: string, readonly status = 1) {
+  /**
+   * @param status ip's exit status for it
+   * @param exits ip exits the process there (invarg, duparg, incomplete_command,
+   *   get_prefix): in a batch, the batch ends with `status`, with no "Command
+   *   failed" line, even with -force
+   */
+  constructor(message: string, readonly status = 1, readonly exits = false) {
     super(message);
   }
 }
@@ -43,7 +49,7 @@ export class Words {
   argument(_keyword: string): string {
     const word = this.words[this.at++];
     // ip's incomplete_command() exits with -1 (255).
-    if (word === undefined) throw new CliUsageError('Command line is not complete. Try option "help"', 255);
+    if (word === undefined) throw new CliUsageError('Command line is not complete. Try option "help"', 255, true);
     return word;
   }
 
@@ -54,14 +60,14 @@ export class Words {
   }
 }
 
-/** ip's invarg(): `Error: MESSAGE: "WORD".` */
+/** ip's invarg(): `Error: MESSAGE: "WORD".`, and exit(-1). */
 export function invalidArgument(message: string, word: string): CliUsageError {
-  return new CliUsageError(`Error: argument "${word}" is wrong: ${message}`);
+  return new CliUsageError(`Error: argument "${word}" is wrong: ${message}`, 255, true);
 }
 
-/** ip's duparg2(): a keyword given twice. */
+/** ip's duparg2(): a keyword given twice, or a word where none belongs; exit(-1). */
 export function duplicateArgument(keyword: string, word: string): CliUsageError {
-  return new CliUsageError(`Error: either "${keyword}" is duplicate, or "${word}" is a garbage.`);
+  return new CliUsageError(`Error: either "${keyword}" is duplicate, or "${word}" is a garbage.`, 255, true);
 }
 
 /** A non-negative integer word (decimal, 0x hex or 0 octal, as strtoul with base 0). */

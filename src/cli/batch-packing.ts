@@ -7,7 +7,7 @@
 // failure are deleted again; for deletes, what the run removed is restored
 // from a dump taken before it and the lines run again one by one.
 import type { NetlinkBatchError } from '../netlink/index.js';
-import { matches, matchKeyword } from './args.js';
+import { CliUsageError, matches, matchKeyword } from './args.js';
 import type { BatchLine, BatchReader } from './batch.js';
 import { DeleteSnapshot, type SnapshotObject } from './batch-snapshot.js';
 import type { PackedServices } from './batch-services.js';
@@ -148,7 +148,15 @@ export async function runPackedBatch(
     const lineCtx = contextOf(line);
     // `netns del` of a namespace the batch holds a socket in: let it go, or the namespace outlives the line.
     if (line.words.length >= 3 && matches(line.words[0]!, 'netns') && matches(line.words[1]!, 'delete')) lineCtx.release(line.words[2]!);
-    return (await runOne(lineCtx, line.words)) !== 0 && failed(line);
+    try {
+      return (await runOne(lineCtx, line.words)) !== 0 && failed(line);
+    } catch (error) {
+      if (!(error instanceof CliUsageError && error.exits)) throw error;
+      // ip exits on this line (a wrong argument, an incomplete command): no "Command failed", and -force does not go on.
+      ctx.io.stderr(`${error.message}\n`);
+      status = error.status;
+      return true;
+    }
   };
 
   let line = reader.next();

@@ -88,6 +88,8 @@ export async function runCommand(ctx: CliContext, words: readonly string[]): Pro
     if (object.usesRoute !== false) await ctx.load();
     return await object.run(ctx, args);
   } catch (error) {
+    // Where ip exits, a batch ends: the batch runner reports it (runPackedBatch).
+    if (error instanceof CliUsageError && error.exits && ctx.options.batch !== undefined) throw error;
     return reportError(ctx, error);
   }
 }

@@ -3,7 +3,9 @@
 // `-batch` parses thousands of these lines and loads nothing else of the
 // address command.
 import type { AddressSpec } from '../../route/addresses/index.js';
-import { CliUsageError, parseUnsigned, Words } from '../args.js';
+import { CliUsageError, duplicateArgument, parseUnsigned, Words } from '../args.js';
+import { formatIp } from '../../netlink/index.js';
+import { parsePrefix } from './prefix.js';
 
 /** ip's flag words and AddressFlags' names for them. */
 const FLAGS = new Map([
@@ -21,8 +23,8 @@ export function parseAddressSpec(args: readonly string[], from = 0): AddressSpec
     const word = words.take()!;
     switch (word) {
       case 'dev': spec.dev = words.argument(word); break;
-      case 'local': spec.address = words.argument(word); break;
-      case 'peer': case 'remote': spec.peer = words.argument(word); break;
+      case 'local': spec.address = checkedPrefix(words.argument(word)); break;
+      case 'peer': case 'remote': spec.peer = checkedPrefix(words.argument(word)); break;
       case 'broadcast': case 'brd': spec.broadcast = words.argument(word); break;
       case 'label': spec.label = words.argument(word); break;
       case 'scope': { const v = words.argument(word); spec.scope = /^\d+$/.test(v) ? Number(v) : v; break; }
@@ -33,12 +35,24 @@ export function parseAddressSpec(args: readonly string[], from = 0): AddressSpec
         (flags ??= {})[FLAGS.get(word)!] = true;
         break;
       default:
-        if (spec.address !== undefined) throw new CliUsageError(`Error: either "local" is duplicate, or "${word}" is a garbage.`);
-        spec.address = word;
+        if (spec.address !== undefined) throw duplicateArgument('local', word);
+        spec.address = checkedPrefix(word);
     }
   }
   if (spec.dev === undefined) throw new CliUsageError('Not enough information: "dev" argument is required.');
   if (spec.address === undefined) throw new CliUsageError('Not enough information: "local" argument is required.');
   if (flags) spec.flags = flags;
   return spec as unknown as AddressSpec;
+}
+
+/**
+ * `word` as ip's get_prefix() reads it, in the library's notation (ip also
+ * takes short IPv4 forms, `10/8`, `1.2.3`); else ip's message, and ip exits
+ * (a batch ends there).
+ */
+function checkedPrefix(word: string): string {
+  const prefix = parsePrefix(word, 0);
+  if (prefix.family === 0) return word;
+  const address = formatIp(prefix.bytes, 0, prefix.family === 4 ? 4 : 16);
+  return prefix.specified ? `${address}/${prefix.bitlen}` : address;
 }

@@ -3,7 +3,7 @@
 // builds).
 import { existsSync } from 'node:fs';
 import type { BridgePortOptions, LinkChanges, LinkSpec } from '../../route/index.js';
-import { CliUsageError, invalidArgument, matches, parseUnsigned, Words } from '../args.js';
+import { CliUsageError, duplicateArgument, invalidArgument, matches, parseUnsigned, Words } from '../args.js';
 import { ipInvalid } from './prefix.js';
 
 const ON_OFF_FLAGS: Record<string, 'promisc' | 'allmulticast' | 'multicast' | 'arp' | 'dynamic'> = {
@@ -90,7 +90,7 @@ export function readLinkWords(words: Words, options: { nameIsDevice?: boolean } 
       case 'netns': {
         const v = words.argument(word);
         // ip resolves the name while parsing: a missing one is a bad argument, before anything is sent.
-        if (!/^\d+$/.test(v) && !existsSync(`/run/netns/${v}`)) throw new CliUsageError(`Error: argument "${v}" is wrong: Invalid "netns" value`, 255);
+        if (!/^\d+$/.test(v) && !existsSync(`/run/netns/${v}`)) throw new CliUsageError(`Error: argument "${v}" is wrong: Invalid "netns" value`, 255, true);
         c.netns = /^\d+$/.test(v) ? Number(v) : v;
         break;
       }
@@ -135,7 +135,7 @@ export function readLinkWords(words: Words, options: { nameIsDevice?: boolean } 
       default:
         if (ON_OFF_FLAGS[word]) c[ON_OFF_FLAGS[word]!] = onOff(word, words.argument(word));
         else if (out.name === undefined && !word.startsWith('-')) out.name = word;
-        else throw new CliUsageError(`Error: either "dev" is duplicate, or "${word}" is a garbage.`);
+        else throw duplicateArgument('dev', word);
     }
   }
   return out;
@@ -241,7 +241,7 @@ const BRIDGE_PORT_FLAGS: readonly (readonly [string, keyof BridgePortOptions])[]
 ];
 
 function u(word: string, max: number, message: string): number {
-  if (!/^(\d+|0x[0-9a-f]+)$/i.test(word) || Number(word) > max) throw new CliUsageError(`Error: argument "${word}" is wrong: ${message}`, 255);
+  if (!/^(\d+|0x[0-9a-f]+)$/i.test(word) || Number(word) > max) throw new CliUsageError(`Error: argument "${word}" is wrong: ${message}`, 255, true);
   return Number(word);
 }
 

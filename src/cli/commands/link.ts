@@ -2,7 +2,7 @@
 import type { Link, LinkFilter, LinkSpec } from '../../route/index.js';
 
 const IFF_UP = 1;
-import { CliUsageError, matchKeyword, Words } from '../args.js';
+import { CliUsageError, duplicateArgument, matchKeyword, Words } from '../args.js';
 import type { CliContext } from '../context.js';
 import { linkJson } from '../link-json.js';
 import { printList } from '../output.js';
@@ -84,7 +84,7 @@ export function readLinkSelection(words: Words, family: 0 | 4 | 6 = 0): LinkSele
       else sel.filter.type = kind;
     } else {
       const dev = word === 'dev' ? words.argument(word) : word;
-      if (sel.dev !== undefined) throw new CliUsageError(`Error: either "dev" is duplicate, or "${dev}" is a garbage.`);
+      if (sel.dev !== undefined) throw duplicateArgument('dev', dev);
       sel.dev = dev;
     }
   }
@@ -176,7 +176,7 @@ function add(ctx: CliContext, args: string[]): number {
 
 /** `group N` as the device words of `link set|delete` name: its number ("default" is 0). */
 function groupSelector(word: string | undefined): number {
-  if (word === undefined) throw new CliUsageError('Command line is not complete. Try option "help"', 255);
+  if (word === undefined) throw new CliUsageError('Command line is not complete. Try option "help"', 255, true);
   if (word === 'default') return 0;
   if (!/^(\d+|0x[0-9a-f]+)$/i.test(word) || Number(word) > 0xffffffff) throw ipInvalid('Invalid "group" value\n', word);
   return Number(word);
@@ -206,7 +206,7 @@ function del(ctx: CliContext, args: string[]): number {
     if (word === 'dev') dev = words.argument(word);
     else if (word === 'type') words.argument(word);
     else if (dev === undefined) dev = word;
-    else throw new CliUsageError(`Error: either "dev" is duplicate, or "${word}" is a garbage.`);
+    else throw duplicateArgument('dev', word);
   }
   if (dev === undefined) throw new CliUsageError('Not enough information: "dev" argument is required.');
   ctx.rt().link.delete(dev);

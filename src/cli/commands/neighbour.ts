@@ -1,6 +1,6 @@
 // `nlkit neighbour`: show, add, replace, change, delete, flush, get, as `ip neigh` has them.
 import { neighboursToIpJson, parseRouteProtocol, type Neighbour, type NeighbourFilter, type NeighbourQuery, type NeighbourSpec } from '../../route/index.js';
-import { CliUsageError, matches, matchKeyword, Words } from '../args.js';
+import { CliUsageError, duplicateArgument, matches, matchKeyword, Words } from '../args.js';
 import type { CliContext } from '../context.js';
 import { printList } from '../output.js';
 import { inPrefix, ipInvalid, namedValue, parsePrefix, type InetPrefix } from './prefix.js';
@@ -35,7 +35,7 @@ function parseSpec(args: readonly string[]): NeighbourSpec {
       case 'protocol': spec.protocol = words.argument(word); break;
       case 'to': spec.address = words.argument(word); break;
       default:
-        if (spec.address !== undefined) throw new CliUsageError(`Error: either "to" is duplicate, or "${word}" is a garbage.`);
+        if (spec.address !== undefined) throw duplicateArgument('to', word);
         spec.address = word;
     }
   }
@@ -176,7 +176,7 @@ function get(ctx: CliContext, args: string[]): number {
     else if (word === 'proxy') { query.proxy = true; query.address = words.argument(word); }
     else if (word === 'to') query.address = words.argument(word);
     else if (query.address === undefined) query.address = word;
-    else throw new CliUsageError(`Error: either "to" is duplicate, or "${word}" is a garbage.`, 255);
+    else throw duplicateArgument('to', word);
   }
   if (query.dev === undefined || query.address === undefined) throw new CliUsageError('Device and address are required arguments.');
   const names = new Map(ctx.rt().link.list().map((l) => [l.index, l.name]));

@@ -60,10 +60,10 @@ function parse(word: string, family: 0 | 4 | 6): InetPrefix | undefined {
   return prefix;
 }
 
-/** get_prefix(): the prefix `word` names, or ip's error (exit status 1). */
+/** get_prefix(): the prefix `word` names, or ip's error (ip exits with status 1). */
 export function parsePrefix(word: string, family: 0 | 4 | 6): InetPrefix {
   const prefix = parse(word, family);
-  if (!prefix) throw new CliUsageError(`Error: ${FAMILY_WORDS[family]} prefix is expected rather than "${word}".`);
+  if (!prefix) throw new CliUsageError(`Error: ${FAMILY_WORDS[family]} prefix is expected rather than "${word}".`, 1, true);
   return prefix;
 }
 
@@ -96,7 +96,7 @@ export function inPrefix(address: string | undefined, prefix: InetPrefix): boole
 
 /** ip's invarg(): `Error: argument "WORD" is wrong: MESSAGE` and exit status 255 (MESSAGE often ends in ip's own "\n"). */
 export function ipInvalid(message: string, word: string): CliUsageError {
-  return new CliUsageError(`Error: argument "${word}" is wrong: ${message}`, 255);
+  return new CliUsageError(`Error: argument "${word}" is wrong: ${message}`, 255, true);
 }
 
 /** A name-or-number word through one of the library's iproute2 name parsers (parseRouteTable…), or ip's invarg with `message`. */

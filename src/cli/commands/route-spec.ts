@@ -2,7 +2,7 @@
 // Its own module, away from `route show`'s output code: `-batch` parses
 // thousands of these lines and loads nothing else of the route command.
 import type { RouteSpec } from '../../route/routes/index.js';
-import { CliUsageError, parseUnsigned, Words } from '../args.js';
+import { CliUsageError, duplicateArgument, parseUnsigned, Words } from '../args.js';
 
 const TYPES = new Set(['unicast', 'local', 'broadcast', 'multicast', 'throw', 'unreachable', 'prohibit', 'blackhole', 'nat', 'anycast']);
 /** ip's metric keywords and RouteMetrics' names for them (a Map: a word such as `constructor` must not find Object.prototype's). */
@@ -68,7 +68,7 @@ export function parseRouteSpec(args: readonly string[], family: 4 | 6 | undefine
       default:
         if (TYPES.has(word) && spec.type === undefined && spec.dst === undefined) spec.type = word;
         else if (spec.dst === undefined) spec.dst = word;
-        else throw new CliUsageError(`Error: either "to" is duplicate, or "${word}" is a garbage.`);
+        else throw duplicateArgument('to', word);
     }
   }
   if (spec.dst === undefined) throw new CliUsageError('Error: a destination prefix is required.');

@@ -1,6 +1,6 @@
 // `nlkit rule`: show, add, delete, flush, as `ip rule` has them.
 import { parseIpProtocol, parseRouteProtocol, parseRouteTable, rulesToIpJson, type Rule, type RuleSpec } from '../../route/index.js';
-import { CliUsageError, matches, matchKeyword, parseUnsigned, Words } from '../args.js';
+import { CliUsageError, invalidArgument, matches, matchKeyword, parseUnsigned, Words } from '../args.js';
 import type { CliContext } from '../context.js';
 import { printList } from '../output.js';
 import { inPrefix, ipInvalid, namedValue, parsePrefix, type InetPrefix } from './prefix.js';
@@ -67,7 +67,7 @@ function parseSpec(ctx: CliContext, args: readonly string[]): RuleSpec {
       case 'type': spec.action = words.argument(word); break;
       default:
         if (ACTIONS.includes(word)) spec.action = word;
-        else throw new CliUsageError(`Error: argument "${word}" is wrong: Failed to parse rule type`);
+        else throw invalidArgument('Failed to parse rule type', word);
     }
   }
   return spec as unknown as RuleSpec;
