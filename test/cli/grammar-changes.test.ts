@@ -144,7 +144,7 @@ t.test('link set DEV type KIND: errors as ip, or nlkit\'s own where the library 
   ipOut('-n', ns!, 'link', 'add', 'v0', 'type', 'veth', 'peer', 'name', 'v1');
   ipOut('-n', ns!, 'link', 'add', 'br0', 'type', 'bridge');
   ipOut('-n', ns!, 'link', 'set', 'v0', 'master', 'br0');
-  for (const line of ['link set v0 type bridge_slave bogus 1', 'link set v0 type bridge_slave hairpin maybe', 'link set v0 type bridge_slave priority 99999', 'link set v0 carrier maybe', 'link set v0 promisc maybe', 'link delete group 0', 'link delete group 55', 'link set group x up']) {
+  for (const line of ['link set v0 type bridge_slave bogus 1', 'link set v0 type bridge_slave hairpin maybe', 'link set v0 type bridge_slave priority 99999', 'link set v0 carrier maybe', 'link set v0 promisc maybe', 'link delete group 0', 'link delete group 55', 'link set group x up', 'link set dev v0 up 1513', 'link set dev v0 mtu 1400 v1', 'link set v0 up dev v1', 'addr add 10.0.0.1/32 o dev v0', 'addr add 10.0.0.300/32 dev v0', 'route add 10.9.0.0/16 via', 'rule add foo']) {
     const ip = ipRun(['-n', ns!, ...line.split(' ')]);
     const mine = await nlkit(['-n', ns!, ...line.split(' ')]);
     t.not(ip.status, 0, `ip refuses ${line}`);

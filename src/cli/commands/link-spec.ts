@@ -73,7 +73,7 @@ export interface CommonWords {
 }
 
 /** Reads link words until `type` (whose arguments are returned unparsed). */
-export function readLinkWords(words: Words, options: { nameIsDevice?: boolean } = {}): CommonWords {
+export function readLinkWords(words: Words, options: { nameIsDevice?: boolean; deviceGiven?: boolean } = {}): CommonWords {
   const out: CommonWords = { changes: {}, typeWords: [] };
   const c = out.changes as Record<string, unknown>;
   while (!words.done) {
@@ -129,12 +129,16 @@ export function readLinkWords(words: Words, options: { nameIsDevice?: boolean } 
         out.type = words.argument(word);
         out.typeWords = words.rest();
         break;
-      case 'dev':
-        out.name = words.argument(word);
+      case 'dev': {
+        const dev = words.argument(word);
+        // ip's iplink_parse: a second device (`link set lo up dev lo`) is duparg2 on its name.
+        if (options.deviceGiven) throw duplicateArgument('dev', dev);
+        out.name = dev;
         break;
+      }
       default:
         if (ON_OFF_FLAGS[word]) c[ON_OFF_FLAGS[word]!] = onOff(word, words.argument(word));
-        else if (out.name === undefined && !word.startsWith('-')) out.name = word;
+        else if (out.name === undefined && !options.deviceGiven && !word.startsWith('-')) out.name = word;
         else throw duplicateArgument('dev', word);
     }
   }
@@ -308,7 +312,7 @@ export function parseLinkSet(args: readonly string[]): { dev: string; changes: L
     dev = words.argument('dev');
   } else if (!words.done) dev = words.take();
   if (dev === undefined) throw new CliUsageError('Not enough of information: "dev" argument is required.');
-  const parsed = readLinkWords(words, { nameIsDevice: true });
+  const parsed = readLinkWords(words, { nameIsDevice: true, deviceGiven: true });
   const { index: _index, link: _link, numTxQueues, numRxQueues, linkNetnsId, linkNetns, ...changes } = parsed.changes;
   if (numTxQueues !== undefined || numRxQueues !== undefined) {
     // ip sends them and the kernel ignores them: a link's queues are allocated at creation.
