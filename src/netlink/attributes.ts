@@ -70,6 +70,38 @@ function shortString(buf: Buffer, start: number, end: number, hash: number): str
 }
 
 /**
+ * The string payload `buf[start, start + length)`, stopping at the first NUL:
+ * what AttributeCursor#string returns, for decoders that walk attributes
+ * without a cursor.
+ */
+export function attributeString(buf: Buffer, start: number, length: number): string {
+  // Names, kinds and qdiscs are short ASCII, and the same few recur in
+  // every message (`lo`, `noqueue`, `veth`, an address's label): they come
+  // from a small cache of strings already made, checked byte by byte, so a
+  // repeated name costs no allocation and no copy by the garbage collector.
+  const stop = start + length;
+  if (length <= SHORT_STRING) {
+    let end = start;
+    let hash = 0x811c9dc5;
+    let ascii = true;
+    for (; end < stop; end++) {
+      const byte = buf[end]!;
+      if (byte === 0) break;
+      if (byte >= 0x80) {
+        ascii = false;
+        break;
+      }
+      hash = Math.imul(hash ^ byte, 0x01000193);
+    }
+    if (ascii) return shortString(buf, start, end, hash);
+  }
+  let end = stop;
+  const nul = buf.indexOf(0, start);
+  if (nul >= 0 && nul < end) end = nul;
+  return buf.toString('utf8', start, end);
+}
+
+/**
  * Walks the attributes between two offsets, in the style of a cursor:
  * `while (c.next()) switch (c.type) { case X: v = c.u32(); }`.
  * An attribute header that claims fewer than 4 bytes or more than its
@@ -228,32 +260,7 @@ export class AttributeCursor {
   }
   /** A string, stopping at the first NUL. */
   string(): string {
-    // Names, kinds and qdiscs are short ASCII, and the same few recur in
-    // every message (`lo`, `noqueue`, `veth`, an address's label): they come
-    // from a small cache of strings already made, checked byte by byte, so a
-    // repeated name costs no allocation and no copy by the garbage collector.
-    if (this.length <= SHORT_STRING) {
-      const b = this.buf;
-      const start = this.start;
-      const stop = start + this.length;
-      let end = start;
-      let hash = 0x811c9dc5;
-      let ascii = true;
-      for (; end < stop; end++) {
-        const byte = b[end]!;
-        if (byte === 0) break;
-        if (byte >= 0x80) {
-          ascii = false;
-          break;
-        }
-        hash = Math.imul(hash ^ byte, 0x01000193);
-      }
-      if (ascii) return shortString(b, start, end, hash);
-    }
-    let end = this.start + this.length;
-    const nul = this.buf.indexOf(0, this.start);
-    if (nul >= 0 && nul < end) end = nul;
-    return this.buf.toString('utf8', this.start, end);
+    return attributeString(this.buf, this.start, this.length);
   }
   /** The payload formatted as an address: dotted quad for 4 bytes, RFC 5952 for 16, hex for any other length. */
   ip(): string {

@@ -5,11 +5,12 @@ import {
   IFA_RT_PRIORITY,
 } from '../../generated/if_addr.js';
 import type { IpFamily } from '../../netlink/addresses.js';
-import { AttributeCursor, NO_RAW_ATTRIBUTES, type RawAttribute } from '../../netlink/attributes.js';
+import { formatIp } from '../../netlink/addresses.js';
+import { AttributeCursor, attributeString, NO_RAW_ATTRIBUTES, type RawAttribute } from '../../netlink/attributes.js';
 import { RTM_GETADDR } from '../../generated/rtnetlink.js';
 import { u32le } from '../../netlink/byte-reads.js';
 import type { Message } from '../../netlink/message.js';
-import type { MessageWriter } from '../../netlink/writer.js';
+import { NLA_F_NESTED, NLA_TYPE_MASK, type MessageWriter } from '../../netlink/writer.js';
 import { constantNames } from '../constant-names.js';
 import { requireRouteHeader, routeContext, widenRtgenmsg } from '../decode-context.js';
 import { ipFamilyOf } from '../family.js';
@@ -195,6 +196,17 @@ function flagNamesOf(flags: number, family: IpFamily): string[] {
   return names.slice();
 }
 
+/**
+ * Decodes the attributes with plain reads from the buffer: no cursor, no
+ * error context, one call per attribute at most. A dump decodes thousands of
+ * addresses, most of them in a process's first call while V8 still
+ * interprets this code and compiles it in the background; every call and
+ * every object made per attribute is paid there, and every function inlined
+ * is compiled again. Anything a cursor would refuse (a header overrunning
+ * its container, a payload shorter than its type) is handed to
+ * decodeCheckedAddress, which walks the message again with a cursor and
+ * throws the MalformedMessageError naming the attribute.
+ */
 function decodeAddressMessage(message: Message, offsetBias: number): Address | undefined {
   const b = message.buf;
   const o = message.offset;
@@ -203,28 +215,52 @@ function decodeAddressMessage(message: Message, offsetBias: number): Address | u
   let flags = b[o + 2]!;
   let unknown: RawAttribute[] | undefined;
   const result = new PlainAddress(family, u32le(b, o + 4), b[o + 1]!, flags, b[o + 3]!);
-  const c = new AttributeCursor(b, o + IFADDRMSG_LEN, message.end, routeContext(message, addressAttributeName, offsetBias));
-  while (c.next()) {
-    switch (c.type) {
-      case IFA_ADDRESS: result.address = c.ip(); break;
-      case IFA_LOCAL: result.local = c.ip(); break;
-      case IFA_BROADCAST: result.broadcast = c.ip(); break;
-      case IFA_ANYCAST: result.anycast = c.ip(); break;
-      case IFA_MULTICAST: result.multicast = c.ip(); break;
-      case IFA_LABEL: result.label = c.string(); break;
-      case IFA_FLAGS: flags = c.u32(); break;
-      case IFA_RT_PRIORITY: result.metric = c.u32(); break;
-      case IFA_PROTO: result.protocol = c.u8(); break;
-      case IFA_CACHEINFO:
-        c.need(IFA_CACHEINFO_LEN);
-        result.preferredLifetime = lifetime(u32le(b, c.start));
-        result.validLifetime = lifetime(u32le(b, c.start + 4));
-        result.created = u32le(b, c.start + 8);
-        result.updated = u32le(b, c.start + 12);
+  // A Message put together by hand may claim more bytes than its buffer has (as AttributeCursor).
+  const end = message.end <= b.length ? message.end : b.length;
+  // Payload of IFA_ADDRESS: IFA_LOCAL almost always repeats it (no peer), and then shares its string.
+  let addressStart = -1;
+  let addressLength = 0;
+  for (let at = o + IFADDRMSG_LEN; at + 4 <= end; ) {
+    const len = b[at]! | (b[at + 1]! << 8);
+    if (len < 4 || at + len > end) return decodeCheckedAddress(message, offsetBias);
+    const start = at + 4;
+    const length = len - 4;
+    switch ((b[at + 2]! | (b[at + 3]! << 8)) & NLA_TYPE_MASK) {
+      case IFA_ADDRESS:
+        result.address = formatIp(b, start, length);
+        addressStart = start;
+        addressLength = length;
         break;
+      case IFA_LOCAL:
+        result.local = length === addressLength && sameBytes(b, start, addressStart, length) ? result.address : formatIp(b, start, length);
+        break;
+      case IFA_LABEL: result.label = attributeString(b, start, length); break;
+      case IFA_FLAGS:
+        if (length < 4) return decodeCheckedAddress(message, offsetBias);
+        flags = u32le(b, start);
+        break;
+      case IFA_CACHEINFO:
+        if (length < IFA_CACHEINFO_LEN) return decodeCheckedAddress(message, offsetBias);
+        result.preferredLifetime = lifetime(u32le(b, start));
+        result.validLifetime = lifetime(u32le(b, start + 4));
+        result.created = u32le(b, start + 8);
+        result.updated = u32le(b, start + 12);
+        break;
+      case IFA_PROTO:
+        if (length < 1) return decodeCheckedAddress(message, offsetBias);
+        result.protocol = b[start]!;
+        break;
+      case IFA_RT_PRIORITY:
+        if (length < 4) return decodeCheckedAddress(message, offsetBias);
+        result.metric = u32le(b, start);
+        break;
+      case IFA_BROADCAST: result.broadcast = formatIp(b, start, length); break;
+      case IFA_ANYCAST: result.anycast = formatIp(b, start, length); break;
+      case IFA_MULTICAST: result.multicast = formatIp(b, start, length); break;
       default:
-        (unknown ??= []).push(c.raw());
+        (unknown ??= []).push(rawAttribute(b, at, start, length));
     }
+    at += (len + 3) & ~3;
   }
   if (unknown !== undefined) result.unknown = unknown;
   if (result.address === '' && result.local !== undefined) result.address = result.local;
@@ -232,6 +268,40 @@ function decodeAddressMessage(message: Message, offsetBias: number): Address | u
   result.flagNames = flagNamesOf(flags, family);
   keepLatestShape('address', result);
   return result;
+}
+
+/** Whether `length` bytes at `a` and at `b` of `buf` are equal (`b` < 0: no bytes to compare with). */
+function sameBytes(buf: Buffer, a: number, b: number, length: number): boolean {
+  if (b < 0) return false;
+  for (let i = 0; i < length; i++) if (buf[a + i] !== buf[b + i]) return false;
+  return true;
+}
+
+/** The attribute whose header is at `at`, kept verbatim (a copy), as AttributeCursor#raw keeps it. */
+function rawAttribute(b: Buffer, at: number, start: number, length: number): RawAttribute {
+  const rawType = b[at + 2]! | (b[at + 3]! << 8);
+  return { type: rawType & NLA_TYPE_MASK, nested: (rawType & NLA_F_NESTED) !== 0, data: Buffer.from(b.subarray(start, start + length)) };
+}
+
+/**
+ * The cursor walk decodeAddressMessage hands a malformed message to: it
+ * throws MalformedMessageError naming the attribute and offset (the cursor's
+ * checks are the ones decodeAddressMessage mirrors).
+ */
+function decodeCheckedAddress(message: Message, offsetBias: number): Address {
+  const b = message.buf;
+  const o = message.offset;
+  const c = new AttributeCursor(b, o + IFADDRMSG_LEN, message.end, routeContext(message, addressAttributeName, offsetBias));
+  while (c.next()) {
+    switch (c.type) {
+      case IFA_FLAGS: case IFA_RT_PRIORITY: c.u32(); break;
+      case IFA_PROTO: c.u8(); break;
+      case IFA_CACHEINFO: c.need(IFA_CACHEINFO_LEN); break;
+      default: break;
+    }
+  }
+  // decodeAddressMessage found a fault the cursor did not: they disagree on what is malformed.
+  throw c.malformed('address attributes refused by the decoder but not by the cursor');
 }
 
 const IFA_NAMES = constantNames(ifAddr, 'IFA_', ['IFA_F_']);
