@@ -6,7 +6,6 @@
 // namespaces the test makes.
 import { execFileSync, spawn } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { createServer, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import t, { type Test } from 'tap';
@@ -16,7 +15,7 @@ import { C_CLIENT_FLAGS, C_CLIENT_SOURCE } from '../helpers/c-client.js';
 import { QUEUED_FILE } from '../../src/cni/agent/del-queue.js';
 import { parseRequest } from '../../src/cni/agent/protocol.js';
 import { ipJson, requireRoot, testNetns } from '../helpers/netns.js';
-import { CLIENT_KINDS, perClient, writeClient, type ClientKind } from './clients.js';
+import { CLIENT_KINDS, fakeAgent, perClient, writeClient, type ClientKind } from './clients.js';
 import { cniEnv, NLKIT_BIN, pods, resultShape } from './helpers.js';
 
 if (!requireRoot(t)) process.exit(0);
@@ -75,43 +74,6 @@ exit 3
     standaloneStdin: () => (existsSync(join(dir, 'standalone-stdin')) ? readFileSync(join(dir, 'standalone-stdin')) : undefined),
     standaloneSockets: () => readFileSync(join(dir, 'standalone-sockets'), 'utf8').trim(),
   };
-}
-
-type Behaviour =
-  | { answer: Buffer | string } // after the whole request: these bytes, then close
-  | { close: true } // on the first bytes: close without answering
-  | { silent: true } // read everything, never answer
-  | { deaf: true }; // accept, never read
-
-/** A unix socket server playing the agent; its received requests, in order. */
-async function fakeAgent(t: Test, socketPath: string, behaviour: Behaviour): Promise<Buffer[]> {
-  mkdirSync(join(socketPath, '..'), { recursive: true, mode: 0o700 });
-  const requests: Buffer[] = [];
-  const sockets = new Set<Socket>();
-  const server = createServer({ allowHalfOpen: true }, (socket) => {
-    sockets.add(socket);
-    socket.on('close', () => sockets.delete(socket));
-    socket.on('error', () => {});
-    if ('deaf' in behaviour) {
-      socket.pause();
-      return;
-    }
-    const chunks: Buffer[] = [];
-    socket.on('data', (c: Buffer) => {
-      if ('close' in behaviour) socket.destroy();
-      chunks.push(c);
-    });
-    socket.on('end', () => {
-      requests.push(Buffer.concat(chunks));
-      if ('answer' in behaviour) socket.end(behaviour.answer);
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(socketPath, resolve));
-  t.teardown(() => new Promise<void>((resolve) => {
-    for (const socket of sockets) socket.destroy();
-    server.close(() => resolve());
-  }));
-  return requests;
 }
 
 const ODD_ENV: Record<string, string> = {

@@ -6,13 +6,12 @@
 // hang: it relays a good answer exactly, and answers CNI code 11 otherwise.
 // Only temp dirs and sockets this test makes.
 import { spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { createServer, type Socket } from 'node:net';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import t, { type Test } from 'tap';
 import { parseRequest } from '../../src/cni/agent/protocol.js';
-import { CLIENT_KINDS, writeClient } from '../cni/clients.js';
+import { CLIENT_KINDS, fakeAgent, writeClient } from '../cni/clients.js';
 import { cniEnv } from '../cni/helpers.js';
 
 if (!CLIENT_KINDS.includes('c')) {
@@ -49,56 +48,14 @@ function run(client: string, env: Record<string, string>, input: Buffer | string
   });
 }
 
-type Behaviour = 'dribble' | 'reset-mid-answer' | 'close-before-reading' | 'answer';
 const ANSWER = '7 12\n{"x":1}\nend\0';
 
-/** A fake agent at `<dir>/run/cni.sock`; the requests it read whole, in order. */
-async function fakeAgent(t: Test, dir: string, behaviour: Behaviour): Promise<{ socketPath: string; requests: Buffer[] }> {
-  const socketPath = join(dir, 'run', 'cni.sock');
-  mkdirSync(join(dir, 'run'), { recursive: true, mode: 0o700 });
-  const requests: Buffer[] = [];
-  const sockets = new Set<Socket>();
-  const server = createServer({ allowHalfOpen: true }, (socket) => {
-    sockets.add(socket);
-    socket.on('close', () => sockets.delete(socket));
-    socket.on('error', () => {});
-    if (behaviour === 'close-before-reading') {
-      socket.destroy();
-      return;
-    }
-    const chunks: Buffer[] = [];
-    socket.on('data', (c: Buffer) => chunks.push(c));
-    socket.on('end', async () => {
-      requests.push(Buffer.concat(chunks));
-      if (behaviour === 'answer') socket.end(ANSWER);
-      else if (behaviour === 'reset-mid-answer') {
-        socket.write('0 100\n{"partial":');
-        // A unix socket has no reset: closed with the answer 85 bytes short.
-        setTimeout(() => socket.destroy(), 20);
-      } else {
-        // One byte per write, each in its own turn: the client must reassemble them.
-        for (const byte of Buffer.from(ANSWER)) {
-          if (socket.destroyed) return;
-          socket.write(Buffer.from([byte]));
-          await new Promise((resolve) => setTimeout(resolve, 1));
-        }
-        socket.end();
-      }
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(socketPath, resolve));
-  t.teardown(() => new Promise<void>((resolve) => {
-    for (const socket of sockets) socket.destroy();
-    server.close(() => resolve());
-  }));
-  return { socketPath, requests };
-}
-
-function setup(t: Test): { dir: string; client: (socketPath: string) => string } {
+function setup(t: Test): { dir: string; socketPath: string; client: () => string } {
   const dir = mkdtempSync(join(tmpdir(), 'nlkit-cclient-'));
   t.teardown(() => rmSync(dir, { recursive: true, force: true }));
   // No Node.js to fall back on: what the client does on its own is what is tested.
-  return { dir, client: (socketPath) => writeClient('c', join(dir, 'nlkit-bridge'), { plugin: 'nlkit-bridge', nodeCommands: [[join(dir, 'no-node')]], entry: join(dir, 'entry.js'), socketPath }) };
+  const socketPath = join(dir, 'run', 'cni.sock');
+  return { dir, socketPath, client: () => writeClient('c', join(dir, 'nlkit-bridge'), { plugin: 'nlkit-bridge', nodeCommands: [[join(dir, 'no-node')]], entry: join(dir, 'entry.js'), socketPath }) };
 }
 
 const ADD = cniEnv('ADD', { containerId: 'c1', netns: '/run/netns/x', ifname: 'eth0' });
@@ -112,8 +69,8 @@ const json = (r: Ran): unknown => {
 
 t.test('an answer written one byte at a time is relayed whole', async (t) => {
   const s = setup(t);
-  const agent = await fakeAgent(t, s.dir, 'dribble');
-  const r = await run(s.client(agent.socketPath), ADD, '{"cniVersion":"1.0.0"}');
+  const requests = await fakeAgent(t, s.socketPath, { dribble: ANSWER });
+  const r = await run(s.client(), ADD, '{"cniVersion":"1.0.0"}');
   t.equal(r.signal, null, 'no signal');
   t.equal(r.code, 7, "the agent's exit code");
   t.same(r.stdout, Buffer.from('{"x":1}\nend\0'), "the agent's stdout, byte for byte");
@@ -121,8 +78,8 @@ t.test('an answer written one byte at a time is relayed whole', async (t) => {
 
 t.test('a connection closed in the middle of an answer: code 11, no signal', async (t) => {
   const s = setup(t);
-  const agent = await fakeAgent(t, s.dir, 'reset-mid-answer');
-  const r = await run(s.client(agent.socketPath), ADD, '{"cniVersion":"0.4.0"}');
+  const requests = await fakeAgent(t, s.socketPath, { partialAnswer: '0 100\n{"partial":' });
+  const r = await run(s.client(), ADD, '{"cniVersion":"0.4.0"}');
   t.equal(r.signal, null, 'no signal');
   t.equal(r.code, 1, 'exit 1');
   t.same(json(r), CODE_11('0.4.0'), 'CNI code 11, nothing of the partial answer');
@@ -130,10 +87,10 @@ t.test('a connection closed in the middle of an answer: code 11, no signal', asy
 
 t.test('an agent that closes before reading an 8 MiB stdin: no death by SIGPIPE, code 11', async (t) => {
   const s = setup(t);
-  const agent = await fakeAgent(t, s.dir, 'close-before-reading');
+  const requests = await fakeAgent(t, s.socketPath, { closeAtOnce: true });
   const big = Buffer.concat([Buffer.from('{"cniVersion":"1.0.0","pad":"'), Buffer.alloc(8 << 20, 'x'), Buffer.from('"}')]);
   for (let i = 0; i < 3; i++) {
-    const r = await run(s.client(agent.socketPath), ADD, big);
+    const r = await run(s.client(), ADD, big);
     t.equal(r.signal, null, `run ${i + 1}: not killed by a signal`);
     t.equal(r.code, 1, `run ${i + 1}: exit 1`);
     t.same(json(r), CODE_11('1.0.0'), `run ${i + 1}: CNI code 11 in the request's version`);
@@ -142,15 +99,15 @@ t.test('an agent that closes before reading an 8 MiB stdin: no death by SIGPIPE,
 
 t.test('a giant environment (CNI_ARGS and seven more of 120 KiB each, ~1 MiB) reaches the agent intact', async (t) => {
   const s = setup(t);
-  const agent = await fakeAgent(t, s.dir, 'answer');
+  const requests = await fakeAgent(t, s.socketPath, { answer: ANSWER });
   // One variable may hold at most 128 KiB (MAX_ARG_STRLEN): ~1 MiB of environment in eight.
   const env: Record<string, string> = { ...ADD, CNI_ARGS: `IgnoreUnknown=1;K=${'a'.repeat(120 << 10)}` };
   for (let i = 1; i < 8; i++) env[`BIG${i}`] = String(i).repeat(120 << 10);
-  const r = await run(s.client(agent.socketPath), env, '{}');
+  const r = await run(s.client(), env, '{}');
   t.equal(r.signal, null, 'no signal');
   t.equal(r.code, 7, "the agent's answer relayed");
   // Read with room for it: the real agent refuses a header over 256 KiB (DEFAULT_LIMITS), which is its call, not the client's.
-  const parsed = parseRequest(agent.requests[0]!, true, { maxHeaderBytes: 4 << 20, maxStdinBytes: 8 << 20 });
+  const parsed = parseRequest(requests[0]!, true, { maxHeaderBytes: 4 << 20, maxStdinBytes: 8 << 20 });
   t.equal(parsed.state, 'complete', 'a complete request');
   if (parsed.state !== 'complete') return;
   t.equal(parsed.request.env.CNI_ARGS, env.CNI_ARGS, 'CNI_ARGS whole');
@@ -159,15 +116,15 @@ t.test('a giant environment (CNI_ARGS and seven more of 120 KiB each, ~1 MiB) re
 
 t.test('stdin empty, or closed altogether: a request with empty stdin, the answer relayed', async (t) => {
   const s = setup(t);
-  const agent = await fakeAgent(t, s.dir, 'answer');
-  const client = s.client(agent.socketPath);
+  const requests = await fakeAgent(t, s.socketPath, { answer: ANSWER });
+  const client = s.client();
   for (const [what, input] of [['empty', ''], ['closed', null]] as const) {
     const r = await run(client, cniEnv('VERSION'), input);
     t.equal(r.signal, null, `${what}: no signal`);
     t.equal(r.code, 7, `${what}: the agent's exit code`);
   }
-  t.equal(agent.requests.length, 2, 'both reached the agent');
-  for (const request of agent.requests) {
+  t.equal(requests.length, 2, 'both reached the agent');
+  for (const request of requests) {
     const parsed = parseRequest(request, true);
     t.equal(parsed.state === 'complete' && parsed.request.stdin.length, 0, 'with an empty stdin');
   }
@@ -175,16 +132,16 @@ t.test('stdin empty, or closed altogether: a request with empty stdin, the answe
 
 t.test('odd argv[0] (blank, a newline, 8 KiB, a path that does not exist): the baked plugin name is used', async (t) => {
   const s = setup(t);
-  const agent = await fakeAgent(t, s.dir, 'answer');
-  const client = s.client(agent.socketPath);
+  const requests = await fakeAgent(t, s.socketPath, { answer: ANSWER });
+  const client = s.client();
   const odd = [' ', 'x\ny', 'p'.repeat(8 << 10), '/nonexistent/dir/nlkit-other'];
   for (const argv0 of odd) {
     const r = await run(client, cniEnv('VERSION'), '{}', argv0);
     t.equal(r.signal, null, `${JSON.stringify(argv0.slice(0, 20))}: no signal`);
     t.equal(r.code, 7, `${JSON.stringify(argv0.slice(0, 20))}: answered by the agent`);
   }
-  t.equal(agent.requests.length, odd.length, 'every run reached the agent');
-  for (const request of agent.requests) {
+  t.equal(requests.length, odd.length, 'every run reached the agent');
+  for (const request of requests) {
     const parsed = parseRequest(request, true);
     t.equal(parsed.state === 'complete' && parsed.request.plugin, 'nlkit-bridge', 'as nlkit-bridge');
   }
