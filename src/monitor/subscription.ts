@@ -214,11 +214,8 @@ export class Subscription {
     if (!this.open) return;
     this.open = false;
     this.unwatch();
-    try {
-      libc.close(this.fd);
-    } catch {
-      // The fd is gone either way.
-    }
+    // The fd is gone either way.
+    libc.closeQuietly(this.fd);
     // Holds nothing but numbers now; alive, it keeps the class (and the code
     // optimized for it) of the next subscription across a full collection.
     keepLatestShape('subscription', this);

@@ -106,14 +106,6 @@ function openInside(handle: NetnsHandle): NetlinkSocket {
   return withNetns(handle, () => NetlinkSocket.openForFewReplies(NETLINK_ROUTE));
 }
 
-function closeQuietly(fd: number): void {
-  try {
-    libc.close(fd);
-  } catch {
-    // Nothing to free: an error here must not hide the pod's own.
-  }
-}
-
 /** Creates, takes or opens the pod's namespace; nothing is left behind if that fails. */
 function acquireNamespace(p: PreparedPod): PodNamespace {
   if (p.existing) {
@@ -140,7 +132,7 @@ function acquireNamespace(p: PreparedPod): PodNamespace {
       throw error;
     } finally {
       // Linked (or not) and mounted over (or not), the target's fd has served.
-      if (pooled.mountTarget !== undefined) closeQuietly(pooled.mountTarget);
+      if (pooled.mountTarget !== undefined) libc.closeQuietly(pooled.mountTarget);
     }
     try {
       return { handle, socket: openInside(handle), created: true, fromPool: true, loopbackUp: pooled.loopbackUp, label };

@@ -269,7 +269,7 @@ export class NamespacePool {
   }
 
   private closeOriginal(): void {
-    if (this.originalNetns >= 0) closeQuietly(this.originalNetns);
+    if (this.originalNetns >= 0) libc.closeQuietly(this.originalNetns);
     this.originalNetns = -1;
   }
 
@@ -298,16 +298,8 @@ function checkCount(value: unknown, what: string, fallback: number, max: number)
 }
 
 function closeReady(made: ReadyNamespace): void {
-  closeQuietly(made.fd);
-  if (made.target >= 0) closeQuietly(made.target);
-}
-
-function closeQuietly(fd: number): void {
-  try {
-    libc.close(fd);
-  } catch {
-    // Already closed: nothing to free.
-  }
+  libc.closeQuietly(made.fd);
+  if (made.target >= 0) libc.closeQuietly(made.target);
 }
 
 /**

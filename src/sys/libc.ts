@@ -119,6 +119,11 @@ export function close(fd: number): void {
   check(c.close(fd), 'close', fd);
 }
 
+/** close(2) whose failure is of no use to the caller (an fd being dropped on a path that has an error of its own to report). */
+export function closeQuietly(fd: number): void {
+  c.close(fd);
+}
+
 /** Opens a path read-only and close-on-exec (namespace files, /proc entries). */
 export function openReadOnly(path: string): number {
   return check(c.open(path, O_RDONLY | O_CLOEXEC, 0), 'open', path);
