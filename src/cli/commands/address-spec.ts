@@ -5,7 +5,7 @@
 import type { AddressSpec } from '../../route/addresses/index.js';
 import { CliUsageError, duplicateArgument, parseUnsigned, Words } from '../args.js';
 import { formatIp } from '../../netlink/index.js';
-import { parsePrefix } from './prefix.js';
+import { ipv4Canonical, isDottedQuadPrefix, parsePrefix } from './prefix.js';
 
 /** ip's flag words and AddressFlags' names for them. */
 const FLAGS = new Map([
@@ -25,7 +25,7 @@ export function parseAddressSpec(args: readonly string[], from = 0): AddressSpec
       case 'dev': spec.dev = words.argument(word); break;
       case 'local': spec.address = checkedPrefix(words.argument(word)); break;
       case 'peer': case 'remote': spec.peer = checkedPrefix(words.argument(word)); break;
-      case 'broadcast': case 'brd': spec.broadcast = words.argument(word); break;
+      case 'broadcast': case 'brd': spec.broadcast = ipv4Canonical(words.argument(word)); break;
       case 'label': spec.label = words.argument(word); break;
       case 'scope': { const v = words.argument(word); spec.scope = /^\d+$/.test(v) ? Number(v) : v; break; }
       case 'metric': case 'priority': case 'preference': spec.metric = parseUnsigned(words.argument(word), 'metric'); break;
@@ -51,6 +51,8 @@ export function parseAddressSpec(args: readonly string[], from = 0): AddressSpec
  * (a batch ends there).
  */
 function checkedPrefix(word: string): string {
+  // Most words are dotted quads already: those skip the parse and the formatting.
+  if (isDottedQuadPrefix(word)) return word;
   const prefix = parsePrefix(word, 0);
   if (prefix.family === 0) return word;
   const address = formatIp(prefix.bytes, 0, prefix.family === 4 ? 4 : 16);

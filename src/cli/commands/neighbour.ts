@@ -3,7 +3,7 @@ import { neighboursToIpJson, parseRouteProtocol, type Neighbour, type NeighbourF
 import { CliUsageError, duplicateArgument, matches, matchKeyword, Words } from '../args.js';
 import type { CliContext } from '../context.js';
 import { printList } from '../output.js';
-import { inPrefix, ipInvalid, namedValue, parsePrefix, type InetPrefix } from './prefix.js';
+import { inPrefix, ipInvalid, ipv4Canonical, namedValue, parsePrefix, type InetPrefix } from './prefix.js';
 
 const NTF_PROXY = 0x08;
 const NTF_EXT_LEARNED = 0x10;
@@ -29,14 +29,14 @@ function parseSpec(args: readonly string[]): NeighbourSpec {
       case 'nud': spec.state = words.argument(word); break;
       case 'dev': spec.dev = words.argument(word); break;
       case 'router': spec.router = true; break;
-      case 'proxy': spec.proxy = true; spec.address ??= words.argument(word); break;
+      case 'proxy': spec.proxy = true; spec.address ??= ipv4Canonical(words.argument(word)); break;
       case 'extern_learn': spec.externLearn = true; break;
       case 'managed': spec.managed = true; break;
       case 'protocol': spec.protocol = words.argument(word); break;
-      case 'to': spec.address = words.argument(word); break;
+      case 'to': spec.address = ipv4Canonical(words.argument(word)); break;
       default:
         if (spec.address !== undefined) throw duplicateArgument('to', word);
-        spec.address = word;
+        spec.address = ipv4Canonical(word);
     }
   }
   if (spec.dev === undefined || spec.address === undefined) throw new CliUsageError('Device and destination are required arguments.');
@@ -173,9 +173,9 @@ function get(ctx: CliContext, args: string[]): number {
   while (!words.done) {
     const word = words.take()!;
     if (word === 'dev') query.dev = words.argument(word);
-    else if (word === 'proxy') { query.proxy = true; query.address = words.argument(word); }
-    else if (word === 'to') query.address = words.argument(word);
-    else if (query.address === undefined) query.address = word;
+    else if (word === 'proxy') { query.proxy = true; query.address = ipv4Canonical(words.argument(word)); }
+    else if (word === 'to') query.address = ipv4Canonical(words.argument(word));
+    else if (query.address === undefined) query.address = ipv4Canonical(word);
     else throw duplicateArgument('to', word);
   }
   if (query.dev === undefined || query.address === undefined) throw new CliUsageError('Device and address are required arguments.');

@@ -18,13 +18,102 @@ export interface InetPrefix {
 
 const FAMILY_WORDS = { 0: 'any valid', 4: 'inet', 6: 'inet6' } as const;
 
-/** get_addr_ipv4: 1 to 4 dotted decimal parts, the missing ones zero ("10/8" is 10.0.0.0/8). */
+/**
+ * One part of get_addr_ipv4(): strtoul(part, &end, 0) over the whole part, so
+ * `0x7f` is hex and `010` octal as in ip; -1 for anything ip refuses.
+ */
+function ipv4Part(text: string, start: number, end: number): number {
+  if (start >= end) return -1;
+  let base = 10;
+  let i = start;
+  if (text.charCodeAt(i) === 0x30 && end - i > 1) {
+    const next = text.charCodeAt(i + 1) | 0x20;
+    if (next === 0x78) { base = 16; i += 2; if (i >= end) return -1; } else { base = 8; i += 1; }
+  }
+  let value = 0;
+  for (; i < end; i++) {
+    const c = text.charCodeAt(i);
+    let digit: number;
+    if (c >= 0x30 && c <= 0x39) digit = c - 0x30;
+    else if (base === 16 && (c | 0x20) >= 0x61 && (c | 0x20) <= 0x66) digit = (c | 0x20) - 0x61 + 10;
+    else return -1;
+    if (digit >= base) return -1;
+    value = value * base + digit;
+    if (value > 255) return -1;
+  }
+  return value;
+}
+
+/** get_addr_ipv4: 1 to 4 dotted parts, the missing ones zero ("10/8" is 10.0.0.0/8, "127.1" 127.1.0.0). */
 function ipv4Bytes(text: string): Buffer | undefined {
-  const parts = text.split('.');
-  if (parts.length > 4 || parts.some((p) => !/^\d{1,3}$/.test(p) || Number(p) > 255)) return undefined;
   const out = Buffer.alloc(16);
-  parts.forEach((p, i) => (out[i] = Number(p)));
-  return out;
+  let start = 0;
+  for (let part = 0; ; part++) {
+    if (part === 4) return undefined;
+    const dot = text.indexOf('.', start);
+    const end = dot < 0 ? text.length : dot;
+    const value = ipv4Part(text, start, end);
+    if (value < 0) return undefined;
+    out[part] = value;
+    if (dot < 0) return out;
+    start = dot + 1;
+  }
+}
+
+/** `a.b.c.d` as nlkit writes it: four decimal parts 0-255 without leading zeros, up to `end`. */
+function isDottedQuad(text: string, end: number): boolean {
+  let parts = 0;
+  let digits = 0;
+  let value = 0;
+  let first = 0;
+  for (let i = 0; i <= end; i++) {
+    const c = i < end ? text.charCodeAt(i) : 0x2e;
+    if (c === 0x2e) {
+      if (digits === 0 || (digits > 1 && first === 0) || value > 255 || ++parts > 4) return false;
+      digits = 0;
+      value = 0;
+    } else if (c >= 0x30 && c <= 0x39) {
+      if (digits === 0) first = c - 0x30;
+      if (++digits > 3) return false;
+      value = value * 10 + c - 0x30;
+    } else return false;
+  }
+  return parts === 4;
+}
+
+/** `a.b.c.d` or `a.b.c.d/N` (N 0-32, decimal) as nlkit writes them: the words ip and nlkit read alike. */
+export function isDottedQuadPrefix(word: string): boolean {
+  const slash = word.indexOf('/');
+  if (slash < 0) return isDottedQuad(word, word.length);
+  const digits = word.length - slash - 1;
+  if (digits < 1 || digits > 2 || !isDottedQuad(word, slash)) return false;
+  let length = 0;
+  for (let i = slash + 1; i < word.length; i++) {
+    const c = word.charCodeAt(i);
+    if (c < 0x30 || c > 0x39) return false;
+    length = length * 10 + c - 0x30;
+  }
+  return length <= 32 && !(digits === 2 && word.charCodeAt(slash + 1) === 0x30);
+}
+
+/**
+ * An address or prefix word in the library's notation: ip's other IPv4
+ * spellings (`10/8`, `127.1`, `0x7f.0.0.1`, `010.1`, read by get_addr_ipv4)
+ * become dotted quads; a dotted quad, an IPv6 address or a word that is no
+ * IPv4 address (`default`, a typo) is returned as written, for the library
+ * to take or refuse with its own message.
+ */
+export function ipv4Canonical(word: string): string {
+  if (isDottedQuadPrefix(word)) return word;
+  const c = word.charCodeAt(0);
+  if (!(c >= 0x30 && c <= 0x39) || word.includes(':')) return word;
+  const slash = word.indexOf('/');
+  const bytes = ipv4Bytes(slash < 0 ? word : word.slice(0, slash));
+  if (!bytes) return word;
+  const address = `${bytes[0]}.${bytes[1]}.${bytes[2]}.${bytes[3]}`;
+  if (slash < 0) return address;
+  const length = prefixLength(word.slice(slash + 1));
+  return length < 0 || length > 32 ? word : `${address}/${length}`;
 }
 
 function parse(word: string, family: 0 | 4 | 6): InetPrefix | undefined {
@@ -52,12 +141,30 @@ function parse(word: string, family: 0 | 4 | 6): InetPrefix | undefined {
     prefix = { family: 4, bytes, bitlen: 32, specified: false };
   }
   if (slash >= 0) {
-    const len = word.slice(slash + 1);
-    if (!/^\d+$/.test(len) || Number(len) > prefix.bitlen) return undefined;
-    prefix.bitlen = Number(len);
+    const length = prefixLength(word.slice(slash + 1));
+    if (length < 0 || length > prefix.bitlen) return undefined;
+    prefix.bitlen = length;
     prefix.specified = true;
   }
   return prefix;
+}
+
+/**
+ * get_netmask(): the `/N` of a prefix, in decimal, hex or octal as strtoul
+ * reads them, or a contiguous dotted netmask (`/255.255.0.0` is 16);
+ * -1 for anything ip refuses.
+ */
+function prefixLength(text: string): number {
+  if (text.includes('.')) {
+    const mask = ipv4Bytes(text);
+    if (!mask) return -1;
+    const bits = mask.readUInt32BE(0);
+    const length = Math.clz32(~bits);
+    // Contiguous: the ones are followed by nothing but zeros.
+    return length === 32 || (bits << length) === 0 ? length : -1;
+  }
+  if (!/^(0[xX][0-9a-fA-F]+|0[0-7]*|[1-9]\d*)$/.test(text)) return -1;
+  return text.length > 1 && text[0] === '0' ? (text[1] === 'x' || text[1] === 'X' ? parseInt(text.slice(2), 16) : parseInt(text, 8)) : Number(text);
 }
 
 /** get_prefix(): the prefix `word` names, or ip's error (ip exits with status 1). */

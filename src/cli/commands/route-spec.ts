@@ -3,6 +3,7 @@
 // thousands of these lines and loads nothing else of the route command.
 import type { RouteSpec } from '../../route/routes/index.js';
 import { CliUsageError, duplicateArgument, parseUnsigned, Words } from '../args.js';
+import { ipv4Canonical } from './prefix.js';
 
 const TYPES = new Set(['unicast', 'local', 'broadcast', 'multicast', 'throw', 'unreachable', 'prohibit', 'blackhole', 'nat', 'anycast']);
 /** ip's metric keywords and RouteMetrics' names for them (a Map: a word such as `constructor` must not find Object.prototype's). */
@@ -20,7 +21,7 @@ function parseNexthop(words: Words): Record<string, unknown> {
   const nh: Record<string, unknown> = {};
   while (!words.done && words.peek() !== 'nexthop') {
     const word = words.take()!;
-    if (word === 'via') { let v = words.argument(word); if (v === 'inet' || v === 'inet6') v = words.argument(word); nh.gateway = v; }
+    if (word === 'via') { let v = words.argument(word); if (v === 'inet' || v === 'inet6') v = words.argument(word); nh.gateway = ipv4Canonical(v); }
     else if (word === 'dev') nh.dev = words.argument(word);
     else if (word === 'weight') nh.weight = parseUnsigned(words.argument(word), 'weight', 256);
     else if (word === 'onlink') nh.onlink = true;
@@ -46,9 +47,9 @@ export function parseRouteSpec(args: readonly string[], family: 4 | 6 | undefine
       continue;
     }
     switch (word) {
-      case 'via': { let v = words.argument(word); if (v === 'inet' || v === 'inet6') v = words.argument(word); spec.gateway = v; break; }
+      case 'via': { let v = words.argument(word); if (v === 'inet' || v === 'inet6') v = words.argument(word); spec.gateway = ipv4Canonical(v); break; }
       case 'dev': case 'oif': spec.dev = words.argument(word); break;
-      case 'src': spec.src = words.argument(word); break;
+      case 'src': spec.src = ipv4Canonical(words.argument(word)); break;
       case 'table': spec.table = nameOrNumber(words.argument(word)); break;
       case 'scope': spec.scope = nameOrNumber(words.argument(word)); break;
       case 'proto': case 'protocol': spec.protocol = nameOrNumber(words.argument(word)); break;
@@ -64,10 +65,10 @@ export function parseRouteSpec(args: readonly string[], family: 4 | 6 | undefine
         spec.nexthops = nexthops;
         break;
       }
-      case 'to': spec.dst = words.argument(word); break;
+      case 'to': spec.dst = ipv4Canonical(words.argument(word)); break;
       default:
         if (TYPES.has(word) && spec.type === undefined && spec.dst === undefined) spec.type = word;
-        else if (spec.dst === undefined) spec.dst = word;
+        else if (spec.dst === undefined) spec.dst = ipv4Canonical(word);
         else throw duplicateArgument('to', word);
     }
   }

@@ -32,7 +32,7 @@ export function routeText(r: IpJson, locked: readonly string[] = []): string {
       // ip prints the preference last, without a space after it.
       case 'pref': s += `pref ${value}`; break;
       case 'nexthops': for (const nh of value as IpJson[]) s += nexthopText(nh); break;
-      case 'cache': s += '\n    cache '; for (const c of value as string[]) s += `${c} `; break;
+      case 'cache': { const flags = value as string[]; s += '\n    cache '; if (flags.length) s += `<${flags.join(',')}> `; break; }
       case 'expires': s += `expires ${value}sec `; break;
       case 'via': s += `via ${(value as IpJson).family} ${(value as IpJson).host} `; break;
       case 'flow': { const f = value as IpJson; s += f.from !== undefined ? `realms ${f.from}/${f.to} ` : `realm ${f.to} `; break; }

@@ -4,7 +4,7 @@ import { nameOrNumber, parseRouteSpec } from './route-spec.js';
 import { CliUsageError, matches, matchKeyword, parseUnsigned, Words } from '../args.js';
 import type { CliContext } from '../context.js';
 import { printList } from '../output.js';
-import { addressMatches, ipInvalid, parsePrefix, type InetPrefix } from './prefix.js';
+import { addressMatches, ipInvalid, ipv4Canonical, parsePrefix, type InetPrefix } from './prefix.js';
 import { listCachedRoutes } from './route-cache.js';
 import { lockedMetricKeys, routeText } from './route-text.js';
 
@@ -223,7 +223,7 @@ function get(ctx: CliContext, args: string[]): number {
   while (!words.done) {
     const word = words.take()!;
     if (word === 'tos' || matches(word, 'dsfield')) lookup.tos = parseUnsigned(words.argument(word), 'tos', 255);
-    else if (matches(word, 'from')) lookup.from = words.argument(word);
+    else if (matches(word, 'from')) lookup.from = ipv4Canonical(words.argument(word));
     else if (matches(word, 'iif')) lookup.iif = words.argument(word);
     else if (matches(word, 'mark')) lookup.mark = parseUnsigned(words.argument(word), 'mark');
     else if (matches(word, 'oif') || word === 'dev') lookup.oif = words.argument(word);
@@ -247,7 +247,7 @@ function get(ctx: CliContext, args: string[]): number {
       throw new CliUsageError(`Error: nlkit's "route get" does not take "${word}".`, 2);
     } else {
       // A second address replaces the first, as in ip (its RTA_DST is written again).
-      lookup.to = word === 'to' ? words.argument(word) : word;
+      lookup.to = ipv4Canonical(word === 'to' ? words.argument(word) : word);
     }
   }
   if (lookup.to === undefined) throw new CliUsageError('need at least a destination address');

@@ -3,7 +3,7 @@ import { parseIpProtocol, parseRouteProtocol, parseRouteTable, rulesToIpJson, ty
 import { CliUsageError, invalidArgument, matches, matchKeyword, parseUnsigned, Words } from '../args.js';
 import type { CliContext } from '../context.js';
 import { printList } from '../output.js';
-import { inPrefix, ipInvalid, namedValue, parsePrefix, type InetPrefix } from './prefix.js';
+import { inPrefix, ipInvalid, ipv4Canonical, namedValue, parsePrefix, type InetPrefix } from './prefix.js';
 
 const ACTIONS = ['lookup', 'goto', 'nop', 'blackhole', 'unreachable', 'prohibit'];
 
@@ -43,8 +43,8 @@ function parseSpec(ctx: CliContext, args: readonly string[]): RuleSpec {
     const word = words.take()!;
     switch (word) {
       case 'not': spec.not = true; break;
-      case 'from': { const v = words.argument(word); if (v !== 'all') spec.from = v; break; }
-      case 'to': { const v = words.argument(word); if (v !== 'all') spec.to = v; break; }
+      case 'from': { const v = words.argument(word); if (v !== 'all') spec.from = ipv4Canonical(v); break; }
+      case 'to': { const v = words.argument(word); if (v !== 'all') spec.to = ipv4Canonical(v); break; }
       case 'priority': case 'preference': case 'order': case 'pref': case 'prio': spec.priority = parseUnsigned(words.argument(word), 'preference'); break;
       case 'tos': case 'dsfield': spec.tos = parseUnsigned(words.argument(word), 'tos', 255); break;
       case 'fwmark': {

@@ -81,6 +81,9 @@ t.test('invalid input throws InvalidArgumentError and sends nothing', async (t) 
     ['veth peer group without its name', { name: 'x0', type: 'veth', peer: { group: 2 } }, /peer.group needs peer.name/],
     ['peer name too long', { name: 'x0', type: 'veth', peer: { name: 'p'.repeat(16) } }, /peer.name .* is 16 bytes/],
     ['peer index alone', { name: 'x0', type: 'veth', peer: { name: 'p', index: 9 } }, /peer.index needs index as well/],
+    // The kernel answers a bare EEXIST; both ends default to the requesting socket's namespace.
+    ['peer named as the link, same namespace', { name: 'x0', type: 'veth', peer: { name: 'x0' } }, /peer.name is the link's own name and both ends would be created in the same namespace/],
+    ['peer named as the link, both in one netns', { name: 'x0', type: 'veth', netns: 'nlkit-nowhere', peer: { name: 'x0', netns: 'nlkit-nowhere' } }, /peer.name is the link's own name/],
     ['tap', { name: 'x0', type: 'tap' }, /cannot be created through rtnetlink/],
     ['mtu not an integer', { name: 'x0', type: 'ifb', mtu: 1500.5 }, /mtu must be an integer/],
     ['negative txqueuelen', { name: 'x0', type: 'ifb', txqueuelen: -1 }, /txqueuelen must be an integer from 0/],

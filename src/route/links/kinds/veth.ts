@@ -114,6 +114,13 @@ export const veth: LinkKind<VethSpec, VethInfo> = {
     const peer = validateObject(spec.peer, 'peer');
     validateKeys(peer, PEER_KEYS, 'peer');
     if (peer.name !== undefined) validateIfName(peer.name, 'peer.name');
+    // Without peer.netns the peer is created beside the requesting socket, as the link is without netns.
+    if (peer.name === spec.name && peer.netns === spec.netns) {
+      throw new InvalidArgumentError(
+        `veth "${spec.name}": peer.name is the link's own name and both ends would be created in the same namespace; ` +
+          'give the peer another name, or put it elsewhere with peer.netns',
+      );
+    }
     for (const key of ['up', 'group', 'alias']) {
       if (peer[key] !== undefined && peer.name === undefined) {
         throw new InvalidArgumentError(`veth "${spec.name}": peer.${key} needs peer.name (the kernel picks an unknown vethN name otherwise)`);
