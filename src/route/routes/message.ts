@@ -252,6 +252,8 @@ export interface RouteDumpFilter {
   type?: number;
   /** Routes through this ifindex. */
   oif?: number;
+  /** rtm_flags: RTM_F_CLONED asks for the kernel's cloned routes (exceptions) instead of the table's. */
+  flags?: number;
 }
 
 /**
@@ -268,7 +270,7 @@ export function encodeRouteDumpRequest(writer: MessageWriter, filter: RouteDumpF
     protocol: filter.protocol ?? 0,
     scope: 0,
     type: filter.type ?? 0,
-    flags: 0,
+    flags: filter.flags ?? 0,
   };
   if (filter.oif) request.oif = filter.oif;
   encodeRouteRequest(writer, request);

@@ -1,4 +1,5 @@
-import { RTM_DELROUTE, RTM_GETROUTE, RTM_NEWROUTE } from '../../generated/rtnetlink.js';
+import { RTM_DELROUTE, RTM_F_CLONED, RTM_GETROUTE, RTM_NEWROUTE } from '../../generated/rtnetlink.js';
+import { requireBoolean } from '../../netlink/checks.js';
 import { deriveFromDump } from '../../netlink/dump-retry.js';
 import { NetlinkError, type Operation } from '../../netlink/errors.js';
 import { NLM_F_APPEND, NLM_F_CREATE, NLM_F_EXCL, NLM_F_REPLACE } from '../../netlink/message.js';
@@ -44,6 +45,13 @@ export interface RouteFilter {
   dev?: LinkRef;
   /** Only routes of this scope (`scope link`). */
   scope?: ScopeName | number;
+  /**
+   * The routes the kernel cloned from the table's instead of the table's
+   * own (`ip route show cached`): IPv6 exceptions (a learned path MTU, a
+   * redirect) and IPv4 next-hop exceptions. They carry RTM_F_CLONED in
+   * `flags` and, while they last, `expires`. Default false.
+   */
+  cloned?: boolean;
 }
 
 interface Kind {
@@ -58,7 +66,7 @@ const REPLACE: Kind = { type: RTM_NEWROUTE, flags: NLM_F_CREATE | NLM_F_REPLACE,
 const APPEND: Kind = { type: RTM_NEWROUTE, flags: NLM_F_CREATE | NLM_F_APPEND, operation: 'append route', purpose: 'add' };
 const DELETE: Kind = { type: RTM_DELROUTE, flags: 0, operation: 'delete route', purpose: 'delete' };
 
-const FILTER_KEYS = new Set(['family', 'table', 'protocol', 'type', 'dev', 'scope']);
+const FILTER_KEYS = new Set(['family', 'table', 'protocol', 'type', 'dev', 'scope', 'cloned']);
 
 interface ListQuery {
   family: 4 | 6 | undefined;
@@ -68,6 +76,7 @@ interface ListQuery {
   type: number | undefined;
   dev: LinkRef | undefined;
   scope: number | undefined;
+  cloned: boolean;
 }
 
 /** No link to resolve: a route through a gateway alone (most of a large batch), without an array of its own. */
@@ -276,6 +285,7 @@ export class RouteService {
       type: f.type === undefined ? undefined : parseRouteType(f.type),
       dev: f.dev === undefined ? undefined : validateLinkRef(f.dev),
       scope: f.scope === undefined ? undefined : parseScope(f.scope),
+      cloned: f.cloned === undefined ? false : requireBoolean(f.cloned, 'route filter cloned'),
     };
   }
 
@@ -287,6 +297,7 @@ export class RouteService {
       protocol: query.protocol ?? 0,
       type: query.type ?? 0,
       oif: index,
+      flags: query.cloned ? RTM_F_CLONED : 0,
     };
     return { type: RTM_GETROUTE, encode: (w) => encodeRouteDumpRequest(w, filter) };
   }
@@ -297,7 +308,7 @@ export class RouteService {
       `table ${query.table === undefined ? 'all' : routeTableName(query.table)}`,
       query.dev === undefined ? '' : `dev ${query.dev}`,
     ].filter(Boolean);
-    return { operation: 'list routes', object: `${parts.join(' ')} in ${this.ctx.label}`, headerLength: RTMSG_LEN, attributeName: routeAttributeName };
+    return { operation: query.cloned ? 'list cloned routes' : 'list routes', object: `${parts.join(' ')} in ${this.ctx.label}`, headerLength: RTMSG_LEN, attributeName: routeAttributeName };
   }
 
   /** Applies the whole filter again: the kernel cannot filter scope, nor anything on a socket without strict checking. */
@@ -314,6 +325,8 @@ export class RouteService {
       if (query.type !== undefined && r.type !== query.type) continue;
       if (query.scope !== undefined && r.scope !== query.scope) continue;
       if (index !== 0 && !usesLink(r, index)) continue;
+      // A kernel without strict checking ignores RTM_F_CLONED and sends the table's routes.
+      if (query.cloned && (r.flags & RTM_F_CLONED) === 0) continue;
       found[kept++] = r;
     }
     found.length = kept;
