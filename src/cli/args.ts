@@ -70,13 +70,71 @@ export function duplicateArgument(keyword: string, word: string): CliUsageError 
   return new CliUsageError(`Error: either "${keyword}" is duplicate, or "${word}" is a garbage.`, 255, true);
 }
 
+/**
+ * strtoul(word, &end, base) over the whole word, as lib/utils.c's get_u32 and
+ * get_unsigned read numbers: leading blanks and a sign allowed, base 0 takes
+ * `0x` hex and `0` octal, base 16 an optional `0x`; -1 for a word with no
+ * digits or anything after them, or a negative value (strtoul wraps it past
+ * every limit ip checks). A char loop: route and address lines of a batch
+ * call it thousands of times.
+ */
+export function strtoulWord(word: string, base: 0 | 10 | 16 = 0): number {
+  const n = word.length;
+  let i = 0;
+  while (i < n) {
+    const c = word.charCodeAt(i);
+    if (c !== 0x20 && (c < 0x09 || c > 0x0d)) break;
+    i++;
+  }
+  let negative = false;
+  let radix: number = base;
+  const sign = word.charCodeAt(i);
+  if (sign === 0x2b || sign === 0x2d) { negative = sign === 0x2d; i++; }
+  if ((base === 0 || base === 16) && word.charCodeAt(i) === 0x30 && (word.charCodeAt(i + 1) | 0x20) === 0x78 && hexDigit(word.charCodeAt(i + 2)) >= 0) {
+    radix = 16;
+    i += 2;
+  } else if (base === 0) radix = word.charCodeAt(i) === 0x30 ? 8 : 10;
+  if (i >= n) return -1;
+  let value = 0;
+  for (; i < n; i++) {
+    const digit = hexDigit(word.charCodeAt(i));
+    if (digit < 0 || digit >= radix) return -1;
+    value = value * radix + digit;
+  }
+  // Past 2^53 the value is only compared with limits far below it.
+  return negative && value !== 0 ? -1 : Math.min(value, Number.MAX_SAFE_INTEGER);
+}
+
+function hexDigit(c: number): number {
+  if (c >= 0x30 && c <= 0x39) return c - 0x30;
+  const lower = c | 0x20;
+  return lower >= 0x61 && lower <= 0x66 ? lower - 0x61 + 10 : -1;
+}
+
+/** A number ip reads with get_u32/get_unsigned (get_u16, get_u8 with a smaller `max`): else ip's invarg with its `message`. */
+export function unsignedArgument(word: string, max: number, message: string): number {
+  const n = strtoulWord(word);
+  if (n < 0 || n > max) throw invalidArgument(message, word);
+  return n;
+}
+
 /** A non-negative integer word (decimal, 0x hex or 0 octal, as strtoul with base 0). */
 export function parseUnsigned(word: string, what: string, max = 0xffffffff): number {
-  let n: number;
-  if (/^0x[0-9a-f]+$/i.test(word)) n = parseInt(word.slice(2), 16);
-  else if (/^0[0-7]+$/.test(word)) n = parseInt(word.slice(1), 8);
-  else if (/^\d+$/.test(word)) n = Number(word);
-  else throw invalidArgument(`invalid "${what}" value`, word);
-  if (n > max) throw invalidArgument(`invalid "${what}" value`, word);
+  const n = strtoulWord(word);
+  if (n < 0 || n > max) throw invalidArgument(`invalid "${what}" value`, word);
   return n;
+}
+
+/** get_integer(): strtol(word, &end, 0) over the whole word into a C int; undefined where ip fails. */
+export function integerWord(word: string): number | undefined {
+  let i = 0;
+  while (i < word.length && (word.charCodeAt(i) === 0x20 || (word.charCodeAt(i) >= 0x09 && word.charCodeAt(i) <= 0x0d))) i++;
+  const negative = word.charCodeAt(i) === 0x2d;
+  const rest = negative ? word.slice(i + 1) : word;
+  // After a minus sign, strtol takes no second sign or blank.
+  if (negative && !(rest.charCodeAt(0) >= 0x30 && rest.charCodeAt(0) <= 0x39)) return undefined;
+  const magnitude = strtoulWord(rest);
+  if (magnitude < 0) return undefined;
+  const value = negative ? -magnitude : magnitude;
+  return value < -0x80000000 || value > 0x7fffffff ? undefined : value;
 }

@@ -25,7 +25,7 @@ const ROUTES = [
   '10.3.0.0/24 oif v1 preference 3 onlink via 10.0.0.9',
   '10.4.0.0/24 via 10.0.0.2 tos 0x10',
   '10.4.1.0/24 via 10.0.0.2 dsfield 8 table main',
-  '10.5.0.0/24 via 10.0.0.2 mtu 1400 advmss 1360 window 65535 rtt 100 rttvar 50 ssthresh 10 cwnd 20',
+  '10.5.0.0/24 via 10.0.0.2 mtu 1400 advmss 1360 window 65535 rtt 100ms rttvar 50ms ssthresh 10 cwnd 20',
   '10.5.1.0/24 via 10.0.0.2 reordering 3 hoplimit 64 initcwnd 10 initrwnd 20 rto_min 200 quickack 1 features ecn',
   '10.5.2.0/24 via 10.0.0.2 mtu lock 1300 window lock 1000',
   '10.6.0.0/24 nexthop via 10.0.0.2 dev v0 weight 3 nexthop via 10.0.1.2 dev v1 onlink',

@@ -1,60 +1,116 @@
 // The IFADDR of `ip address add|del|replace|change IFADDR dev IFNAME` as an
-// AddressSpec. Its own module, away from `address show`'s output code:
-// `-batch` parses thousands of these lines and loads nothing else of the
+// AddressSpec, read as ipaddr_modify reads it: its keywords, abbreviations,
+// numbers and messages. Its own module, away from `address show`'s output
+// code: `-batch` parses thousands of these lines and loads nothing else of the
 // address command.
 import type { AddressSpec } from '../../route/addresses/index.js';
-import { CliUsageError, duplicateArgument, parseUnsigned, Words } from '../args.js';
-import { formatIp } from '../../netlink/index.js';
-import { ipv4Canonical, isDottedQuadPrefix, parsePrefix } from './prefix.js';
+import { CliUsageError, duplicateArgument, invalidArgument, matches, strtoulWord, unsignedArgument, Words } from '../args.js';
+import { routeScope } from './ip-names.js';
+import { isDottedQuadPrefix, parseAddress, parsePrefix, prefixText } from './prefix.js';
 
-/** ip's flag words and AddressFlags' names for them. */
-const FLAGS = new Map([
-  ['nodad', 'nodad'], ['noprefixroute', 'noprefixroute'], ['home', 'homeaddress'], ['mngtmpaddr', 'managetempaddr'], ['autojoin', 'mcautojoin'],
-  ['optimistic', 'optimistic'],
+export const ADDRESS_USAGE = 'Usage: nlkit address {add|change|replace} IFADDR dev IFNAME [LIFETIME] [CONFFLAG-LIST]\n       nlkit address del IFADDR dev IFNAME\n       nlkit address {show|flush} [dev IFNAME] [scope SCOPE] [label LABEL] [up]\n';
+
+/**
+ * ip's flag words (ifa_flag_data): AddressFlags' name for the ones a user
+ * sets, whether they are IPv6's only, and '' for the ones the kernel sets
+ * alone, which ip ignores with a warning.
+ */
+const FLAGS = new Map<string, readonly [string, boolean]>([
+  ['secondary', ['', false]], ['temporary', ['', false]], ['nodad', ['nodad', true]], ['optimistic', ['optimistic', true]],
+  ['dadfailed', ['', true]], ['home', ['homeaddress', true]], ['deprecated', ['', true]], ['tentative', ['', true]],
+  ['permanent', ['', true]], ['mngtmpaddr', ['managetempaddr', true]], ['noprefixroute', ['noprefixroute', false]],
+  ['autojoin', ['mcautojoin', false]], ['stable-privacy', ['', true]],
 ]);
 
-/** `ip address add ...` words from `args[from]` on as an AddressSpec (a batch line passes its words whole, without a copy per line). */
-export function parseAddressSpec(args: readonly string[], from = 0): AddressSpec {
+/** set_lifetime(): `forever` or a u32 of seconds (ip's forever is 0xffffffff too); -1 where ip fails. */
+function lifetime(word: string): number | 'forever' {
+  if (word === 'forever') return word;
+  const n = strtoulWord(word);
+  if (n > 0xffffffff) return -1;
+  return n === 0xffffffff ? 'forever' : n;
+}
+
+/** The family the words have set so far (ip's req.ifa.ifa_family): -4/-6, else the first address's. */
+let addressFamily: 0 | 4 | 6 = 0;
+
+/**
+ * `word` as ip's get_prefix() (or, for `address`, get_addr()) reads it, in
+ * the library's notation (ip also takes short IPv4 forms, `10/8`, `1.2.3`);
+ * else ip's message, and ip exits (a batch ends there).
+ */
+function checked(word: string, address = false): string {
+  // Most words are dotted quads already: those skip the parse and the formatting.
+  if (addressFamily !== 6 && isDottedQuadPrefix(word) && !(address && word.includes('/'))) {
+    if (addressFamily === 0) addressFamily = 4;
+    return word;
+  }
+  const prefix = address ? parseAddress(word, addressFamily) : parsePrefix(word, addressFamily);
+  if (addressFamily === 0) addressFamily = prefix.family;
+  return prefixText(word, prefix);
+}
+
+/**
+ * `ip address add ...` words from `args[from]` on as an AddressSpec (a batch
+ * line passes its words whole, without a copy per line); `warn` prints ip's
+ * warnings for flags it ignores.
+ */
+export function parseAddressSpec(args: readonly string[], from = 0, family?: 4 | 6, warn?: (line: string) => void): AddressSpec {
   const words = new Words(args, from);
   const spec: Record<string, unknown> = {};
+  addressFamily = family ?? 0;
   // Created only for a line that has flags: most have none, and a batch parses thousands.
   let flags: Record<string, boolean> | undefined;
   while (!words.done) {
-    const word = words.take()!;
-    switch (word) {
-      case 'dev': spec.dev = words.argument(word); break;
-      case 'local': spec.address = checkedPrefix(words.argument(word)); break;
-      case 'peer': case 'remote': spec.peer = checkedPrefix(words.argument(word)); break;
-      case 'broadcast': case 'brd': spec.broadcast = ipv4Canonical(words.argument(word)); break;
-      case 'label': spec.label = words.argument(word); break;
-      case 'scope': { const v = words.argument(word); spec.scope = /^\d+$/.test(v) ? Number(v) : v; break; }
-      case 'metric': case 'priority': case 'preference': spec.metric = parseUnsigned(words.argument(word), 'metric'); break;
-      case 'valid_lft': { const v = words.argument(word); spec.validLifetime = v === 'forever' ? v : parseUnsigned(v, 'valid_lft'); break; }
-      case 'preferred_lft': { const v = words.argument(word); spec.preferredLifetime = v === 'forever' ? v : parseUnsigned(v, 'preferred_lft'); break; }
-      case 'nodad': case 'noprefixroute': case 'home': case 'mngtmpaddr': case 'autojoin': case 'optimistic':
-        (flags ??= {})[FLAGS.get(word)!] = true;
-        break;
-      default:
-        if (spec.address !== undefined) throw duplicateArgument('local', word);
-        spec.address = checkedPrefix(word);
+    let word = words.take()!;
+    // In ipaddr_modify's order, for its abbreviations (`b` broadcast, `m` metric, `p` priority, `v` valid_lft).
+    if (word === 'peer' || word === 'remote') {
+      const v = words.argument(word);
+      if (spec.peer !== undefined) throw new CliUsageError(`Error: duplicate "peer": "${v}" is the second value.`, 255, true);
+      spec.peer = checked(v);
+    } else if (word === 'dev') spec.dev = words.argument(word);
+    else if (matches(word, 'broadcast') || word === 'brd') {
+      const v = words.argument(word);
+      if (spec.broadcast !== undefined) throw new CliUsageError(`Error: duplicate "broadcast": "${v}" is the second value.`, 255, true);
+      spec.broadcast = v === '+' || v === '-' ? v : checked(v, true);
+    } else if (word === 'anycast') {
+      checked(words.argument(word), true);
+      throw new CliUsageError('Error: nlkit\'s addresses do not take "anycast".', 2);
+    } else if (word === 'scope') {
+      const v = words.argument(word);
+      const scope = routeScope(v);
+      if (scope < 0) throw invalidArgument('invalid scope value.', v);
+      spec.scope = scope;
+    } else if (word === 'label') spec.label = words.argument(word);
+    else if (matches(word, 'metric') || matches(word, 'priority') || matches(word, 'preference')) {
+      spec.metric = unsignedArgument(words.argument(word), 0xffffffff, '"metric" value is invalid\n');
+    } else if (matches(word, 'valid_lft') || matches(word, 'preferred_lft')) {
+      const key = word[0] === 'v' ? 'validLifetime' : 'preferredLifetime';
+      const name = word[0] === 'v' ? 'valid_lft' : 'preferred_lft';
+      // ip's duparg names the keyword itself, before reading its value.
+      if (spec[key] !== undefined) throw new CliUsageError(`Error: duplicate "${name}": "${word}" is the second value.`, 255, true);
+      const v = words.argument(word);
+      const seconds = lifetime(v);
+      if (seconds === -1) throw invalidArgument(`${name} value`, v);
+      spec[key] = seconds;
+    } else if (FLAGS.has(word)) {
+      const [flag, ipv6Only] = FLAGS.get(word)!;
+      if (flag === '') warn?.(`Warning: ${word} option is not mutable from userspace\n`);
+      else if (ipv6Only && addressFamily !== 6) warn?.(`Warning: ${word} option can be set only for IPv6 addresses\n`);
+      else (flags ??= {})[flag] = true;
+    } else {
+      if (word === 'local') word = words.argument(word);
+      if (matches(word, 'help')) throw new CliUsageError(ADDRESS_USAGE.slice(0, -1), 255, true);
+      if (spec.address !== undefined) throw duplicateArgument('local', word);
+      spec.address = checked(word);
     }
   }
   if (spec.dev === undefined) throw new CliUsageError('Not enough information: "dev" argument is required.');
   if (spec.address === undefined) throw new CliUsageError('Not enough information: "local" argument is required.');
+  if ((spec.broadcast === '+' || spec.broadcast === '-') && addressFamily !== 4) throw new CliUsageError('Broadcast can be set only for IPv4 addresses');
+  if (spec.validLifetime === 0) throw new CliUsageError('valid_lft is zero');
+  const valid = spec.validLifetime === 'forever' ? 0xffffffff : spec.validLifetime as number | undefined;
+  const preferred = spec.preferredLifetime === 'forever' ? 0xffffffff : spec.preferredLifetime as number | undefined;
+  if (preferred !== undefined && (valid ?? 0xffffffff) < preferred) throw new CliUsageError('preferred_lft is greater than valid_lft');
   if (flags) spec.flags = flags;
   return spec as unknown as AddressSpec;
-}
-
-/**
- * `word` as ip's get_prefix() reads it, in the library's notation (ip also
- * takes short IPv4 forms, `10/8`, `1.2.3`); else ip's message, and ip exits
- * (a batch ends there).
- */
-function checkedPrefix(word: string): string {
-  // Most words are dotted quads already: those skip the parse and the formatting.
-  if (isDottedQuadPrefix(word)) return word;
-  const prefix = parsePrefix(word, 0);
-  if (prefix.family === 0) return word;
-  const address = formatIp(prefix.bytes, 0, prefix.family === 4 ? 4 : 16);
-  return prefix.specified ? `${address}/${prefix.bitlen}` : address;
 }

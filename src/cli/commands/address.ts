@@ -1,10 +1,10 @@
 // `nlkit address`: show, add, change, replace, delete, flush, as `ip address` has them.
 import { addressToIpJson, type Address, type AddressSpec, type IpJson } from '../../route/index.js';
-import { CliUsageError, matchKeyword, parseUnsigned, Words } from '../args.js';
+import { CliUsageError, matchKeyword, Words } from '../args.js';
 import type { CliContext } from '../context.js';
 import { linkJson, linkStatsJson } from '../link-json.js';
 import { printList } from '../output.js';
-import { parseAddressSpec } from './address-spec.js';
+import { ADDRESS_USAGE, parseAddressSpec } from './address-spec.js';
 import { linkPrinted, netnsNamer, readLinkSelection, selectLinks, type LinkSelection } from './link.js';
 import { printBrief } from './brief.js';
 import { inPrefix } from './prefix.js';
@@ -187,14 +187,15 @@ const COMMANDS = ['add', 'change', 'chg', 'replace', 'delete', 'list', 'show', '
 export function runAddress(ctx: CliContext, args: string[]): number {
   if (args.length === 0) return show(ctx, []);
   const [word, ...rest] = args;
+  const warn = (line: string) => ctx.io.stderr(line);
   switch (matchKeyword(word!, COMMANDS)) {
-    case 'add': ctx.rt().addr.add(parseAddressSpec(rest)); return 0;
-    case 'change': case 'chg': case 'replace': ctx.rt().addr.replace(parseAddressSpec(rest)); return 0;
-    case 'delete': ctx.rt().addr.delete(parseAddressSpec(rest)); return 0;
+    case 'add': ctx.rt().addr.add(parseAddressSpec(rest, 0, ctx.ipFamily(), warn)); return 0;
+    case 'change': case 'chg': case 'replace': ctx.rt().addr.replace(parseAddressSpec(rest, 0, ctx.ipFamily(), warn)); return 0;
+    case 'delete': ctx.rt().addr.delete(parseAddressSpec(rest, 0, ctx.ipFamily(), warn)); return 0;
     case 'list': case 'show': case 'lst': return show(ctx, rest);
     case 'flush': return flush(ctx, rest);
     case 'help':
-      ctx.io.stderr('Usage: nlkit address {add|change|replace} IFADDR dev IFNAME [LIFETIME] [CONFFLAG-LIST]\n       nlkit address del IFADDR dev IFNAME\n       nlkit address {show|flush} [dev IFNAME] [scope SCOPE] [label LABEL] [up]\n');
+      ctx.io.stderr(ADDRESS_USAGE);
       return 255;
     default:
       throw new CliUsageError(`Command "${word}" is unknown, try "nlkit address help".`, 255);

@@ -9,7 +9,7 @@ import { printList } from '../output.js';
 import { printBrief } from './brief.js';
 import { nsidNames } from '../netns-names.js';
 import { linkText } from './link-text.js';
-import { parseLinkAdd, parseLinkSet } from './link-spec.js';
+import { LINK_USAGE, parseLinkAdd, parseLinkSet, type LinkWordsContext } from './link-spec.js';
 import { ipInvalid, parsePrefix, type InetPrefix } from './prefix.js';
 
 /**
@@ -166,8 +166,19 @@ function nsidOf(ctx: CliContext, name: string): number {
   return id;
 }
 
+/** What ip looks up and prints while it reads link words, from the namespace the command runs in. */
+function wordsContext(ctx: CliContext): LinkWordsContext {
+  return {
+    linkKind: (name) => {
+      const link = ctx.rt().link.list().find((l) => l.name === name || l.altNames?.includes(name));
+      return link === undefined ? undefined : link.kind ?? '';
+    },
+    warn: (line) => ctx.io.stderr(line),
+  };
+}
+
 function add(ctx: CliContext, args: string[]): number {
-  const spec = parseLinkAdd(args) as LinkSpec & { linkNetns?: string; linkNetnsId?: number };
+  const spec = parseLinkAdd(args, wordsContext(ctx)) as LinkSpec & { linkNetns?: string; linkNetnsId?: number };
   if (spec.linkNetns !== undefined) spec.linkNetnsId = nsidOf(ctx, spec.linkNetns);
   delete spec.linkNetns;
   ctx.rt().link.add(spec);
@@ -208,7 +219,7 @@ function del(ctx: CliContext, args: string[]): number {
     else if (dev === undefined) dev = word;
     else throw duplicateArgument('dev', word);
   }
-  if (dev === undefined) throw new CliUsageError('Not enough information: "dev" argument is required.');
+  if (dev === undefined) throw new CliUsageError('Not enough information: "dev" argument is required.', 255, true);
   ctx.rt().link.delete(dev);
   return 0;
 }
@@ -217,11 +228,18 @@ function set(ctx: CliContext, args: string[]): number {
   if (args[0] === 'group') {
     // `link set group N CHANGES`: every link of the group, as the kernel's group changelink does.
     const group = groupSelector(args[1]);
-    const { changes } = parseLinkSet(['group', ...args.slice(2)]);
+    const { changes } = parseLinkSet(['group', ...args.slice(2)], wordsContext(ctx));
     for (const l of ctx.rt().link.list().filter((x) => x.group === group)) ctx.rt().link.set(l.index, changes);
     return 0;
   }
-  const { dev, changes, linkNetns } = parseLinkSet(args);
+  const { dev, changes, linkNetns } = parseLinkSet(args, wordsContext(ctx));
+  if (changes.address !== undefined) {
+    // ip checks the new address's length against the device's before sending it.
+    const current = ctx.rt().link.list().find((l) => l.name === dev)?.address;
+    const length = (changes.address.length + 1) / 3;
+    const expected = current === undefined ? length : (current.length + 1) / 3;
+    if (length !== expected) throw new CliUsageError(`Invalid address length ${length} - must be ${expected} bytes`);
+  }
   if (linkNetns !== undefined) {
     // The kernel's setlink checks the id (an unknown one is refused) and does
     // nothing else with it; the library has no field to send it, so nlkit
@@ -248,7 +266,7 @@ export function runLink(ctx: CliContext, args: string[]): number {
     case 'set': case 'change': return set(ctx, rest);
     case 'show': case 'list': case 'lst': return show(ctx, rest);
     case 'help':
-      ctx.io.stderr('Usage: nlkit link add [link DEV] [name] NAME [mtu MTU] [address LLADDR] ... type TYPE [ARGS]\n       nlkit link delete DEV\n       nlkit link set DEV [up|down] [mtu MTU] [name NAME] [master DEV|nomaster] ...\n       nlkit link show [DEV] [up] [master DEV] [type TYPE] [group GROUP]\n');
+      ctx.io.stderr(LINK_USAGE);
       return 255;
     default:
       throw new CliUsageError(`Command "${word}" is unknown, try "nlkit link help".`, 255);

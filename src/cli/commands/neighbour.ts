@@ -1,9 +1,10 @@
 // `nlkit neighbour`: show, add, replace, change, delete, flush, get, as `ip neigh` has them.
 import { neighboursToIpJson, parseRouteProtocol, type Neighbour, type NeighbourFilter, type NeighbourQuery, type NeighbourSpec } from '../../route/index.js';
-import { CliUsageError, duplicateArgument, matches, matchKeyword, Words } from '../args.js';
+import { CliUsageError, duplicateArgument, matches, matchKeyword, strtoulWord, Words } from '../args.js';
+import { lladdr } from './lladdr.js';
 import type { CliContext } from '../context.js';
 import { printList } from '../output.js';
-import { inPrefix, ipInvalid, ipv4Canonical, namedValue, parsePrefix, type InetPrefix } from './prefix.js';
+import { inPrefix, ipInvalid, namedValue, parseAddress, parsePrefix, prefixText, type InetPrefix } from './prefix.js';
 
 const NTF_PROXY = 0x08;
 const NTF_EXT_LEARNED = 0x10;
@@ -19,29 +20,74 @@ function neighbourText(n: Record<string, unknown>): string {
   return s + '\n';
 }
 
-function parseSpec(args: readonly string[]): NeighbourSpec {
+/** nud_state_a2n's names in its order (true: it takes an abbreviation), or a single NUD bit as a number. */
+const NUD_WORDS: readonly (readonly [string, boolean])[] = [
+  ['permanent', true], ['reachable', true], ['noarp', false], ['none', false], ['stale', false], ['incomplete', false],
+  ['delay', false], ['probe', false], ['failed', true],
+];
+const NUD_BITS = ['incomplete', 'reachable', 'stale', 'delay', 'probe', 'failed', 'noarp', 'permanent'];
+
+/** A `nud` word as NeighbourSpec's state name; undefined where ip's nud_state_a2n fails. */
+function nudState(word: string): string | undefined {
+  for (const [name, abbreviates] of NUD_WORDS) if (abbreviates ? matches(word, name) : word === name) return name;
+  const n = strtoulWord(word);
+  if (n === 0) return 'none';
+  // One bit of the state byte.
+  if (n < 0 || n >= 0x100 || (n & (n - 1)) !== 0) return undefined;
+  return NUD_BITS[31 - Math.clz32(n)];
+}
+
+/** get_addr() of a neighbour's address, in the family -4/-6 gave. */
+function neighbourAddress(word: string, family: 0 | 4 | 6): string {
+  return prefixText(word, parseAddress(word, family));
+}
+
+function parseSpec(args: readonly string[], family: 0 | 4 | 6): NeighbourSpec {
   const words = new Words(args);
   const spec: Record<string, unknown> = {};
+  // In ipneigh_modify's order, for its abbreviations (`l` lladdr, `p` proxy, `e` extern_learn, `pro` protocol).
   while (!words.done) {
-    const word = words.take()!;
-    switch (word) {
-      case 'lladdr': spec.lladdr = words.argument(word); break;
-      case 'nud': spec.state = words.argument(word); break;
-      case 'dev': spec.dev = words.argument(word); break;
-      case 'router': spec.router = true; break;
-      case 'proxy': spec.proxy = true; spec.address ??= ipv4Canonical(words.argument(word)); break;
-      case 'extern_learn': spec.externLearn = true; break;
-      case 'managed': spec.managed = true; break;
-      case 'protocol': spec.protocol = words.argument(word); break;
-      case 'to': spec.address = ipv4Canonical(words.argument(word)); break;
-      default:
-        if (spec.address !== undefined) throw duplicateArgument('to', word);
-        spec.address = ipv4Canonical(word);
+    let word = words.take()!;
+    if (matches(word, 'lladdr')) {
+      const v = words.argument(word);
+      if (spec.lladdr !== undefined) throw new CliUsageError(`Error: duplicate "lladdr": "${v}" is the second value.`, 255, true);
+      spec.lladdr = v;
+    } else if (word === 'nud') {
+      const v = words.argument(word);
+      const state = nudState(v);
+      if (state === undefined) throw ipInvalid('nud state is bad', v);
+      spec.state = state;
+    } else if (matches(word, 'proxy')) {
+      const v = words.argument(word);
+      if (matches(v, 'help')) throw new CliUsageError(NEIGHBOUR_USAGE.slice(0, -1), 255, true);
+      if (spec.address !== undefined) throw new CliUsageError(`Error: duplicate "address": "${v}" is the second value.`, 255, true);
+      spec.address = neighbourAddress(v, family);
+      spec.proxy = true;
+    } else if (word === 'router') spec.router = true;
+    else if (word === 'use') throw new CliUsageError('Error: nlkit does not send "use" (NTF_USE).', 2);
+    else if (word === 'managed') spec.managed = true;
+    else if (matches(word, 'extern_learn')) spec.externLearn = true;
+    else if (word === 'dev') spec.dev = words.argument(word);
+    else if (matches(word, 'protocol')) {
+      const v = words.argument(word);
+      const n = strtoulWord(v);
+      spec.protocol = n >= 0 && n <= 255 ? n : namedValue(v, parseRouteProtocol, '"protocol" value is invalid\n');
+    } else {
+      if (word === 'to') word = words.argument(word);
+      // ip's `help` here skips to the next word rather than printing its usage.
+      if (matches(word, 'help')) word = words.argument(word);
+      if (spec.address !== undefined) throw duplicateArgument('to', word);
+      spec.address = neighbourAddress(word, family);
     }
   }
-  if (spec.dev === undefined || spec.address === undefined) throw new CliUsageError('Device and destination are required arguments.');
+  if (spec.dev === undefined && !spec.proxy) throw new CliUsageError('Device and destination are required arguments.', 255, true);
+  if (spec.address === undefined) throw new CliUsageError('Device and destination are required arguments.', 255, true);
+  if (spec.lladdr === 'null') delete spec.lladdr;
+  else if (spec.lladdr !== undefined) spec.lladdr = lladdr(spec.lladdr as string);
   return spec as unknown as NeighbourSpec;
 }
+
+const NEIGHBOUR_USAGE = 'Usage: nlkit neigh { add | del | change | replace } { ADDR [ lladdr LLADDR ] [ nud STATE ] | proxy ADDR } [ dev DEV ] [ router ]\n       nlkit neigh { show | flush } [ proxy ] [ to PREFIX ] [ dev DEV ] [ nud STATE ]\n';
 
 const NUD_NOARP = 0x40;
 const NUD_PERMANENT = 0x80;
@@ -83,7 +129,8 @@ function parseSelection(ctx: CliContext, args: readonly string[], flush: boolean
     else if (word === 'nud') {
       const v = words.argument(word);
       if (!sel.stateGiven) { sel.stateGiven = true; sel.states = 0; }
-      let state = NUD_STATES[v];
+      const name = nudState(v);
+      let state = name === undefined ? undefined : NUD_STATES[name];
       if (state === undefined) {
         if (v !== 'all') throw ipInvalid('nud state is bad', v);
         state = flush ? ~NUD_NOARP : ~0;
@@ -92,7 +139,9 @@ function parseSelection(ctx: CliContext, args: readonly string[], flush: boolean
     } else if (word === 'proxy') sel.proxy = true;
     else if (matches(word, 'protocol')) {
       const v = words.argument(word);
-      if (v !== 'all') sel.protocol = namedValue(v, parseRouteProtocol, 'invalid "protocol"\n');
+      const n = strtoulWord(v);
+      if (n >= 0 && n <= 255) sel.protocol = n;
+      else if (v !== 'all') sel.protocol = namedValue(v, parseRouteProtocol, 'invalid "protocol"\n');
     } else {
       const v = word === 'to' ? words.argument(word) : word;
       sel.to = parsePrefix(v, sel.family ?? 0);
@@ -173,10 +222,18 @@ function get(ctx: CliContext, args: string[]): number {
   while (!words.done) {
     const word = words.take()!;
     if (word === 'dev') query.dev = words.argument(word);
-    else if (word === 'proxy') { query.proxy = true; query.address = ipv4Canonical(words.argument(word)); }
-    else if (word === 'to') query.address = ipv4Canonical(words.argument(word));
-    else if (query.address === undefined) query.address = ipv4Canonical(word);
-    else throw duplicateArgument('to', word);
+    else if (matches(word, 'proxy')) {
+      const v = words.argument(word);
+      if (matches(v, 'help')) throw new CliUsageError(NEIGHBOUR_USAGE.slice(0, -1), 255, true);
+      if (query.address !== undefined) throw new CliUsageError(`Error: duplicate "address": "${v}" is the second value.`, 255, true);
+      query.proxy = true;
+      query.address = neighbourAddress(v, ctx.ipFamily() ?? 0);
+    } else {
+      const v = word === 'to' ? words.argument(word) : word;
+      if (matches(v, 'help')) throw new CliUsageError(NEIGHBOUR_USAGE.slice(0, -1), 255, true);
+      if (query.address !== undefined) throw duplicateArgument('to', v);
+      query.address = neighbourAddress(v, ctx.ipFamily() ?? 0);
+    }
   }
   if (query.dev === undefined || query.address === undefined) throw new CliUsageError('Device and address are required arguments.');
   const names = new Map(ctx.rt().link.list().map((l) => [l.index, l.name]));
@@ -192,14 +249,14 @@ export function runNeighbour(ctx: CliContext, args: string[]): number {
   const [word, ...rest] = args;
   const neigh = () => ctx.rt().neigh;
   switch (matchKeyword(word!, COMMANDS)) {
-    case 'add': neigh().add(parseSpec(rest)); return 0;
-    case 'change': case 'chg': case 'replace': neigh().replace(parseSpec(rest)); return 0;
-    case 'delete': neigh().delete(parseSpec(rest)); return 0;
+    case 'add': neigh().add(parseSpec(rest, ctx.ipFamily() ?? 0)); return 0;
+    case 'change': case 'chg': case 'replace': neigh().replace(parseSpec(rest, ctx.ipFamily() ?? 0)); return 0;
+    case 'delete': neigh().delete(parseSpec(rest, ctx.ipFamily() ?? 0)); return 0;
     case 'list': case 'show': case 'lst': return show(ctx, rest);
     case 'flush': return flush(ctx, rest);
     case 'get': return get(ctx, rest);
     case 'help':
-      ctx.io.stderr('Usage: nlkit neigh { add | del | change | replace } { ADDR [ lladdr LLADDR ] [ nud STATE ] | proxy ADDR } [ dev DEV ] [ router ]\n       nlkit neigh { show | flush } [ proxy ] [ to PREFIX ] [ dev DEV ] [ nud STATE ]\n');
+      ctx.io.stderr(NEIGHBOUR_USAGE);
       return 255;
     default:
       throw new CliUsageError(`Command "${word}" is unknown, try "nlkit neigh help".`, 255);

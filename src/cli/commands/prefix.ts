@@ -1,7 +1,7 @@
 // Address prefixes as iproute2's selectors read and match them (lib/utils.c:
 // get_prefix, inet_addr_match): `to 10.0.0.0/24`, `root 10.0.0.0/8`,
 // `match 10.1.2.3`, `from fd00::/64`, `via 10.0.0.1`, `default`, `all`.
-import { encodeIp } from '../../netlink/index.js';
+import { encodeIp, formatIp } from '../../netlink/index.js';
 import { CliUsageError } from '../args.js';
 
 /** iproute2's inet_prefix, for the families nlkit's selectors take. */
@@ -213,4 +213,22 @@ export function namedValue(word: string, parse: (value: string | number) => numb
   } catch {
     throw ipInvalid(message, word);
   }
+}
+
+/** get_addr(): an address word, without `/N`, or ip's message (ip exits with status 1). */
+export function parseAddress(word: string, family: 0 | 4 | 6): InetPrefix {
+  const address = word.includes('/') ? undefined : parse(word, family);
+  if (!address) throw new CliUsageError(`Error: ${FAMILY_WORDS[family]} address is expected rather than "${word}".`, 1, true);
+  return address;
+}
+
+/**
+ * `word`, which parsePrefix or parseAddress read as `prefix`, in the library's
+ * notation: ip's short IPv4 forms (`10/8`, `127.1`) as dotted quads, IPv6 as
+ * formatted; `default`, `all` and `any` as written.
+ */
+export function prefixText(word: string, prefix: InetPrefix): string {
+  if (word === 'default' || word === 'all' || word === 'any') return word;
+  const address = formatIp(prefix.bytes, 0, prefix.family === 4 ? 4 : 16);
+  return prefix.specified ? `${address}/${prefix.bitlen}` : address;
 }

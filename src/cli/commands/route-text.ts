@@ -34,6 +34,8 @@ export function routeText(r: IpJson, locked: readonly string[] = []): string {
       case 'nexthops': for (const nh of value as IpJson[]) s += nexthopText(nh); break;
       case 'cache': { const flags = value as string[]; s += '\n    cache '; if (flags.length) s += `<${flags.join(',')}> `; break; }
       case 'expires': s += `expires ${value}sec `; break;
+      // ip's JSON has the mark as a number, its text in hex from 16 on.
+      case 'mark': s += `mark ${(value as number) >= 16 ? `0x${(value as number).toString(16)}` : value} `; break;
       case 'via': s += `via ${(value as IpJson).family} ${(value as IpJson).host} `; break;
       case 'flow': { const f = value as IpJson; s += f.from !== undefined ? `realms ${f.from}/${f.to} ` : `realm ${f.to} `; break; }
       default:

@@ -1,10 +1,11 @@
 // `nlkit route`: show, get, add, delete, replace, append, prepend, change, flush, as `ip route` has them.
-import { routeToIpJson, type Route, type RouteFilter, type RouteLookup, type RouteSpec } from '../../route/index.js';
-import { nameOrNumber, parseRouteSpec } from './route-spec.js';
-import { CliUsageError, matches, matchKeyword, parseUnsigned, Words } from '../args.js';
+import { parseIpProtocol, routeToIpJson, type Route, type RouteFilter, type RouteLookup, type RouteSpec } from '../../route/index.js';
+import { parseRouteSpec, ROUTE_USAGE } from './route-spec.js';
+import { CliUsageError, matches, matchKeyword, strtoulWord, unsignedArgument, Words } from '../args.js';
+import { dsfield, routeProtocol, routeScope, routeTable, routeType } from './ip-names.js';
 import type { CliContext } from '../context.js';
 import { printList } from '../output.js';
-import { addressMatches, ipInvalid, ipv4Canonical, parsePrefix, type InetPrefix } from './prefix.js';
+import { addressMatches, ipInvalid, namedValue, parsePrefix, prefixText, type InetPrefix } from './prefix.js';
 import { listCachedRoutes } from './route-cache.js';
 import { lockedMetricKeys, routeText } from './route-text.js';
 
@@ -66,8 +67,10 @@ function parseSelection(ctx: CliContext, args: readonly string[]): RouteSelectio
     const word = words.take()!;
     if (matches(word, 'table')) {
       const v = words.argument(word);
-      if (v === 'all') filter.table = 'all';
-      else if (/^(\d+|0x[0-9a-f]+)$/i.test(v) || ['main', 'local', 'default'].includes(v)) filter.table = nameOrNumber(String(/^0x/i.test(v) ? parseInt(v, 16) : v));
+      const table = routeTable(v);
+      // ip's table 0 filters nothing, as `all`.
+      if (table >= 0) filter.table = table === 0 ? 'all' : table;
+      else if (v === 'all') filter.table = 'all';
       // ip keeps the main table and asks for the cloned routes.
       else if (v === 'cache') sel.cloned = true;
       else throw ipInvalid('table id value is invalid\n', v);
@@ -81,22 +84,32 @@ function parseSelection(ctx: CliContext, args: readonly string[]): RouteSelectio
     } else if (matches(word, 'cached') || matches(word, 'cloned')) {
       sel.cloned = true;
     } else if (word === 'tos' || matches(word, 'dsfield')) {
-      sel.tos = parseUnsigned(words.argument(word), 'TOS', 255);
+      const v = words.argument(word);
+      const tos = dsfield(v);
+      if (tos < 0) throw ipInvalid('TOS value is invalid\n', v);
+      sel.tos = tos;
       sel.fixed.tos = true;
     } else if (matches(word, 'protocol')) {
       const v = words.argument(word);
-      if (v !== 'all') { filter.protocol = nameOrNumber(v); sel.fixed.protocol = true; }
+      const protocol = routeProtocol(v);
+      if (protocol >= 0) { filter.protocol = protocol; sel.fixed.protocol = true; }
+      else if (v !== 'all') throw ipInvalid('invalid "protocol"\n', v);
     } else if (matches(word, 'scope')) {
       const v = words.argument(word);
-      if (v !== 'all') { filter.scope = nameOrNumber(v); sel.fixed.scope = true; }
-    } else if (matches(word, 'type')) filter.type = nameOrNumber(words.argument(word));
+      const scope = routeScope(v);
+      if (scope >= 0) { filter.scope = scope; sel.fixed.scope = true; }
+      else if (v !== 'all') throw ipInvalid('invalid "scope"\n', v);
+    } else if (matches(word, 'type')) {
+      const v = words.argument(word);
+      const type = routeType(v);
+      if (type === undefined) throw ipInvalid('node type value is invalid\n', v);
+      filter.type = type;
+    }
     else if (word === 'dev' || word === 'oif') { filter.dev = words.argument(word); sel.fixed.dev = true; }
     else if (word === 'iif') sel.iif = words.argument(word);
-    else if (word === 'mark') sel.mark = parseUnsigned(words.argument(word), 'mark');
+    else if (word === 'mark') sel.mark = unsignedArgument(words.argument(word), 0xffffffff, 'invalid mark value');
     else if (matches(word, 'metric') || matches(word, 'priority') || word === 'preference') {
-      const v = words.argument(word);
-      if (!/^(\d+|0x[0-9a-f]+)$/i.test(v) || Number(v) > 0xffffffff) throw ipInvalid('"metric" value is invalid\n', v);
-      sel.metric = Number(v);
+      sel.metric = unsignedArgument(words.argument(word), 0xffffffff, '"metric" value is invalid\n');
       sel.fixed.metric = true;
     } else if (word === 'via') {
       let v = words.argument(word);
@@ -219,35 +232,62 @@ function flush(ctx: CliContext, args: string[]): number {
 function get(ctx: CliContext, args: string[]): number {
   const words = new Words(args);
   const lookup: Record<string, unknown> = {};
-  // In ip's order, for its abbreviations (`f` from, `i` iif, `m` mark, `o` oif, `u` uid).
+  // ip's req.r.rtm_family: -4/-6, else the first address's; it picks the family named in the next prefix's message.
+  let family: 0 | 4 | 6 = ctx.ipFamily() ?? 0;
+  const prefix = (word: string): string => {
+    const p = parsePrefix(word, family);
+    if (family === 0) family = p.family;
+    return prefixText(word, p);
+  };
+  // In iproute_get's order, for its abbreviations (`f` from, `i` iif, `m` mark, `o` oif, `n` notify, `c` connected, `u` uid).
   while (!words.done) {
     const word = words.take()!;
-    if (word === 'tos' || matches(word, 'dsfield')) lookup.tos = parseUnsigned(words.argument(word), 'tos', 255);
-    else if (matches(word, 'from')) lookup.from = ipv4Canonical(words.argument(word));
-    else if (matches(word, 'iif')) lookup.iif = words.argument(word);
-    else if (matches(word, 'mark')) lookup.mark = parseUnsigned(words.argument(word), 'mark');
+    if (word === 'tos' || matches(word, 'dsfield')) {
+      const v = words.argument(word);
+      const tos = dsfield(v);
+      if (tos < 0) throw ipInvalid('TOS value is invalid\n', v);
+      lookup.tos = tos;
+    } else if (matches(word, 'from')) {
+      const v = words.argument(word);
+      if (matches(v, 'help')) throw new CliUsageError(ROUTE_USAGE.slice(0, -1), 255, true);
+      lookup.from = prefix(v);
+    } else if (matches(word, 'iif')) lookup.iif = words.argument(word);
+    else if (matches(word, 'mark')) lookup.mark = unsignedArgument(words.argument(word), 0xffffffff, 'invalid mark value');
     else if (matches(word, 'oif') || word === 'dev') lookup.oif = words.argument(word);
+    else if (matches(word, 'notify')) {
+      // RouteLookup has no RTM_F_NOTIFY.
+      throw new CliUsageError(`Error: nlkit's "route get" does not take "${word}".`, 2);
+    } else if (matches(word, 'connected')) lookup.connected = true;
     else if (matches(word, 'vrf')) {
       const name = words.argument(word);
       if (!ctx.rt().link.list().some((l) => l.name === name && l.kind === 'vrf')) throw ipInvalid('Invalid VRF\n', name);
       lookup.oif = name;
-    } else if (matches(word, 'uid')) lookup.uid = parseUnsigned(words.argument(word), 'uid');
+    } else if (matches(word, 'uid')) lookup.uid = unsignedArgument(words.argument(word), 0xffffffff, 'invalid UID\n');
     else if (matches(word, 'fibmatch')) lookup.fibMatch = true;
-    else if (matches(word, 'connected') && !matches(word, 'notify')) lookup.connected = true;
-    else if (word === 'sport' || word === 'dport') {
-      const value = words.argument(word);
-      if (!/^(\d+|0x[0-9a-f]+)$/i.test(value) || Number(value) > 0xffff) throw ipInvalid(`invalid ${word}\n`, value);
-      lookup[word] = Number(value);
-    } else if (matches(word, 'ipproto')) {
-      const value = words.argument(word);
-      if (/^\d+$/.test(value) && Number(value) > 255) throw ipInvalid('Invalid "ipproto" value\n', value);
-      lookup.ipproto = /^\d+$/.test(value) ? Number(value) : value;
-    } else if (matches(word, 'notify') || word === 'as') {
-      // RouteLookup has no RTM_F_NOTIFY and no RTA_NEWDST.
+    else if (word === 'as') {
+      // RouteLookup has no RTA_NEWDST.
       throw new CliUsageError(`Error: nlkit's "route get" does not take "${word}".`, 2);
+    } else if (matches(word, 'sport') || matches(word, 'dport')) {
+      const port = word[0] === 's' ? 'sport' : 'dport';
+      lookup[port] = unsignedArgument(words.argument(word), 0xffff, `invalid ${port}\n`);
+    } else if (matches(word, 'ipproto')) {
+      const v = words.argument(word);
+      const n = strtoulWord(v);
+      if (n >= 0 && n <= 255) lookup.ipproto = n;
+      else lookup.ipproto = namedValue(v, parseIpProtocol, 'Invalid "ipproto" value\n');
     } else {
+      const v = word === 'to' ? words.argument(word) : word;
+      if (matches(v, 'help')) throw new CliUsageError(ROUTE_USAGE.slice(0, -1), 255, true);
+      const p = parsePrefix(v, family);
+      if (family === 0) family = p.family;
+      const full = p.family === 6 ? 128 : 32;
+      if (p.family !== 0 && p.bitlen !== full) {
+        // ip warns and looks the address up as a host.
+        ctx.io.stderr(`Warning: /${p.bitlen} as prefix is invalid, only /${full} (or none) is supported.\n`);
+        p.specified = false;
+      }
       // A second address replaces the first, as in ip (its RTA_DST is written again).
-      lookup.to = ipv4Canonical(word === 'to' ? words.argument(word) : word);
+      lookup.to = prefixText(v, p);
     }
   }
   if (lookup.to === undefined) throw new CliUsageError('need at least a destination address');
@@ -285,7 +325,7 @@ export function runRoute(ctx: CliContext, args: string[]): number {
     case 'flush': return flush(ctx, rest);
     case 'get': return get(ctx, rest);
     case 'help':
-      ctx.io.stderr('Usage: nlkit route { list | flush } SELECTOR\n       nlkit route get ADDRESS [from ADDRESS iif STRING] [oif STRING] [mark NUMBER] [uid NUMBER] [ipproto PROTOCOL] [sport NUMBER] [dport NUMBER] [connected]\n       nlkit route { add | del | change | append | replace } ROUTE\n');
+      ctx.io.stderr(ROUTE_USAGE);
       return 255;
     default:
       throw new CliUsageError(`Command "${word}" is unknown, try "nlkit route help".`, 255);

@@ -1,16 +1,43 @@
 // `nlkit rule`: show, add, delete, flush, as `ip rule` has them.
-import { parseIpProtocol, parseRouteProtocol, parseRouteTable, rulesToIpJson, type Rule, type RuleSpec } from '../../route/index.js';
-import { CliUsageError, invalidArgument, matches, matchKeyword, parseUnsigned, Words } from '../args.js';
+import { parseIpProtocol, rulesToIpJson, type Rule, type RuleSpec } from '../../route/index.js';
+import { CliUsageError, integerWord, matches, matchKeyword, strtoulWord, unsignedArgument, Words } from '../args.js';
+import { dsfield, routeProtocol, routeRealms, routeTable, routeType } from './ip-names.js';
 import type { CliContext } from '../context.js';
 import { printList } from '../output.js';
-import { inPrefix, ipInvalid, ipv4Canonical, namedValue, parsePrefix, type InetPrefix } from './prefix.js';
+import { inPrefix, ipInvalid, namedValue, parsePrefix, prefixText, type InetPrefix } from './prefix.js';
 
-const ACTIONS = ['lookup', 'goto', 'nop', 'blackhole', 'unreachable', 'prohibit'];
+/** The actions RuleSpec takes, by the route type names ip reads them as (FR_ACT_* values equal RTN_* ones: `unicast` is lookup). */
+const ACTIONS: Record<string, string> = { unicast: 'lookup', local: 'goto', broadcast: 'nop', blackhole: 'blackhole', unreachable: 'unreachable', prohibit: 'prohibit' };
 
-function range(word: string, what: string): number | [number, number] {
-  const m = /^(\d+)-(\d+)$/.exec(word);
-  if (m) return [Number(m[1]), Number(m[2])];
-  return parseUnsigned(word, what);
+/**
+ * sscanf's `%u` (`%hu` with `bits` 16) at the start of `text`: blanks, a
+ * sign, decimal digits, the value wrapped as C stores it; where it stopped.
+ */
+function scanUnsigned(text: string, from: number, bits: 16 | 32): { value: number; end: number } | undefined {
+  let i = from;
+  while (i < text.length && /\s/.test(text[i]!)) i++;
+  let negative = false;
+  if (text[i] === '+' || text[i] === '-') { negative = text[i] === '-'; i++; }
+  const start = i;
+  let value = 0;
+  while (i < text.length && text.charCodeAt(i) >= 0x30 && text.charCodeAt(i) <= 0x39) value = (value * 10 + text.charCodeAt(i++) - 0x30) % 2 ** 32;
+  if (i === start) return undefined;
+  if (negative) value = (2 ** 32 - value) % 2 ** 32;
+  return { value: value % 2 ** bits, end: i };
+}
+
+/** sscanf(word, "%u-%u") (or "%hu-%hu"): the numbers it read, one or two. */
+function scanRange(word: string, bits: 16 | 32): number[] {
+  const first = scanUnsigned(word, 0, bits);
+  if (!first) return [];
+  if (word[first.end] !== '-') return [first.value];
+  const second = scanUnsigned(word, first.end + 1, bits);
+  return second ? [first.value, second.value] : [first.value];
+}
+
+/** A prefix of `from`/`to` in the rule's family, as get_prefix reads it. */
+function rulePrefix(word: string, family: 0 | 4 | 6): string {
+  return prefixText(word, parsePrefix(word, family));
 }
 
 function ruleText(r: Record<string, unknown>): string {
@@ -34,44 +61,110 @@ function ruleText(r: Record<string, unknown>): string {
   return s.trimEnd() + '\n';
 }
 
-function parseSpec(ctx: CliContext, args: readonly string[]): RuleSpec {
+function parseSpec(ctx: CliContext, args: readonly string[], command: 'add' | 'del'): RuleSpec {
+  if (args.length === 0) throw new CliUsageError(`"ip rule ${command}" requires arguments.`);
   const words = new Words(args);
   const spec: Record<string, unknown> = {};
   const family = ctx.ipFamily();
   if (family !== undefined) spec.family = family;
+  // In iprule_modify's order, for its abbreviations (`p` preference, `o` order, `d` dsfield, `r` realms, `t` tun_id).
   while (!words.done) {
-    const word = words.take()!;
-    switch (word) {
-      case 'not': spec.not = true; break;
-      case 'from': { const v = words.argument(word); if (v !== 'all') spec.from = ipv4Canonical(v); break; }
-      case 'to': { const v = words.argument(word); if (v !== 'all') spec.to = ipv4Canonical(v); break; }
-      case 'priority': case 'preference': case 'order': case 'pref': case 'prio': spec.priority = parseUnsigned(words.argument(word), 'preference'); break;
-      case 'tos': case 'dsfield': spec.tos = parseUnsigned(words.argument(word), 'tos', 255); break;
-      case 'fwmark': {
-        const [mark, mask] = words.argument(word).split('/');
-        spec.fwmark = parseUnsigned(mark!, 'fwmark');
-        if (mask !== undefined) spec.fwmask = parseUnsigned(mask, 'fwmask');
-        break;
+    let word = words.take()!;
+    if (word === 'not') spec.not = true;
+    else if (word === 'from' || word === 'to') {
+      const v = words.argument(word);
+      spec[word] = rulePrefix(v, family ?? 0);
+    } else if (matches(word, 'preference') || matches(word, 'order') || matches(word, 'priority')) {
+      spec.priority = unsignedArgument(words.argument(word), 0xffffffff, 'preference value is invalid\n');
+    } else if (word === 'tos' || matches(word, 'dsfield')) {
+      const v = words.argument(word);
+      const tos = dsfield(v);
+      if (tos < 0) throw ipInvalid('TOS value is invalid\n', v);
+      spec.tos = tos;
+    } else if (word === 'fwmark') {
+      const v = words.argument(word);
+      const slash = v.indexOf('/');
+      spec.fwmark = unsignedArgument(slash < 0 ? v : v.slice(0, slash), 0xffffffff, 'fwmark value is invalid\n');
+      if (slash >= 0) spec.fwmask = unsignedArgument(v.slice(slash + 1), 0xffffffff, 'fwmask value is invalid\n');
+    } else if (matches(word, 'realms')) {
+      const v = words.argument(word);
+      if (routeRealms(v) < 0) throw ipInvalid('invalid realms\n', v);
+      throw new CliUsageError('Error: nlkit\'s rules do not take "realms".', 2);
+    } else if (matches(word, 'protocol')) {
+      const v = words.argument(word);
+      const protocol = routeProtocol(v);
+      if (protocol < 0) throw ipInvalid('"protocol" value is invalid\n', v);
+      spec.protocol = protocol;
+    } else if (matches(word, 'tun_id')) {
+      const v = words.argument(word);
+      if (!/^\s*\+?(0x[0-9a-f]+|0[0-7]*|[1-9][0-9]*)$/i.test(v) || BigInt(v.trim().replace(/^\+/, '').replace(/^0(?=[0-7])/, '0o')) >= 2n ** 64n) throw ipInvalid('"tun_id" value is invalid\n', v);
+      spec.tunId = BigInt(v.trim().replace(/^\+/, '').replace(/^0(?=[0-7])/, '0o'));
+    } else if (matches(word, 'table') || word === 'lookup') {
+      const v = words.argument(word);
+      const table = routeTable(v);
+      if (table < 0) throw ipInvalid('invalid table ID\n', v);
+      // Table 0 goes to the library, which refuses it: ip sends it and the kernel picks a table of its own.
+      spec.table = table;
+    } else if (matches(word, 'suppress_prefixlength') || word === 'sup_pl') {
+      const v = words.argument(word);
+      const n = integerWord(v);
+      if (n === undefined || n < 0) throw ipInvalid('suppress_prefixlength value is invalid\n', v);
+      spec.suppressPrefixLength = n;
+    } else if (matches(word, 'suppress_ifgroup') || word === 'sup_group') {
+      const v = words.argument(word);
+      const n = v === 'default' ? 0 : strtoulWord(v);
+      if (n < 0 || n > 0xffffffff) throw ipInvalid('Invalid "suppress_ifgroup" value\n', v);
+      spec.suppressIfgroup = n;
+    } else if (word === 'dev' || word === 'iif' || word === 'oif') {
+      const v = words.argument(word);
+      if (!validIfname(v)) throw ipInvalid(word === 'oif' ? '"oif" not a valid ifname' : '"iif"/"dev" not a valid ifname', v);
+      spec[word === 'oif' ? 'oif' : 'iif'] = v;
+    } else if (word === 'l3mdev') spec.l3mdev = true;
+    else if (word === 'uidrange') {
+      const v = words.argument(word);
+      const range = scanRange(v, 32);
+      if (range.length !== 2) throw ipInvalid('invalid UID range\n', v);
+      spec.uidrange = range;
+    } else if (word === 'nat' || matches(word, 'map-to')) {
+      words.argument(word);
+      throw new CliUsageError('Error: nlkit\'s rules do not take "nat" (route NAT is gone from the kernel).', 2);
+    } else if (word === 'ipproto') {
+      const v = words.argument(word);
+      const n = strtoulWord(v);
+      spec.ipproto = n >= 0 && n <= 255 ? n : namedValue(v, parseIpProtocol, 'Invalid "ipproto" value\n');
+    } else if (word === 'sport' || word === 'dport') {
+      const v = words.argument(word);
+      const range = scanRange(v, 16);
+      if (range.length === 0) throw ipInvalid(word === 'sport' ? 'invalid port range\n' : 'invalid dport range\n', v);
+      spec[word] = [range[0]!, range[1] ?? range[0]!];
+    } else {
+      if (word === 'type') word = words.argument(word);
+      if (matches(word, 'help')) throw new CliUsageError(RULE_USAGE.slice(0, -1), 255, true);
+      if (matches(word, 'goto')) {
+        spec.action = 'goto';
+        spec.goto = unsignedArgument(words.argument(word), 0xffffffff, 'invalid target\n');
+      } else if (matches(word, 'nop')) spec.action = 'nop';
+      else {
+        const type = routeType(word);
+        if (type === undefined) throw ipInvalid('Failed to parse rule type', word);
+        const action = typeof type === 'string' ? ACTIONS[type] : undefined;
+        if (action === undefined) throw new CliUsageError(`Error: nlkit's rules take the actions lookup, goto, nop, blackhole, unreachable and prohibit, not "${word}".`, 2);
+        spec.action = action;
       }
-      case 'table': case 'lookup': { const v = words.argument(word); spec.table = /^\d+$/.test(v) ? Number(v) : v; break; }
-      case 'iif': case 'dev': spec.iif = words.argument(word); break;
-      case 'oif': spec.oif = words.argument(word); break;
-      case 'goto': spec.action = 'goto'; spec.goto = parseUnsigned(words.argument(word), 'goto'); break;
-      case 'ipproto': spec.ipproto = words.argument(word); break;
-      case 'sport': spec.sport = range(words.argument(word), 'sport'); break;
-      case 'dport': spec.dport = range(words.argument(word), 'dport'); break;
-      case 'uidrange': { const r = range(words.argument(word), 'uidrange'); spec.uidrange = Array.isArray(r) ? r : [r, r]; break; }
-      case 'suppress_prefixlength': spec.suppressPrefixLength = parseUnsigned(words.argument(word), word); break;
-      case 'suppress_ifgroup': spec.suppressIfgroup = parseUnsigned(words.argument(word), word); break;
-      case 'protocol': { const v = words.argument(word); spec.protocol = /^\d+$/.test(v) ? Number(v) : v; break; }
-      case 'type': spec.action = words.argument(word); break;
-      default:
-        if (ACTIONS.includes(word)) spec.action = word;
-        else throw invalidArgument('Failed to parse rule type', word);
     }
   }
+  if (spec.l3mdev && typeof spec.table === 'number') throw new CliUsageError('table can not be specified for l3mdev rules', 234);
+  // Without -4/-6 ip sends an IPv4 rule, whatever its prefixes are (the kernel refuses an IPv6 one in it).
+  spec.family ??= 4;
   return spec as unknown as RuleSpec;
 }
+
+/** check_ifname(): what ip takes as an interface name (under 16 bytes, no `/` or blank). */
+function validIfname(name: string): boolean {
+  return name !== '' && Buffer.byteLength(name) < 16 && !/[\s/]/.test(name);
+}
+
+export const RULE_USAGE = 'Usage: nlkit rule { add | del } SELECTOR ACTION\n       nlkit rule { flush | list } [ SELECTOR ]\n';
 
 /** `ip rule show|flush` SELECTOR words (iprule_list_flush_or_save), checked on each dumped rule as ip checks them. */
 interface RuleSelection {
@@ -82,8 +175,7 @@ interface RuleSelection {
 }
 
 function u32(word: string, message: string): number {
-  if (!/^(\d+|0x[0-9a-f]+)$/i.test(word) || Number(word) > 0xffffffff) throw ipInvalid(message, word);
-  return Number(word);
+  return unsignedArgument(word, 0xffffffff, message);
 }
 
 function portRange(word: string, message: string): [number, number] {
@@ -134,14 +226,18 @@ function parseSelection(ctx: CliContext, args: readonly string[]): RuleSelection
       if (!/^\d+$/.test(v)) throw ipInvalid('"tun_id" value is invalid\n', v);
       if (BigInt(v) !== 0n) test.push((r) => r.tunId === BigInt(v));
     } else if (matches(word, 'lookup') || matches(word, 'table')) {
-      const table = namedValue(words.argument(word), parseRouteTable, 'table id value is invalid\n');
+      const v = words.argument(word);
+      const table = routeTable(v);
+      if (table < 0) throw ipInvalid('table id value is invalid\n', v);
       if (table > 0) test.push((r) => r.table === table);
     } else if (matches(word, 'from') || matches(word, 'src')) {
       const p = parsePrefix(words.argument(word), family);
       test.push(prefixTest(p, (r) => r.src, (r) => r.srcLength));
     } else if (matches(word, 'protocol')) {
       const v = words.argument(word);
-      if (v !== 'all') sel.protocol = namedValue(v, parseRouteProtocol, 'invalid "protocol"\n');
+      const protocol = routeProtocol(v);
+      if (protocol >= 0) sel.protocol = protocol;
+      else if (v !== 'all') throw ipInvalid('invalid "protocol"\n', v);
     } else if (word === 'ipproto') {
       const ipproto = namedValue(words.argument(word), parseIpProtocol, 'Invalid "ipproto" value\n');
       if (ipproto) test.push((r) => (r.ipproto ?? 0) === ipproto);
@@ -199,12 +295,12 @@ export function runRule(ctx: CliContext, args: string[]): number {
   if (args.length === 0) return show(ctx, []);
   const [word, ...rest] = args;
   switch (matchKeyword(word!, COMMANDS)) {
-    case 'add': ctx.rt().rule.add(parseSpec(ctx, rest)); return 0;
-    case 'delete': ctx.rt().rule.delete(parseSpec(ctx, rest)); return 0;
+    case 'add': ctx.rt().rule.add(parseSpec(ctx, rest, 'add')); return 0;
+    case 'delete': ctx.rt().rule.delete(parseSpec(ctx, rest, 'del')); return 0;
     case 'list': case 'show': case 'lst': return show(ctx, rest);
     case 'flush': return flush(ctx, rest);
     case 'help':
-      ctx.io.stderr('Usage: nlkit rule { add | del } SELECTOR ACTION\n       nlkit rule { flush | list } [ SELECTOR ]\n');
+      ctx.io.stderr(RULE_USAGE);
       return 255;
     default:
       throw new CliUsageError(`Command "${word}" is unknown, try "nlkit rule help".`, 255);
