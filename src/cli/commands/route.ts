@@ -6,7 +6,6 @@ import { dsfield, routeProtocol, routeScope, routeTable, routeType } from './ip-
 import type { CliContext } from '../context.js';
 import { printList } from '../output.js';
 import { addressMatches, ipInvalid, namedValue, parsePrefix, prefixText, type InetPrefix } from './prefix.js';
-import { listCachedRoutes } from './route-cache.js';
 import { lockedMetricKeys, routeText } from './route-text.js';
 
 /** `ip route show|flush` SELECTOR words (iproute_list_flush_or_save): what the kernel filters and what ip filters itself. */
@@ -182,7 +181,8 @@ function listRoutes(ctx: CliContext, sel: RouteSelection): Route[] {
     iif = ctx.rt().link.list().find((l) => l.name === sel.iif)?.index;
     if (iif === undefined) throw new CliUsageError(`Cannot find device "${sel.iif}"`);
   }
-  const routes = sel.cloned ? listCachedRoutes(ctx, sel.filter) : ctx.rt().route.list(sel.filter);
+  // ip lists the cloned routes of IPv4 unless told -6, as it dumps them.
+  const routes = ctx.rt().route.list(sel.cloned ? { ...sel.filter, cloned: true, family: sel.filter.family ?? 4 } : sel.filter);
   return routes.filter((r) => selected(r, sel, iif));
 }
 
