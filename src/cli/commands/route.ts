@@ -7,6 +7,8 @@ import type { CliContext } from '../context.js';
 import { printList } from '../output.js';
 import { addressMatches, ipInvalid, namedValue, parsePrefix, prefixText, type InetPrefix } from './prefix.js';
 import { lockedMetricKeys, routeText } from './route-text.js';
+import type { NetlinkError } from '../../netlink/index.js';
+import { kernelErrorLine } from '../report-error.js';
 
 /** `ip route show|flush` SELECTOR words (iproute_list_flush_or_save): what the kernel filters and what ip filters itself. */
 interface RouteSelection {
@@ -175,14 +177,33 @@ function prefixOf(route: Route): string {
   return `${route.dst}/${route.dstLength}`;
 }
 
-function listRoutes(ctx: CliContext, sel: RouteSelection): Route[] {
+/**
+ * The routes `sel` names. A table that does not exist is an error as ip
+ * reports it (`Error: ipv4: FIB table does not exist.`, then `Dump
+ * terminated` or `Flush terminated`, status 2), except for `show` of table
+ * main, which ip lists as empty (save_route_errhndlr).
+ */
+function listRoutes(ctx: CliContext, sel: RouteSelection, action: 'Dump' | 'Flush'): Route[] {
   let iif: number | undefined;
   if (sel.iif !== undefined) {
     iif = ctx.rt().link.list().find((l) => l.name === sel.iif)?.index;
     if (iif === undefined) throw new CliUsageError(`Cannot find device "${sel.iif}"`);
   }
   // ip lists the cloned routes of IPv4 unless told -6, as it dumps them.
-  const routes = ctx.rt().route.list(sel.cloned ? { ...sel.filter, cloned: true, family: sel.filter.family ?? 4 } : sel.filter);
+  const table = sel.filter.table;
+  const missingTable = table !== 'all' && (action === 'Flush' || (table !== 'main' && table !== 254)) ? 'throw' : 'empty';
+  const filter: RouteFilter = sel.cloned ? { ...sel.filter, cloned: true, family: sel.filter.family ?? 4, missingTable } : { ...sel.filter, missingTable };
+  let routes: Route[];
+  try {
+    routes = ctx.rt().route.list(filter);
+  } catch (error) {
+    if (error instanceof Error && error.name === 'NetlinkError' && (error as NetlinkError).code === 'ENOENT') {
+      // ip has opened its JSON array before the dump fails, and never closes it.
+      if (action === 'Dump' && ctx.options.json) ctx.out(ctx.options.pretty ? '[ ' : '[');
+      throw new CliUsageError(`${kernelErrorLine(error as NetlinkError)}\n${action} terminated`, 2);
+    }
+    throw error;
+  }
   return routes.filter((r) => selected(r, sel, iif));
 }
 
@@ -192,7 +213,7 @@ function linkNames(ctx: CliContext): Map<number, string> {
 
 function show(ctx: CliContext, args: string[]): number {
   const sel = parseSelection(ctx, args);
-  const routes = listRoutes(ctx, sel);
+  const routes = listRoutes(ctx, sel, 'Dump');
   const names = linkNames(ctx);
   const showTable = sel.filter.table === 'all';
   const entries = routes.map((r) => {
@@ -220,7 +241,7 @@ function flush(ctx: CliContext, args: string[]): number {
   const sel = parseSelection(ctx, args);
   // ip deletes a cloned route by sending it back with RTM_F_CLONED (and flushes IPv4's through /proc); a plain delete would remove the table's route it came from.
   if (sel.cloned) throw new CliUsageError('Error: nlkit does not flush the route cache ("cached").', 2);
-  const routes = listRoutes(ctx, sel).filter((r) => !isIpv6NullEntry(r));
+  const routes = listRoutes(ctx, sel, 'Flush').filter((r) => !isIpv6NullEntry(r));
   if (routes.length === 0) return 0;
   ctx.rt().route.deleteMany(routes.map((r) => ({
     dst: prefixOf(r), family: r.family, table: r.table, type: r.type, protocol: r.protocol, scope: r.scope,

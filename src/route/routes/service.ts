@@ -1,5 +1,5 @@
 import { RTM_DELROUTE, RTM_F_CLONED, RTM_GETROUTE, RTM_NEWROUTE } from '../../generated/rtnetlink.js';
-import { requireBoolean } from '../../netlink/checks.js';
+import { requireBoolean, requireOneOf } from '../../netlink/checks.js';
 import { deriveFromDump } from '../../netlink/dump-retry.js';
 import { NetlinkError, type Operation } from '../../netlink/errors.js';
 import { NLM_F_APPEND, NLM_F_CREATE, NLM_F_EXCL, NLM_F_REPLACE } from '../../netlink/message.js';
@@ -52,6 +52,12 @@ export interface RouteFilter {
    * `flags` and, while they last, `expires`. Default false.
    */
   cloned?: boolean;
+  /**
+   * A table that does not exist: `'empty'` (default) lists it as empty;
+   * `'throw'` lets the kernel's refusal through as a NetlinkError (ENOENT,
+   * "FIB table does not exist"), as `ip route show table N` reports it.
+   */
+  missingTable?: 'empty' | 'throw';
 }
 
 interface Kind {
@@ -66,7 +72,8 @@ const REPLACE: Kind = { type: RTM_NEWROUTE, flags: NLM_F_CREATE | NLM_F_REPLACE,
 const APPEND: Kind = { type: RTM_NEWROUTE, flags: NLM_F_CREATE | NLM_F_APPEND, operation: 'append route', purpose: 'add' };
 const DELETE: Kind = { type: RTM_DELROUTE, flags: 0, operation: 'delete route', purpose: 'delete' };
 
-const FILTER_KEYS = new Set(['family', 'table', 'protocol', 'type', 'dev', 'scope', 'cloned']);
+const MISSING_TABLE = ['empty', 'throw'] as const;
+const FILTER_KEYS = new Set(['family', 'table', 'protocol', 'type', 'dev', 'scope', 'cloned', 'missingTable']);
 
 interface ListQuery {
   family: 4 | 6 | undefined;
@@ -77,6 +84,7 @@ interface ListQuery {
   dev: LinkRef | undefined;
   scope: number | undefined;
   cloned: boolean;
+  missingTableThrows: boolean;
 }
 
 /** No link to resolve: a route through a gateway alone (most of a large batch), without an array of its own. */
@@ -286,6 +294,7 @@ export class RouteService {
       dev: f.dev === undefined ? undefined : validateLinkRef(f.dev),
       scope: f.scope === undefined ? undefined : parseScope(f.scope),
       cloned: f.cloned === undefined ? false : requireBoolean(f.cloned, 'route filter cloned'),
+      missingTableThrows: f.missingTable === undefined ? false : requireOneOf(f.missingTable, 'route filter missingTable', MISSING_TABLE) === 'throw',
     };
   }
 
@@ -336,7 +345,7 @@ export class RouteService {
   /** A table that does not exist yet has no routes; the kernel says ENOENT when asked for it by family. */
   private emptyOrThrow(error: unknown, query: ListQuery): Route[] {
     if (error instanceof NetlinkError) {
-      if (error.code === 'ENOENT' && query.table !== undefined) return [];
+      if (error.code === 'ENOENT' && query.table !== undefined && !query.missingTableThrows) return [];
       if (error.code === 'ENODEV' && query.dev !== undefined) throw new LinkNotFoundError(query.dev, this.ctx.label);
     }
     throw error;
