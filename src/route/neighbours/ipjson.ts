@@ -4,6 +4,15 @@ import { ipLinkName } from '../ipjson.js';
 import type { Neighbour } from './message.js';
 import { requireArray, requireMap, requireObject } from '../../netlink/checks.js';
 
+/**
+ * An empty NDA_LLADDR (a device without link-layer address, e.g. tun) as ip
+ * prints it. ip's ll_addr_n2a prints the first byte at the address whatever
+ * its length, so it reads past the empty payload into the next attribute:
+ * the kernel (neigh_fill_info) always puts NDA_PROBES, a u32 attribute, right
+ * after NDA_LLADDR, and the low byte of its nla_len is 8. Sic, as ip prints it.
+ */
+const EMPTY_LLADDR_AS_IP_PRINTS_IT = '08';
+
 /** One entry as `ip -j neigh show` prints it. */
 export type NeighbourIpJson = Record<string, string | number | null | string[]>;
 
@@ -29,7 +38,7 @@ export function neighbourToIpJson(n: Neighbour, linkNames: ReadonlyMap<number, s
   const out: NeighbourIpJson = {};
   if (n.dst !== undefined) out.dst = n.dst;
   if (n.ifindex) out.dev = ipLinkName(n.ifindex, linkNames.get(n.ifindex));
-  if (n.lladdr !== undefined) out.lladdr = n.lladdr;
+  if (n.lladdr !== undefined) out.lladdr = n.lladdr === '' ? EMPTY_LLADDR_AS_IP_PRINTS_IT : n.lladdr;
   if (n.flags & NTF_ROUTER) out.router = null;
   if (n.flags & NTF_PROXY) out.proxy = null;
   if ((n.flagsExt ?? 0) & NTF_EXT_MANAGED) out.managed = null;

@@ -1,6 +1,6 @@
 import { ENOENT } from '../../generated/errno.js';
 import { deriveFromDump } from '../../netlink/dump-retry.js';
-import { NTF_PROXY, NUD_NOARP, NUD_PERMANENT } from '../../generated/neighbour.js';
+import { NTF_EXT_LEARNED, NTF_PROXY, NUD_NOARP, NUD_PERMANENT } from '../../generated/neighbour.js';
 import { RTM_DELNEIGH, RTM_GETNEIGH, RTM_NEWNEIGH } from '../../generated/rtnetlink.js';
 import { InvalidArgumentError, type IpFamily } from '../../netlink/addresses.js';
 import { NetlinkBatchError, NetlinkError, type Operation } from '../../netlink/errors.js';
@@ -228,8 +228,10 @@ export class NeighbourService {
     return found.filter((n) => {
       if (selection.family !== undefined && n.family !== selection.family) return false;
       if (ifindex !== 0 && n.ifindex !== ifindex) return false;
-      // Proxy entries carry no state; the proxy table is chosen whole.
-      return selection.proxy || matchesStateMask(n.state, selection.stateMask);
+      // Proxy entries carry no state; the proxy table is chosen whole. Externally
+      // learned entries pass any state filter, as in ip's print_neigh (so
+      // `ip neigh show` lists a NOARP extern_learn entry, and flush takes it).
+      return selection.proxy || (n.flags & NTF_EXT_LEARNED) !== 0 || matchesStateMask(n.state, selection.stateMask);
     });
   }
 

@@ -12,6 +12,7 @@ import { AF_INET, AF_INET6 } from '../../sys/constants.js';
 import { familyName } from '../family.js';
 import { dsfieldName, realmName, routeProtocolName, routeTableName, routeTypeName, scopeName } from '../iproute2-names.js';
 import { hex0x, ipLinkName, type IpJson } from '../ipjson.js';
+import { addEncapJson } from './encap-json.js';
 import { USER_HZ, type Route, type RouteCacheInfo, type RouteNexthop, type RouteVia } from './message.js';
 import { kernelMetricValues, lockBits, type RouteMetrics } from './metrics.js';
 import { requireMap, requireObject } from '../../netlink/checks.js';
@@ -134,6 +135,7 @@ function metricsJson(metrics: RouteMetrics): IpJson {
 
 function nexthopJson(route: Route, nh: RouteNexthop, linkNames: ReadonlyMap<number, string>): IpJson {
   const o: IpJson = {};
+  addEncapJson(o, nh.unknown);
   if (nh.gateway !== undefined) o.gateway = nh.gateway;
   if (nh.via !== undefined) o.via = viaJson(nh.via);
   if (nh.flow !== undefined) o.flow = flowJson(nh.flow);
@@ -167,6 +169,7 @@ export function routeToIpJson(route: Route, linkNames: ReadonlyMap<number, strin
   if (route.src !== undefined) o.from = withPrefix(route.src, route.srcLength, hostLength);
   else if (route.srcLength) o.src = `0/${route.srcLength}`;
   if (route.nhid !== undefined) o.nhid = route.nhid;
+  addEncapJson(o, route.unknown);
   if (route.tos) o.tos = dsfieldName(route.tos);
   if (route.gateway !== undefined) o.gateway = route.gateway;
   if (route.via !== undefined) o.via = viaJson(route.via);

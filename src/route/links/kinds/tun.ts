@@ -5,6 +5,7 @@ import {
   IFLA_TUN_PI, IFLA_TUN_TYPE, IFLA_TUN_VNET_HDR,
 } from '../../../generated/if_link.js';
 import { InvalidArgumentError } from '../../../netlink/addresses.js';
+import { groupNameOf, userNameOf } from '../account-names.js';
 import { lazyAttributeNames } from '../attribute-names.js';
 import type { KindData, LinkKind } from './kind.js';
 
@@ -85,10 +86,8 @@ export const tun: LinkKind<never, TunInfo> = {
       if (info.numDisabledQueues !== undefined) out.numdisabled = info.numDisabledQueues;
     }
     if (info.persist !== undefined) out.persist = info.persist;
-    // ip prints user and group names when the passwd/group databases know the
-    // id; nlkit reads no databases and gives the numbers.
-    if (info.owner !== undefined) out.user = info.owner;
-    if (info.group !== undefined) out.group = info.group;
+    if (info.owner !== undefined) out.user = userNameOf(info.owner);
+    if (info.group !== undefined) out.group = groupNameOf(info.group);
     return out;
   },
 };
