@@ -1,6 +1,7 @@
 // Throwaway namespaces for tests: unique names, removed on teardown even when
-// the test fails, and on process exit as a last resort.
+// the test fails, and on process exit or a fatal signal as a last resort.
 import { execFileSync } from 'node:child_process';
+import { onExit } from 'signal-exit';
 import type { Test } from 'tap';
 import { createNetns, deleteNetns, netnsExists } from '../../src/netns/index.js';
 
@@ -17,7 +18,10 @@ function removeAll(): void {
     live.delete(name);
   }
 }
-process.on('exit', removeAll);
+// On exit, and on the signals tap sends a test process it gives up on
+// (SIGALRM at its timeout, then SIGTERM/SIGKILL), which end a process without
+// its 'exit' event: signal-exit runs the callback and lets the signal go on.
+onExit(removeAll);
 
 export const isRoot = process.getuid?.() === 0;
 
