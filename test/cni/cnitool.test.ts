@@ -83,7 +83,7 @@ async function drive(t: Test, mode: Mode, chain: boolean): Promise<Outcome> {
     t.teardown(() => agent!.close());
   }
   // The sandbox only holds the namespaces; cnitool runs in them through nsenter.
-  const sandbox = await startSandbox(t, outer!, dir, ['sleep', 'infinity']);
+  const sandbox = await startSandbox(t, outer!, dir, ['sleep', 'infinity'], { log: join(dir, 'sandbox.log') });
   const env = {
     NETCONFPATH: join(dir, 'net.d'), CNI_PATH: join(dir, 'bin'), CAP_ARGS: JSON.stringify(chain ? CAP_ARGS : {}),
     ...agentEnv(socket, dir),

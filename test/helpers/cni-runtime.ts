@@ -125,6 +125,9 @@ function collect(child: ReturnType<typeof spawn>, stdin: string | undefined, tim
   const err: Buffer[] = [];
   child.stdout?.on('data', (c: Buffer) => out.push(c));
   child.stderr?.on('data', (c: Buffer) => err.push(c));
+  // A child that exits before reading its stdin (nsenter into a sandbox that
+  // is gone) makes the write fail with EPIPE: its exit status says what happened.
+  child.stdin?.on('error', () => undefined);
   child.stdin?.end(stdin ?? '');
   const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
   return new Promise((resolve) => {
