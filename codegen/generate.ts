@@ -49,6 +49,7 @@ const SINGLE_HEADERS: readonly string[] = [
   'linux/if.h',
   'linux/neighbour.h',
   'linux/fib_rules.h',
+  'linux/nexthop.h',
   'linux/net_namespace.h',
   'linux/veth.h',
   'linux/if_bridge.h',

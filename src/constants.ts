@@ -9,6 +9,7 @@ export * from './generated/if_tun.js';
 export * from './generated/if_ether.js';
 export * from './generated/neighbour.js';
 export * from './generated/fib_rules.js';
+export * from './generated/nexthop.js';
 export * from './generated/net_namespace.js';
 export * from './generated/veth.js';
 export * from './generated/if_bridge.js';

@@ -9,6 +9,7 @@ import type { RouteContext } from './context.js';
 import { LinkService } from './links/service.js';
 import { FdbService } from './fdb/service.js';
 import { NeighbourService } from './neighbours/service.js';
+import { NexthopService } from './nexthops/service.js';
 import { NsidService } from './nsid/service.js';
 import { RouteService } from './routes/service.js';
 import { RuleService } from './rules/service.js';
@@ -17,8 +18,8 @@ import './describe.js';
 
 /**
  * An rtnetlink connection bound to one network namespace, with a service per
- * object kind: `link`, `addr`, `route`, `neigh`, `rule`, `nsid` (the words of
- * `ip link`, `ip addr`, `ip route`, `ip neigh`, `ip rule`, `ip netns set/list-id`). Every method has a synchronous form and an `...Async` form.
+ * object kind: `link`, `addr`, `route`, `neigh`, `nexthop`, `rule`, `nsid` (the words of
+ * `ip link`, `ip addr`, `ip route`, `ip neigh`, `ip nexthop`, `ip rule`, `ip netns set/list-id`). Every method has a synchronous form and an `...Async` form.
  */
 export class RouteConnection implements RouteContext {
   /** Network interfaces (`ip link`): RTM_NEWLINK/DELLINK/GETLINK. */
@@ -29,6 +30,8 @@ export class RouteConnection implements RouteContext {
   readonly route: RouteService;
   /** ARP / NDP neighbour entries and bridge fdb (`ip neigh`): RTM_NEWNEIGH/DELNEIGH/GETNEIGH. */
   readonly neigh: NeighbourService;
+  /** Nexthop objects that routes point at with `nhid` (`ip nexthop`): RTM_NEWNEXTHOP/DELNEXTHOP/GETNEXTHOP. */
+  readonly nexthop: NexthopService;
   /** Bridge forwarding database (`bridge fdb`): RTM_NEWNEIGH/DELNEIGH/GETNEIGH of family AF_BRIDGE. */
   readonly fdb: FdbService;
   /** Policy routing rules (`ip rule`): RTM_NEWRULE/DELRULE/GETRULE. */
@@ -54,6 +57,7 @@ export class RouteConnection implements RouteContext {
     this.addr = new AddressService(this);
     this.route = new RouteService(this);
     this.neigh = new NeighbourService(this);
+    this.nexthop = new NexthopService(this);
     this.fdb = new FdbService(this);
     this.rule = new RuleService(this);
     this.nsid = new NsidService(this);

@@ -17,6 +17,7 @@ export * from './links/index.js';
 export * from './addresses/index.js';
 export * from './routes/index.js';
 export * from './neighbours/index.js';
+export * from './nexthops/index.js';
 export * from './fdb/index.js';
 export * from './rules/index.js';
 export * from './nsid/index.js';

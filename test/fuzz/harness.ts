@@ -43,6 +43,8 @@ import { decodeRoute } from '../../src/route/routes/message.js';
 import '../../src/route/rules/describe.js';
 import { ruleToIpJson } from '../../src/route/rules/ipjson.js';
 import { decodeRule } from '../../src/route/rules/message.js';
+import { decodeNexthop } from '../../src/route/nexthops/message.js';
+import { nexthopToIpJson } from '../../src/route/nexthops/ipjson.js';
 import type { Target } from './targets.js';
 
 /** A case that threw something other than a typed error, or decoded differently depending on its neighbours. */
@@ -119,6 +121,7 @@ function headerLength(protocol: number, type: number): number {
     case rt.RTM_NEWADDR: return 8;
     case rt.RTM_NEWROUTE: case rt.RTM_NEWNEIGH: case rt.RTM_NEWRULE: return 12;
     case rt.RTM_NEWNSID: return 4;
+    case rt.RTM_NEWNEXTHOP: return 8;
     default: return -1;
   }
 }
@@ -382,6 +385,11 @@ function routeDecoders(type: number): Decoder[] {
       return [['decodeRule', (m) => {
         const rule = decodeRule(m);
         return [rule, ruleToIpJson(rule)];
+      }]];
+    case rt.RTM_NEWNEXTHOP: case rt.RTM_DELNEXTHOP: case rt.RTM_GETNEXTHOP:
+      return [['decodeNexthop', (m) => {
+        const nexthop = decodeNexthop(m);
+        return [nexthop, nexthopToIpJson(nexthop, new Map(), { details: true })];
       }]];
     case rt.RTM_NEWNSID: case rt.RTM_DELNSID: case rt.RTM_GETNSID:
       return [['decodeNsidMessage', decodeNsidMessage], ['decodeNetnsId', (m) => {

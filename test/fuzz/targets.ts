@@ -8,11 +8,12 @@ import { IFLA_EXT_MASK } from '../../src/generated/if_link.js';
 import { NETLINK_NETFILTER, NETLINK_ROUTE, NLM_F_ACK_TLVS, NLM_F_CAPPED, NLM_F_MULTI, NLMSG_DONE, NLMSG_ERROR, NLMSGERR_ATTR_MISS_TYPE, NLMSGERR_ATTR_MSG, NLMSGERR_ATTR_OFFS } from '../../src/generated/netlink.js';
 import { NFNL_MSG_BATCH_BEGIN, NFNL_SUBSYS_NFTABLES } from '../../src/generated/nfnetlink.js';
 import { NFTA_SET_ELEM_LIST_SET, NFTA_SET_ELEM_LIST_TABLE, NFT_MSG_NEWSET, NFT_MSG_NEWSETELEM } from '../../src/generated/nf_tables.js';
-import { RTM_GETADDR, RTM_GETLINK, RTM_GETNEIGH, RTM_GETROUTE, RTM_GETRULE } from '../../src/generated/rtnetlink.js';
+import { RTM_GETADDR, RTM_GETLINK, RTM_GETNEIGH, RTM_GETNEXTHOP, RTM_GETROUTE, RTM_GETRULE, RTM_NEWNEXTHOP } from '../../src/generated/rtnetlink.js';
 import { parseMessages, type Message } from '../../src/netlink/message.js';
 import { MessageWriter, NLMSG_HDRLEN } from '../../src/netlink/writer.js';
 import { decodeSet, shapeOfListed, type SetShape } from '../../src/nftables/objects/set.js';
 import { nftAttributes, nftMessageOf } from '../../src/nftables/protocol/nfgenmsg.js';
+import { encodeNexthop, type NexthopMessage } from '../../src/route/nexthops/message.js';
 
 export interface Target {
   /** Where the bytes came from, for failure reports: `fixtures/route/links/vxlan.json #0`. */
@@ -123,6 +124,39 @@ function rtgenmsgRequest(type: number, family: number, extMask?: number): Buffer
   return Buffer.from(w.bytes());
 }
 
+function nexthopMessage(type: number, n: NexthopMessage): Buffer {
+  const w = new MessageWriter();
+  const start = w.beginMessage(type, 0x2, 7, 0);
+  encodeNexthop(w, n);
+  w.endMessage(start);
+  return Buffer.from(w.bytes());
+}
+
+/**
+ * Nexthop objects of every form as the kernel reports them (no fixture holds
+ * any): single v4/v6, blackhole, fdb, an encap, mpath and resilient groups,
+ * and a filtered dump request. Built with nlkit's encoder, which writes the
+ * kernel's layout (the kernel tests compare both).
+ */
+export function nexthopTargets(): [string, number, Buffer][] {
+  const single = { addressFamily: 2, scope: 253, protocol: 0, flags: 0 };
+  const group = { addressFamily: 0, scope: 0, protocol: 0, flags: 0 };
+  const forms: [string, number, NexthopMessage][] = [
+    ['nexthop via', RTM_NEWNEXTHOP, { ...single, id: 1, oif: 2, gateway: '10.0.0.2' }],
+    ['nexthop IPv6 onlink', RTM_NEWNEXTHOP, { ...single, addressFamily: 10, flags: 4, protocol: 4, id: 5, oif: 2, gateway: 'fd00::2' }],
+    ['nexthop blackhole', RTM_NEWNEXTHOP, { ...single, scope: 254, id: 3, blackhole: true }],
+    ['nexthop fdb', RTM_NEWNEXTHOP, { ...single, id: 20, gateway: '172.16.1.2', fdb: true }],
+    ['nexthop encap', RTM_NEWNEXTHOP, { ...single, id: 7, oif: 2, gateway: '10.0.0.4', encapType: 1, encap: Buffer.from('0800010000064100', 'hex') }],
+    ['nexthop group', RTM_NEWNEXTHOP, { ...group, id: 10, group: [{ id: 1, weight: 1 }, { id: 2, weight: 3 }], groupType: 0 }],
+    ['nexthop resilient group', RTM_NEWNEXTHOP, {
+      ...group, id: 11, group: [{ id: 1, weight: 5 }, { id: 2, weight: 1 }], groupType: 1,
+      resilient: { buckets: 8, idleTimer: 60, unbalancedTimer: 20, unbalancedTime: 0 },
+    }],
+    ['nexthop dump request', RTM_GETNEXTHOP, { ...group, oif: 2, master: 3, groups: true, fdb: true }],
+  ];
+  return forms.map(([name, type, n]) => [name, NETLINK_ROUTE, nexthopMessage(type, n)]);
+}
+
 function batchBegin(): Buffer {
   const w = new MessageWriter();
   const start = w.beginMessage(NFNL_MSG_BATCH_BEGIN, 1, 7, 0);
@@ -154,6 +188,7 @@ export function loadTargets(root = 'fixtures'): Target[] {
     ['rtgenmsg RTM_GETNEIGH', NETLINK_ROUTE, rtgenmsgRequest(RTM_GETNEIGH, 2)],
     ['rtgenmsg RTM_GETRULE', NETLINK_ROUTE, rtgenmsgRequest(RTM_GETRULE, 2)],
     ['NFNL_MSG_BATCH_BEGIN', NETLINK_NETFILTER, batchBegin()],
+    ...nexthopTargets(),
   ];
   for (const [name, protocol, bytes] of synthetic) targets.push({ name: `synthetic ${name}`, protocol, bytes });
   return targets;

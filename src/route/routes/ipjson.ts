@@ -13,6 +13,8 @@ import { familyName } from '../family.js';
 import { dsfieldName, realmName, routeProtocolName, routeTableName, routeTypeName, scopeName } from '../iproute2-names.js';
 import { hex0x, ipLinkName, type IpJson } from '../ipjson.js';
 import { addEncapJson } from './encap-json.js';
+import type { Nexthop } from '../nexthops/message.js';
+import { nexthopToIpJson } from '../nexthops/ipjson.js';
 import { USER_HZ, type Route, type RouteCacheInfo, type RouteNexthop, type RouteVia } from './message.js';
 import { kernelMetricValues, lockBits, type RouteMetrics } from './metrics.js';
 import { requireMap, requireObject } from '../../netlink/checks.js';
@@ -27,6 +29,11 @@ export interface RouteIpJsonOptions {
    * was asked for (default false).
    */
   showTable?: boolean;
+  /**
+   * Nexthop objects by id (`rt.nexthop.list()`): with `details`, a route
+   * whose `nhid` is here gets the `nh_info` object `ip -d` fetches for it.
+   */
+  nexthops?: ReadonlyMap<number, Nexthop>;
 }
 
 // Route cache flags in the high half of rtm_flags, in the order and words of iproute2's print_cache_flags.
@@ -53,7 +60,8 @@ function linkName(linkNames: ReadonlyMap<number, string>, index: number): string
   return ipLinkName(index, linkNames.get(index));
 }
 
-function rtFlags(flags: number): string[] {
+/** The `flags` array of ip's print_rt_flags: RTNH_F_* and RTM_F_* bits in its words (routes, paths and nexthop objects). */
+export function rtFlags(flags: number): string[] {
   const out: string[] = [];
   for (const [bit, name] of RT_FLAG_NAMES) if (flags & bit) out.push(name);
   return out;
@@ -192,6 +200,10 @@ export function routeToIpJson(route: Route, linkNames: ReadonlyMap<number, strin
   if (route.pref !== undefined) o.pref = route.pref;
   // Sic: iproute2 spells the key this way.
   if (route.ttlPropagate !== undefined) o['ttl-propogate'] = route.ttlPropagate;
+  if (options.nexthops !== undefined) requireMap(options.nexthops, 'routeToIpJson: options.nexthops');
+  const nexthop = details && route.nhid !== undefined ? options.nexthops?.get(route.nhid) : undefined;
+  // ip -d prints the nexthop as `ip -d nexthop show` would, so scope and protocol always appear.
+  if (nexthop !== undefined) o.nh_info = nexthopToIpJson(nexthop, linkNames, { details: true });
   if (route.nexthops !== undefined) o.nexthops = route.nexthops.map((nh) => nexthopJson(route, nh, linkNames));
   return o;
 }

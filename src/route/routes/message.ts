@@ -189,6 +189,8 @@ export interface RouteRequest {
   metrics?: PreparedMetrics;
   /** RTA_MULTIPATH: the paths of a multipath route. */
   nexthops?: NexthopRequest[];
+  /** RTA_NH_ID: the nexthop object the route goes through. */
+  nhid?: number;
   /** RTA_PREF: IPv6 router preference (ICMPV6_ROUTER_PREF_*). */
   pref?: number;
   /** Seconds (IPv6). */
@@ -231,6 +233,7 @@ export function encodeRouteRequest(writer: MessageWriter, r: RouteRequest): void
   if (r.iif !== undefined) writer.u32(RTA_IIF, r.iif);
   if (r.metrics !== undefined && r.metrics.length) encodeMetrics(writer, RTA_METRICS, r.metrics);
   if (r.nexthops !== undefined) encodeMultipath(writer, r.nexthops);
+  if (r.nhid !== undefined) writer.u32(RTA_NH_ID, r.nhid);
   if (r.pref !== undefined) writer.u8(RTA_PREF, r.pref);
   if (r.expires !== undefined) writer.u32(RTA_EXPIRES, r.expires);
   if (r.mark !== undefined) writer.u32(RTA_MARK, r.mark);

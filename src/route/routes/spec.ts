@@ -55,6 +55,11 @@ export interface RouteSpec {
   metrics?: RouteMetrics;
   /** Multipath: two or more paths (one is allowed too); excludes gateway and dev. */
   nexthops?: RouteNexthopSpec[];
+  /**
+   * RTA_NH_ID (`ip route add ... nhid N`): the route goes through this nexthop
+   * object (see `rt.nexthop`), which says where; excludes gateway, dev and nexthops.
+   */
+  nhid?: number;
   /** Use the gateway even if it is not on a connected subnet of dev. */
   onlink?: boolean;
   /** IPv4 TOS / DS field; the two ECN bits must be 0. */
@@ -111,7 +116,7 @@ export interface PreparedRoute {
 
 const SPEC_KEYS = new Set([
   'dst', 'family', 'gateway', 'dev', 'src', 'table', 'scope', 'protocol', 'type', 'metric', 'metrics', 'nexthops', 'onlink',
-  'tos', 'pref', 'expires',
+  'tos', 'pref', 'expires', 'nhid',
 ]);
 const NEXTHOP_KEYS = new Set(['gateway', 'dev', 'weight', 'onlink']);
 const LOOKUP_KEYS = new Set(['to', 'from', 'iif', 'oif', 'mark', 'uid', 'tos', 'fibMatch', 'ipproto', 'sport', 'dport', 'connected']);
@@ -222,10 +227,17 @@ export function prepareRoute(spec: RouteSpec, purpose: 'add' | 'delete'): Prepar
     request.nexthops = prepared.nexthops;
     nexthopDevs = prepared.devs;
   }
-  if (REJECT_TYPES.has(type) && (request.gateway !== undefined || dev !== undefined || request.nexthops !== undefined)) {
-    throw new InvalidArgumentError(`a ${routeTypeName(type)} route takes no gateway, dev or nexthops (it has no next hop)`);
+  if (spec.nhid !== undefined) {
+    if (request.gateway !== undefined || dev !== undefined || request.nexthops !== undefined) {
+      throw new InvalidArgumentError(`give either nhid or gateway/dev/nexthops, not both: the nexthop object ${String(spec.nhid)} says where the route goes`);
+    }
+    request.nhid = validateInteger(spec.nhid, 'nhid', 1, 0xffffffff);
   }
-  request.scope = spec.scope !== undefined ? parseScope(spec.scope) : defaultScope(family, type, request.gateway === undefined && request.nexthops === undefined, purpose);
+  if (REJECT_TYPES.has(type) && (request.gateway !== undefined || dev !== undefined || request.nexthops !== undefined || request.nhid !== undefined)) {
+    throw new InvalidArgumentError(`a ${routeTypeName(type)} route takes no gateway, dev, nexthops or nhid (it has no next hop)`);
+  }
+  const direct = request.gateway === undefined && request.nexthops === undefined && request.nhid === undefined;
+  request.scope = spec.scope !== undefined ? parseScope(spec.scope) : defaultScope(family, type, direct, purpose);
   if (spec.metric !== undefined) request.priority = validateInteger(spec.metric, 'metric', 0, 0xffffffff);
   if (spec.metrics !== undefined) request.metrics = prepareMetrics(spec.metrics);
   if (spec.tos !== undefined) {
@@ -256,7 +268,8 @@ export function describeRoute(prepared: PreparedRoute): string {
     return ` nexthop${gateway !== undefined ? ` via ${gateway}` : ''}${nhDev !== undefined ? ` dev ${describeLinkRef(nhDev)}` : ''} weight ${nh.weight}`;
   }).join('');
   const metric = request.priority !== undefined ? ` metric ${request.priority}` : '';
-  return `${type}${spec.dst}${via}${devText}${nexthops}${metric} table ${routeTableName(request.table)}`;
+  const nhid = request.nhid !== undefined ? ` nhid ${request.nhid}` : '';
+  return `${type}${spec.dst}${via}${devText}${nexthops}${nhid}${metric} table ${routeTableName(request.table)}`;
 }
 
 /** A prepared RTM_GETROUTE lookup and the devices it names. */
