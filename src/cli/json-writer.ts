@@ -32,6 +32,15 @@ export class JsonLiteral {
   }
 }
 
+/**
+ * An object given as its members in order, where a key may repeat: ip's
+ * writer prints whatever keys it is handed, and does repeat some (a route's
+ * `dst` and its encap's). Members whose value is undefined are left out.
+ */
+export class JsonMembers {
+  constructor(readonly members: readonly (readonly [string, unknown])[]) {}
+}
+
 /** Mirrors json_writer's state machine: a pending separator and the nesting depth. */
 class JsonWriter {
   private out = '';
@@ -88,7 +97,7 @@ class JsonWriter {
       this.end(']');
     } else if (v !== null && typeof v === 'object') {
       this.begin('{');
-      for (const [k, x] of Object.entries(v)) {
+      for (const [k, x] of v instanceof JsonMembers ? v.members : Object.entries(v)) {
         if (x === undefined) continue;
         this.name(k);
         this.value(x);

@@ -4,6 +4,7 @@
 import { CliUsageError, matches } from './args.js';
 import { CliContext, defaultOptions, type CliIo, type GlobalOptions } from './context.js';
 import { reportError } from './report-error.js';
+import { strerror } from './strerror.js';
 import { OBJECTS, findObject } from './objects.js';
 import { BatchReader, readBatchText } from './batch.js';
 
@@ -100,7 +101,8 @@ async function runBatch(ctx: CliContext, file: string): Promise<number> {
     text = readBatchText(file, ctx.io);
   } catch (error) {
     const e = error as NodeJS.ErrnoException;
-    ctx.io.stderr(`Cannot open file "${file}" for reading: ${e.message.replace(/^[A-Z]+: /, '').replace(/, open .*$/, '')}\n`);
+    const reason = typeof e.errno === 'number' ? strerror(Math.abs(e.errno)) : e.message;
+    ctx.io.stderr(`Cannot open file "${file}" for reading: ${reason}\n`);
     return 1;
   }
   // Loaded here, not at start: it pulls in the netlink layer, which -V and help do not need.

@@ -49,6 +49,44 @@ function checked(word: string, address = false): string {
   return prefixText(word, prefix);
 }
 
+/** ipaddr_is_multicast() of the local address's text (dotted quad or IPv6). */
+export function isMulticastAddress(address: string): boolean {
+  if (address.includes(':')) return address.slice(0, 2).toLowerCase() === 'ff';
+  const first = parseInt(address, 10);
+  return first >= 224 && first <= 239;
+}
+
+/**
+ * `brd -`: ip's broadcast with the host bits cleared (the network address),
+ * from the peer when there is one, and none from a /31 or /32; the library
+ * takes the address itself.
+ */
+function clearedBroadcast(spec: Record<string, unknown>): void {
+  const base = (spec.peer ?? spec.address) as string;
+  const slash = base.indexOf('/');
+  const bits = slash < 0 ? 32 : Number(base.slice(slash + 1));
+  if (bits > 30) {
+    delete spec.broadcast;
+    return;
+  }
+  const octets = (slash < 0 ? base : base.slice(0, slash)).split('.').map(Number);
+  const value = ((octets[0]! << 24) | (octets[1]! << 16) | (octets[2]! << 8) | octets[3]!) >>> 0;
+  const network = bits === 0 ? 0 : (value & (0xffffffff << (32 - bits))) >>> 0;
+  spec.broadcast = `${network >>> 24}.${(network >>> 16) & 255}.${(network >>> 8) & 255}.${network & 255}`;
+}
+
+/**
+ * The peer as the library should read it for ip's prefix length: ip takes the
+ * peer's (`peer 10.0.0.2` is a /32, whatever the local address says), and the
+ * local address's only when the peer's is 0. The library keeps the local
+ * address's prefix for a peer without one, so the length is written out.
+ */
+function peerPrefix(peer: string): string {
+  const slash = peer.indexOf('/');
+  if (slash < 0) return `${peer}/${peer.includes(':') ? 128 : 32}`;
+  return peer.endsWith('/0') && slash === peer.length - 2 ? peer.slice(0, slash) : peer;
+}
+
 /**
  * `ip address add ...` words from `args[from]` on as an AddressSpec (a batch
  * line passes its words whole, without a copy per line); `warn` prints ip's
@@ -112,5 +150,7 @@ export function parseAddressSpec(args: readonly string[], from = 0, family?: 4 |
   const preferred = spec.preferredLifetime === 'forever' ? 0xffffffff : spec.preferredLifetime as number | undefined;
   if (preferred !== undefined && (valid ?? 0xffffffff) < preferred) throw new CliUsageError('preferred_lft is greater than valid_lft');
   if (flags) spec.flags = flags;
+  if (spec.peer !== undefined) spec.peer = peerPrefix(spec.peer as string);
+  if (spec.broadcast === '-') clearedBroadcast(spec);
   return spec as unknown as AddressSpec;
 }

@@ -4,7 +4,7 @@ import { CliUsageError, matchKeyword, Words } from '../args.js';
 import type { CliContext } from '../context.js';
 import { linkJson, linkStatsJson } from '../link-json.js';
 import { printList } from '../output.js';
-import { ADDRESS_USAGE, parseAddressSpec } from './address-spec.js';
+import { ADDRESS_USAGE, isMulticastAddress, parseAddressSpec } from './address-spec.js';
 import { linkPrinted, netnsNamer, readLinkSelection, selectLinks, type LinkSelection } from './link.js';
 import { printBrief } from './brief.js';
 import { inPrefix } from './prefix.js';
@@ -59,8 +59,10 @@ function addressSelected(a: Address, sel: LinkSelection, linkName: (index: numbe
 }
 
 /** A link's part of an `ip addr` entry: its `ip link` JSON less what only `ip link` prints (counters come after the addresses). */
-function addressLinkJson(j: IpJson): IpJson {
+function addressLinkJson(j: IpJson, details: boolean): IpJson {
   for (const key of ['linkmode', 'linkmode_index', 'inet6_addr_gen_mode', 'stats', 'stats64']) delete j[key];
+  // ip's address listing prints a link's alias under -d only.
+  if (!details) delete j.ifalias;
   return j;
 }
 
@@ -72,12 +74,12 @@ function selectionFamily(ctx: CliContext, sel: LinkSelection): 4 | 6 | undefined
 }
 
 function show(ctx: CliContext, args: string[]): number {
-  const sel = readLinkSelection(new Words(args), ctx.ipFamily() ?? 0);
+  const sel = readLinkSelection(new Words(args), ctx.ipFamily() ?? 0, ADDRESS_USAGE);
   const { shown, all } = selectLinks(ctx, sel);
   const details = ctx.options.details > 0;
   // `-0` / `-f link`: the links alone, as `ip addr` prints them, no address dump.
   if (ctx.options.family === 'link') {
-    const heads = shown.map((l) => (linkPrinted(l, sel) ? addressLinkJson(linkJson(l, all, { details, stats: ctx.options.stats })) : {}));
+    const heads = shown.map((l) => (linkPrinted(l, sel) ? addressLinkJson(linkJson(l, all, { details, stats: ctx.options.stats }), details) : {}));
     const netnsName = netnsNamer(ctx, shown);
     printList(ctx, heads, (e) => ('ifindex' in e ? linkHeadText(e, { linkmode: false, details, netnsName }) + '\n' : ''));
     return 0;
@@ -98,7 +100,7 @@ function show(ctx: CliContext, args: string[]): number {
     if (!linkPrinted(l, sel)) return {};
     // With `label`, and with -o (each address on its own line, naming its link), ip prints the addresses without their link.
     const oneline = ctx.options.oneline && !ctx.options.brief;
-    const head: IpJson = sel.label !== undefined || oneline ? {} : addressLinkJson(linkJson(l, all, { details, stats: ctx.options.stats, familyFiltered: family !== undefined }));
+    const head: IpJson = sel.label !== undefined || oneline ? {} : addressLinkJson(linkJson(l, all, { details, stats: ctx.options.stats, familyFiltered: family !== undefined }), details);
     // `-6` dumps links through AF_INET6 (inet6_fill_ifinfo), which reports only these (a `dev` is read with a plain RTM_GETLINK).
     if (ctx.ipFamily() === 6 && sel.dev === undefined) for (const key of Object.keys(head)) if (!INET6_LINK_KEYS.has(key)) delete head[key];
     // An address print_addrinfo skips still had its JSON object opened: `{}`.
@@ -156,7 +158,7 @@ function deletionOf(a: Address): AddressSpec {
 function flush(ctx: CliContext, args: string[]): number {
   if (args.length === 0) throw new CliUsageError('Flush requires arguments.');
   if (ctx.options.family === 'link') throw new CliUsageError('Cannot flush link addresses.');
-  const sel = readLinkSelection(new Words(args), ctx.ipFamily() ?? 0);
+  const sel = readLinkSelection(new Words(args), ctx.ipFamily() ?? 0, ADDRESS_USAGE);
   const all = ctx.rt().link.list();
   let index: number | undefined;
   if (sel.dev !== undefined) {
@@ -182,6 +184,27 @@ function flush(ctx: CliContext, args: string[]): number {
   return 0;
 }
 
+/**
+ * ip's warning for an IPv4 delete without a prefix length or peer: it sends
+ * the local address alone, which the kernel matches whatever the prefix (the
+ * library sends the same request for such a spec).
+ */
+function warnedWildcard(warn: (line: string) => void, spec: AddressSpec): AddressSpec {
+  if (spec.peer === undefined && !spec.address.includes('/') && !spec.address.includes(':')) {
+    warn(`Warning: Executing wildcard deletion to stay compatible with old scripts.\n         Explicitly specify the prefix length (${spec.address}/32) to avoid this warning.\n         This special behaviour is likely to disappear in further releases,\n         fix your scripts!\n`);
+  }
+  return spec;
+}
+
+/** ip's refusal of `autojoin` on an address that is not multicast, which it makes once the device is found. */
+function checkedAutojoin(ctx: CliContext, spec: AddressSpec): AddressSpec {
+  if (spec.flags?.mcautojoin && !isMulticastAddress(spec.address)) {
+    if (!ctx.rt().link.list().some((l) => l.name === spec.dev)) throw new CliUsageError(`Cannot find device "${String(spec.dev)}"`);
+    throw new CliUsageError('autojoin needs multicast address');
+  }
+  return spec;
+}
+
 const COMMANDS = ['add', 'change', 'chg', 'replace', 'delete', 'list', 'show', 'lst', 'flush', 'help'] as const;
 
 export function runAddress(ctx: CliContext, args: string[]): number {
@@ -189,9 +212,11 @@ export function runAddress(ctx: CliContext, args: string[]): number {
   const [word, ...rest] = args;
   const warn = (line: string) => ctx.io.stderr(line);
   switch (matchKeyword(word!, COMMANDS)) {
-    case 'add': ctx.rt().addr.add(parseAddressSpec(rest, 0, ctx.ipFamily(), warn)); return 0;
-    case 'change': case 'chg': case 'replace': ctx.rt().addr.replace(parseAddressSpec(rest, 0, ctx.ipFamily(), warn)); return 0;
-    case 'delete': ctx.rt().addr.delete(parseAddressSpec(rest, 0, ctx.ipFamily(), warn)); return 0;
+    case 'add': ctx.rt().addr.add(checkedAutojoin(ctx, parseAddressSpec(rest, 0, ctx.ipFamily(), warn))); return 0;
+    // change sends NLM_F_REPLACE alone, replace adds NLM_F_CREATE, as ip does.
+    case 'change': case 'chg': ctx.rt().addr.change(checkedAutojoin(ctx, parseAddressSpec(rest, 0, ctx.ipFamily(), warn))); return 0;
+    case 'replace': ctx.rt().addr.replace(checkedAutojoin(ctx, parseAddressSpec(rest, 0, ctx.ipFamily(), warn))); return 0;
+    case 'delete': ctx.rt().addr.delete(warnedWildcard(warn, parseAddressSpec(rest, 0, ctx.ipFamily(), warn))); return 0;
     case 'list': case 'show': case 'lst': return show(ctx, rest);
     case 'flush': return flush(ctx, rest);
     case 'help':

@@ -125,7 +125,7 @@ function linkKeyword(word: string): string | undefined {
 }
 
 /** Reads link words until `type` (whose arguments are returned unparsed). */
-export function readLinkWords(words: Words, options: { nameIsDevice?: boolean; deviceGiven?: boolean } = {}, context: LinkWordsContext = {}): CommonWords {
+export function readLinkWords(words: Words, options: { nameIsDevice?: boolean; deviceGiven?: boolean; creating?: boolean } = {}, context: LinkWordsContext = {}): CommonWords {
   const out: CommonWords = { changes: {}, typeWords: [] };
   const c = out.changes as Record<string, unknown>;
   let nameGiven = false;
@@ -269,6 +269,8 @@ export function readLinkWords(words: Words, options: { nameIsDevice?: boolean; d
       }
     }
   }
+  // iplink_parse: a new link (or veth peer) takes one name, by `name` or as the bare word, not both.
+  if (options.creating && nameGiven && out.dev !== undefined) throw new CliUsageError('both "name" and "dev" cannot be used when creating devices.', 255, true);
   return out;
 }
 
@@ -280,7 +282,7 @@ function vethArgs(words: Words, spec: Record<string, unknown>, context: LinkWord
   if (words.done) return;
   // ip prints its usage on standard output here, and nothing on standard error.
   if (words.take() !== 'peer') throw new CliUsageError('Usage: nlkit link <options> type veth [peer <options>]\nTo get <options> type \'nlkit link add help\'');
-  const peer = readLinkWords(words, {}, context);
+  const peer = readLinkWords(words, { creating: true }, context);
   if (peer.type !== undefined) throw new CliUsageError(`Error: duplicate "type": "${peer.type}" is the second value.`, 255, true);
   // Without a name the kernel calls the peer vethN. `up` goes to the kernel as given: it refuses a peer created up (ENOTCONN), as it does for ip.
   if (peer.name === undefined && peer.changes.group !== undefined) throw new CliUsageError('group cannot be used when creating devices.', 255);
@@ -549,17 +551,31 @@ function bridgePortArgs(words: Words, context: LinkWordsContext): BridgePortOpti
   return o as BridgePortOptions;
 }
 
+/** The kinds ip 6.1 has a link_util for (its iplink_*.c, link_*.c): ip reads or ignores the words after them; after any other kind, they are garbage. */
+const IP_LINK_KINDS = new Set([
+  'amt', 'bareudp', 'batadv', 'bond', 'bond_slave', 'bridge', 'bridge_slave', 'can', 'dsa', 'dummy', 'erspan', 'geneve', 'gre', 'gretap',
+  'gtp', 'hsr', 'ifb', 'ip6erspan', 'ip6gre', 'ip6gretap', 'ip6tnl', 'ipip', 'ipoib', 'ipvlan', 'ipvtap', 'macsec', 'macvlan', 'macvtap',
+  'netdevsim', 'nlmon', 'rmnet', 'sit', 'team', 'vcan', 'veth', 'virt_wifi', 'vlan', 'vrf', 'vrf_slave', 'vti', 'vti6', 'vxcan', 'vxlan',
+  'wwan', 'xfrm',
+]);
+
 /**
  * `ip link add ...` words as a LinkSpec; a `link-netns NAME` stays in the
  * spec as `linkNetns` until the command turns it into `linkNetnsId`.
  */
 export function parseLinkAdd(args: readonly string[], context: LinkWordsContext = {}): LinkSpec {
-  const parsed = readLinkWords(new Words(args), {}, context);
+  const parsed = readLinkWords(new Words(args), { creating: true }, context);
   if (parsed.name === undefined) throw new CliUsageError('Not enough information: "dev" argument is required.');
   if (parsed.type === undefined) throw new CliUsageError('Not enough information: "type" argument is required');
   const parser = KINDS[parsed.type];
+  if (!parser && parsed.typeWords.length > 0 && !IP_LINK_KINDS.has(parsed.type)) {
+    // ip has no parser for such a kind, so the words after it are left over.
+    if (matches(parsed.typeWords[0]!, 'help')) throw new CliUsageError(LINK_USAGE.slice(0, -1), 255, true);
+    throw new CliUsageError(`Garbage instead of arguments "${parsed.typeWords[0]} ...". Try "nlkit link help".`);
+  }
   if (!parser) throw new CliUsageError(`Error: nlkit does not create links of type "${parsed.type}" (it builds ${Object.keys(KINDS).join(', ')}).`, 2);
-  const { link, master, linkNetnsId, linkNetns, ...rest } = parsed.changes;
+  // `alias` is read and checked, not set: ip sends IFLA_IFALIAS with the new link and the kernel ignores it there.
+  const { link, master, linkNetnsId, linkNetns, alias: _alias, ...rest } = parsed.changes;
   const spec: Record<string, unknown> = { name: parsed.name, type: parsed.type, ...rest };
   if (linkNetnsId !== undefined || linkNetns !== undefined) {
     // The kinds whose lower device the kernel looks up in IFLA_LINK_NETNSID's namespace.
@@ -570,6 +586,8 @@ export function parseLinkAdd(args: readonly string[], context: LinkWordsContext 
     spec.linkNetns = linkNetns;
   }
   if (master !== undefined && master !== null) spec.master = master;
+  // iplink_parse looks the lower device up before the kind's own words are read.
+  if (link !== undefined && context.linkKind && context.linkKind(link) === undefined) throw new CliUsageError(`Cannot find device "${link}"`);
   if (link !== undefined) {
     if (parsed.type === 'macvlan' || parsed.type === 'vxlan') spec.link = link;
     else throw new CliUsageError(`Error: "link" does not apply to type "${parsed.type}".`);
@@ -580,15 +598,11 @@ export function parseLinkAdd(args: readonly string[], context: LinkWordsContext 
 
 /** `ip link set DEV ...` words: the device and its changes. */
 export function parseLinkSet(args: readonly string[], context: LinkWordsContext = {}): { dev: string; changes: LinkChanges; linkNetns?: string | number } {
-  const words = new Words(args);
-  let dev: string | undefined;
-  if (words.peek() === 'dev') {
-    words.take();
-    dev = words.argument('dev');
-  } else if (!words.done) dev = words.take();
+  // As in iplink_parse, the device is the word that is no keyword (or follows `dev`), wherever it stands: `set d ma2` is `dynamic ma2`.
+  const parsed = readLinkWords(new Words(args), { nameIsDevice: true }, context);
+  const dev = parsed.dev;
   // iplink_modify exits with -1 here.
   if (dev === undefined) throw new CliUsageError('Not enough information: "dev" argument is required.', 255, true);
-  const parsed = readLinkWords(words, { nameIsDevice: true, deviceGiven: true }, context);
   const { index: _index, link: _link, numTxQueues, numRxQueues, linkNetnsId, linkNetns, ...changes } = parsed.changes;
   if (numTxQueues !== undefined || numRxQueues !== undefined) {
     // ip sends them and the kernel ignores them: a link's queues are allocated at creation.

@@ -2,14 +2,14 @@
 import type { Link, LinkFilter, LinkSpec } from '../../route/index.js';
 
 const IFF_UP = 1;
-import { CliUsageError, duplicateArgument, matchKeyword, Words } from '../args.js';
+import { CliUsageError, duplicateArgument, matches, matchKeyword, strtoulWord, Words } from '../args.js';
 import type { CliContext } from '../context.js';
 import { linkJson } from '../link-json.js';
 import { printList } from '../output.js';
 import { printBrief } from './brief.js';
 import { nsidNames } from '../netns-names.js';
 import { linkText } from './link-text.js';
-import { LINK_USAGE, parseLinkAdd, parseLinkSet, type LinkWordsContext } from './link-spec.js';
+import { LINK_USAGE, parseLinkAdd, parseLinkSet, readLinkWords, type LinkWordsContext } from './link-spec.js';
 import { ipInvalid, parsePrefix, type InetPrefix } from './prefix.js';
 
 /**
@@ -57,8 +57,22 @@ function readFlagFilter(word: string, sel: LinkSelection): boolean {
 
 const SCOPES: Record<string, number> = { global: 0, universe: 0, site: 200, link: 253, host: 254, nowhere: 255 };
 
+/**
+ * rtnl_group_a2n() as a listing's `group` reads it: a name, or strtol()
+ * (base 0) stored into a C int, so a number past 2^31 wraps (99999999999 is
+ * group 1215752191) and one that lands negative is refused. Numbers past
+ * 2^53 are refused too: JavaScript no longer has their low bits.
+ */
+function groupFilter(word: string): number | undefined {
+  if (word === 'default') return 0;
+  const n = strtoulWord(word);
+  if (n < 0 || n >= Number.MAX_SAFE_INTEGER) return undefined;
+  const group = Number(BigInt.asIntN(32, BigInt(n)));
+  return group < 0 ? undefined : group;
+}
+
 /** Reads the selection words of `ip link show` / `ip addr show|flush`, in ip's order. */
-export function readLinkSelection(words: Words, family: 0 | 4 | 6 = 0): LinkSelection {
+export function readLinkSelection(words: Words, family: 0 | 4 | 6 = 0, usage = LINK_USAGE): LinkSelection {
   const sel: LinkSelection = { filter: {}, flags: 0, flagMask: 0 };
   while (!words.done) {
     const word = words.take()!;
@@ -73,9 +87,9 @@ export function readLinkSelection(words: Words, family: 0 | 4 | 6 = 0): LinkSele
     else if (word === 'label') sel.label = words.argument(word);
     else if (word === 'group') {
       const g = words.argument(word);
-      if (g === 'default') sel.group = 0;
-      else if (/^(\d+|0x[0-9a-f]+)$/i.test(g) && Number(g) <= 0xffffffff) sel.group = Number(g);
-      else throw ipInvalid('Invalid "group" value\n', g);
+      const group = groupFilter(g);
+      if (group === undefined) throw ipInvalid('Invalid "group" value\n', g);
+      sel.group = group;
     } else if (word === 'master' || word === 'vrf') sel.filter.master = words.argument(word);
     else if (word === 'nomaster') sel.nomaster = true;
     else if (word === 'type') {
@@ -83,6 +97,8 @@ export function readLinkSelection(words: Words, family: 0 | 4 | 6 = 0): LinkSele
       if (kind.endsWith('_slave')) sel.slaveKind = kind.slice(0, -'_slave'.length);
       else sel.filter.type = kind;
     } else {
+      // A `help` where the device goes is ip's usage (its address usage page, or under `link`, its link one).
+      if (word !== 'dev' && matches(word, 'help')) throw new CliUsageError(usage.slice(0, -1), 255, true);
       const dev = word === 'dev' ? words.argument(word) : word;
       if (sel.dev !== undefined) throw duplicateArgument('dev', dev);
       sel.dev = dev;
@@ -95,12 +111,13 @@ export function readLinkSelection(words: Words, family: 0 | 4 | 6 = 0): LinkSele
 export function selectLinks(ctx: CliContext, sel: LinkSelection): { shown: Link[]; all: Link[] } {
   const all = ctx.rt().link.list();
   let shown = all;
+  // ip looks the master up while it reads the words, the device after: a missing master is reported first.
+  if (typeof sel.filter.master === 'string' && !all.some((l) => l.name === sel.filter.master)) {
+    throw ipInvalid('Device does not exist\n', sel.filter.master);
+  }
   if (sel.dev !== undefined) {
     shown = all.filter((l) => l.name === sel.dev || l.altNames?.includes(sel.dev!));
     if (shown.length === 0) throw new CliUsageError(`Device "${sel.dev}" does not exist.`);
-  }
-  if (typeof sel.filter.master === 'string' && !all.some((l) => l.name === sel.filter.master)) {
-    throw ipInvalid('Device does not exist\n', sel.filter.master);
   }
   if (sel.filter.master !== undefined || sel.filter.type !== undefined) {
     const filtered = new Set(ctx.rt().link.list(sel.filter).map((l) => l.index));
@@ -210,15 +227,8 @@ function del(ctx: CliContext, args: string[]): number {
     }
     return 0;
   }
-  const words = new Words(args);
-  let dev: string | undefined;
-  while (!words.done) {
-    const word = words.take()!;
-    if (word === 'dev') dev = words.argument(word);
-    else if (word === 'type') words.argument(word);
-    else if (dev === undefined) dev = word;
-    else throw duplicateArgument('dev', word);
-  }
+  // ip reads a delete's words as any link command's (iplink_parse), and sends a deletion with them that the kernel reads by device only.
+  const dev = readLinkWords(new Words(args), {}, wordsContext(ctx)).name;
   if (dev === undefined) throw new CliUsageError('Not enough information: "dev" argument is required.', 255, true);
   ctx.rt().link.delete(dev);
   return 0;
@@ -228,7 +238,8 @@ function set(ctx: CliContext, args: string[]): number {
   if (args[0] === 'group') {
     // `link set group N CHANGES`: every link of the group, as the kernel's group changelink does.
     const group = groupSelector(args[1]);
-    const { changes } = parseLinkSet(['group', ...args.slice(2)], wordsContext(ctx));
+    // `dev group` stands in for the device, so that the changes are read as any link's.
+    const { changes } = parseLinkSet(['dev', 'group', ...args.slice(2)], wordsContext(ctx));
     for (const l of ctx.rt().link.list().filter((x) => x.group === group)) ctx.rt().link.set(l.index, changes);
     return 0;
   }

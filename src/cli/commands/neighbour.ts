@@ -14,9 +14,17 @@ function neighbourText(n: Record<string, unknown>): string {
   if (n.dev !== undefined) s += `dev ${n.dev} `;
   if (n.lladdr !== undefined) s += `lladdr ${n.lladdr} `;
   for (const f of ['router', 'proxy', 'extern_learn', 'offload', 'managed']) if (n[f] !== undefined) s += `${f} `;
-  if (n.protocol !== undefined) s += `proto ${n.protocol} `;
   if (n.used !== undefined) s += ` used ${n.used}/${n.confirmed}/${n.updated}probes ${n.probes} `;
   for (const st of (n.state as string[] | undefined) ?? []) s += `${st} `;
+  // print_neigh writes the protocol last.
+  if (n.protocol !== undefined) s += `proto ${n.protocol} `;
+  return s + '\n';
+}
+
+function neighbourBriefText(n: Record<string, unknown>): string {
+  let s = `${String(n.dst).padEnd(39)} `;
+  if (n.dev !== undefined) s += `${String(n.dev).padEnd(16)} `;
+  if (n.lladdr !== undefined) s += n.lladdr;
   return s + '\n';
 }
 
@@ -144,6 +152,8 @@ function parseSelection(ctx: CliContext, args: readonly string[], flush: boolean
       else if (v !== 'all') sel.protocol = namedValue(v, parseRouteProtocol, 'invalid "protocol"\n');
     } else {
       const v = word === 'to' ? words.argument(word) : word;
+      // ip's `help` here (also after `to`) is its usage.
+      if (matches(v, 'help')) throw new CliUsageError(NEIGHBOUR_USAGE.slice(0, -1), 255, true);
       sel.to = parsePrefix(v, sel.family ?? 0);
       sel.family ??= sel.to.family || undefined;
     }
@@ -188,6 +198,12 @@ function show(ctx: CliContext, args: string[]): number {
   const { list, names } = selectNeighbours(ctx, sel);
   const entries = neighboursToIpJson(list, names, { stats: ctx.options.stats > 0 });
   if (sel.dev !== undefined) for (const e of entries) delete e.dev;
+  if (ctx.options.brief) {
+    // print_neigh_brief: the address, the link and the lladdr only, in columns.
+    const brief = entries.map((e) => Object.fromEntries(Object.entries(e).filter(([k]) => k === 'dst' || k === 'dev' || k === 'lladdr')));
+    printList(ctx, brief, neighbourBriefText);
+    return 0;
+  }
   printList(ctx, entries as Record<string, unknown>[], neighbourText);
   return 0;
 }
@@ -250,7 +266,9 @@ export function runNeighbour(ctx: CliContext, args: string[]): number {
   const neigh = () => ctx.rt().neigh;
   switch (matchKeyword(word!, COMMANDS)) {
     case 'add': neigh().add(parseSpec(rest, ctx.ipFamily() ?? 0)); return 0;
-    case 'change': case 'chg': case 'replace': neigh().replace(parseSpec(rest, ctx.ipFamily() ?? 0)); return 0;
+    // change asks for an existing entry (no NLM_F_CREATE): ip's answer for a missing one is the kernel's ENOENT.
+    case 'change': case 'chg': neigh().change(parseSpec(rest, ctx.ipFamily() ?? 0)); return 0;
+    case 'replace': neigh().replace(parseSpec(rest, ctx.ipFamily() ?? 0)); return 0;
     case 'delete': neigh().delete(parseSpec(rest, ctx.ipFamily() ?? 0)); return 0;
     case 'list': case 'show': case 'lst': return show(ctx, rest);
     case 'flush': return flush(ctx, rest);

@@ -262,6 +262,8 @@ export function parseRouteSpec(args: readonly string[], family: 4 | 6 | undefine
   if (spec.dst === undefined) throw usage();
   // The kernel reads RTA_PREF on IPv6 routes only: ip sends it on an IPv4 route too, where the library refuses it.
   if (spec.pref !== undefined && routeFamily !== 6) delete spec.pref;
+  // RTA_EXPIRES likewise: the kernel ignores it on an IPv4 route.
+  if (spec.expires !== undefined && routeFamily !== 6) delete spec.expires;
   if (lock) metrics!.lock = lock;
   if (metrics) spec.metrics = metrics;
   if (family !== undefined && spec.family === undefined && spec.dst === 'default' && spec.gateway === undefined) spec.family = family;

@@ -2,11 +2,25 @@
 // print_route). Close to ip's text; metrics, cache info and nexthop details
 // print as `key value` pairs.
 import type { IpJson } from '../../route/index.js';
+import type { RouteEncap } from './route-encap.js';
 
 const WORDS: Record<string, string> = { gateway: 'via', protocol: 'proto', prefsrc: 'src', from: 'from', iif: 'iif' };
 
-function nexthopText(nh: IpJson): string {
+/** Keys ip prints before a route's encap (print_route's order). */
+const BEFORE_ENCAP = new Set(['type', 'dst', 'from', 'src', 'nhid']);
+
+/** lwt_print_encap's text: the type, then each field as `key value` (a tunnel flag as its bare name); '' without one. */
+function encapText(o: IpJson | undefined): string {
+  if (o === undefined) return '';
+  let s = ` encap ${o.encap}`;
+  for (const [key, value] of Object.entries(o)) if (key !== 'encap') s += value === true ? ` ${key}` : ` ${key} ${value}`;
+  return s;
+}
+
+function nexthopText(nh: IpJson, encap: IpJson | undefined): string {
   let s = '\n\tnexthop';
+  // ip's text has two spaces before a path's encap: `nexthop  encap ip …`.
+  if (encap) s += ` ${encapText(encap)}`;
   if (nh.gateway !== undefined) s += ` via ${nh.gateway}`;
   if (nh.dev !== undefined) s += ` dev ${nh.dev}`;
   if (nh.weight !== undefined) s += ` weight ${nh.weight}`;
@@ -19,10 +33,15 @@ export function lockedMetricKeys(lock: readonly string[] | undefined): string[] 
   return (lock ?? []).map((name) => name.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`));
 }
 
-export function routeText(r: IpJson, locked: readonly string[] = []): string {
+export function routeText(r: IpJson, locked: readonly string[] = [], encap?: RouteEncap): string {
   let s = '';
+  let pendingEncap = encapText(encap?.route);
   for (const [key, value] of Object.entries(r)) {
     if (value === undefined) continue;
+    if (pendingEncap && !BEFORE_ENCAP.has(key)) {
+      s += `${pendingEncap} `;
+      pendingEncap = '';
+    }
     switch (key) {
       // The renderer writes `type` only where ip prints it (not unicast, or -d).
       case 'type': s += `${value} `; break;
@@ -31,9 +50,10 @@ export function routeText(r: IpJson, locked: readonly string[] = []): string {
       case 'metrics': for (const m of value as IpJson[]) for (const [k, v] of Object.entries(m)) s += `${k} ${locked.includes(k) ? 'lock ' : ''}${v} `; break;
       // ip prints the preference last, without a space after it.
       case 'pref': s += `pref ${value}`; break;
-      case 'nexthops': for (const nh of value as IpJson[]) s += nexthopText(nh); break;
+      case 'nexthops': (value as IpJson[]).forEach((nh, i) => { s += nexthopText(nh, encap?.nexthops[i]); }); break;
       case 'cache': { const flags = value as string[]; s += '\n    cache '; if (flags.length) s += `<${flags.join(',')}> `; break; }
       case 'expires': s += `expires ${value}sec `; break;
+      case 'age': s += `age ${value}sec `; break;
       // ip's JSON has the mark as a number, its text in hex from 16 on.
       case 'mark': s += `mark ${(value as number) >= 16 ? `0x${(value as number).toString(16)}` : value} `; break;
       case 'via': s += `via ${(value as IpJson).family} ${(value as IpJson).host} `; break;
@@ -43,5 +63,6 @@ export function routeText(r: IpJson, locked: readonly string[] = []): string {
         s += `${WORDS[key] ?? key} ${value} `;
     }
   }
+  if (pendingEncap) s += `${pendingEncap} `;
   return s + '\n';
 }

@@ -1,5 +1,5 @@
 // `nlkit route`: show, get, add, delete, replace, append, prepend, change, flush, as `ip route` has them.
-import { parseIpProtocol, routeToIpJson, type Route, type RouteFilter, type RouteLookup, type RouteSpec } from '../../route/index.js';
+import { parseIpProtocol, routeToIpJson, type IpJson, type Route, type RouteFilter, type RouteLookup, type RouteSpec } from '../../route/index.js';
 import { parseRouteSpec, ROUTE_USAGE } from './route-spec.js';
 import { CliUsageError, matches, matchKeyword, strtoulWord, unsignedArgument, Words } from '../args.js';
 import { dsfield, routeProtocol, routeScope, routeTable, routeType } from './ip-names.js';
@@ -7,6 +7,7 @@ import type { CliContext } from '../context.js';
 import { printList } from '../output.js';
 import { addressMatches, ipInvalid, namedValue, parsePrefix, prefixText, type InetPrefix } from './prefix.js';
 import { lockedMetricKeys, routeText } from './route-text.js';
+import { encapJson, withoutEncap, type RouteEncap } from './route-encap.js';
 import type { NetlinkError } from '../../netlink/index.js';
 import { kernelErrorLine } from '../report-error.js';
 
@@ -216,8 +217,11 @@ function show(ctx: CliContext, args: string[]): number {
   const routes = listRoutes(ctx, sel, 'Dump');
   const names = linkNames(ctx);
   const showTable = sel.filter.table === 'all';
-  const entries = routes.map((r) => {
-    const o = routeToIpJson(r, names, { details: ctx.options.details > 0, showTable });
+  const encaps = new Map<IpJson, RouteEncap>();
+  const entries = routes.map((full) => {
+    const { route: r, encap } = withoutEncap(full);
+    const o = routeToIpJson(r, names, { details: ctx.options.details > 0, showTable, stats: ctx.options.stats > 0 });
+    if (encap) encaps.set(o, encap);
     // ip does not print what the selection fixed (print_route's filter masks).
     if (sel.fixed.dev) delete o.dev;
     if (sel.fixed.protocol) delete o.protocol;
@@ -229,7 +233,7 @@ function show(ctx: CliContext, args: string[]): number {
     return o;
   });
   const locks = new Map(entries.map((e, i) => [e, lockedMetricKeys(routes[i]!.metrics?.lock)]));
-  printList(ctx, entries, (e) => routeText(e, locks.get(e)));
+  printList(ctx, ctx.options.json ? entries.map((e) => (encaps.has(e) ? encapJson(e, encaps.get(e)!) : e)) : entries, (e) => routeText(e as IpJson, locks.get(e as IpJson), encaps.get(e as IpJson)));
   return 0;
 }
 
@@ -312,9 +316,12 @@ function get(ctx: CliContext, args: string[]): number {
     }
   }
   if (lookup.to === undefined) throw new CliUsageError('need at least a destination address');
+  // ip sends rtm_tos with an IPv6 lookup too, where the kernel ignores it; the library refuses it there.
+  if (lookup.tos !== undefined && String(lookup.to).includes(':')) delete lookup.tos;
   const print = (route: Route) => {
-    const entry = routeToIpJson(route, linkNames(ctx), { details: ctx.options.details > 0, showTable: true });
-    printList(ctx, [entry], (e) => routeText(e, lockedMetricKeys(route.metrics?.lock)));
+    const { route: r, encap } = withoutEncap(route);
+    const entry = routeToIpJson(r, linkNames(ctx), { details: ctx.options.details > 0, showTable: true, stats: ctx.options.stats > 0 });
+    printList(ctx, [ctx.options.json && encap ? encapJson(entry, encap) : entry], () => routeText(entry, lockedMetricKeys(route.metrics?.lock), encap));
   };
   const { connected, ...once } = lookup;
   const route = ctx.rt().route.get(once as unknown as RouteLookup);
@@ -339,8 +346,11 @@ export function runRoute(ctx: CliContext, args: string[]): number {
   const rt = () => ctx.rt().route;
   switch (matchKeyword(word!, COMMANDS)) {
     case 'add': rt().add(parseRouteSpec(rest, ctx.ipFamily())); return 0;
-    case 'change': case 'chg': case 'replace': rt().replace(parseRouteSpec(rest, ctx.ipFamily())); return 0;
-    case 'append': case 'prepend': rt().append(parseRouteSpec(rest, ctx.ipFamily())); return 0;
+    // ip's flags for each: change NLM_F_REPLACE, replace adds NLM_F_CREATE, prepend NLM_F_CREATE alone, append NLM_F_CREATE|NLM_F_APPEND.
+    case 'change': case 'chg': rt().change(parseRouteSpec(rest, ctx.ipFamily())); return 0;
+    case 'replace': rt().replace(parseRouteSpec(rest, ctx.ipFamily())); return 0;
+    case 'prepend': rt().prepend(parseRouteSpec(rest, ctx.ipFamily())); return 0;
+    case 'append': rt().append(parseRouteSpec(rest, ctx.ipFamily())); return 0;
     case 'delete': rt().delete(parseRouteSpec(rest, ctx.ipFamily())); return 0;
     case 'list': case 'show': case 'lst': return show(ctx, rest);
     case 'flush': return flush(ctx, rest);

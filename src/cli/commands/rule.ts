@@ -36,8 +36,14 @@ function scanRange(word: string, bits: 16 | 32): number[] {
 }
 
 /** A prefix of `from`/`to` in the rule's family, as get_prefix reads it. */
-function rulePrefix(word: string, family: 0 | 4 | 6): string {
-  return prefixText(word, parsePrefix(word, family));
+/**
+ * A rule's `from`/`to` as the library reads it; undefined for `all`,
+ * `default` and `any`, which ip sends as a /0 (the kernel's "any address",
+ * the same rule as none given).
+ */
+function rulePrefix(word: string, family: 0 | 4 | 6): string | undefined {
+  const prefix = parsePrefix(word, family);
+  return word === 'all' || word === 'default' || word === 'any' ? undefined : prefixText(word, prefix);
 }
 
 function ruleText(r: Record<string, unknown>): string {
@@ -45,19 +51,25 @@ function ruleText(r: Record<string, unknown>): string {
   // ip's JSON writes `"not": null`: the key is the flag.
   if ('not' in r) s += 'not ';
   s += `from ${r.src ?? 'all'}${r.srclen !== undefined ? `/${r.srclen}` : ''} `;
+  // The JSON keys are in print_rule's order, which its text follows too; only some words differ from their keys.
   for (const [key, value] of Object.entries(r)) {
-    if (['priority', 'src', 'srclen', 'not', 'dstlen', 'action', 'table'].includes(key) || value === undefined) continue;
+    if (['priority', 'src', 'srclen', 'not', 'dstlen'].includes(key) || value === undefined) continue;
     if (key === 'dst') s += `to ${value}${r.dstlen !== undefined ? `/${r.dstlen}` : ''} `;
     else if (key === 'fwmark') s += `fwmark ${value}${r.fwmask !== undefined ? `/${r.fwmask}` : ''} `;
     else if (key === 'fwmask') continue;
     // Ranges print as `uidrange A-B`, `sport A-B`, `dport A-B` (JSON: uid_start/uid_end, sport_start/sport_end…).
     else if (key === 'uid_start' || key === 'sport_start' || key === 'dport_start') s += `${key === 'uid_start' ? 'uidrange' : key.slice(0, 5)} ${value}-${r[key.replace('start', 'end')]} `;
     else if (key === 'uid_end' || key === 'sport_end' || key === 'dport_end') continue;
-    else if (typeof value === 'object' && value !== null) s += `${key} ${Object.values(value).join('-')} `;
+    else if (key === 'table') s += `lookup ${value} `;
+    else if (key === 'action') s += `${value} `;
+    else if (key === 'protocol') s += `proto ${value} `;
+    else if (key === 'suppress_prefixlen') s += `suppress_prefixlength ${value} `;
+    else if (key === 'unresolved') s += '[unresolved] ';
+    else if (key === 'iif_detached' || key === 'oif_detached') s += '[detached] ';
+    else if (value === null) s += `${key} `;
+    else if (typeof value === 'object') s += `${key} ${Object.values(value).join('-')} `;
     else s += `${key} ${value} `;
   }
-  if (r.table !== undefined) s += `lookup ${r.table} `;
-  else if (r.action !== undefined) s += `${r.action} `;
   return s.trimEnd() + '\n';
 }
 
@@ -73,7 +85,8 @@ function parseSpec(ctx: CliContext, args: readonly string[], command: 'add' | 'd
     if (word === 'not') spec.not = true;
     else if (word === 'from' || word === 'to') {
       const v = words.argument(word);
-      spec[word] = rulePrefix(v, family ?? 0);
+      const prefix = rulePrefix(v, family ?? 0);
+      if (prefix !== undefined) spec[word] = prefix;
     } else if (matches(word, 'preference') || matches(word, 'order') || matches(word, 'priority')) {
       spec.priority = unsignedArgument(words.argument(word), 0xffffffff, 'preference value is invalid\n');
     } else if (word === 'tos' || matches(word, 'dsfield')) {
@@ -147,13 +160,16 @@ function parseSpec(ctx: CliContext, args: readonly string[], command: 'add' | 'd
       else {
         const type = routeType(word);
         if (type === undefined) throw ipInvalid('Failed to parse rule type', word);
+        // Type 0 is action 0 (FR_ACT_UNSPEC), which a delete's kernel match reads as any action: the same as none given.
+        if (type === 'unspec' && command === 'del') continue;
         const action = typeof type === 'string' ? ACTIONS[type] : undefined;
         if (action === undefined) throw new CliUsageError(`Error: nlkit's rules take the actions lookup, goto, nop, blackhole, unreachable and prohibit, not "${word}".`, 2);
         spec.action = action;
       }
     }
   }
-  if (spec.l3mdev && typeof spec.table === 'number') throw new CliUsageError('table can not be specified for l3mdev rules', 234);
+  // iprule_modify returns -EINVAL here, which ip's do_cmd negates into the status.
+  if (spec.l3mdev && typeof spec.table === 'number') throw new CliUsageError('table can not be specified for l3mdev rules', 22);
   // Without -4/-6 ip sends an IPv4 rule, whatever its prefixes are (the kernel refuses an IPv6 one in it).
   spec.family ??= 4;
   return spec as unknown as RuleSpec;

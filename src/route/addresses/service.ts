@@ -46,6 +46,7 @@ interface Kind {
 
 const ADD: Kind = { type: RTM_NEWADDR, flags: NLM_F_CREATE | NLM_F_EXCL, operation: 'add address', purpose: 'add' };
 const REPLACE: Kind = { type: RTM_NEWADDR, flags: NLM_F_CREATE | NLM_F_REPLACE, operation: 'replace address', purpose: 'add' };
+const CHANGE: Kind = { type: RTM_NEWADDR, flags: NLM_F_REPLACE, operation: 'change address', purpose: 'add' };
 const DELETE: Kind = { type: RTM_DELADDR, flags: 0, operation: 'delete address', purpose: 'delete' };
 
 const LIST_KEYS = new Set(['dev', 'family']);
@@ -100,6 +101,11 @@ export class AddressService {
     this.runOne(spec, REPLACE);
   }
 
+  /** `ip addr change`: updates an address without asking to create one (the kernel decides what a missing one gets). */
+  change(spec: AddressSpec): void {
+    this.runOne(spec, CHANGE);
+  }
+
   /** `ip addr del`. */
   delete(spec: AddressSpec): void {
     this.runOne(spec, DELETE);
@@ -150,6 +156,11 @@ export class AddressService {
   /** Promise form of {@link AddressService.replace}. */
   async replaceAsync(spec: AddressSpec): Promise<void> {
     await this.runOneAsync(spec, REPLACE);
+  }
+
+  /** Promise form of {@link AddressService.change}. */
+  async changeAsync(spec: AddressSpec): Promise<void> {
+    await this.runOneAsync(spec, CHANGE);
   }
 
   /** Promise form of {@link AddressService.delete}. */

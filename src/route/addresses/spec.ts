@@ -121,6 +121,8 @@ export function prepareAddress(spec: AddressSpec, purpose: 'add' | 'delete'): Pr
   const broadcast = spec.broadcast === undefined ? undefined : parseBroadcast(spec, family, peerValue, prefixLength);
   const lifetimes = parseLifetimes(spec);
   const metric = spec.metric === undefined ? undefined : validateInteger(spec.metric, 'metric', 0, 0xffffffff);
+  // As `ip addr del 10.0.0.1`: an IPv4 delete without a prefix length or peer sends the local address alone, which the kernel matches whatever the prefix.
+  if (purpose === 'delete' && family === 4 && !hasPrefix && spec.peer === undefined) request.address = undefined;
   if (purpose === 'add') {
     request.flags = flags;
     // `ip` gives 127.0.0.0/8 host scope unless told otherwise.

@@ -51,6 +51,7 @@ interface Kind {
 
 const ADD: Kind = { type: RTM_NEWNEIGH, flags: NLM_F_CREATE | NLM_F_EXCL, operation: 'add neighbour' };
 const REPLACE: Kind = { type: RTM_NEWNEIGH, flags: NLM_F_CREATE | NLM_F_REPLACE, operation: 'replace neighbour' };
+const CHANGE: Kind = { type: RTM_NEWNEIGH, flags: NLM_F_REPLACE, operation: 'change neighbour' };
 const DELETE: Kind = { type: RTM_DELNEIGH, flags: 0, operation: 'delete neighbour' };
 
 const FILTER_KEYS = new Set(['dev', 'family', 'state', 'proxy']);
@@ -95,6 +96,11 @@ export class NeighbourService {
     this.runOne(spec, REPLACE);
   }
 
+  /** `ip neigh change`: overwrites an existing entry; NetlinkError ENOENT when there is none. */
+  change(spec: NeighbourSpec): void {
+    this.runOne(spec, CHANGE);
+  }
+
   /** `ip neigh del`: only dev, address and proxy of the spec matter. */
   delete(spec: NeighbourSpec): void {
     const prepared = prepareNeighbour(spec, 'delete');
@@ -137,6 +143,11 @@ export class NeighbourService {
   /** Promise form of {@link NeighbourService.replace}. */
   async replaceAsync(spec: NeighbourSpec): Promise<void> {
     await this.runOneAsync(spec, REPLACE);
+  }
+
+  /** Promise form of {@link NeighbourService.change}. */
+  async changeAsync(spec: NeighbourSpec): Promise<void> {
+    await this.runOneAsync(spec, CHANGE);
   }
 
   /** Promise form of {@link NeighbourService.delete}. */

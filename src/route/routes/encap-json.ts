@@ -19,6 +19,7 @@ import type { RawAttribute } from '../../netlink/attributes.js';
 import { formatIp } from '../../netlink/addresses.js';
 import { be16 } from '../../netlink/byte-reads.js';
 import type { IpJson } from '../ipjson.js';
+import { requireArray } from '../../netlink/checks.js';
 
 const ENCAP_NAMES = new Map<number, string>([
   [LWTUNNEL_ENCAP_MPLS, 'mpls'], [LWTUNNEL_ENCAP_IP, 'ip'], [LWTUNNEL_ENCAP_IP6, 'ip6'], [LWTUNNEL_ENCAP_ILA, 'ila'],
@@ -84,4 +85,18 @@ export function addEncapJson(o: IpJson, unknown: readonly RawAttribute[] | undef
   const encap = unknown.find((a) => a.type === RTA_ENCAP);
   if (!encap || (type !== LWTUNNEL_ENCAP_IP && type !== LWTUNNEL_ENCAP_IP6)) return;
   tunnelFields(o, nestedByType(encap.data), type === LWTUNNEL_ENCAP_IP6);
+}
+
+/**
+ * A route's or a path's lightweight tunnel encapsulation on its own, as
+ * `ip route show` prints it after `encap` (`{ encap: 'ip', id: 5, dst: … }`),
+ * from its raw attributes (`Route.unknown`, `RouteNexthop.unknown`);
+ * undefined when there is none. Text output needs it apart: inside
+ * routeToIpJson's object an `ip` encap's `dst` and `tos` take the route's keys.
+ */
+export function routeEncapToIpJson(unknown: readonly RawAttribute[] | undefined): IpJson | undefined {
+  if (unknown !== undefined) requireArray(unknown, 'routeEncapToIpJson: unknown');
+  const o: IpJson = {};
+  addEncapJson(o, unknown);
+  return o.encap === undefined ? undefined : o;
 }

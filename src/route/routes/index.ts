@@ -6,3 +6,4 @@ export {
 } from './message.js';
 export { prepareMetrics, decodeMetrics, type RouteMetrics, type MetricName } from './metrics.js';
 export { routeToIpJson, type RouteIpJsonOptions } from './ipjson.js';
+export { routeEncapToIpJson } from './encap-json.js';

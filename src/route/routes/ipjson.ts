@@ -34,6 +34,8 @@ export interface RouteIpJsonOptions {
    * whose `nhid` is here gets the `nh_info` object `ip -d` fetches for it.
    */
   nexthops?: ReadonlyMap<number, Nexthop>;
+  /** Mirror `ip -s`: a cached route's users, uses and age (default false). */
+  stats?: boolean;
 }
 
 // Route cache flags in the high half of rtm_flags, in the order and words of iproute2's print_cache_flags.
@@ -97,10 +99,15 @@ function flowJson(flow: number): IpJson {
   return o;
 }
 
-function cacheInfoJson(o: IpJson, ci: RouteCacheInfo): void {
+function cacheInfoJson(o: IpJson, ci: RouteCacheInfo, stats: boolean): void {
   // C integer division, as ip prints seconds.
   if (ci.expires !== 0) o.expires = Math.trunc(ci.expires / USER_HZ);
   if (ci.error !== 0) o.error = ci.error;
+  if (stats) {
+    if (ci.clntref) o.users = ci.clntref;
+    if (ci.used !== 0) o.used = ci.used;
+    if (ci.lastuse !== 0) o.age = Math.trunc(ci.lastuse / USER_HZ);
+  }
   if (ci.id) o.ipid = hex0x(ci.id);
   if (ci.ts || ci.tsage) {
     o.ts = hex0x(ci.ts);
@@ -194,7 +201,7 @@ export function routeToIpJson(route: Route, linkNames: ReadonlyMap<number, strin
   if (route.flow !== undefined) o.flow = flowJson(route.flow);
   if (route.uid !== undefined) o.uid = route.uid;
   if (route.family === 4 && cloned) o.cache = cacheFlags(route.flags);
-  if (route.cacheInfo !== undefined) cacheInfoJson(o, route.cacheInfo);
+  if (route.cacheInfo !== undefined) cacheInfoJson(o, route.cacheInfo, options.stats === true);
   if (route.metrics !== undefined) o.metrics = [metricsJson(route.metrics)];
   if (route.iif !== undefined) o.iif = linkName(linkNames, route.iif);
   if (route.pref !== undefined) o.pref = route.pref;

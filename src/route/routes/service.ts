@@ -70,6 +70,8 @@ interface Kind {
 const ADD: Kind = { type: RTM_NEWROUTE, flags: NLM_F_CREATE | NLM_F_EXCL, operation: 'add route', purpose: 'add' };
 const REPLACE: Kind = { type: RTM_NEWROUTE, flags: NLM_F_CREATE | NLM_F_REPLACE, operation: 'replace route', purpose: 'add' };
 const APPEND: Kind = { type: RTM_NEWROUTE, flags: NLM_F_CREATE | NLM_F_APPEND, operation: 'append route', purpose: 'add' };
+const CHANGE: Kind = { type: RTM_NEWROUTE, flags: NLM_F_REPLACE, operation: 'change route', purpose: 'add' };
+const PREPEND: Kind = { type: RTM_NEWROUTE, flags: NLM_F_CREATE, operation: 'prepend route', purpose: 'add' };
 const DELETE: Kind = { type: RTM_DELROUTE, flags: 0, operation: 'delete route', purpose: 'delete' };
 
 const MISSING_TABLE = ['empty', 'throw'] as const;
@@ -123,6 +125,16 @@ export class RouteService {
     this.runOne(spec, APPEND);
   }
 
+  /** `ip route change`: replaces a route without asking to create one (the kernel's answer when there is none: IPv6 refuses with ENOENT). */
+  change(spec: RouteSpec): void {
+    this.runOne(spec, CHANGE);
+  }
+
+  /** `ip route prepend`: IPv4 adds another route for the same prefix ahead of the others; IPv6 adds a path to an existing route. */
+  prepend(spec: RouteSpec): void {
+    this.runOne(spec, PREPEND);
+  }
+
   /** `ip route del`: what the spec leaves out (type, protocol, scope, metric, gateway) matches anything. */
   delete(spec: RouteSpec): void {
     this.runOne(spec, DELETE);
@@ -171,6 +183,16 @@ export class RouteService {
   /** Promise form of {@link RouteService.append}. */
   async appendAsync(spec: RouteSpec): Promise<void> {
     await this.runOneAsync(spec, APPEND);
+  }
+
+  /** Promise form of {@link RouteService.change}. */
+  async changeAsync(spec: RouteSpec): Promise<void> {
+    await this.runOneAsync(spec, CHANGE);
+  }
+
+  /** Promise form of {@link RouteService.prepend}. */
+  async prependAsync(spec: RouteSpec): Promise<void> {
+    await this.runOneAsync(spec, PREPEND);
   }
 
   /** Promise form of {@link RouteService.delete}. */
