@@ -239,7 +239,7 @@ export function parseRouteSpec(args: readonly string[], family: 4 | 6 | undefine
         spec.nexthops = nexthops;
         break;
       }
-      case 'nhid': unsignedArgument(words.argument(word), 0xffffffff, '"id" value is invalid\n'); throw unsupported(word);
+      case 'nhid': spec.nhid = unsignedArgument(words.argument(word), 0xffffffff, '"id" value is invalid\n'); break;
       case 'fastopen_no_cookie': {
         const v = words.argument(word);
         if (unsignedArgument(v, 0xffffffff, '"fastopen_no_cookie" value is invalid\n') > 1) throw invalidArgument('"fastopen_no_cookie" value should be 0 or 1\n', v);

@@ -217,10 +217,14 @@ function show(ctx: CliContext, args: string[]): number {
   const routes = listRoutes(ctx, sel, 'Dump');
   const names = linkNames(ctx);
   const showTable = sel.filter.table === 'all';
+  // ip -d fetches the nexthop object of each route that names one, for its nh_info (JSON only here; see docs/cli.md).
+  const nexthops = ctx.options.json && ctx.options.details > 0 && routes.some((r) => r.nhid !== undefined)
+    ? new Map(ctx.rt().nexthop.list().map((n) => [n.id, n]))
+    : undefined;
   const encaps = new Map<IpJson, RouteEncap>();
   const entries = routes.map((full) => {
     const { route: r, encap } = withoutEncap(full);
-    const o = routeToIpJson(r, names, { details: ctx.options.details > 0, showTable, stats: ctx.options.stats > 0 });
+    const o = routeToIpJson(r, names, { details: ctx.options.details > 0, showTable, stats: ctx.options.stats > 0, ...(nexthops ? { nexthops } : {}) });
     if (encap) encaps.set(o, encap);
     // ip does not print what the selection fixed (print_route's filter masks).
     if (sel.fixed.dev) delete o.dev;
