@@ -11,6 +11,7 @@ const SETUP = [
   'addr add fd00::1/64 dev v0 nodad',
   'nexthop add id 1 via 10.0.0.2 dev v0', 'nexthop add id 2 via 10.0.0.3 dev v0', 'nexthop add id 3 blackhole',
   'nexthop add id 5 via fd00::2 dev v0', 'nexthop add id 10 group 1/2,3',
+  'nexthop add id 11 group 1/2,3 type resilient buckets 8 idle_timer 60', 'nexthop add id 6 via 192.168.9.1 dev v0 onlink proto static',
 ];
 const STEPS = [
   'route add 10.5.0.0/16 nhid 1', 'route add 10.6.0.0/16 nhid 10 metric 5', 'route add 10.7.0.0/16 nhid 3 table 100',
@@ -37,5 +38,15 @@ t.test('route add … nhid and -j -d route show, as ip', async (t) => {
     t.equal(mine.status, 0, `nlkit ${read}`);
     t.same(maskRouteJson(JSON.parse(mine.stdout)), theirs, `nlkit ${read} prints what ip prints, nh_info included`);
   }
+  // Text: the nh_info line of -d, for each kind of nexthop object.
+  for (const line of ['route add 10.20.0.0/16 nhid 10', 'route add 10.21.0.0/16 nhid 3', 'route add 10.22.0.0/16 nhid 11', 'route add 10.23.0.0/16 nhid 6']) {
+    for (const ns of [a, b]) ipOut('-n', ns, ...line.split(' '));
+  }
+  for (const read of ['-d route show', '-d -6 route show', 'route show', '-d route show 10.22.0.0/16']) {
+    const words = read.split(' ');
+    const mine = await nlkit(['-n', b, ...words]);
+    t.equal(mine.stdout, ipOut('-n', a, ...words), `nlkit ${read}: the text ip prints`);
+  }
+  t.match(ipOut('-n', a, '-d', 'route', 'show'), /\n\tnh_info id 11 group 1\/2,3 type resilient buckets 8 idle_timer 60 /, 'ip prints the nh_info lines compared');
   t.match(ipOut('-n', a, '-j', '-d', 'route', 'show', '10.5.0.0/16'), /"nh_info":\{"id":2/, 'ip does print nh_info (the comparison is not of two outputs without it)');
 });

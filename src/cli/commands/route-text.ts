@@ -28,6 +28,25 @@ function nexthopText(nh: IpJson, encap: IpJson | undefined): string {
   return s + ' ';
 }
 
+/** A nexthop object as ip's __print_nexthop_entry writes it (the `nh_info` line of `ip -d route show`), from its JSON. */
+function nexthopObjectText(o: IpJson): string {
+  let s = `id ${o.id} `;
+  const group = o.group as IpJson[] | undefined;
+  if (group) s += `group ${group.map((m) => (m.weight !== undefined ? `${m.id},${m.weight}` : `${m.id}`)).join('/')} `;
+  if (o.type !== undefined) s += `type ${o.type} `;
+  const res = o.resilient_args as IpJson | undefined;
+  if (res) s += `buckets ${res.buckets} idle_timer ${res.idle_timer} unbalanced_timer ${res.unbalanced_timer} unbalanced_time ${res.unbalanced_time} `;
+  if (o.gateway !== undefined) s += `via ${o.gateway} `;
+  if (o.dev !== undefined) s += `dev ${o.dev} `;
+  if (o.scope !== undefined) s += `scope ${o.scope} `;
+  if ('blackhole' in o) s += 'blackhole ';
+  if (o.protocol !== undefined) s += `proto ${o.protocol} `;
+  for (const f of (o.flags as string[] | undefined) ?? []) s += `${f} `;
+  // Sic: ip writes no space after fdb.
+  if ('fdb' in o) s += 'fdb';
+  return s;
+}
+
 /** The JSON keys of a route's locked metrics (`mtu lock 1400`): ip's JSON has no word for a lock, its text does. */
 export function lockedMetricKeys(lock: readonly string[] | undefined): string[] {
   return (lock ?? []).map((name) => name.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`));
@@ -50,6 +69,7 @@ export function routeText(r: IpJson, locked: readonly string[] = [], encap?: Rou
       case 'metrics': for (const m of value as IpJson[]) for (const [k, v] of Object.entries(m)) s += `${k} ${locked.includes(k) ? 'lock ' : ''}${v} `; break;
       // ip prints the preference last, without a space after it.
       case 'pref': s += `pref ${value}`; break;
+      case 'nh_info': s += `\n\tnh_info ${nexthopObjectText(value as IpJson)}`; break;
       case 'nexthops': (value as IpJson[]).forEach((nh, i) => { s += nexthopText(nh, encap?.nexthops[i]); }); break;
       case 'cache': { const flags = value as string[]; s += '\n    cache '; if (flags.length) s += `<${flags.join(',')}> `; break; }
       case 'expires': s += `expires ${value}sec `; break;

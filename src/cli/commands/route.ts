@@ -217,8 +217,8 @@ function show(ctx: CliContext, args: string[]): number {
   const routes = listRoutes(ctx, sel, 'Dump');
   const names = linkNames(ctx);
   const showTable = sel.filter.table === 'all';
-  // ip -d fetches the nexthop object of each route that names one, for its nh_info (JSON only here; see docs/cli.md).
-  const nexthops = ctx.options.json && ctx.options.details > 0 && routes.some((r) => r.nhid !== undefined)
+  // ip -d fetches the nexthop object of each route that names one, for its nh_info.
+  const nexthops = ctx.options.details > 0 && routes.some((r) => r.nhid !== undefined)
     ? new Map(ctx.rt().nexthop.list().map((n) => [n.id, n]))
     : undefined;
   const encaps = new Map<IpJson, RouteEncap>();
