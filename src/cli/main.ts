@@ -13,7 +13,7 @@ const VERSION_TEXT = 'nlkit, ip-compatible (iproute2 6.1 grammar and JSON)\n';
 const USAGE = `Usage: nlkit [ OPTIONS ] OBJECT { COMMAND | help }
        nlkit [ -force ] -batch filename
        nlkit cni-agent [ --socket PATH ] [ --quiet ]
-where  OBJECT := { address | link | monitor | neighbor | netns | nft | route | rule }
+where  OBJECT := { address | link | monitor | neighbor | netns | nexthop | nft | route | rule }
        OPTIONS := { -V[ersion] | -s[tatistics] | -d[etails] | -f[amily] { inet | inet6 | link } |
                     -4 | -6 | -o[neline] | -n[etns] name | -j[son] | -p[retty] | -force | -batch filename }
 `;

@@ -67,11 +67,11 @@ export const OBJECTS: readonly CliObject[] = [
   unsupported('netconf'),
   unsupported('vrf'),
   unsupported('sr'),
-  unsupported('nexthop'),
+  lazy('nexthop', async () => (await import('./commands/nexthop.js')).runNexthop),
   unsupported('mptcp'),
   unsupported('ioam'),
   lazy('help', async () => (ctx) => {
-    ctx.io.stderr('Usage: nlkit [ OPTIONS ] OBJECT { COMMAND | help }\nwhere  OBJECT := { address | link | monitor | neighbor | netns | nft | route | rule }\n');
+    ctx.io.stderr('Usage: nlkit [ OPTIONS ] OBJECT { COMMAND | help }\nwhere  OBJECT := { address | link | monitor | neighbor | netns | nexthop | nft | route | rule }\n');
     return 255;
   }, false),
   unsupported('stats'),
