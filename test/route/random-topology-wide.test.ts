@@ -18,7 +18,7 @@ import { randomWideTopology, type RandomTopology } from '../helpers/random-topol
 import { readTogether } from '../helpers/read-together.js';
 import { maskAddressJson, maskLinkJson, maskNeighbourJson, maskRouteJson } from '../helpers/volatile.js';
 
-const SEEDS = Number(process.env.NLKIT_WIDE_SEEDS ?? 40);
+const SEEDS = Number(process.env.NLKIT_WIDE_SEEDS ?? 25);
 const FIRST_SEED = Number(process.env.NLKIT_WIDE_FIRST_SEED ?? 1);
 
 /**

@@ -92,7 +92,7 @@ t.test('bad input is refused before anything is sent', async (t) => {
     [{ dst: '10.1.0.0/16', protocol: 256 }, /0-255/],
     [{ dst: '10.1.0.0/16', scope: 'world' }, /scope "world" is unknown/],
     [{ dst: '10.1.0.0/16', type: 'drop' }, /type "drop" is unknown/],
-    [{ dst: '10.1.0.0/16', type: 'blackhole', dev: 'v0' }, /blackhole route takes no gateway, dev or nexthops/],
+    [{ dst: '10.1.0.0/16', type: 'blackhole', dev: 'v0' }, /blackhole route takes no gateway, dev, nexthops or nhid/],
     [{ dst: '10.1.0.0/16', type: 'unreachable', gateway: '10.0.0.1' }, /unreachable route takes no gateway/],
     [{ dst: '10.1.0.0/16', metric: -1 }, /metric must be an integer from 0 to 4294967295/],
     [{ dst: '10.1.0.0/16', metrics: { mtu: 70000 } }, /metrics\.mtu must be an integer from 1 to 65520/],
