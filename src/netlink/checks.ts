@@ -68,6 +68,11 @@ export function requireBoolean(value: unknown, what: string): boolean {
   return value;
 }
 
+/** An optional flag of a spec: false when absent, else it must be a boolean. */
+export function optionalBoolean(value: unknown, what: string): boolean {
+  return value === undefined ? false : requireBoolean(value, what);
+}
+
 /** An integer in [min, max]; NaN, fractions, strings and out-of-range values are refused. */
 export function requireInteger(value: unknown, what: string, min: number, max: number): number {
   if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {

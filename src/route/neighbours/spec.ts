@@ -1,6 +1,6 @@
 import { NTF_EXT_LEARNED, NTF_EXT_MANAGED, NTF_PROXY, NTF_ROUTER, NUD_NONE, NUD_PERMANENT } from '../../generated/neighbour.js';
 import { InvalidArgumentError, requireIp } from '../../netlink/addresses.js';
-import { describeValue, requireObject } from '../../netlink/checks.js';
+import { describeValue, optionalBoolean, requireObject } from '../../netlink/checks.js';
 import { addressFamily } from '../family.js';
 import { parseRouteProtocol } from '../iproute2-names.js';
 import { checkKeys } from '../keys.js';
@@ -50,11 +50,6 @@ export interface PreparedNeighbour {
 const LLADDR = /^[0-9a-fA-F]{2}(:[0-9a-fA-F]{2})*$/;
 const SPEC_KEYS = new Set(['dev', 'address', 'lladdr', 'state', 'router', 'proxy', 'externLearn', 'managed', 'protocol']);
 
-function optionalBoolean(value: unknown, what: string): boolean {
-  if (value === undefined) return false;
-  if (typeof value !== 'boolean') throw new InvalidArgumentError(`${what} must be true or false, got ${describeValue(value)}`);
-  return value;
-}
 
 /** Checks a spec completely before anything is sent; refuses what the kernel would misread or ignore. */
 export function prepareNeighbour(spec: NeighbourSpec, purpose: NeighbourPurpose): PreparedNeighbour {

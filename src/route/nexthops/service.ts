@@ -2,7 +2,7 @@ import { ENOENT } from '../../generated/errno.js';
 import { RTM_DELNEXTHOP, RTM_GETNEXTHOP, RTM_NEWNEXTHOP } from '../../generated/rtnetlink.js';
 import { deriveFromDump } from '../../netlink/dump-retry.js';
 import { InvalidArgumentError } from '../../netlink/addresses.js';
-import { describeValue } from '../../netlink/checks.js';
+import { optionalBoolean, requireObject } from '../../netlink/checks.js';
 import { NetlinkError, type Operation } from '../../netlink/errors.js';
 import { NLM_F_CREATE, NLM_F_EXCL, NLM_F_REPLACE } from '../../netlink/message.js';
 import type { Request } from '../../netlink/socket.js';
@@ -10,7 +10,6 @@ import type { RouteContext } from '../context.js';
 import { parseRouteProtocol, type RouteProtocolName } from '../iproute2-names.js';
 import { checkKeys, optionsObject } from '../keys.js';
 import { describeLinkRef, resolveLinkIndex, resolveLinkIndexAsync, validateLinkRef, type LinkRef } from '../resolve.js';
-import { requireObject } from '../../netlink/checks.js';
 import './describe.js';
 import { decodeNexthop, encodeNexthop, nexthopAttributeName, NHMSG_LEN, type Nexthop, type NexthopMessage } from './message.js';
 import { prepareNexthop, validateNexthopId, type NexthopSpec, type PreparedNexthop } from './spec.js';
@@ -68,11 +67,6 @@ function byId(id: number): NexthopMessage {
   return { addressFamily: 0, scope: 0, protocol: 0, flags: 0, id };
 }
 
-function flagOption(value: unknown, what: string): boolean {
-  if (value === undefined) return false;
-  if (typeof value !== 'boolean') throw new InvalidArgumentError(`${what} must be true or false, got ${describeValue(value)}`);
-  return value;
-}
 
 /**
  * The nexthop objects of one namespace (`rt.nexthop`), in the words of
@@ -198,8 +192,8 @@ export class NexthopService {
     const s: Selection = {
       dev: f.dev === undefined ? undefined : validateLinkRef(f.dev, 'dev'),
       master: f.master === undefined ? undefined : validateLinkRef(f.master, 'master'),
-      groups: flagOption(f.groups, 'groups'),
-      fdb: flagOption(f.fdb, 'fdb'),
+      groups: optionalBoolean(f.groups, 'groups'),
+      fdb: optionalBoolean(f.fdb, 'fdb'),
       id: f.id === undefined ? undefined : validateNexthopId(f.id, 'nexthop filter id'),
       protocol: f.protocol === undefined ? undefined : parseRouteProtocol(f.protocol),
       text: '',

@@ -1,7 +1,7 @@
 import { NEXTHOP_GRP_TYPE_MPATH, NEXTHOP_GRP_TYPE_RES } from '../../generated/nexthop.js';
 import { RTNH_F_ONLINK } from '../../generated/rtnetlink.js';
 import { InvalidArgumentError, requireIp, type IpFamily } from '../../netlink/addresses.js';
-import { describeValue, requireObject } from '../../netlink/checks.js';
+import { describeValue, optionalBoolean, requireObject } from '../../netlink/checks.js';
 import { addressFamily, validateFamily } from '../family.js';
 import { parseRouteProtocol, type RouteProtocolName } from '../iproute2-names.js';
 import { checkKeys } from '../keys.js';
@@ -73,11 +73,6 @@ export function validateNexthopId(value: unknown, what = 'nexthop id'): number {
   return validateInteger(value, what, 1, U32_MAX);
 }
 
-function optionalFlag(value: unknown, what: string): boolean {
-  if (value === undefined) return false;
-  if (typeof value !== 'boolean') throw new InvalidArgumentError(`${what} must be true or false, got ${describeValue(value)}`);
-  return value;
-}
 
 function parseTimer(value: unknown, what: string): number {
   if (typeof value !== 'number' || !Number.isFinite(value) || value < 0 || value > TIMER_MAX_SECONDS) {
@@ -120,9 +115,9 @@ export function prepareNexthop(spec: NexthopSpec): PreparedNexthop {
   requireObject(spec, 'nexthop spec', "{ id: 1, via: '10.0.0.2', dev: 'eth0' }");
   checkKeys(spec, SPEC_KEYS, 'nexthop spec');
   const id = validateNexthopId(spec.id, 'nexthop spec id');
-  const blackhole = optionalFlag(spec.blackhole, 'blackhole');
-  const fdb = optionalFlag(spec.fdb, 'fdb');
-  const onlink = optionalFlag(spec.onlink, 'onlink');
+  const blackhole = optionalBoolean(spec.blackhole, 'blackhole');
+  const fdb = optionalBoolean(spec.fdb, 'fdb');
+  const onlink = optionalBoolean(spec.onlink, 'onlink');
   const words = [`id ${id}`];
   const m: NexthopMessage = { addressFamily: 0, scope: 0, protocol: 0, flags: 0, id };
   let dev: LinkRef | undefined;

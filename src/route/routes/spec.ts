@@ -4,7 +4,7 @@ import {
   RTN_UNICAST, RTN_UNREACHABLE, RTNH_F_ONLINK, RTPROT_BOOT,
 } from '../../generated/rtnetlink.js';
 import { InvalidArgumentError, parseCidr, requireIp, type IpFamily } from '../../netlink/addresses.js';
-import { describeValue, requireObject } from '../../netlink/checks.js';
+import { describeValue, optionalBoolean, requireObject } from '../../netlink/checks.js';
 import { addressFamily, validateFamily } from '../family.js';
 import { hasHostBits, ipValue, withHostBits, formatIpValue, type IpValue } from '../ip-value.js';
 import {
@@ -123,11 +123,6 @@ const LOOKUP_KEYS = new Set(['to', 'from', 'iif', 'oif', 'mark', 'uid', 'tos', '
 /** Types that drop or refuse packets: no gateway, device or nexthops allowed. */
 const REJECT_TYPES: ReadonlySet<number> = new Set([RTN_BLACKHOLE, RTN_UNREACHABLE, RTN_PROHIBIT, RTN_THROW]);
 
-function optionalBoolean(value: unknown, what: string): boolean {
-  if (value === undefined) return false;
-  if (typeof value !== 'boolean') throw new InvalidArgumentError(`${what} must be true or false, got ${describeValue(value)}`);
-  return value;
-}
 
 /** The family of a spec whose dst is 'default': `family`, else whatever address it carries, else IPv4 (as `ip`). */
 function defaultRouteFamily(spec: RouteSpec, family: IpFamily | undefined): IpFamily {

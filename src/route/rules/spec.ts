@@ -1,7 +1,7 @@
 import { FIB_RULE_INVERT, FR_ACT_GOTO, FR_ACT_TO_TBL, FR_ACT_UNSPEC } from '../../generated/fib_rules.js';
 import { RT_TABLE_MAIN } from '../../generated/rtnetlink.js';
 import { InvalidArgumentError, parseCidr, type IpFamily } from '../../netlink/addresses.js';
-import { describeValue, requireObject } from '../../netlink/checks.js';
+import { optionalBoolean, requireObject } from '../../netlink/checks.js';
 import { addressFamily, validateFamily } from '../family.js';
 import { checkKeys } from '../keys.js';
 import { validateIfName, validateInteger } from '../names.js';
@@ -80,11 +80,6 @@ const SPEC_KEYS = new Set([
 const ACTIONS: readonly RuleActionName[] = ['lookup', 'goto', 'nop', 'blackhole', 'unreachable', 'prohibit'];
 const U32_MAX = 0xffffffff;
 
-function optionalBoolean(value: unknown, what: string): boolean {
-  if (value === undefined) return false;
-  if (typeof value !== 'boolean') throw new InvalidArgumentError(`${what} must be true or false, got ${describeValue(value)}`);
-  return value;
-}
 
 /** fib_rule_port_range_valid: 0 and 65535 are not ports a range may hold. */
 function parsePortRange(value: unknown, what: string): Range {
