@@ -45,7 +45,7 @@ if (existsSync(localTsc)) {
 }
 // dist/cni/ as a CNI_PATH directory (the plugin executables), as `npm run build` leaves it.
 run(process.execPath, [fileURLToPath(new URL('build-cni.mjs', import.meta.url))]);
-// dist/cli/nlkit.js, the bundled command bin/nlkit runs (with esbuild from npm exec, on PATH, when it is not installed).
+// dist/cli/nlkit.cjs and its code cache, the bundled command bin/nlkit runs (with esbuild from npm exec, on PATH, when it is not installed).
 const buildCli = [process.execPath, fileURLToPath(new URL('build-cli.mjs', import.meta.url))];
 if (existsSync(localEsbuild)) run(buildCli[0], buildCli.slice(1));
 else run(npm[0], [...npm.slice(1), 'exec', '--yes', `--package=esbuild@${locked('esbuild', '0')}`, '--', ...buildCli]);

@@ -107,7 +107,7 @@ export const cliStartup: Scenario = {
         ],
         implementations,
         notes: [
-          'nlkit runs the bundled command (dist/cli/nlkit.js) when built (npm ci builds it), else tsc\'s dist/cli/bin.js, else the TypeScript sources through tsx (much slower to start).',
+          'nlkit runs the bundled command (dist/cli/nlkit.cjs with its V8 code cache) when built (npm ci builds it), else tsc\'s dist/cli/bin.js, else the TypeScript sources through tsx (much slower to start).',
           'CPU times come from the children\'s user and system times in /proc/self/stat (10 ms ticks, summed over every run of a round).',
         ],
       });

@@ -1,8 +1,10 @@
-// Process entry of the `nlkit` command (bin/nlkit loads it).
+// Process entry of the `nlkit` command (bin/nlkit loads it). No top-level
+// await: scripts/build-cli.mjs bundles this file as CommonJS.
 import { runCli } from './main.js';
 
-const status = await runCli(process.argv.slice(2), {
+void runCli(process.argv.slice(2), {
   stdout: (text) => void process.stdout.write(text),
   stderr: (text) => void process.stderr.write(text),
+}).then((status) => {
+  process.exitCode = status;
 });
-process.exitCode = status;

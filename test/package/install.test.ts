@@ -101,8 +101,10 @@ async function usesWork(t: Test, dir: string): Promise<void> {
   t.notMatch(cjs.stderr, /ExperimentalWarning|Error/, 'require() of nlkit prints no warning');
   const command = await run(join(dir, 'node_modules', '.bin', 'nlkit'), ['-V'], dir);
   t.match(command.stdout, /^nlkit, ip-compatible/, 'the nlkit command is installed and runs from dist/');
-  const chunks = join(dir, 'node_modules', 'nlkit', 'dist', 'cli', 'chunks');
-  t.ok(existsSync(join(chunks, '..', 'nlkit.js')) && readdirSync(chunks).length > 0, 'the build bundled the command (dist/cli/nlkit.js and its chunks), the fast start-up path bin/nlkit takes');
+  const cli = join(dir, 'node_modules', 'nlkit', 'dist', 'cli');
+  t.ok(existsSync(join(cli, 'nlkit.cjs')), 'the build bundled the command (dist/cli/nlkit.cjs), the fast start-up path bin/nlkit takes');
+  const accepted = await run(process.execPath, ['-p', `require(${JSON.stringify(join(cli, 'bundle-runner.cjs'))}).bundleCacheAccepted()`], dir);
+  t.equal(accepted.stdout.trim(), 'true', 'V8 takes the bundle\'s code cache (dist/cli/nlkit.cjs.cache) in this Node.js');
 }
 
 // The three installs are independent and each is mostly npm and the compiler
