@@ -5,6 +5,7 @@ import { closeSync, openSync, constants as fsConstants } from 'node:fs';
 import { InvalidArgumentError } from '../netlink/addresses.js';
 import { SyscallError } from '../sys/errors.js';
 import { lockFile, tryLockFile, type FileLockMode } from '../sys/flock.js';
+import { jsonOf, textOf } from '../netlink/checks.js';
 
 export type { FileLockMode };
 
@@ -30,13 +31,13 @@ const queues = new Map<string, Promise<unknown>>();
  * rejects with SyscallError.
  */
 export async function withFileLock<T>(path: string, body: () => T | Promise<T>, options: FileLockOptions = {}): Promise<T> {
-  if (typeof path !== 'string' || path === '' || path.includes('\0')) throw new InvalidArgumentError(`path: the lock file must be a non-empty path, got ${typeof path === 'string' ? JSON.stringify(path) : String(path)}`);
+  if (typeof path !== 'string' || path === '' || path.includes('\0')) throw new InvalidArgumentError(`path: the lock file must be a non-empty path, got ${typeof path === 'string' ? jsonOf(path) : textOf(path)}`);
   if (typeof body !== 'function') throw new InvalidArgumentError('body: withFileLock needs a function to run under the lock');
   if (typeof options !== 'object' || options === null || Array.isArray(options)) throw new InvalidArgumentError('options must be an object { mode, createMode }');
   const mode = options.mode ?? 'exclusive';
-  if (mode !== 'exclusive' && mode !== 'shared') throw new InvalidArgumentError(`mode: a file lock mode must be 'exclusive' or 'shared', got ${String(mode)}`);
+  if (mode !== 'exclusive' && mode !== 'shared') throw new InvalidArgumentError(`mode: a file lock mode must be 'exclusive' or 'shared', got ${textOf(mode)}`);
   const createMode = options.createMode ?? 0o600;
-  if (!Number.isInteger(createMode) || createMode < 0 || createMode > 0o7777) throw new InvalidArgumentError(`createMode must be permission bits (0 to 0o7777), got ${String(createMode)}`);
+  if (!Number.isInteger(createMode) || createMode < 0 || createMode > 0o7777) throw new InvalidArgumentError(`createMode must be permission bits (0 to 0o7777), got ${textOf(createMode)}`);
 
   const previous = queues.get(path) ?? Promise.resolve();
   const run = previous.then(() => locked(path, body, mode, createMode), () => locked(path, body, mode, createMode));

@@ -1,4 +1,5 @@
 import { isIPv6 } from 'node:net';
+import { textOf } from './checks.js';
 
 /** IP version of an address: 4 for IPv4 (AF_INET), 6 for IPv6 (AF_INET6). */
 export type IpFamily = 4 | 6;
@@ -279,7 +280,7 @@ export function parseCidr(text: string, what = 'address'): Cidr {
 /** Checks an address and returns its family; `expected` rejects IPv4/IPv6 mix-ups. */
 export function requireIp(address: string, what: string, expected?: IpFamily): IpFamily {
   const family = typeof address === 'string' ? ipFamily(address) : 0;
-  if (family === 0) throw new InvalidArgumentError(`${what} "${String(address)}" is not a valid IP address`);
+  if (family === 0) throw new InvalidArgumentError(`${what} "${textOf(address)}" is not a valid IP address`);
   if (expected !== undefined && family !== expected) {
     throw new InvalidArgumentError(`${what} "${address}" is IPv${family} but the request is IPv${expected}`);
   }
@@ -294,7 +295,7 @@ const MAC_PATTERN = /^[0-9a-fA-F]{2}(:[0-9a-fA-F]{2})*$/;
  */
 export function encodeMac(address: string): Buffer {
   if (typeof address !== 'string' || !MAC_PATTERN.test(address)) {
-    throw new InvalidArgumentError(`"${String(address)}" is not a MAC address like "02:00:00:00:00:01"`);
+    throw new InvalidArgumentError(`"${textOf(address)}" is not a MAC address like "02:00:00:00:00:01"`);
   }
   return Buffer.from(address.replace(/:/g, ''), 'hex');
 }

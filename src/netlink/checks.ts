@@ -22,6 +22,35 @@ export function describeValue(value: unknown): string {
   return typeof name === 'string' && name !== '' && name !== 'Object' ? `a ${name}` : 'an object';
 }
 
+/**
+ * JSON.stringify of a value for an error message, never throwing: a BigInt,
+ * a cycle or a throwing toJSON make JSON.stringify throw, and a function or
+ * a symbol make it return undefined; those read as describeValue says.
+ */
+export function jsonOf(value: unknown): string {
+  try {
+    const text = JSON.stringify(value);
+    if (typeof text === 'string') return text;
+  } catch {
+    // described below
+  }
+  return describeValue(value);
+}
+
+/**
+ * String(value) for an error message, never throwing: a symbol, an object
+ * without a prototype or with a throwing or non-function toString make
+ * String() throw; those read as describeValue says.
+ */
+export function textOf(value: unknown): string {
+  if (typeof value === 'symbol') return describeValue(value);
+  try {
+    return String(value);
+  } catch {
+    return describeValue(value);
+  }
+}
+
 function isPlainObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value) && !Buffer.isBuffer(value);
 }

@@ -1,7 +1,7 @@
 import { NETLINK_NETFILTER } from '../generated/netlink.js';
 import { deriveFromDump } from '../netlink/dump-retry.js';
 import { InvalidArgumentError } from '../netlink/addresses.js';
-import { optionalObject, requireInteger, requireKnownKeys, requireObject, requireSocket, requireString } from '../netlink/checks.js';
+import { optionalObject, requireInteger, requireKnownKeys, requireObject, requireSocket, requireString, textOf } from '../netlink/checks.js';
 import { NetlinkBatchError, NetlinkError } from '../netlink/errors.js';
 import type { NetlinkSocket } from '../netlink/socket.js';
 import { resolveSocketOptions } from '../netlink/socket-options.js';
@@ -540,7 +540,7 @@ export class NftablesConnection {
   private setShape(family: NftFamily, table: string, name: string): SetShape {
     const set = this.getSet(family, table, name);
     const shape = shapeOfListed(set);
-    if (!shape) throw new InvalidArgumentError(`set ${family} ${table} ${name} has types nlkit cannot encode (key type ${String(set.type)})`);
+    if (!shape) throw new InvalidArgumentError(`set ${family} ${table} ${name} has types nlkit cannot encode (key type ${textOf(set.type)})`);
     return shape;
   }
 

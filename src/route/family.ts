@@ -1,5 +1,6 @@
 import { InvalidArgumentError, type IpFamily } from '../netlink/addresses.js';
 import { AF_INET, AF_INET6, AF_UNSPEC } from '../sys/constants.js';
+import { textOf } from '../netlink/checks.js';
 
 /** 4 → AF_INET, 6 → AF_INET6, undefined → AF_UNSPEC. */
 export function addressFamily(family: IpFamily | undefined): number {
@@ -19,6 +20,6 @@ export function familyName(af: number): string | undefined {
 /** Checks an optional `family` option: 4, 6 or absent. */
 export function validateFamily(value: unknown, what = 'family'): IpFamily | undefined {
   if (value === undefined) return undefined;
-  if (value !== 4 && value !== 6) throw new InvalidArgumentError(`${what} must be 4 or 6, got ${String(value)}`);
+  if (value !== 4 && value !== 6) throw new InvalidArgumentError(`${what} must be 4 or 6, got ${textOf(value)}`);
   return value;
 }

@@ -14,6 +14,7 @@ import {
 } from '../generated/rtnetlink.js';
 import { InvalidArgumentError } from '../netlink/addresses.js';
 import { once } from './constant-names.js';
+import { textOf } from '../netlink/checks.js';
 
 function invert(names: ReadonlyMap<number, string>): Map<string, number> {
   return new Map([...names].map(([value, name]) => [name, value]));
@@ -26,7 +27,7 @@ function parseNamed(value: unknown, values: ReadonlyMap<string, number>, max: nu
     throw new InvalidArgumentError(`${what} "${value}" is unknown; use one of ${[...values.keys()].join(', ')} or a number 0-${max}`);
   }
   if (typeof value === 'number' && Number.isInteger(value) && value >= 0 && value <= max) return value;
-  throw new InvalidArgumentError(`${what} must be a ${kind} name or an integer 0-${max}, got ${String(value)}`);
+  throw new InvalidArgumentError(`${what} must be a ${kind} name or an integer 0-${max}, got ${textOf(value)}`);
 }
 
 // ---- routing tables ------------------------------------------------------------------
@@ -112,7 +113,7 @@ export function parseScope(value: unknown, what = 'scope'): number {
     return scope;
   }
   if (typeof value === 'number' && Number.isInteger(value) && value >= 0 && value <= 255) return value;
-  throw new InvalidArgumentError(`${what} must be a scope name (global, link, host, ...) or an integer 0-255, got ${String(value)}`);
+  throw new InvalidArgumentError(`${what} must be a scope name (global, link, host, ...) or an integer 0-255, got ${textOf(value)}`);
 }
 
 // ---- route types (also the names of rule actions) -------------------------------------
@@ -167,7 +168,7 @@ export function routePrefName(pref: number): string | undefined {
  */
 export function parseRoutePref(value: unknown, what = 'pref'): number {
   const pref = prefValues().get(value as string);
-  if (pref === undefined) throw new InvalidArgumentError(`${what} must be 'low', 'medium' or 'high', got ${String(value)}`);
+  if (pref === undefined) throw new InvalidArgumentError(`${what} must be 'low', 'medium' or 'high', got ${textOf(value)}`);
   return pref;
 }
 
@@ -215,7 +216,7 @@ export function parseIpProtocol(value: unknown, what = 'ipproto'): number {
     return protocol;
   }
   if (typeof value === 'number' && Number.isInteger(value) && value >= 0 && value <= 255) return value;
-  throw new InvalidArgumentError(`${what} must be an IP protocol name or an integer 0-255, got ${String(value)}`);
+  throw new InvalidArgumentError(`${what} must be an IP protocol name or an integer 0-255, got ${textOf(value)}`);
 }
 
 // ---- interface groups ------------------------------------------------------------------

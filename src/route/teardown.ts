@@ -12,6 +12,7 @@ import type { NetnsRef } from '../netns/reference.js';
 import { openRoute } from './connection.js';
 import type { Link } from './links/types.js';
 import { LinkNotFoundError } from './resolve.js';
+import { textOf } from '../netlink/checks.js';
 
 /** Options of {@link deleteNetnsAndWait}: which namespace to watch, and for how long. */
 export interface NetnsTeardownOptions {
@@ -78,7 +79,7 @@ function checkOptions(options: unknown): { watch: NetnsRef | undefined; timeoutM
   const unknown = Object.keys(rest);
   if (unknown.length) throw new InvalidArgumentError(`deleteNetnsAndWait: unknown option "${unknown[0]}"; known options: watch, timeoutMs`);
   if (timeoutMs !== undefined && (typeof timeoutMs !== 'number' || !Number.isInteger(timeoutMs) || timeoutMs < 0)) {
-    throw new InvalidArgumentError(`deleteNetnsAndWait: timeoutMs must be a non-negative integer, got ${String(timeoutMs)}`);
+    throw new InvalidArgumentError(`deleteNetnsAndWait: timeoutMs must be a non-negative integer, got ${textOf(timeoutMs)}`);
   }
   return { watch, timeoutMs: timeoutMs ?? 10_000 };
 }

@@ -1,5 +1,6 @@
 import { InvalidArgumentError } from '../../netlink/addresses.js';
 import type { ScalarValue } from '../objects/datatypes.js';
+import { jsonOf } from '../../netlink/checks.js';
 
 /** Relational operators as nft writes them. */
 export type Relation = '==' | '!=' | '<' | '>' | '<=' | '>=';
@@ -38,7 +39,7 @@ export function parseOperand(operand: Operand, what: string, addresses: boolean)
     return { form: 'anonymous', elements: [...operand] };
   }
   if (typeof operand === 'number') return { form: 'value', value: operand };
-  if (typeof operand !== 'string' || operand === '') throw new InvalidArgumentError(`${what} needs a value, got ${JSON.stringify(operand)}`);
+  if (typeof operand !== 'string' || operand === '') throw new InvalidArgumentError(`${what} needs a value, got ${jsonOf(operand)}`);
   if (operand.startsWith('@')) {
     if (operand.length === 1) throw new InvalidArgumentError(`${what}: "@" needs a set name`);
     return { form: 'set', name: operand.slice(1) };

@@ -8,9 +8,7 @@ import {
   NFT_REJECT_ICMPX_PORT_UNREACH, NFT_REG_1, NFT_REG_2, NFT_REG_VERDICT,
 } from '../../generated/nf_tables.js';
 import { encodeIp, InvalidArgumentError, ipFamily } from '../../netlink/addresses.js';
-import {
-  describeValue, optionalObject, requireBoolean, requireInteger, requireKnownKeys, requireObject, requireString,
-} from '../../netlink/checks.js';
+import { describeValue, jsonOf, optionalObject, requireBoolean, requireInteger, requireKnownKeys, requireObject, requireString } from '../../netlink/checks.js';
 import { commentEntry, UDATA_COMMENT } from '../protocol/userdata.js';
 import { familyNumber } from '../objects/family.js';
 import { requireName } from '../objects/names.js';
@@ -438,7 +436,7 @@ export class RuleBuilder implements RuleSource {
       }
       if (options.with !== undefined) {
         const code = ICMPX_CODES[options.with];
-        if (code === undefined) throw new InvalidArgumentError(`reject with ${JSON.stringify(options.with)}: use tcp reset or ${Object.keys(ICMPX_CODES).join(', ')}`);
+        if (code === undefined) throw new InvalidArgumentError(`reject with ${jsonOf(options.with)}: use tcp reset or ${Object.keys(ICMPX_CODES).join(', ')}`);
         l.emit({ kind: 'reject', type: 'icmpx-unreach', code });
         return;
       }
@@ -486,7 +484,7 @@ export class RuleBuilder implements RuleSource {
     if (options.bytes !== undefined) requireBoolean(options.bytes, 'limit options bytes');
     if (options.over !== undefined) requireBoolean(options.over, 'limit options over');
     const unit = typeof options.per === 'string' && Object.hasOwn(LIMIT_UNITS, options.per) ? LIMIT_UNITS[options.per] : undefined;
-    if (unit === undefined) throw new InvalidArgumentError(`limit per ${JSON.stringify(options.per)}: use ${Object.keys(LIMIT_UNITS).join(', ')}`);
+    if (unit === undefined) throw new InvalidArgumentError(`limit per ${jsonOf(options.per)}: use ${Object.keys(LIMIT_UNITS).join(', ')}`);
     return this.add({
       kind: 'limit', rate: options.rate, unit, burst: options.burst ?? (options.bytes ? 0 : 5),
       type: options.bytes ? 'bytes' : 'packets', invert: options.over ?? false,
@@ -691,7 +689,7 @@ function portImmediate(dreg: number, port: number): Expression {
 
 function parsePort(text: string | number, what: string): number {
   const n = typeof text === 'number' ? text : typeof text === 'string' && /^\d+$/.test(text) ? Number(text) : NaN;
-  if (!Number.isInteger(n) || n < 0 || n > 0xffff) throw new InvalidArgumentError(`${what}: ${JSON.stringify(text)} is not a port (0-65535)`);
+  if (!Number.isInteger(n) || n < 0 || n > 0xffff) throw new InvalidArgumentError(`${what}: ${jsonOf(text)} is not a port (0-65535)`);
   return n;
 }
 

@@ -2,6 +2,7 @@ import { NFT_REG32_00, NFT_REG32_15, NFT_REG_4, NFT_REG_VERDICT } from '../../ge
 import { InvalidArgumentError } from '../../netlink/addresses.js';
 import type { AttributeCursor, RawAttribute } from '../../netlink/attributes.js';
 import { NLA_F_NESTED, type MessageWriter } from '../../netlink/writer.js';
+import { describeValue, jsonOf, textOf } from '../../netlink/checks.js';
 
 /**
  * How one kind of expression travels: `encode` writes the attributes inside
@@ -41,14 +42,14 @@ export function requireRegister(value: unknown, what: string, allowVerdict = fal
   const ok = typeof value === 'number' && Number.isInteger(value)
     && ((value >= (allowVerdict ? NFT_REG_VERDICT : 1) && value <= NFT_REG_4) || (value >= NFT_REG32_00 && value <= NFT_REG32_15));
   if (!ok) {
-    throw new InvalidArgumentError(`${what} must be a register number: 1-4 (128-bit) or 8-23 (32-bit)${allowVerdict ? ', or 0 for the verdict' : ''}; got ${String(value)}`);
+    throw new InvalidArgumentError(`${what} must be a register number: 1-4 (128-bit) or 8-23 (32-bit)${allowVerdict ? ', or 0 for the verdict' : ''}; got ${textOf(value)}`);
   }
   return value as number;
 }
 
 export function requireUint(value: unknown, what: string, max = 0xffffffff): number {
   if (typeof value !== 'number' || !Number.isInteger(value) || value < 0 || value > max) {
-    throw new InvalidArgumentError(`${what} must be an integer 0-${max}, got ${String(value)}`);
+    throw new InvalidArgumentError(`${what} must be an integer 0-${max}, got ${textOf(value)}`);
   }
   return value;
 }
@@ -70,8 +71,8 @@ export class EnumNames<N extends string> {
 
   encode(name: N | number): number {
     if (typeof name === 'number' && Number.isInteger(name) && name >= 0) return name;
-    const n = (this.values as Record<string, number>)[name as string];
-    if (n === undefined) throw new InvalidArgumentError(`unknown ${this.what} ${JSON.stringify(name)}; use one of ${Object.keys(this.values).join(', ')}`);
+    const n = typeof name === 'string' && Object.hasOwn(this.values, name) ? (this.values as Record<string, number>)[name] : undefined;
+    if (n === undefined) throw new InvalidArgumentError(`unknown ${this.what} ${jsonOf(name)}; use one of ${Object.keys(this.values).join(', ')}`);
     return n;
   }
 
@@ -89,11 +90,13 @@ export class FlagNames<N extends string> {
 
   encode(flags: readonly (N | `0x${string}`)[] | undefined): number {
     let value = 0;
+    if (flags !== undefined && !Array.isArray(flags)) throw new InvalidArgumentError(`${this.what} flags must be an array of names, got ${describeValue(flags)}`);
     for (const flag of flags ?? []) {
-      const bit = (this.bits as Record<string, number>)[flag];
+      // Own names only: 'toString' or 'constructor' are no flags, and a non-string would be turned into a key.
+      const bit = typeof flag === 'string' && Object.hasOwn(this.bits, flag) ? (this.bits as Record<string, number>)[flag]! : undefined;
       if (bit !== undefined) value |= bit;
-      else if (/^0x[0-9a-f]+$/i.test(flag)) value |= parseInt(flag, 16);
-      else throw new InvalidArgumentError(`unknown ${this.what} flag ${JSON.stringify(flag)}; use any of ${Object.keys(this.bits).join(', ')}`);
+      else if (typeof flag === 'string' && /^0x[0-9a-f]+$/i.test(flag)) value |= parseInt(flag, 16);
+      else throw new InvalidArgumentError(`unknown ${this.what} flag ${jsonOf(flag)}; use any of ${Object.keys(this.bits).join(', ')}`);
     }
     return value >>> 0;
   }

@@ -5,6 +5,7 @@ import type { MessageWriter } from '../../netlink/writer.js';
 import type { ExpressionCodec } from './codec.js';
 import { rawDataForWrite } from './raw-write.js';
 import type { Expression, UnknownExpression } from './types.js';
+import { jsonOf } from '../../netlink/checks.js';
 
 const codecs = new Map<string, ExpressionCodec<{ kind: string }>>();
 
@@ -36,7 +37,7 @@ export function registeredExpressionKinds(): string[] {
 /** Writes an expression's NFTA_EXPR_NAME and NFTA_EXPR_DATA into the nest the caller opened. */
 export function encodeExpressionBody(writer: MessageWriter, expression: Expression): void {
   if (expression === null || typeof expression !== 'object' || typeof expression.kind !== 'string') {
-    throw new InvalidArgumentError(`an expression must be an object with a kind, got ${JSON.stringify(expression)}`);
+    throw new InvalidArgumentError(`an expression must be an object with a kind, got ${jsonOf(expression)}`);
   }
   if (expression.kind === 'unknown') {
     const raw = expression as UnknownExpression;

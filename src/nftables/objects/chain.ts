@@ -8,7 +8,7 @@ import {
 import { NF_ACCEPT, NF_DROP } from '../../generated/netfilter.js';
 import { InvalidArgumentError } from '../../netlink/addresses.js';
 import type { RawAttribute } from '../../netlink/attributes.js';
-import { requireObject, requireOneOf } from '../../netlink/checks.js';
+import { jsonOf, requireObject, requireOneOf } from '../../netlink/checks.js';
 import type { Message } from '../../netlink/message.js';
 import { NLM_F_CREATE, NLM_F_EXCL } from '../../netlink/message.js';
 import { EnumNames, FlagNames } from '../expressions/codec.js';
@@ -140,7 +140,7 @@ export function validateChain(spec: ChainSpec): void {
 /** An interface name as the kernel takes one in a hook (IFNAMSIZ: 1-15 bytes); chains and flowtables bind devices. */
 export function requireDevice(name: unknown, what: string): string {
   if (typeof name !== 'string' || name === '' || Buffer.byteLength(name) >= 16) {
-    throw new InvalidArgumentError(`${what}: a device must be an interface name of 1-15 bytes, got ${JSON.stringify(name)}`);
+    throw new InvalidArgumentError(`${what}: a device must be an interface name of 1-15 bytes, got ${jsonOf(name)}`);
   }
   return name;
 }

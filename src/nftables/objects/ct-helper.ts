@@ -2,7 +2,7 @@
 // a conntrack helper that `ct helper set "h1"` assigns to connections.
 import { NFT_OBJECT_CT_HELPER, NFTA_CT_HELPER_L3PROTO, NFTA_CT_HELPER_L4PROTO, NFTA_CT_HELPER_NAME } from '../../generated/nf_tables.js';
 import { InvalidArgumentError } from '../../netlink/addresses.js';
-import { requireNonEmptyString } from '../../netlink/checks.js';
+import { jsonOf, requireNonEmptyString } from '../../netlink/checks.js';
 import { l3proto, l4proto, type L3Proto, type L4Proto } from './ct-protocols.js';
 import type { ObjectKind } from './object-kind.js';
 
@@ -26,7 +26,7 @@ export const ctHelperObject: ObjectKind<CtHelperFields> = {
   encode(w, s, what) {
     const helper = requireNonEmptyString(s.helper, `${what} helper`);
     if (helper.includes('\0') || Buffer.byteLength(helper) > HELPER_NAME_LEN - 1) {
-      throw new InvalidArgumentError(`${what} helper must be at most ${HELPER_NAME_LEN - 1} bytes without NUL, got ${JSON.stringify(helper)}`);
+      throw new InvalidArgumentError(`${what} helper must be at most ${HELPER_NAME_LEN - 1} bytes without NUL, got ${jsonOf(helper)}`);
     }
     const l4 = l4proto.encode(s.protocol, `${what} protocol`);
     const l3 = s.l3proto === undefined ? undefined : l3proto.encode(s.l3proto, `${what} l3proto`);

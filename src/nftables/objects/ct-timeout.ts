@@ -10,7 +10,7 @@
 import { IPPROTO_TCP, IPPROTO_UDP } from '../../generated/in.js';
 import { NFT_OBJECT_CT_TIMEOUT, NFTA_CT_TIMEOUT_DATA, NFTA_CT_TIMEOUT_L3PROTO, NFTA_CT_TIMEOUT_L4PROTO } from '../../generated/nf_tables.js';
 import { InvalidArgumentError } from '../../netlink/addresses.js';
-import { requireInteger, requireObject } from '../../netlink/checks.js';
+import { jsonOf, requireInteger, requireObject } from '../../netlink/checks.js';
 import { l3proto, l4proto, type L3Proto, type L4Proto } from './ct-protocols.js';
 import type { ObjectKind } from './object-kind.js';
 
@@ -58,7 +58,7 @@ export const ctTimeoutObject: ObjectKind<CtTimeoutFields> = {
       if (type === 0 && /^[1-9][0-9]{0,3}$/.test(state)) type = Number(state);
       if (type === 0) {
         const hint = names ? `use any of ${names.join(', ')}` : 'for this protocol states are attribute numbers ("1", "2", ...)';
-        throw new InvalidArgumentError(`${what} policy state ${JSON.stringify(state)} is not a state of protocol ${JSON.stringify(s.protocol)}; ${hint}`);
+        throw new InvalidArgumentError(`${what} policy state ${jsonOf(state)} is not a state of protocol ${jsonOf(s.protocol)}; ${hint}`);
       }
       entries.push([type, requireInteger(seconds, `${what} policy ${state}`, 0, 0xffffffff)]);
     }

@@ -4,7 +4,7 @@ import {
 } from '../../generated/in.js';
 import { IPPROTO_ICMPV6 } from '../../generated/in6.js';
 import { encodeIp, formatIp, formatMac, encodeMac, InvalidArgumentError, ipFamily, parseCidr } from '../../netlink/addresses.js';
-import { describeValue } from '../../netlink/checks.js';
+import { describeValue, jsonOf } from '../../netlink/checks.js';
 import {
   ARP_OPS, BOOLEANS, CT_DIRS, CT_EVENTS, CT_STATES, CT_STATUSES, DAYS, DCCP_PKTTYPES, DEVGROUPS, DSCPS, ECNS, ETHER_TYPES,
   FIB_ADDRTYPES, ICMP_CODES, ICMP_TYPES, ICMPV6_CODES, ICMPV6_TYPES, ICMPX_CODES, IFACE_TYPES, IGMP_TYPES, MH_TYPES, NFPROTOS,
@@ -109,14 +109,14 @@ export function protocolNumber(value: ScalarValue, what = 'protocol'): number {
 
 function uint(value: ScalarValue, what: string, max: number): number {
   const n = typeof value === 'number' ? value : /^(0x[0-9a-f]+|\d+)$/i.test(value) ? Number(value) : NaN;
-  if (!Number.isInteger(n) || n < 0 || n > max) throw new InvalidArgumentError(`${what} must be an integer 0-${max}, got ${JSON.stringify(value)}`);
+  if (!Number.isInteger(n) || n < 0 || n > max) throw new InvalidArgumentError(`${what} must be an integer 0-${max}, got ${jsonOf(value)}`);
   return n;
 }
 
 function address(family: 4 | 6) {
   return (value: ScalarValue, what: string): Buffer => {
     if (typeof value !== 'string' || ipFamily(value) !== family) {
-      throw new InvalidArgumentError(`${what} ${JSON.stringify(value)} is not an IPv${family} address`);
+      throw new InvalidArgumentError(`${what} ${jsonOf(value)} is not an IPv${family} address`);
     }
     return encodeIp(value);
   };
@@ -176,7 +176,7 @@ export function integerType(
       if (!Number.isInteger(n) || n < 0 || n > limit) {
         const known = byName.size ? ` or one of ${[...byName.keys()].join(', ')}` : '';
         const raw = max < width ? ` (or a raw register value 0x0-0x${width.toString(16)})` : '';
-        throw new InvalidArgumentError(`${what} must be an integer 0-${max}${known}${raw}, got ${JSON.stringify(value)}`);
+        throw new InvalidArgumentError(`${what} must be an integer 0-${max}${known}${raw}, got ${jsonOf(value)}`);
       }
       return writeUint(n, length, big);
     },
@@ -204,7 +204,7 @@ export function bitmaskType(name: string, id: number, length: number, byteorder:
       for (const part of parts) {
         const bit = typeof part === 'number' ? part : Object.hasOwn(bits, part) ? bits[part]! : NUMBER.test(part) ? Number(part) : NaN;
         if (!Number.isInteger(bit) || bit < 0 || bit > max) {
-          throw new InvalidArgumentError(`${what} must be a ${name}: ${known.map(([k]) => k).join(', ')}, an integer 0-${max}, or several joined with |, got ${JSON.stringify(value)}`);
+          throw new InvalidArgumentError(`${what} must be a ${name}: ${known.map(([k]) => k).join(', ')}, an integer 0-${max}, or several joined with |, got ${jsonOf(value)}`);
         }
         n = (n | bit) >>> 0;
       }
@@ -233,7 +233,7 @@ function stringType(name: string, id: number, length: number, what = 'a string',
     name, id, length, byteorder: 'host', ordered: false, text: true,
     encode(value, label) {
       if (typeof value !== 'string' || value === '' || value.includes('\0') || Buffer.byteLength(value) > maxBytes) {
-        throw new InvalidArgumentError(`${label} must be ${what} of 1-${maxBytes} bytes, got ${JSON.stringify(value)}`);
+        throw new InvalidArgumentError(`${label} must be ${what} of 1-${maxBytes} bytes, got ${jsonOf(value)}`);
       }
       const b = Buffer.alloc(length);
       b.write(value, 'utf8');
@@ -262,7 +262,7 @@ const CLASSID: Datatype = {
       if (m) n = ((parseInt(m[1]!, 16) << 16) | (m[2] ? parseInt(m[2], 16) : 0)) >>> 0;
     }
     if (n === undefined || !Number.isInteger(n) || n < 0 || n > 0xffffffff) {
-      throw new InvalidArgumentError(`${what} must be a classid: root, none, major:minor in hex (1:2) or an integer, got ${JSON.stringify(value)}`);
+      throw new InvalidArgumentError(`${what} must be a classid: root, none, major:minor in hex (1:2) or an integer, got ${jsonOf(value)}`);
     }
     return writeUint(n, 4, false);
   },
@@ -300,7 +300,7 @@ const TIME: Datatype = {
       for (const [, n, unit] of value.matchAll(/(\d+)(d|h|ms|m|s)/g)) ms += Number(n) * TIME_UNITS.find(([u]) => u === unit)![1];
     }
     if (!Number.isInteger(ms) || ms < 0 || ms > 0xffffffff) {
-      throw new InvalidArgumentError(`${what} must be a time: milliseconds, or nft's form such as 10s, 5m, 1h30m, 250ms, got ${JSON.stringify(value)}`);
+      throw new InvalidArgumentError(`${what} must be a time: milliseconds, or nft's form such as 10s, 5m, 1h30m, 250ms, got ${jsonOf(value)}`);
     }
     return writeUint(ms, 4, false);
   },
@@ -319,7 +319,7 @@ const HOUR: Datatype = {
       const m = /^(\d{1,2}):(\d{2})(?::(\d{2}))?$/.exec(value);
       if (m && Number(m[1]) < 24 && Number(m[2]) < 60 && Number(m[3] ?? 0) < 60) s = Number(m[1]) * 3600 + Number(m[2]) * 60 + Number(m[3] ?? 0);
     }
-    if (!Number.isInteger(s) || s < 0 || s >= 86_400) throw new InvalidArgumentError(`${what} must be an hour: HH:MM or HH:MM:SS, got ${JSON.stringify(value)}`);
+    if (!Number.isInteger(s) || s < 0 || s >= 86_400) throw new InvalidArgumentError(`${what} must be an hour: HH:MM or HH:MM:SS, got ${jsonOf(value)}`);
     return writeUint(s, 4, false);
   },
   format(b) {
@@ -360,7 +360,7 @@ const DATE: Datatype = {
       }
     }
     if (!Number.isSafeInteger(seconds) || seconds < 0) {
-      throw new InvalidArgumentError(`${what} must be a date: YYYY-MM-DD HH:MM:SS (UTC) or seconds since the epoch, got ${JSON.stringify(value)}`);
+      throw new InvalidArgumentError(`${what} must be a date: YYYY-MM-DD HH:MM:SS (UTC) or seconds since the epoch, got ${jsonOf(value)}`);
     }
     const b = Buffer.alloc(8);
     b.writeBigUInt64LE(BigInt(seconds) * 1_000_000_000n);
@@ -471,23 +471,23 @@ export function datatype(name: unknown, what: string): Datatype {
   let type = typeof key === 'string' && Object.hasOwn(DATATYPES, key) ? DATATYPES[key] : undefined;
   const sized = typeof key === 'string' ? SIZED.exec(key.replace(/\s+/g, '')) : null;
   if (!type && sized) {
-    if (sized[1] === 'string' && sized[3] !== undefined) throw new InvalidArgumentError(`${what} ${JSON.stringify(name)}: a string has no byte order`);
+    if (sized[1] === 'string' && sized[3] !== undefined) throw new InvalidArgumentError(`${what} ${jsonOf(name)}: a string has no byte order`);
     type = sizedType(sized[1] as 'integer' | 'string', Number(sized[2]), sized[3] as 'big' | 'host' | undefined);
-    if (!type) throw new InvalidArgumentError(`${what} ${JSON.stringify(name)} has an unsupported size: integers take 8-128 bits, strings 8-2048, in whole bytes`);
+    if (!type) throw new InvalidArgumentError(`${what} ${jsonOf(name)} has an unsupported size: integers take 8-128 bits, strings 8-2048, in whole bytes`);
   }
   const held = !type && !sized && typeof key === 'string' ? REGISTER.exec(key) : null;
   if (held) {
     const known = Object.hasOwn(DATATYPES, held[1]!) ? DATATYPES[held[1]!] : undefined;
     const base = held[1] === 'invalid' ? INVALID : known && NUMERIC.has(known) ? known : undefined;
     const bits = Number(held[2]);
-    if (!base) throw new InvalidArgumentError(`${what} ${JSON.stringify(name)}: only integer types (and invalid) can be held at another width`);
-    if (bits <= 0 || bits % 8 !== 0 || bits > 128) throw new InvalidArgumentError(`${what} ${JSON.stringify(name)} has an unsupported width: 8-128 bits, in whole bytes`);
+    if (!base) throw new InvalidArgumentError(`${what} ${jsonOf(name)}: only integer types (and invalid) can be held at another width`);
+    if (bits <= 0 || bits % 8 !== 0 || bits > 128) throw new InvalidArgumentError(`${what} ${jsonOf(name)} has an unsupported width: 8-128 bits, in whole bytes`);
     type = registerType(base, bits);
   }
   if (!type && (key === 'integer' || key === 'string')) {
-    throw new InvalidArgumentError(`${what} ${JSON.stringify(name)} needs a size in bits, as nft's typeof keys have one: ${key}(32)${key === 'integer' ? ' (big-endian) or integer(32,host)' : ''}`);
+    throw new InvalidArgumentError(`${what} ${jsonOf(name)} needs a size in bits, as nft's typeof keys have one: ${key}(32)${key === 'integer' ? ' (big-endian) or integer(32,host)' : ''}`);
   }
-  if (!type) throw new InvalidArgumentError(`${what} ${JSON.stringify(name)} is not a supported type; use one of ${Object.keys(DATATYPES).join(', ')}, integer(bits), string(bits)`);
+  if (!type) throw new InvalidArgumentError(`${what} ${jsonOf(name)} is not a supported type; use one of ${Object.keys(DATATYPES).join(', ')}, integer(bits), string(bits)`);
   return type;
 }
 
@@ -510,7 +510,7 @@ export class KeyType {
     }
     const names = typeof spec === 'string' ? spec.split('.').map((s) => s.trim()) : [...spec];
     if (names.length === 0 || names.length > 32 / CONCAT_TYPE_BITS) {
-      throw new InvalidArgumentError(`${what} must name 1-${Math.floor(32 / CONCAT_TYPE_BITS)} types, got ${JSON.stringify(spec)}`);
+      throw new InvalidArgumentError(`${what} must name 1-${Math.floor(32 / CONCAT_TYPE_BITS)} types, got ${jsonOf(spec)}`);
     }
     this.parts = names.map((n) => datatype(n, what));
   }
@@ -585,12 +585,12 @@ export class KeyType {
   private values(value: unknown, what: string): ScalarValue[] {
     if (this.concat) {
       if (!Array.isArray(value) || value.length !== this.parts.length) {
-        throw new InvalidArgumentError(`${what} must be an array of ${this.parts.length} values (${this.parts.map((p) => p.name).join(' . ')}), got ${JSON.stringify(value)}`);
+        throw new InvalidArgumentError(`${what} must be an array of ${this.parts.length} values (${this.parts.map((p) => p.name).join(' . ')}), got ${jsonOf(value)}`);
       }
       return value as ScalarValue[];
     }
     if (typeof value !== 'string' && typeof value !== 'number') {
-      throw new InvalidArgumentError(`${what} must be a ${this.parts[0]!.name} value, got ${JSON.stringify(value)}`);
+      throw new InvalidArgumentError(`${what} must be a ${this.parts[0]!.name} value, got ${jsonOf(value)}`);
     }
     return [value];
   }

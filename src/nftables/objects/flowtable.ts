@@ -11,7 +11,7 @@ import {
 import { NF_NETDEV_INGRESS } from '../../generated/netfilter.js';
 import { InvalidArgumentError } from '../../netlink/addresses.js';
 import type { RawAttribute } from '../../netlink/attributes.js';
-import { requireArray, requireObject } from '../../netlink/checks.js';
+import { jsonOf, requireArray, requireObject, textOf } from '../../netlink/checks.js';
 import type { Message } from '../../netlink/message.js';
 import { NLM_F_CREATE, NLM_F_EXCL } from '../../netlink/message.js';
 import { FlagNames } from '../expressions/codec.js';
@@ -99,7 +99,7 @@ const FLOWTABLE_SPEC_KEYS: ReadonlySet<string> = new Set(['family', 'table', 'na
 function flowtableFamily(family: unknown, what: string): number {
   const n = familyNumber(family, what);
   if (!FLOWTABLE_FAMILIES.includes(family as NftFamily)) {
-    throw new InvalidArgumentError(`${what} ${String(family)} has no flowtables; use one of ${FLOWTABLE_FAMILIES.join(', ')}`);
+    throw new InvalidArgumentError(`${what} ${textOf(family)} has no flowtables; use one of ${FLOWTABLE_FAMILIES.join(', ')}`);
   }
   return n;
 }
@@ -107,7 +107,7 @@ function flowtableFamily(family: unknown, what: string): number {
 function hookNumber(hook: unknown, what: string): number {
   if (hook === undefined || hook === 'ingress') return NF_NETDEV_INGRESS;
   if (typeof hook === 'number' && Number.isInteger(hook) && hook >= 0 && hook <= 0xffffffff) return hook;
-  throw new InvalidArgumentError(`${what}: hook must be 'ingress' (the only flowtable hook), got ${JSON.stringify(hook)}`);
+  throw new InvalidArgumentError(`${what}: hook must be 'ingress' (the only flowtable hook), got ${jsonOf(hook)}`);
 }
 
 /** The checked values a NEWFLOWTABLE carries. */

@@ -5,6 +5,7 @@ import {
 } from '../../generated/netfilter.js';
 import { InvalidArgumentError } from '../../netlink/addresses.js';
 import type { NftFamily } from './family.js';
+import { jsonOf } from '../../netlink/checks.js';
 
 /** Netfilter hook a base chain attaches to (`hook input`). ip/ip6/inet/bridge have prerouting to postrouting (inet also ingress), arp has input, output and forward, netdev has ingress and egress. */
 export type ChainHook = 'prerouting' | 'input' | 'forward' | 'output' | 'postrouting' | 'ingress' | 'egress';
@@ -43,7 +44,7 @@ const TYPES: Record<NftFamily, ChainType[]> = {
 export function hookNumber(family: NftFamily, hook: unknown): number {
   const n = typeof hook === 'string' ? HOOKS[family][hook as ChainHook] : undefined;
   if (n === undefined) {
-    throw new InvalidArgumentError(`hook ${JSON.stringify(hook)} does not exist in the ${family} family; use one of ${Object.keys(HOOKS[family]).join(', ')}`);
+    throw new InvalidArgumentError(`hook ${jsonOf(hook)} does not exist in the ${family} family; use one of ${Object.keys(HOOKS[family]).join(', ')}`);
   }
   return n;
 }
@@ -56,7 +57,7 @@ export function hookName(family: NftFamily, n: number): ChainHook | number {
 
 export function requireChainType(family: NftFamily, type: unknown): ChainType {
   if (typeof type !== 'string' || !TYPES[family].includes(type as ChainType)) {
-    throw new InvalidArgumentError(`chain type ${JSON.stringify(type)} is not available in the ${family} family; use one of ${TYPES[family].join(', ')}`);
+    throw new InvalidArgumentError(`chain type ${jsonOf(type)} is not available in the ${family} family; use one of ${TYPES[family].join(', ')}`);
   }
   return type as ChainType;
 }
@@ -76,7 +77,7 @@ export function priorityNumber(family: NftFamily, priority: unknown): number {
   const names = family === 'bridge' ? BRIDGE_PRIORITIES : PRIORITIES;
   const n = typeof priority === 'string' ? names[priority] : undefined;
   if (n === undefined) {
-    throw new InvalidArgumentError(`chain priority ${JSON.stringify(priority)} is neither a number nor one of ${Object.keys(names).join(', ')} (${family})`);
+    throw new InvalidArgumentError(`chain priority ${jsonOf(priority)} is neither a number nor one of ${Object.keys(names).join(', ')} (${family})`);
   }
   return n;
 }

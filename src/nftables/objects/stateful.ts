@@ -4,7 +4,7 @@ import {
 } from '../../generated/nf_tables.js';
 import { InvalidArgumentError } from '../../netlink/addresses.js';
 import type { AttributeCursor, RawAttribute } from '../../netlink/attributes.js';
-import { requireObject } from '../../netlink/checks.js';
+import { jsonOf, requireObject } from '../../netlink/checks.js';
 import type { Message } from '../../netlink/message.js';
 import { NLM_F_CREATE, NLM_F_EXCL } from '../../netlink/message.js';
 import { MessageWriter } from '../../netlink/writer.js';
@@ -134,7 +134,7 @@ function typeNumber(type: unknown): number {
   if (type === 'quota') return NFT_OBJECT_QUOTA;
   const kind = typeof type === 'string' ? KINDS.get(type) : undefined;
   if (kind) return kind.number;
-  throw new InvalidArgumentError(`object type ${JSON.stringify(type)}: nlkit creates ${['counter', 'quota', ...KINDS.keys()].join(', ')} objects`);
+  throw new InvalidArgumentError(`object type ${jsonOf(type)}: nlkit creates ${['counter', 'quota', ...KINDS.keys()].join(', ')} objects`);
 }
 
 /** Fields every spec has, and those of a listed object (ignored), so a listed object can be added again. */

@@ -2,7 +2,7 @@
 // SYN cookies answered on the servers' behalf, with the TCP options to announce.
 import { NFT_OBJECT_SYNPROXY, NFTA_SYNPROXY_FLAGS, NFTA_SYNPROXY_MSS, NFTA_SYNPROXY_WSCALE } from '../../generated/nf_tables.js';
 import { InvalidArgumentError } from '../../netlink/addresses.js';
-import { describeValue, requireArray, requireInteger } from '../../netlink/checks.js';
+import { describeValue, jsonOf, requireArray, requireInteger } from '../../netlink/checks.js';
 import type { ObjectKind } from './object-kind.js';
 
 // NF_SYNPROXY_OPT_* of <linux/netfilter/nf_synproxy.h> (not among the generated headers yet).
@@ -39,7 +39,7 @@ export const synproxyObject: ObjectKind<SynproxyFields> = {
     if (s.wscale !== undefined) options |= OPT_WSCALE;
     for (const flag of s.flags === undefined ? [] : requireArray<unknown>(s.flags, `${what} flags`)) {
       if (typeof flag === 'string' && Object.prototype.hasOwnProperty.call(FLAG_BITS, flag)) options |= FLAG_BITS[flag as SynproxyFlag];
-      else throw new InvalidArgumentError(`${what} flags: unknown flag ${typeof flag === 'string' ? JSON.stringify(flag) : describeValue(flag)}; use any of ${Object.keys(FLAG_BITS).join(', ')}`);
+      else throw new InvalidArgumentError(`${what} flags: unknown flag ${typeof flag === 'string' ? jsonOf(flag) : describeValue(flag)}; use any of ${Object.keys(FLAG_BITS).join(', ')}`);
     }
     w.be16(NFTA_SYNPROXY_MSS, mss);
     w.u8(NFTA_SYNPROXY_WSCALE, wscale);

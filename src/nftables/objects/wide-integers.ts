@@ -4,6 +4,7 @@
 // that hold a field where the packet has it (`ip6 dscp { cs1, ef }`).
 import { InvalidArgumentError } from '../../netlink/addresses.js';
 import type { Datatype, ScalarValue } from './datatypes.js';
+import { jsonOf } from '../../netlink/checks.js';
 
 const DIGITS = /^(0x[0-9a-f]+|\d+)$/i;
 
@@ -41,7 +42,7 @@ export function wideIntegerType(name: string, id: number, length: number, byteor
     name, id, length, byteorder, ordered: true,
     encode(value, what) {
       const n = parse(value, bits);
-      if (n === undefined) throw new InvalidArgumentError(`${what} must be a ${bits}-bit unsigned integer (a number, or a decimal or 0x hex string), got ${JSON.stringify(value)}`);
+      if (n === undefined) throw new InvalidArgumentError(`${what} must be a ${bits}-bit unsigned integer (a number, or a decimal or 0x hex string), got ${jsonOf(value)}`);
       return toBytes(n, length, big);
     },
     format(b) {
@@ -79,7 +80,7 @@ export function ctLabelType(id: number): Datatype {
       if (typeof value === 'string' && /^0x/i.test(value)) return raw.encode(value, what);
       const bit = typeof value === 'number' ? value : /^\d+$/.test(value) ? Number(value) : NaN;
       if (!Number.isInteger(bit) || bit < 0 || bit >= LABEL_BITS) {
-        throw new InvalidArgumentError(`${what} must be a ct label bit 0-${LABEL_BITS - 1}, or a 0x hex bitmask of labels, got ${JSON.stringify(value)}`);
+        throw new InvalidArgumentError(`${what} must be a ct label bit 0-${LABEL_BITS - 1}, or a 0x hex bitmask of labels, got ${jsonOf(value)}`);
       }
       return raw.encode(`0x${(1n << BigInt(bit)).toString(16)}`, what);
     },

@@ -6,6 +6,7 @@ import { NF_ACCEPT, NF_DROP, NF_QUEUE, NF_REPEAT, NF_STOLEN, NF_STOP } from '../
 import { InvalidArgumentError } from '../../netlink/addresses.js';
 import type { AttributeCursor } from '../../netlink/attributes.js';
 import type { MessageWriter } from '../../netlink/writer.js';
+import { jsonOf } from '../../netlink/checks.js';
 
 /** A verdict as nft names it: `accept`, `drop`, `queue`, `continue`, `return`, `jump`, `goto`; `break` (NFT_BREAK) ends the rule; `stolen`, `repeat` and `stop` are rare netfilter verdicts. */
 export type VerdictCode = 'accept' | 'drop' | 'continue' | 'break' | 'return' | 'jump' | 'goto' | 'queue' | 'stolen' | 'repeat' | 'stop';
@@ -35,7 +36,7 @@ const NAMES = new Map<number, VerdictCode>(Object.entries(CODES).map(([k, v]) =>
 
 export function requireVerdict(verdict: Verdict, what = 'verdict'): Verdict {
   if (verdict === null || typeof verdict !== 'object' || !(verdict.code in CODES)) {
-    throw new InvalidArgumentError(`${what} must be { code } with code one of ${Object.keys(CODES).join(', ')}; got ${JSON.stringify(verdict)}`);
+    throw new InvalidArgumentError(`${what} must be { code } with code one of ${Object.keys(CODES).join(', ')}; got ${jsonOf(verdict)}`);
   }
   const needsChain = verdict.code === 'jump' || verdict.code === 'goto';
   if (needsChain && (typeof verdict.chain !== 'string' || verdict.chain === '')) {

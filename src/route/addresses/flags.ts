@@ -3,6 +3,7 @@ import {
   IFA_F_NOPREFIXROUTE, IFA_F_OPTIMISTIC, IFA_F_PERMANENT, IFA_F_SECONDARY, IFA_F_STABLE_PRIVACY, IFA_F_TENTATIVE,
 } from '../../generated/if_addr.js';
 import { InvalidArgumentError, type IpFamily } from '../../netlink/addresses.js';
+import { textOf } from '../../netlink/checks.js';
 
 /**
  * IFA_F_* bits with the words `ip` uses, in the order `ip addr` prints them.
@@ -63,13 +64,13 @@ const SETTABLE: Record<keyof AddressFlags, { bit: number; ipv6Only: boolean }> =
 /** Turns `flags: { nodad: true, ... }` into IFA_F_* bits, refusing what the family cannot have. */
 export function encodeAddressFlags(flags: unknown, family: IpFamily): number {
   if (flags === undefined) return 0;
-  if (typeof flags !== 'object' || flags === null) throw new InvalidArgumentError(`flags must be an object like { nodad: true }, got ${String(flags)}`);
+  if (typeof flags !== 'object' || flags === null) throw new InvalidArgumentError(`flags must be an object like { nodad: true }, got ${textOf(flags)}`);
   let bits = 0;
   for (const [key, value] of Object.entries(flags)) {
     const known = SETTABLE[key as keyof AddressFlags];
     if (!known) throw new InvalidArgumentError(`unknown address flag "${key}"; settable flags are ${Object.keys(SETTABLE).join(', ')}`);
     if (value === undefined || value === false) continue;
-    if (value !== true) throw new InvalidArgumentError(`address flag ${key} must be true or false, got ${String(value)}`);
+    if (value !== true) throw new InvalidArgumentError(`address flag ${key} must be true or false, got ${textOf(value)}`);
     if (known.ipv6Only && family !== 6) throw new InvalidArgumentError(`address flag ${key} applies to IPv6 addresses only`);
     bits |= known.bit;
   }

@@ -20,6 +20,7 @@ import {
   type Address, type AddressRequest,
 } from './message.js';
 import { prepareAddress, type AddressSpec, type PreparedAddress } from './spec.js';
+import { jsonOf } from '../../netlink/checks.js';
 
 /** Which addresses `list` returns; the kernel filters by family and link. */
 export interface AddressFilter {
@@ -253,7 +254,7 @@ export class AddressService {
   private flushQuery(filter: AddressFlushFilter | undefined): FlushQuery {
     const f = optionsObject(filter, FLUSH_KEYS, 'flush filter');
     if (f.label !== undefined && (typeof f.label !== 'string' || f.label === '')) {
-      throw new InvalidArgumentError(`flush filter label must be a non-empty string, got ${JSON.stringify(f.label)}`);
+      throw new InvalidArgumentError(`flush filter label must be a non-empty string, got ${jsonOf(f.label)}`);
     }
     return {
       ...this.listQuery({ dev: f.dev, family: f.family }, LIST_KEYS),

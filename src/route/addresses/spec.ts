@@ -1,7 +1,7 @@
 import { IFA_F_MCAUTOJOIN } from '../../generated/if_addr.js';
 import { RT_SCOPE_HOST } from '../../generated/rtnetlink.js';
 import { InvalidArgumentError, parseCidr, type IpFamily } from '../../netlink/addresses.js';
-import { describeValue, requireObject } from '../../netlink/checks.js';
+import { describeValue, requireObject, textOf } from '../../netlink/checks.js';
 import { addressFamily } from '../family.js';
 import { ipValue, isMulticast, withHostBits, type IpValue } from '../ip-value.js';
 import { parseScope, type ScopeName } from '../iproute2-names.js';
@@ -71,7 +71,7 @@ function parseLifetimes(spec: AddressSpec): { valid: number; preferred: number }
   const preferred = spec.preferredLifetime === undefined ? valid : parseLifetime(spec.preferredLifetime, 'preferredLifetime');
   if (valid === 0) throw new InvalidArgumentError(`validLifetime must not be 0 (the address would expire at once); delete the address instead`);
   if (preferred > valid) {
-    throw new InvalidArgumentError(`preferredLifetime (${String(spec.preferredLifetime)}) must not exceed validLifetime (${String(spec.validLifetime ?? 'forever')})`);
+    throw new InvalidArgumentError(`preferredLifetime (${textOf(spec.preferredLifetime)}) must not exceed validLifetime (${textOf(spec.validLifetime ?? 'forever')})`);
   }
   return { valid, preferred };
 }

@@ -4,7 +4,7 @@ import {
   NTF_EXT_LEARNED, NTF_MASTER, NTF_ROUTER, NTF_SELF, NTF_STICKY, NTF_USE, NUD_NOARP, NUD_PERMANENT, NUD_REACHABLE,
 } from '../../generated/neighbour.js';
 import { InvalidArgumentError, requireIp } from '../../netlink/addresses.js';
-import { requireBoolean, requireInteger, requireObject, requireOneOf } from '../../netlink/checks.js';
+import { jsonOf, requireBoolean, requireInteger, requireObject, requireOneOf } from '../../netlink/checks.js';
 import { checkKeys } from '../keys.js';
 import type { NeighbourMessage } from '../neighbours/message.js';
 import { describeLinkRef, validateLinkRef, type LinkRef } from '../resolve.js';
@@ -94,7 +94,7 @@ export function prepareFdb(spec: FdbSpec): PreparedFdb {
   const state = spec.state === undefined ? undefined : requireOneOf(spec.state, 'state', STATES);
   const message: NeighbourMessage = { addressFamily: AF_BRIDGE, ifindex: 0, state: stateBits(state), flags, type: 0, lladdr: mac };
   if (spec.dst !== undefined) {
-    if (typeof spec.dst !== 'string') throw new InvalidArgumentError(`dst must be an IP address, got ${JSON.stringify(spec.dst)}`);
+    if (typeof spec.dst !== 'string') throw new InvalidArgumentError(`dst must be an IP address, got ${jsonOf(spec.dst)}`);
     requireIp(spec.dst, 'dst');
     message.dst = spec.dst;
   }

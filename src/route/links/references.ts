@@ -4,6 +4,7 @@ import { openNetlinkSocket } from '../../netns/socket.js';
 import type { RouteContext } from '../context.js';
 import type { LinkRef } from '../resolve.js';
 import type { KindEncodeContext } from './kinds/index.js';
+import { jsonOf } from '../../netlink/checks.js';
 
 /**
  * The numbers a request needs for the names in its spec: link indexes looked
@@ -29,7 +30,7 @@ export class References implements KindEncodeContext {
 
   handle(ref: NetnsRef): NetnsHandle {
     const handle = this.handles?.get(ref);
-    if (!handle) throw new Error(`namespace ${JSON.stringify(ref)} was not opened before encoding`);
+    if (!handle) throw new Error(`namespace ${jsonOf(ref)} was not opened before encoding`);
     return handle;
   }
 

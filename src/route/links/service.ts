@@ -22,6 +22,7 @@ import { decodeReceivedLink, encodeLinkRequest, type LinkRequest } from './messa
 import { GetLinkOperation, linkOperation } from './operation.js';
 import { References, withRouteIn } from './references.js';
 import type { Link, LinkChanges, LinkFilter, LinkFlagsAndLimits, LinkSpec } from './types.js';
+import { jsonOf } from '../../netlink/checks.js';
 import {
   S32_MAX, U32_MAX, validateAltName, validateBoolean, validateKeys, validateMac, validateNetnsRef, validateObject, validateString, validateU32,
 } from './validate.js';
@@ -147,7 +148,7 @@ function protoDownReason(input: unknown): { mask: number; value: number } {
   let value = 0;
   for (const [key, on] of Object.entries(reasons)) {
     const bit = /^\d+$/.test(key) ? Number(key) : NaN;
-    if (!(bit >= 0 && bit <= 31)) throw new InvalidArgumentError(`protodownReason keys must be reason bits 0-31, got ${JSON.stringify(key)}`);
+    if (!(bit >= 0 && bit <= 31)) throw new InvalidArgumentError(`protodownReason keys must be reason bits 0-31, got ${jsonOf(key)}`);
     validateBoolean(on, `protodownReason[${key}]`);
     mask |= 1 << bit;
     if (on) value |= 1 << bit;

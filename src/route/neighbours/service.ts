@@ -17,6 +17,7 @@ import {
 } from './message.js';
 import { prepareNeighbour, type NeighbourSpec, type PreparedNeighbour } from './spec.js';
 import { matchesStateMask, parseStateFilter, STATE_NONE_BIT, type NeighbourState } from './state.js';
+import { jsonOf } from '../../netlink/checks.js';
 
 /** Which entries `list` and `flush` take, like `ip neigh show dev eth0 nud stale` or `ip neigh show proxy`. */
 export interface NeighbourFilter {
@@ -212,7 +213,7 @@ export class NeighbourService {
 
   private selection(filter: NeighbourFilter | undefined, defaultStates: number): Selection {
     const f = optionsObject(filter, FILTER_KEYS, 'neighbour filter');
-    if (f.proxy !== undefined && typeof f.proxy !== 'boolean') throw new InvalidArgumentError(`neighbour filter proxy must be true or false, got ${JSON.stringify(f.proxy)}`);
+    if (f.proxy !== undefined && typeof f.proxy !== 'boolean') throw new InvalidArgumentError(`neighbour filter proxy must be true or false, got ${jsonOf(f.proxy)}`);
     const proxy = f.proxy ?? false;
     if (proxy && f.state !== undefined) throw new InvalidArgumentError('proxy entries have no NUD state; leave state out of a proxy filter');
     return {

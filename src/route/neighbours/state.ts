@@ -3,6 +3,7 @@ import {
   NUD_DELAY, NUD_FAILED, NUD_INCOMPLETE, NUD_NOARP, NUD_NONE, NUD_PERMANENT, NUD_PROBE, NUD_REACHABLE, NUD_STALE,
 } from '../../generated/neighbour.js';
 import { InvalidArgumentError } from '../../netlink/addresses.js';
+import { jsonOf } from '../../netlink/checks.js';
 
 /** A neighbour (NUD) state in `ip neigh`'s words: `nud permanent`, `nud stale`, ... */
 export type NeighbourState = 'permanent' | 'noarp' | 'reachable' | 'stale' | 'none' | 'incomplete' | 'delay' | 'probe' | 'failed';
@@ -29,7 +30,7 @@ export function neighbourStateNames(state: number): string[] {
 export function parseNeighbourState(value: unknown, what = 'state'): number {
   const state = typeof value === 'string' ? STATE_VALUES.get(value as NeighbourState) : undefined;
   if (state === undefined) {
-    throw new InvalidArgumentError(`${what} must be one of ${[...STATE_VALUES.keys()].join(', ')}; got ${JSON.stringify(value)}`);
+    throw new InvalidArgumentError(`${what} must be one of ${[...STATE_VALUES.keys()].join(', ')}; got ${jsonOf(value)}`);
   }
   return state;
 }

@@ -10,6 +10,7 @@ import { optionsObject } from '../keys.js';
 import { validateInteger } from '../names.js';
 import './describe.js';
 import { decodeNetnsId, encodeNsid, nsidAttributeName, RTGENMSG_LEN, type NetnsId, type NsidMessage } from './message.js';
+import { jsonOf } from '../../netlink/checks.js';
 
 /** Which table `list` shows: the socket's own namespace's, or (targetNsid) that of the namespace with this id. */
 export interface NsidFilter {
@@ -26,7 +27,7 @@ function request(type: number, flags: number, message: NsidMessage): Request {
 
 function parseId(id: unknown): number {
   if (id === 'auto') return NETNSA_NSID_NOT_ASSIGNED;
-  if (typeof id !== 'number') throw new InvalidArgumentError(`nsid must be an integer 0-${NSID_MAX} or 'auto', got ${JSON.stringify(id)}`);
+  if (typeof id !== 'number') throw new InvalidArgumentError(`nsid must be an integer 0-${NSID_MAX} or 'auto', got ${jsonOf(id)}`);
   return validateInteger(id, 'nsid', 0, NSID_MAX);
 }
 

@@ -2,7 +2,7 @@
 // actions (TCA_ACT_KIND), and the registries that hold them by name.
 import type { AttributeCursor } from '../../netlink/attributes.js';
 import { InvalidArgumentError } from '../../netlink/addresses.js';
-import { describeValue, requireNonEmptyString, requireObject } from '../../netlink/checks.js';
+import { describeValue, jsonOf, requireNonEmptyString, requireObject } from '../../netlink/checks.js';
 import type { MessageWriter } from '../../netlink/writer.js';
 import type { LinkRef } from '../resolve.js';
 import type { PschedClock } from './clock.js';
@@ -115,7 +115,7 @@ export function kindFor(name: unknown, object: TcObjectType): TcKind {
   const kind = typeof name === 'string' ? kinds.get(name) : undefined;
   if (!kind || !kind.objects.includes(object)) {
     const known = [...kinds.values()].filter((k) => k.objects.includes(object)).map((k) => k.kind);
-    throw new InvalidArgumentError(`unknown ${object} kind ${typeof name === 'string' ? JSON.stringify(name) : describeValue(name)}; nlkit knows: ${known.join(', ')}`);
+    throw new InvalidArgumentError(`unknown ${object} kind ${typeof name === 'string' ? jsonOf(name) : describeValue(name)}; nlkit knows: ${known.join(', ')}`);
   }
   return kind;
 }
@@ -123,6 +123,6 @@ export function kindFor(name: unknown, object: TcObjectType): TcKind {
 /** The action kind an action spec asks for. */
 export function actionKindFor(name: unknown): TcActionKind {
   const kind = typeof name === 'string' ? actionKinds.get(name) : undefined;
-  if (!kind) throw new InvalidArgumentError(`unknown action kind ${typeof name === 'string' ? JSON.stringify(name) : describeValue(name)}; nlkit knows: ${[...actionKinds.keys()].join(', ')}`);
+  if (!kind) throw new InvalidArgumentError(`unknown action kind ${typeof name === 'string' ? jsonOf(name) : describeValue(name)}; nlkit knows: ${[...actionKinds.keys()].join(', ')}`);
   return kind;
 }

@@ -18,6 +18,7 @@ import {
 } from './spec.js';
 import { parseClassId } from './handle.js';
 import { parseTcProtocol, protocolToInfo, type TcProtocol } from './protocol.js';
+import { jsonOf } from '../../netlink/checks.js';
 
 /** Which objects `list` returns: `tc qdisc show [dev D]`, `tc class show dev D`, `tc filter show dev D [parent P]`. */
 export interface TcListFilter {
@@ -198,7 +199,7 @@ export class TcObjectService<Spec, Ref> {
 }
 
 function requireU32(value: unknown, what: string): number {
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < 0 || value > 0xffffffff) throw new InvalidArgumentError(`${what} must be an integer from 0 to 4294967295, got ${JSON.stringify(value)}`);
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 0 || value > 0xffffffff) throw new InvalidArgumentError(`${what} must be an integer from 0 to 4294967295, got ${jsonOf(value)}`);
   return value;
 }
 

@@ -8,6 +8,7 @@ import { NftJsonUnsupportedError } from './errors.js';
 import { elementsJson, type SetWithElements } from './set-elements.js';
 import { byteUnits, statefulJson } from './statements.js';
 import { flagsJson, type ValueContext } from './values.js';
+import { textOf } from '../../../netlink/checks.js';
 
 /**
  * A table. nft 1.0.6 prints a table's flags from freed memory (garbage, even
@@ -79,7 +80,7 @@ const KNOWN_OBJECTS = new Set(['counter', 'quota', 'limit', 'ct helper', 'ct tim
 /** A named stateful object: `{"counter": {...}}`, `{"ct helper": {...}}`... */
 export function objectJson(object: StatefulObject, what: string): { [type: string]: NftJsonObject } {
   if (typeof object.type !== 'string' || !KNOWN_OBJECTS.has(object.type) || 'data' in object) {
-    throw new NftJsonUnsupportedError(`objects of type ${String(object.type)} are not printed by nlkit yet`, what);
+    throw new NftJsonUnsupportedError(`objects of type ${textOf(object.type)} are not printed by nlkit yet`, what);
   }
   const o = object as StatefulObjectSpec & { handle: number };
   const base: NftJsonObject = { family: o.family, name: o.name, table: o.table, handle: o.handle };

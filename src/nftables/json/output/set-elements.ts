@@ -10,6 +10,7 @@ import type { NftJsonStatement, NftJsonValue } from '../schema.js';
 import { InvalidArgumentError } from '../../../netlink/addresses.js';
 import { NftJsonUnsupportedError } from './errors.js';
 import { intervalJson, isBitmask, sortBytes, valueJson, verdictJson, type ValueContext } from './values.js';
+import { textOf } from '../../../netlink/checks.js';
 
 /** A listed set with its elements, as `listRuleset` returns it. */
 export type SetWithElements = NftSet & { elements: SetElement[] };
@@ -104,7 +105,7 @@ function dataJson(shape: SetShape, element: SetElement, ctx: ValueContext, what:
 /** The shape of a listed set, or the typed error when nlkit does not know its types. */
 export function listedShape(set: NftSet, what: string): SetShape {
   const shape = shapeOfListed(set);
-  if (!shape) throw new NftJsonUnsupportedError(`its key or data type (${String(set.type)}${set.map !== undefined ? ` : ${String(set.map)}` : ''}) is not one nlkit prints`, what);
+  if (!shape) throw new NftJsonUnsupportedError(`its key or data type (${textOf(set.type)}${set.map !== undefined ? ` : ${textOf(set.map)}` : ''}) is not one nlkit prints`, what);
   return shape;
 }
 

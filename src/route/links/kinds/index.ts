@@ -1,5 +1,5 @@
 import { InvalidArgumentError } from '../../../netlink/addresses.js';
-import { describeValue, requireNonEmptyString, requireObject } from '../../../netlink/checks.js';
+import { describeValue, jsonOf, requireNonEmptyString, requireObject } from '../../../netlink/checks.js';
 import { bond } from './bond.js';
 import { bondSlave } from './bond-slave.js';
 import { bridge } from './bridge.js';
@@ -68,7 +68,7 @@ export function kindToCreate(type: unknown): LinkKind {
   if (type === 'tap' || type === 'tun') throw new InvalidArgumentError(TUN_REFUSAL);
   const kind = typeof type === 'string' ? kinds.get(type) : undefined;
   if (!kind || !kind.creatable) {
-    throw new InvalidArgumentError(`unknown link type ${JSON.stringify(type)}; nlkit can create: ${creatableKinds().join(', ')}`);
+    throw new InvalidArgumentError(`unknown link type ${jsonOf(type)}; nlkit can create: ${creatableKinds().join(', ')}`);
   }
   return kind;
 }

@@ -2,7 +2,7 @@
 // filesystem, or loaded from instructions and pinned, each held as an fd that
 // its owner closes.
 import { InvalidArgumentError } from '../../../netlink/addresses.js';
-import { describeValue, requireBoolean, requireObject, requireOneOf, requireString } from '../../../netlink/checks.js';
+import { describeValue, jsonOf, requireBoolean, requireObject, requireOneOf, requireString } from '../../../netlink/checks.js';
 import { checkKeys } from '../../keys.js';
 import {
   BPF_F_RDONLY, BPF_PROG_TYPE_SCHED_ACT, BPF_PROG_TYPE_SCHED_CLS, bpfObjectType, bpfObjGet, bpfObjPin, bpfProgInfo, bpfProgLoad, closeBpfObject,
@@ -56,8 +56,8 @@ const NAME_PATTERN = /^[A-Za-z0-9_.]{0,15}$/;
 /** A pinned path as the kernel takes it: absolute, and a C string. */
 export function requirePinnedPath(value: unknown, what: string): string {
   const path = requireString(value, what);
-  if (!path.startsWith('/')) throw new InvalidArgumentError(`${what} must be an absolute path on a bpf filesystem (e.g. /sys/fs/bpf/tc/prog), got ${JSON.stringify(path)}`);
-  if (path.includes('\0')) throw new InvalidArgumentError(`${what} must not contain NUL, got ${JSON.stringify(path)}`);
+  if (!path.startsWith('/')) throw new InvalidArgumentError(`${what} must be an absolute path on a bpf filesystem (e.g. /sys/fs/bpf/tc/prog), got ${jsonOf(path)}`);
+  if (path.includes('\0')) throw new InvalidArgumentError(`${what} must not contain NUL, got ${jsonOf(path)}`);
   return path;
 }
 
@@ -128,7 +128,7 @@ export function loadBpfProgram(spec: BpfProgramSpec): BpfProgram {
     throw new InvalidArgumentError(`bpf program instructions must be 1 to ${MAX_INSNS} instructions of 8 bytes, got ${instructions.length} bytes`);
   }
   const name = s.name === undefined ? '' : requireString(s.name, 'bpf program name');
-  if (!NAME_PATTERN.test(name)) throw new InvalidArgumentError(`bpf program name must be at most 15 of [A-Za-z0-9_.], got ${JSON.stringify(name)}`);
+  if (!NAME_PATTERN.test(name)) throw new InvalidArgumentError(`bpf program name must be at most 15 of [A-Za-z0-9_.], got ${jsonOf(name)}`);
   const type = PROGRAM_TYPES[s.type === undefined ? 'sched_cls' : requireOneOf(s.type, 'bpf program type', ['sched_cls', 'sched_act'])];
   const license = s.license === undefined ? 'GPL' : requireString(s.license, 'bpf program license');
   if (license.includes('\0')) throw new InvalidArgumentError('bpf program license must not contain NUL');

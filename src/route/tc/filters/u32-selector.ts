@@ -1,7 +1,7 @@
 // u32's selector: keys of (value, mask, offset) in network order, built from
 // tc's `match` words exactly as f_u32.c packs them (pack_key, pack_key16, pack_key8).
 import { InvalidArgumentError, requireIp } from '../../../netlink/addresses.js';
-import { describeValue } from '../../../netlink/checks.js';
+import { describeValue, jsonOf } from '../../../netlink/checks.js';
 
 /** One 32-bit comparison: (packet word at off [+ next header] & mask) == value. Values in host order of the big-endian word. */
 export interface U32Key {
@@ -45,7 +45,7 @@ export function emptySelector(): U32Selector {
 }
 
 function fail(match: string, why: string): InvalidArgumentError {
-  return new InvalidArgumentError(`u32 match ${JSON.stringify(match)}: ${why}`);
+  return new InvalidArgumentError(`u32 match ${jsonOf(match)}: ${why}`);
 }
 
 /** pack_key: merges with a key at the same offset, refusing contradictions. */

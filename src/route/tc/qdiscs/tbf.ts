@@ -7,6 +7,7 @@ import type { MessageWriter } from '../../../netlink/writer.js';
 import { linkLayerName, parseLinkLayer, RATESPEC_LEN, rateTable, readRateSpec, writeRateSpec, type LinkLayer, type RateSpec } from '../clock.js';
 import type { TcEncodeContext, TcKind } from '../kind.js';
 import { formatSize, parseRate, parseSize, parseSizeAndCell, parseTime, TIME_UNITS_PER_SEC, type TcRate, type TcSize, type TcTime } from '../units.js';
+import { jsonOf } from '../../../netlink/checks.js';
 
 /** `tc qdisc add dev D root tbf rate 1mbit burst 10kb latency 25ms`: options of a tbf qdisc. */
 export interface TbfSpec {
@@ -67,7 +68,7 @@ const KEYS = ['rate', 'burst', 'latency', 'limit', 'peakrate', 'mtu', 'mpu', 'ov
 
 function requireNumberIn(value: unknown, what: string, max: number): number {
   if (typeof value !== 'number' || !Number.isInteger(value) || value < 0 || value > max) {
-    throw new InvalidArgumentError(`${what} must be an integer from 0 to ${max}, got ${JSON.stringify(value)}`);
+    throw new InvalidArgumentError(`${what} must be an integer from 0 to ${max}, got ${jsonOf(value)}`);
   }
   return value;
 }
@@ -97,6 +98,8 @@ function prepare(spec: Record<string, unknown>): { run(ctx: TcEncodeContext): Pr
         let lim = (rate * latency) / TIME_UNITS_PER_SEC + burst.size;
         if (peakrate) lim = Math.min(lim, (peakrate * latency) / TIME_UNITS_PER_SEC + mtu.size);
         limit = Math.trunc(lim);
+        // tc stores the double in a u32 without a check; a limit that does not fit is refused instead of wrapped.
+        if (limit > 0xffffffff) throw new InvalidArgumentError(`tbf latency gives a queue limit of ${limit} bytes at this rate, more than the kernel's 32 bits; give a shorter latency or a limit`);
       }
       const r = rateTable(ctx.clock, rate, { mpu, overhead, cellLog: burst.cellLog, mtu: mtu.size, linklayer });
       const buffer = ctx.clock.xmitTime(r.spec.rate, burst.size);
