@@ -47,12 +47,16 @@ execFileSync(esbuild, [
   `--tsconfig=${join(root, 'tsconfig.build.json')}`,
   ...dependencies.map((name) => `--external:${name}`),
   `--external:${AGENT}`,
-  // import.meta.url (the logger's createRequire) as the bundle's own URL.
+  // import.meta.url (the logger's createRequire) as the bundle's own URL. The banner
+  // comes before esbuild's "use strict", so it carries the directive itself: the
+  // sources are ES modules, strict throughout.
   '--define:import.meta.url=__nlkitBundleUrl',
-  '--banner:js=var __nlkitBundleUrl = require("node:url").pathToFileURL(__filename).href;',
+  '--banner:js="use strict"; var __nlkitBundleUrl = require("node:url").pathToFileURL(__filename).href;',
   `--outfile=${bundle}`, `--metafile=${metafile}`, '--log-level=warning',
   ...(process.env.NLKIT_CLI_SOURCEMAP === '1' ? ['--sourcemap'] : []),
 ], { cwd: root, stdio: 'inherit' });
+
+if (!readFileSync(bundle, 'latin1').startsWith('"use strict";')) throw new Error(`build-cli: ${bundle} does not start with "use strict"; it would run in sloppy mode`);
 
 // The only relative import esbuild leaves is the agent's, which reaches dist/cni/agent/ (bin/nlkit runs cni-agent from there).
 const outputs = JSON.parse(readFileSync(metafile, 'utf8')).outputs;
