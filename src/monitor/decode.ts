@@ -3,12 +3,13 @@ import type { Message } from '../netlink/message.js';
 import { decodeAddress } from '../route/addresses/message.js';
 import { decodeLink } from '../route/links/message.js';
 import { decodeNeighbour } from '../route/neighbours/message.js';
+import { decodeNexthop } from '../route/nexthops/message.js';
 import { decodeNetnsId } from '../route/nsid/message.js';
 import { decodeRoute } from '../route/routes/message.js';
 import { decodeRule } from '../route/rules/message.js';
 import {
-  RTM_DELADDR, RTM_DELLINK, RTM_DELNEIGH, RTM_DELNSID, RTM_DELROUTE, RTM_DELRULE,
-  RTM_NEWADDR, RTM_NEWLINK, RTM_NEWNEIGH, RTM_NEWNSID, RTM_NEWROUTE, RTM_NEWRULE,
+  RTM_DELADDR, RTM_DELLINK, RTM_DELNEIGH, RTM_DELNEXTHOP, RTM_DELNSID, RTM_DELROUTE, RTM_DELRULE,
+  RTM_NEWADDR, RTM_NEWLINK, RTM_NEWNEIGH, RTM_NEWNEXTHOP, RTM_NEWNSID, RTM_NEWROUTE, RTM_NEWRULE,
 } from '../generated/rtnetlink.js';
 import type { RouteObjectEvent } from './events.js';
 
@@ -46,6 +47,9 @@ export function decodeRouteEvent(message: Message, nsid?: number): RouteObjectEv
     case RTM_NEWNSID:
     case RTM_DELNSID:
       return withNsid({ kind: 'nsid', action: message.type === RTM_NEWNSID ? 'new' : 'del', flags: message.flags, portId: message.pid, netnsId: decodeNetnsId(message) }, nsid);
+    case RTM_NEWNEXTHOP:
+    case RTM_DELNEXTHOP:
+      return withNsid({ kind: 'nexthop', action: message.type === RTM_NEWNEXTHOP ? 'new' : 'del', flags: message.flags, portId: message.pid, nexthop: decodeNexthop(message) }, nsid);
     default:
       return undefined;
   }
@@ -68,8 +72,8 @@ function withNsid<E extends RouteObjectEvent>(event: E, nsid: number | undefined
  * compiled the decoders again, which cost more than the decoding. These few
  * events (and the objects they carry) keep the classes a burst uses.
  */
-const exemplars: (RouteObjectEvent | undefined)[] = new Array<RouteObjectEvent | undefined>(48).fill(undefined);
-const KIND_SLOT = { link: 0, address: 1, route: 2, neighbour: 3, rule: 4, nsid: 5 } as const;
+const KIND_SLOT = { link: 0, address: 1, route: 2, neighbour: 3, rule: 4, nsid: 5, nexthop: 6 } as const;
+const exemplars: (RouteObjectEvent | undefined)[] = new Array<RouteObjectEvent | undefined>(8 * Object.keys(KIND_SLOT).length).fill(undefined);
 
 function keepExemplar(event: RouteObjectEvent): void {
   let slot = KIND_SLOT[event.kind] * 8 + (event.action === 'del' ? 4 : 0);

@@ -5,6 +5,7 @@
 import type { Address } from '../route/addresses/message.js';
 import type { Link } from '../route/links/types.js';
 import type { Neighbour } from '../route/neighbours/message.js';
+import type { Nexthop } from '../route/nexthops/message.js';
 import type { NetnsId } from '../route/nsid/message.js';
 import type { Route } from '../route/routes/message.js';
 import type { Rule } from '../route/rules/message.js';
@@ -35,7 +36,8 @@ export interface EventOrigin {
   /**
    * Not announced by the kernel but deduced by a monitor that keeps a view:
    * routes, addresses and neighbours that went with their device, routes that
-   * went with an address or with a device going down.
+   * went with an address or with a device going down, nexthops that went with
+   * their device, routes that went with their nexthop object.
    */
   inferred?: true;
   /** Delivered by the initial listing of a list-and-watch monitor, before its `synced` event. */
@@ -92,8 +94,20 @@ export interface NsidEvent extends EventOrigin {
   netnsId: NetnsId;
 }
 
+/**
+ * A nexthop object or group was created, replaced or removed (RTM_NEWNEXTHOP /
+ * RTM_DELNEXTHOP). The kernel says nothing when a device going down or away
+ * takes its nexthops with it; a monitor with a view infers those removals.
+ */
+export interface NexthopEvent extends EventOrigin {
+  /** Discriminates the event union. */
+  kind: 'nexthop';
+  /** The nexthop as decoded from the notification, as `rt.nexthop.get` returns it. */
+  nexthop: Nexthop;
+}
+
 /** An event about a kernel object of rtnetlink. */
-export type RouteObjectEvent = LinkEvent | AddressEvent | RouteEvent | NeighbourEvent | RuleEvent | NsidEvent;
+export type RouteObjectEvent = LinkEvent | AddressEvent | RouteEvent | NeighbourEvent | RuleEvent | NsidEvent | NexthopEvent;
 
 /** The rtnetlink object kinds a monitor reports. */
 export type RouteObjectKind = RouteObjectEvent['kind'];

@@ -3,7 +3,7 @@ import { InvalidArgumentError } from '../netlink/addresses.js';
 import { describeValue } from '../netlink/checks.js';
 import {
   RTNLGRP_IPV4_IFADDR, RTNLGRP_IPV4_ROUTE, RTNLGRP_IPV4_RULE, RTNLGRP_IPV6_IFADDR, RTNLGRP_IPV6_ROUTE, RTNLGRP_IPV6_RULE,
-  RTNLGRP_LINK, RTNLGRP_NEIGH, RTNLGRP_NSID,
+  RTNLGRP_LINK, RTNLGRP_NEIGH, RTNLGRP_NEXTHOP, RTNLGRP_NSID,
 } from '../generated/rtnetlink.js';
 import type { RouteObjectKind } from './events.js';
 
@@ -13,7 +13,7 @@ import type { RouteObjectKind } from './events.js';
  */
 export type MonitorGroup =
   | 'link' | 'address' | 'ipv4-address' | 'ipv6-address' | 'route' | 'ipv4-route' | 'ipv6-route'
-  | 'neighbour' | 'rule' | 'ipv4-rule' | 'ipv6-rule' | 'nsid' | 'nftables';
+  | 'neighbour' | 'rule' | 'ipv4-rule' | 'ipv6-rule' | 'nsid' | 'nexthop' | 'nftables';
 
 /** What subscribing to a group name means. */
 export interface MonitorGroupMembership {
@@ -37,11 +37,12 @@ export const MONITOR_GROUPS: Readonly<Record<MonitorGroup, MonitorGroupMembershi
   'ipv4-rule': { kind: 'rule', groups: [RTNLGRP_IPV4_RULE] },
   'ipv6-rule': { kind: 'rule', groups: [RTNLGRP_IPV6_RULE] },
   nsid: { kind: 'nsid', groups: [RTNLGRP_NSID] },
+  nexthop: { kind: 'nexthop', groups: [RTNLGRP_NEXTHOP] },
   nftables: { kind: 'nftables', groups: [] },
 };
 
 /** The rtnetlink groups a monitor joins when it is not told: every kind, both families. */
-export const DEFAULT_MONITOR_GROUPS: readonly MonitorGroup[] = ['link', 'address', 'route', 'neighbour', 'rule', 'nsid'];
+export const DEFAULT_MONITOR_GROUPS: readonly MonitorGroup[] = ['link', 'address', 'route', 'neighbour', 'rule', 'nsid', 'nexthop'];
 
 /** Checks a `groups` option and works out the sockets' memberships. */
 export function resolveGroups(groups: unknown): { names: MonitorGroup[]; kinds: RouteObjectKind[]; routeGroups: number[]; nftables: boolean } {

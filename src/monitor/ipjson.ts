@@ -20,12 +20,13 @@
 //   oneline prefix: "index" and "dev" before "family".
 // - routes: no table filter, so "table" prints for every table but main
 //   (main too with -d); RTM_F_CLONED routes are not printed at all.
-// - neighbours, rules, namespace ids: as the show and list-id commands.
+// - neighbours, rules, namespace ids, nexthops: as the show and list-id commands.
 import { addressToIpJson } from '../route/addresses/ipjson.js';
 import { ipLinkName, type IpJson } from '../route/ipjson.js';
 import { linkToIpJson, type LinkDirectory } from '../route/links/ipjson.js';
 import type { Link } from '../route/links/types.js';
 import { neighbourToIpJson } from '../route/neighbours/ipjson.js';
+import { nexthopToIpJson } from '../route/nexthops/ipjson.js';
 import type { NetnsId } from '../route/nsid/message.js';
 import { routeToIpJson } from '../route/routes/ipjson.js';
 import { RTM_F_CLONED } from '../generated/rtnetlink.js';
@@ -135,6 +136,9 @@ export function monitorEventToIpJson(event: RouteObjectEvent, links?: LinkDirect
       break;
     case 'nsid':
       body = nsidJson(event.netnsId, event.action, options.netnsNames);
+      break;
+    case 'nexthop':
+      body = nexthopToIpJson(event.nexthop, namesOf(directory), { details });
       break;
     default: {
       const unknown: never = event;

@@ -5,6 +5,7 @@
 import { InvalidArgumentError } from '../netlink/addresses.js';
 import { describeValue, requireBoolean, requireInteger, requireObject } from '../netlink/checks.js';
 import { MalformedMessageError, type Message } from '../netlink/message.js';
+import { IFF_LOWER_UP, IFF_RUNNING } from '../generated/if.js';
 import { NETLINK_NETFILTER, NETLINK_ROUTE } from '../generated/netlink.js';
 import { listNetns } from '../netns/lifecycle.js';
 import type { NetnsHandle, NetnsRef } from '../netns/reference.js';
@@ -24,7 +25,7 @@ export interface MonitorOptions {
   netns?: NetnsRef | NetnsHandle;
   /**
    * What to subscribe to. Default: every rtnetlink group (`link`, `address`,
-   * `route`, `neighbour`, `rule`, `nsid`); add `'nftables'` for nf_tables
+   * `route`, `neighbour`, `rule`, `nsid`, `nexthop`); add `'nftables'` for nf_tables
    * changes (a second socket). Per-family groups (`ipv4-route`...) narrow it.
    */
   groups?: readonly MonitorGroup[];
@@ -458,6 +459,10 @@ export class Monitor implements AsyncIterable<MonitorEvent> {
       const address = event.address.local ?? event.address.address;
       if (view.hasIpv4RoutesFrom(address)) this.schedule(new Set(['route']), 'inferred');
     }
+    // Routes that name a deleted nexthop object go with it; the kernel does not announce the IPv4 ones.
+    if (event.kind === 'nexthop' && event.action === 'del' && view.hasRoutesUsingNexthop(event.nexthop.id)) {
+      this.schedule(new Set(['route']), 'inferred');
+    }
   }
 
   /**
@@ -467,6 +472,10 @@ export class Monitor implements AsyncIterable<MonitorEvent> {
    */
   private inferFromLink(action: 'new' | 'del', link: Link, before: Link | undefined, out: MonitorEvent[]): void {
     const view = this.view!;
+    // A device that goes away, down or loses its carrier takes its nexthops with it (nexthop_flush_dev)
+    // without a notification; which ones, and how their groups shrank, only a dump tells.
+    const usable = action === 'new' && link.up && (link.flags & (IFF_RUNNING | IFF_LOWER_UP)) !== 0;
+    if (!usable && view.hasNexthopsThrough(link.index)) this.schedule(new Set(['nexthop']), 'inferred');
     if (action === 'del') {
       const index = link.index;
       const gone: RouteObjectEvent[] = [];
@@ -584,6 +593,8 @@ export class Monitor implements AsyncIterable<MonitorEvent> {
       const event = objectEvent(kind, 'del', object, marks);
       view.remove(kind, key);
       out.push(event);
+      // A nexthop that went unannounced (with its device) took its IPv4 routes along, unannounced too.
+      if (event.kind === 'nexthop' && view.hasRoutesUsingNexthop(event.nexthop.id)) this.schedule(new Set(['route']), 'inferred');
     }
     for (const [key, object] of next) {
       if (announced.has(`${kind}:${key}`)) continue;
@@ -602,6 +613,7 @@ export class Monitor implements AsyncIterable<MonitorEvent> {
       case 'neighbour': return rt.neigh.listAsync();
       case 'rule': return (await Promise.all(([4, 6] as const).filter(families).map((family) => rt.rule.listAsync({ family })))).flat();
       case 'nsid': return rt.nsid.listAsync();
+      case 'nexthop': return rt.nexthop.listAsync();
     }
   }
 
@@ -698,6 +710,7 @@ function objectEvent(kind: RouteObjectKind, action: 'new' | 'del', object: ViewO
     case 'neighbour': return { kind, ...base, neighbour: object as ViewObjects['neighbour'] };
     case 'rule': return { kind, ...base, rule: object as ViewObjects['rule'] };
     case 'nsid': return { kind, ...base, netnsId: object as ViewObjects['nsid'] };
+    case 'nexthop': return { kind, ...base, nexthop: object as ViewObjects['nexthop'] };
   }
 }
 

@@ -4,6 +4,7 @@
 import type { Address } from '../route/addresses/message.js';
 import type { Link } from '../route/links/types.js';
 import type { Neighbour } from '../route/neighbours/message.js';
+import type { Nexthop } from '../route/nexthops/message.js';
 import type { NetnsId } from '../route/nsid/message.js';
 import type { Route } from '../route/routes/message.js';
 import type { Rule } from '../route/rules/message.js';
@@ -23,6 +24,8 @@ export interface ViewObjects {
   rule: Rule;
   /** A peer namespace's id. */
   nsid: NetnsId;
+  /** A nexthop object or group. */
+  nexthop: Nexthop;
 }
 
 /**
@@ -68,6 +71,8 @@ export function objectKey(kind: RouteObjectKind, object: ViewObjects[RouteObject
       return fingerprint(object);
     case 'nsid':
       return String((object as NetnsId).nsid);
+    case 'nexthop':
+      return String((object as Nexthop).id);
   }
 }
 
@@ -80,6 +85,7 @@ export function eventObject(event: RouteObjectEvent): ViewObjects[RouteObjectKin
     case 'neighbour': return event.neighbour;
     case 'rule': return event.rule;
     case 'nsid': return event.netnsId;
+    case 'nexthop': return event.nexthop;
   }
 }
 
@@ -91,8 +97,8 @@ export function tracked(event: RouteObjectEvent): boolean {
 
 /**
  * The objects of one namespace, kept up to date from notifications: links by
- * ifindex, addresses, routes, neighbours, rules and namespace ids by their
- * kernel identity (see `objectKey`). Read it; the monitor writes it.
+ * ifindex, addresses, routes, neighbours, rules, namespace ids and nexthops
+ * by their kernel identity (see `objectKey`). Read it; the monitor writes it.
  */
 export class NetworkView {
   /** Links by ifindex. */
@@ -107,6 +113,8 @@ export class NetworkView {
   readonly rules = new Map<string, Rule>();
   /** Namespace ids by id. */
   readonly nsids = new Map<string, NetnsId>();
+  /** Nexthop objects and groups by id. */
+  readonly nexthops = new Map<string, Nexthop>();
 
   /** The map holding a kind. */
   mapOf<K extends RouteObjectKind>(kind: K): Map<string, ViewObjects[K]> {
@@ -118,6 +126,7 @@ export class NetworkView {
       case 'route': map = this.routes; break;
       case 'neighbour': map = this.neighbours; break;
       case 'rule': map = this.rules; break;
+      case 'nexthop': map = this.nexthops; break;
       default: map = this.nsids;
     }
     return map as unknown as Map<string, ViewObjects[K]>;
@@ -173,12 +182,29 @@ export class NetworkView {
     return this.ipv4RoutesByDevice.has(index);
   }
 
+  /** Whether a route names nexthop object `id` (`nhid`): the kernel drops IPv4 ones silently with the nexthop. */
+  hasRoutesUsingNexthop(id: number): boolean {
+    return this.routesByNexthop.has(id);
+  }
+
+  /**
+   * Whether a nexthop (not a group) leaves through device `index`: the kernel
+   * drops those silently when it goes down or away. A scan, asked only for a
+   * device that is down or gone; namespaces hold few nexthops next to routes.
+   */
+  hasNexthopsThrough(index: number): boolean {
+    for (const nexthop of this.nexthops.values()) if (nexthop.oif === index) return true;
+    return false;
+  }
+
   // Counts, not scans: an address deletion or a device going down asks these
   // on every notification, and a view may hold a whole routing table.
   private readonly ipv4RoutesBySource = new Map<string, number>();
   private readonly ipv4RoutesByDevice = new Map<number, number>();
+  private readonly routesByNexthop = new Map<number, number>();
 
   private indexRoute(route: Route, delta: 1 | -1): void {
+    if (route.nhid !== undefined) count(this.routesByNexthop, route.nhid, delta);
     if (route.family !== 4) return;
     if (route.prefsrc !== undefined && route.table !== 255) count(this.ipv4RoutesBySource, route.prefsrc, delta);
     if (route.nexthops === undefined) {

@@ -17,6 +17,9 @@ const COMMANDS = [
   'nexthop add id 10 group 1/2,3', 'nexthop add id 11 group 1,5/2 type resilient buckets 8 idle_timer 60 unbalanced_timer 20',
   'nexthop add id 12 group 5 type mpath',
   'nexthop add id 20 via 172.16.1.2 fdb', 'nexthop add id 21 via 172.16.1.3 fdb', 'nexthop add id 22 group 20/21 fdb',
+  // Without an id, or with id 0, the kernel picks the next free one (13, then 14): the same in both namespaces.
+  'nexthop add via 10.0.0.4 dev v0', 'nexthop add id 0 via 10.0.0.5 dev v0', 'nexthop add group 13/14,2', 'nexthop get id 15',
+  'nexthop replace via 10.0.0.9 dev v0', 'nexthop replace id 0 via 10.0.0.9 dev v0', 'nexthop del', 'nexthop del id 0',
   'nexthop show', '-j nexthop show', '-d nexthop show', '-j -d nexthop show', '-j -p nexthop show', 'nexthop list dev v0', 'nexthop lst groups',
   'nexthop show fdb', 'nexthop show id 10', 'nexthop get id 11', '-j nexthop get id 1', '-d nexthop get id 2', 'nexthop show protocol 4', 'nexthop s gr',
   'nexthop list id 99', 'nexthop get id 99',

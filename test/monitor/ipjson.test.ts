@@ -116,7 +116,7 @@ const GROUPS = [
   RTNLGRP_LINK, RTNLGRP_IPV4_IFADDR, RTNLGRP_IPV6_IFADDR, RTNLGRP_IPV4_ROUTE, RTNLGRP_IPV6_ROUTE, RTNLGRP_NEIGH, RTNLGRP_IPV4_RULE,
   RTNLGRP_IPV6_RULE, RTNLGRP_NSID,
 ];
-const LABELS: Record<RouteObjectEvent['kind'], string> = { link: '[LINK]', address: '[ADDR]', route: '[ROUTE]', neighbour: '[NEIGH]', rule: '[RULE]', nsid: '[NSID]' };
+const LABELS: Record<RouteObjectEvent['kind'], string> = { link: '[LINK]', address: '[ADDR]', route: '[ROUTE]', neighbour: '[NEIGH]', rule: '[RULE]', nsid: '[NSID]', nexthop: '[NEXTHOP]' };
 const AF_BRIDGE = 7;
 
 /** A captured notification: what nlkit makes of it, and whether ip prints a record for it. */

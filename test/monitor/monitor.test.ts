@@ -176,7 +176,7 @@ t.test('list-and-watch: initial listing, synced, then changes; no gap, no duplic
 
 function eventObjectOf(e: RouteObjectEvent): never {
   return (e.kind === 'link' ? e.link : e.kind === 'address' ? e.address : e.kind === 'route' ? e.route
-    : e.kind === 'neighbour' ? e.neighbour : e.kind === 'rule' ? e.rule : e.netnsId) as never;
+    : e.kind === 'neighbour' ? e.neighbour : e.kind === 'rule' ? e.rule : e.kind === 'nexthop' ? e.nexthop : e.netnsId) as never;
 }
 
 /** The monitor's view holds exactly what a fresh dump returns, key for key. */

@@ -99,7 +99,7 @@ t.test('ip -j nexthop show of decoded nexthops, without a kernel', async (t) => 
 t.test('bad input is refused before anything is sent', async (t) => {
   const nexthop = new NexthopService(tripwireContext());
   const bad: [string, () => unknown, RegExp][] = [
-    ['no id', () => nexthop.add({ via: '10.0.0.2', dev: 'v0' } as never), /id must be an integer from 1 to 4294967295/],
+    ['replace without id', () => nexthop.replace({ via: '10.0.0.2', dev: 'v0' }), /replace nexthop needs the id/],
     ['id 0', () => nexthop.add({ id: 0, dev: 'v0' }), /id must be an integer from 1/],
     ['nothing', () => nexthop.add({ id: 1 }), /needs via, dev/],
     ['via without dev', () => nexthop.add({ id: 1, via: '10.0.0.2' }), /needs a dev/],

@@ -113,6 +113,26 @@ function parseSpec(ctx: CliContext, args: readonly string[]): NexthopSpec {
   return spec as unknown as NexthopSpec;
 }
 
+/** ip sends `id 0` as NHA_ID 0, which the kernel reads as no id: the library's way to say that is leaving id out. */
+function withoutZeroId(spec: NexthopSpec): NexthopSpec {
+  if (spec.id !== 0) return spec;
+  const { id: _zero, ...rest } = spec;
+  return rest;
+}
+
+/**
+ * replace and delete name a nexthop; without an id (or with 0) ip sends the
+ * request anyway and prints the kernel's refusal, status 2: the same line here.
+ */
+function namedNexthop(spec: NexthopSpec, kernelSays: { absent: string; zero: string }): NexthopSpec & { id: number } {
+  if (spec.id === undefined) throw new CliUsageError(`Error: ${kernelSays.absent}`, 2);
+  if (spec.id === 0) throw new CliUsageError(`Error: ${kernelSays.zero}`, 2);
+  return spec as NexthopSpec & { id: number };
+}
+
+const REPLACE_REFUSAL = { absent: 'Replace requires nexthop id.', zero: 'Replace requires nexthop id.' };
+const DELETE_REFUSAL = { absent: 'Nexthop id is missing.', zero: 'Invalid nexthop id.' };
+
 /** ipnh_list_flush's selector words; `id` ends them (ip acts on that one nexthop at once). */
 function parseFilter(ctx: CliContext, args: readonly string[]): NexthopFilter {
   const words = new Words(args);
@@ -183,9 +203,9 @@ export function runNexthop(ctx: CliContext, args: string[]): number {
   if (args.length === 0) return show(ctx, {});
   const [word, ...rest] = args;
   switch (matchKeyword(word!, COMMANDS)) {
-    case 'add': ctx.rt().nexthop.add(parseSpec(ctx, rest)); return 0;
-    case 'replace': ctx.rt().nexthop.replace(parseSpec(ctx, rest)); return 0;
-    case 'delete': ctx.rt().nexthop.delete({ id: parseSpec(ctx, rest).id }); return 0;
+    case 'add': ctx.rt().nexthop.add(withoutZeroId(parseSpec(ctx, rest))); return 0;
+    case 'replace': ctx.rt().nexthop.replace(namedNexthop(parseSpec(ctx, rest), REPLACE_REFUSAL)); return 0;
+    case 'delete': ctx.rt().nexthop.delete({ id: namedNexthop(parseSpec(ctx, rest), DELETE_REFUSAL).id }); return 0;
     case 'list': case 'show': case 'lst': {
       const filter = parseFilter(ctx, rest);
       return filter.id === -1 ? 255 : show(ctx, filter);

@@ -62,6 +62,9 @@ function ruleText(r: Record<string, unknown>): string {
     else if (key === 'uid_end' || key === 'sport_end' || key === 'dport_end') continue;
     else if (key === 'table') s += `lookup ${value} `;
     else if (key === 'action') s += `${value} `;
+    // print_rule: `realms FROM/TO`, or `realms TO` when there is no source realm.
+    else if (key === 'flow_from') s += `realms ${value}/`;
+    else if (key === 'flow_to') s += r.flow_from !== undefined ? `${value} ` : `realms ${value} `;
     else if (key === 'protocol') s += `proto ${value} `;
     else if (key === 'suppress_prefixlen') s += `suppress_prefixlength ${value} `;
     else if (key === 'unresolved') s += '[unresolved] ';
@@ -101,8 +104,10 @@ function parseSpec(ctx: CliContext, args: readonly string[], command: 'add' | 'd
       if (slash >= 0) spec.fwmask = unsignedArgument(v.slice(slash + 1), 0xffffffff, 'fwmask value is invalid\n');
     } else if (matches(word, 'realms')) {
       const v = words.argument(word);
-      if (routeRealms(v) < 0) throw ipInvalid('invalid realms\n', v);
-      throw new CliUsageError('Error: nlkit\'s rules do not take "realms".', 2);
+      // get_rt_realms_or_raw: FROM/TO by name or number, else the word as a raw 32-bit FRA_FLOW.
+      const flow = routeRealms(v);
+      if (flow < 0) throw ipInvalid('invalid realms\n', v);
+      spec.realms = { from: flow >>> 16, to: flow & 0xffff };
     } else if (matches(word, 'protocol')) {
       const v = words.argument(word);
       const protocol = routeProtocol(v);
@@ -172,6 +177,8 @@ function parseSpec(ctx: CliContext, args: readonly string[], command: 'add' | 'd
   if (spec.l3mdev && typeof spec.table === 'number') throw new CliUsageError('table can not be specified for l3mdev rules', 22);
   // Without -4/-6 ip sends an IPv4 rule, whatever its prefixes are (the kernel refuses an IPv6 one in it).
   spec.family ??= 4;
+  // ip sends realms on an IPv6 rule too, and the kernel drops them (the library refuses them): the same rule without.
+  if (spec.family === 6) delete spec.realms;
   return spec as unknown as RuleSpec;
 }
 

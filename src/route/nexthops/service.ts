@@ -4,7 +4,7 @@ import { deriveFromDump } from '../../netlink/dump-retry.js';
 import { InvalidArgumentError } from '../../netlink/addresses.js';
 import { optionalBoolean, requireObject } from '../../netlink/checks.js';
 import { NetlinkError, type Operation } from '../../netlink/errors.js';
-import { NLM_F_CREATE, NLM_F_EXCL, NLM_F_REPLACE } from '../../netlink/message.js';
+import { NLM_F_CREATE, NLM_F_ECHO, NLM_F_EXCL, NLM_F_REPLACE } from '../../netlink/message.js';
 import type { Request } from '../../netlink/socket.js';
 import type { RouteContext } from '../context.js';
 import { parseRouteProtocol, type RouteProtocolName } from '../iproute2-names.js';
@@ -40,10 +40,12 @@ interface Kind {
   type: number;
   flags: number;
   operation: string;
+  /** Whether a spec without id is refused before sending: the kernel can pick an id to create, not one to replace. */
+  needsId: boolean;
 }
 
-const ADD: Kind = { type: RTM_NEWNEXTHOP, flags: NLM_F_CREATE | NLM_F_EXCL, operation: 'add nexthop' };
-const REPLACE: Kind = { type: RTM_NEWNEXTHOP, flags: NLM_F_CREATE | NLM_F_REPLACE, operation: 'replace nexthop' };
+const ADD: Kind = { type: RTM_NEWNEXTHOP, flags: NLM_F_CREATE | NLM_F_EXCL, operation: 'add nexthop', needsId: false };
+const REPLACE: Kind = { type: RTM_NEWNEXTHOP, flags: NLM_F_CREATE | NLM_F_REPLACE, operation: 'replace nexthop', needsId: true };
 
 const FILTER_KEYS = new Set(['dev', 'master', 'groups', 'fdb', 'id', 'protocol']);
 const SELECTOR_KEYS = new Set(['id']);
@@ -76,14 +78,24 @@ function byId(id: number): NexthopMessage {
 export class NexthopService {
   constructor(private readonly ctx: RouteContext) {}
 
-  /** `ip nexthop add`: NetlinkError EEXIST if the id is taken. */
-  add(spec: NexthopSpec): void {
-    this.modify(spec, ADD);
+  /**
+   * `ip nexthop add`: creates the nexthop and returns its id, the spec's or,
+   * when the spec has none, the one the kernel picked. NetlinkError EEXIST if
+   * the id is taken.
+   */
+  add(spec: NexthopSpec): number {
+    const prepared = this.prepare(spec, ADD);
+    if (prepared.dev !== undefined) prepared.message.oif = resolveLinkIndex(this.ctx, prepared.dev);
+    const request = this.modifyRequest(ADD, prepared);
+    const echoed = this.ctx.socket.execute(request, this.modifyOp(ADD, prepared), decodeNexthop);
+    return this.createdId(prepared, echoed);
   }
 
-  /** `ip nexthop replace`: creates the nexthop or changes it in place; routes using it follow. */
+  /** `ip nexthop replace`: creates the nexthop or changes it in place; routes using it follow. The spec needs an id. */
   replace(spec: NexthopSpec): void {
-    this.modify(spec, REPLACE);
+    const prepared = this.prepare(spec, REPLACE);
+    if (prepared.dev !== undefined) prepared.message.oif = resolveLinkIndex(this.ctx, prepared.dev);
+    this.ctx.socket.execute(this.modifyRequest(REPLACE, prepared), this.modifyOp(REPLACE, prepared));
   }
 
   /** `ip nexthop del id N`: NetlinkError ENOENT when there is none; routes using it go with it. */
@@ -107,14 +119,20 @@ export class NexthopService {
     return deriveFromDump(this.ctx.socket.dump(request(RTM_GETNEXTHOP, 0, message), this.listOp(s), decodeNexthop), (d) => this.select(d, s));
   }
 
-  /** Promise form of {@link NexthopService.add}. */
-  async addAsync(spec: NexthopSpec): Promise<void> {
-    await this.modifyAsync(spec, ADD);
+  /** Promise form of {@link NexthopService.add}: resolves to the nexthop's id. */
+  async addAsync(spec: NexthopSpec): Promise<number> {
+    const prepared = this.prepare(spec, ADD);
+    if (prepared.dev !== undefined) prepared.message.oif = await resolveLinkIndexAsync(this.ctx, prepared.dev);
+    const request = this.modifyRequest(ADD, prepared);
+    const echoed = await this.ctx.socket.executeAsync(request, this.modifyOp(ADD, prepared), decodeNexthop);
+    return this.createdId(prepared, echoed);
   }
 
   /** Promise form of {@link NexthopService.replace}. */
   async replaceAsync(spec: NexthopSpec): Promise<void> {
-    await this.modifyAsync(spec, REPLACE);
+    const prepared = this.prepare(spec, REPLACE);
+    if (prepared.dev !== undefined) prepared.message.oif = await resolveLinkIndexAsync(this.ctx, prepared.dev);
+    await this.ctx.socket.executeAsync(this.modifyRequest(REPLACE, prepared), this.modifyOp(REPLACE, prepared));
   }
 
   /** Promise form of {@link NexthopService.delete}. */
@@ -138,20 +156,33 @@ export class NexthopService {
     return deriveFromDump(await this.ctx.socket.dumpAsync(request(RTM_GETNEXTHOP, 0, message), this.listOp(s), decodeNexthop), (d) => this.select(d, s));
   }
 
-  private modify(spec: NexthopSpec, kind: Kind): void {
+  private prepare(spec: NexthopSpec, kind: Kind): PreparedNexthop {
     const prepared = prepareNexthop(spec);
-    if (prepared.dev !== undefined) prepared.message.oif = resolveLinkIndex(this.ctx, prepared.dev);
-    this.ctx.socket.execute(request(kind.type, kind.flags, prepared.message), this.modifyOp(kind, prepared));
+    if (kind.needsId && prepared.message.id === undefined) {
+      throw new InvalidArgumentError(`${kind.operation} needs the id of the nexthop to create or change; only add lets the kernel pick one`);
+    }
+    return prepared;
   }
 
-  private async modifyAsync(spec: NexthopSpec, kind: Kind): Promise<void> {
-    const prepared = prepareNexthop(spec);
-    if (prepared.dev !== undefined) prepared.message.oif = await resolveLinkIndexAsync(this.ctx, prepared.dev);
-    await this.ctx.socket.executeAsync(request(kind.type, kind.flags, prepared.message), this.modifyOp(kind, prepared));
+  // Without an id the kernel picks one; NLM_F_ECHO has it send its RTM_NEWNEXTHOP
+  // notification back in the same exchange, which says which. With an id there is nothing to learn.
+  private modifyRequest(kind: Kind, prepared: PreparedNexthop): Request {
+    const echo = prepared.message.id === undefined ? NLM_F_ECHO : 0;
+    return request(kind.type, kind.flags | echo, prepared.message);
+  }
+
+  private createdId(prepared: PreparedNexthop, echoed: Nexthop[]): number {
+    if (prepared.message.id !== undefined) return prepared.message.id;
+    const id = echoed.find((n) => n.id > 0)?.id;
+    if (id === undefined) {
+      // The kernel echoes every nexthop it creates (nexthop_notify); only a broken reply gets here.
+      throw new Error(`add nexthop ${prepared.text} in ${this.ctx.label}: the kernel created it but did not say which id it picked`);
+    }
+    return id;
   }
 
   private modifyOp(kind: Kind, prepared: PreparedNexthop): Operation {
-    return this.op(kind.operation, prepared.text);
+    return this.op(kind.operation, prepared.message.id === undefined ? `(kernel-chosen id) ${prepared.text}` : prepared.text);
   }
 
   private op(operation: string, text: string): Operation {

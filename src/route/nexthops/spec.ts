@@ -23,8 +23,12 @@ export type NexthopGroupMemberSpec = number | {
  * nexthops; `fdb` marks either kind as one for VXLAN bridge fdb entries.
  */
 export interface NexthopSpec {
-  /** The nexthop's id, 1-4294967295; routes name it with `nhid`. Required: nlkit does not let the kernel pick. */
-  id: number;
+  /**
+   * The nexthop's id, 1-4294967295; routes name it with `nhid`. `add` without
+   * one lets the kernel pick (the next free id after the last it picked) and
+   * returns it; `replace` needs one (there is nothing to change without it).
+   */
+  id?: number;
   /** Address family of a single nexthop; taken from `via` when absent, else IPv4. Groups have none. */
   family?: IpFamily;
   /** Gateway address (`via`). */
@@ -57,7 +61,7 @@ export interface PreparedNexthop {
   message: NexthopMessage;
   /** `spec.dev`, to resolve to an ifindex in the namespace the nexthop goes into. */
   dev: LinkRef | undefined;
-  /** e.g. 'id 1 via 10.0.0.2 dev v0'. */
+  /** e.g. 'id 1 via 10.0.0.2 dev v0' ('via 10.0.0.2 dev v0' without an id). */
   text: string;
 }
 
@@ -81,7 +85,7 @@ function parseTimer(value: unknown, what: string): number {
   return value;
 }
 
-function parseGroup(value: unknown, selfId: number): NexthopGroupMember[] {
+function parseGroup(value: unknown, selfId: number | undefined): NexthopGroupMember[] {
   if (!Array.isArray(value) || value.length === 0) {
     throw new InvalidArgumentError(`group must be a non-empty array of member ids or { id, weight } objects, got ${describeValue(value)}`);
   }
@@ -114,12 +118,14 @@ function memberText(m: NexthopGroupMember): string {
 export function prepareNexthop(spec: NexthopSpec): PreparedNexthop {
   requireObject(spec, 'nexthop spec', "{ id: 1, via: '10.0.0.2', dev: 'eth0' }");
   checkKeys(spec, SPEC_KEYS, 'nexthop spec');
-  const id = validateNexthopId(spec.id, 'nexthop spec id');
+  // Absent, not 0, asks the kernel to pick: an explicit 0 is more likely a bug than a request.
+  const id = spec.id === undefined ? undefined : validateNexthopId(spec.id, 'nexthop spec id');
   const blackhole = optionalBoolean(spec.blackhole, 'blackhole');
   const fdb = optionalBoolean(spec.fdb, 'fdb');
   const onlink = optionalBoolean(spec.onlink, 'onlink');
-  const words = [`id ${id}`];
-  const m: NexthopMessage = { addressFamily: 0, scope: 0, protocol: 0, flags: 0, id };
+  const words = id === undefined ? [] : [`id ${id}`];
+  const m: NexthopMessage = { addressFamily: 0, scope: 0, protocol: 0, flags: 0 };
+  if (id !== undefined) m.id = id;
   let dev: LinkRef | undefined;
   if (spec.protocol !== undefined) m.protocol = parseRouteProtocol(spec.protocol);
   const resilientKeys = (['buckets', 'idleTimer', 'unbalancedTimer'] as const).filter((k) => spec[k] !== undefined);
@@ -169,7 +175,7 @@ export function prepareNexthop(spec: NexthopSpec): PreparedNexthop {
         dev = validateLinkRef(spec.dev, 'dev');
         words.push(`dev ${describeLinkRef(dev)}`);
       } else if (!fdb) {
-        throw new InvalidArgumentError(`nexthop ${id} via ${spec.via} needs a dev: the kernel does not look the gateway's device up for nexthop objects`);
+        throw new InvalidArgumentError(`nexthop ${words.join(' ')} needs a dev: the kernel does not look the gateway's device up for nexthop objects`);
       }
       if (onlink) m.flags |= RTNH_F_ONLINK;
     }

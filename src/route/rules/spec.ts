@@ -1,7 +1,7 @@
 import { FIB_RULE_INVERT, FR_ACT_GOTO, FR_ACT_TO_TBL, FR_ACT_UNSPEC } from '../../generated/fib_rules.js';
 import { RT_TABLE_MAIN } from '../../generated/rtnetlink.js';
 import { InvalidArgumentError, parseCidr, type IpFamily } from '../../netlink/addresses.js';
-import { optionalBoolean, requireObject } from '../../netlink/checks.js';
+import { describeValue, optionalBoolean, requireObject } from '../../netlink/checks.js';
 import { addressFamily, validateFamily } from '../family.js';
 import { checkKeys } from '../keys.js';
 import { validateIfName, validateInteger } from '../names.js';
@@ -9,6 +9,7 @@ import {
   parseIpProtocol, parseRouteProtocol, parseRouteTable, routeTableName, type RouteProtocolName, type RouteTableName,
 } from '../iproute2-names.js';
 import { ruleActionName, ruleActionValue, type Range, type RuleActionName, type RuleMessage } from './message.js';
+import { parseRuleRealms, realmsText, type RuleRealms } from './realms.js';
 
 /**
  * A policy routing rule in the words of `ip rule add`: selectors (from, to,
@@ -60,6 +61,13 @@ export interface RuleSpec {
   protocol?: RouteProtocolName | number;
   /** Tunnel id to match (metadata-based tunnels). */
   tunId?: number | bigint;
+  /**
+   * Realms (`realms [FROM/]TO`, FRA_FLOW) that a lookup through the rule gives
+   * packets, for route-based accounting (`rtacct`, the `realm` match): `7`,
+   * `'cosmos'`, `'3/5'` or `{ from: 3, to: 5 }`; names from
+   * /etc/iproute2/rt_realms. IPv4 only: the kernel ignores them on IPv6 rules.
+   */
+  realms?: RuleRealms;
 }
 
 /** What a spec is prepared for: `add` fills in defaults (action lookup, table main); `delete` sends only the fields given. */
@@ -75,7 +83,7 @@ export interface PreparedRule {
 
 const SPEC_KEYS = new Set([
   'family', 'priority', 'from', 'to', 'tos', 'table', 'fwmark', 'fwmask', 'iif', 'oif', 'action', 'goto', 'not',
-  'ipproto', 'sport', 'dport', 'uidrange', 'suppressPrefixLength', 'suppressIfgroup', 'l3mdev', 'protocol', 'tunId',
+  'ipproto', 'sport', 'dport', 'uidrange', 'suppressPrefixLength', 'suppressIfgroup', 'l3mdev', 'protocol', 'tunId', 'realms',
 ]);
 const ACTIONS: readonly RuleActionName[] = ['lookup', 'goto', 'nop', 'blackhole', 'unreachable', 'prohibit'];
 const U32_MAX = 0xffffffff;
@@ -84,7 +92,7 @@ const U32_MAX = 0xffffffff;
 /** fib_rule_port_range_valid: 0 and 65535 are not ports a range may hold. */
 function parsePortRange(value: unknown, what: string): Range {
   const range = typeof value === 'number' ? [value, value] : value;
-  if (!Array.isArray(range) || range.length !== 2) throw new InvalidArgumentError(`${what} must be a port or a [first, last] pair, got ${JSON.stringify(value)}`);
+  if (!Array.isArray(range) || range.length !== 2) throw new InvalidArgumentError(`${what} must be a port or a [first, last] pair, got ${describeValue(value)}`);
   const [start, end] = [validateInteger(range[0], `${what} first port`, 1, 65534), validateInteger(range[1], `${what} last port`, 1, 65534)];
   if (start > end) throw new InvalidArgumentError(`${what} range [${start}, ${end}] is reversed`);
   return [start, end];
@@ -92,7 +100,7 @@ function parsePortRange(value: unknown, what: string): Range {
 
 /** uid_valid: every uid but (uid_t)-1. */
 function parseUidRange(value: unknown): Range {
-  if (!Array.isArray(value) || value.length !== 2) throw new InvalidArgumentError(`uidrange must be a [first, last] pair of uids, got ${JSON.stringify(value)}`);
+  if (!Array.isArray(value) || value.length !== 2) throw new InvalidArgumentError(`uidrange must be a [first, last] pair of uids, got ${describeValue(value)}`);
   const [start, end] = [validateInteger(value[0], 'uidrange first uid', 0, U32_MAX - 1), validateInteger(value[1], 'uidrange last uid', 0, U32_MAX - 1)];
   if (start > end) throw new InvalidArgumentError(`uidrange [${start}, ${end}] is reversed`);
   return [start, end];
@@ -105,7 +113,7 @@ function parseTunId(value: unknown): bigint {
 }
 
 function parseAction(value: unknown): RuleActionName {
-  if (!ACTIONS.includes(value as RuleActionName)) throw new InvalidArgumentError(`rule action must be one of ${ACTIONS.join(', ')}; got ${JSON.stringify(value)}`);
+  if (!ACTIONS.includes(value as RuleActionName)) throw new InvalidArgumentError(`rule action must be one of ${ACTIONS.join(', ')}; got ${describeValue(value)}`);
   return value as RuleActionName;
 }
 
@@ -180,6 +188,12 @@ export function prepareRule(spec: RuleSpec, purpose: RulePurpose): PreparedRule 
   if (spec.suppressIfgroup !== undefined) m.suppressIfgroup = validateInteger(spec.suppressIfgroup, 'suppressIfgroup', 0, 0x7fffffff);
   if (spec.protocol !== undefined) m.protocol = parseRouteProtocol(spec.protocol);
   if (spec.tunId !== undefined) m.tunId = parseTunId(spec.tunId);
+  if (spec.realms !== undefined) {
+    // fib6 rules have no realms: the kernel would accept FRA_FLOW and drop it, a rule other than the one asked for.
+    if (family === 6) throw new InvalidArgumentError('realms only apply to IPv4 rules: the kernel ignores them on IPv6 rules');
+    m.flow = parseRuleRealms(spec.realms);
+    words.push(realmsText(m.flow));
+  }
   if (l3mdev) m.l3mdev = 1;
 
   let action = spec.action === undefined ? undefined : parseAction(spec.action);
