@@ -31,7 +31,13 @@ export function reportError(ctx: CliContext, error: unknown): number {
     return 2;
   }
   if (name === 'LinkNotFoundError') {
-    line(`Cannot find device "${(error as Error & { link: unknown }).link}"`);
+    const link = (error as Error & { link: unknown }).link;
+    // An index reached the kernel (a word such as `if7`, which ip reads as ifindex 7): ip prints the kernel's answer.
+    if (typeof link === 'number') {
+      line('RTNETLINK answers: No such device');
+      return 2;
+    }
+    line(`Cannot find device "${link}"`);
     return 1;
   }
   if (name === 'NetnsNotFoundError') {

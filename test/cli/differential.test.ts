@@ -30,7 +30,6 @@ const KNOWN_DIFFERENCES: readonly { pattern: RegExp; why: string }[] = [
   },
   { pattern: /\b(ru|rule) add\b.* realms? /, why: 'rule realms is not sent by the library' },
   { pattern: /\b(l|li|lin|link) set\b.* addrg[a-z]*\b/, why: 'link addrgenmode is not sent by the library' },
-  { pattern: /\broute flush cached\b/, why: 'route flush cached is refused' },
   {
     pattern: /^(-\S+ )*(-0|-f link|-family link) (-\S+ )*(r|ro|rou|route|n|ne|nei|neigh|neighbour|neighbor|a|ad|addr|address|ru|rule)\b/,
     why: 'family link (-0) is read as no family by route, address, neighbour and rule',

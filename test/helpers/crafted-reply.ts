@@ -9,3 +9,12 @@ export function reply(type: number, flags: number, seq: number, pid: number, pay
   payload.copy(b, 16);
   return b;
 }
+
+/** One netlink attribute laid out by hand (length, type, payload, padding to 4 bytes), not by nlkit's writer. */
+export function attributeBytes(type: number, payload: Buffer): Buffer {
+  const header = Buffer.alloc(4);
+  header.writeUInt16LE(4 + payload.length, 0);
+  header.writeUInt16LE(type, 2);
+  const padding = Buffer.alloc((4 - (payload.length % 4)) % 4);
+  return Buffer.concat([header, payload, padding]);
+}

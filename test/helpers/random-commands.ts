@@ -96,8 +96,8 @@ export class RandomCommands {
     const t = this.topo;
     const kind = this.pick(KINDS);
     const n = t.nextSerial();
-    // Not ifN: ip reads a name `ifN` that no link has as ifindex N, a quirk nlkit leaves out (docs/cli.md).
-    const name = `${kind === 'veth' ? 'v' : kind === 'ifb' ? 'fb' : kind.slice(0, 2)}${n}`;
+    // An ifb is `ifN`: once it is gone (or was never made), ip and nlkit read the name as ifindex N.
+    const name = `${kind === 'veth' ? 'v' : kind.slice(0, 2)}${n}`;
     let opts = `address ${this.mac(n, 1)}`;
     if (this.chance(0.3)) opts += ` mtu ${this.pick(['1400', '1500', '9000', '0x5dc', '68'])}`;
     if (this.chance(0.2)) opts += ` txqueuelen ${this.num(this.int(0, 2000))}`;
@@ -259,6 +259,11 @@ export class RandomCommands {
     if (this.chance(0.2)) spec += ` ${this.pick(['mtu 1400', 'mtu lock 1300', 'advmss 1200', 'hoplimit 9', 'initcwnd 10', 'rto_min 200ms', 'quickack 1', 'window 1000', 'rtt 3s'])}`;
     if (this.chance(0.1)) spec += ` ${this.pick(['onlink', 'tos 0x10', 'realm 5', 'pref high', 'expires 100'])}`;
     if (this.chance(0.05)) spec += ` encap ip id ${this.int(1, 99)} dst 10.9.9.${this.int(1, 9)}`;
+    if (this.chance(0.05)) {
+      spec += ` ${this.pick(['realms 3/4', 'realms cosmos/7', 'realm 300', 'congctl reno', 'congctl lock cubic', 'congctl nosuch', 'fastopen_no_cookie 1', 'fastopen_no_cookie 2'])}`;
+    }
+    if (this.chance(0.05)) spec += ` encap ${this.pick(['ip ttl 9 tos 0x10 key', 'ip csum seq', 'ip6 id 7 dst fd10::9 hoplimit 3', 'ip6 tc 0x20 key'])}`;
+    if (dst.includes(':') && this.chance(0.1)) spec += ` from fd11:${this.int(0, 3)}::/64`;
     return spec;
   }
 

@@ -7,18 +7,13 @@ import { AttributeCursor } from '../../src/netlink/attributes.js';
 import { MessageWriter } from '../../src/netlink/writer.js';
 import { openNftables, type StatefulObject, type StatefulObjectSpec } from '../../src/nftables/index.js';
 import { addObjectCommand, deleteObjectCommand } from '../../src/nftables/objects/stateful.js';
+import { attributeBytes } from '../helpers/crafted-reply.js';
 import { requireRoot, testNetns } from '../helpers/netns.js';
 import { nft, nftJson, nftLoad } from './helpers.js';
 
 // ---- bytes, laid out by hand from the uapi headers (not by nlkit's writer) ----
 
-function tlv(type: number, payload: Buffer): Buffer {
-  const header = Buffer.alloc(4);
-  header.writeUInt16LE(4 + payload.length, 0);
-  header.writeUInt16LE(type, 2);
-  const pad = Buffer.alloc((4 - (payload.length % 4)) % 4);
-  return Buffer.concat([header, payload, pad]);
-}
+const tlv = attributeBytes;
 const be64 = (type: number, v: number) => { const b = Buffer.alloc(8); b.writeBigUInt64BE(BigInt(v)); return tlv(type, b); };
 const be32 = (type: number, v: number) => { const b = Buffer.alloc(4); b.writeUInt32BE(v); return tlv(type, b); };
 const le32 = (type: number, v: number) => { const b = Buffer.alloc(4); b.writeUInt32LE(v); return tlv(type, b); };

@@ -57,15 +57,17 @@ t.test('rules with realms made by the library list as ip lists its own', async (
 t.test('bad realms are refused before anything is sent', async (t) => {
   const rule = new RuleService(tripwireContext());
   const bad: [string, unknown, RegExp][] = [
-    ['unknown name', 'nowhere-realm', /realms to must be a realm name from \/etc\/iproute2\/rt_realms/],
+    ['unknown name', 'nowhere-realm', /^realms must be a realm: a name from \/etc\/iproute2\/rt_realms .*got the string "nowhere-realm"/],
     ['too large', 65536, /number 0-65535, got the number 65536/],
-    ['negative', -1, /realms to must be/],
-    ['fraction', 1.5, /realms to must be/],
-    ['bad source', 'x/5', /realms from must be/],
-    ['not a number', '09', /realms to must be/],
-    ['without to', { from: 3 }, /realms needs `to`/],
+    ['negative', -1, /^realms must be a realm/],
+    ['fraction', 1.5, /^realms must be a realm/],
+    ['bad source', 'x/5', /^realms "x\/5": FROM must be a realm/],
+    ['bad destination', '5/y', /^realms "5\/y": TO must be a realm/],
+    ['not a number', '09', /^realms must be a realm/],
+    ['without to', { from: 3 }, /^realms needs to/],
     ['unknown key', { to: 3, via: 1 }, /realms has no option "via"/],
-    ['wrong type', true, /realms to must be/],
+    ['bad object source', { from: 'nope', to: 3 }, /^realms\.from must be a realm/],
+    ['wrong type', true, /^realms must be a realm/],
   ];
   for (const [what, realms, message] of bad) {
     t.throws(() => rule.add({ realms: realms as never, table: 100 }), { name: 'InvalidArgumentError', message }, what);

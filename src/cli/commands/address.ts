@@ -8,6 +8,7 @@ import { ADDRESS_USAGE, isMulticastAddress, parseAddressSpec } from './address-s
 import { linkPrinted, netnsNamer, readLinkSelection, selectLinks, type LinkSelection } from './link.js';
 import { printBrief } from './brief.js';
 import { inPrefix } from './prefix.js';
+import { deviceRef, spelledIndex } from './device-index.js';
 import { linkHeadText, statsText } from './link-text.js';
 
 const FOREVER = 4294967295;
@@ -75,11 +76,17 @@ function selectionFamily(ctx: CliContext, sel: LinkSelection): 4 | 6 | undefined
 
 function show(ctx: CliContext, args: string[]): number {
   const sel = readLinkSelection(new Words(args), ctx.ipFamily() ?? 0, ADDRESS_USAGE);
-  const { shown, all } = selectLinks(ctx, sel);
+  const { shown, all } = selectLinks(ctx, sel, 'address');
   const details = ctx.options.details > 0;
   // `-0` / `-f link`: the links alone, as `ip addr` prints them, no address dump.
   if (ctx.options.family === 'link') {
-    const heads = shown.map((l) => (linkPrinted(l, sel) ? addressLinkJson(linkJson(l, all, { details, stats: ctx.options.stats }), details) : {}));
+    // print_linkinfo returns before printing anything under `label`: every link an empty object.
+    const heads = shown.map((l) => (linkPrinted(l, sel) && sel.label === undefined ? addressLinkJson(linkJson(l, all, { details, stats: ctx.options.stats }), details) : {}));
+    // -br here is print_linkinfo_brief with AF_PACKET: the link-layer address and flags, as `link show` prints them.
+    if (ctx.options.brief) {
+      printBrief(ctx, heads, false);
+      return 0;
+    }
     const netnsName = netnsNamer(ctx, shown);
     printList(ctx, heads, (e) => ('ifindex' in e ? linkHeadText(e, { linkmode: false, details, netnsName }) + '\n' : ''));
     return 0;
@@ -115,7 +122,8 @@ function show(ctx: CliContext, args: string[]): number {
     return entry;
   });
   if (ctx.options.brief) {
-    printBrief(ctx, entries.filter((e) => 'ifname' in e), true);
+    // Every entry, as ip prints them: `{}` for a link its tests skipped (nothing in text), and under `label` the addresses alone, a link with none selected as an empty line.
+    printBrief(ctx, entries, true);
     return 0;
   }
   if (ctx.options.oneline && !ctx.options.json) {
@@ -163,7 +171,12 @@ function flush(ctx: CliContext, args: string[]): number {
   let index: number | undefined;
   if (sel.dev !== undefined) {
     index = all.find((l) => l.name === sel.dev || l.altNames?.includes(sel.dev!))?.index;
-    if (index === undefined) throw new CliUsageError(`Device "${sel.dev}" does not exist.`);
+    if (index === undefined) {
+      // ll_name_to_index's `ifN` (0 and what is negative as an int refused); the kernel refuses the dump for an index it does not have.
+      index = spelledIndex(sel.dev) | 0;
+      if (index <= 0) throw new CliUsageError(`Device "${sel.dev}" does not exist.`);
+      if (!all.some((l) => l.index === index)) throw new CliUsageError('RTNETLINK answers: No such device\nFlush terminated', 1);
+    }
   }
   const names = new Map(all.map((l) => [l.index, l.name]));
   const family = selectionFamily(ctx, sel);
@@ -199,10 +212,15 @@ function warnedWildcard(warn: (line: string) => void, spec: AddressSpec): Addres
 /** ip's refusal of `autojoin` on an address that is not multicast, which it makes once the device is found. */
 function checkedAutojoin(ctx: CliContext, spec: AddressSpec): AddressSpec {
   if (spec.flags?.mcautojoin && !isMulticastAddress(spec.address)) {
-    if (!ctx.rt().link.list().some((l) => l.name === spec.dev)) throw new CliUsageError(`Cannot find device "${String(spec.dev)}"`);
+    if (typeof spec.dev !== 'number' && !ctx.rt().link.list().some((l) => l.name === spec.dev)) throw new CliUsageError(`Cannot find device "${String(spec.dev)}"`);
     throw new CliUsageError('autojoin needs multicast address');
   }
   return spec;
+}
+
+/** The spec with its device as ip's ll_name_to_index reads it (an `ifN` no link is named is index N). */
+function withDevice(ctx: CliContext, spec: AddressSpec): AddressSpec {
+  return typeof spec.dev === 'string' ? { ...spec, dev: deviceRef(ctx, spec.dev) } : spec;
 }
 
 const COMMANDS = ['add', 'change', 'chg', 'replace', 'delete', 'list', 'show', 'lst', 'flush', 'help'] as const;
@@ -212,11 +230,11 @@ export function runAddress(ctx: CliContext, args: string[]): number {
   const [word, ...rest] = args;
   const warn = (line: string) => ctx.io.stderr(line);
   switch (matchKeyword(word!, COMMANDS)) {
-    case 'add': ctx.rt().addr.add(checkedAutojoin(ctx, parseAddressSpec(rest, 0, ctx.ipFamily(), warn))); return 0;
+    case 'add': ctx.rt().addr.add(checkedAutojoin(ctx, withDevice(ctx, parseAddressSpec(rest, 0, ctx.ipFamily(), warn)))); return 0;
     // change sends NLM_F_REPLACE alone, replace adds NLM_F_CREATE, as ip does.
-    case 'change': case 'chg': ctx.rt().addr.change(checkedAutojoin(ctx, parseAddressSpec(rest, 0, ctx.ipFamily(), warn))); return 0;
-    case 'replace': ctx.rt().addr.replace(checkedAutojoin(ctx, parseAddressSpec(rest, 0, ctx.ipFamily(), warn))); return 0;
-    case 'delete': ctx.rt().addr.delete(warnedWildcard(warn, parseAddressSpec(rest, 0, ctx.ipFamily(), warn))); return 0;
+    case 'change': case 'chg': ctx.rt().addr.change(checkedAutojoin(ctx, withDevice(ctx, parseAddressSpec(rest, 0, ctx.ipFamily(), warn)))); return 0;
+    case 'replace': ctx.rt().addr.replace(checkedAutojoin(ctx, withDevice(ctx, parseAddressSpec(rest, 0, ctx.ipFamily(), warn)))); return 0;
+    case 'delete': ctx.rt().addr.delete(warnedWildcard(warn, withDevice(ctx, parseAddressSpec(rest, 0, ctx.ipFamily(), warn)))); return 0;
     case 'list': case 'show': case 'lst': return show(ctx, rest);
     case 'flush': return flush(ctx, rest);
     case 'help':

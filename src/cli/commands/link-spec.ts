@@ -17,6 +17,12 @@ export interface LinkWordsContext {
    * `vrf`, vxlan's `dev` and a port's `backup_port` as it reads them.
    */
   linkKind?: (name: string) => string | undefined;
+  /**
+   * What ip sends for a device word it resolves with ll_name_to_index
+   * (`master`, `link`, vxlan's `dev`, `backup_port`): the name, the index an
+   * `ifN` word spells when no link has that name, undefined for neither.
+   */
+  deviceWord?: (name: string) => string | number | undefined;
   /** Prints one of ip's warnings (a vxlan without `dstport`). */
   warn?: (line: string) => void;
 }
@@ -188,8 +194,9 @@ export function readLinkWords(words: Words, options: { nameIsDevice?: boolean; d
       case 'dynamic': c.dynamic = onOff('dynamic', words.argument(word)); break;
       case 'master': {
         const v = words.argument(word);
-        if (context.linkKind && context.linkKind(v) === undefined) throw ipInvalid('Device does not exist\n', v);
-        c.master = v;
+        const device = context.deviceWord ? context.deviceWord(v) : v;
+        if (device === undefined) throw ipInvalid('Device does not exist\n', v);
+        c.master = device;
         break;
       }
       case 'vrf': {
@@ -460,10 +467,12 @@ function vxlanArgs(words: Words, spec: Record<string, unknown>, context: LinkWor
         spec.local = text;
         break;
       }
-      case 'dev':
-        if (context.linkKind && context.linkKind(v) === undefined) throw new CliUsageError(`Cannot find device "${v}"`, 255, true);
-        spec.link = v;
+      case 'dev': {
+        const device = context.deviceWord ? context.deviceWord(v) : v;
+        if (device === undefined) throw new CliUsageError(`Cannot find device "${v}"`, 255, true);
+        spec.link = device;
         break;
+      }
       case 'ttl': case 'hoplimit': {
         if (v === 'inherit' || v === 'auto') { spec.ttl = v; break; }
         const n = strtoulWord(v);
@@ -542,8 +551,9 @@ function bridgePortArgs(words: Words, context: LinkWordsContext): BridgePortOpti
     else if (matches(word, 'locked')) o.locked = parseOnOff('locked', words.argument(word), 1);
     else if (matches(word, 'backup_port')) {
       const v = words.argument(word);
-      if (context.linkKind && context.linkKind(v) === undefined) throw ipInvalid('Device does not exist\n', v);
-      o.backupPort = v;
+      const device = context.deviceWord ? context.deviceWord(v) : v;
+      if (device === undefined) throw ipInvalid('Device does not exist\n', v);
+      o.backupPort = device;
     } else if (matches(word, 'nobackup_port')) o.backupPort = null;
     else if (matches(word, 'help')) throw new CliUsageError(BRIDGE_SLAVE_USAGE);
     else throw new CliUsageError(`bridge_slave: unknown option "${word}"?\n${BRIDGE_SLAVE_USAGE}`);
@@ -587,9 +597,10 @@ export function parseLinkAdd(args: readonly string[], context: LinkWordsContext 
   }
   if (master !== undefined && master !== null) spec.master = master;
   // iplink_parse looks the lower device up before the kind's own words are read.
-  if (link !== undefined && context.linkKind && context.linkKind(link) === undefined) throw new CliUsageError(`Cannot find device "${link}"`);
+  const lower = link === undefined || !context.deviceWord ? link : context.deviceWord(String(link));
+  if (link !== undefined && lower === undefined) throw new CliUsageError(`Cannot find device "${link}"`);
   if (link !== undefined) {
-    if (parsed.type === 'macvlan' || parsed.type === 'vxlan') spec.link = link;
+    if (parsed.type === 'macvlan' || parsed.type === 'vxlan') spec.link = lower;
     else throw new CliUsageError(`Error: "link" does not apply to type "${parsed.type}".`);
   }
   parser(new Words(parsed.typeWords), spec, context, true);

@@ -11,6 +11,7 @@ import { nsidNames } from '../netns-names.js';
 import { linkText } from './link-text.js';
 import { LINK_USAGE, parseLinkAdd, parseLinkSet, readLinkWords, type LinkWordsContext } from './link-spec.js';
 import { ipInvalid, parsePrefix, type InetPrefix } from './prefix.js';
+import { deviceRef, deviceWord, spelledIndex } from './device-index.js';
 
 /**
  * What `ip link show` / `ip addr show|flush` select (ipaddr_list_flush_or_save):
@@ -107,25 +108,48 @@ export function readLinkSelection(words: Words, family: 0 | 4 | 6 = 0, usage = L
   return sel;
 }
 
-/** The links a selection names, and the namespace's whole list (for names of master/link). */
-export function selectLinks(ctx: CliContext, sel: LinkSelection): { shown: Link[]; all: Link[] } {
+/**
+ * The links a selection names, and the namespace's whole list (for names of
+ * master/link). `listing` is the command: a device word that no link has as
+ * its name but that spells an index (`if7`) reads differently in each.
+ */
+export function selectLinks(ctx: CliContext, sel: LinkSelection, listing: 'link' | 'address'): { shown: Link[]; all: Link[] } {
   const all = ctx.rt().link.list();
   let shown = all;
   // ip looks the master up while it reads the words, the device after: a missing master is reported first.
-  if (typeof sel.filter.master === 'string' && !all.some((l) => l.name === sel.filter.master)) {
-    throw ipInvalid('Device does not exist\n', sel.filter.master);
-  }
+  const master = typeof sel.filter.master === 'string' ? deviceWord(all, sel.filter.master) : sel.filter.master;
+  if (master === undefined && sel.filter.master !== undefined) throw ipInvalid('Device does not exist\n', String(sel.filter.master));
   if (sel.dev !== undefined) {
     shown = all.filter((l) => l.name === sel.dev || l.altNames?.includes(sel.dev!));
-    if (shown.length === 0) throw new CliUsageError(`Device "${sel.dev}" does not exist.`);
+    if (shown.length === 0) shown = spelledLink(ctx, all, sel.dev, sel.group, listing);
   }
-  if (sel.filter.master !== undefined || sel.filter.type !== undefined) {
-    const filtered = new Set(ctx.rt().link.list(sel.filter).map((l) => l.index));
+  if (master !== undefined || sel.filter.type !== undefined) {
+    const filter = master === undefined ? sel.filter : { ...sel.filter, master };
+    const filtered = new Set(ctx.rt().link.list(filter).map((l) => l.index));
     shown = shown.filter((l) => filtered.has(l.index));
   }
   // The kernel answers IFLA_MASTER -1 with the links that have no master.
   if (sel.nomaster) shown = shown.filter((l) => l.master === undefined);
   return { shown, all };
+}
+
+/**
+ * The link a device word no link has as its name stands for. ip reads the
+ * word as an index (ll_name_to_index) and refuses 0 and what is negative as
+ * an int; `link show` then asks for the device by name (which fails, unless
+ * `group` makes it list the links), `addr show|flush` by that index.
+ */
+function spelledLink(ctx: CliContext, all: readonly Link[], dev: string, group: number | undefined, listing: 'link' | 'address'): Link[] {
+  const index = spelledIndex(dev) | 0;
+  if (index <= 0) throw new CliUsageError(`Device "${dev}" does not exist.`);
+  const shown = all.filter((l) => l.index === index);
+  // Past this point ip has opened its JSON list, which it closes empty when the request fails.
+  const failed = listing === 'link' && group === undefined ? 'get request' : shown.length === 0 ? 'request' : undefined;
+  if (failed !== undefined && ctx.options.json) printList(ctx, [], () => '');
+  if (failed === 'get request') throw new CliUsageError('RTNETLINK answers: No such device\nCannot send link get request: No such device', 1);
+  // ip stops there and ends with 0.
+  if (failed === 'request') throw new CliUsageError('RTNETLINK answers: No such device\nCannot send link request: No such device', 0);
+  return shown;
 }
 
 /**
@@ -148,7 +172,7 @@ export function netnsNamer(ctx: CliContext, links: readonly Link[]): ((nsid: num
 
 function show(ctx: CliContext, args: string[]): number {
   const sel = readLinkSelection(new Words(args));
-  const { shown, all } = selectLinks(ctx, sel);
+  const { shown, all } = selectLinks(ctx, sel, 'link');
   const details = ctx.options.details > 0;
   // ip 6.1 opens each link's JSON object before its `up`, group and port kind
   // tests, so under -j a link that fails them prints as {}; nlkit prints the same.
@@ -190,6 +214,7 @@ function wordsContext(ctx: CliContext): LinkWordsContext {
       const link = ctx.rt().link.list().find((l) => l.name === name || l.altNames?.includes(name));
       return link === undefined ? undefined : link.kind ?? '';
     },
+    deviceWord: (name) => deviceWord(ctx.rt().link.list(), name),
     warn: (line) => ctx.io.stderr(line),
   };
 }
@@ -230,7 +255,7 @@ function del(ctx: CliContext, args: string[]): number {
   // ip reads a delete's words as any link command's (iplink_parse), and sends a deletion with them that the kernel reads by device only.
   const dev = readLinkWords(new Words(args), {}, wordsContext(ctx)).name;
   if (dev === undefined) throw new CliUsageError('Not enough information: "dev" argument is required.', 255, true);
-  ctx.rt().link.delete(dev);
+  ctx.rt().link.delete(deviceRef(ctx, dev));
   return 0;
 }
 
@@ -243,10 +268,13 @@ function set(ctx: CliContext, args: string[]): number {
     for (const l of ctx.rt().link.list().filter((x) => x.group === group)) ctx.rt().link.set(l.index, changes);
     return 0;
   }
-  const { dev, changes, linkNetns } = parseLinkSet(args, wordsContext(ctx));
+  const { dev: word, changes, linkNetns } = parseLinkSet(args, wordsContext(ctx));
+  const dev = deviceRef(ctx, word);
   if (changes.address !== undefined) {
     // ip checks the new address's length against the device's before sending it.
-    const current = ctx.rt().link.list().find((l) => l.name === dev)?.address;
+    const current = ctx.rt().link.list().find((l) => (typeof dev === 'number' ? l.index === dev : l.name === dev))?.address;
+    // ip asks the kernel for the device by index to learn its address length: for an `ifN` index no link has, the kernel's refusal is printed and the set goes on.
+    if (typeof dev === 'number' && current === undefined && !ctx.rt().link.list().some((l) => l.index === dev)) ctx.io.stderr('RTNETLINK answers: No such device\n');
     const length = (changes.address.length + 1) / 3;
     const expected = current === undefined ? length : (current.length + 1) / 3;
     if (length !== expected) throw new CliUsageError(`Invalid address length ${length} - must be ${expected} bytes`);

@@ -5,6 +5,7 @@ import { lladdr } from './lladdr.js';
 import type { CliContext } from '../context.js';
 import { printList } from '../output.js';
 import { inPrefix, ipInvalid, namedValue, parseAddress, parsePrefix, prefixText, type InetPrefix } from './prefix.js';
+import { deviceRef, llNameToIndex } from './device-index.js';
 
 const NTF_PROXY = 0x08;
 const NTF_EXT_LEARNED = 0x10;
@@ -165,17 +166,20 @@ function parseSelection(ctx: CliContext, args: readonly string[], flush: boolean
 function selectNeighbours(ctx: CliContext, sel: NeighbourSelection): { list: Neighbour[]; names: Map<number, string> } {
   const links = ctx.rt().link.list();
   const names = new Map(links.map((l) => [l.index, l.name]));
+  // ll_name_to_index: a name, or the index an `ifN` spells.
   const indexOf = (name: string): number => {
-    const index = links.find((l) => l.name === name)?.index;
-    if (index === undefined) throw new CliUsageError(`Cannot find device "${name}"`);
+    const index = llNameToIndex(links, name);
+    if (index === 0) throw new CliUsageError(`Cannot find device "${name}"`);
     return index;
   };
   const index = sel.dev === undefined ? undefined : indexOf(sel.dev);
   let master: number | undefined;
   if (sel.master !== undefined) {
-    master = links.find((l) => l.name === sel.master)?.index;
-    if (master === undefined) throw ipInvalid('Device does not exist\n', sel.master);
+    master = llNameToIndex(links, sel.master);
+    if (master === 0) throw ipInvalid('Device does not exist\n', sel.master);
   }
+  // The kernel has no entry on an index no link has (nor can the library send one past MAX_IFINDEX).
+  if (index !== undefined && !names.has(index)) return { list: [], names };
   const portOf = new Map(links.map((l) => [l.index, l.master]));
   // Proxy entries have no NUD state: the library takes no state with `proxy`.
   const filter: Record<string, unknown> = sel.proxy ? { proxy: true } : { state: 'all' };
@@ -252,10 +256,16 @@ function get(ctx: CliContext, args: string[]): number {
     }
   }
   if (query.dev === undefined || query.address === undefined) throw new CliUsageError('Device and address are required arguments.');
+  query.dev = deviceRef(ctx, query.dev as string);
   const names = new Map(ctx.rt().link.list().map((l) => [l.index, l.name]));
   const entry = neighboursToIpJson([ctx.rt().neigh.get(query as unknown as NeighbourQuery)], names, { stats: ctx.options.stats > 0 });
   ctx.out(entry.map((e) => neighbourText(e as Record<string, unknown>)).join(''));
   return 0;
+}
+
+/** The spec with its device as ip's ll_name_to_index reads it (an `ifN` no link is named is index N). */
+function withDevice(ctx: CliContext, spec: NeighbourSpec): NeighbourSpec {
+  return typeof spec.dev === 'string' ? { ...spec, dev: deviceRef(ctx, spec.dev) } : spec;
 }
 
 const COMMANDS = ['add', 'change', 'chg', 'replace', 'delete', 'list', 'show', 'lst', 'flush', 'get', 'help'] as const;
@@ -265,11 +275,11 @@ export function runNeighbour(ctx: CliContext, args: string[]): number {
   const [word, ...rest] = args;
   const neigh = () => ctx.rt().neigh;
   switch (matchKeyword(word!, COMMANDS)) {
-    case 'add': neigh().add(parseSpec(rest, ctx.ipFamily() ?? 0)); return 0;
+    case 'add': neigh().add(withDevice(ctx, parseSpec(rest, ctx.ipFamily() ?? 0))); return 0;
     // change asks for an existing entry (no NLM_F_CREATE): ip's answer for a missing one is the kernel's ENOENT.
-    case 'change': case 'chg': neigh().change(parseSpec(rest, ctx.ipFamily() ?? 0)); return 0;
-    case 'replace': neigh().replace(parseSpec(rest, ctx.ipFamily() ?? 0)); return 0;
-    case 'delete': neigh().delete(parseSpec(rest, ctx.ipFamily() ?? 0)); return 0;
+    case 'change': case 'chg': neigh().change(withDevice(ctx, parseSpec(rest, ctx.ipFamily() ?? 0))); return 0;
+    case 'replace': neigh().replace(withDevice(ctx, parseSpec(rest, ctx.ipFamily() ?? 0))); return 0;
+    case 'delete': neigh().delete(withDevice(ctx, parseSpec(rest, ctx.ipFamily() ?? 0))); return 0;
     case 'list': case 'show': case 'lst': return show(ctx, rest);
     case 'flush': return flush(ctx, rest);
     case 'get': return get(ctx, rest);

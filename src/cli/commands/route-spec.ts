@@ -89,10 +89,108 @@ function routeAddress(word: string, prefix: boolean, family = routeFamily): stri
   return prefixText(word, parsed);
 }
 
-function parseNexthop(words: Words): Record<string, unknown> {
+/** The encap types read_encap_type knows by name. */
+const ENCAP_TYPES = ['mpls', 'ip', 'ip6', 'ila', 'bpf', 'seg6', 'seg6local', 'rpl', 'ioam6', 'xfrm'];
+/** encap_type_usage's list: the types by LWTUNNEL_ENCAP_* number. */
+const ENCAP_USAGE = [
+  'Usage: nlkit route ... encap TYPE [ OPTIONS ] [...]',
+  ...['mpls', 'ip', 'ila', 'ip6', 'seg6', 'bpf', 'seg6local', 'rpl', 'ioam6', 'xfrm'].map((t, i) => `${t} ${i === 0 ? 'TYPE := ' : '      '}`),
+].join('\n');
+const U64_LIMIT = 1n << 64n;
+
+/** get_u64 (strtoull with base 0 over the whole word): a negative number wraps as strtoull wraps it; -1n where ip fails. */
+function u64Word(word: string): bigint {
+  const m = /^[ \t\n\v\f\r]*([+-]?)(0[xX][0-9a-fA-F]+|0[0-7]*|[1-9][0-9]*)$/.exec(word);
+  if (!m) return -1n;
+  const digits = m[2]!;
+  const value = /^0[0-7]+$/.test(digits) ? BigInt(`0o${digits.slice(1)}`) : BigInt(digits);
+  if (value >= U64_LIMIT) return -1n;
+  return m[1] === '-' && value !== 0n ? U64_LIMIT - value : value;
+}
+
+/**
+ * TCP_CA_NAME_MAX - 1: the kernel copies at most this many bytes of a
+ * congestion control name before looking it up, so a longer name is that
+ * algorithm's, or none.
+ */
+const CONGCTL_LENGTH = 15;
+
+/** `congctl NAME` as the kernel reads ip's attribute: cut to its buffer; a name no algorithm can have gets the kernel's refusal. */
+function congestionControl(word: string): string {
+  const name = Buffer.from(word).subarray(0, CONGCTL_LENGTH).toString('latin1');
+  if (!/^[\x21-\x7e]+$/.test(name)) throw new CliUsageError('Error: Unknown tcp congestion algorithm.', 2);
+  return name;
+}
+
+/**
+ * `encap TYPE ...` from the word after `encap` on, as lwt_parse_encap and
+ * parse_encap_ip/_ip6 read it (their words, duplicates and messages). Returns
+ * the encap and the first word that is not the encap's, which its caller reads next.
+ */
+function parseEncap(words: Words): { encap: Record<string, unknown>; next: string | undefined } {
+  const type = words.argument('encap');
+  if (type === 'help') throw new CliUsageError(ENCAP_USAGE, 255, true);
+  if (!ENCAP_TYPES.includes(type)) throw invalidArgument('"encap type" value is invalid\n', type);
+  let word: string | undefined = words.argument('encap');
+  // ip wants at least two words after the type, wherever they belong.
+  if (words.done) throw new CliUsageError('Error: unexpected end of line after "encap"', 255, true);
+  if (type !== 'ip' && type !== 'ip6') throw new CliUsageError(`Error: nlkit's routes do not take "encap ${type}".`, 2);
+  const ipv6 = type === 'ip6';
+  const ttlKey = ipv6 ? 'hoplimit' : 'ttl';
+  const tosKey = ipv6 ? 'tc' : 'tos';
+  const encap: Record<string, unknown> = { type };
+  const seen = new Set<string>();
+  // duparg2 names the value word of a keyword given twice, the keyword itself for a flag.
+  const once = (keyword: string, value: string): void => {
+    if (seen.has(keyword)) throw duplicateArgument(keyword, value);
+    seen.add(keyword);
+  };
+  const flags: string[] = [];
+  while (word !== undefined) {
+    if (word === 'id') {
+      const v = words.argument(word);
+      once('id', v);
+      const id = u64Word(v);
+      if (id < 0n) throw invalidArgument('"id" value is invalid\n', v);
+      encap.id = id <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(id) : id;
+    } else if (word === 'dst' || word === 'src') {
+      const v = words.argument(word);
+      once(word, v);
+      encap[word] = prefixText(v, parseAddress(v, ipv6 ? 6 : 4));
+    } else if (word === tosKey) {
+      const v = words.argument(word);
+      once(tosKey, v);
+      const tos = dsfield(v);
+      if (tos < 0) throw invalidArgument(`"${tosKey}" value is invalid\n`, v);
+      encap[tosKey] = tos;
+    } else if (word === ttlKey) {
+      const v = words.argument(word);
+      once(ttlKey, v);
+      encap[ttlKey] = unsignedArgument(v, 255, `"${ttlKey}" value is invalid\n`);
+    } else if (word === 'geneve_opts' || word === 'vxlan_opts' || word === 'erspan_opts') {
+      // RouteEncapSpec has no LWTUNNEL_IP_OPTS.
+      once('opts', word);
+      words.argument(word);
+      throw new CliUsageError(`Error: nlkit's routes do not take "${word}".`, 2);
+    } else if (word === 'key' || word === 'csum' || word === 'seq') {
+      once(word, word);
+      flags.push(word);
+    } else break;
+    word = words.take();
+  }
+  if (flags.length) encap.flags = flags;
+  return { encap, next: word };
+}
+
+/** One `nexthop ...` path's words, and the `nexthop` word an encap's words ended on (its caller reads it next). */
+function parseNexthop(words: Words): { nh: Record<string, unknown>; next: string | undefined } {
   const nh: Record<string, unknown> = {};
-  while (!words.done && words.peek() !== 'nexthop') {
-    const word = words.take()!;
+  // A word the encap's words ended on, read next.
+  let pending: string | undefined;
+  while (pending !== undefined || (!words.done && words.peek() !== 'nexthop')) {
+    const word = pending ?? words.take()!;
+    pending = undefined;
+    if (word === 'nexthop') return { nh, next: word };
     if (word === 'via') {
       let v = words.argument(word);
       let family = routeFamily;
@@ -105,11 +203,23 @@ function parseNexthop(words: Words): Record<string, unknown> {
       if (weight < 1 || weight > 256) throw invalidArgument('"weight" is invalid\n', v);
       nh.weight = weight;
     } else if (word === 'onlink') nh.onlink = true;
-    else if (matches(word, 'realms') || word === 'encap' || word === 'as') {
+    else if (matches(word, 'realms')) nh.realms = realms(words.argument(word));
+    else if (word === 'encap') {
+      const parsed = parseEncap(words);
+      nh.encap = parsed.encap;
+      pending = parsed.next;
+    } else if (word === 'as') {
       throw new CliUsageError(`Error: nlkit's nexthops do not take "${word}".`, 2);
     } else throw new CliUsageError(`Error: "nexthop" or end of line is expected instead of "${word}"`, 255, true);
   }
-  return nh;
+  return { nh, next: undefined };
+}
+
+/** `realms` as get_rt_realms_or_raw reads it, as the library takes RTA_FLOW's two halves. */
+function realms(word: string): number | { from: number; to: number } {
+  const flow = routeRealms(word);
+  if (flow < 0) throw invalidArgument('"realm" value is invalid\n', word);
+  return flow >>> 16 ? { from: flow >>> 16, to: flow & 0xffff } : flow;
 }
 
 /** A keyword nlkit's routes cannot express: its value checked as ip checks it, then refused. */
@@ -126,8 +236,11 @@ export function parseRouteSpec(args: readonly string[], family: 4 | 6 | undefine
   let metrics: Record<string, unknown> | undefined;
   let lock: string[] | undefined;
   let gateway = false;
-  while (!words.done) {
-    let word = words.take()!;
+  // A word an encap's words ended on, read next.
+  let pending: string | undefined;
+  while (pending !== undefined || !words.done) {
+    let word = pending ?? words.take()!;
+    pending = undefined;
     // The keyword `word` stands for, or undefined for a destination (or type) word.
     const keyword = KEYWORD_OF.get(word);
     if (keyword === undefined) {
@@ -235,27 +348,45 @@ export function parseRouteSpec(args: readonly string[], family: 4 | 6 | undefine
         // As in ip, the destination comes first: ip reads the route's nexthops after its other words.
         if (spec.dst === undefined) throw usage();
         const nexthops = (spec.nexthops as unknown[] | undefined) ?? [];
-        nexthops.push(parseNexthop(words));
+        const parsed = parseNexthop(words);
+        nexthops.push(parsed.nh);
         spec.nexthops = nexthops;
+        pending = parsed.next;
         break;
       }
       case 'nhid': spec.nhid = unsignedArgument(words.argument(word), 0xffffffff, '"id" value is invalid\n'); break;
       case 'fastopen_no_cookie': {
         const v = words.argument(word);
-        if (unsignedArgument(v, 0xffffffff, '"fastopen_no_cookie" value is invalid\n') > 1) throw invalidArgument('"fastopen_no_cookie" value should be 0 or 1\n', v);
-        throw unsupported(word);
+        const n = unsignedArgument(v, 0xffffffff, '"fastopen_no_cookie" value is invalid\n');
+        if (n > 1) throw invalidArgument('"fastopen_no_cookie" value should be 0 or 1\n', v);
+        (metrics ??= {}).fastopenNoCookie = n;
+        break;
+      }
+      case 'congctl': {
+        let v = words.argument(word);
+        if (v === 'lock') { (lock ??= []).push('congctl'); v = words.argument(word); }
+        (metrics ??= {}).congctl = congestionControl(v);
+        break;
+      }
+      case 'from': {
+        const v = words.argument(word);
+        // `from default` (any, all) sends no RTA_SRC and leaves the family open, as ip's get_prefix does.
+        if (v !== 'default' && v !== 'any' && v !== 'all') spec.from = routeAddress(v, true);
+        break;
+      }
+      case 'encap': {
+        const parsed = parseEncap(words);
+        spec.encap = parsed.encap;
+        pending = parsed.next;
+        break;
       }
       case 'ttl-propagate': {
         const v = words.argument(word);
         if (!matches(v, 'enabled') && !matches(v, 'disabled')) throw invalidArgument('"ttl-propagate" value is invalid\n', v);
         throw unsupported(word);
       }
-      case 'realms': {
-        const v = words.argument(word);
-        if (routeRealms(v) < 0) throw invalidArgument('"realm" value is invalid\n', v);
-        throw unsupported(keyword);
-      }
-      case 'as': case 'from': case 'congctl': case 'vrf': case 'encap':
+      case 'realms': spec.realms = realms(words.argument(word)); break;
+      case 'as': case 'vrf':
         throw unsupported(word);
     }
   }

@@ -23,6 +23,7 @@ function nexthopText(nh: IpJson, encap: IpJson | undefined): string {
   // ip's text has two spaces before a path's encap: `nexthop  encap ip …`.
   if (encap) s += ` ${encapText(encap)}`;
   if (nh.gateway !== undefined) s += ` via ${nh.gateway}`;
+  if (nh.flow !== undefined) { const f = nh.flow as IpJson; s += f.from !== undefined ? ` realms ${f.from}/${f.to}` : ` realm ${f.to}`; }
   if (nh.dev !== undefined) s += ` dev ${nh.dev}`;
   if (nh.weight !== undefined) s += ` weight ${nh.weight}`;
   for (const f of (nh.flags as string[] | undefined) ?? []) s += ` ${f}`;
@@ -48,7 +49,8 @@ export function routeText(r: IpJson, locked: readonly string[] = [], encap?: Rou
       case 'type': s += `${value} `; break;
       case 'dst': s += `${value} `; break;
       case 'flags': for (const f of value as string[]) s += `${f} `; break;
-      case 'metrics': for (const m of value as IpJson[]) for (const [k, v] of Object.entries(m)) s += `${k} ${locked.includes(k) ? 'lock ' : ''}${v} `; break;
+      // ip's JSON calls the algorithm `congestion`, its text `congctl`.
+      case 'metrics': for (const m of value as IpJson[]) for (const [k, v] of Object.entries(m)) { const word = k === 'congestion' ? 'congctl' : k; s += `${word} ${locked.includes(word) ? 'lock ' : ''}${v} `; } break;
       // ip prints the preference last, without a space after it.
       case 'pref': s += `pref ${value}`; break;
       case 'nh_info': s += `\n\tnh_info ${nexthopObjectText(value as IpJson)}`; break;

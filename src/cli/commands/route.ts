@@ -3,11 +3,13 @@ import { parseIpProtocol, routeToIpJson, type IpJson, type Route, type RouteFilt
 import { parseRouteSpec, ROUTE_USAGE } from './route-spec.js';
 import { CliUsageError, matches, matchKeyword, strtoulWord, unsignedArgument, Words } from '../args.js';
 import { dsfield, routeProtocol, routeScope, routeTable, routeType } from './ip-names.js';
-import type { CliContext } from '../context.js';
+import { CliContext } from '../context.js';
 import { printList } from '../output.js';
 import { addressMatches, ipInvalid, namedValue, parsePrefix, prefixText, type InetPrefix } from './prefix.js';
 import { lockedMetricKeys, routeText } from './route-text.js';
 import { encapJson, withoutEncap, type RouteEncap } from './route-encap.js';
+import { flushCachedRoutes } from './route-flush-cached.js';
+import { deviceRef, llNameToIndex, MAX_IFINDEX } from './device-index.js';
 import type { NetlinkError } from '../../netlink/index.js';
 import { kernelErrorLine } from '../report-error.js';
 
@@ -185,24 +187,36 @@ function prefixOf(route: Route): string {
  * main, which ip lists as empty (save_route_errhndlr).
  */
 function listRoutes(ctx: CliContext, sel: RouteSelection, action: 'Dump' | 'Flush'): Route[] {
+  // ll_name_to_index for `iif` and `dev`: a name, or the index an `ifN` spells.
+  const links = sel.iif !== undefined || typeof sel.filter.dev === 'string' ? ctx.rt().link.list() : [];
   let iif: number | undefined;
   if (sel.iif !== undefined) {
-    iif = ctx.rt().link.list().find((l) => l.name === sel.iif)?.index;
-    if (iif === undefined) throw new CliUsageError(`Cannot find device "${sel.iif}"`);
+    iif = llNameToIndex(links, sel.iif);
+    if (iif === 0) throw new CliUsageError(`Cannot find device "${sel.iif}"`);
   }
-  // ip lists the cloned routes of IPv4 unless told -6, as it dumps them.
+  let dev = sel.filter.dev;
+  if (typeof dev === 'string') {
+    const index = llNameToIndex(links, dev);
+    if (index === 0) throw new CliUsageError(`Cannot find device "${dev}"`);
+    if (!links.some((l) => l.name === dev || l.altNames?.includes(dev as string))) dev = index;
+  }
   const table = sel.filter.table;
   const missingTable = table !== 'all' && (action === 'Flush' || (table !== 'main' && table !== 254)) ? 'throw' : 'empty';
-  const filter: RouteFilter = sel.cloned ? { ...sel.filter, cloned: true, family: sel.filter.family ?? 4, missingTable } : { ...sel.filter, missingTable };
+  const filter: RouteFilter = { ...sel.filter, missingTable, ...(sel.cloned ? { cloned: true } : {}), ...(dev !== undefined ? { dev } : {}) };
+  // ip has opened its JSON array before the dump fails, and never closes it.
+  const refused = (line: string): CliUsageError => {
+    if (action === 'Dump' && ctx.options.json) ctx.out(ctx.options.pretty ? '[ ' : '[');
+    return new CliUsageError(`${line}\n${action} terminated`, 2);
+  };
+  // The kernel refuses a dump through an index no link has (RTA_OIF); one past MAX_IFINDEX the library does not send.
+  if (typeof dev === 'number' && dev > MAX_IFINDEX) throw refused('RTNETLINK answers: No such device');
   let routes: Route[];
   try {
     routes = ctx.rt().route.list(filter);
   } catch (error) {
-    if (error instanceof Error && error.name === 'NetlinkError' && (error as NetlinkError).code === 'ENOENT') {
-      // ip has opened its JSON array before the dump fails, and never closes it.
-      if (action === 'Dump' && ctx.options.json) ctx.out(ctx.options.pretty ? '[ ' : '[');
-      throw new CliUsageError(`${kernelErrorLine(error as NetlinkError)}\n${action} terminated`, 2);
-    }
+    const name = error instanceof Error ? error.name : '';
+    if (name === 'NetlinkError' && (error as NetlinkError).code === 'ENOENT') throw refused(kernelErrorLine(error as NetlinkError));
+    if (name === 'LinkNotFoundError' && typeof dev === 'number') throw refused('RTNETLINK answers: No such device');
     throw error;
   }
   return routes.filter((r) => selected(r, sel, iif));
@@ -214,7 +228,12 @@ function linkNames(ctx: CliContext): Map<number, string> {
 
 function show(ctx: CliContext, args: string[]): number {
   const sel = parseSelection(ctx, args);
-  const routes = listRoutes(ctx, sel, 'Dump');
+  printRoutes(ctx, sel, listRoutes(ctx, sel, 'Dump'));
+  return 0;
+}
+
+/** `routes` as print_route prints them for selection `sel`. */
+function printRoutes(ctx: CliContext, sel: RouteSelection, routes: Route[]): void {
   const names = linkNames(ctx);
   const showTable = sel.filter.table === 'all';
   // ip -d fetches the nexthop object of each route that names one, for its nh_info.
@@ -238,7 +257,6 @@ function show(ctx: CliContext, args: string[]): number {
   });
   const locks = new Map(entries.map((e, i) => [e, lockedMetricKeys(routes[i]!.metrics?.lock)]));
   printList(ctx, ctx.options.json ? entries.map((e) => (encaps.has(e) ? encapJson(e, encaps.get(e)!) : e)) : entries, (e) => routeText(e as IpJson, locks.get(e as IpJson), encaps.get(e as IpJson)));
-  return 0;
 }
 
 /** The kernel's IPv6 null entry (`unreachable default ... metric 4294967295`), which ip's flush skips. */
@@ -247,8 +265,14 @@ const isIpv6NullEntry = (r: Route): boolean => r.family === 6 && r.dstLength ===
 function flush(ctx: CliContext, args: string[]): number {
   if (args.length === 0) throw new CliUsageError('"nlkit route flush" requires arguments.');
   const sel = parseSelection(ctx, args);
-  // ip deletes a cloned route by sending it back with RTM_F_CLONED (and flushes IPv4's through /proc); a plain delete would remove the table's route it came from.
-  if (sel.cloned) throw new CliUsageError('Error: nlkit does not flush the route cache ("cached").', 2);
+  if (sel.cloned) {
+    return flushCachedRoutes(ctx, {
+      family: sel.filter.family,
+      list: () => listRoutes(ctx, sel, 'Flush'),
+      // ip's flush prints before it opened any JSON: text even under -j.
+      print: (routes) => printRoutes(new CliContext({ ...ctx.options, json: false }, ctx.io, ctx), sel, routes),
+    });
+  }
   const routes = listRoutes(ctx, sel, 'Flush').filter((r) => !isIpv6NullEntry(r));
   if (routes.length === 0) return 0;
   ctx.rt().route.deleteMany(routes.map((r) => ({
@@ -320,6 +344,8 @@ function get(ctx: CliContext, args: string[]): number {
     }
   }
   if (lookup.to === undefined) throw new CliUsageError('need at least a destination address');
+  // ip looks the devices up once the line is read, iif first.
+  for (const key of ['iif', 'oif'] as const) if (typeof lookup[key] === 'string') lookup[key] = deviceWordOf(ctx, lookup[key] as string);
   // ip sends rtm_tos with an IPv6 lookup too, where the kernel ignores it; the library refuses it there.
   if (lookup.tos !== undefined && String(lookup.to).includes(':')) delete lookup.tos;
   const print = (route: Route) => {
@@ -342,6 +368,22 @@ function get(ctx: CliContext, args: string[]): number {
   return 0;
 }
 
+/** A device word of `route get` as ip reads it: 0 from ll_name_to_index is "Cannot find device". */
+function deviceWordOf(ctx: CliContext, word: string): string | number {
+  const device = deviceRef(ctx, word);
+  if (typeof device === 'string' && !ctx.rt().link.list().some((l) => l.name === word || l.altNames?.includes(word))) throw new CliUsageError(`Cannot find device "${word}"`);
+  return device;
+}
+
+/** The spec with its devices (the route's and its nexthops') as ip's ll_name_to_index reads them: an `ifN` no link is named is index N. */
+function withDevices(ctx: CliContext, spec: RouteSpec): RouteSpec {
+  const out: RouteSpec = typeof spec.dev === 'string' ? { ...spec, dev: deviceRef(ctx, spec.dev) } : spec;
+  if (spec.nexthops?.some((nh) => typeof nh.dev === 'string')) {
+    out.nexthops = spec.nexthops.map((nh) => (typeof nh.dev === 'string' ? { ...nh, dev: deviceRef(ctx, nh.dev) } : nh));
+  }
+  return out;
+}
+
 const COMMANDS = ['add', 'change', 'chg', 'replace', 'prepend', 'append', 'test', 'delete', 'list', 'show', 'lst', 'flush', 'get', 'help'] as const;
 
 export function runRoute(ctx: CliContext, args: string[]): number {
@@ -349,13 +391,13 @@ export function runRoute(ctx: CliContext, args: string[]): number {
   const [word, ...rest] = args;
   const rt = () => ctx.rt().route;
   switch (matchKeyword(word!, COMMANDS)) {
-    case 'add': rt().add(parseRouteSpec(rest, ctx.ipFamily())); return 0;
+    case 'add': rt().add(withDevices(ctx, parseRouteSpec(rest, ctx.ipFamily()))); return 0;
     // ip's flags for each: change NLM_F_REPLACE, replace adds NLM_F_CREATE, prepend NLM_F_CREATE alone, append NLM_F_CREATE|NLM_F_APPEND.
-    case 'change': case 'chg': rt().change(parseRouteSpec(rest, ctx.ipFamily())); return 0;
-    case 'replace': rt().replace(parseRouteSpec(rest, ctx.ipFamily())); return 0;
-    case 'prepend': rt().prepend(parseRouteSpec(rest, ctx.ipFamily())); return 0;
-    case 'append': rt().append(parseRouteSpec(rest, ctx.ipFamily())); return 0;
-    case 'delete': rt().delete(parseRouteSpec(rest, ctx.ipFamily())); return 0;
+    case 'change': case 'chg': rt().change(withDevices(ctx, parseRouteSpec(rest, ctx.ipFamily()))); return 0;
+    case 'replace': rt().replace(withDevices(ctx, parseRouteSpec(rest, ctx.ipFamily()))); return 0;
+    case 'prepend': rt().prepend(withDevices(ctx, parseRouteSpec(rest, ctx.ipFamily()))); return 0;
+    case 'append': rt().append(withDevices(ctx, parseRouteSpec(rest, ctx.ipFamily()))); return 0;
+    case 'delete': rt().delete(withDevices(ctx, parseRouteSpec(rest, ctx.ipFamily()))); return 0;
     case 'list': case 'show': case 'lst': return show(ctx, rest);
     case 'flush': return flush(ctx, rest);
     case 'get': return get(ctx, rest);

@@ -20,29 +20,14 @@ import { formatIp } from '../../netlink/addresses.js';
 import { be16 } from '../../netlink/byte-reads.js';
 import type { IpJson } from '../ipjson.js';
 import { requireArray } from '../../netlink/checks.js';
+import { encapMembers } from './encap/members.js';
+import { tunnelFlagNames } from './encap/tunnel-flags.js';
 
 const ENCAP_NAMES = new Map<number, string>([
   [LWTUNNEL_ENCAP_MPLS, 'mpls'], [LWTUNNEL_ENCAP_IP, 'ip'], [LWTUNNEL_ENCAP_IP6, 'ip6'], [LWTUNNEL_ENCAP_ILA, 'ila'],
   [LWTUNNEL_ENCAP_BPF, 'bpf'], [LWTUNNEL_ENCAP_SEG6, 'seg6'], [LWTUNNEL_ENCAP_SEG6_LOCAL, 'seg6local'], [LWTUNNEL_ENCAP_RPL, 'rpl'],
   [LWTUNNEL_ENCAP_IOAM6, 'ioam6'], [LWTUNNEL_ENCAP_XFRM, 'xfrm'],
 ]);
-
-// The kernel's TUNNEL_* flags, big-endian in LWTUNNEL_IP_FLAGS / LWTUNNEL_IP6_FLAGS; ip prints them in this order.
-const TUNNEL_FLAGS: readonly (readonly [number, string])[] = [[0x04, 'key'], [0x01, 'csum'], [0x08, 'seq']];
-
-/** The nested attributes of an RTA_ENCAP payload by type (the first of each); a truncated one ends the walk. */
-function nestedByType(data: Buffer): Map<number, Buffer> {
-  const out = new Map<number, Buffer>();
-  let at = 0;
-  while (at + 4 <= data.length) {
-    const len = data.readUInt16LE(at);
-    if (len < 4 || at + len > data.length) break;
-    const type = data.readUInt16LE(at + 2) & 0x3fff;
-    if (!out.has(type)) out.set(type, data.subarray(at + 4, at + len));
-    at += (len + 3) & ~3;
-  }
-  return out;
-}
 
 /** A big-endian u64 as a JSON reader reads ip's digits: a double. */
 function be64Number(b: Buffer): number {
@@ -65,7 +50,7 @@ function tunnelFields(o: IpJson, attrs: Map<number, Buffer>, ipv6: boolean): voi
   const flags = attrs.get(ipv6 ? LWTUNNEL_IP6_FLAGS : LWTUNNEL_IP_FLAGS);
   if (flags && flags.length >= 2) {
     const value = be16(flags, 0);
-    for (const [bit, name] of TUNNEL_FLAGS) if (value & bit) o[name] = true;
+    for (const name of tunnelFlagNames(value)) o[name] = true;
   }
 }
 
@@ -84,7 +69,7 @@ export function addEncapJson(o: IpJson, unknown: readonly RawAttribute[] | undef
   o.encap = ENCAP_NAMES.get(type) ?? 'unknown';
   const encap = unknown.find((a) => a.type === RTA_ENCAP);
   if (!encap || (type !== LWTUNNEL_ENCAP_IP && type !== LWTUNNEL_ENCAP_IP6)) return;
-  tunnelFields(o, nestedByType(encap.data), type === LWTUNNEL_ENCAP_IP6);
+  tunnelFields(o, encapMembers(encap.data), type === LWTUNNEL_ENCAP_IP6);
 }
 
 /**

@@ -7,3 +7,6 @@ export {
 export { prepareMetrics, decodeMetrics, type RouteMetrics, type MetricName } from './metrics.js';
 export { routeToIpJson, type RouteIpJsonOptions } from './ipjson.js';
 export { routeEncapToIpJson } from './encap-json.js';
+export { routeToSpec } from './route-to-spec.js';
+export type { RouteEncapSpec, IpEncapSpec, Ip6EncapSpec, TunnelEncapFlag } from './encap/index.js';
+

@@ -15,6 +15,7 @@ import { requireRouteHeader, routeContext, widenRtgenmsg } from '../decode-conte
 import { ipFamilyOf } from '../family.js';
 import { writeIpAttribute, type IpValue } from '../ip-value.js';
 import { routePrefName, type RoutePrefName } from '../iproute2-names.js';
+import { encodeEncap, type PreparedEncap } from './encap/index.js';
 import { decodeMetrics, encodeMetrics, RTAX_NAMES, type PreparedMetrics, type RouteMetrics } from './metrics.js';
 import {
   buildRoute, HAS_CACHEINFO, HAS_DST, HAS_EXPIRES, HAS_FLOW, HAS_GATEWAY, HAS_IIF, HAS_MARK, HAS_METRICS, HAS_NEXTHOPS, HAS_NHID,
@@ -149,6 +150,10 @@ export interface NexthopRequest {
   flags: number;
   /** RTA_GATEWAY of this path. */
   gateway?: IpValue;
+  /** RTA_FLOW: this path's realms, (from << 16) | to. */
+  flow?: number;
+  /** RTA_ENCAP_TYPE and RTA_ENCAP: this path's lightweight tunnel. */
+  encap?: PreparedEncap;
 }
 
 /** Everything an RTM_NEWROUTE/DELROUTE/GETROUTE request carries, validated and resolved. */
@@ -173,7 +178,7 @@ export interface RouteRequest {
   flags: number;
   /** RTA_DST: the destination prefix's address; absent for default. */
   dst?: IpValue;
-  /** RTA_SRC: source address of a lookup (`ip route get ... from`). */
+  /** RTA_SRC: the source prefix's address (`ip route add ... from`), or a lookup's source address (`ip route get ... from`). */
   src?: IpValue;
   /** RTA_GATEWAY (`via`). */
   gateway?: IpValue;
@@ -191,6 +196,10 @@ export interface RouteRequest {
   nexthops?: NexthopRequest[];
   /** RTA_NH_ID: the nexthop object the route goes through. */
   nhid?: number;
+  /** RTA_FLOW: realms, (from << 16) | to (`realms`). */
+  flow?: number;
+  /** RTA_ENCAP_TYPE and RTA_ENCAP: lightweight tunnel encapsulation (`encap`). */
+  encap?: PreparedEncap;
   /** RTA_PREF: IPv6 router preference (ICMPV6_ROUTER_PREF_*). */
   pref?: number;
   /** Seconds (IPv6). */
@@ -232,6 +241,8 @@ export function encodeRouteRequest(writer: MessageWriter, r: RouteRequest): void
   if (r.oif !== undefined) writer.u32(RTA_OIF, r.oif);
   if (r.iif !== undefined) writer.u32(RTA_IIF, r.iif);
   if (r.metrics !== undefined && r.metrics.length) encodeMetrics(writer, RTA_METRICS, r.metrics);
+  if (r.flow !== undefined) writer.u32(RTA_FLOW, r.flow);
+  if (r.encap !== undefined) encodeEncap(writer, r.encap);
   if (r.nexthops !== undefined) encodeMultipath(writer, r.nexthops);
   if (r.nhid !== undefined) writer.u32(RTA_NH_ID, r.nhid);
   if (r.pref !== undefined) writer.u8(RTA_PREF, r.pref);
@@ -288,6 +299,8 @@ function encodeMultipath(writer: MessageWriter, nexthops: readonly NexthopReques
     writer.buf[at + 3] = nh.weight - 1;
     writer.buf.writeInt32LE(nh.oif, at + 4);
     if (nh.gateway !== undefined) writeIpAttribute(writer, RTA_GATEWAY, nh.gateway);
+    if (nh.flow !== undefined) writer.u32(RTA_FLOW, nh.flow);
+    if (nh.encap !== undefined) encodeEncap(writer, nh.encap);
     writer.buf.writeUInt16LE(writer.offset - at, at);
   }
   writer.endNested(nest);

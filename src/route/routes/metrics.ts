@@ -9,6 +9,7 @@ import type { AttributeCursor, RawAttribute } from '../../netlink/attributes.js'
 import type { MessageWriter } from '../../netlink/writer.js';
 import { constantNames } from '../constant-names.js';
 import { checkKeys } from '../keys.js';
+import { jsonOf, textOf } from '../../netlink/checks.js';
 
 /**
  * RTA_METRICS, in the units `ip route` uses: times in milliseconds (the kernel
@@ -110,7 +111,7 @@ export type PreparedMetrics = (readonly [number, number | string])[];
  */
 export function prepareMetrics(metrics: unknown): PreparedMetrics {
   if (typeof metrics !== 'object' || metrics === null || Array.isArray(metrics)) {
-    throw new InvalidArgumentError(`metrics must be an object like { mtu: 1400 }, got ${String(metrics)}`);
+    throw new InvalidArgumentError(`metrics must be an object like { mtu: 1400 }, got ${textOf(metrics)}`);
   }
   checkKeys(metrics, METRIC_KEYS, 'metrics');
   const m = metrics as RouteMetrics;
@@ -119,8 +120,9 @@ export function prepareMetrics(metrics: unknown): PreparedMetrics {
   if (m.lock !== undefined) {
     if (!Array.isArray(m.lock)) throw new InvalidArgumentError(`metrics.lock must be an array of metric names, e.g. ['mtu']`);
     for (const name of m.lock) {
-      const type = LOCKABLE[name as MetricName];
-      if (type === undefined) throw new InvalidArgumentError(`metrics.lock: "${String(name)}" is not a metric; use ${Object.keys(LOCKABLE).join(', ')}`);
+      // Own names only: a non-string would be turned into a key, and 'toString' is no metric.
+      const type = typeof name === 'string' && Object.hasOwn(LOCKABLE, name) ? LOCKABLE[name as MetricName] : undefined;
+      if (type === undefined) throw new InvalidArgumentError(`metrics.lock: "${textOf(name)}" is not a metric; use ${Object.keys(LOCKABLE).join(', ')}`);
       lock |= 1 << type;
     }
   }
@@ -129,26 +131,26 @@ export function prepareMetrics(metrics: unknown): PreparedMetrics {
     if (value === undefined) continue;
     if (typeof value !== 'number' || !Number.isInteger(value) || value < def.min || value > def.max) {
       const unit = def.scale !== 1 || name === 'rtoMin' ? ' (milliseconds)' : '';
-      throw new InvalidArgumentError(`metrics.${name} must be an integer from ${def.min} to ${def.max}${unit}, got ${String(value)}`);
+      throw new InvalidArgumentError(`metrics.${name} must be an integer from ${def.min} to ${def.max}${unit}, got ${textOf(value)}`);
     }
     out.push([def.type, value * def.scale]);
   }
   let features = 0;
   if (m.features !== undefined) {
     if (typeof m.features !== 'number' || !Number.isInteger(m.features) || m.features < 0 || (m.features & ~RTAX_FEATURE_MASK) !== 0) {
-      throw new InvalidArgumentError(`metrics.features must be RTAX_FEATURE_* bits (0-${RTAX_FEATURE_MASK}), got ${String(m.features)}`);
+      throw new InvalidArgumentError(`metrics.features must be RTAX_FEATURE_* bits (0-${RTAX_FEATURE_MASK}), got ${textOf(m.features)}`);
     }
     features = m.features;
   }
   if (m.ecn !== undefined) {
-    if (typeof m.ecn !== 'boolean') throw new InvalidArgumentError(`metrics.ecn must be true or false, got ${String(m.ecn)}`);
+    if (typeof m.ecn !== 'boolean') throw new InvalidArgumentError(`metrics.ecn must be true or false, got ${textOf(m.ecn)}`);
     if (m.ecn) features |= RTAX_FEATURE_ECN;
     else features &= ~RTAX_FEATURE_ECN;
   }
   if (m.features !== undefined || m.ecn !== undefined) out.push([RTAX_FEATURES, features]);
   if (m.congctl !== undefined) {
     if (typeof m.congctl !== 'string' || m.congctl === '' || Buffer.byteLength(m.congctl) > MAX_CONGCTL || !/^[\x21-\x7e]+$/.test(m.congctl)) {
-      throw new InvalidArgumentError(`metrics.congctl must be a congestion control name like 'cubic' (at most ${MAX_CONGCTL} bytes), got ${JSON.stringify(m.congctl)}`);
+      throw new InvalidArgumentError(`metrics.congctl must be a congestion control name like 'cubic' (at most ${MAX_CONGCTL} bytes), got ${jsonOf(m.congctl)}`);
     }
     out.push([RTAX_CC_ALGO, m.congctl]);
   }

@@ -1,10 +1,10 @@
 import {
   RT_SCOPE_HOST, RT_SCOPE_LINK, RT_SCOPE_NOWHERE, RT_SCOPE_UNIVERSE, RT_TABLE_LOCAL, RT_TABLE_MAIN, RTM_F_FIB_MATCH,
-  RTM_F_LOOKUP_TABLE, RTN_ANYCAST, RTN_BLACKHOLE, RTN_BROADCAST, RTN_LOCAL, RTN_MULTICAST, RTN_NAT, RTN_PROHIBIT, RTN_THROW,
+  RTM_F_CLONED, RTM_F_LOOKUP_TABLE, RTN_ANYCAST, RTN_BLACKHOLE, RTN_BROADCAST, RTN_LOCAL, RTN_MULTICAST, RTN_NAT, RTN_PROHIBIT, RTN_THROW,
   RTN_UNICAST, RTN_UNREACHABLE, RTNH_F_ONLINK, RTPROT_BOOT,
 } from '../../generated/rtnetlink.js';
 import { InvalidArgumentError, parseCidr, requireIp, type IpFamily } from '../../netlink/addresses.js';
-import { describeValue, optionalBoolean, requireObject } from '../../netlink/checks.js';
+import { describeValue, optionalBoolean, requireObject, textOf } from '../../netlink/checks.js';
 import { addressFamily, validateFamily } from '../family.js';
 import { hasHostBits, ipValue, withHostBits, formatIpValue, type IpValue } from '../ip-value.js';
 import {
@@ -15,7 +15,9 @@ import { checkKeys } from '../keys.js';
 import { validateInteger } from '../names.js';
 import { describeLinkRef, validateLinkRef, type LinkRef } from '../resolve.js';
 import type { NexthopRequest, RouteRequest } from './message.js';
+import { prepareEncap, type RouteEncapSpec } from './encap/index.js';
 import { prepareMetrics, type RouteMetrics } from './metrics.js';
+import { prepareRealms, type Realms } from '../realms.js';
 
 /** One path of a multipath route: `nexthop via GW dev DEV weight N [onlink]`. */
 export interface RouteNexthopSpec {
@@ -27,6 +29,10 @@ export interface RouteNexthopSpec {
   weight?: number;
   /** RTNH_F_ONLINK: use the gateway even if it is not on a connected subnet of dev. */
   onlink?: boolean;
+  /** `realms [FROM/]TO` of this path (RTA_FLOW inside its rtnexthop); IPv6 takes and ignores them. */
+  realms?: Realms;
+  /** `encap ip|ip6 ...`: this path's lightweight tunnel encapsulation. */
+  encap?: RouteEncapSpec;
 }
 
 /** A route to add, replace, append or delete, in the words of `ip route`. */
@@ -41,6 +47,19 @@ export interface RouteSpec {
   dev?: LinkRef;
   /** Preferred source address (`ip route ... src`), same family as dst. */
   src?: string;
+  /**
+   * `from PREFIX`: the source prefix the route applies to (RTA_SRC and
+   * rtm_src_len), same family as dst; 'default' for any. IPv6 source routing;
+   * IPv4 takes it and ignores it, as it does ip's.
+   */
+  from?: string;
+  /** `realms [FROM/]TO` (RTA_FLOW): one realm (the destination's) or both; IPv6 takes and ignores them. */
+  realms?: Realms;
+  /**
+   * `encap ip|ip6 ...`: lightweight tunnel encapsulation (RTA_ENCAP_TYPE and
+   * RTA_ENCAP), for a route through a collect-metadata tunnel device (dev).
+   */
+  encap?: RouteEncapSpec;
   /** `table`: default main, or local for local, broadcast, nat and anycast routes, as `ip` chooses. */
   table?: number | RouteTableName;
   /** `scope`: `ip`'s default for IPv4 is link for a unicast route without gateway, host for local and nat, link for broadcast, multicast and anycast, global otherwise; IPv6 routes are always global. */
@@ -62,6 +81,12 @@ export interface RouteSpec {
   nhid?: number;
   /** Use the gateway even if it is not on a connected subnet of dev. */
   onlink?: boolean;
+  /**
+   * Delete only: the kernel's cloned route for dst (RTM_F_CLONED, as `ip route
+   * flush cached` sends it back), an IPv6 exception, rather than the table's
+   * route it was cloned from. Default false.
+   */
+  cloned?: boolean;
   /** IPv4 TOS / DS field; the two ECN bits must be 0. */
   tos?: number;
   /** IPv6 router preference. */
@@ -116,9 +141,9 @@ export interface PreparedRoute {
 
 const SPEC_KEYS = new Set([
   'dst', 'family', 'gateway', 'dev', 'src', 'table', 'scope', 'protocol', 'type', 'metric', 'metrics', 'nexthops', 'onlink',
-  'tos', 'pref', 'expires', 'nhid',
+  'tos', 'pref', 'expires', 'nhid', 'cloned', 'from', 'realms', 'encap',
 ]);
-const NEXTHOP_KEYS = new Set(['gateway', 'dev', 'weight', 'onlink']);
+const NEXTHOP_KEYS = new Set(['gateway', 'dev', 'weight', 'onlink', 'realms', 'encap']);
 const LOOKUP_KEYS = new Set(['to', 'from', 'iif', 'oif', 'mark', 'uid', 'tos', 'fibMatch', 'ipproto', 'sport', 'dport', 'connected']);
 /** Types that drop or refuse packets: no gateway, device or nexthops allowed. */
 const REJECT_TYPES: ReadonlySet<number> = new Set([RTN_BLACKHOLE, RTN_UNREACHABLE, RTN_PROHIBIT, RTN_THROW]);
@@ -128,7 +153,10 @@ const REJECT_TYPES: ReadonlySet<number> = new Set([RTN_BLACKHOLE, RTN_UNREACHABL
 function defaultRouteFamily(spec: RouteSpec, family: IpFamily | undefined): IpFamily {
   if (family !== undefined) return family;
   const hint = spec.gateway ?? spec.src ?? (Array.isArray(spec.nexthops) ? spec.nexthops.find((n) => n?.gateway !== undefined)?.gateway : undefined);
-  return hint !== undefined && typeof hint === 'string' ? requireIp(hint, 'gateway') : 4;
+  if (hint !== undefined && typeof hint === 'string') return requireIp(hint, 'gateway');
+  // `ip -6 route add default from fd02::/64 dev eth0`: the source prefix tells it.
+  if (typeof spec.from === 'string' && spec.from !== 'default') return parseCidr(spec.from, 'from').family;
+  return 4;
 }
 
 /** The route's family and destination: the dst prefix is parsed once, as it tells the family too (batches prepare thousands). */
@@ -147,13 +175,27 @@ function routeDestination(spec: RouteSpec): { family: IpFamily; value: IpValue |
   return { family, value: cidr.prefixLength === 0 ? undefined : value, length: cidr.prefixLength };
 }
 
+/** `from`: RTA_SRC and rtm_src_len, checked as dst is ('default' sends neither, as ip's `from default`). */
+function sourcePrefix(request: RouteRequest, text: unknown, family: IpFamily): void {
+  if (text === 'default') return;
+  if (typeof text !== 'string') throw new InvalidArgumentError(`from must be a prefix like "fd02::/64" or 'default', got ${describeValue(text)}`);
+  const cidr = parseCidr(text, 'from');
+  if (cidr.family !== family) throw new InvalidArgumentError(`from "${text}" is IPv${cidr.family} but the route is IPv${family}`);
+  const value = ipValue(cidr.address, family);
+  if (hasHostBits(value, cidr.prefixLength)) {
+    throw new InvalidArgumentError(`from "${text}" has bits set beyond /${cidr.prefixLength}; did you mean "${formatIpValue(withHostBits(value, cidr.prefixLength, false))}/${cidr.prefixLength}"?`);
+  }
+  request.srcLength = cidr.prefixLength;
+  if (cidr.prefixLength !== 0) request.src = value;
+}
+
 /** The last address parseAddress checked: a batch's routes mostly share their gateway, and checking an address is a good part of preparing a route. */
 let lastAddress: { text: string; family: IpFamily; value: IpValue } | undefined;
 
 function parseAddress(text: unknown, family: IpFamily, what: string): IpValue {
   if (lastAddress !== undefined && lastAddress.text === text && lastAddress.family === family) return lastAddress.value;
   const found = requireIp(text as string, what);
-  if (found !== family) throw new InvalidArgumentError(`${what} "${String(text)}" is IPv${found} but the route is IPv${family}; a gateway must have the destination's family`);
+  if (found !== family) throw new InvalidArgumentError(`${what} "${textOf(text)}" is IPv${found} but the route is IPv${family}; a gateway must have the destination's family`);
   const value = ipValue(text as string, family);
   lastAddress = { text: text as string, family, value };
   return value;
@@ -174,6 +216,8 @@ function prepareNexthops(list: unknown, family: IpFamily): { nexthops: NexthopRe
       flags: optionalBoolean(spec.onlink, `${what}.onlink`) ? RTNH_F_ONLINK : 0,
     };
     if (spec.gateway !== undefined) nh.gateway = parseAddress(spec.gateway, family, `${what}.gateway`);
+    if (spec.realms !== undefined) nh.flow = prepareRealms(spec.realms, `${what}.realms`);
+    if (spec.encap !== undefined) nh.encap = prepareEncap(spec.encap, `${what}.encap`);
     const dev = spec.dev === undefined ? undefined : validateLinkRef(spec.dev, `${what}.dev`);
     nexthops.push(nh);
     devs.push(dev);
@@ -209,11 +253,21 @@ export function prepareRoute(spec: RouteSpec, purpose: 'add' | 'delete'): Prepar
     type,
     flags: optionalBoolean(spec.onlink, 'onlink') ? RTNH_F_ONLINK : 0,
   };
+  if (optionalBoolean(spec.cloned, 'cloned')) {
+    // On an add the kernel would read it as RTF_CACHE and build no exception.
+    if (purpose !== 'delete') throw new InvalidArgumentError(`cloned applies to a route delete only (the kernel makes cloned routes itself)`);
+    // IPv4's delete ignores RTM_F_CLONED and would remove the table's route; its exceptions go through /proc/sys/net/ipv4/route/flush.
+    if (family !== 6) throw new InvalidArgumentError(`cloned applies to IPv6 routes only (IPv4's next-hop exceptions are flushed through /proc/sys/net/ipv4/route/flush)`);
+    request.flags |= RTM_F_CLONED;
+  }
   if (dst.value !== undefined) request.dst = dst.value;
   if (spec.table !== undefined) request.table = parseRouteTable(spec.table);
   else if (type === RTN_LOCAL || type === RTN_BROADCAST || type === RTN_NAT || type === RTN_ANYCAST) request.table = RT_TABLE_LOCAL;
   if (spec.gateway !== undefined) request.gateway = parseAddress(spec.gateway, family, 'gateway');
   if (spec.src !== undefined) request.prefsrc = parseAddress(spec.src, family, 'src');
+  if (spec.from !== undefined) sourcePrefix(request, spec.from, family);
+  if (spec.realms !== undefined) request.flow = prepareRealms(spec.realms, 'realms');
+  if (spec.encap !== undefined) request.encap = prepareEncap(spec.encap, 'encap');
   const dev = spec.dev === undefined ? undefined : validateLinkRef(spec.dev);
   let nexthopDevs: (LinkRef | undefined)[] | undefined;
   if (spec.nexthops !== undefined) {
@@ -224,7 +278,7 @@ export function prepareRoute(spec: RouteSpec, purpose: 'add' | 'delete'): Prepar
   }
   if (spec.nhid !== undefined) {
     if (request.gateway !== undefined || dev !== undefined || request.nexthops !== undefined) {
-      throw new InvalidArgumentError(`give either nhid or gateway/dev/nexthops, not both: the nexthop object ${String(spec.nhid)} says where the route goes`);
+      throw new InvalidArgumentError(`give either nhid or gateway/dev/nexthops, not both: the nexthop object ${textOf(spec.nhid)} says where the route goes`);
     }
     request.nhid = validateInteger(spec.nhid, 'nhid', 1, 0xffffffff);
   }
@@ -264,7 +318,9 @@ export function describeRoute(prepared: PreparedRoute): string {
   }).join('');
   const metric = request.priority !== undefined ? ` metric ${request.priority}` : '';
   const nhid = request.nhid !== undefined ? ` nhid ${request.nhid}` : '';
-  return `${type}${spec.dst}${via}${devText}${nexthops}${nhid}${metric} table ${routeTableName(request.table)}`;
+  // A source prefix is part of an IPv6 route's key: two routes may differ by it alone.
+  const from = request.src !== undefined ? ` from ${spec.from}` : '';
+  return `${type}${spec.dst}${from}${via}${devText}${nexthops}${nhid}${metric} table ${routeTableName(request.table)}`;
 }
 
 /** A prepared RTM_GETROUTE lookup and the devices it names. */

@@ -5,4 +5,4 @@ export {
   type Rule, type RuleMessage, type RuleActionName, type Range,
 } from './message.js';
 export { ruleToIpJson, rulesToIpJson, type RuleIpJson, type RuleIpJsonOptions } from './ipjson.js';
-export type { RuleRealm, RuleRealms } from './realms.js';
+export type { Realm, Realms } from '../realms.js';

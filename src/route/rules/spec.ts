@@ -1,7 +1,7 @@
 import { FIB_RULE_INVERT, FR_ACT_GOTO, FR_ACT_TO_TBL, FR_ACT_UNSPEC } from '../../generated/fib_rules.js';
 import { RT_TABLE_MAIN } from '../../generated/rtnetlink.js';
 import { InvalidArgumentError, parseCidr, type IpFamily } from '../../netlink/addresses.js';
-import { describeValue, optionalBoolean, requireObject } from '../../netlink/checks.js';
+import { describeValue, optionalBoolean, requireObject, textOf } from '../../netlink/checks.js';
 import { addressFamily, validateFamily } from '../family.js';
 import { checkKeys } from '../keys.js';
 import { validateIfName, validateInteger } from '../names.js';
@@ -9,7 +9,7 @@ import {
   parseIpProtocol, parseRouteProtocol, parseRouteTable, routeTableName, type RouteProtocolName, type RouteTableName,
 } from '../iproute2-names.js';
 import { ruleActionName, ruleActionValue, type Range, type RuleActionName, type RuleMessage } from './message.js';
-import { parseRuleRealms, realmsText, type RuleRealms } from './realms.js';
+import { prepareRealms, realmsText, type Realms } from '../realms.js';
 
 /**
  * A policy routing rule in the words of `ip rule add`: selectors (from, to,
@@ -67,7 +67,7 @@ export interface RuleSpec {
    * `'cosmos'`, `'3/5'` or `{ from: 3, to: 5 }`; names from
    * /etc/iproute2/rt_realms. IPv4 only: the kernel ignores them on IPv6 rules.
    */
-  realms?: RuleRealms;
+  realms?: Realms;
 }
 
 /** What a spec is prepared for: `add` fills in defaults (action lookup, table main); `delete` sends only the fields given. */
@@ -108,7 +108,7 @@ function parseUidRange(value: unknown): Range {
 
 function parseTunId(value: unknown): bigint {
   const id = typeof value === 'number' && Number.isSafeInteger(value) ? BigInt(value) : value;
-  if (typeof id !== 'bigint' || id < 0n || id > 0xffffffffffffffffn) throw new InvalidArgumentError(`tunId must be an integer 0-2^64-1 (number or bigint), got ${String(value)}`);
+  if (typeof id !== 'bigint' || id < 0n || id > 0xffffffffffffffffn) throw new InvalidArgumentError(`tunId must be an integer 0-2^64-1 (number or bigint), got ${textOf(value)}`);
   return id;
 }
 
@@ -191,7 +191,7 @@ export function prepareRule(spec: RuleSpec, purpose: RulePurpose): PreparedRule 
   if (spec.realms !== undefined) {
     // fib6 rules have no realms: the kernel would accept FRA_FLOW and drop it, a rule other than the one asked for.
     if (family === 6) throw new InvalidArgumentError('realms only apply to IPv4 rules: the kernel ignores them on IPv6 rules');
-    m.flow = parseRuleRealms(spec.realms);
+    m.flow = prepareRealms(spec.realms, 'realms');
     words.push(realmsText(m.flow));
   }
   if (l3mdev) m.l3mdev = 1;
