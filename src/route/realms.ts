@@ -16,7 +16,12 @@ export type Realm = number | string;
  * Realms as `realms [FROM/]TO`: one realm (the destination's, `realms 7`),
  * the text `'FROM/TO'` (`'3/5'`), or `{ from?, to }`; `from` defaults to 0.
  */
-export type Realms = Realm | { from?: Realm; to: Realm };
+export type Realms = Realm | {
+  /** The source's realm (the high 16 bits); 0 when left out. */
+  from?: Realm;
+  /** The destination's realm (the low 16 bits). */
+  to: Realm;
+};
 
 /** The kernel keeps each realm in 16 bits (tclassid's halves). */
 const REALM_MAX = 0xffff;

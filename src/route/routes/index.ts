@@ -8,5 +8,5 @@ export { prepareMetrics, decodeMetrics, type RouteMetrics, type MetricName } fro
 export { routeToIpJson, type RouteIpJsonOptions } from './ipjson.js';
 export { routeEncapToIpJson } from './encap-json.js';
 export { routeToSpec } from './route-to-spec.js';
-export type { RouteEncapSpec, IpEncapSpec, Ip6EncapSpec, TunnelEncapFlag } from './encap/index.js';
+export type { RouteEncapSpec, IpEncapSpec, Ip6EncapSpec, TunnelEncapFlag, PreparedEncap } from './encap/index.js';
 

@@ -7,6 +7,7 @@ import { tunnelEncapKind, type TunnelEncapCommon } from './tunnel-encap.js';
 
 /** `encap ip id ID src ADDR dst ADDR ttl N tos N [key] [csum] [seq]`: IPv4 outer header (LWTUNNEL_ENCAP_IP). */
 export interface IpEncapSpec extends TunnelEncapCommon {
+  /** `encap ip`: an IPv4 outer header (LWTUNNEL_ENCAP_IP). */
   type: 'ip';
   /** Outer TTL, 0-255 (0: the tunnel device's choice). */
   ttl?: number;

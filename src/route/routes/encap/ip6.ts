@@ -8,6 +8,7 @@ import { tunnelEncapKind, type TunnelEncapCommon } from './tunnel-encap.js';
 
 /** `encap ip6 id ID src ADDR dst ADDR hoplimit N tc N [key] [csum] [seq]`: IPv6 outer header (LWTUNNEL_ENCAP_IP6). */
 export interface Ip6EncapSpec extends TunnelEncapCommon {
+  /** `encap ip6`: an IPv6 outer header (LWTUNNEL_ENCAP_IP6). */
   type: 'ip6';
   /** Outer hop limit, 0-255 (0: the tunnel device's choice). */
   hoplimit?: number;
