@@ -227,6 +227,17 @@ function unsupported(word: string): CliUsageError {
   return new CliUsageError(`Error: nlkit's routes do not take "${word}".`, 2);
 }
 
+/**
+ * `vrf NAME` on a route change: ip looks NAME up as a VRF device and exits
+ * with "Invalid VRF" when it is none; the caller, which can list the links,
+ * answers so, and refuses a real VRF as a word nlkit's routes do not take.
+ */
+export class RouteVrfWordError extends CliUsageError {
+  constructor(readonly vrf: string) {
+    super(`Error: nlkit's routes do not take "vrf".`, 2);
+  }
+}
+
 /** `ip route add ...` words from `args[from]` on as a RouteSpec (a batch line passes its words whole, without a copy per line). */
 export function parseRouteSpec(args: readonly string[], family: 4 | 6 | undefined, from = 0): RouteSpec {
   const words = new Words(args, from);
@@ -275,8 +286,10 @@ export function parseRouteSpec(args: readonly string[], family: 4 | 6 | undefine
         const v = words.argument(word);
         const table = routeTable(v);
         if (table < 0) throw invalidArgument('"table" value is invalid\n', v);
-        // The kernel reads table 0 (RT_TABLE_UNSPEC) as main; the library takes no 0.
-        spec.table = table === 0 ? 254 : table;
+        // The kernel reads table 0 (RT_TABLE_UNSPEC) as main; the library takes no 0. A table above 255
+        // goes in RTA_TABLE, which the kernel reads over the header's and a later small one does not
+        // remove: of several, the last above 255 wins, as ip's request makes it.
+        if (!(typeof spec.table === 'number' && spec.table > 255 && table <= 255)) spec.table = table === 0 ? 254 : table;
         break;
       }
       case 'scope': {
@@ -386,7 +399,8 @@ export function parseRouteSpec(args: readonly string[], family: 4 | 6 | undefine
         throw unsupported(word);
       }
       case 'realms': spec.realms = realms(words.argument(word)); break;
-      case 'as': case 'vrf':
+      case 'vrf': throw new RouteVrfWordError(words.argument(word));
+      case 'as':
         throw unsupported(word);
     }
   }

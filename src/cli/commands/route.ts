@@ -1,6 +1,6 @@
 // `nlkit route`: show, get, add, delete, replace, append, prepend, change, flush, as `ip route` has them.
 import { parseIpProtocol, routeToIpJson, type IpJson, type Route, type RouteFilter, type RouteLookup, type RouteSpec } from '../../route/index.js';
-import { parseRouteSpec, ROUTE_USAGE } from './route-spec.js';
+import { parseRouteSpec, ROUTE_USAGE, RouteVrfWordError } from './route-spec.js';
 import { CliUsageError, matches, matchKeyword, strtoulWord, unsignedArgument, Words } from '../args.js';
 import { dsfield, routeProtocol, routeScope, routeTable, routeType } from './ip-names.js';
 import { CliContext } from '../context.js';
@@ -384,20 +384,47 @@ function withDevices(ctx: CliContext, spec: RouteSpec): RouteSpec {
   return out;
 }
 
+/**
+ * ip sends `tos` on an IPv6 route and the kernel refuses it; the library
+ * refuses it before sending. The command answers with the kernel's line and
+ * status, after the device lookups ip makes while reading the line.
+ */
+function refuseIpv6Tos(ctx: CliContext, spec: RouteSpec): never {
+  const names = new Set(ctx.rt().link.list().map((l) => l.name));
+  for (const dev of [spec.dev, ...(spec.nexthops ?? []).map((nh) => nh.dev)]) {
+    if (typeof dev === 'string' && !names.has(dev)) throw new CliUsageError(`Cannot find device "${dev}"`, 1);
+  }
+  throw new CliUsageError('Error: Invalid dsfield (tos): option not available for IPv6.', 2);
+}
+
 const COMMANDS = ['add', 'change', 'chg', 'replace', 'prepend', 'append', 'test', 'delete', 'list', 'show', 'lst', 'flush', 'get', 'help'] as const;
+
+/** A route change's words as a spec, with its device words resolved as ip resolves them. */
+function specOf(ctx: CliContext, words: readonly string[]): RouteSpec {
+  try {
+    const spec = withDevices(ctx, parseRouteSpec(words, ctx.ipFamily()));
+    if (spec.tos !== undefined && (spec.family === 6 || ctx.ipFamily() === 6 || spec.dst.includes(':'))) refuseIpv6Tos(ctx, spec);
+    return spec;
+  } catch (error) {
+    if (error instanceof RouteVrfWordError && !ctx.rt().link.list().some((l) => l.name === error.vrf && l.kind === 'vrf')) {
+      throw ipInvalid('Invalid VRF\n', error.vrf);
+    }
+    throw error;
+  }
+}
 
 export function runRoute(ctx: CliContext, args: string[]): number {
   if (args.length === 0) return show(ctx, []);
   const [word, ...rest] = args;
   const rt = () => ctx.rt().route;
   switch (matchKeyword(word!, COMMANDS)) {
-    case 'add': rt().add(withDevices(ctx, parseRouteSpec(rest, ctx.ipFamily()))); return 0;
+    case 'add': rt().add(specOf(ctx, rest)); return 0;
     // ip's flags for each: change NLM_F_REPLACE, replace adds NLM_F_CREATE, prepend NLM_F_CREATE alone, append NLM_F_CREATE|NLM_F_APPEND.
-    case 'change': case 'chg': rt().change(withDevices(ctx, parseRouteSpec(rest, ctx.ipFamily()))); return 0;
-    case 'replace': rt().replace(withDevices(ctx, parseRouteSpec(rest, ctx.ipFamily()))); return 0;
-    case 'prepend': rt().prepend(withDevices(ctx, parseRouteSpec(rest, ctx.ipFamily()))); return 0;
-    case 'append': rt().append(withDevices(ctx, parseRouteSpec(rest, ctx.ipFamily()))); return 0;
-    case 'delete': rt().delete(withDevices(ctx, parseRouteSpec(rest, ctx.ipFamily()))); return 0;
+    case 'change': case 'chg': rt().change(specOf(ctx, rest)); return 0;
+    case 'replace': rt().replace(specOf(ctx, rest)); return 0;
+    case 'prepend': rt().prepend(specOf(ctx, rest)); return 0;
+    case 'append': rt().append(specOf(ctx, rest)); return 0;
+    case 'delete': rt().delete(specOf(ctx, rest)); return 0;
     case 'list': case 'show': case 'lst': return show(ctx, rest);
     case 'flush': return flush(ctx, rest);
     case 'get': return get(ctx, rest);

@@ -122,7 +122,9 @@ function parseSpec(ctx: CliContext, args: readonly string[], command: 'add' | 'd
       const table = routeTable(v);
       if (table < 0) throw ipInvalid('invalid table ID\n', v);
       // Table 0 goes to the library, which refuses it: ip sends it and the kernel picks a table of its own.
-      spec.table = table;
+      // A table above 255 goes in FRA_TABLE, which the kernel reads over the header's and a later small
+      // one does not remove: of several, the last above 255 wins, as ip's request makes it.
+      if (!(typeof spec.table === 'number' && spec.table > 255 && table <= 255)) spec.table = table;
     } else if (matches(word, 'suppress_prefixlength') || word === 'sup_pl') {
       const v = words.argument(word);
       const n = integerWord(v);
