@@ -79,11 +79,7 @@ function parseSelection(ctx: CliContext, args: readonly string[]): RouteSelectio
       else if (v === 'cache') sel.cloned = true;
       else throw ipInvalid('table id value is invalid\n', v);
     } else if (matches(word, 'vrf')) {
-      const name = words.argument(word);
-      const vrf = ctx.rt().link.list().find((l) => l.name === name && l.kind === 'vrf');
-      const table = (vrf?.info as { table?: number } | undefined)?.table;
-      if (!table) throw ipInvalid('Invalid VRF\n', name);
-      filter.table = table;
+      filter.table = vrfTable(ctx, words.argument(word));
       sel.noLocalBroadcast = true;
     } else if (matches(word, 'cached') || matches(word, 'cloned')) {
       sel.cloned = true;
@@ -313,7 +309,7 @@ function get(ctx: CliContext, args: string[]): number {
     } else if (matches(word, 'connected')) lookup.connected = true;
     else if (matches(word, 'vrf')) {
       const name = words.argument(word);
-      if (!ctx.rt().link.list().some((l) => l.name === name && l.kind === 'vrf')) throw ipInvalid('Invalid VRF\n', name);
+      vrfTable(ctx, name);
       lookup.oif = name;
     } else if (matches(word, 'uid')) lookup.uid = unsignedArgument(words.argument(word), 0xffffffff, 'invalid UID\n');
     else if (matches(word, 'fibmatch')) lookup.fibMatch = true;
@@ -368,6 +364,14 @@ function get(ctx: CliContext, args: string[]): number {
   return 0;
 }
 
+/** ip's ipvrf_get_table: the table of the VRF device `name`, else ip's "Invalid VRF" (exit 255). */
+function vrfTable(ctx: CliContext, name: string): number {
+  const vrf = ctx.rt().link.list().find((l) => l.name === name && l.kind === 'vrf');
+  const table = (vrf?.info as { table?: number } | undefined)?.table;
+  if (!table) throw ipInvalid('Invalid VRF\n', name);
+  return table;
+}
+
 /** A device word of `route get` as ip reads it: 0 from ll_name_to_index is "Cannot find device". */
 function deviceWordOf(ctx: CliContext, word: string): string | number {
   const device = deviceRef(ctx, word);
@@ -390,10 +394,7 @@ function withDevices(ctx: CliContext, spec: RouteSpec): RouteSpec {
  * status, after the device lookups ip makes while reading the line.
  */
 function refuseIpv6Tos(ctx: CliContext, spec: RouteSpec): never {
-  const names = new Set(ctx.rt().link.list().map((l) => l.name));
-  for (const dev of [spec.dev, ...(spec.nexthops ?? []).map((nh) => nh.dev)]) {
-    if (typeof dev === 'string' && !names.has(dev)) throw new CliUsageError(`Cannot find device "${dev}"`, 1);
-  }
+  for (const dev of [spec.dev, ...(spec.nexthops ?? []).map((nh) => nh.dev)]) if (typeof dev === 'string') deviceWordOf(ctx, dev);
   throw new CliUsageError('Error: Invalid dsfield (tos): option not available for IPv6.', 2);
 }
 
@@ -406,9 +407,8 @@ function specOf(ctx: CliContext, words: readonly string[]): RouteSpec {
     if (spec.tos !== undefined && (spec.family === 6 || ctx.ipFamily() === 6 || spec.dst.includes(':'))) refuseIpv6Tos(ctx, spec);
     return spec;
   } catch (error) {
-    if (error instanceof RouteVrfWordError && !ctx.rt().link.list().some((l) => l.name === error.vrf && l.kind === 'vrf')) {
-      throw ipInvalid('Invalid VRF\n', error.vrf);
-    }
+    // A VRF that exists is still a word nlkit's routes do not take (the error itself).
+    if (error instanceof RouteVrfWordError) vrfTable(ctx, error.vrf);
     throw error;
   }
 }
