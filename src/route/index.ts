@@ -13,6 +13,7 @@ export {
   routePrefName, parseRoutePref, ipProtocolName, parseIpProtocol, groupName,
   type RouteTableName, type RouteProtocolName, type ScopeName, type RouteTypeName, type RoutePrefName,
 } from './iproute2-names.js';
+export { iproute2NameToId, iproute2IdToName, useIproute2ConfigDir, IPROUTE2_CONFIG_DIR, type Iproute2Database } from './iproute2-databases.js';
 export * from './links/index.js';
 export * from './addresses/index.js';
 export * from './routes/index.js';

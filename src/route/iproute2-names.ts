@@ -1,30 +1,29 @@
 // The words `ip` uses for numbers the kernel reports, both ways: names
-// iproute2 6.1 prints (its built-in tables plus the rt_tables, rt_protos,
-// rt_scopes, rt_realms, rt_dsfield and group files it ships, and netbase's
-// /etc/protocols) and names callers may pass. Shared by every rtnetlink
-// object: routes, rules, addresses, neighbours and links print the same words.
+// iproute2 6.1 prints (its built-in names and this host's rt_tables,
+// rt_protos, rt_scopes, rt_realms, rt_dsfield and group files, read by
+// iproute2-databases.ts; netbase's /etc/protocols) and names callers may
+// pass. Shared by every rtnetlink object: routes, rules, addresses,
+// neighbours and links print the same words.
 import { ICMPV6_ROUTER_PREF_HIGH, ICMPV6_ROUTER_PREF_LOW, ICMPV6_ROUTER_PREF_MEDIUM } from '../generated/icmpv6.js';
 import {
-  RT_SCOPE_HOST, RT_SCOPE_LINK, RT_SCOPE_NOWHERE, RT_SCOPE_SITE, RT_SCOPE_UNIVERSE, RT_TABLE_DEFAULT, RT_TABLE_LOCAL,
-  RT_TABLE_MAIN, RTN_ANYCAST, RTN_BLACKHOLE, RTN_BROADCAST, RTN_LOCAL, RTN_MULTICAST, RTN_NAT, RTN_PROHIBIT, RTN_THROW,
-  RTN_UNICAST, RTN_UNREACHABLE, RTN_UNSPEC, RTN_XRESOLVE, RTPROT_BABEL, RTPROT_BGP, RTPROT_BIRD, RTPROT_BOOT, RTPROT_DHCP,
-  RTPROT_DNROUTED, RTPROT_EIGRP, RTPROT_GATED, RTPROT_ISIS, RTPROT_KEEPALIVED, RTPROT_KERNEL, RTPROT_MRT, RTPROT_NTK,
-  RTPROT_OPENR, RTPROT_OSPF, RTPROT_RA, RTPROT_REDIRECT, RTPROT_RIP, RTPROT_STATIC, RTPROT_UNSPEC, RTPROT_XORP,
-  RTPROT_ZEBRA,
+  RT_SCOPE_UNIVERSE, RTN_ANYCAST, RTN_BLACKHOLE, RTN_BROADCAST, RTN_LOCAL, RTN_MULTICAST, RTN_NAT, RTN_PROHIBIT, RTN_THROW,
+  RTN_UNICAST, RTN_UNREACHABLE, RTN_UNSPEC, RTN_XRESOLVE,
 } from '../generated/rtnetlink.js';
 import { InvalidArgumentError } from '../netlink/addresses.js';
 import { once } from './constant-names.js';
 import { textOf } from '../netlink/checks.js';
+import { DSFIELD_DATABASE, GROUP_DATABASE, PROTOCOL_DATABASE, REALM_DATABASE, SCOPE_DATABASE, TABLE_DATABASE, type NameDatabase } from './iproute2-databases.js';
 
 function invert(names: ReadonlyMap<number, string>): Map<string, number> {
   return new Map([...names].map(([value, name]) => [name, value]));
 }
 
-function parseNamed(value: unknown, values: ReadonlyMap<string, number>, max: number, what: string, kind: string): number {
+function parseNamed(value: unknown, values: ReadonlyMap<string, number> | NameDatabase, max: number, what: string, kind: string): number {
   if (typeof value === 'string') {
-    const known = values.get(value);
+    const known = values instanceof Map ? values.get(value) : (values as NameDatabase).idOf(value);
     if (known !== undefined) return known;
-    throw new InvalidArgumentError(`${what} "${value}" is unknown; use one of ${[...values.keys()].join(', ')} or a number 0-${max}`);
+    const names = values instanceof Map ? [...values.keys()] : (values as NameDatabase).allNames();
+    throw new InvalidArgumentError(`${what} "${value}" is unknown; use one of ${names.join(', ')} or a number 0-${max}`);
   }
   if (typeof value === 'number' && Number.isInteger(value) && value >= 0 && value <= max) return value;
   throw new InvalidArgumentError(`${what} must be a ${kind} name or an integer 0-${max}, got ${textOf(value)}`);
@@ -32,83 +31,61 @@ function parseNamed(value: unknown, values: ReadonlyMap<string, number>, max: nu
 
 // ---- routing tables ------------------------------------------------------------------
 
-const TABLE_NAMES = new Map<number, string>([[RT_TABLE_DEFAULT, 'default'], [RT_TABLE_MAIN, 'main'], [RT_TABLE_LOCAL, 'local']]);
-const tableValues = once(() => invert(TABLE_NAMES));
-
-/** The routing tables `ip` knows by name: main (254), local (255), default (253); any other table is a number. */
+/** The routing tables `ip` knows by name everywhere: main (254), local (255), default (253); hosts name more in rt_tables. */
 export type RouteTableName = 'main' | 'local' | 'default';
 
-/** 'main', 'local', 'default', or the number as text (as `ip` prints tables). */
+/** 'main', 'local', 'default', a name from this host's rt_tables, or the number as text (as `ip` prints tables). */
 export function routeTableName(table: number): string {
-  return TABLE_NAMES.get(table) ?? String(table);
+  return TABLE_DATABASE.nameOf(table) ?? String(table);
 }
 
-/** A routing table by name or id 1-2^32-1 (0 is "unspecified" and not a table). */
+/** A routing table by name (main, local, default, or one of this host's rt_tables) or id 1-2^32-1 (0 is "unspecified" and not a table). */
 export function parseRouteTable(value: unknown, what = 'table'): number {
-  if (typeof value === 'string' && !tableValues().has(value)) {
-    throw new InvalidArgumentError(`${what} "${value}" is unknown; use main, local, default or a number 1-4294967295`);
+  if (typeof value === 'string' && TABLE_DATABASE.idOf(value) === undefined) {
+    throw new InvalidArgumentError(`${what} "${value}" is unknown; use main, local, default, a name from /etc/iproute2/rt_tables or a number 1-4294967295`);
   }
-  const table = parseNamed(value, tableValues(), 0xffffffff, what, 'table');
+  const table = parseNamed(value, TABLE_DATABASE, 0xffffffff, what, 'table');
   if (table === 0) throw new InvalidArgumentError(`${what} 0 is not a table; use main, local, default or a number 1-4294967295`);
   return table;
 }
 
 // ---- protocols (who installed a route, rule or neighbour) -----------------------------
 
-const PROTOCOL_NAMES = new Map<number, string>([
-  [RTPROT_UNSPEC, 'unspec'], [RTPROT_REDIRECT, 'redirect'], [RTPROT_KERNEL, 'kernel'], [RTPROT_BOOT, 'boot'],
-  [RTPROT_STATIC, 'static'], [RTPROT_GATED, 'gated'], [RTPROT_RA, 'ra'], [RTPROT_MRT, 'mrt'], [RTPROT_ZEBRA, 'zebra'],
-  [RTPROT_BIRD, 'bird'], [RTPROT_DNROUTED, 'dnrouted'], [RTPROT_XORP, 'xorp'], [RTPROT_NTK, 'ntk'], [RTPROT_DHCP, 'dhcp'],
-  [RTPROT_KEEPALIVED, 'keepalived'], [RTPROT_BABEL, 'babel'], [RTPROT_OPENR, 'openr'], [RTPROT_BGP, 'bgp'],
-  [RTPROT_ISIS, 'isis'], [RTPROT_OSPF, 'ospf'], [RTPROT_RIP, 'rip'], [RTPROT_EIGRP, 'eigrp'],
-]);
-const protocolValues = once(() => invert(PROTOCOL_NAMES));
-
 /** Route origin names (rtm_protocol, RTPROT_*) as in iproute2's rt_protos: `ip route add ... proto static`. */
 export type RouteProtocolName =
   | 'unspec' | 'redirect' | 'kernel' | 'boot' | 'static' | 'gated' | 'ra' | 'mrt' | 'zebra' | 'bird' | 'dnrouted' | 'xorp'
   | 'ntk' | 'dhcp' | 'keepalived' | 'babel' | 'openr' | 'bgp' | 'isis' | 'ospf' | 'rip' | 'eigrp';
 
-/** `ip`'s name for an rtm_protocol value (`kernel`, `boot`, `static`, `dhcp`, ...), or the number as text. */
+/** `ip`'s name for an rtm_protocol value (`kernel`, `boot`, `static`, `dhcp`, ..., or this host's rt_protos names), or the number as text. */
 export function routeProtocolName(protocol: number): string {
-  return PROTOCOL_NAMES.get(protocol) ?? String(protocol);
+  return PROTOCOL_DATABASE.nameOf(protocol) ?? String(protocol);
 }
 
 /**
- * A protocol (RTPROT_*) by RouteProtocolName or as an integer 0-255.
+ * A protocol (RTPROT_*) by RouteProtocolName (or a name from this host's rt_protos) or as an integer 0-255.
  * @throws InvalidArgumentError for an unknown name or an out-of-range number; `what` names the field.
  */
 export function parseRouteProtocol(value: unknown, what = 'protocol'): number {
-  return parseNamed(value, protocolValues(), 255, what, 'protocol');
+  return parseNamed(value, PROTOCOL_DATABASE, 255, what, 'protocol');
 }
 
 // ---- scopes --------------------------------------------------------------------------
-
-/** RT_SCOPE_UNIVERSE is "global". */
-const SCOPE_NAMES = new Map<number, string>([
-  [RT_SCOPE_UNIVERSE, 'global'],
-  [RT_SCOPE_SITE, 'site'],
-  [RT_SCOPE_LINK, 'link'],
-  [RT_SCOPE_HOST, 'host'],
-  [RT_SCOPE_NOWHERE, 'nowhere'],
-]);
-
-const scopeValues = once(() => new Map<string, number>([...invert(SCOPE_NAMES), ['universe', RT_SCOPE_UNIVERSE]]));
 
 /** Scope names (RT_SCOPE_*) as `ip` takes them; `global` and `universe` are both 0. */
 export type ScopeName = 'global' | 'universe' | 'site' | 'link' | 'host' | 'nowhere';
 
 /** `ip`'s name for a scope, or the number as text. */
 export function scopeName(scope: number): string {
-  return SCOPE_NAMES.get(scope) ?? String(scope);
+  return SCOPE_DATABASE.nameOf(scope) ?? String(scope);
 }
 
 /** Accepts a scope name ('global'/'universe', 'site', 'link', 'host', 'nowhere') or 0-255. */
 export function parseScope(value: unknown, what = 'scope'): number {
   if (typeof value === 'string') {
-    const scope = scopeValues().get(value);
+    // `universe` is nlkit's own alias for 0, beside the rt_scopes names.
+    const scope = value === 'universe' ? RT_SCOPE_UNIVERSE : SCOPE_DATABASE.idOf(value);
     if (scope === undefined) {
-      throw new InvalidArgumentError(`${what} "${value}" is unknown; use one of ${[...scopeValues().keys()].join(', ')} or a number 0-255`);
+      throw new InvalidArgumentError(`${what} "${value}" is unknown; use one of ${[...SCOPE_DATABASE.allNames(), 'universe'].join(', ')} or a number 0-255`);
     }
     return scope;
   }
@@ -174,19 +151,14 @@ export function parseRoutePref(value: unknown, what = 'pref'): number {
 
 // ---- TOS / DS field (rt_dsfield) and realms (rt_realms) --------------------------------
 
-const DSFIELD_NAMES = new Map<number, string>([
-  [0x00, 'default'], [0x28, 'AF11'], [0x30, 'AF12'], [0x38, 'AF13'], [0x48, 'AF21'], [0x50, 'AF22'], [0x58, 'AF23'],
-  [0x68, 'AF31'], [0x70, 'AF32'], [0x78, 'AF33'], [0x88, 'AF41'], [0x90, 'AF42'], [0x98, 'AF43'], [0x20, 'CS1'],
-  [0x40, 'CS2'], [0x60, 'CS3'], [0x80, 'CS4'], [0xa0, 'CS5'], [0xc0, 'CS6'], [0xe0, 'CS7'], [0xb8, 'EF'],
-]);
-
+/** The DS field / TOS name `ip` prints (rt_dsfield: AF11, CS1, EF, ...), else the value as `0x%02x`. */
 export function dsfieldName(tos: number): string {
-  return DSFIELD_NAMES.get(tos) ?? `0x${tos.toString(16).padStart(2, '0')}`;
+  return DSFIELD_DATABASE.nameOf(tos) ?? `0x${tos.toString(16).padStart(2, '0')}`;
 }
 
-/** Realm names `ip` prints (iproute2's rt_realms names only realm 0). */
+/** The realm name `ip` prints (rt_realms: the stock file names only 0, `cosmos`), else the number as text. */
 export function realmName(realm: number): string {
-  return realm === 0 ? 'cosmos' : String(realm);
+  return REALM_DATABASE.nameOf(realm) ?? String(realm);
 }
 
 // ---- IP protocols (/etc/protocols, as netbase ships it) -------------------------------
@@ -221,7 +193,7 @@ export function parseIpProtocol(value: unknown, what = 'ipproto'): number {
 
 // ---- interface groups ------------------------------------------------------------------
 
-/** Interface group names `ip` prints: the stock `group` file names only group 0, "default". */
+/** Interface group names `ip` prints (the `group` file: the stock one names only group 0, "default"), else the number as text. */
 export function groupName(group: number): string {
-  return group === 0 ? 'default' : String(group);
+  return GROUP_DATABASE.nameOf(group) ?? String(group);
 }

@@ -1,12 +1,12 @@
 // Realms (`realms [FROM/]TO`): two 16-bit classes a route (RTA_FLOW) or a
 // policy rule (FRA_FLOW) gives the packets it routes, for accounting
 // (/proc/net/rt_acct) and the `route` traffic classifier. Read as iproute2
-// reads them (rtnl_rtrealm_a2n): a name from /etc/iproute2/rt_realms
-// (`cosmos` is 0 even without the file), else a number as strtoul reads it
-// in base 0 (decimal, 0x hex, 0 octal); packed as (from << 16) | to.
-import { readFileSync } from 'node:fs';
+// reads them (rtnl_rtrealm_a2n): a name from /etc/iproute2/rt_realms (the
+// stock file names 0 `cosmos`; iproute2-databases.ts), else a number as
+// strtoul reads it in base 0 (decimal, 0x hex, 0 octal); packed as (from << 16) | to.
 import { InvalidArgumentError } from '../netlink/addresses.js';
 import { describeValue } from '../netlink/checks.js';
+import { REALM_DATABASE } from './iproute2-databases.js';
 import { checkKeys } from './keys.js';
 
 /** A realm: 0-65535, a name from /etc/iproute2/rt_realms (`'cosmos'` is 0), or its number as text ("5", "0x5"). */
@@ -28,32 +28,11 @@ const REALM_MAX = 0xffff;
 const REALMS_FILE = '/etc/iproute2/rt_realms';
 const REALM_KEYS = new Set(['from', 'to']);
 
-let fileNames: ReadonlyMap<string, number> | undefined;
-
-/** rtnl_tab_initialize's reading of rt_realms, once: `NUMBER NAME` lines (decimal or 0x, 0-255), `#` comments. */
-function realmNames(): ReadonlyMap<string, number> {
-  if (fileNames) return fileNames;
-  const names = new Map<string, number>([['cosmos', 0]]);
-  let text = '';
-  try {
-    text = readFileSync(REALMS_FILE, 'utf8');
-  } catch {
-    // No file: ip knows no names but the built-in one either.
-  }
-  for (const line of text.split('\n')) {
-    const [number, name] = line.replace(/#.*/, '').trim().split(/\s+/);
-    const value = number === undefined || number === '' ? NaN : Number(number);
-    if (name && Number.isInteger(value) && value >= 0 && value <= 255 && !names.has(name)) names.set(name, value);
-  }
-  fileNames = names;
-  return names;
-}
-
 function realmNumber(value: unknown, what: string): number {
   if (typeof value === 'number') {
     if (Number.isInteger(value) && value >= 0 && value <= REALM_MAX) return value;
   } else if (typeof value === 'string') {
-    const named = realmNames().get(value);
+    const named = REALM_DATABASE.idOf(value);
     if (named !== undefined) return named;
     if (/^(0x[0-9a-f]+|0[0-7]*|[1-9][0-9]*)$/i.test(value)) {
       return realmNumber(/^0[0-7]+$/.test(value) ? parseInt(value, 8) : Number(value), what);
