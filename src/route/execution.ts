@@ -15,8 +15,18 @@ export interface RequestPlan<P> {
   op(prepared: P): Operation;
 }
 
-function* linksOfAll<P>(prepared: readonly P[], plan: RequestPlan<P>): Generator<LinkRef | undefined> {
-  for (const p of prepared) yield* plan.links(p);
+/**
+ * The links every spec of a batch names, in one flat list. A loop rather
+ * than a generator: a batch of 20,000 routes (`nlkit -batch`) runs this once,
+ * mostly before V8 has compiled it, and a generator's yield* per spec cost
+ * about 5% of such a batch's CPU time.
+ */
+function linksOfAll<P>(prepared: readonly P[], plan: RequestPlan<P>): (LinkRef | undefined)[] {
+  const links: (LinkRef | undefined)[] = [];
+  for (let i = 0; i < prepared.length; i++) {
+    for (const ref of plan.links(prepared[i]!)) links.push(ref);
+  }
+  return links;
 }
 
 export function executeOne<P>(ctx: RouteContext, prepared: P, plan: RequestPlan<P>): void {
