@@ -14,15 +14,28 @@ const SLAB_SIZE = 1 << 16;
 const OWN_ALLOCATION_ABOVE = SLAB_SIZE >>> 2;
 
 let slab = Buffer.allocUnsafeSlow(SLAB_SIZE);
+let slabWords = wordsOf(slab);
 let used = 0;
 
 /** Where a copy of a message is: `buf[start, end)`, bytes no one else writes to. */
 export class MessageCopy {
   constructor(
     readonly buf: Buffer,
+    /**
+     * `buf` as host-order 32-bit words. A copy starts 8-byte aligned and
+     * attributes are 4-byte aligned, so an attribute header (length in the
+     * low half on the little-endian hosts byte-reads.ts assumes, type in the
+     * high half) and a u32 payload are each one load, `words[offset >>> 2]`,
+     * instead of four byte loads.
+     */
+    readonly words: Uint32Array,
     readonly start: number,
     readonly end: number,
   ) {}
+}
+
+function wordsOf(buf: Buffer): Uint32Array {
+  return new Uint32Array(buf.buffer, buf.byteOffset, buf.length >>> 2);
 }
 
 /**
@@ -34,15 +47,16 @@ export function copyMessage(buf: Buffer, start: number, end: number): MessageCop
   if (length > OWN_ALLOCATION_ABOVE) {
     const own = Buffer.allocUnsafeSlow(length);
     buf.copy(own, 0, start, end);
-    return new MessageCopy(own, 0, length);
+    return new MessageCopy(own, wordsOf(own), 0, length);
   }
   if (used + length > SLAB_SIZE) {
     slab = Buffer.allocUnsafeSlow(SLAB_SIZE);
+    slabWords = wordsOf(slab);
     used = 0;
   }
   const at = used;
   buf.copy(slab, at, start, end);
   // Keep every copy 8-byte aligned, as Buffer's own pool does.
   used = (at + length + 7) & ~7;
-  return new MessageCopy(slab, at, at + length);
+  return new MessageCopy(slab, slabWords, at, at + length);
 }

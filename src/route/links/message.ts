@@ -1,38 +1,29 @@
 import { IFF_UP } from '../../generated/if.js';
 import {
-  IFLA_ADDRESS, IFLA_AF_SPEC, IFLA_ALLMULTI, IFLA_ALT_IFNAME, IFLA_BROADCAST, IFLA_CARRIER, IFLA_CARRIER_CHANGES,
-  IFLA_CARRIER_DOWN_COUNT, IFLA_CARRIER_UP_COUNT, IFLA_EVENT, IFLA_EXT_MASK, IFLA_GRO_MAX_SIZE, IFLA_GROUP,
-  IFLA_GSO_MAX_SEGS, IFLA_GSO_MAX_SIZE, IFLA_IFALIAS, IFLA_IFNAME, IFLA_INET6_ADDR_GEN_MODE, IFLA_INFO_DATA,
-  IFLA_INFO_KIND, IFLA_INFO_SLAVE_DATA, IFLA_INFO_SLAVE_KIND, IFLA_INFO_XSTATS, IFLA_LINK, IFLA_LINK_NETNSID,
-  IFLA_LINKINFO, IFLA_LINKMODE, IFLA_MASTER, IFLA_MAX_MTU, IFLA_MIN_MTU, IFLA_MTU, IFLA_NET_NS_FD, IFLA_NET_NS_PID,
-  IFLA_NEW_IFINDEX, IFLA_NEW_NETNSID, IFLA_NUM_RX_QUEUES, IFLA_NUM_TX_QUEUES, IFLA_OPERSTATE, IFLA_PAD,
-  IFLA_PARENT_DEV_BUS_NAME, IFLA_PARENT_DEV_NAME, IFLA_PERM_ADDRESS, IFLA_PHYS_PORT_ID, IFLA_PHYS_PORT_NAME,
-  IFLA_PHYS_SWITCH_ID, IFLA_PROMISCUITY, IFLA_PROP_LIST, IFLA_PROTO_DOWN, IFLA_PROTO_DOWN_REASON,
-  IFLA_PROTO_DOWN_REASON_MASK, IFLA_PROTO_DOWN_REASON_VALUE, IFLA_QDISC, IFLA_STATS64, IFLA_TSO_MAX_SEGS, IFLA_TSO_MAX_SIZE, IFLA_TXQLEN, IFLA_XDP,
-  IFLA_XDP_ATTACHED, IFLA_XDP_DRV_PROG_ID, IFLA_XDP_FLAGS, IFLA_XDP_HW_PROG_ID, IFLA_XDP_PROG_ID, IFLA_XDP_SKB_PROG_ID,
+  IFLA_ADDRESS, IFLA_ALT_IFNAME, IFLA_BROADCAST, IFLA_CARRIER, IFLA_EXT_MASK, IFLA_GRO_MAX_SIZE, IFLA_GROUP,
+  IFLA_GSO_MAX_SEGS, IFLA_GSO_MAX_SIZE, IFLA_IFALIAS, IFLA_IFNAME, IFLA_INFO_DATA, IFLA_INFO_KIND, IFLA_INFO_SLAVE_DATA,
+  IFLA_INFO_SLAVE_KIND, IFLA_LINKINFO, IFLA_MASTER, IFLA_MTU, IFLA_NET_NS_FD, IFLA_NUM_RX_QUEUES, IFLA_NUM_TX_QUEUES,
+  IFLA_PROP_LIST, IFLA_PROTO_DOWN, IFLA_PROTO_DOWN_REASON, IFLA_PROTO_DOWN_REASON_MASK, IFLA_PROTO_DOWN_REASON_VALUE,
+  IFLA_TXQLEN,
 } from '../../generated/if_link.js';
 import { RTM_DELLINK, RTM_DELLINKPROP, RTM_GETLINK, RTM_NEWLINK, RTM_NEWLINKPROP, RTM_SETLINK } from '../../generated/rtnetlink.js';
-import { AttributeCursor, type DecodeContext, type RawAttribute } from '../../netlink/attributes.js';
+import { s32le, u16le, u32le } from '../../netlink/byte-reads.js';
 import { MalformedMessageError, NLM_F_REQUEST, type Message } from '../../netlink/message.js';
 import { NLMSG_HDRLEN, type MessageWriter } from '../../netlink/writer.js';
-import { AF_INET6 } from '../../sys/constants.js';
 import { routeMessageName, widenRtgenmsg } from '../decode-context.js';
 import { registerRouteMessage } from '../describe.js';
 import { IFINFOMSG_LEN } from '../resolve.js';
-import { s32le, u16le, u32le } from '../../netlink/byte-reads.js';
-import { linkAttributeName } from './attribute-names.js';
-import { DecoderTable } from './decoder-table.js';
-import { formatLinkAddress, LINK_MODES, linkFlagNames, linkTypeName, OPER_STATES } from './flags.js';
+import { keepLatestShape } from '../shape-keeper.js';
+import { NOT_WALKED, UNKNOWN_FIELD, walkLinkAttributes } from './attribute-walk.js';
+import { decodeCheckedAttributes } from './checked-attributes.js';
+import { linkFlagNames, linkTypeName } from './flags.js';
 import { writeIfinfomsg } from './ifinfomsg.js';
-import { linkKind, slaveKind, type KindEncodeContext, type LinkKind } from './kinds/index.js';
-import { PlainLink } from './link-object.js';
-import { rawMembers } from './kinds/raw-members.js';
-import { copyMessage, type MessageCopy } from './message-copy.js';
-import { attachLinkBytes, lazyField } from './lazy-fields.js';
-import { keepLatestShape, keepShapeAlive } from '../shape-keeper.js';
-import { decodeStats64, STATS64_BASE_LEN } from './stats.js';
+import type { KindEncodeContext, LinkKind } from './kinds/index.js';
 import type { VethInfo } from './kinds/veth.js';
-import type { Link, LinkXdp } from './types.js';
+import { attachLinkBytes } from './lazy-fields.js';
+import { PlainLink } from './link-object.js';
+import { copyMessage, type MessageCopy } from './message-copy.js';
+import type { Link } from './types.js';
 
 /** Options of a link as a port of its master, in a LinkRequest (IFLA_INFO_SLAVE_KIND / IFLA_INFO_SLAVE_DATA). */
 export interface LinkSlaveRequest {
@@ -179,200 +170,20 @@ export function encodeLinkRequest(w: MessageWriter, r: LinkRequest): void {
   }
 }
 
-function hex(c: AttributeCursor): string {
-  return c.buf.toString('hex', c.start, c.start + c.length);
-}
-
-function decodeXdp(c: AttributeCursor): LinkXdp {
-  const xdp: LinkXdp = { attached: 0 };
-  while (c.next()) {
-    switch (c.type) {
-      case IFLA_XDP_ATTACHED: xdp.attached = c.u8(); break;
-      case IFLA_XDP_PROG_ID: xdp.progId = c.u32(); break;
-      case IFLA_XDP_DRV_PROG_ID: xdp.driverProgId = c.u32(); break;
-      case IFLA_XDP_SKB_PROG_ID: xdp.genericProgId = c.u32(); break;
-      case IFLA_XDP_HW_PROG_ID: xdp.offloadProgId = c.u32(); break;
-      case IFLA_XDP_FLAGS: xdp.flags = c.u32(); break;
-    }
-  }
-  return xdp;
-}
-
-function decodeAfSpec(c: AttributeCursor, link: Link): void {
-  // Kept whole (a kilobyte of per-family configuration), as a view made when
-  // read; only the IPv6 address generation mode, which ip prints, is read out.
-  Object.defineProperty(link, 'afSpec', AF_SPEC_FIELD);
-  const families = c.nestedCursor();
-  while (families.next()) {
-    if (families.type !== AF_INET6) continue;
-    const inet6 = families.nestedCursor();
-    while (inet6.next()) if (inet6.type === IFLA_INET6_ADDR_GEN_MODE) link.inet6AddrGenMode = inet6.u8();
-  }
-}
-
-function decodeLinkInfo(c: AttributeCursor, link: Link): void {
-  // The kind names how to read the data; find both before decoding.
-  let data: AttributeCursor | undefined;
-  let slaveData: AttributeCursor | undefined;
-  while (c.next()) {
-    switch (c.type) {
-      case IFLA_INFO_KIND: link.kind = c.string(); break;
-      case IFLA_INFO_DATA: data = c.nestedCursor(); break;
-      case IFLA_INFO_SLAVE_KIND: link.slaveKind = c.string(); break;
-      case IFLA_INFO_SLAVE_DATA: slaveData = c.nestedCursor(); break;
-      case IFLA_INFO_XSTATS: link.xstats = c.view(); break;
-      // Other members go to `unknown` when it is read (unknownAttributes).
-    }
-  }
-  if (data) {
-    const kind = link.kind === undefined ? undefined : linkKind(link.kind);
-    link.info = kind ? kind.decodeInfoData(data) : rawMembers(data);
-  }
-  if (slaveData) {
-    const kind = link.slaveKind === undefined ? undefined : slaveKind(link.slaveKind);
-    link.slaveInfo = kind ? kind.decodeSlaveData(slaveData) : rawMembers(slaveData);
-  }
-}
-
-
-function decodeProtoDownReason(c: AttributeCursor, link: Link): void {
-  while (c.next()) if (c.type === IFLA_PROTO_DOWN_REASON_VALUE) link.protoDownReason = c.u32();
-}
-
-function decodeAltNames(c: AttributeCursor): string[] {
-  const names: string[] = [];
-  while (c.next()) if (c.type === IFLA_ALT_IFNAME) names.push(c.string());
-  return names;
-}
-
-const LINK_ATTRIBUTES = new DecoderTable<Link>();
-const on = LINK_ATTRIBUTES.on.bind(LINK_ATTRIBUTES);
-on(IFLA_IFNAME, (l, c) => { l.name = c.string(); });
-on(IFLA_MTU, (l, c) => { l.mtu = c.u32(); });
-on(IFLA_MIN_MTU, (l, c) => { l.minMtu = c.u32(); });
-on(IFLA_MAX_MTU, (l, c) => { l.maxMtu = c.u32(); });
-on(IFLA_QDISC, (l, c) => { l.qdisc = c.string(); });
-on(IFLA_OPERSTATE, (l, c) => {
-  const state = c.u8();
-  l.operstate = OPER_STATES[state] ?? state;
-});
-on(IFLA_LINKMODE, (l, c) => {
-  const mode = c.u8();
-  l.linkmode = LINK_MODES[mode] ?? mode;
-});
-on(IFLA_GROUP, (l, c) => { l.group = c.u32(); });
-on(IFLA_TXQLEN, (l, c) => { l.txqueuelen = c.u32(); });
-on(IFLA_ADDRESS, (l, c) => { l.address = formatLinkAddress(c.buf, c.start, c.length, l.type); });
-on(IFLA_BROADCAST, (l, c) => { l.broadcast = formatLinkAddress(c.buf, c.start, c.length, l.type); });
-on(IFLA_PERM_ADDRESS, (l, c) => { l.permAddress = formatLinkAddress(c.buf, c.start, c.length, l.type); });
-on(IFLA_MASTER, (l, c) => { l.master = c.u32(); });
-on(IFLA_LINK, (l, c) => { l.link = c.u32(); });
-on(IFLA_LINK_NETNSID, (l, c) => { l.linkNetnsId = c.s32(); });
-on(IFLA_IFALIAS, (l, c) => { l.alias = c.string(); });
-on(IFLA_LINKINFO, (l, c) => decodeLinkInfo(c.nestedCursor(), l));
-on(IFLA_STATS64, (l, c) => {
-  // Newer kernels append counters; the 23 of the original struct are always there.
-  c.need(STATS64_BASE_LEN);
-  Object.defineProperty(l, 'stats64', STATS64_FIELD);
-});
-on(IFLA_PROMISCUITY, (l, c) => { l.promiscuity = c.u32(); });
-on(IFLA_ALLMULTI, (l, c) => { l.allmulti = c.u32(); });
-on(IFLA_NUM_TX_QUEUES, (l, c) => { l.numTxQueues = c.u32(); });
-on(IFLA_NUM_RX_QUEUES, (l, c) => { l.numRxQueues = c.u32(); });
-on(IFLA_GSO_MAX_SIZE, (l, c) => { l.gsoMaxSize = c.u32(); });
-on(IFLA_GSO_MAX_SEGS, (l, c) => { l.gsoMaxSegs = c.u32(); });
-on(IFLA_TSO_MAX_SIZE, (l, c) => { l.tsoMaxSize = c.u32(); });
-on(IFLA_TSO_MAX_SEGS, (l, c) => { l.tsoMaxSegs = c.u32(); });
-on(IFLA_GRO_MAX_SIZE, (l, c) => { l.groMaxSize = c.u32(); });
-on(IFLA_CARRIER, (l, c) => { l.carrier = c.u8() !== 0; });
-on(IFLA_CARRIER_CHANGES, (l, c) => { l.carrierChanges = c.u32(); });
-on(IFLA_CARRIER_UP_COUNT, (l, c) => { l.carrierUpCount = c.u32(); });
-on(IFLA_CARRIER_DOWN_COUNT, (l, c) => { l.carrierDownCount = c.u32(); });
-on(IFLA_PROTO_DOWN, (l, c) => { l.protoDown = c.u8() !== 0; });
-on(IFLA_PROTO_DOWN_REASON, (l, c) => decodeProtoDownReason(c.nestedCursor(), l));
-on(IFLA_PHYS_PORT_ID, (l, c) => { l.physPortId = hex(c); });
-on(IFLA_PHYS_PORT_NAME, (l, c) => { l.physPortName = c.string(); });
-on(IFLA_PHYS_SWITCH_ID, (l, c) => { l.physSwitchId = hex(c); });
-on(IFLA_PARENT_DEV_NAME, (l, c) => { l.parentDevName = c.string(); });
-on(IFLA_PARENT_DEV_BUS_NAME, (l, c) => { l.parentDevBusName = c.string(); });
-on(IFLA_PROP_LIST, (l, c) => { l.altNames = decodeAltNames(c.nestedCursor()); });
-on(IFLA_EVENT, (l, c) => { l.event = c.u32(); });
-on(IFLA_XDP, (l, c) => { l.xdp = decodeXdp(c.nestedCursor()); });
-on(IFLA_AF_SPEC, (l, c) => decodeAfSpec(c, l));
-on(IFLA_NEW_NETNSID, (l, c) => { l.newNetnsId = c.s32(); });
-on(IFLA_NEW_IFINDEX, (l, c) => { l.newIfindex = c.s32(); });
-on(IFLA_NET_NS_FD, (l, c) => { l.netnsFd = c.u32(); });
-on(IFLA_NET_NS_PID, (l, c) => { l.netnsPid = c.u32(); });
-on(IFLA_EXT_MASK, (l, c) => { l.extMask = c.u32(); });
-on(IFLA_PAD, () => {});
-
-/** IFLA_INFO_* members decodeLinkInfo reads; the others are kept raw in the link's `unknown`. */
-const LINK_INFO_MEMBERS = new Set([IFLA_INFO_KIND, IFLA_INFO_DATA, IFLA_INFO_SLAVE_KIND, IFLA_INFO_SLAVE_DATA, IFLA_INFO_XSTATS]);
-
-/**
- * The attributes decoding kept raw, in message order: top-level attributes
- * without a decoder, and unread members of IFLA_LINKINFO where it stands.
- * Runs on bytes the link's decoding has already walked and checked.
- */
-function unknownAttributes(own: MessageCopy): RawAttribute[] {
-  const unknown: RawAttribute[] = [];
-  const c = new AttributeCursor(own.buf, own.start + IFINFOMSG_LEN, own.end);
-  while (c.next()) {
-    if (!LINK_ATTRIBUTES.has(c.type)) {
-      unknown.push(c.rawView());
-    } else if (c.type === IFLA_LINKINFO) {
-      const info = c.nestedCursor();
-      while (info.next()) if (!LINK_INFO_MEMBERS.has(info.type)) unknown.push(info.rawView());
-    }
-  }
-  return unknown;
-}
-
-/** A cursor on the last attribute of `type` (the one eager decoding kept); the link has one. */
-function lastAttribute(own: MessageCopy, type: number): AttributeCursor {
-  const c = new AttributeCursor(own.buf, own.start + IFINFOMSG_LEN, own.end);
-  let start = 0;
-  let length = 0;
-  while (c.next()) {
-    if (c.type === type) {
-      start = c.start;
-      length = c.length;
-    }
-  }
-  c.start = start;
-  c.length = length;
-  return c;
-}
-
-const UNKNOWN_FIELD = lazyField('unknown', unknownAttributes);
-const STATS64_FIELD = lazyField('stats64', (own) => {
-  const c = lastAttribute(own, IFLA_STATS64);
-  return decodeStats64(own.buf, c.start, c.length);
-});
-const AF_SPEC_FIELD = lazyField('afSpec', (own) => lastAttribute(own, IFLA_AF_SPEC).view());
-
-/**
- * What a link's cursors report a malformed attribute with: the message, and
- * names from the link's kind once IFLA_INFO_KIND has been read.
- */
-class LinkDecodeContext implements DecodeContext {
-  readonly family = 'rtnetlink';
-  constructor(
-    readonly messageType: string | number | undefined,
-    readonly offsetBias: number,
-    private readonly link: Link,
-  ) {}
-
-  attributeName(path: readonly number[]): string | undefined {
-    const kind = this.link.kind === undefined ? undefined : linkKind(this.link.kind);
-    return linkAttributeName(path, kind?.dataAttributeNames);
-  }
-}
-
 const LINK_EXEMPLAR_BITS = 5;
 const linkExemplars: (Link | undefined)[] = new Array<Link | undefined>(1 << LINK_EXEMPLAR_BITS).fill(undefined);
 
-function decodeLinkBytes(buf: Buffer, start: number, end: number, messageType: string | number | undefined, offsetBias: number): Link {
+/** A link holding the ifinfomsg at `start` of `buf`, before its attributes are read; `own` is its copy of the message. */
+function linkHeader(buf: Buffer, start: number, own: MessageCopy): Link {
+  const type = u16le(buf, start + 2);
+  const flags = u32le(buf, start + 8);
+  const link = new PlainLink(buf[start]!, s32le(buf, start + 4), type, linkTypeName(type), flags, linkFlagNames(flags), u32le(buf, start + 12));
+  attachLinkBytes(link, own);
+  Object.defineProperty(link, 'unknown', UNKNOWN_FIELD);
+  return link;
+}
+
+function decodeLinkBytes(buf: Buffer, start: number, end: number, messageType: string | number | undefined, offsetBias: number, cursorsOnly = false): Link {
   if (end > buf.length) {
     throw new MalformedMessageError(`the message ends at byte ${end}, its buffer holds ${buf.length}`, {
       family: 'rtnetlink', messageType, attribute: 'nlmsghdr', offset: start + offsetBias - NLMSG_HDRLEN,
@@ -383,15 +194,16 @@ function decodeLinkBytes(buf: Buffer, start: number, end: number, messageType: s
       family: 'rtnetlink', messageType, attribute: 'ifinfomsg', offset: start + offsetBias,
     });
   }
-  const type = u16le(buf, start + 2);
-  const flags = u32le(buf, start + 8);
-  const link = new PlainLink(buf[start]!, s32le(buf, start + 4), type, linkTypeName(type), flags, linkFlagNames(flags), u32le(buf, start + 12));
   const own = copyMessage(buf, start, end);
-  attachLinkBytes(link, own);
-  Object.defineProperty(link, 'unknown', UNKNOWN_FIELD);
-  // The cursor walks the copy: its offsets are `own.start - start` away from the caller's.
-  const context = new LinkDecodeContext(messageType, start - own.start + offsetBias, link);
-  const signature = LINK_ATTRIBUTES.decodeKnownSignature(new AttributeCursor(own.buf, own.start + IFINFOMSG_LEN, own.end, context), link);
+  // Offsets in the copy are `own.start - start` away from the caller's.
+  const bias = start - own.start + offsetBias;
+  let link = linkHeader(buf, start, own);
+  let signature = cursorsOnly ? NOT_WALKED : walkLinkAttributes(link, own, messageType, bias);
+  if (signature === NOT_WALKED) {
+    // Bytes a cursor refuses: decode a fresh link with cursors, which throw naming the attribute.
+    link = linkHeader(buf, start, own);
+    signature = decodeCheckedAttributes(link, own, messageType, bias);
+  }
   keepLatestShape('link', link);
   // One link of each attribute sequence stays alive too (as for routes):
   // a hidden class no live object has is dropped at the next full
@@ -410,6 +222,14 @@ function decodeLinkBytes(buf: Buffer, start: number, end: number, messageType: s
  */
 export function decodeLinkPayload(buf: Buffer, start: number, end: number): Link {
   return decodeLinkBytes(buf, start, end, undefined, 0);
+}
+
+/**
+ * `decodeLinkPayload` with the cursor decoder alone, never the direct walk:
+ * the reference the walk is tested against (test/route/links/attribute-walk.test.ts).
+ */
+export function decodeLinkPayloadWithCursors(buf: Buffer, start: number, end: number): Link {
+  return decodeLinkBytes(buf, start, end, undefined, 0, true);
 }
 
 /**
@@ -494,9 +314,3 @@ registerRouteMessage(RTM_GETLINK, 'RTM_GETLINK', describe);
 registerRouteMessage(RTM_SETLINK, 'RTM_SETLINK', describe);
 registerRouteMessage(RTM_NEWLINKPROP, 'RTM_NEWLINKPROP', describe);
 registerRouteMessage(RTM_DELLINKPROP, 'RTM_DELLINKPROP', describe);
-
-// Link decoding is the heaviest cursor user; keep its optimized code across full GCs.
-keepShapeAlive(new AttributeCursor(Buffer.alloc(0), 0, 0));
-// A context lives only while its link decodes; the class of its initialized
-// fields would die at every full collection without one kept alive.
-keepShapeAlive(new LinkDecodeContext(undefined, 0, new PlainLink(0, 0, 0, '', 0, [], 0)));
