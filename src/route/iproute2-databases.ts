@@ -224,10 +224,12 @@ export const DSFIELD_DATABASE = new NameDatabase({ file: 'rt_dsfield', builtIn: 
 /** group: link group names; ip knows group 0 as "default". */
 export const GROUP_DATABASE = new NameDatabase({ file: 'group', builtIn: [[0, 'default']], maxId: 0x7fffffff }, configDir);
 
-const DATABASES = { rt_tables: TABLE_DATABASE, rt_protos: PROTOCOL_DATABASE, rt_scopes: SCOPE_DATABASE, rt_realms: REALM_DATABASE, rt_dsfield: DSFIELD_DATABASE, group: GROUP_DATABASE } as const;
-
 /** iproute2's name databases, by their file's name in /etc/iproute2. */
-export type Iproute2Database = keyof typeof DATABASES;
+export type Iproute2Database = 'rt_tables' | 'rt_protos' | 'rt_scopes' | 'rt_realms' | 'rt_dsfield' | 'group';
+
+const DATABASES: Readonly<Record<Iproute2Database, NameDatabase>> = {
+  rt_tables: TABLE_DATABASE, rt_protos: PROTOCOL_DATABASE, rt_scopes: SCOPE_DATABASE, rt_realms: REALM_DATABASE, rt_dsfield: DSFIELD_DATABASE, group: GROUP_DATABASE,
+};
 
 function database(name: unknown): NameDatabase {
   if (typeof name === 'string' && Object.hasOwn(DATABASES, name)) return DATABASES[name as Iproute2Database];
