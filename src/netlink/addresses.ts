@@ -134,7 +134,11 @@ function formatIPv6(buf: Uint8Array, at: number): string {
   const slot = Math.imul(w0 ^ Math.imul(w1, 0x85ebca6b) ^ Math.imul(w2, 0xc2b2ae35) ^ Math.imul(w3, 0x27d4eb2f), 0x9e3779b1) >>> (32 - IPV6_CACHE_BITS);
   const k = slot * 4;
   const cached = ipv6CacheValues[slot]!;
-  if (cached !== '' && ipv6CacheKeys[k] === w0 && ipv6CacheKeys[k + 1] === w1 && ipv6CacheKeys[k + 2] === w2 && ipv6CacheKeys[k + 3] === w3) return cached;
+  // Every key word is read on every call (no short-circuit): a read that a
+  // dump of new addresses never reached before it was optimized would throw
+  // the optimized code away at the first repeated address.
+  const differs = (ipv6CacheKeys[k]! ^ w0) | (ipv6CacheKeys[k + 1]! ^ w1) | (ipv6CacheKeys[k + 2]! ^ w2) | (ipv6CacheKeys[k + 3]! ^ w3);
+  if (differs === 0 && cached !== '') return cached;
   const text = formatIPv6Text(buf, at);
   ipv6CacheKeys[k] = w0;
   ipv6CacheKeys[k + 1] = w1;
@@ -205,11 +209,48 @@ const ipv4CacheKeys = new Int32Array(1 << IPV4_CACHE_BITS);
 const ipv4CacheValues: string[] = new Array<string>(1 << IPV4_CACHE_BITS).fill('');
 const ipv4Scratch = Buffer.alloc(16);
 
+// The first three parts with their dots ("10.1.2."), by those three bytes:
+// addresses of one dump share a few /24s, and one of these plus the last
+// part's digits is a single concatenation, where writing out four parts is
+// ~100 bytecodes; a process's first dump runs this interpreted, thousands of
+// times before the optimizing compiler is done with it.
+const IPV4_PREFIX_CACHE_BITS = 6;
+const ipv4PrefixKeys = new Int32Array(1 << IPV4_PREFIX_CACHE_BITS);
+const ipv4PrefixValues: string[] = new Array<string>(1 << IPV4_PREFIX_CACHE_BITS).fill('');
+/** Below this length V8 concatenates into a flat string (ConsString::kMinLength); longer ones would be cons pairs. */
+const FLAT_CONCAT_LIMIT = 13;
+
 function formatIPv4(buf: Uint8Array, at: number): string {
-  const key = (buf[at]! << 24) | (buf[at + 1]! << 16) | (buf[at + 2]! << 8) | buf[at + 3]!;
+  const a = buf[at]!;
+  const b = buf[at + 1]!;
+  const c = buf[at + 2]!;
+  const d = buf[at + 3]!;
+  const key = (a << 24) | (b << 16) | (c << 8) | d;
   const slot = Math.imul(key, 0x9e3779b1) >>> (32 - IPV4_CACHE_BITS);
   const cached = ipv4CacheValues[slot]!;
-  if (cached !== '' && ipv4CacheKeys[slot] === key) return cached;
+  // The key is read first so that the read runs on every call, as for IPv6 above.
+  if (ipv4CacheKeys[slot] === key && cached !== '') return cached;
+  // Dots and digits, counted inline (no call: this too runs interpreted at first).
+  const length = 3 + (a >= 100 ? 3 : a >= 10 ? 2 : 1) + (b >= 100 ? 3 : b >= 10 ? 2 : 1) + (c >= 100 ? 3 : c >= 10 ? 2 : 1) + (d >= 100 ? 3 : d >= 10 ? 2 : 1);
+  const text = length < FLAT_CONCAT_LIMIT ? ipv4Prefix(a, b, c, key >>> 8) + d : formatIPv4Text(buf, at);
+  ipv4CacheKeys[slot] = key;
+  ipv4CacheValues[slot] = text;
+  return text;
+}
+
+/** "a.b.c." (`key`: the three bytes as one number), from its cache. */
+function ipv4Prefix(a: number, b: number, c: number, key: number): string {
+  const slot = Math.imul(key, 0x9e3779b1) >>> (32 - IPV4_PREFIX_CACHE_BITS);
+  const cached = ipv4PrefixValues[slot]!;
+  if (ipv4PrefixKeys[slot] === key && cached !== '') return cached;
+  const prefix = `${a}.${b}.${c}.`;
+  ipv4PrefixKeys[slot] = key;
+  ipv4PrefixValues[slot] = prefix;
+  return prefix;
+}
+
+/** The dotted quad at `at` as one flat string, digit by digit: for addresses of 13 characters or more. */
+function formatIPv4Text(buf: Uint8Array, at: number): string {
   const out = ipv4Scratch;
   let n = 0;
   for (let i = 0; i < 4; i++) {
@@ -223,14 +264,11 @@ function formatIPv4(buf: Uint8Array, at: number): string {
     }
     out[n++] = 0x30 + (v % 10);
   }
-  const text = dottedQuadText(out, n);
-  ipv4CacheKeys[slot] = key;
-  ipv4CacheValues[slot] = text;
-  return text;
+  return dottedQuadText(out, n);
 }
 
 /**
- * The `n` (7-15) character codes in `c` as one flat string. One
+ * The `n` (13-15) character codes in `c` as one flat string. One
  * String.fromCharCode call of fixed arity per length: Buffer#toString goes
  * through encoding lookup and a native call that cost more than the
  * formatting (a route dump formats a new destination for every route).
@@ -238,12 +276,6 @@ function formatIPv4(buf: Uint8Array, at: number): string {
 function dottedQuadText(c: Uint8Array, n: number): string {
   const f = String.fromCharCode;
   switch (n) {
-    case 7: return f(c[0]!, c[1]!, c[2]!, c[3]!, c[4]!, c[5]!, c[6]!);
-    case 8: return f(c[0]!, c[1]!, c[2]!, c[3]!, c[4]!, c[5]!, c[6]!, c[7]!);
-    case 9: return f(c[0]!, c[1]!, c[2]!, c[3]!, c[4]!, c[5]!, c[6]!, c[7]!, c[8]!);
-    case 10: return f(c[0]!, c[1]!, c[2]!, c[3]!, c[4]!, c[5]!, c[6]!, c[7]!, c[8]!, c[9]!);
-    case 11: return f(c[0]!, c[1]!, c[2]!, c[3]!, c[4]!, c[5]!, c[6]!, c[7]!, c[8]!, c[9]!, c[10]!);
-    case 12: return f(c[0]!, c[1]!, c[2]!, c[3]!, c[4]!, c[5]!, c[6]!, c[7]!, c[8]!, c[9]!, c[10]!, c[11]!);
     case 13: return f(c[0]!, c[1]!, c[2]!, c[3]!, c[4]!, c[5]!, c[6]!, c[7]!, c[8]!, c[9]!, c[10]!, c[11]!, c[12]!);
     case 14: return f(c[0]!, c[1]!, c[2]!, c[3]!, c[4]!, c[5]!, c[6]!, c[7]!, c[8]!, c[9]!, c[10]!, c[11]!, c[12]!, c[13]!);
     default: return f(c[0]!, c[1]!, c[2]!, c[3]!, c[4]!, c[5]!, c[6]!, c[7]!, c[8]!, c[9]!, c[10]!, c[11]!, c[12]!, c[13]!, c[14]!);

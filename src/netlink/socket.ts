@@ -5,7 +5,6 @@ import { describeMessage, log } from './debug.js';
 import { dumpRetryDelayMs, markInconsistentDump, sleepAsync, sleepSync } from './dump-retry.js';
 import { errorCode, NetlinkBatchError, NetlinkError, parseExtendedAck, type Operation } from './errors.js';
 import { NLMSG_HDRLEN } from './writer.js';
-import { u16le, u32le } from './byte-reads.js';
 import {
   NLM_F_ACK, NLM_F_DUMP, NLM_F_DUMP_INTR, NLM_F_REQUEST, NLMSG_DONE, NLMSG_ERROR, NLMSG_NOOP, NLMSG_OVERRUN,
   doneErrorCode, MalformedMessageError, parseMessages, type Message,
@@ -87,12 +86,17 @@ function throwFailures(failures: BatchFailure[], total: number): void {
  */
 export type Decoder<T> = (message: Message) => T;
 
-/** Points the reused Message view at the message of `len` bytes at `at` (its header already checked). */
+/**
+ * Points the reused Message view at the message of `len` bytes at `at` (its
+ * header already checked). The fields are read inline, not through
+ * byte-reads: this runs twice per dumped object (absorb, decodeParts), and
+ * a process's first dump runs it interpreted, where every call is paid.
+ */
 function viewMessage(m: Message, buf: Buffer, at: number, len: number): void {
-  m.type = u16le(buf, at + 4);
-  m.flags = u16le(buf, at + 6);
-  m.seq = u32le(buf, at + 8);
-  m.pid = u32le(buf, at + 12);
+  m.type = buf[at + 4]! | (buf[at + 5]! << 8);
+  m.flags = buf[at + 6]! | (buf[at + 7]! << 8);
+  m.seq = (buf[at + 8]! | (buf[at + 9]! << 8) | (buf[at + 10]! << 16) | (buf[at + 11]! << 24)) >>> 0;
+  m.pid = (buf[at + 12]! | (buf[at + 13]! << 8) | (buf[at + 14]! << 16) | (buf[at + 15]! << 24)) >>> 0;
   m.offset = at + NLMSG_HDRLEN;
   m.end = at + len;
 }
@@ -349,31 +353,51 @@ export class NetlinkSocket {
     const m = scratchMessage;
     m.buf = buf;
     const lastIndex = (ex.lastSeq - ex.firstSeq) >>> 0;
+    // A dump's data messages are kept for decodeParts, so here they only need
+    // their checks: skipDumpData runs those and leaves everything else
+    // (control messages, others' replies, a malformed header) to this loop.
+    const skipData = ex.decode === undefined && !logging;
     for (let at = 0; at < length; ) {
+      if (skipData) {
+        at = this.skipDumpData(ex, buf, at, length, lastIndex);
+        if (at >= length) break;
+      }
       if (at + NLMSG_HDRLEN > length) {
         throw new MalformedMessageError(`${length - at} trailing bytes cannot hold a netlink header`, { family: 'netlink', offset: at });
       }
-      const len = u32le(buf, at);
+      const len = (buf[at]! | (buf[at + 1]! << 8) | (buf[at + 2]! << 16) | (buf[at + 3]! << 24)) >>> 0;
       if (len < NLMSG_HDRLEN || at + len > length) {
         throw new MalformedMessageError(`netlink header claims ${len} bytes, ${length - at} remain`, { family: 'netlink', offset: at });
       }
-      viewMessage(m, buf, at, len);
+      const start = at;
       at += (len + 3) & ~3;
-      if (logging) log('← %s', describeMessage(this.protocol, m));
-      const index = (m.seq - ex.firstSeq) >>> 0;
+      if (logging) {
+        viewMessage(m, buf, start, len);
+        log('← %s', describeMessage(this.protocol, m));
+      }
+      // The header fields are read inline and the view is only pointed at
+      // messages handed on: a dump's data messages (thousands, in a first
+      // call interpreted) are only checked here, and decoded in decodeParts.
+      const seq = (buf[start + 8]! | (buf[start + 9]! << 8) | (buf[start + 10]! << 16) | (buf[start + 11]! << 24)) >>> 0;
+      const pid = (buf[start + 12]! | (buf[start + 13]! << 8) | (buf[start + 14]! << 16) | (buf[start + 15]! << 24)) >>> 0;
+      const index = (seq - ex.firstSeq) >>> 0;
       // Replies to earlier, abandoned requests (or notifications) are not ours.
-      if (index > lastIndex || (m.pid !== this.portId && m.pid !== 0)) continue;
-      if (m.flags & NLM_F_DUMP_INTR) ex.interrupted = true;
-      if (m.type === NLMSG_ERROR) {
+      if (index > lastIndex || (pid !== this.portId && pid !== 0)) continue;
+      if ((buf[start + 6]! | (buf[start + 7]! << 8)) & NLM_F_DUMP_INTR) ex.interrupted = true;
+      const type = buf[start + 4]! | (buf[start + 5]! << 8);
+      if (type === NLMSG_ERROR) {
+        viewMessage(m, buf, start, len);
         const errno = errorCode(m);
         if (errno !== 0) this.fail(ex, m.seq, this.errorFor(ex, index, errno, m));
         if (index === lastIndex) ex.done = true;
-      } else if (m.type === NLMSG_DONE) {
+      } else if (type === NLMSG_DONE) {
+        viewMessage(m, buf, start, len);
         // A dump may end with an error code in NLMSG_DONE's payload.
         const errno = doneErrorCode(m);
         if (errno > 0) this.fail(ex, m.seq, new NetlinkError(errno, operationAt(ex, index), parseExtendedAck(m), m.seq));
         if (ex.dump && index === lastIndex) ex.done = true;
-      } else if (m.type !== NLMSG_NOOP && m.type !== NLMSG_OVERRUN && ex.decode) {
+      } else if (type !== NLMSG_NOOP && type !== NLMSG_OVERRUN && ex.decode) {
+        viewMessage(m, buf, start, len);
         try {
           ex.results.push(ex.decode(m));
         } catch (error) {
@@ -382,6 +406,30 @@ export class NetlinkSocket {
       }
     }
     return ex.done;
+  }
+
+  /**
+   * Steps over the data messages of ours from `at`, checking each header as
+   * absorb does and noting NLM_F_DUMP_INTR; returns the offset of the first
+   * message absorb must look at (a header that does not fit, another
+   * request's reply, an error, done, noop or overrun), or `length`. Apart
+   * from absorb so that absorb stays cold: optimized while a dump's data
+   * streamed in, it was thrown away again at the NLMSG_DONE that ends the
+   * dump (its branch had never run), then compiled a second time.
+   */
+  private skipDumpData<T>(ex: Exchange<T>, buf: Buffer, at: number, length: number, lastIndex: number): number {
+    while (at + NLMSG_HDRLEN <= length) {
+      const len = (buf[at]! | (buf[at + 1]! << 8) | (buf[at + 2]! << 16) | (buf[at + 3]! << 24)) >>> 0;
+      if (len < NLMSG_HDRLEN || at + len > length) return at;
+      const seq = (buf[at + 8]! | (buf[at + 9]! << 8) | (buf[at + 10]! << 16) | (buf[at + 11]! << 24)) >>> 0;
+      const pid = (buf[at + 12]! | (buf[at + 13]! << 8) | (buf[at + 14]! << 16) | (buf[at + 15]! << 24)) >>> 0;
+      if (((seq - ex.firstSeq) >>> 0) > lastIndex || (pid !== this.portId && pid !== 0)) return at;
+      const type = buf[at + 4]! | (buf[at + 5]! << 8);
+      if (type === NLMSG_ERROR || type === NLMSG_DONE || type === NLMSG_NOOP || type === NLMSG_OVERRUN) return at;
+      if ((buf[at + 6]! | (buf[at + 7]! << 8)) & NLM_F_DUMP_INTR) ex.interrupted = true;
+      at += (len + 3) & ~3;
+    }
+    return at;
   }
 
   /** Decodes a completed dump's data messages, part by part. */
@@ -394,13 +442,19 @@ export class NetlinkSocket {
       const buf = parts[p]!;
       const length = lengths[p]!;
       m.buf = buf;
-      // absorb() already checked every header of these datagrams.
+      // absorb() already checked every header of these datagrams. Their
+      // fields are read inline, as there, and the view is only pointed at
+      // the messages decoded.
       for (let at = 0; at + NLMSG_HDRLEN <= length; ) {
-        const len = u32le(buf, at);
-        viewMessage(m, buf, at, len);
+        const start = at;
+        const len = (buf[at]! | (buf[at + 1]! << 8) | (buf[at + 2]! << 16) | (buf[at + 3]! << 24)) >>> 0;
         at += (len + 3) & ~3;
-        if (m.seq !== ex.firstSeq || (m.pid !== this.portId && m.pid !== 0)) continue;
-        if (m.type === NLMSG_ERROR || m.type === NLMSG_DONE || m.type === NLMSG_NOOP || m.type === NLMSG_OVERRUN) continue;
+        const seq = (buf[start + 8]! | (buf[start + 9]! << 8) | (buf[start + 10]! << 16) | (buf[start + 11]! << 24)) >>> 0;
+        const pid = (buf[start + 12]! | (buf[start + 13]! << 8) | (buf[start + 14]! << 16) | (buf[start + 15]! << 24)) >>> 0;
+        if (seq !== ex.firstSeq || (pid !== this.portId && pid !== 0)) continue;
+        const type = buf[start + 4]! | (buf[start + 5]! << 8);
+        if (type === NLMSG_ERROR || type === NLMSG_DONE || type === NLMSG_NOOP || type === NLMSG_OVERRUN) continue;
+        viewMessage(m, buf, start, len);
         results.push(decode(m));
       }
     }

@@ -133,10 +133,6 @@ export function encodeAddressDumpRequest(writer: MessageWriter, family: number, 
   writer.buf.writeUInt32LE(index >>> 0, at + 4);
 }
 
-function lifetime(value: number): number | 'forever' {
-  return value === FOREVER ? 'forever' : value;
-}
-
 /**
  * Decodes an RTM_NEWADDR/RTM_DELADDR message (or a request, for debug
  * output); undefined for families other than IPv4 and IPv6 (an unfiltered
@@ -145,6 +141,11 @@ function lifetime(value: number): number | 'forever' {
  * family set. MalformedMessageError for a header or attribute that does not fit.
  */
 export function decodeAddress(message: Message): Address | undefined {
+  // A reply (not a request) with a whole ifaddrmsg, checked here without the
+  // two calls below: a dump decodes thousands, most of them interpreted.
+  if (message.type !== RTM_GETADDR && message.end - message.offset >= IFADDRMSG_LEN && message.end <= message.buf.length) {
+    return decodeAddressMessage(message, 0);
+  }
   const legacy = widenRtgenmsg(message, RTM_GETADDR, IFADDRMSG_LEN);
   if (legacy) return decodeAddressMessage(legacy.message, legacy.offsetBias);
   requireRouteHeader(message, IFADDRMSG_LEN, 'ifaddrmsg');
@@ -186,26 +187,64 @@ const NO_NAMES: string[] = [];
  */
 const flagNamesCache = [new Map<number, readonly string[]>(), new Map<number, readonly string[]>()];
 
+/** The flags and family flagNamesOf answered last, and its names: consecutive addresses mostly share them. */
+let lastFlags = -1;
+let lastFlagsFamily = 0;
+let lastFlagNames: readonly string[] = [];
+
 function flagNamesOf(flags: number, family: IpFamily): string[] {
-  const cache = flagNamesCache[family === 6 ? 1 : 0]!;
-  let names = cache.get(flags);
-  if (names === undefined) {
-    names = addressFlagNames(flags, family);
-    if (cache.size < 256) cache.set(flags, names);
+  if (flags !== lastFlags || family !== lastFlagsFamily) {
+    const cache = flagNamesCache[family === 6 ? 1 : 0]!;
+    let names = cache.get(flags);
+    if (names === undefined) {
+      names = addressFlagNames(flags, family);
+      if (cache.size < 256) cache.set(flags, names);
+    }
+    lastFlags = flags;
+    lastFlagsFamily = family;
+    lastFlagNames = names;
   }
-  return names.slice();
+  return lastFlagNames.slice();
 }
 
 /**
+ * What decodeAddressMessage does with an attribute type, one case of its
+ * switch each. A switch whose labels are small integer literals (a const
+ * enum's members) is a jump table: one jump per attribute, where comparing
+ * against the imported IFA_* constants cost a load and a comparison per
+ * case before the attribute's own, interpreted in a first dump and again in
+ * the optimizing compiler's graph.
+ */
+const enum AddressRead {
+  /** Not one of the below: decodeOtherAttribute. */
+  Other,
+  Address,
+  Local,
+  Label,
+  Flags,
+  CacheInfo,
+}
+
+/** The AddressRead of each attribute type below its length (Other beyond). */
+const ADDRESS_READ_OF = new Uint8Array(16);
+ADDRESS_READ_OF[IFA_ADDRESS] = AddressRead.Address;
+ADDRESS_READ_OF[IFA_LOCAL] = AddressRead.Local;
+ADDRESS_READ_OF[IFA_LABEL] = AddressRead.Label;
+ADDRESS_READ_OF[IFA_FLAGS] = AddressRead.Flags;
+ADDRESS_READ_OF[IFA_CACHEINFO] = AddressRead.CacheInfo;
+
+/**
  * Decodes the attributes with plain reads from the buffer: no cursor, no
- * error context, one call per attribute at most. A dump decodes thousands of
+ * error context, no call for a number. A dump decodes thousands of
  * addresses, most of them in a process's first call while V8 still
  * interprets this code and compiles it in the background; every call and
  * every object made per attribute is paid there, and every function inlined
- * is compiled again. Anything a cursor would refuse (a header overrunning
- * its container, a payload shorter than its type) is handed to
- * decodeCheckedAddress, which walks the message again with a cursor and
- * throws the MalformedMessageError naming the attribute.
+ * is compiled again. The attributes every address carries are decoded here;
+ * the others in decodeOtherAttribute, which stays out of this function's
+ * optimized code until a dump has them. Anything a cursor would refuse (a
+ * header overrunning its container, a payload shorter than its type) is
+ * handed to decodeCheckedAddress, which walks the message again with a
+ * cursor and throws the MalformedMessageError naming the attribute.
  */
 function decodeAddressMessage(message: Message, offsetBias: number): Address | undefined {
   const b = message.buf;
@@ -213,8 +252,8 @@ function decodeAddressMessage(message: Message, offsetBias: number): Address | u
   const family = ipFamilyOf(b[o]!);
   if (family === 0) return undefined;
   let flags = b[o + 2]!;
-  let unknown: RawAttribute[] | undefined;
-  const result = new PlainAddress(family, u32le(b, o + 4), b[o + 1]!, flags, b[o + 3]!);
+  const index = (b[o + 4]! | (b[o + 5]! << 8) | (b[o + 6]! << 16) | (b[o + 7]! << 24)) >>> 0;
+  const result = new PlainAddress(family, index, b[o + 1]!, flags, b[o + 3]!);
   // A Message put together by hand may claim more bytes than its buffer has (as AttributeCursor).
   const end = message.end <= b.length ? message.end : b.length;
   // Payload of IFA_ADDRESS: IFA_LOCAL almost always repeats it (no peer), and then shares its string.
@@ -225,49 +264,101 @@ function decodeAddressMessage(message: Message, offsetBias: number): Address | u
     if (len < 4 || at + len > end) return decodeCheckedAddress(message, offsetBias);
     const start = at + 4;
     const length = len - 4;
-    switch ((b[at + 2]! | (b[at + 3]! << 8)) & NLA_TYPE_MASK) {
-      case IFA_ADDRESS:
+    const type = (b[at + 2]! | (b[at + 3]! << 8)) & NLA_TYPE_MASK;
+    switch (type < ADDRESS_READ_OF.length ? ADDRESS_READ_OF[type]! : AddressRead.Other) {
+      case AddressRead.Address:
         result.address = formatIp(b, start, length);
         addressStart = start;
         addressLength = length;
         break;
-      case IFA_LOCAL:
+      case AddressRead.Local:
         result.local = length === addressLength && sameBytes(b, start, addressStart, length) ? result.address : formatIp(b, start, length);
         break;
-      case IFA_LABEL: result.label = attributeString(b, start, length); break;
-      case IFA_FLAGS:
-        if (length < 4) return decodeCheckedAddress(message, offsetBias);
-        flags = u32le(b, start);
+      case AddressRead.Label:
+        result.label = labelText(b, start, length);
         break;
-      case IFA_CACHEINFO:
+      case AddressRead.Flags:
+        if (length < 4) return decodeCheckedAddress(message, offsetBias);
+        flags = (b[start]! | (b[start + 1]! << 8) | (b[start + 2]! << 16) | (b[start + 3]! << 24)) >>> 0;
+        break;
+      case AddressRead.CacheInfo: {
         if (length < IFA_CACHEINFO_LEN) return decodeCheckedAddress(message, offsetBias);
-        result.preferredLifetime = lifetime(u32le(b, start));
-        result.validLifetime = lifetime(u32le(b, start + 4));
-        result.created = u32le(b, start + 8);
-        result.updated = u32le(b, start + 12);
+        // Read signed, so that FOREVER (0xffffffff) is -1 and never becomes a
+        // number above 2^31: optimized code made for small values would be
+        // thrown away at the first address that lives forever.
+        const preferred = b[start]! | (b[start + 1]! << 8) | (b[start + 2]! << 16) | (b[start + 3]! << 24);
+        const valid = b[start + 4]! | (b[start + 5]! << 8) | (b[start + 6]! << 16) | (b[start + 7]! << 24);
+        result.preferredLifetime = preferred === -1 ? 'forever' : preferred >>> 0;
+        result.validLifetime = valid === -1 ? 'forever' : valid >>> 0;
+        result.created = (b[start + 8]! | (b[start + 9]! << 8) | (b[start + 10]! << 16) | (b[start + 11]! << 24)) >>> 0;
+        result.updated = (b[start + 12]! | (b[start + 13]! << 8) | (b[start + 14]! << 16) | (b[start + 15]! << 24)) >>> 0;
         break;
-      case IFA_PROTO:
-        if (length < 1) return decodeCheckedAddress(message, offsetBias);
-        result.protocol = b[start]!;
-        break;
-      case IFA_RT_PRIORITY:
-        if (length < 4) return decodeCheckedAddress(message, offsetBias);
-        result.metric = u32le(b, start);
-        break;
-      case IFA_BROADCAST: result.broadcast = formatIp(b, start, length); break;
-      case IFA_ANYCAST: result.anycast = formatIp(b, start, length); break;
-      case IFA_MULTICAST: result.multicast = formatIp(b, start, length); break;
+      }
       default:
-        (unknown ??= []).push(rawAttribute(b, at, start, length));
+        if (!decodeOtherAttribute(result, b, at, type, length)) return decodeCheckedAddress(message, offsetBias);
     }
     at += (len + 3) & ~3;
   }
-  if (unknown !== undefined) result.unknown = unknown;
   if (result.address === '' && result.local !== undefined) result.address = result.local;
   result.flags = flags;
   result.flagNames = flagNamesOf(flags, family);
   keepLatestShape('address', result);
   return result;
+}
+
+/**
+ * The attributes not every address carries (broadcast, anycast, multicast,
+ * protocol, metric) and unknown ones, decoded into `result`; false for a
+ * payload too short for its type.
+ */
+function decodeOtherAttribute(result: Address, b: Buffer, at: number, type: number, length: number): boolean {
+  const start = at + 4;
+  switch (type) {
+    case IFA_BROADCAST: result.broadcast = formatIp(b, start, length); break;
+    case IFA_ANYCAST: result.anycast = formatIp(b, start, length); break;
+    case IFA_MULTICAST: result.multicast = formatIp(b, start, length); break;
+    case IFA_PROTO:
+      if (length < 1) return false;
+      result.protocol = b[start]!;
+      break;
+    case IFA_RT_PRIORITY:
+      if (length < 4) return false;
+      result.metric = u32le(b, start);
+      break;
+    default:
+      if (result.unknown === NO_RAW_ATTRIBUTES) result.unknown = [];
+      (result.unknown as RawAttribute[]).push(rawAttribute(b, at, start, length));
+  }
+  return true;
+}
+
+/**
+ * The label decoded last, when ASCII and within IFNAMSIZ, and its bytes
+ * with the NUL: a dump repeats each link's label on every address of the
+ * link. Compared as bytes (element reads) rather than through charCodeAt,
+ * a call each in code that is not optimized yet.
+ */
+let lastLabel = '';
+const lastLabelBytes = new Uint8Array(16);
+let lastLabelSize = 1;
+
+/** IFA_LABEL's text, as attributeString reads it; the previous label again costs a comparison of its bytes. */
+function labelText(b: Buffer, start: number, length: number): string {
+  // The kernel sends the label with its NUL (strlen + 1 bytes).
+  if (length === lastLabelSize) {
+    let i = 0;
+    while (i < length && b[start + i] === lastLabelBytes[i]) i++;
+    if (i === length) return lastLabel;
+  }
+  const label = attributeString(b, start, length);
+  // Only an ASCII label is its bytes; any other is read again each time.
+  if (label.length < lastLabelBytes.length && /^[\x01-\x7f]*$/.test(label)) {
+    for (let i = 0; i < label.length; i++) lastLabelBytes[i] = label.charCodeAt(i);
+    lastLabelBytes[label.length] = 0;
+    lastLabel = label;
+    lastLabelSize = label.length + 1;
+  }
+  return label;
 }
 
 /** Whether `length` bytes at `a` and at `b` of `buf` are equal (`b` < 0: no bytes to compare with). */
