@@ -53,10 +53,12 @@ const REFUSED = [
   'addr add 10.0.1.1/24', 'addr add 10.0.1.1/24 dev nosuch', '-6 addr add 10.0.1.1/24 dev v1', '-4 addr add fd00::1/64 dev v1',
   '-6 addr add fd00::1/64 dev v1 brd +', 'addr add 10.0.1.3/24 dev v1 m x', 'addr add 10.0.1.3/24 dev v1 v x', 'addr del x dev v1',
   'addr del 10.0.1.1/24 dev v1 scope bogus', 'addr add 10.0.1.1/24 dev v1 label',
+  // The wildcard deletion's warning quotes the address as typed.
+  'addr del 10.0.9 dev v1', 'addr del local 10.0.0.011 dev v1',
   // link set: iplink_parse's words
   `link set v1 name ${LONG_NAME}`, 'link set v1 name a/b', 'link set v1 address zz', 'link set v1 address 02:00:00:00:00:11:22',
   'link set v1 broadcast zz', 'link set v1 mtu abc', 'link set v1 mtu 99999999999', 'link set v1 txqueuelen x', 'link set v1 netns nosuchns',
-  'link set v1 group x', 'link set v1 group -1', `link set v1 alias ${'a'.repeat(256)}`, 'link set v1 promisc maybe',
+  'link set v1 group x', 'link set v1 group -1', 'link set v1 group 2147483648', 'link set v1 group 4294967295', 'link show group 9223372036854775806', `link set v1 alias ${'a'.repeat(256)}`, 'link set v1 promisc maybe',
   'link set v1 multicast maybe', 'link set v1 allmulticast maybe', 'link set v1 arp maybe', 'link set v1 dynamic maybe',
   'link set v1 carrier maybe', 'link set v1 protodown maybe', 'link set v1 gso_max_size x', 'link set v1 gso_max_segs 70000',
   'link set v1 gro_max_size x', 'link set v1 master nosuch', 'link set v1 vrf br0', 'link set v1 mode bogus', 'link set v1 state bogus',
@@ -104,6 +106,9 @@ const REFUSED = [
   'route show metric x', 'route show realms x', 'route show root x', 'route flush proto bogus', 'addr show scope bogus', 'addr show group x',
   'link show group x', 'neigh show nud bogus', 'neigh show protocol bogus', 'rule show pref x', 'rule show table bogus', 'rule show fwmark x',
   'rule show uidrange x', 'rule flush protocol bogus',
+  // Each master looked up as it is read (the first missing one named); vrf must name a VRF.
+  'addr show master nosuch master br0', 'link show master br0 master nosuch master zz', 'addr show vrf br0', 'link show vrf nosuch',
+  'addr show master nosuch to x', 'link show master nosuch scope bogus', 'addr flush dev v1 master nosuch label',
 ];
 
 /** Refused by both with ip's status, but a message nlkit words its own way on purpose (docs/cli.md, "Differences from ip"). */
@@ -129,11 +134,17 @@ const ACCEPTED = [
   'route add b 10.40.0.255 dev v1', 'route add unreach 10.41.0.0/16', 'route add 10.42.0.0/16 dev v1 tos AF11',
   'route add 10.44.0.0/16 nexthop via 10.0.0.2 weight 0x2 nexthop via 10.0.0.3', 'route add 10/8 dev v1 table 7 pref medium',
   'route del 10.31.0.0/16 table 0', 'route get 10.0.0.5/24', 'route get 10.0.0.5 tos 10 mark 0x10 uid 010',
-  // Addresses: flags ip ignores with a warning, numbers, `brd +`.
+  // Time metrics shown in ms, or from a second on as %gs (rto_min always locked).
+  'route add 10.45.0.0/16 dev v1 rtt lock 1234567ms rttvar 1500ms rto_min 999ms', 'route show 10.38.0.0/16', 'route show 10.45.0.0/16',
+  // Addresses: flags ip ignores with a warning, numbers, `brd +` (a preferred lifetime that outlasts the test: one
+  // running out turns the address deprecated at a different moment in each namespace).
   'addr add 10.0.1.1/24 dev v1 secondary', 'addr add 10.0.1.2/24 dev v1 nodad', 'addr add 10.0.3.1/24 dev v1 scope 0xfd m 0x5',
-  'addr add 10.0.4.1/24 dev v1 b +', 'addr add 11/8 dev v1 valid_lft 0x1000 preferred_lft 010', '-6 addr add fd00::5/64 dev v1 nodad',
+  'addr add 10.0.4.1/24 dev v1 b +', 'addr add 11/8 dev v1 valid_lft 0x1000 preferred_lft 01000', '-6 addr add fd00::5/64 dev v1 nodad',
   // Links: negative lengths sent as u32, a u32 stp_state, any word after ifb, MACs with one-digit bytes, octal numbers.
-  'link set v1 txqlen -5', 'link set v1 mtu 0x5dc', 'link set v1 group 0x10', `link set v1 alias ${'a'.repeat(255)}`,
+  'link set v1 txqlen -5', 'link set v1 mtu 0x5dc', 'link set v1 group 0x10',
+  // A group is strtol's value stored into a C int: the low 32 bits, taken where they are not negative.
+  'link set v1 group 99999999999', 'link set v1 group -4294967295', 'link set v1 group 9007199254740993', 'link show group 1215752191',
+  `link set v1 alias ${'a'.repeat(255)}`,
   'link set br0 type bridge stp_state 9', 'link add x1 address 02:00:00:00:01:01 type ifb bogus',
   'link set br0 type bridge priority 0x100 forward_delay 0400', 'link set v0 type bridge_slave cost 010 priority 0x2',
   'link add vx1 address 02:00:00:00:01:02 type vxlan id 0x10 dstport 4789', 'link add vx2 address 02:00:00:00:01:03 type vxlan id 5', 'link add vx3 address 02:00:00:00:01:04 type vxlan vni 7 dstport 0 tos 10 ttl 0x10',
@@ -146,6 +157,15 @@ const ACCEPTED = [
   'rule add dport 1-x table 100', 'rule add p 0x100 fwmark 0x10/0xff lookup 100', 'rule add pref 010 tos 10 table 100',
   'rule add pref 11 uidrange 5-6 table 100', 'rule add pref 14 u', 'rule add pref 15 b', 'rule add pref 16 sup_pl 0x10 table 100',
   'rule add pref 18 protocol 0x10 table 100', 'rule add pref 19 ipproto 6 dport 80 table 100', '-6 rule add from fd00::/64 table 100 pref 20',
+  // l3mdev as a selector with actions other than lookup (the kernel takes them), shown as ip shows them.
+  'rule add pref 21 from 10.1.0.0/16 l3mdev goto 40000', 'rule add pref 22 l3mdev nop', 'rule add pref 23 l3mdev blackhole', 'rule add pref 24 l3mdev',
+  'rule show', 'rule del pref 22 l3mdev nop',
+  // addr show's link filters: sent to the kernel only without -4/-6, tested as ip prints (not under -o), and under -6 on links without group/master/kind.
+  // (`to 10/8`: not the 11/8 address, whose lifetimes count down apart in the two namespaces.)
+  '-o -4 addr show type veth to 10/8', '-o -4 addr show master br0 to 10/8', '-o addr show group 5 to 10/8', '-o addr show type bridge_slave to 10/8',
+  '-j -4 addr show type bridge', '-4 addr show nomaster to 10/8', '-j -6 addr show group 0', '-6 addr show type veth', '-o -4 addr show up to 10/8',
+  // A flush under -j prints the (empty) JSON list ip opens around its dump.
+  '-j rule flush table 4242', '-j -p rule flush pref 4243',
 ];
 
 /** What each listing of the namespace reads, through ip -j, with what moves on its own masked. */

@@ -90,14 +90,16 @@ function peerPrefix(peer: string): string {
 /**
  * `ip address add ...` words from `args[from]` on as an AddressSpec (a batch
  * line passes its words whole, without a copy per line); `warn` prints ip's
- * warnings for flags it ignores.
+ * warnings for flags it ignores, and for `purpose` 'delete' its wildcard one.
  */
-export function parseAddressSpec(args: readonly string[], from = 0, family?: 4 | 6, warn?: (line: string) => void): AddressSpec {
+export function parseAddressSpec(args: readonly string[], from = 0, family?: 4 | 6, warn?: (line: string) => void, purpose: 'change' | 'delete' = 'change'): AddressSpec {
   const words = new Words(args, from);
   const spec: Record<string, unknown> = {};
   addressFamily = family ?? 0;
   // Created only for a line that has flags: most have none, and a batch parses thousands.
   let flags: Record<string, boolean> | undefined;
+  // As typed: ip's wildcard warning quotes it (`10.1.20`, not 10.1.20.0).
+  let localWord = '';
   while (!words.done) {
     let word = words.take()!;
     // In ipaddr_modify's order, for its abbreviations (`b` broadcast, `m` metric, `p` priority, `v` valid_lft).
@@ -140,10 +142,15 @@ export function parseAddressSpec(args: readonly string[], from = 0, family?: 4 |
       if (matches(word, 'help')) throw new CliUsageError(ADDRESS_USAGE.slice(0, -1), 255, true);
       if (spec.address !== undefined) throw duplicateArgument('local', word);
       spec.address = checked(word);
+      localWord = word;
     }
   }
   if (spec.dev === undefined) throw new CliUsageError('Not enough information: "dev" argument is required.');
   if (spec.address === undefined) throw new CliUsageError('Not enough information: "local" argument is required.');
+  if (purpose === 'delete' && spec.peer === undefined && !localWord.includes('/') && !(spec.address as string).includes(':')) {
+    // ip sends the local address alone, which the kernel matches whatever the prefix (the library sends the same request for such a spec).
+    warn?.(`Warning: Executing wildcard deletion to stay compatible with old scripts.\n         Explicitly specify the prefix length (${localWord}/32) to avoid this warning.\n         This special behaviour is likely to disappear in further releases,\n         fix your scripts!\n`);
+  }
   if ((spec.broadcast === '+' || spec.broadcast === '-') && addressFamily !== 4) throw new CliUsageError('Broadcast can be set only for IPv4 addresses');
   if (spec.validLifetime === 0) throw new CliUsageError('valid_lft is zero');
   const valid = spec.validLifetime === 'forever' ? 0xffffffff : spec.validLifetime as number | undefined;

@@ -1,11 +1,11 @@
 // `nlkit address`: show, add, change, replace, delete, flush, as `ip address` has them.
-import { addressToIpJson, type Address, type AddressSpec, type IpJson } from '../../route/index.js';
+import { addressToIpJson, type Address, type AddressSpec, type IpJson, type Link } from '../../route/index.js';
 import { CliUsageError, matchKeyword, Words } from '../args.js';
 import type { CliContext } from '../context.js';
 import { linkJson, linkStatsJson } from '../link-json.js';
 import { printList } from '../output.js';
 import { ADDRESS_USAGE, isMulticastAddress, parseAddressSpec } from './address-spec.js';
-import { linkPrinted, netnsNamer, readLinkSelection, selectLinks, type LinkSelection } from './link.js';
+import { linkPrinted, linkUpSelected, masterCheck, netnsNamer, readLinkSelection, selectLinks, type LinkSelection } from './link.js';
 import { printBrief } from './brief.js';
 import { inPrefix } from './prefix.js';
 import { deviceRef, spelledIndex } from './device-index.js';
@@ -74,9 +74,19 @@ function selectionFamily(ctx: CliContext, sel: LinkSelection): 4 | 6 | undefined
   return ctx.ipFamily() ?? (sel.to?.family || undefined);
 }
 
+/**
+ * print_linkinfo's tests on a link `-6` dumped through AF_INET6
+ * (inet6_fill_ifinfo), which carries no group, master or kind: the group
+ * test has nothing to test, and master and kind tests fail every link.
+ */
+function inet6LinkPrinted(l: Link, sel: LinkSelection): boolean {
+  return linkUpSelected(l, sel) && sel.filter.master === undefined && sel.filter.type === undefined && sel.slaveKind === undefined;
+}
+
 function show(ctx: CliContext, args: string[]): number {
-  const sel = readLinkSelection(new Words(args), ctx.ipFamily() ?? 0, ADDRESS_USAGE);
-  const { shown, all } = selectLinks(ctx, sel, 'address');
+  const sel = readLinkSelection(new Words(args), ctx.ipFamily() ?? 0, ADDRESS_USAGE, masterCheck(ctx));
+  // ip sends its master and kind filters with a link dump of no family only: under -4/-6 it tests them as it prints (or, under -o, not at all).
+  const { shown, all, printed } = selectLinks(ctx, sel, 'address', ctx.ipFamily() === undefined);
   const details = ctx.options.details > 0;
   // `-0` / `-f link`: the links alone, as `ip addr` prints them, no address dump.
   if (ctx.options.family === 'link') {
@@ -103,10 +113,13 @@ function show(ctx: CliContext, args: string[]): number {
     if (own.length === 0) return family === undefined;
     return own.some((a) => addressSelected(a, sel, (i) => names.get(i)));
   });
+  // With `label`, and with -o (each address on its own line, naming its link), ip prints the addresses without their link.
+  const oneline = ctx.options.oneline && !ctx.options.brief;
+  const inet6Links = ctx.ipFamily() === 6 && sel.dev === undefined;
   const entries: IpJson[] = links.map((l) => {
-    if (!linkPrinted(l, sel)) return {};
-    // With `label`, and with -o (each address on its own line, naming its link), ip prints the addresses without their link.
-    const oneline = ctx.options.oneline && !ctx.options.brief;
+    // -o skips print_linkinfo and its tests; print_selected_addrinfo still passes over a link that is down under `up`.
+    if (oneline && !linkUpSelected(l, sel)) return { addr_info: [] };
+    if (!oneline && !(inet6Links ? inet6LinkPrinted(l, sel) : linkPrinted(l, sel) && printed(l))) return {};
     const head: IpJson = sel.label !== undefined || oneline ? {} : addressLinkJson(linkJson(l, all, { details, stats: ctx.options.stats, familyFiltered: family !== undefined }), details);
     // `-6` dumps links through AF_INET6 (inet6_fill_ifinfo), which reports only these (a `dev` is read with a plain RTM_GETLINK).
     if (ctx.ipFamily() === 6 && sel.dev === undefined) for (const key of Object.keys(head)) if (!INET6_LINK_KEYS.has(key)) delete head[key];
@@ -166,7 +179,7 @@ function deletionOf(a: Address): AddressSpec {
 function flush(ctx: CliContext, args: string[]): number {
   if (args.length === 0) throw new CliUsageError('Flush requires arguments.');
   if (ctx.options.family === 'link') throw new CliUsageError('Cannot flush link addresses.');
-  const sel = readLinkSelection(new Words(args), ctx.ipFamily() ?? 0, ADDRESS_USAGE);
+  const sel = readLinkSelection(new Words(args), ctx.ipFamily() ?? 0, ADDRESS_USAGE, masterCheck(ctx));
   const all = ctx.rt().link.list();
   let index: number | undefined;
   if (sel.dev !== undefined) {
@@ -197,18 +210,6 @@ function flush(ctx: CliContext, args: string[]): number {
   return 0;
 }
 
-/**
- * ip's warning for an IPv4 delete without a prefix length or peer: it sends
- * the local address alone, which the kernel matches whatever the prefix (the
- * library sends the same request for such a spec).
- */
-function warnedWildcard(warn: (line: string) => void, spec: AddressSpec): AddressSpec {
-  if (spec.peer === undefined && !spec.address.includes('/') && !spec.address.includes(':')) {
-    warn(`Warning: Executing wildcard deletion to stay compatible with old scripts.\n         Explicitly specify the prefix length (${spec.address}/32) to avoid this warning.\n         This special behaviour is likely to disappear in further releases,\n         fix your scripts!\n`);
-  }
-  return spec;
-}
-
 /** ip's refusal of `autojoin` on an address that is not multicast, which it makes once the device is found. */
 function checkedAutojoin(ctx: CliContext, spec: AddressSpec): AddressSpec {
   if (spec.flags?.mcautojoin && !isMulticastAddress(spec.address)) {
@@ -234,7 +235,7 @@ export function runAddress(ctx: CliContext, args: string[]): number {
     // change sends NLM_F_REPLACE alone, replace adds NLM_F_CREATE, as ip does.
     case 'change': case 'chg': ctx.rt().addr.change(checkedAutojoin(ctx, withDevice(ctx, parseAddressSpec(rest, 0, ctx.ipFamily(), warn)))); return 0;
     case 'replace': ctx.rt().addr.replace(checkedAutojoin(ctx, withDevice(ctx, parseAddressSpec(rest, 0, ctx.ipFamily(), warn)))); return 0;
-    case 'delete': ctx.rt().addr.delete(warnedWildcard(warn, withDevice(ctx, parseAddressSpec(rest, 0, ctx.ipFamily(), warn)))); return 0;
+    case 'delete': ctx.rt().addr.delete(withDevice(ctx, parseAddressSpec(rest, 0, ctx.ipFamily(), warn, 'delete'))); return 0;
     case 'list': case 'show': case 'lst': return show(ctx, rest);
     case 'flush': return flush(ctx, rest);
     case 'help':

@@ -6,6 +6,7 @@ import type { BridgePortOptions, LinkChanges, LinkSpec } from '../../route/index
 import { CliUsageError, duplicateArgument, integerWord, invalidArgument, matches, strtoulWord, unsignedArgument, Words } from '../args.js';
 import { dsfield } from './ip-names.js';
 import { BRIDGE_USAGE, MACVLAN_USAGE, VXLAN_USAGE } from './link-kind-usage.js';
+import { groupNumber } from './link-group.js';
 import { lladdr } from './lladdr.js';
 import { ipInvalid, parseAddress, prefixText } from './prefix.js';
 
@@ -25,6 +26,12 @@ export interface LinkWordsContext {
   deviceWord?: (name: string) => string | number | undefined;
   /** Prints one of ip's warnings (a vxlan without `dstport`). */
   warn?: (line: string) => void;
+  /**
+   * The nsid `link-netns NAME` stands for, assigned first when NAME has none
+   * here (ip does both while it reads a veth peer's words); throws ip's
+   * invalid-argument error when there is none to be had.
+   */
+  linkNetnsId?: (name: string) => number;
 }
 
 function onOff(keyword: string, word: string): boolean {
@@ -71,11 +78,10 @@ function integer(word: string, message: string): number {
   return value;
 }
 
-/** rtnl_group_a2n: `default` (the group file's one name) or strtol's non-negative number. */
+/** A link's `group` word: ip's invarg where rtnl_group_a2n refuses it. */
 function group(word: string): number {
-  if (word === 'default') return 0;
-  const n = strtoulWord(word);
-  if (n < 0 || n > 0xffffffff) throw ipInvalid('Invalid "group" value\n', word);
+  const n = groupNumber(word);
+  if (n === undefined) throw ipInvalid('Invalid "group" value\n', word);
   return n;
 }
 
@@ -285,15 +291,81 @@ export const LINK_USAGE = 'Usage: nlkit link add [link DEV] [name] NAME [mtu MTU
 
 type KindParser = (words: Words, spec: Record<string, unknown>, context: LinkWordsContext, creating: boolean) => void;
 
+/** ETH_ALEN: veth_validate refuses a peer address of any other length. */
+const ETHERNET_ADDRESS_BYTES = 6;
+/** ETH_MIN_MTU and ETH_MAX_MTU: veth_validate refuses a peer MTU outside them. */
+const VETH_MTU = { min: 68, max: 65535 } as const;
+/** The kernel's limit on a new link's queues (rtnl_create_link refuses 0 and more). */
+const MAX_QUEUES = 4096;
+
+/**
+ * `type veth peer WORDS` as veth_parse_opt reads it: WORDS are link words
+ * (iplink_parse again), written into the peer's own ifinfomsg and attributes.
+ * The kernel makes the peer from them as it makes any new link
+ * (rtnl_create_link, then rtnl_configure_link for the header's flags), so
+ * some reach the peer and some are read, checked and then ignored there, as
+ * the comments below say; nlkit checks those as ip does and sends nothing for them.
+ */
 function vethArgs(words: Words, spec: Record<string, unknown>, context: LinkWordsContext): void {
   if (words.done) return;
   // ip prints its usage on standard output here, and nothing on standard error.
   if (words.take() !== 'peer') throw new CliUsageError('Usage: nlkit link <options> type veth [peer <options>]\nTo get <options> type \'nlkit link add help\'');
   const peer = readLinkWords(words, { creating: true }, context);
   if (peer.type !== undefined) throw new CliUsageError(`Error: duplicate "type": "${peer.type}" is the second value.`, 255, true);
-  // Without a name the kernel calls the peer vethN. `up` goes to the kernel as given: it refuses a peer created up (ENOTCONN), as it does for ip.
   if (peer.name === undefined && peer.changes.group !== undefined) throw new CliUsageError('group cannot be used when creating devices.', 255);
-  spec.peer = { ...(peer.name === undefined ? {} : { name: peer.name }), ...peer.changes };
+  const {
+    // Read and checked while parsing; the kernel does not enslave a peer (only the new link's IFLA_MASTER counts).
+    master: _master,
+    // IFLA_IFALIAS, IFLA_CARRIER, IFLA_PROTO_DOWN: rtnl_create_link reads none of them.
+    alias: _alias, carrier: _carrier, protodown: _protodown,
+    // IFLA_LINK_NETNSID: the kernel reads the peer's namespace from IFLA_NET_NS_* only.
+    linkNetnsId: _linkNetnsId, linkNetns,
+    link, index, up, netns, address, mtu, numTxQueues, numRxQueues, ...kept
+  } = peer.changes;
+  // ip looks up (and, when it has none, assigns) the nsid as it reads the word, and sends it to no effect.
+  if (linkNetns !== undefined) context.linkNetnsId?.(linkNetns);
+  // iplink_parse looks the peer's `link` up after its words; veth ignores IFLA_LINK.
+  if (link !== undefined && context.deviceWord && context.deviceWord(String(link)) === undefined) throw new CliUsageError(`Cannot find device "${link}"`);
+  const out: Record<string, unknown> = { ...(peer.name === undefined ? {} : { name: peer.name }), ...kept };
+  // veth_newlink gives the peer the index asked for only when the new link asks for one too.
+  if (index !== undefined && spec.index !== undefined) out.index = index;
+  // The kernel's refusals below come in its order: the peer's address and MTU, its namespace, its queues, its broadcast address.
+  if (address !== undefined) {
+    // veth_validate: EINVAL for a peer address that is no Ethernet address.
+    if ((address.length + 1) / 3 !== ETHERNET_ADDRESS_BYTES) throw new CliUsageError('RTNETLINK answers: Invalid argument', 2);
+    out.address = address;
+  }
+  if (mtu !== undefined) {
+    // veth_validate again; ip sends a negative MTU as its u32, which the library does not take.
+    if (mtu < VETH_MTU.min || mtu > VETH_MTU.max) throw new CliUsageError('RTNETLINK answers: Invalid argument', 2);
+    out.mtu = mtu;
+  }
+  if (typeof netns === 'number') {
+    // `netns PID` (no such name under /run/netns): ip sends the number, and the kernel finds no process by it (ESRCH).
+    if (netns <= 0 || !existsSync(`/proc/${netns}/ns/net`)) throw new CliUsageError('RTNETLINK answers: No such process', 2);
+    out.netns = { pid: netns };
+  } else if (netns !== undefined) out.netns = netns;
+  for (const [queues, value, key] of [['transmit', numTxQueues, 'numTxQueues'], ['receive', numRxQueues, 'numRxQueues']] as const) {
+    if (value === undefined) continue;
+    if (value < 1 || value > MAX_QUEUES) throw new CliUsageError(`Error: Invalid number of ${queues} queues.`, 2);
+    out[key] = value;
+  }
+  if (out.broadcast !== undefined) {
+    // The kernel refuses a broadcast address shorter than the link's and
+    // copies a longer one whole, of which the link has its first 6 bytes:
+    // the library's 6-byte address ends alike.
+    const bytes = (out.broadcast as string).split(':');
+    if (bytes.length < ETHERNET_ADDRESS_BYTES) throw new CliUsageError('RTNETLINK answers: Invalid argument', 2);
+    out.broadcast = bytes.slice(0, ETHERNET_ADDRESS_BYTES).join(':');
+  }
+  if (up === true) {
+    // ip asks for IFF_UP in the peer's header, and the kernel's veth_open
+    // refuses it (the pair is not joined yet) and undoes the creation. The
+    // library brings a peer up after creating it instead, which would leave
+    // the pair in place; nlkit answers with the kernel's refusal and sends nothing.
+    throw new CliUsageError('RTNETLINK answers: Transport endpoint is not connected', 2);
+  }
+  spec.peer = out;
 }
 
 /**

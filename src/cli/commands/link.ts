@@ -2,7 +2,7 @@
 import type { Link, LinkFilter, LinkSpec } from '../../route/index.js';
 
 const IFF_UP = 1;
-import { CliUsageError, duplicateArgument, matches, matchKeyword, strtoulWord, Words } from '../args.js';
+import { CliUsageError, duplicateArgument, matches, matchKeyword, Words } from '../args.js';
 import type { CliContext } from '../context.js';
 import { linkJson } from '../link-json.js';
 import { printList } from '../output.js';
@@ -12,6 +12,8 @@ import { linkText } from './link-text.js';
 import { LINK_USAGE, parseLinkAdd, parseLinkSet, readLinkWords, type LinkWordsContext } from './link-spec.js';
 import { ipInvalid, parsePrefix, type InetPrefix } from './prefix.js';
 import { deviceRef, deviceWord, spelledIndex } from './device-index.js';
+import { groupNumber } from './link-group.js';
+import { routeScope } from './ip-names.js';
 
 /**
  * What `ip link show` / `ip addr show|flush` select (ipaddr_list_flush_or_save):
@@ -56,42 +58,49 @@ function readFlagFilter(word: string, sel: LinkSelection): boolean {
   return true;
 }
 
-const SCOPES: Record<string, number> = { global: 0, universe: 0, site: 200, link: 253, host: 254, nowhere: 255 };
+
+/** Checks a `master`/`vrf` word as it is read; throws ip's invarg for a link that is not there. */
+export type MasterCheck = (word: string, vrf: boolean) => void;
 
 /**
- * rtnl_group_a2n() as a listing's `group` reads it: a name, or strtol()
- * (base 0) stored into a C int, so a number past 2^31 wraps (99999999999 is
- * group 1215752191) and one that lands negative is refused. Numbers past
- * 2^53 are refused too: JavaScript no longer has their low bits.
+ * ip looks each `master` (and `vrf`) word up as it reads it, so a missing one
+ * is reported before any mistake later in the line, and the first of several.
+ * The links are listed once, on the first such word.
  */
-function groupFilter(word: string): number | undefined {
-  if (word === 'default') return 0;
-  const n = strtoulWord(word);
-  if (n < 0 || n >= Number.MAX_SAFE_INTEGER) return undefined;
-  const group = Number(BigInt.asIntN(32, BigInt(n)));
-  return group < 0 ? undefined : group;
+export function masterCheck(ctx: CliContext): MasterCheck {
+  let all: readonly Link[] | undefined;
+  return (word, vrf) => {
+    all ??= ctx.rt().link.list();
+    // `vrf NAME` must name a link of kind vrf (ip's name_is_vrf asks for it by name).
+    if (vrf && !all.some((l) => (l.name === word || l.altNames?.includes(word)) && l.kind === 'vrf')) throw ipInvalid('Not a valid VRF name\n', word);
+    if (!vrf && deviceWord(all, word) === undefined) throw ipInvalid('Device does not exist\n', word);
+  };
 }
 
 /** Reads the selection words of `ip link show` / `ip addr show|flush`, in ip's order. */
-export function readLinkSelection(words: Words, family: 0 | 4 | 6 = 0, usage = LINK_USAGE): LinkSelection {
+export function readLinkSelection(words: Words, family: 0 | 4 | 6 = 0, usage = LINK_USAGE, checkMaster?: MasterCheck): LinkSelection {
   const sel: LinkSelection = { filter: {}, flags: 0, flagMask: 0 };
   while (!words.done) {
     const word = words.take()!;
     if (word === 'to') sel.to = parsePrefix(words.argument(word), family);
     else if (word === 'scope') {
       const v = words.argument(word);
-      const scope = SCOPES[v] ?? (/^(\d+|0x[0-9a-f]+)$/i.test(v) && Number(v) <= 255 ? Number(v) : undefined);
-      if (scope !== undefined) sel.scope = scope;
+      const scope = routeScope(v);
+      if (scope >= 0) sel.scope = scope;
       else if (v !== 'all') throw ipInvalid('invalid "scope"\n', v);
     } else if (word === 'up') sel.up = true;
     else if (readFlagFilter(word, sel)) continue;
     else if (word === 'label') sel.label = words.argument(word);
     else if (word === 'group') {
       const g = words.argument(word);
-      const group = groupFilter(g);
+      const group = groupNumber(g);
       if (group === undefined) throw ipInvalid('Invalid "group" value\n', g);
       sel.group = group;
-    } else if (word === 'master' || word === 'vrf') sel.filter.master = words.argument(word);
+    } else if (word === 'master' || word === 'vrf') {
+      const name = words.argument(word);
+      checkMaster?.(name, word === 'vrf');
+      sel.filter.master = name;
+    }
     else if (word === 'nomaster') sel.nomaster = true;
     else if (word === 'type') {
       const kind = words.argument(word);
@@ -112,16 +121,25 @@ export function readLinkSelection(words: Words, family: 0 | 4 | 6 = 0, usage = L
  * The links a selection names, and the namespace's whole list (for names of
  * master/link). `listing` is the command: a device word that no link has as
  * its name but that spells an index (`if7`) reads differently in each.
+ * `kernelFilters` off is ip's link dump of a family (`addr show` under
+ * -4/-6), which carries no master or kind filter: every link comes back,
+ * `nomaster` goes untested, and `printed` is print_linkinfo's own test of
+ * master and kind, for the caller to apply where ip calls it.
  */
-export function selectLinks(ctx: CliContext, sel: LinkSelection, listing: 'link' | 'address'): { shown: Link[]; all: Link[] } {
+export function selectLinks(ctx: CliContext, sel: LinkSelection, listing: 'link' | 'address', kernelFilters = true): { shown: Link[]; all: Link[]; printed: (l: Link) => boolean } {
   const all = ctx.rt().link.list();
   let shown = all;
-  // ip looks the master up while it reads the words, the device after: a missing master is reported first.
+  // Checked as it was read when the reader had a MasterCheck; a missing master is reported before the device.
   const master = typeof sel.filter.master === 'string' ? deviceWord(all, sel.filter.master) : sel.filter.master;
   if (master === undefined && sel.filter.master !== undefined) throw ipInvalid('Device does not exist\n', String(sel.filter.master));
   if (sel.dev !== undefined) {
     shown = all.filter((l) => l.name === sel.dev || l.altNames?.includes(sel.dev!));
     if (shown.length === 0) shown = spelledLink(ctx, all, sel.dev, sel.group, listing);
+  }
+  if (!kernelFilters) {
+    const masterIndex = typeof master === 'string' ? all.find((l) => l.name === master || l.altNames?.includes(master))?.index : master;
+    const printed = (l: Link): boolean => (masterIndex === undefined || l.master === masterIndex) && (sel.filter.type === undefined || l.kind === sel.filter.type);
+    return { shown, all, printed };
   }
   if (master !== undefined || sel.filter.type !== undefined) {
     const filter = master === undefined ? sel.filter : { ...sel.filter, master };
@@ -130,7 +148,7 @@ export function selectLinks(ctx: CliContext, sel: LinkSelection, listing: 'link'
   }
   // The kernel answers IFLA_MASTER -1 with the links that have no master.
   if (sel.nomaster) shown = shown.filter((l) => l.master === undefined);
-  return { shown, all };
+  return { shown, all, printed: () => true };
 }
 
 /**
@@ -152,12 +170,17 @@ function spelledLink(ctx: CliContext, all: readonly Link[], dev: string, group: 
   return shown;
 }
 
+/** `up`: print_linkinfo's test, and under -o (which skips it) print_selected_addrinfo's. */
+export function linkUpSelected(l: Link, sel: LinkSelection): boolean {
+  return !sel.up || (l.flags & IFF_UP) !== 0;
+}
+
 /**
  * print_linkinfo's own tests (up, group, port kind): a link that fails them
  * is not printed, but under -j its entry is already open, so ip 6.1 prints `{}`.
  */
 export function linkPrinted(l: Link, sel: LinkSelection): boolean {
-  if (sel.up && !(l.flags & IFF_UP)) return false;
+  if (!linkUpSelected(l, sel)) return false;
   if (sel.group !== undefined && l.group !== sel.group) return false;
   if (sel.slaveKind !== undefined && l.slaveKind !== sel.slaveKind) return false;
   return true;
@@ -171,7 +194,7 @@ export function netnsNamer(ctx: CliContext, links: readonly Link[]): ((nsid: num
 }
 
 function show(ctx: CliContext, args: string[]): number {
-  const sel = readLinkSelection(new Words(args));
+  const sel = readLinkSelection(new Words(args), 0, LINK_USAGE, masterCheck(ctx));
   const { shown, all } = selectLinks(ctx, sel, 'link');
   const details = ctx.options.details > 0;
   // ip 6.1 opens each link's JSON object before its `up`, group and port kind
@@ -216,6 +239,7 @@ function wordsContext(ctx: CliContext): LinkWordsContext {
     },
     deviceWord: (name) => deviceWord(ctx.rt().link.list(), name),
     warn: (line) => ctx.io.stderr(line),
+    linkNetnsId: (name) => nsidOf(ctx, name),
   };
 }
 
@@ -227,12 +251,12 @@ function add(ctx: CliContext, args: string[]): number {
   return 0;
 }
 
-/** `group N` as the device words of `link set|delete` name: its number ("default" is 0). */
+/** `group N` as the device words of `link set|delete` name: its number. */
 function groupSelector(word: string | undefined): number {
   if (word === undefined) throw new CliUsageError('Command line is not complete. Try option "help"', 255, true);
-  if (word === 'default') return 0;
-  if (!/^(\d+|0x[0-9a-f]+)$/i.test(word) || Number(word) > 0xffffffff) throw ipInvalid('Invalid "group" value\n', word);
-  return Number(word);
+  const group = groupNumber(word);
+  if (group === undefined) throw ipInvalid('Invalid "group" value\n', word);
+  return group;
 }
 
 function del(ctx: CliContext, args: string[]): number {

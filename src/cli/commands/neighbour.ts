@@ -15,6 +15,8 @@ function neighbourText(n: Record<string, unknown>): string {
   if (n.dev !== undefined) s += `dev ${n.dev} `;
   if (n.lladdr !== undefined) s += `lladdr ${n.lladdr} `;
   for (const f of ['router', 'proxy', 'extern_learn', 'offload', 'managed']) if (n[f] !== undefined) s += `${f} `;
+  // print_cacheinfo: `ref` only while the kernel holds references (a get holds one of its own).
+  if (n.refcnt !== undefined) s += ` ref ${n.refcnt}`;
   if (n.used !== undefined) s += ` used ${n.used}/${n.confirmed}/${n.updated}probes ${n.probes} `;
   for (const st of (n.state as string[] | undefined) ?? []) s += `${st} `;
   // print_neigh writes the protocol last.

@@ -4,6 +4,7 @@
 import type { IpJson } from '../../route/index.js';
 import type { RouteEncap } from './route-encap.js';
 import { nexthopObjectText } from './nexthop-text.js';
+import { printfG } from '../printf-g.js';
 
 const WORDS: Record<string, string> = { gateway: 'via', protocol: 'proto', prefsrc: 'src', from: 'from', iif: 'iif' };
 
@@ -35,6 +36,14 @@ export function lockedMetricKeys(lock: readonly string[] | undefined): string[] 
   return (lock ?? []).map((name) => name.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`));
 }
 
+/** Time metrics: the JSON has milliseconds, ip's text `200ms`, or from a second on `%gs` (`3s`, `1.5s`). */
+const TIME_METRICS = new Set(['rtt', 'rttvar', 'rto_min']);
+
+function metricText(key: string, value: unknown): string {
+  if (!TIME_METRICS.has(key) || typeof value !== 'number') return String(value);
+  return value >= 1000 ? `${printfG(value / 1e3)}s` : `${value}ms`;
+}
+
 export function routeText(r: IpJson, locked: readonly string[] = [], encap?: RouteEncap): string {
   let s = '';
   let pendingEncap = encapText(encap?.route);
@@ -50,7 +59,7 @@ export function routeText(r: IpJson, locked: readonly string[] = [], encap?: Rou
       case 'dst': s += `${value} `; break;
       case 'flags': for (const f of value as string[]) s += `${f} `; break;
       // ip's JSON calls the algorithm `congestion`, its text `congctl`.
-      case 'metrics': for (const m of value as IpJson[]) for (const [k, v] of Object.entries(m)) { const word = k === 'congestion' ? 'congctl' : k; s += `${word} ${locked.includes(word) ? 'lock ' : ''}${v} `; } break;
+      case 'metrics': for (const m of value as IpJson[]) for (const [k, v] of Object.entries(m)) { const word = k === 'congestion' ? 'congctl' : k; s += `${word} ${locked.includes(word) ? 'lock ' : ''}${metricText(k, v)} `; } break;
       // ip prints the preference last, without a space after it.
       case 'pref': s += `pref ${value}`; break;
       case 'nh_info': s += `\n\tnh_info ${nexthopObjectText(value as IpJson)}`; break;

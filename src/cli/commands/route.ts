@@ -153,8 +153,15 @@ function endMatches(route: Route, address: string | undefined, length: number, r
   return true;
 }
 
-/** filter_nlmsg: what ip checks itself, after the dump. */
-function selected(route: Route, sel: RouteSelection, iif: number | undefined): boolean {
+/**
+ * filter_nlmsg: what ip checks itself, after the dump. `oif` is the `dev`
+ * selector's index: ip compares it with the route's RTA_OIF alone, which a
+ * multipath route (IPv4 or IPv6) does not carry, so a route through several
+ * paths is never selected by `dev`, even one whose paths all use it. The
+ * kernel's own RTA_OIF filter lets such a route through when any of its paths
+ * uses the device, and so does the library's `dev` filter.
+ */
+function selected(route: Route, sel: RouteSelection, iif: number | undefined, oif: number | undefined): boolean {
   if (!endMatches(route, route.dst, route.dstLength, sel.rdst, sel.mdst)) return false;
   if (!endMatches(route, route.src, route.srcLength, sel.rsrc, sel.msrc)) return false;
   if (sel.via?.family) {
@@ -164,6 +171,7 @@ function selected(route: Route, sel: RouteSelection, iif: number | undefined): b
   if (sel.prefsrc?.family && (route.family !== sel.prefsrc.family || !addressMatches(route.prefsrc, sel.prefsrc, sel.prefsrc.bitlen))) return false;
   if (sel.tos !== undefined && route.tos !== sel.tos) return false;
   if (iif !== undefined && (route.iif ?? 0) !== iif) return false;
+  if (oif !== undefined && (route.oif ?? 0) !== oif) return false;
   if (sel.metric !== undefined && (route.priority ?? 0) !== sel.metric) return false;
   if (sel.mark !== undefined && (route.mark ?? 0) !== sel.mark) return false;
   if (sel.realms && (((route.flow ?? 0) ^ sel.realms.value) & sel.realms.mask) !== 0) return false;
@@ -191,9 +199,11 @@ function listRoutes(ctx: CliContext, sel: RouteSelection, action: 'Dump' | 'Flus
     if (iif === 0) throw new CliUsageError(`Cannot find device "${sel.iif}"`);
   }
   let dev = sel.filter.dev;
+  let oif: number | undefined;
   if (typeof dev === 'string') {
     const index = llNameToIndex(links, dev);
     if (index === 0) throw new CliUsageError(`Cannot find device "${dev}"`);
+    oif = index;
     if (!links.some((l) => l.name === dev || l.altNames?.includes(dev as string))) dev = index;
   }
   const table = sel.filter.table;
@@ -215,7 +225,7 @@ function listRoutes(ctx: CliContext, sel: RouteSelection, action: 'Dump' | 'Flus
     if (name === 'LinkNotFoundError' && typeof dev === 'number') throw refused('RTNETLINK answers: No such device');
     throw error;
   }
-  return routes.filter((r) => selected(r, sel, iif));
+  return routes.filter((r) => selected(r, sel, iif, oif));
 }
 
 function linkNames(ctx: CliContext): Map<number, string> {

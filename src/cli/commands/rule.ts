@@ -8,6 +8,8 @@ import { inPrefix, ipInvalid, namedValue, parsePrefix, prefixText, type InetPref
 
 /** The actions RuleSpec takes, by the route type names ip reads them as (FR_ACT_* values equal RTN_* ones: `unicast` is lookup). */
 const ACTIONS: Record<string, string> = { unicast: 'lookup', local: 'goto', broadcast: 'nop', blackhole: 'blackhole', unreachable: 'unreachable', prohibit: 'prohibit' };
+/** The action names RuleSpec takes. */
+const SPEC_ACTIONS: ReadonlySet<string> = new Set(Object.values(ACTIONS));
 
 /**
  * sscanf's `%u` (`%hu` with `bits` 16) at the start of `text`: blanks, a
@@ -68,6 +70,8 @@ function ruleText(r: Record<string, unknown>): string {
     else if (key === 'protocol') s += `proto ${value} `;
     else if (key === 'suppress_prefixlen') s += `suppress_prefixlength ${value} `;
     else if (key === 'unresolved') s += '[unresolved] ';
+    // The VRF's table is only known per packet; ip names it so whatever the rule's action.
+    else if (key === 'l3mdev') s += 'lookup [l3mdev-table] ';
     else if (key === 'iif_detached' || key === 'oif_detached') s += '[detached] ';
     else if (value === null) s += `${key} `;
     else if (typeof value === 'object') s += `${key} ${Object.values(value).join('-')} `;
@@ -300,7 +304,12 @@ function deletionOf(r: Rule): RuleSpec {
     if (r[key] !== undefined) spec[key] = r[key];
   }
   if (r.actionName !== 'goto') delete spec.goto;
-  if (r.actionName !== 'lookup') delete spec.table;
+  if (!SPEC_ACTIONS.has(r.actionName)) {
+    // An action RuleSpec has no name for (0, or a type only ip sends): sent as
+    // none, which the kernel's match takes as any; the table still narrows it.
+    delete spec.action;
+    if (!r.table) delete spec.table;
+  } else if (r.actionName !== 'lookup') delete spec.table;
   return spec as unknown as RuleSpec;
 }
 
@@ -311,6 +320,8 @@ function flush(ctx: CliContext, args: string[]): number {
     if (sel.protocol !== undefined && r.protocol !== undefined && r.protocol !== sel.protocol) continue;
     if (r.priority !== undefined && r.priority !== 0) ctx.rt().rule.delete(deletionOf(r));
   }
+  // ip opens its JSON list around the flush's dump as around a listing's, and lists nothing: `[]` under -j.
+  printList(ctx, [], ruleText);
   return 0;
 }
 

@@ -100,7 +100,8 @@ export function linkToIpJson(link: Link, links?: LinkDirectory): IpLinkJson {
     else out.linkmode_index = typeof link.linkmode === 'number' ? link.linkmode : 2;
   }
   out.group = groupName(link.group);
-  if (link.txqueuelen) out.txqlen = link.txqueuelen;
+  // ip prints the u32 as an int (print_int): a length past 2^31 (`txqlen -5` sent as is) reads negative.
+  if (link.txqueuelen) out.txqlen = link.txqueuelen | 0;
   if (link.event) out.event = EVENTS[link.event] ?? link.event;
   out.link_type = link.linkType;
   if (link.address !== undefined) out.address = link.address;

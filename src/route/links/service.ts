@@ -1,4 +1,5 @@
-import { IFF_ALLMULTI, IFF_DYNAMIC, IFF_MULTICAST, IFF_NOARP, IFF_PROMISC, IFF_UP } from '../../generated/if.js';
+import { IFF_UP } from '../../generated/if.js';
+import { FLAG_FIELDS, flagBits } from './flag-fields.js';
 import { deriveFromDump } from '../../netlink/dump-retry.js';
 import { RTM_DELLINK, RTM_DELLINKPROP, RTM_GETLINK, RTM_NEWLINK, RTM_NEWLINKPROP, RTM_SETLINK } from '../../generated/rtnetlink.js';
 import { InvalidArgumentError } from '../../netlink/addresses.js';
@@ -90,25 +91,6 @@ interface SharedFields extends LinkFlagsAndLimits {
   netns?: NetnsRef;
 }
 
-/** ifi_flags bits the boolean fields stand for; `arp` is the inverse of IFF_NOARP. */
-const FLAG_FIELDS: readonly (readonly [keyof SharedFields, number, boolean])[] = [
-  ['up', IFF_UP, false], ['promisc', IFF_PROMISC, false], ['allmulticast', IFF_ALLMULTI, false],
-  ['multicast', IFF_MULTICAST, false], ['arp', IFF_NOARP, true], ['dynamic', IFF_DYNAMIC, false],
-];
-
-/** ifi_flags and ifi_change for the flag fields given: the kernel changes only the bits in ifi_change. */
-function flagBits(f: SharedFields): { flags: number; change: number } {
-  let flags = 0;
-  let change = 0;
-  for (const [key, bit, inverse] of FLAG_FIELDS) {
-    const value = f[key];
-    if (value === undefined) continue;
-    change |= bit;
-    if (value !== inverse) flags |= bit;
-  }
-  return { flags, change };
-}
-
 function validateShared(f: SharedFields, ownGroup: boolean): void {
   for (const [key] of FLAG_FIELDS) if (f[key] !== undefined) validateBoolean(f[key], key);
   if (f.gsoMaxSize !== undefined) validateU32(f.gsoMaxSize, 'gsoMaxSize');
@@ -127,7 +109,7 @@ function validateShared(f: SharedFields, ownGroup: boolean): void {
 /** The request attributes for the shared fields (`alias` is left to the caller: creation cannot carry it). */
 function sharedAttributes(f: SharedFields, refs: References, ownGroup: boolean): LinkRequest {
   return {
-    ...flagBits(f),
+    ...flagBits(f, FLAG_FIELDS),
     mtu: f.mtu,
     address: f.address,
     broadcast: f.broadcast,

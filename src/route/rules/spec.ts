@@ -55,7 +55,11 @@ export interface RuleSpec {
   suppressPrefixLength?: number;
   /** Ignore lookup results whose device is in this interface group (`suppress_ifgroup`). */
   suppressIfgroup?: number;
-  /** Look up the table of the VRF (l3mdev) the packet belongs to. */
+  /**
+   * Match only packets that belong to a VRF (l3mdev) and, with action
+   * 'lookup', look up that VRF's table; other actions (goto, nop, blackhole)
+   * apply to those packets as they are.
+   */
   l3mdev?: boolean;
   /** FRA_PROTOCOL: who installs the rule ('static', 'bgp', ... or 0-255). */
   protocol?: RouteProtocolName | number;
@@ -209,7 +213,6 @@ export function prepareRule(spec: RuleSpec, purpose: RulePurpose): PreparedRule 
     if (l3mdev) throw new InvalidArgumentError('an l3mdev rule looks up the VRF\'s own table; leave table out');
     m.table = parseRouteTable(spec.table);
   }
-  if (l3mdev && action !== undefined && action !== 'lookup') throw new InvalidArgumentError(`an l3mdev rule is a lookup; action '${action}' does not apply`);
   // `ip rule add` makes a rule a lookup in main unless told otherwise; `ip rule del` matches only what it is given.
   if (purpose === 'add') {
     action ??= 'lookup';
@@ -217,8 +220,9 @@ export function prepareRule(spec: RuleSpec, purpose: RulePurpose): PreparedRule 
   }
   if (action !== undefined) m.action = ruleActionValue(action)!;
   if (m.action === FR_ACT_TO_TBL && m.table) words.push(`lookup ${routeTableName(m.table)}`);
-  else if (m.action === FR_ACT_GOTO) words.push(`goto ${m.goto}`);
-  else if (l3mdev) words.push('lookup l3mdev');
+  else if (l3mdev && (m.action === FR_ACT_TO_TBL || m.action === FR_ACT_UNSPEC)) words.push('lookup l3mdev');
+  else if (l3mdev) words.push('l3mdev');
+  if (m.action === FR_ACT_GOTO) words.push(`goto ${m.goto}`);
   else if (m.action !== FR_ACT_UNSPEC && m.action !== FR_ACT_TO_TBL) words.push(ruleActionName(m.action));
   return { message: m, text: words.length ? words.join(' ') : `IPv${family} rule` };
 }

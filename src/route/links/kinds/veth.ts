@@ -1,4 +1,7 @@
-import { IFLA_ADDRESS, IFLA_GROUP, IFLA_IFNAME, IFLA_MTU, IFLA_NET_NS_FD, IFLA_NET_NS_PID, IFLA_TXQLEN } from '../../../generated/if_link.js';
+import {
+  IFLA_ADDRESS, IFLA_BROADCAST, IFLA_GRO_MAX_SIZE, IFLA_GROUP, IFLA_GSO_MAX_SEGS, IFLA_GSO_MAX_SIZE, IFLA_IFNAME, IFLA_MTU, IFLA_NET_NS_FD,
+  IFLA_NET_NS_PID, IFLA_NUM_RX_QUEUES, IFLA_NUM_TX_QUEUES, IFLA_TXQLEN,
+} from '../../../generated/if_link.js';
 import * as vethConstants from '../../../generated/veth.js';
 import { VETH_INFO_MAX, VETH_INFO_PEER } from '../../../generated/veth.js';
 import { InvalidArgumentError } from '../../../netlink/addresses.js';
@@ -9,16 +12,22 @@ import { validateIfName, validateInteger } from '../../names.js';
 import { IFINFOMSG_LEN } from '../../resolve.js';
 import { lazyAttributeNames } from '../attribute-names.js';
 import { s32le, u32le } from '../../../netlink/byte-reads.js';
+import { FLAG_FIELDS_BUT_UP, flagBits } from '../flag-fields.js';
 import { writeIfinfomsg } from '../ifinfomsg.js';
-import type { LinkCommonSpec } from '../types.js';
+import type { LinkCommonSpec, LinkFlagsAndLimits } from '../types.js';
 import { S32_MAX, validateBoolean, validateKeys, validateMac, validateNetnsRef, validateObject, validateString, validateU32 } from '../validate.js';
 import type { KindData, KindEncodeContext, LinkKind } from './kind.js';
 
 /** The IFLA_INFO_DATA members' names, for error messages; built on first use. */
 const dataAttributeNames = lazyAttributeNames(vethConstants, 'VETH_INFO_', VETH_INFO_MAX);
 
-/** The other end of a veth pair, created in the same request. */
-export interface VethPeerSpec {
+/**
+ * The other end of a veth pair, created in the same request. The kernel
+ * creates it as it creates any link (rtnl_create_link), from its own
+ * attributes and header: its flags and offload limits are those of
+ * LinkFlagsAndLimits, set at birth.
+ */
+export interface VethPeerSpec extends LinkFlagsAndLimits {
   /** The peer's interface name (`peer name PEER`), at most 15 bytes; the kernel names it vethN when absent. */
   name?: string;
   /** Create the peer directly inside this namespace. */
@@ -33,6 +42,12 @@ export interface VethPeerSpec {
   index?: number;
   /** The peer's transmit queue length in packets. */
   txqueuelen?: number;
+  /** The peer's link-layer broadcast address (IFLA_BROADCAST); ff:ff:ff:ff:ff:ff when absent. */
+  broadcast?: string;
+  /** The peer's number of transmit queues (IFLA_NUM_TX_QUEUES), 1-4096; fixed once it exists. */
+  numTxQueues?: number;
+  /** The peer's number of receive queues (IFLA_NUM_RX_QUEUES), 1-4096; fixed once it exists. */
+  numRxQueues?: number;
   /** The peer's device group (IFLA_GROUP); needs `name`, as ip does. */
   group?: number;
   /** The peer's alias, set right after creation (the kernel ignores it in the creating request); needs `name`. */
@@ -77,7 +92,15 @@ export interface VethInfo extends KindData {
   peer?: VethPeerInfo;
 }
 
-const PEER_KEYS = ['name', 'netns', 'address', 'mtu', 'up', 'index', 'txqueuelen', 'group', 'alias'];
+const PEER_LIMITS = ['gsoMaxSize', 'gsoMaxSegs', 'groMaxSize'] as const;
+const PEER_KEYS = [
+  'name', 'netns', 'address', 'mtu', 'up', 'index', 'txqueuelen', 'group', 'alias', 'broadcast', 'numTxQueues', 'numRxQueues',
+  // FLAG_FIELDS_BUT_UP's keys, spelled out: no work at module load (test/startup.test.ts).
+  'promisc', 'allmulticast', 'multicast', 'arp', 'dynamic', ...PEER_LIMITS,
+];
+/** The kernel's limit on a new link's queues (rtnl_create_link). */
+const MAX_QUEUES = 4096;
+
 
 /** A peer's ifinfomsg and attributes (VETH_INFO_PEER, netkit's IFLA_NETKIT_PEER_INFO). */
 export function decodePeer(c: AttributeCursor): VethPeerInfo {
@@ -138,6 +161,11 @@ export const veth: LinkKind<VethSpec, VethInfo> = {
       if (spec.index === undefined) throw new InvalidArgumentError('peer.index needs index as well: the kernel honours the index of a veth peer only when the host end asks for one');
     }
     if (peer.txqueuelen !== undefined) validateU32(peer.txqueuelen, 'peer.txqueuelen');
+    if (peer.broadcast !== undefined) validateMac(peer.broadcast, 'peer.broadcast');
+    if (peer.numTxQueues !== undefined) validateInteger(peer.numTxQueues, 'peer.numTxQueues', 1, MAX_QUEUES);
+    if (peer.numRxQueues !== undefined) validateInteger(peer.numRxQueues, 'peer.numRxQueues', 1, MAX_QUEUES);
+    for (const [key] of FLAG_FIELDS_BUT_UP) if (peer[key] !== undefined) validateBoolean(peer[key], `peer.${key}`);
+    for (const key of PEER_LIMITS) if (peer[key] !== undefined) validateU32(peer[key], `peer.${key}`);
   },
 
   netnsRefs(spec) {
@@ -165,15 +193,22 @@ export const veth: LinkKind<VethSpec, VethInfo> = {
     const p = spec.peer;
     if (p === undefined) return;
     // The peer is an ifinfomsg followed by its own attributes, like a whole
-    // link request; its index travels in that header (its flags cannot: see followUps).
+    // link request; its index and flags travel in that header (all but IFF_UP: see followUps).
     const at = w.beginNestedLegacy(VETH_INFO_PEER);
-    writeIfinfomsg(w, p.index ?? 0, 0, 0);
+    const { flags, change } = flagBits(p, FLAG_FIELDS_BUT_UP);
+    writeIfinfomsg(w, p.index ?? 0, flags, change);
     if (p.name !== undefined) w.string(IFLA_IFNAME, p.name);
     if (p.netns !== undefined) w.u32(IFLA_NET_NS_FD, ctx.netnsFd(p.netns));
     if (p.address !== undefined) w.mac(IFLA_ADDRESS, p.address);
     if (p.mtu !== undefined) w.u32(IFLA_MTU, p.mtu);
     if (p.txqueuelen !== undefined) w.u32(IFLA_TXQLEN, p.txqueuelen);
     if (p.group !== undefined) w.u32(IFLA_GROUP, p.group);
+    if (p.broadcast !== undefined) w.mac(IFLA_BROADCAST, p.broadcast);
+    if (p.numTxQueues !== undefined) w.u32(IFLA_NUM_TX_QUEUES, p.numTxQueues);
+    if (p.numRxQueues !== undefined) w.u32(IFLA_NUM_RX_QUEUES, p.numRxQueues);
+    if (p.gsoMaxSize !== undefined) w.u32(IFLA_GSO_MAX_SIZE, p.gsoMaxSize);
+    if (p.gsoMaxSegs !== undefined) w.u32(IFLA_GSO_MAX_SEGS, p.gsoMaxSegs);
+    if (p.groMaxSize !== undefined) w.u32(IFLA_GRO_MAX_SIZE, p.groMaxSize);
     w.endNested(at);
   },
 
