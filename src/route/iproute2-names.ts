@@ -41,10 +41,11 @@ export function routeTableName(table: number): string {
 
 /** A routing table by name (main, local, default, or one of this host's rt_tables) or id 1-2^32-1 (0 is "unspecified" and not a table). */
 export function parseRouteTable(value: unknown, what = 'table'): number {
-  if (typeof value === 'string' && TABLE_DATABASE.idOf(value) === undefined) {
+  const named = typeof value === 'string' ? TABLE_DATABASE.idOf(value) : undefined;
+  if (typeof value === 'string' && named === undefined) {
     throw new InvalidArgumentError(`${what} "${value}" is unknown; use main, local, default, a name from /etc/iproute2/rt_tables or a number 1-4294967295`);
   }
-  const table = parseNamed(value, TABLE_DATABASE, 0xffffffff, what, 'table');
+  const table = named ?? parseNamed(value, TABLE_DATABASE, 0xffffffff, what, 'table');
   if (table === 0) throw new InvalidArgumentError(`${what} 0 is not a table; use main, local, default or a number 1-4294967295`);
   return table;
 }
