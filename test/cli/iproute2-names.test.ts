@@ -4,18 +4,15 @@
 // and JSON. ip runs in a mount namespace of its own with a test directory
 // bind-mounted over /etc/iproute2 (the host's files are never touched); nlkit
 // runs in this process, pointed at the same directory.
-import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { execFileSync } from 'node:child_process';
 import t from 'tap';
-import { useIproute2ConfigDir } from '../../src/route/iproute2-databases.js';
+import { ipWithConf, STOCK_TABLES, useTestIproute2Conf } from '../helpers/iproute2-conf.js';
 import { requireRoot, testNetns } from '../helpers/netns.js';
 import { maskLinkJson, maskRouteJson } from '../helpers/volatile.js';
 import { nlkit, type CliRun } from './helpers.js';
 
 const FILES: Record<string, string> = {
-  rt_tables: '255\tlocal\n254\tmain\n253\tdefault\n0\tunspec\n100 vpn\n0xc8 hexnamed\n',
+  rt_tables: `${STOCK_TABLES}100 vpn\n0xc8 hexnamed\n`,
   'rt_tables.d/site.conf': '# a site table\n300 siteTable\n',
   rt_protos: '0 unspec\n1 redirect\n2 kernel\n3 boot\n4 static\n77 myproto\n',
   rt_scopes: '0 global\n255 nowhere\n254 host\n253 link\n200 site\n100 myscope\n',
@@ -26,20 +23,8 @@ const FILES: Record<string, string> = {
 
 t.test('commands with the host\'s names', async (t) => {
   if (!requireRoot(t)) return;
-  const dir = mkdtempSync(join(tmpdir(), 'nlkit-cli-iproute2-'));
-  for (const [name, text] of Object.entries(FILES)) {
-    mkdirSync(join(dir, name, '..'), { recursive: true });
-    writeFileSync(join(dir, name), text);
-  }
-  useIproute2ConfigDir(dir);
-  t.teardown(() => {
-    useIproute2ConfigDir();
-    rmSync(dir, { recursive: true, force: true });
-  });
-  const ipWithNames = (args: readonly string[]): CliRun => {
-    const r = spawnSync('unshare', ['--mount', '--propagation', 'private', '--', 'sh', '-c', 'mount --bind "$0" /etc/iproute2 && exec ip "$@"', dir, ...args], { encoding: 'utf8' });
-    return { status: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
-  };
+  const dir = useTestIproute2Conf(t, FILES);
+  const ipWithNames = (args: readonly string[]): CliRun => ipWithConf(dir, args);
 
   const [ipNs, myNs] = testNetns(t, 2, 'cliip2n') as [string, string];
   for (const ns of [ipNs, myNs]) {

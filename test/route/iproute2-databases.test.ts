@@ -4,10 +4,6 @@
 // specs. The kernel test gives ip a private mount namespace with a test
 // directory bind-mounted over /etc/iproute2 (the host's files are never
 // touched) and points nlkit at the same directory.
-import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import t from 'tap';
 import { openRoute } from '../../src/index.js';
 import { InvalidArgumentError } from '../../src/netlink/addresses.js';
@@ -18,6 +14,7 @@ import { linkToIpJson } from '../../src/route/links/ipjson.js';
 import { prepareRealms } from '../../src/route/realms.js';
 import { routeToIpJson } from '../../src/route/routes/ipjson.js';
 import { rulesToIpJson } from '../../src/route/rules/ipjson.js';
+import { ipWithConf, STOCK_TABLES, useTestIproute2Conf } from '../helpers/iproute2-conf.js';
 import { ip, requireRoot, testNetns } from '../helpers/netns.js';
 import { maskLinkJson, maskRouteJson } from '../helpers/volatile.js';
 
@@ -34,19 +31,8 @@ t.test('lines are read as fread_id_name reads them', async (t) => {
   t.same(parseNameDatabase('3\n4 four\n'), [], 'an id without a name is corrupt');
 });
 
-function confDir(files: Record<string, string>): string {
-  const dir = mkdtempSync(join(tmpdir(), 'nlkit-iproute2-'));
-  for (const [name, text] of Object.entries(files)) {
-    mkdirSync(join(dir, name, '..'), { recursive: true });
-    writeFileSync(join(dir, name), text);
-  }
-  return dir;
-}
-
-const STOCK_TABLES = '255\tlocal\n254\tmain\n253\tdefault\n0\tunspec\n';
-
 t.test('names from the files, over the built-in ones', async (t) => {
-  const dir = confDir({
+  useTestIproute2Conf(t, {
     rt_tables: `${STOCK_TABLES}100 vpn\n101 vpn\n`,
     'rt_tables.d/b.conf': '300 later\n',
     'rt_tables.d/a.conf': '300 earlier\n200 extra\n',
@@ -56,11 +42,6 @@ t.test('names from the files, over the built-in ones', async (t) => {
     rt_scopes: '0 global\n100 myscope\n',
     rt_realms: '0 cosmos\n5 five\n300 outOfRange\n',
   });
-  t.teardown(() => {
-    useIproute2ConfigDir();
-    rmSync(dir, { recursive: true, force: true });
-  });
-  useIproute2ConfigDir(dir);
   t.equal(routeTableName(100), 'vpn');
   t.equal(routeTableName(101), 'vpn');
   t.equal(parseRouteTable('vpn'), 100, 'a name given twice is the lower bucket\'s');
@@ -80,7 +61,7 @@ t.test('names from the files, over the built-in ones', async (t) => {
   t.equal(prepareRealms('five/cosmos', 'realms'), (5 << 16) >>> 0);
   t.throws(() => parseRouteTable('nosuch'), /rt_tables/);
 
-  useIproute2ConfigDir(join(dir, 'missing'));
+  useIproute2ConfigDir('/nonexistent/nlkit-iproute2');
   t.equal(routeTableName(100), '100', 'without files only the built-in names');
   t.equal(routeTableName(254), 'main');
   t.equal(realmName(0), 'unknown', 'ip\'s built-in name for realm 0');
@@ -88,7 +69,7 @@ t.test('names from the files, over the built-in ones', async (t) => {
 
 t.test('ip -j and nlkit print the host\'s names alike', async (t) => {
   if (!requireRoot(t)) return;
-  const dir = confDir({
+  const dir = useTestIproute2Conf(t, {
     rt_tables: `${STOCK_TABLES}100 vpn\n0xc8 hexnamed\n`,
     'rt_tables.d/site.conf': '300 siteTable\n',
     rt_protos: '0 unspec\n2 kernel\n3 boot\n4 static\n77 myproto\n',
@@ -97,14 +78,11 @@ t.test('ip -j and nlkit print the host\'s names alike', async (t) => {
     rt_dsfield: '0x0 default\n0x10 lowdelay\n',
     group: '0 default\n7 seven\n',
   });
-  t.teardown(() => {
-    useIproute2ConfigDir();
-    rmSync(dir, { recursive: true, force: true });
-  });
-  useIproute2ConfigDir(dir);
-  // ip with the test directory over /etc/iproute2, in a mount namespace of its own.
-  const ipWithNames = (...args: string[]): string =>
-    execFileSync('unshare', ['--mount', '--propagation', 'private', '--', 'sh', '-c', 'mount --bind "$0" /etc/iproute2 && exec ip "$@"', dir, ...args], { encoding: 'utf8' });
+  const ipWithNames = (...args: string[]): string => {
+    const run = ipWithConf(dir, args);
+    if (run.status !== 0) throw new Error(`ip ${args.join(' ')}: ${run.stderr}`);
+    return run.stdout;
+  };
   const ipJsonWithNames = (ns: string, ...args: string[]): any[] => JSON.parse(ipWithNames('-n', ns, '-j', ...args).trim() || '[]');
 
   const [ns] = testNetns(t, 1, 'ip2names') as [string];

@@ -4,7 +4,6 @@
 // serializes and compares the same whether they were read or not. Malformed
 // blocks are typed errors naming the attribute.
 import t from 'tap';
-import { readdirSync, readFileSync } from 'node:fs';
 import { isDeepStrictEqual } from 'node:util';
 import { AttributeCursor } from '../../src/netlink/attributes.js';
 import { MalformedMessageError } from '../../src/netlink/message.js';
@@ -12,24 +11,11 @@ import { MessageWriter } from '../../src/netlink/writer.js';
 import { IFLA_AF_SPEC, IFLA_IFNAME, IFLA_INET6_ADDR_GEN_MODE, IFLA_STATS64 } from '../../src/generated/if_link.js';
 import { RTM_NEWLINK } from '../../src/generated/rtnetlink.js';
 import { decodeLink, decodeStats64, encodeLinkRequest, linkToIpJson, type Link } from '../../src/route/links/index.js';
+import { linkMessageCorpus } from '../helpers/link-corpus.js';
 
 const NLMSG_HDRLEN = 16;
 const IFINFOMSG_END = NLMSG_HDRLEN + 16;
 const AF_INET6 = 10;
-
-/** Every link message of the corpus: kernel replies (fixtures/route/links) and ip's requests (fixtures/route/kinds). */
-function corpus(): { name: string; bytes: Buffer }[] {
-  const out: { name: string; bytes: Buffer }[] = [];
-  for (const file of readdirSync('fixtures/route/links').filter((f) => f.endsWith('.json'))) {
-    const { links } = JSON.parse(readFileSync(`fixtures/route/links/${file}`, 'utf8')) as { links: { name: string; hex: string }[] };
-    for (const l of links) out.push({ name: `${file}: ${l.name}`, bytes: Buffer.from(l.hex, 'hex') });
-  }
-  for (const file of readdirSync('fixtures/route/kinds').filter((f) => f.endsWith('.json'))) {
-    const { cases } = JSON.parse(readFileSync(`fixtures/route/kinds/${file}`, 'utf8')) as { cases: { name: string; request?: string }[] };
-    for (const c of cases) if (typeof c.request === 'string') out.push({ name: `${file}: ${c.name}`, bytes: Buffer.from(c.request, 'hex') });
-  }
-  return out;
-}
 
 /** Top-level attributes of a whole message, in order: type and a copy of the payload. */
 function attributes(bytes: Buffer): { type: number; data: Buffer }[] {
@@ -45,7 +31,7 @@ function materialize(link: Link): Link {
   return link;
 }
 
-const messages = corpus();
+const messages = linkMessageCorpus();
 
 t.test('the corpus is there', async (t) => {
   t.ok(messages.length >= 30, `${messages.length} link messages`);

@@ -5,7 +5,6 @@
 // order, same JSON, deeply equal once the lazy fields are read) or the same
 // MalformedMessageError (message, attribute, offset).
 import t from 'tap';
-import { readdirSync, readFileSync } from 'node:fs';
 import { isDeepStrictEqual } from 'node:util';
 import {
   IFLA_ADDRESS, IFLA_AF_SPEC, IFLA_ALT_IFNAME, IFLA_BROADCAST, IFLA_CARRIER, IFLA_EVENT, IFLA_EXT_MASK, IFLA_IFALIAS,
@@ -23,26 +22,13 @@ import { walkReads } from '../../../src/route/links/attribute-walk.js';
 import { cursorDecoderReads } from '../../../src/route/links/checked-attributes.js';
 import { decodeLinkPayload, decodeLinkPayloadWithCursors } from '../../../src/route/links/message.js';
 import type { Link } from '../../../src/route/links/types.js';
+import { linkMessageCorpus } from '../../helpers/link-corpus.js';
 
 const NLMSG_HDRLEN = 16;
 const IFINFOMSG_LEN = 16;
 const AF_INET = 2;
 const AF_INET6 = 10;
 const SEED = Number(process.env.NLKIT_WALK_SEED ?? 7);
-
-/** Every link message of the corpus, whole (nlmsghdr included). */
-function corpus(): { name: string; bytes: Buffer }[] {
-  const out: { name: string; bytes: Buffer }[] = [];
-  for (const file of readdirSync('fixtures/route/links').filter((f) => f.endsWith('.json'))) {
-    const { links } = JSON.parse(readFileSync(`fixtures/route/links/${file}`, 'utf8')) as { links: { name: string; hex: string }[] };
-    for (const l of links) out.push({ name: `${file}: ${l.name}`, bytes: Buffer.from(l.hex, 'hex') });
-  }
-  for (const file of readdirSync('fixtures/route/kinds').filter((f) => f.endsWith('.json'))) {
-    const { cases } = JSON.parse(readFileSync(`fixtures/route/kinds/${file}`, 'utf8')) as { cases: { name: string; request?: string }[] };
-    for (const c of cases) if (typeof c.request === 'string') out.push({ name: `${file}: ${c.name}`, bytes: Buffer.from(c.request, 'hex') });
-  }
-  return out;
-}
 
 /** An RTM_NEWLINK with every attribute the walk reads, some twice, plus one it does not know and nests it reads into. */
 function everyAttribute(): Buffer {
@@ -222,7 +208,7 @@ t.test('the walk reads the attribute types the cursor decoder reads, and no othe
 
 t.test(`walk and cursors decode every message, intact or damaged, alike (seed ${SEED})`, async (t) => {
   const next = random(SEED);
-  const messages = [...corpus(), { name: 'every attribute', bytes: everyAttribute() }];
+  const messages = [...linkMessageCorpus(), { name: 'every attribute', bytes: everyAttribute() }];
   t.ok(messages.length >= 30, `${messages.length} messages`);
   const mismatches: string[] = [];
   let decoded = 0;
