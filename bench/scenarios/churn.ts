@@ -286,17 +286,18 @@ function nlkitWorkersImplementation(sizes: ChurnSizes, route: Loaded<OpenRoute>)
   };
 }
 
-/** Which implementations time the steps, and which one takes namespaces from a pool at a pace. */
+/** Which implementations time the steps, and which take namespaces from a pool at a pace. */
 const TIMES_STEPS = new Set(['nlkit-pod', 'nlkit-pool', 'nlkit-workers', 'raw-floor']);
+const PACED = new Set(['nlkit-pool-paced', 'nlkit-pool-paced-no-ll']);
 
 function withRowsNotApplicable(implementations: Implementation[]): Implementation[] {
   return implementations.map((impl) => ({
     ...impl,
     metricNotApplicable: {
-      ...(TIMES_STEPS.has(impl.name) || impl.name === 'nlkit-pool-paced' ? {} : NO_STEPS),
-      ...(impl.name === 'nlkit-pool-paced' ? {} : {
-        'from-pool': 'only the paced pool row takes namespaces from a pool that may run dry',
-        pace: 'only the paced pool row is paced',
+      ...(TIMES_STEPS.has(impl.name) || PACED.has(impl.name) ? {} : NO_STEPS),
+      ...(PACED.has(impl.name) ? {} : {
+        'from-pool': 'only the paced pool rows take namespaces from a pool that may run dry',
+        pace: 'only the paced pool rows are paced',
       }),
       ...impl.metricNotApplicable,
     },
@@ -356,12 +357,12 @@ function nlkitPoolImplementation(hostNetns: string, sizes: ChurnSizes, route: Lo
   };
 }
 
-function nlkitPoolPacedImplementation(hostNetns: string, sizes: ChurnSizes, route: Loaded<OpenRoute>, pod: { api?: PodApi; unavailable?: string }): Implementation {
+function nlkitPoolPacedImplementation(hostNetns: string, sizes: ChurnSizes, route: Loaded<OpenRoute>, pod: { api?: PodApi; unavailable?: string }, ipv6LinkLocal: boolean): Implementation {
   let state: { host: RouteConnection; bridgeIndex: number } | undefined;
   let pool: import('../../src/pod/pool.js').NamespacePool | undefined;
   const unavailable = route.unavailable ?? pod.unavailable;
   return {
-    name: 'nlkit-pool-paced',
+    name: ipv6LinkLocal ? 'nlkit-pool-paced' : 'nlkit-pool-paced-no-ll',
     ...(unavailable !== undefined ? { notApplicable: unavailable } : {}),
     metricNotApplicable: { ...NO_STEPS, setup: `paced at ${sizes.pacedRate} pods/s: its setup rate is the pace, not a capacity`, cycle: `paced at ${sizes.pacedRate} pods/s: its cycle rate is the pace, not a capacity` },
     prepare() {
@@ -372,7 +373,7 @@ function nlkitPoolPacedImplementation(hostNetns: string, sizes: ChurnSizes, rout
       const { host, bridgeIndex } = state!;
       await pool!.whenReady();
       const pods = planPods(runTag(), sizes.pacedPods);
-      const setup = await setupPodsPaced(pod.api!, host, bridgeIndex, pods, pool!, sizes.pacedRate);
+      const setup = await setupPodsPaced(pod.api!, host, bridgeIndex, pods, pool!, sizes.pacedRate, ipv6LinkLocal);
       const out = await verifiedCycle(verify, hostNetns, pods, setup, () => teardownPodsSync(host, bridgeIndex, pods));
       out.metrics['from-pool'] = setup.fromPool / pods.length;
       // Reported, not asserted: a loaded machine may not keep the pace.
@@ -424,14 +425,15 @@ export function churnDefinition(hostNetns: string, sizes: ChurnSizes, route: Loa
     ],
     ratioPairs: [
       ['nlkit', 'ip-batch'], ['nlkit', 'ip-fork'], ['nlkit-pod', 'raw-floor'], ['nlkit-pool', 'raw-floor'], ['nlkit-pod', 'nlkit'],
-      ['nlkit-workers', 'nlkit-pod'], ['nlkit-async', 'nlkit'], ['nlkit-pool-paced', 'raw-floor'], ['cli-batch', 'ip-batch'],
+      ['nlkit-workers', 'nlkit-pod'], ['nlkit-async', 'nlkit'], ['nlkit-pool-paced', 'raw-floor'], ['nlkit-pool-paced-no-ll', 'nlkit-pool-paced'], ['cli-batch', 'ip-batch'],
     ],
     implementations: withRowsNotApplicable([
       nlkitSyncImplementation(hostNetns, sizes, route),
       nlkitAsyncImplementation(hostNetns, sizes, route),
       nlkitPodImplementation(hostNetns, sizes, route, pod),
       nlkitPoolImplementation(hostNetns, sizes, route, pod),
-      nlkitPoolPacedImplementation(hostNetns, sizes, route, pod),
+      nlkitPoolPacedImplementation(hostNetns, sizes, route, pod, true),
+      nlkitPoolPacedImplementation(hostNetns, sizes, route, pod, false),
       nlkitWorkersImplementation(sizes, route),
       rawFloorImplementation(hostNetns, sizes, route),
       ipForkImplementation(hostNetns, sizes),
@@ -445,7 +447,7 @@ export function churnDefinition(hostNetns: string, sizes: ChurnSizes, route: Loa
       'ip-fork: one `ip` process per step (netns add, link add, lo up, addr add, eth0 up, route add; netns delete per pod); polls `ip -o link show master br0` until the host ends are gone',
       'ip-batch: one `ip -batch -` for every pod\'s netns add (it cannot share the next batch: under -n, ip works in a private mount namespace where netns add would not persist), one `ip -n HOST -batch -` for every pod\'s link add, one `ip -n POD -batch -` per pod for the 4 steps inside, one `ip -batch -` for all netns deletes; polls like ip-fork',
       `nlkit: the plain sync API as the README showed it before the fast path (name lookups included), one pod after another; nlkit-async: the same with the Promise API, ${sizes.inFlight} pods in flight, each lane with its own host socket`,
-      `nlkit-pod: createPod, one pod after another (namespace made with its socket opened inside, one echoed veth request, one send of 4 requests inside); nlkit-pool: the same with a NamespacePool of ${sizes.pods} filled between runs (untimed), so each pod's namespace is only named; nlkit-pool-paced: createPod with a pool of ${sizes.pacedPool} at a sustained ${sizes.pacedRate} pods/s, ${sizes.pacedPods} pods per run (the worker refills in the gaps between pods), p50/p99 are its per-pod latencies; nlkit-workers: ${sizes.workers} worker threads, each with its own host namespace, bridge and sockets, doing its share of the pods with createPod`,
+      `nlkit-pod: createPod, one pod after another (namespace made with its socket opened inside, one echoed veth request, one send of 4 requests inside); nlkit-pool: the same with a NamespacePool of ${sizes.pods} filled between runs (untimed), so each pod's namespace is only named; nlkit-pool-paced: createPod with a pool of ${sizes.pacedPool} at a sustained ${sizes.pacedRate} pods/s, ${sizes.pacedPods} pods per run (the worker refills in the gaps between pods), p50/p99 are its per-pod latencies; nlkit-pool-paced-no-ll: the same with ipv6LinkLocal: false (no IPv6 link-local address on either veth end, so no DAD, MLD or router solicitation flooded by the bridge into every other pod: docs/pods.md); nlkit-workers: ${sizes.workers} worker threads, each with its own host namespace, bridge and sockets, doing its share of the pods with createPod`,
       'cli-batch: the ip-batch lines through the nlkit command (bin/nlkit, dist/ when built), Node\'s start-up included: one `nlkit -batch -` process for every pod\'s netns add, link add and 4 steps inside (each line naming its namespace with `-n NS`, which ip -batch lacks), one for all netns deletes; polls like ip-fork',
       'raw-floor: the same pod as nlkit-pod with every request encoded before the clock starts and sent straight through src/sys (open, unshare, mount, socket, setns; send/recv of the encoded bytes with the namespace fd patched in; eth0 assumed to be ifindex 2): what a C program would do',
       'step-*: per-pod medians of the steps: namespace (made, or named from the pool, with a socket inside), veth (the request with its ack), inside (the 4 requests in one send with their acks, plus closing the pod\'s socket); nlkit-workers pools the steps of all its threads',

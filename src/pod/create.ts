@@ -33,7 +33,7 @@ import { encodeRouteRequest, routeAttributeName, RTMSG_LEN } from '../route/rout
 import { describeRoute } from '../route/routes/spec.js';
 import * as libc from '../sys/libc.js';
 import { PodSysctlError } from './errors.js';
-import { downRequest, LOOPBACK_INDEX, upRequest } from './link-state.js';
+import { downRequest, LOOPBACK_INDEX, noAddrGenRequest, upRequest } from './link-state.js';
 import type { PooledNamespace } from './pool.js';
 import { preparePod, type PodSpec, type PreparedPod } from './spec.js';
 
@@ -197,6 +197,10 @@ function insideRequests(p: PreparedPod, ns: PodNamespace, podIndex: number, loop
     requests.push(new EncodedRequest(RTM_NEWADDR, NLM_F_CREATE | NLM_F_EXCL, request, encodeAddressRequest));
     ops.push({ operation: 'add address', object: `${a.text} in ${label}`, headerLength: IFADDRMSG_LEN, attributeName: addressAttributeName });
   }
+  if (!p.ipv6LinkLocal) {
+    requests.push(noAddrGenRequest(podIndex));
+    ops.push(linkOperation('set link', `${p.podEndName} addrgenmode none in ${label}`));
+  }
   requests.push(upRequest(podIndex));
   ops.push(linkOperation('set link', `${p.podEndName} up in ${label}`));
   for (const { prepared, device } of p.routes) {
@@ -256,10 +260,12 @@ class PodBuild {
   echoed(links: EchoedLink[]): PodDevices | undefined {
     const link = links.find((l) => l.name === this.p.hostEnd.name);
     if (!link?.name || link.peerIndex === undefined || link.address === undefined) return undefined;
+    this.hostIndex = link.index;
     return { hostEnd: { name: link.name, index: link.index, address: link.address }, podIndex: link.peerIndex };
   }
 
   lookedUp(hostEnd: Link, podEnd: Link): PodDevices {
+    this.hostIndex = hostEnd.index;
     return { hostEnd: { name: hostEnd.name, index: hostEnd.index, address: hostEnd.address ?? '' }, podIndex: podEnd.index };
   }
 
@@ -268,9 +274,19 @@ class PodBuild {
     return !this.ns.created && this.p.loopback;
   }
 
-  /** Once the pair exists: the sysctls, then the requests of the one send inside the pod. */
+  /**
+   * The request on the host connection once the pair exists, if any: the host
+   * end's `addrgenmode none` (ipv6LinkLocal: false). It must go before the pod
+   * end comes up: until then the pair has no carrier, so the kernel has not
+   * configured IPv6 on the host end yet.
+   */
+  hostRequest(devices: PodDevices): [Request, Operation] | undefined {
+    if (this.p.ipv6LinkLocal) return undefined;
+    return [noAddrGenRequest(devices.hostEnd.index), linkOperation('set link', `${this.p.hostEnd.name} addrgenmode none in ${this.host.label}`)];
+  }
+
+  /** After hostRequest: the sysctls, then the requests of the one send inside the pod. */
   configure(devices: PodDevices): { requests: Request[]; ops: (index: number) => Operation } {
-    this.hostIndex = devices.hostEnd.index;
     writeSysctls(this.p, this.ns);
     const { requests, ops, reverts } = insideRequests(this.p, this.ns, devices.podIndex, this.loopbackWasUp);
     this.reverts = reverts;
@@ -398,6 +414,8 @@ export function createPod(host: RouteConnection, spec: PodSpec): Pod {
     if (timed) t = step('veth', t);
     const devices = build.echoed(echoed) ?? build.lookedUp(host.link.get(build.p.hostEnd.name), build.inside().link.get(build.p.podEndName));
     if (build.needsLoopbackState) build.loopbackWasUp = build.inside().link.get(LOOPBACK_INDEX).up;
+    const hostRequest = build.hostRequest(devices);
+    if (hostRequest) host.socket.execute(...hostRequest);
     const { requests, ops } = build.configure(devices);
     if (timed) t = step('sysctls', t);
     build.ns.socket.executeMany(requests, ops);
@@ -427,6 +445,8 @@ export async function createPodAsync(host: RouteConnection, spec: PodSpec): Prom
     const echoed = await host.socket.executeAsync(build.vethRequest(), build.vethOperation(), readEchoedLink);
     const devices = build.echoed(echoed) ?? build.lookedUp(await host.link.getAsync(build.p.hostEnd.name), await build.inside().link.getAsync(build.p.podEndName));
     if (build.needsLoopbackState) build.loopbackWasUp = (await build.inside().link.getAsync(LOOPBACK_INDEX)).up;
+    const hostRequest = build.hostRequest(devices);
+    if (hostRequest) await host.socket.executeAsync(...hostRequest);
     const { requests, ops } = build.configure(devices);
     await build.ns.socket.executeManyAsync(requests, ops);
     return build.pod(devices);

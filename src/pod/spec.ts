@@ -70,6 +70,16 @@ export interface PodSpec {
    * slashes separate the parts (slashes when a device name holds a dot).
    */
   sysctls?: Readonly<Record<string, string | number>>;
+  /**
+   * IPv6 link-local addresses on the veth pair; default true (the kernel's
+   * default). `false` sets `addrgenmode none` on both ends before either
+   * comes up: no link-local address, so no duplicate address detection,
+   * router solicitation or MLD report. On a bridge the kernel floods each
+   * pod's start-up IPv6 packets into every other pod on it, so with them a
+   * pod costs more the more pods share the bridge (docs/pods.md). For
+   * IPv4-only pods; IPv6 addresses of the spec are still added.
+   */
+  ipv6LinkLocal?: boolean;
   /** Namespaces made ahead of time; only for a named (created) namespace. */
   pool?: NamespacePool;
 }
@@ -90,10 +100,12 @@ export interface PreparedPod {
   routes: { prepared: PreparedRoute; device: 'lo' | 'pod' | undefined }[];
   /** `/proc/sys/...` paths and the text written to each. */
   sysctls: { path: string; value: string }[];
+  /** Whether the veth ends get IPv6 link-local addresses (the `ipv6LinkLocal` field). */
+  ipv6LinkLocal: boolean;
   pool: NamespacePool | undefined;
 }
 
-const SPEC_KEYS = new Set(['netns', 'hostEnd', 'podEnd', 'loopback', 'addresses', 'routes', 'sysctls', 'pool']);
+const SPEC_KEYS = new Set(['netns', 'hostEnd', 'podEnd', 'loopback', 'addresses', 'routes', 'sysctls', 'ipv6LinkLocal', 'pool']);
 const HOST_KEYS = new Set(['name', 'master', 'mtu', 'address']);
 const POD_END_KEYS = new Set(['name', 'address', 'mtu']);
 const NO_DEVICE_TYPES: ReadonlySet<number> = new Set([RTN_BLACKHOLE, RTN_UNREACHABLE, RTN_PROHIBIT, RTN_THROW]);
@@ -185,6 +197,7 @@ export function preparePod(input: PodSpec): PreparedPod {
   const podEndMtu = optionalMtu(podEnd.mtu, 'podEnd.mtu') ?? hostEnd.mtu;
 
   if (spec.loopback !== undefined && typeof spec.loopback !== 'boolean') throw new InvalidArgumentError(`pod spec loopback must be true or false, got ${describeValue(spec.loopback)}`);
+  if (spec.ipv6LinkLocal !== undefined && typeof spec.ipv6LinkLocal !== 'boolean') throw new InvalidArgumentError(`pod spec ipv6LinkLocal must be true or false, got ${describeValue(spec.ipv6LinkLocal)}`);
   if (spec.addresses !== undefined && !Array.isArray(spec.addresses)) throw new InvalidArgumentError(`pod spec addresses must be an array like ['10.88.0.2/16'], got ${describeValue(spec.addresses)}`);
   if (spec.routes !== undefined && !Array.isArray(spec.routes)) throw new InvalidArgumentError(`pod spec routes must be an array like [{ dst: 'default', gateway: '10.88.0.1' }], got ${describeValue(spec.routes)}`);
   const addresses = (spec.addresses ?? []).map((a, i) => {
@@ -209,6 +222,7 @@ export function preparePod(input: PodSpec): PreparedPod {
     loopback: spec.loopback ?? true,
     addresses, routes,
     sysctls: prepareSysctls(spec.sysctls),
+    ipv6LinkLocal: spec.ipv6LinkLocal ?? true,
     pool,
   };
 }

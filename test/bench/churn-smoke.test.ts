@@ -7,7 +7,7 @@ import { runSmoke } from '../helpers/bench-smoke.js';
 import { requireRoot } from '../helpers/netns.js';
 
 const METRICS = ['cycle', 'setup', 'p50', 'p99', 'step-namespace', 'step-veth', 'step-inside', 'from-pool', 'pace'];
-const IMPLEMENTATIONS = ['nlkit', 'nlkit-async', 'nlkit-pod', 'nlkit-pool', 'nlkit-pool-paced', 'nlkit-workers', 'raw-floor', 'ip-fork', 'ip-batch', 'cli-batch'];
+const IMPLEMENTATIONS = ['nlkit', 'nlkit-async', 'nlkit-pod', 'nlkit-pool', 'nlkit-pool-paced', 'nlkit-pool-paced-no-ll', 'nlkit-workers', 'raw-floor', 'ip-fork', 'ip-batch', 'cli-batch'];
 const STEPPED = ['nlkit-pod', 'nlkit-pool', 'nlkit-workers', 'raw-floor'];
 
 t.test('sizes: --quick is smaller, smoke smallest, the paced pool smaller than a burst', async (t) => {
@@ -26,15 +26,18 @@ t.test('churn smoke run: every implementation, every metric, verified, nothing l
     t.same(r.errors, {}, `${r.name} without errors`);
     t.same(Object.keys(r.results).sort(), [...IMPLEMENTATIONS].sort(), `${r.name}: a column per implementation`);
   }
-  for (const impl of IMPLEMENTATIONS.filter((i) => i !== 'nlkit-pool-paced')) t.ok(row('cycle').results[impl]! > 0, `${impl}: cycle measured`);
+  for (const impl of IMPLEMENTATIONS.filter((i) => !i.startsWith('nlkit-pool-paced'))) t.ok(row('cycle').results[impl]! > 0, `${impl}: cycle measured`);
   for (const impl of STEPPED) {
     for (const step of ['step-namespace', 'step-veth', 'step-inside']) t.ok(row(step).results[impl]! > 0, `${impl}: ${step} measured`);
   }
-  t.ok(row('p99').results['nlkit-pool-paced']! > 0, 'the paced pool reports its latency');
-  t.ok(row('pace').results['nlkit-pool-paced']! > 0, 'and the pace it kept');
-  const share = row('from-pool').results['nlkit-pool-paced']!;
-  t.ok(share >= 0 && share <= 1, `share of pooled namespaces ${share} is a fraction`);
+  for (const paced of ['nlkit-pool-paced', 'nlkit-pool-paced-no-ll']) {
+    t.ok(row('p99').results[paced]! > 0, `${paced}: reports its latency`);
+    t.ok(row('pace').results[paced]! > 0, `${paced}: and the pace it kept`);
+    const share = row('from-pool').results[paced]!;
+    t.ok(share >= 0 && share <= 1, `${paced}: share of pooled namespaces ${share} is a fraction`);
+  }
+  t.ok(row('p99').ratios['nlkit-pool-paced-no-ll/nlkit-pool-paced']! > 0, 'the paced rows are compared');
   t.ok(row('setup').ratios['nlkit-pod/raw-floor']! > 0, 'the fast path is compared with the floor');
   t.ok(row('setup').ratios['nlkit-pool/raw-floor']! > 0, 'the pool is compared with the floor');
-  t.match(row('setup').notApplicable, { 'nlkit-pool-paced': /paced/ });
+  t.match(row('setup').notApplicable, { 'nlkit-pool-paced': /paced/, 'nlkit-pool-paced-no-ll': /paced/ });
 });

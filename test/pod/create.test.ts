@@ -9,7 +9,7 @@ import {
 } from '../../src/index.js';
 import { deleteNetns } from '../../src/netns/index.js';
 import { openNlkitFds } from '../helpers/fds.js';
-import { ipJson, requireRoot, testNetns, uniqueNetnsName } from '../helpers/netns.js';
+import { ip, ipJson, requireRoot, testNetns, uniqueNetnsName } from '../helpers/netns.js';
 import { maskAddressJson, maskLinkJson, maskRouteJson } from '../helpers/volatile.js';
 
 if (!requireRoot(t)) process.exit(0);
@@ -131,6 +131,65 @@ async function dadSettled(t: Test, namespaces: string[]): Promise<void> {
   }
   t.fail(`addresses still tentative after 5 s: ${tentative().join(', ')}`);
 }
+
+// ipv6LinkLocal: false must take effect on both ends before either has a
+// carrier, or the kernel has made (and started announcing) a link-local
+// address already: the result is compared with the plain API doing
+// `ip link set … addrgenmode none` on each end before eth0 comes up.
+for (const [form, pooled] of [['createPod', false], ['createPodAsync', false], ['createPod', true], ['createPodAsync', true]] as const) {
+  t.test(`${form}${pooled ? ' from a pool' : ''} with ipv6LinkLocal: false: no link-local address on either end, as the plain API with addrgenmode none`, async (t) => {
+    const plain = hostWithBridge(t);
+    const fast = hostWithBridge(t);
+    const plainNetns = podName(t, 'plainll');
+    const fastNetns = podName(t, 'fastll');
+    createNetns(plainNetns);
+    plain.host.link.add({ type: 'veth', name: 'vpod', master: plain.bridge, up: true, address: HOST_MAC, peer: { name: 'eth0', netns: plainNetns, address: POD_MAC } });
+    ip(plain.netns, 'link', 'set', 'vpod', 'addrgenmode', 'none');
+    ip(plainNetns, 'link', 'set', 'eth0', 'addrgenmode', 'none');
+    const inside = openRoute({ netns: plainNetns });
+    try {
+      inside.link.set('lo', { up: true });
+      inside.addr.add({ dev: 'eth0', address: '10.88.0.2/16' });
+      inside.link.set('eth0', { up: true });
+      inside.route.add({ dst: 'default', gateway: '10.88.0.1' });
+    } finally {
+      inside.close();
+    }
+    const pool = pooled ? openNamespacePool({ size: 1 }) : undefined;
+    t.teardown(() => pool?.close());
+    await pool?.whenReady();
+    const spec: PodSpec = {
+      netns: fastNetns, hostEnd: { name: 'vpod', master: fast.bridge, address: HOST_MAC }, podEnd: { address: POD_MAC },
+      addresses: ['10.88.0.2/16'], routes: [{ dst: 'default', gateway: '10.88.0.1' }], ipv6LinkLocal: false, ...(pool ? { pool } : {}),
+    };
+    const pod = form === 'createPod' ? createPod(fast.host, spec) : await createPodAsync(fast.host, spec);
+    t.equal(pod.fromPool, pooled);
+    const hostEnd = ipJson(fast.netns, '-d', 'link', 'show', 'vpod')[0];
+    const podEnd = ipJson(fastNetns, '-d', 'link', 'show', 'eth0')[0];
+    t.equal(hostEnd.inet6_addr_gen_mode, 'none', 'host end: addrgenmode none');
+    t.equal(podEnd.inet6_addr_gen_mode, 'none', 'pod end: addrgenmode none');
+    t.ok(podEnd.flags.includes('LOWER_UP'), 'the pair has its carrier');
+    t.same(ipJson(fast.netns, '-6', 'addr', 'show', 'dev', 'vpod').flatMap((l: { addr_info: unknown[] }) => l.addr_info), [], 'no IPv6 address on the host end');
+    t.same(ipJson(fastNetns, '-6', 'addr', 'show', 'dev', 'eth0').flatMap((l: { addr_info: unknown[] }) => l.addr_info), [], 'no IPv6 address on the pod end');
+    const view = (hostNetns: string, podNetns: string) => ({
+      hostEnd: maskLinkJson(ipJson(hostNetns, '-d', 'link', 'show', 'vpod')),
+      podLinks: maskLinkJson(ipJson(podNetns, '-d', 'link', 'show')),
+      podAddresses: maskAddressJson(ipJson(podNetns, '-d', 'addr', 'show')),
+      podRoutes6: maskRouteJson(ipJson(podNetns, '-d', '-6', 'route', 'show', 'table', 'all')),
+      hostRoutes6: maskRouteJson(ipJson(hostNetns, '-d', '-6', 'route', 'show', 'table', 'all', 'dev', 'vpod')),
+    });
+    t.same(view(fast.netns, fastNetns), view(plain.netns, plainNetns));
+  });
+}
+
+t.test('ipv6LinkLocal must be a boolean', async (t) => {
+  const { host, bridge } = hostWithBridge(t);
+  const name = podName(t, 'llbad');
+  for (const value of ['false', 0, null]) {
+    t.throws(() => createPod(host, { netns: name, hostEnd: { name: 'vll', master: bridge }, ipv6LinkLocal: value as unknown as boolean }), { name: 'InvalidArgumentError', message: /pod spec ipv6LinkLocal must be true or false/ });
+  }
+  t.notOk(netnsExists(name), 'nothing was made');
+});
 
 t.test('random MACs are returned as the kernel holds them; the pod reaches the bridge', async (t) => {
   const { host, netns, bridge } = hostWithBridge(t);
