@@ -391,7 +391,9 @@ export const cni: Scenario = {
             name: 'nlkit-agent',
             notApplicable: noPerl,
             async prepare() {
-              agent = withNetns(agentHost!, () => spawn(process.execPath, [...code.nodeArgs, code.agent, '--socket', socketPath, '--del-queue', join(temp, 'del-queue'), '--quiet'], { stdio: ['ignore', 'ignore', 'inherit'] }));
+              // As deploy/kubernetes/nlkit-cni.yaml starts it: libuv's pool sized for concurrent veth deletes (docs/cni.md).
+              const env = { ...process.env, UV_THREADPOOL_SIZE: '16' };
+              agent = withNetns(agentHost!, () => spawn(process.execPath, [...code.nodeArgs, code.agent, '--socket', socketPath, '--del-queue', join(temp, 'del-queue'), '--quiet'], { env, stdio: ['ignore', 'ignore', 'inherit'] }));
               await waitFor('the agent', () => existsSync(socketPath), agent);
               await withSandbox(agentSetup).prepare();
             },

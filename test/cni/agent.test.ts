@@ -392,7 +392,8 @@ t.test('no descriptor growth in the agent over 50 calls', async (t) => {
 
 t.test('the daemon: refuses a second instance, serves, stops on SIGTERM and removes its socket', async (t) => {
   const { socketPath } = setup(t);
-  const start = () => spawn(process.execPath, ['--import=tsx', new URL('../../src/cni/agent/main.ts', import.meta.url).pathname, '--socket', socketPath], { stdio: ['ignore', 'ignore', 'pipe'] });
+  const env = Object.fromEntries(Object.entries(process.env).filter(([name]) => name !== 'UV_THREADPOOL_SIZE'));
+  const start = () => spawn(process.execPath, ['--import=tsx', new URL('../../src/cni/agent/main.ts', import.meta.url).pathname, '--socket', socketPath], { env, stdio: ['ignore', 'ignore', 'pipe'] });
   const daemon = start();
   t.teardown(() => {
     if (daemon.exitCode === null) daemon.kill('SIGKILL');
@@ -414,5 +415,6 @@ t.test('the daemon: refuses a second instance, serves, stops on SIGTERM and remo
   daemon.kill('SIGTERM');
   t.equal(await waitExit(daemon), 0, 'SIGTERM: exit 0');
   t.match(log, /SIGTERM: finishing/, 'it says it is stopping');
+  t.match(log, /UV_THREADPOOL_SIZE is not set: .* start the agent with UV_THREADPOOL_SIZE=16/, 'started without UV_THREADPOOL_SIZE, it says how to size libuv\'s pool');
   t.notOk(existsSync(socketPath), 'the socket is removed');
 });

@@ -53,6 +53,8 @@ export async function runCniAgentDaemon(argv: readonly string[], env: Readonly<R
     return 1;
   }
   io.stderr(`${stamp()} nlkit CNI agent listening on ${agent.socketPath}\n`);
+  // Each concurrent DEL's veth delete holds a thread of libuv's pool for the kernel's 15-20 ms (docs/cni.md).
+  if (!env.UV_THREADPOOL_SIZE) io.stderr(`${stamp()} UV_THREADPOOL_SIZE is not set: libuv's 4 threads let 4 veth deletes run at once; start the agent with UV_THREADPOOL_SIZE=16\n`);
   const queued = await agent.ready;
   if (queued.replayed + queued.failed > 0) io.stderr(`${stamp()} DEL queue ${delQueueDir}: ${queued.replayed} replayed, ${queued.failed} failed\n`);
   const signal = await new Promise<NodeJS.Signals>((resolve) => {
