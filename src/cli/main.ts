@@ -24,9 +24,11 @@ const FAMILIES: Record<string, GlobalOptions['family']> = { inet: 4, inet6: 6, l
 export function parseGlobalOptions(argv: readonly string[]): { options: GlobalOptions; rest: string[]; version?: true; help?: true } {
   const options = defaultOptions();
   let i = 0;
+  // An option that takes a word, last on the line: ip's usage (its -netns goes on with a null name, which it cannot open).
   const next = (what: string): string => {
     const v = argv[++i];
-    if (v === undefined) throw new CliUsageError(`option requires an argument: ${what}`, 255);
+    if (v === undefined && what === 'netns') throw new CliUsageError('Cannot open network namespace "(null)": No such file or directory', 255);
+    if (v === undefined) throw new CliUsageError(USAGE.slice(0, -1), 255);
     return v;
   };
   for (; i < argv.length; i++) {
@@ -39,6 +41,8 @@ export function parseGlobalOptions(argv: readonly string[]): { options: GlobalOp
     if (opt.startsWith('--')) opt = opt.slice(1);
     if (matches(opt, '-family')) {
       const name = next('family type');
+      // ip's main: the word help (exactly) is its usage.
+      if (name === 'help') return { options, rest: [], help: true };
       const family = FAMILIES[name];
       if (family === undefined) throw new CliUsageError(`Error: argument "${name}" is wrong: invalid protocol family`, 255);
       options.family = family;

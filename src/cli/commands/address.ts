@@ -91,7 +91,7 @@ function show(ctx: CliContext, args: string[]): number {
   // `-0` / `-f link`: the links alone, as `ip addr` prints them, no address dump.
   if (ctx.options.family === 'link') {
     // print_linkinfo returns before printing anything under `label`: every link an empty object.
-    const heads = shown.map((l) => (linkPrinted(l, sel) && sel.label === undefined ? addressLinkJson(linkJson(l, all, { details, stats: ctx.options.stats }), details) : {}));
+    const heads = shown.map((l) => (linkPrinted(l, sel) && printed(l) && sel.label === undefined ? addressLinkJson(linkJson(l, all, { details, stats: ctx.options.stats }), details) : {}));
     // -br here is print_linkinfo_brief with AF_PACKET: the link-layer address and flags, as `link show` prints them.
     if (ctx.options.brief) {
       printBrief(ctx, heads, false);
@@ -195,10 +195,18 @@ function flush(ctx: CliContext, args: string[]): number {
   const family = selectionFamily(ctx, sel);
   // `primary`: one round only, or the secondaries promoted in its place would go too.
   const rounds = (sel.flagMask & 0x01) && !(sel.flags & 0x01) ? 1 : FLUSH_ROUNDS;
+  const stats = ctx.options.stats;
+  // ipaddr_flush's lines under -s, in text even under -j (ip opens no JSON for a flush).
+  const done = (round: number): number => {
+    if (stats > 0) ctx.out(round === 0 ? 'Nothing to flush.\n' : `*** Flush is complete after ${round} round${round > 1 ? 's' : ''} ***\n`);
+    return 0;
+  };
   for (let round = 0; round < rounds; round++) {
     const doomed = ctx.rt().addr.list({ ...(family !== undefined ? { family } : {}), ...(index !== undefined ? { dev: index } : {}) })
       .filter((a) => addressSelected(a, sel, (i) => names.get(i)));
-    if (doomed.length === 0) return 0;
+    if (doomed.length === 0) return done(round);
+    // -s -s: each address as print_addrinfo prints it in a flush, after its link's index and name.
+    if (stats > 1) ctx.out(doomed.map((a) => `${a.index}: ${names.get(a.index) ?? ''}${addressText(addressToIpJson(a))}`).join(''));
     for (const a of doomed) {
       try {
         ctx.rt().addr.delete(deletionOf(a));
@@ -206,8 +214,11 @@ function flush(ctx: CliContext, args: string[]): number {
         if ((error as { errno?: number }).errno !== EADDRNOTAVAIL) throw error;
       }
     }
+    if (stats > 0) ctx.out(`\n*** Round ${round + 1}, deleting ${doomed.length} addresses ***\n`);
   }
-  return 0;
+  if (rounds === 1) return done(1);
+  ctx.io.stderr(`*** Flush remains incomplete after ${FLUSH_ROUNDS} rounds. ***\n`);
+  return 1;
 }
 
 /** ip's refusal of `autojoin` on an address that is not multicast, which it makes once the device is found. */

@@ -647,6 +647,10 @@ const IP_LINK_KINDS = new Set([
  */
 export function parseLinkAdd(args: readonly string[], context: LinkWordsContext = {}): LinkSpec {
   const parsed = readLinkWords(new Words(args), { creating: true }, context);
+  // iplink_parse looks the lower device up once its words are read: before the name, the kind and the kind's own words are checked.
+  const { link } = parsed.changes;
+  const lower = link === undefined || !context.deviceWord ? link : context.deviceWord(String(link));
+  if (link !== undefined && lower === undefined) throw new CliUsageError(`Cannot find device "${link}"`);
   if (parsed.name === undefined) throw new CliUsageError('Not enough information: "dev" argument is required.');
   if (parsed.type === undefined) throw new CliUsageError('Not enough information: "type" argument is required');
   const parser = KINDS[parsed.type];
@@ -657,7 +661,7 @@ export function parseLinkAdd(args: readonly string[], context: LinkWordsContext 
   }
   if (!parser) throw new CliUsageError(`Error: nlkit does not create links of type "${parsed.type}" (it builds ${Object.keys(KINDS).join(', ')}).`, 2);
   // `alias` is read and checked, not set: ip sends IFLA_IFALIAS with the new link and the kernel ignores it there.
-  const { link, master, linkNetnsId, linkNetns, alias: _alias, ...rest } = parsed.changes;
+  const { link: _link, master, linkNetnsId, linkNetns, alias: _alias, ...rest } = parsed.changes;
   const spec: Record<string, unknown> = { name: parsed.name, type: parsed.type, ...rest };
   if (linkNetnsId !== undefined || linkNetns !== undefined) {
     // The kinds whose lower device the kernel looks up in IFLA_LINK_NETNSID's namespace.
@@ -668,9 +672,6 @@ export function parseLinkAdd(args: readonly string[], context: LinkWordsContext 
     spec.linkNetns = linkNetns;
   }
   if (master !== undefined && master !== null) spec.master = master;
-  // iplink_parse looks the lower device up before the kind's own words are read.
-  const lower = link === undefined || !context.deviceWord ? link : context.deviceWord(String(link));
-  if (link !== undefined && lower === undefined) throw new CliUsageError(`Cannot find device "${link}"`);
   if (link !== undefined) {
     if (parsed.type === 'macvlan' || parsed.type === 'vxlan') spec.link = lower;
     else throw new CliUsageError(`Error: "link" does not apply to type "${parsed.type}".`);

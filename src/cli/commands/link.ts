@@ -13,6 +13,7 @@ import { LINK_USAGE, parseLinkAdd, parseLinkSet, readLinkWords, type LinkWordsCo
 import { ipInvalid, parsePrefix, type InetPrefix } from './prefix.js';
 import { deviceRef, deviceWord, spelledIndex } from './device-index.js';
 import { groupNumber } from './link-group.js';
+import { kernelFilteredLinkIndexes } from './kernel-link-dump.js';
 import { routeScope } from './ip-names.js';
 
 /**
@@ -124,7 +125,8 @@ export function readLinkSelection(words: Words, family: 0 | 4 | 6 = 0, usage = L
  * `kernelFilters` off is ip's link dump of a family (`addr show` under
  * -4/-6), which carries no master or kind filter: every link comes back,
  * `nomaster` goes untested, and `printed` is print_linkinfo's own test of
- * master and kind, for the caller to apply where ip calls it.
+ * master and kind, for the caller to apply where ip calls it. A `dev` is
+ * read the same way, whatever the family.
  */
 export function selectLinks(ctx: CliContext, sel: LinkSelection, listing: 'link' | 'address', kernelFilters = true): { shown: Link[]; all: Link[]; printed: (l: Link) => boolean } {
   const all = ctx.rt().link.list();
@@ -136,14 +138,14 @@ export function selectLinks(ctx: CliContext, sel: LinkSelection, listing: 'link'
     shown = all.filter((l) => l.name === sel.dev || l.altNames?.includes(sel.dev!));
     if (shown.length === 0) shown = spelledLink(ctx, all, sel.dev, sel.group, listing);
   }
-  if (!kernelFilters) {
-    const masterIndex = typeof master === 'string' ? all.find((l) => l.name === master || l.altNames?.includes(master))?.index : master;
+  const masterIndex = typeof master === 'string' ? all.find((l) => l.name === master || l.altNames?.includes(master))?.index : master;
+  // A named device is asked for alone (RTM_GETLINK, no dump): nothing filters it but print_linkinfo's own tests.
+  if (!kernelFilters || sel.dev !== undefined) {
     const printed = (l: Link): boolean => (masterIndex === undefined || l.master === masterIndex) && (sel.filter.type === undefined || l.kind === sel.filter.type);
     return { shown, all, printed };
   }
-  if (master !== undefined || sel.filter.type !== undefined) {
-    const filter = master === undefined ? sel.filter : { ...sel.filter, master };
-    const filtered = new Set(ctx.rt().link.list(filter).map((l) => l.index));
+  if (masterIndex !== undefined || sel.filter.type !== undefined) {
+    const filtered = kernelFilteredLinkIndexes(ctx, masterIndex, sel.filter.type);
     shown = shown.filter((l) => filtered.has(l.index));
   }
   // The kernel answers IFLA_MASTER -1 with the links that have no master.
@@ -176,13 +178,15 @@ export function linkUpSelected(l: Link, sel: LinkSelection): boolean {
 }
 
 /**
- * print_linkinfo's own tests (up, group, port kind): a link that fails them
+ * print_linkinfo's own tests (up, group, kind, port kind): a link that fails them
  * is not printed, but under -j its entry is already open, so ip 6.1 prints `{}`.
  */
 export function linkPrinted(l: Link, sel: LinkSelection): boolean {
   if (!linkUpSelected(l, sel)) return false;
   if (sel.group !== undefined && l.group !== sel.group) return false;
   if (sel.slaveKind !== undefined && l.slaveKind !== sel.slaveKind) return false;
+  // The kernel returns every link for a kind it has no driver for; ip's own test then fails them all.
+  if (sel.filter.type !== undefined && l.kind !== sel.filter.type) return false;
   return true;
 }
 
@@ -195,11 +199,11 @@ export function netnsNamer(ctx: CliContext, links: readonly Link[]): ((nsid: num
 
 function show(ctx: CliContext, args: string[]): number {
   const sel = readLinkSelection(new Words(args), 0, LINK_USAGE, masterCheck(ctx));
-  const { shown, all } = selectLinks(ctx, sel, 'link');
+  const { shown, all, printed } = selectLinks(ctx, sel, 'link');
   const details = ctx.options.details > 0;
   // ip 6.1 opens each link's JSON object before its `up`, group and port kind
   // tests, so under -j a link that fails them prints as {}; nlkit prints the same.
-  const entries = shown.map((l) => (linkPrinted(l, sel) ? linkJson(l, all, { details, stats: ctx.options.stats }) : {}));
+  const entries = shown.map((l) => (linkPrinted(l, sel) && printed(l) ? linkJson(l, all, { details, stats: ctx.options.stats }) : {}));
   if (ctx.options.brief) printBrief(ctx, entries, false);
   else {
     const byIndex = new Map(shown.map((l) => [l.index, l]));

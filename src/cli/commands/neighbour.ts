@@ -100,6 +100,7 @@ function parseSpec(args: readonly string[], family: 0 | 4 | 6): NeighbourSpec {
 
 const NEIGHBOUR_USAGE = 'Usage: nlkit neigh { add | del | change | replace } { ADDR [ lladdr LLADDR ] [ nud STATE ] | proxy ADDR } [ dev DEV ] [ router ]\n       nlkit neigh { show | flush } [ proxy ] [ to PREFIX ] [ dev DEV ] [ nud STATE ]\n';
 
+const NUD_FAILED = 0x20;
 const NUD_NOARP = 0x40;
 const NUD_PERMANENT = 0x80;
 /** ip's bit for `nud none` (NUD_NONE is 0). */
@@ -217,13 +218,27 @@ function show(ctx: CliContext, args: string[]): number {
 /** ip's MAX_ROUNDS for a flush. */
 const FLUSH_ROUNDS = 10;
 
-/** `ip neigh flush SELECTOR`: deletes the selected entries, round after round until none is left. */
+/**
+ * `ip neigh flush SELECTOR`: deletes the selected entries, round after round
+ * until none is left, with do_show_or_flush's lines under -s (in text, even
+ * under -j: ip opens no JSON for a flush); -s -s also prints each entry a
+ * round deletes, as `show` prints it.
+ */
 function flush(ctx: CliContext, args: string[]): number {
   if (args.length === 0) throw new CliUsageError('Flush requires arguments.');
   const sel = parseSelection(ctx, args, true);
+  const stats = ctx.options.stats;
   for (let round = 0; round < FLUSH_ROUNDS; round++) {
-    const { list } = selectNeighbours(ctx, sel);
-    if (list.length === 0) return 0;
+    const { list, names } = selectNeighbours(ctx, sel);
+    if (list.length === 0) {
+      if (stats > 0) ctx.out(round === 0 ? 'Nothing to flush.\n' : `*** Flush is complete after ${round} round${round > 1 ? 's' : ''} ***\n`);
+      return 0;
+    }
+    if (stats > 1) {
+      const entries = neighboursToIpJson(list, names, { stats: true });
+      if (sel.dev !== undefined) for (const e of entries) delete e.dev;
+      ctx.out(entries.map((e) => neighbourText(e as Record<string, unknown>)).join(''));
+    }
     for (const n of list) {
       if (n.dst === undefined) continue;
       try {
@@ -233,8 +248,12 @@ function flush(ctx: CliContext, args: string[]): number {
         if ((error as { errno?: number }).errno !== 2) throw error;
       }
     }
+    if (stats > 0) ctx.out(`\n*** Round ${round + 1}, deleting ${list.length} entries ***\n`);
+    // A deleted entry still referenced lingers as FAILED: ip leaves those out after the first round.
+    sel.states &= ~NUD_FAILED;
   }
-  return 0;
+  ctx.out(`*** Flush not complete bailing out after ${FLUSH_ROUNDS} rounds\n`);
+  return 1;
 }
 
 /** `ip neigh get { ADDR | proxy ADDR } dev DEV`: one entry, printed as text even under -j (ip 6.1 opens no JSON for it). */

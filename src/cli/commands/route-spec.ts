@@ -266,7 +266,8 @@ export function parseRouteSpec(args: readonly string[], family: 4 | 6 | undefine
       }
       if ((word.charCodeAt(0) === 0x68 || word === '') && matches(word, 'help')) throw usage();
       if (spec.dst !== undefined) throw duplicateArgument('to', word);
-      spec.dst = routeAddress(word, true);
+      // get_prefix reads `all` and `any` as `default` does: 0/0.
+      spec.dst = word === 'all' || word === 'any' ? routeAddress('default', true) : routeAddress(word, true);
       continue;
     }
     // The common keywords first: a switch on strings tries its cases in turn.

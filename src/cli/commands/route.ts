@@ -77,6 +77,8 @@ function parseSelection(ctx: CliContext, args: readonly string[]): RouteSelectio
       else if (v === 'all') filter.table = 'all';
       // ip keeps the main table and asks for the cloned routes.
       else if (v === 'cache') sel.cloned = true;
+      // Only after the table names: a table named help in rt_tables is a table.
+      else if (v === 'help') throw new CliUsageError(ROUTE_USAGE.slice(0, -1), 255, true);
       else throw ipInvalid('table id value is invalid\n', v);
     } else if (matches(word, 'vrf')) {
       filter.table = vrfTable(ctx, words.argument(word));
@@ -279,14 +281,32 @@ function flush(ctx: CliContext, args: string[]): number {
       print: (routes) => printRoutes(new CliContext({ ...ctx.options, json: false }, ctx.io, ctx), sel, routes),
     });
   }
-  const routes = listRoutes(ctx, sel, 'Flush').filter((r) => !isIpv6NullEntry(r));
-  if (routes.length === 0) return 0;
-  ctx.rt().route.deleteMany(routes.map((r) => ({
-    dst: prefixOf(r), family: r.family, table: r.table, type: r.type, protocol: r.protocol, scope: r.scope,
-    ...(r.priority !== undefined ? { metric: r.priority } : {}), ...(r.tos ? { tos: r.tos } : {}),
-  }) as RouteSpec));
+  const stats = ctx.options.stats;
+  // ip's flush prints before it opened any JSON: text even under -j.
+  const text = stats > 1 ? new CliContext({ ...ctx.options, json: false }, ctx.io, ctx) : undefined;
+  // ip dumps again after each round until one finds nothing (with no limit: nlkit stops after FLUSH_ROUNDS).
+  for (let round = 0; round < FLUSH_ROUNDS; round++) {
+    const routes = listRoutes(ctx, sel, 'Flush').filter((r) => !isIpv6NullEntry(r));
+    if (routes.length === 0) {
+      if (stats > 0) ctx.out(round === 0 ? 'Nothing to flush.\n' : `*** Flush is complete after ${round} round${round > 1 ? 's' : ''} ***\n`);
+      return 0;
+    }
+    // -s -s: each route a round deletes, as `show` prints it.
+    if (text) printRoutes(text, sel, routes);
+    ctx.rt().route.deleteMany(routes.map((r) => ({
+      dst: prefixOf(r), family: r.family, table: r.table, type: r.type, protocol: r.protocol, scope: r.scope,
+      ...(r.priority !== undefined ? { metric: r.priority } : {}), ...(r.tos ? { tos: r.tos } : {}),
+    }) as RouteSpec));
+    if (stats > 0) ctx.out(`\n*** Round ${round + 1}, deleting ${routes.length} entries ***\n`);
+  }
   return 0;
 }
+
+/** Rounds of a route flush before nlkit stops (ip goes on while a dump finds routes). */
+const FLUSH_ROUNDS = 10;
+
+/** What get_prefix reads as 0/0 with no address bytes. */
+const ANY_WORDS = new Set(['default', 'all', 'any']);
 
 function get(ctx: CliContext, args: string[]): number {
   const words = new Words(args);
@@ -350,6 +370,9 @@ function get(ctx: CliContext, args: string[]): number {
     }
   }
   if (lookup.to === undefined) throw new CliUsageError('need at least a destination address');
+  // `default`, `all` and `any` have no bytes, so ip sends no RTA_DST: the kernel looks up the zero address of the request's family.
+  if (ANY_WORDS.has(lookup.to as string)) lookup.to = family === 6 ? '::' : '0.0.0.0';
+  if (ANY_WORDS.has(lookup.from as string)) delete lookup.from;
   // ip looks the devices up once the line is read, iif first.
   for (const key of ['iif', 'oif'] as const) if (typeof lookup[key] === 'string') lookup[key] = deviceWordOf(ctx, lookup[key] as string);
   // ip sends rtm_tos with an IPv6 lookup too, where the kernel ignores it; the library refuses it there.
@@ -434,6 +457,8 @@ export function runRoute(ctx: CliContext, args: string[]): number {
     case 'replace': rt().replace(specOf(ctx, rest)); return 0;
     case 'prepend': rt().prepend(specOf(ctx, rest)); return 0;
     case 'append': rt().append(specOf(ctx, rest)); return 0;
+    // NLM_F_EXCL alone.
+    case 'test': rt().test(specOf(ctx, rest)); return 0;
     case 'delete': rt().delete(specOf(ctx, rest)); return 0;
     case 'list': case 'show': case 'lst': return show(ctx, rest);
     case 'flush': return flush(ctx, rest);

@@ -4,7 +4,7 @@ import { CliUsageError, integerWord, matches, matchKeyword, strtoulWord, unsigne
 import { dsfield, routeProtocol, routeRealms, routeTable, routeType } from './ip-names.js';
 import type { CliContext } from '../context.js';
 import { printList } from '../output.js';
-import { inPrefix, ipInvalid, namedValue, parsePrefix, prefixText, type InetPrefix } from './prefix.js';
+import { inPrefix, ipInvalid, namedValue, parseAddress, parsePrefix, prefixText, type InetPrefix } from './prefix.js';
 
 /** The actions RuleSpec takes, by the route type names ip reads them as (FR_ACT_* values equal RTN_* ones: `unicast` is lookup). */
 const ACTIONS: Record<string, string> = { unicast: 'lookup', local: 'goto', broadcast: 'nop', blackhole: 'blackhole', unreachable: 'unreachable', prohibit: 'prohibit' };
@@ -86,6 +86,8 @@ function parseSpec(ctx: CliContext, args: readonly string[], command: 'add' | 'd
   const spec: Record<string, unknown> = {};
   const family = ctx.ipFamily();
   if (family !== undefined) spec.family = family;
+  // An action the library does not send, refused once the line is read: ip reads on (a later mistake is its answer) and a later action word replaces it.
+  let unsentAction: string | undefined;
   // In iprule_modify's order, for its abbreviations (`p` preference, `o` order, `d` dsfield, `r` realms, `t` tun_id).
   while (!words.done) {
     let word = words.take()!;
@@ -150,8 +152,15 @@ function parseSpec(ctx: CliContext, args: readonly string[], command: 'add' | 'd
       if (range.length !== 2) throw ipInvalid('invalid UID range\n', v);
       spec.uidrange = range;
     } else if (word === 'nat' || matches(word, 'map-to')) {
-      words.argument(word);
-      throw new CliUsageError('Error: nlkit\'s rules do not take "nat" (route NAT is gone from the kernel).', 2);
+      const v = words.argument(word);
+      ctx.io.stderr('Warning: route NAT is deprecated\n');
+      // get_addr32, which exits on a word that is no IPv4 address; the refusal waits for the rest of the line, as the actions' does.
+      try {
+        parseAddress(v, 4);
+      } catch {
+        throw new CliUsageError(`Error: an IP address is expected rather than "${v}"`, 1, true);
+      }
+      unsentAction = 'nat';
     } else if (word === 'ipproto') {
       const v = words.argument(word);
       const n = strtoulWord(v);
@@ -164,6 +173,7 @@ function parseSpec(ctx: CliContext, args: readonly string[], command: 'add' | 'd
     } else {
       if (word === 'type') word = words.argument(word);
       if (matches(word, 'help')) throw new CliUsageError(RULE_USAGE.slice(0, -1), 255, true);
+      unsentAction = undefined;
       if (matches(word, 'goto')) {
         spec.action = 'goto';
         spec.goto = unsignedArgument(words.argument(word), 0xffffffff, 'invalid target\n');
@@ -172,15 +182,20 @@ function parseSpec(ctx: CliContext, args: readonly string[], command: 'add' | 'd
         const type = routeType(word);
         if (type === undefined) throw ipInvalid('Failed to parse rule type', word);
         // Type 0 is action 0 (FR_ACT_UNSPEC), which a delete's kernel match reads as any action: the same as none given.
-        if (type === 'unspec' && command === 'del') continue;
+        if (type === 'unspec' && command === 'del') {
+          delete spec.action;
+          continue;
+        }
         const action = typeof type === 'string' ? ACTIONS[type] : undefined;
-        if (action === undefined) throw new CliUsageError(`Error: nlkit's rules take the actions lookup, goto, nop, blackhole, unreachable and prohibit, not "${word}".`, 2);
-        spec.action = action;
+        if (action === undefined) unsentAction = word;
+        else spec.action = action;
       }
     }
   }
   // iprule_modify returns -EINVAL here, which ip's do_cmd negates into the status.
   if (spec.l3mdev && typeof spec.table === 'number') throw new CliUsageError('table can not be specified for l3mdev rules', 22);
+  if (unsentAction === 'nat') throw new CliUsageError('Error: nlkit\'s rules do not take "nat" (route NAT is gone from the kernel).', 2);
+  if (unsentAction !== undefined) throw new CliUsageError(`Error: nlkit's rules take the actions lookup, goto, nop, blackhole, unreachable and prohibit, not "${unsentAction}".`, 2);
   // Without -4/-6 ip sends an IPv4 rule, whatever its prefixes are (the kernel refuses an IPv6 one in it).
   spec.family ??= 4;
   // ip sends realms on an IPv6 rule too, and the kernel drops them (the library refuses them): the same rule without.

@@ -72,6 +72,7 @@ const REPLACE: Kind = { type: RTM_NEWROUTE, flags: NLM_F_CREATE | NLM_F_REPLACE,
 const APPEND: Kind = { type: RTM_NEWROUTE, flags: NLM_F_CREATE | NLM_F_APPEND, operation: 'append route', purpose: 'add' };
 const CHANGE: Kind = { type: RTM_NEWROUTE, flags: NLM_F_REPLACE, operation: 'change route', purpose: 'add' };
 const PREPEND: Kind = { type: RTM_NEWROUTE, flags: NLM_F_CREATE, operation: 'prepend route', purpose: 'add' };
+const TEST: Kind = { type: RTM_NEWROUTE, flags: NLM_F_EXCL, operation: 'test route', purpose: 'add' };
 const DELETE: Kind = { type: RTM_DELROUTE, flags: 0, operation: 'delete route', purpose: 'delete' };
 
 const MISSING_TABLE = ['empty', 'throw'] as const;
@@ -135,6 +136,15 @@ export class RouteService {
     this.runOne(spec, PREPEND);
   }
 
+  /**
+   * `ip route test`: an add without NLM_F_CREATE. IPv4 never creates the
+   * route (ENOENT when it is not there, EEXIST when it is); IPv6 adds it as
+   * `add` does (the kernel only warns about the missing flag).
+   */
+  test(spec: RouteSpec): void {
+    this.runOne(spec, TEST);
+  }
+
   /** `ip route del`: what the spec leaves out (type, protocol, scope, metric, gateway) matches anything. */
   delete(spec: RouteSpec): void {
     this.runOne(spec, DELETE);
@@ -193,6 +203,11 @@ export class RouteService {
   /** Promise form of {@link RouteService.prepend}. */
   async prependAsync(spec: RouteSpec): Promise<void> {
     await this.runOneAsync(spec, PREPEND);
+  }
+
+  /** Promise form of {@link RouteService.test}. */
+  async testAsync(spec: RouteSpec): Promise<void> {
+    await this.runOneAsync(spec, TEST);
   }
 
   /** Promise form of {@link RouteService.delete}. */
