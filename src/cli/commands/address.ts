@@ -10,6 +10,7 @@ import { printBrief } from './brief.js';
 import { inPrefix } from './prefix.js';
 import { deviceRef, spelledIndex } from './device-index.js';
 import { linkHeadText, statsText } from './link-text.js';
+import { FLUSH_ROUNDS, flushDoneLine, flushRoundLine } from './flush-lines.js';
 
 const FOREVER = 4294967295;
 const NOT_FLAGS = new Set(['family', 'local', 'address', 'prefixlen', 'metric', 'broadcast', 'anycast', 'scope', 'label', 'valid_life_time', 'preferred_life_time', 'ifa_flags']);
@@ -165,9 +166,6 @@ function show(ctx: CliContext, args: string[]): number {
 
 /** EADDRNOTAVAIL: the address went already (a secondary deleted with its primary); ip's flush ignores it. */
 const EADDRNOTAVAIL = 99;
-/** ip's flush rounds (its default max_flush_loops, 10). */
-const FLUSH_ROUNDS = 10;
-
 /** The spec that deletes `a` (ip sends the dumped message back as RTM_DELADDR). */
 function deletionOf(a: Address): AddressSpec {
   const local = a.local ?? a.address;
@@ -198,7 +196,7 @@ function flush(ctx: CliContext, args: string[]): number {
   const stats = ctx.options.stats;
   // ipaddr_flush's lines under -s, in text even under -j (ip opens no JSON for a flush).
   const done = (round: number): number => {
-    if (stats > 0) ctx.out(round === 0 ? 'Nothing to flush.\n' : `*** Flush is complete after ${round} round${round > 1 ? 's' : ''} ***\n`);
+    if (stats > 0) ctx.out(flushDoneLine(round));
     return 0;
   };
   for (let round = 0; round < rounds; round++) {
@@ -214,7 +212,7 @@ function flush(ctx: CliContext, args: string[]): number {
         if ((error as { errno?: number }).errno !== EADDRNOTAVAIL) throw error;
       }
     }
-    if (stats > 0) ctx.out(`\n*** Round ${round + 1}, deleting ${doomed.length} addresses ***\n`);
+    if (stats > 0) ctx.out(flushRoundLine(round, doomed.length, 'addresses'));
   }
   if (rounds === 1) return done(1);
   ctx.io.stderr(`*** Flush remains incomplete after ${FLUSH_ROUNDS} rounds. ***\n`);

@@ -6,6 +6,7 @@ import type { CliContext } from '../context.js';
 import { printList } from '../output.js';
 import { inPrefix, ipInvalid, namedValue, parseAddress, parsePrefix, prefixText, type InetPrefix } from './prefix.js';
 import { deviceRef, llNameToIndex } from './device-index.js';
+import { FLUSH_ROUNDS, flushDoneLine, flushRoundLine } from './flush-lines.js';
 
 const NTF_PROXY = 0x08;
 const NTF_EXT_LEARNED = 0x10;
@@ -215,9 +216,6 @@ function show(ctx: CliContext, args: string[]): number {
   return 0;
 }
 
-/** ip's MAX_ROUNDS for a flush. */
-const FLUSH_ROUNDS = 10;
-
 /**
  * `ip neigh flush SELECTOR`: deletes the selected entries, round after round
  * until none is left, with do_show_or_flush's lines under -s (in text, even
@@ -231,7 +229,7 @@ function flush(ctx: CliContext, args: string[]): number {
   for (let round = 0; round < FLUSH_ROUNDS; round++) {
     const { list, names } = selectNeighbours(ctx, sel);
     if (list.length === 0) {
-      if (stats > 0) ctx.out(round === 0 ? 'Nothing to flush.\n' : `*** Flush is complete after ${round} round${round > 1 ? 's' : ''} ***\n`);
+      if (stats > 0) ctx.out(flushDoneLine(round));
       return 0;
     }
     if (stats > 1) {
@@ -248,7 +246,7 @@ function flush(ctx: CliContext, args: string[]): number {
         if ((error as { errno?: number }).errno !== 2) throw error;
       }
     }
-    if (stats > 0) ctx.out(`\n*** Round ${round + 1}, deleting ${list.length} entries ***\n`);
+    if (stats > 0) ctx.out(flushRoundLine(round, list.length, 'entries'));
     // A deleted entry still referenced lingers as FAILED: ip leaves those out after the first round.
     sel.states &= ~NUD_FAILED;
   }

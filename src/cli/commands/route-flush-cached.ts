@@ -9,6 +9,7 @@ import { withNetns } from '../../netns/index.js';
 import type { Route, RouteSpec } from '../../route/index.js';
 import type { CliContext } from '../context.js';
 import { strerror } from '../strerror.js';
+import { flushCompleteLine, flushDoneLine, flushRoundLine } from './flush-lines.js';
 
 const ROUTE_FLUSH_PATH = '/proc/sys/net/ipv4/route/flush';
 /** ip gives up on a flush that has not emptied the selection after this long. */
@@ -79,8 +80,8 @@ export function flushCachedRoutes(ctx: CliContext, flush: CachedFlush): number {
     const doomed = flush.list().filter((r) => r.family === 6);
     if (doomed.length === 0) {
       if (stats) {
-        if (round === 0 && flush.family === 6) ctx.out('Nothing to flush.\n');
-        else ctx.out(`*** Flush is complete after ${round} round${round > 1 ? 's' : ''} ***\n`);
+        // After the IPv4 cache's line, a flush that found nothing says it is complete after 0 rounds.
+        ctx.out(flush.family === 6 ? flushDoneLine(round) : flushCompleteLine(round));
       }
       return 0;
     }
@@ -91,6 +92,6 @@ export function flushCachedRoutes(ctx: CliContext, flush: CachedFlush): number {
       ctx.out(`\n*** Flush not completed after ${seconds} seconds, ${doomed.length} entries remain ***\n`);
       return 255;
     }
-    if (stats) ctx.out(`\n*** Round ${round + 1}, deleting ${doomed.length} entries ***\n`);
+    if (stats) ctx.out(flushRoundLine(round, doomed.length, 'entries'));
   }
 }

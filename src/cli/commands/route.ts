@@ -12,6 +12,7 @@ import { flushCachedRoutes } from './route-flush-cached.js';
 import { deviceRef, llNameToIndex, MAX_IFINDEX } from './device-index.js';
 import type { NetlinkError } from '../../netlink/index.js';
 import { kernelErrorLine } from '../report-error.js';
+import { FLUSH_ROUNDS, flushDoneLine, flushRoundLine } from './flush-lines.js';
 
 /** `ip route show|flush` SELECTOR words (iproute_list_flush_or_save): what the kernel filters and what ip filters itself. */
 interface RouteSelection {
@@ -288,7 +289,7 @@ function flush(ctx: CliContext, args: string[]): number {
   for (let round = 0; round < FLUSH_ROUNDS; round++) {
     const routes = listRoutes(ctx, sel, 'Flush').filter((r) => !isIpv6NullEntry(r));
     if (routes.length === 0) {
-      if (stats > 0) ctx.out(round === 0 ? 'Nothing to flush.\n' : `*** Flush is complete after ${round} round${round > 1 ? 's' : ''} ***\n`);
+      if (stats > 0) ctx.out(flushDoneLine(round));
       return 0;
     }
     // -s -s: each route a round deletes, as `show` prints it.
@@ -297,13 +298,10 @@ function flush(ctx: CliContext, args: string[]): number {
       dst: prefixOf(r), family: r.family, table: r.table, type: r.type, protocol: r.protocol, scope: r.scope,
       ...(r.priority !== undefined ? { metric: r.priority } : {}), ...(r.tos ? { tos: r.tos } : {}),
     }) as RouteSpec));
-    if (stats > 0) ctx.out(`\n*** Round ${round + 1}, deleting ${routes.length} entries ***\n`);
+    if (stats > 0) ctx.out(flushRoundLine(round, routes.length, 'entries'));
   }
   return 0;
 }
-
-/** Rounds of a route flush before nlkit stops (ip goes on while a dump finds routes). */
-const FLUSH_ROUNDS = 10;
 
 /** What get_prefix reads as 0/0 with no address bytes. */
 const ANY_WORDS = new Set(['default', 'all', 'any']);
